@@ -1,0 +1,82 @@
+import type { ColumnType, InputTable } from '../project/types.js';
+
+/**
+ * The managed write-back tables, described once for DDL, the write path and docs.
+ *
+ * For each input table `t` in the inputs schema:
+ * - `t__log`   append-only log, the source of truth: one row per write of one key.
+ *              It carries the full row *after* the write (so the latest entry per
+ *              scenario+key is the state, and any past state can be read "as of"),
+ *              the old values of the changed columns as JSON text, and a hash chained
+ *              to the table's previous entry. No code path updates or deletes log rows.
+ * - `t`        current state: one row per scenario and key, derived from the log
+ *              (rebuildable at any time). Deleted rows stay as tombstones
+ *              (`_deleted = true`) so `_version` keeps counting across delete/re-create.
+ *
+ * Shared managed tables (prefix `_wb_`, which user names cannot take):
+ * - `_wb_model_versions`  model, version, fingerprint, sql, applied_at, applied_by
+ * - `_wb_seeds`           seed file, target table, fingerprint, loaded_at
+ */
+
+/** A system column type: portable, never VARIANT/JSON (JSON is stored as text). */
+export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
+
+export interface ManagedColumn {
+  name: string;
+  type: ColumnType | { kind: 'system'; type: SystemType };
+  nullable: boolean;
+  description: string;
+}
+
+const sys = (type: SystemType) => ({ kind: 'system' as const, type });
+
+export const logTableName = (input: string) => `${input}__log`;
+export const stateTableName = (input: string) => input;
+export const MODEL_VERSIONS_TABLE = '_wb_model_versions';
+export const SEEDS_TABLE = '_wb_seeds';
+
+/** Columns of `<t>__log` that come before the user columns. */
+export const LOG_SYSTEM_COLUMNS: ManagedColumn[] = [
+  { name: '_entry_id', type: sys('string'), nullable: false, description: 'Writer-generated, time-ordered id (UUIDv7).' },
+  { name: '_seq', type: sys('bigint'), nullable: false, description: 'Position in the table\'s hash chain (1, 2, …).' },
+  { name: '_op', type: sys('string'), nullable: false, description: '`upsert` or `delete`.' },
+  { name: '_scenario', type: sys('string'), nullable: false, description: 'Scenario written (`base` by default).' },
+  { name: '_version', type: sys('bigint'), nullable: false, description: 'Row version after this entry (1 for the first write of a key).' },
+  { name: '_user', type: sys('string'), nullable: false, description: 'Who wrote it (set by the server, never from the payload).' },
+  { name: '_at', type: sys('timestamp'), nullable: false, description: 'When it was written, UTC, millisecond precision.' },
+  { name: '_set_columns', type: sys('string'), nullable: true, description: 'Columns explicitly set on this row, as `|a|b|` (an explicit null is set).' },
+  { name: '_old_values', type: sys('string'), nullable: true, description: 'JSON text: the previous values of the columns this entry changed.' },
+  { name: '_request_id', type: sys('string'), nullable: true, description: 'Idempotency key / request id of the batch.' },
+  { name: '_comment', type: sys('string'), nullable: true, description: 'Free-text comment given with the write.' },
+  { name: '_prev_hash', type: sys('string'), nullable: true, description: 'Hash of the previous entry of this table (null for the first).' },
+  { name: '_hash', type: sys('string'), nullable: false, description: 'sha256 over _prev_hash and this entry\'s content.' },
+];
+
+/** Columns of the state table that come after the user columns. */
+export const STATE_SYSTEM_COLUMNS: ManagedColumn[] = [
+  { name: '_scenario', type: sys('string'), nullable: false, description: 'Scenario of this row (`base` by default).' },
+  { name: '_version', type: sys('bigint'), nullable: false, description: 'Incremented by every write of this key; used for optimistic concurrency.' },
+  { name: '_deleted', type: sys('boolean'), nullable: false, description: 'Tombstone: the key was deleted in this scenario.' },
+  { name: '_set_columns', type: sys('string'), nullable: true, description: 'Columns explicitly set (see the log).' },
+  { name: '_updated_by', type: sys('string'), nullable: false, description: 'User of the latest entry.' },
+  { name: '_updated_at', type: sys('timestamp'), nullable: false, description: 'Time of the latest entry (UTC).' },
+  { name: '_entry_id', type: sys('string'), nullable: false, description: 'Id of the latest log entry for this row.' },
+];
+
+/** User columns of an input table (the same in log and state; all nullable at the SQL level — rules are checked on write). */
+export function userColumns(input: InputTable): ManagedColumn[] {
+  return input.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    nullable: true,
+    description: c.description ?? '',
+  }));
+}
+
+export function logColumns(input: InputTable): ManagedColumn[] {
+  return [...LOG_SYSTEM_COLUMNS, ...userColumns(input)];
+}
+
+export function stateColumns(input: InputTable): ManagedColumn[] {
+  return [...userColumns(input), ...STATE_SYSTEM_COLUMNS];
+}

@@ -1,0 +1,182 @@
+/**
+ * The resolved project: plain, serializable data handed from `load/validate/resolve`
+ * to `plan` and `emit`. Nothing here knows a dialect or a warehouse.
+ */
+
+/** A position in a project file (1-based line and column). */
+export interface SourceLocation {
+  /** Path relative to the project directory, e.g. `inputs/revenue_forecast.yml`. */
+  file: string;
+  line: number;
+  col: number;
+  endLine?: number;
+  endCol?: number;
+}
+
+/** Portable column types; each dialect maps them to its own SQL type. */
+export type ColumnType =
+  | { kind: 'string' }
+  | { kind: 'text' }
+  | { kind: 'integer' }
+  | { kind: 'number' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'boolean' }
+  | { kind: 'date' }
+  | { kind: 'timestamp' }
+  | { kind: 'enum'; values: string[] };
+
+/** A JSON-compatible scalar as written in YAML (defaults, var values). */
+export type Scalar = string | number | boolean | null;
+
+/** Allowed values of a column taken from a column of a source table. */
+export interface AllowedFromSource {
+  source: string;
+  table: string;
+  column: string;
+}
+
+export interface InputColumn {
+  name: string;
+  type: ColumnType;
+  description?: string;
+  /** Key columns are always required. */
+  required: boolean;
+  default?: Scalar;
+  /** Inclusive bounds for numeric types (decimals compared exactly), or ISO strings for date/timestamp. */
+  min?: number | string;
+  max?: number | string;
+  /** A JavaScript regular expression (unanchored unless the pattern anchors itself). */
+  pattern?: string;
+  maxLength?: number;
+  /** Fixed allowed values (non-enum columns), or values read from a source column. */
+  allowedValues?: string[] | AllowedFromSource;
+  loc: SourceLocation;
+}
+
+/** A row filter over user attributes: input/source column → `user.<attribute>`. */
+export interface RowFilter {
+  /** Column of the input table, or of its linked source when `onSource` is true. */
+  column: string;
+  onSource: boolean;
+  attribute: string;
+}
+
+export interface TablePermission {
+  read: boolean;
+  write: boolean;
+  delete: boolean;
+  approve: boolean;
+  rowFilter: RowFilter[];
+}
+
+export interface SourceTableRef {
+  source: string;
+  table: string;
+}
+
+export interface InputTable {
+  name: string;
+  description?: string;
+  /** Key column names, in declaration order. */
+  key: string[];
+  /** Every column (key columns first as declared, then the rest in YAML order). */
+  columns: InputColumn[];
+  linksTo?: SourceTableRef & { on: Record<string, string> };
+  scenarios: boolean;
+  /** role name → what that role may do. Roles not listed may do nothing. */
+  permissions: Record<string, TablePermission>;
+  loc: SourceLocation;
+}
+
+/** A source table; its location may differ per target ("sources are named per target"). */
+export interface SourceTable {
+  source: string;
+  table: string;
+  description?: string;
+  /** target name → database (project), expanded for every declared target; absent = the connection's default. */
+  database: Record<string, string>;
+  /** target name → schema (dataset), expanded for every declared target. */
+  schema: Record<string, string>;
+  /** The physical table name (defaults to `table`). */
+  identifier: string;
+}
+
+export interface Source {
+  name: string;
+  description?: string;
+  tables: Record<string, SourceTable>;
+  loc: SourceLocation;
+}
+
+export interface Seed {
+  /** Path relative to the project directory. */
+  file: string;
+  /** The source table it fills. */
+  into: SourceTableRef;
+  /** Column name → portable type; other columns are inferred from the CSV. */
+  columnTypes: Record<string, ColumnType>;
+  loc: SourceLocation;
+}
+
+/** Where a structured model reads its base rows from. */
+export type Relation = { kind: 'source'; source: string; table: string } | { kind: 'model'; model: string };
+
+export interface EnrichJoin {
+  input: string;
+  /** input column → base relation column */
+  on: Record<string, string>;
+  columns: string[];
+}
+
+export type ModelBody =
+  | { kind: 'enrich'; from: Relation; joins: EnrichJoin[] }
+  | { kind: 'override'; from: Relation; input: string; on: Record<string, string>; columns: string[] }
+  | { kind: 'append'; from: Relation; input: string; columns: string[] }
+  | { kind: 'sql'; sql: string; sqlLoc: SourceLocation };
+
+export interface Model {
+  name: string;
+  description?: string;
+  body: ModelBody;
+  /** Direct upstream, filled by resolve. */
+  dependsOn: { models: string[]; inputs: string[]; sources: SourceTableRef[] };
+  loc: SourceLocation;
+}
+
+export interface MacroVariant {
+  name: string;
+  /** `undefined` for the default variant; a dialect name for `snowflake__name` style variants. */
+  dialect?: string;
+  params: { name: string; default?: Scalar }[];
+  body: string;
+  loc: SourceLocation;
+}
+
+export interface Role {
+  name: string;
+  description?: string;
+  attributes: string[];
+}
+
+export type TargetConfig =
+  | { name: string; type: 'duckdb'; path: string }
+  | { name: string; type: 'postgres' | 'snowflake' | 'bigquery'; settings: Record<string, string> };
+
+export interface Project {
+  /** Absolute path of the project directory. */
+  dir: string;
+  name: string;
+  defaultTarget: string;
+  targets: Record<string, TargetConfig>;
+  /** Schema (dataset) names for managed tables and for views. */
+  schemas: { inputs: string; views: string };
+  sources: Record<string, Source>;
+  seeds: Seed[];
+  vars: Record<string, Scalar>;
+  roles: Record<string, Role>;
+  inputs: Record<string, InputTable>;
+  /** Models in dependency order (upstream first). */
+  models: Model[];
+  /** macro name → its variants. */
+  macros: Record<string, MacroVariant[]>;
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
+  timestampValue,
+  type DuckDBValue,
+  type DuckDBValueConverter,
+  type JS,
+} from '@duckdb/node-api';
+import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { Dialect } from '../../dialects/dialect.js';
+
+/** Options for opening a DuckDB file. */
+export interface DuckDBAdapterOptions {
+  /** Open read-only (several processes may read one file at once). */
+  readOnly?: boolean;
+}
+
+/** Results follow the wire rules: decimals as exact strings, dates as `YYYY-MM-DD`, safe integers as numbers. */
+const convertValue: DuckDBValueConverter<JS> = (value, type, converter) => {
+  switch (type.typeId) {
+    case DuckDBTypeId.DECIMAL:
+    case DuckDBTypeId.DATE:
+      return value === null ? null : String(value);
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UBIGINT: {
+      if (value === null) return null;
+      const n = BigInt(value as bigint);
+      return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n.toString();
+    }
+    default:
+      return JSDuckDBValueConverter(value, type, converter);
+  }
+};
+
+function bind(params: SqlValue[]): DuckDBValue[] {
+  return params.map((p) => (p instanceof Date ? timestampValue(BigInt(p.getTime()) * 1000n) : p));
+}
+
+/** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
+export class DuckDBAdapter implements Adapter {
+  private constructor(
+    readonly dialect: Dialect,
+    private readonly instance: DuckDBInstance | undefined,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, dialect: Dialect, options: DuckDBAdapterOptions = {}): Promise<DuckDBAdapter> {
+    if (path !== ':memory:' && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    return new DuckDBAdapter(dialect, instance, await instance.connect());
+  }
+
+  /** The underlying connection, for DuckDB-only powers (the Appender). */
+  get raw(): DuckDBConnection {
+    return this.connection;
+  }
+
+  /** A second connection on the same instance (DuckDB allows concurrent connections in one process). */
+  async fork(): Promise<DuckDBAdapter> {
+    if (!this.instance) throw new Error('fork() on a transaction adapter');
+    return new DuckDBAdapter(this.dialect, undefined, await this.instance.connect());
+  }
+
+  async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, bind(params));
+    return reader.convertRowObjects(convertValue) as T[];
+  }
+
+  async execute(sql: string, params: SqlValue[] = []): Promise<number> {
+    const result = await this.connection.run(sql, bind(params));
+    return Number(result.rowsChanged);
+  }
+
+  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const value = await fn(this);
+      await this.connection.run('COMMIT');
+      return value;
+    } catch (err) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async describeSchemas(schemas: string[]): Promise<TableInfo[]> {
+    if (schemas.length === 0) return [];
+    const placeholders = schemas.map((_, i) => this.dialect.param(i + 1)).join(', ');
+    const rows = await this.query<{ schema: string; name: string; kind: string; column: string; data_type: string }>(
+      `select t.table_schema as schema, t.table_name as name, t.table_type as kind,
+              c.column_name as column, c.data_type as data_type
+         from information_schema.tables t
+         join information_schema.columns c
+           on c.table_catalog = t.table_catalog and c.table_schema = t.table_schema and c.table_name = t.table_name
+        where t.table_catalog = current_database() and t.table_schema in (${placeholders})
+        order by t.table_schema, t.table_name, c.ordinal_position`,
+      schemas,
+    );
+    const tables = new Map<string, TableInfo>();
+    for (const r of rows) {
+      const id = `${r.schema}.${r.name}`;
+      let table = tables.get(id);
+      if (!table) {
+        table = { schema: r.schema, name: r.name, kind: r.kind === 'VIEW' ? 'view' : 'table', columns: [] };
+        tables.set(id, table);
+      }
+      table.columns.push({ name: r.column, dataType: r.data_type });
+    }
+    return [...tables.values()];
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance?.closeSync();
+  }
+}

@@ -150,6 +150,8 @@ export interface MacroVariant {
   params: { name: string; default?: Scalar }[];
   body: string;
   loc: SourceLocation;
+  /** Location of the first character of `body` in its macros file (added by load). */
+  bodyLoc?: SourceLocation;
 }
 
 export interface Role {

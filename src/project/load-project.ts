@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { error, formatLocation, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { orderModels } from '../resolve/graph.js';
+import { checkReferences, type MacroDraft, type ModelDraft } from '../resolve/references.js';
+import { findFiles } from './find-files.js';
+import { DiagnosticSink, emptyScope, type LoadScope } from './load-context.js';
+import { readInputFile } from './read-input-file.js';
+import { readMacroFile } from './read-macro-file.js';
+import { readModelDoc, readSqlModelFile } from './read-model-file.js';
+import { readProjectFile } from './read-project-file.js';
+import type { Project, SourceLocation } from './types.js';
+import { docStartLoc, parseYamlFile, type YamlDoc } from './yaml-file.js';
+
+/** The project file names looked for, in order. */
+export const PROJECT_FILES = ['project.yml', 'project.yaml'] as const;
+
+/**
+ * Loads and validates the project in `dir`: `project.yml`, `inputs/**\/*.yml`, `models/**\/*.{yml,sql}`
+ * and `macros/**\/*.sql`. Every problem is collected (not only the first) as a diagnostic with a
+ * code, a message and `file:line:col`. On success, returns the resolved {@link Project} with models
+ * in dependency order and `dependsOn` filled; warnings are returned alongside.
+ */
+export async function loadProject(dir: string): Promise<Result<Project>> {
+  const root = resolve(dir);
+  const sink = new DiagnosticSink();
+  const scope = emptyScope(root);
+
+  const projectFile = await readFirst(root, PROJECT_FILES);
+  if (!projectFile) {
+    return { ok: false, diagnostics: [error('no-project', `no project.yml found in ${root}`, undefined, 'run writeback in a project directory, or pass --project <dir>')] };
+  }
+  const projectDocs = parseFile(projectFile.file, projectFile.text, sink);
+  const first = projectDocs[0];
+  for (const extra of projectDocs.slice(1)) sink.add(error('multiple-documents', 'project.yml must hold a single YAML document', docStartLoc(extra)));
+  // A file with YAML syntax errors is not validated further: its content is unreliable.
+  const projectBroken = hasSyntaxErrors(sink, projectFile.file);
+  if (projectBroken) markAllBroken(scope);
+  else if (!first) sink.add(error('missing-key', `${projectFile.file} is empty: missing required key \`name\``, { file: projectFile.file, line: 1, col: 1 }));
+  const config = first && !projectBroken ? readProjectFile(first, scope, sink) : undefined;
+
+  const macroDrafts = await loadMacros(root, scope, sink);
+  await loadInputs(root, scope, sink);
+  const modelDrafts = await loadModels(root, scope, sink);
+
+  const refs = checkReferences(modelDrafts, macroDrafts, scope, sink);
+  const refLoc = (from: string, to: string): SourceLocation | undefined => refs.get(from)?.models.find((r) => r.target === to)?.loc;
+  const ordered = orderModels(
+    modelDrafts.map((d) => d.model),
+    refLoc,
+  );
+  sink.add(...ordered.diagnostics);
+
+  const diagnostics = sortDiagnostics(sink.all);
+  if (sink.hasErrors || !config) return { ok: false, diagnostics };
+  const project: Project = {
+    dir: root,
+    ...config,
+    inputs: scope.inputs,
+    models: ordered.models,
+    macros: scope.macros,
+  };
+  return { ok: true, value: project, warnings: diagnostics };
+}
+
+async function loadMacros(root: string, scope: LoadScope, sink: DiagnosticSink): Promise<MacroDraft[]> {
+  const drafts: MacroDraft[] = [];
+  const seen = new Map<string, SourceLocation>();
+  for (const file of await findFiles(root, 'macros', ['.sql'])) {
+    const text = await readText(root, file, sink);
+    if (text === undefined) continue;
+    for (const d of readMacroFile(file, text, sink)) {
+      const v = d.variant;
+      const base = v.dialect === undefined ? v.name : v.name.slice(v.dialect.length + 2);
+      const key = `${v.dialect ?? ''}__${base}`;
+      const prev = seen.get(key);
+      if (prev) {
+        sink.add(error('duplicate-name', `macro \`${v.name}\` is already defined at ${formatLocation(prev)}`, v.loc));
+        continue;
+      }
+      seen.set(key, v.loc);
+      (scope.macros[base] ??= []).push(v);
+      drafts.push(d);
+    }
+  }
+  for (const [name, variants] of Object.entries(scope.macros)) {
+    const first = variants[0];
+    if (first && !variants.some((v) => v.dialect === undefined)) {
+      sink.warn(error('missing-default-macro', `macro \`${name}\` has only dialect variants (${variants.map((v) => v.dialect).join(', ')}); other targets cannot compile calls to it`, first.loc, `add a default \`{% macro ${name}(…) %}\``));
+    }
+  }
+  return drafts;
+}
+
+async function loadInputs(root: string, scope: LoadScope, sink: DiagnosticSink): Promise<void> {
+  for (const file of await findFiles(root, 'inputs', ['.yml', '.yaml'])) {
+    const text = await readText(root, file, sink);
+    if (text === undefined) continue;
+    const docs = parseFile(file, text, sink);
+    const fileName = basename(file, extname(file));
+    if (docs.length === 0) sink.add(error('empty-file', `${file} is empty; an input file declares one input table`, { file, line: 1, col: 1 }));
+    if (hasSyntaxErrors(sink, file)) {
+      scope.broken.inputs.add(fileName);
+      continue;
+    }
+    for (const yd of docs) {
+      const table = readInputFile(yd, docs.length === 1 ? fileName : undefined, scope, sink);
+      if (!table) continue;
+      const prev = scope.inputs[table.name];
+      if (prev) {
+        sink.add(error('duplicate-name', `input \`${table.name}\` is already declared at ${formatLocation(prev.loc)}`, table.loc));
+        continue;
+      }
+      scope.inputs[table.name] = table;
+    }
+  }
+}
+
+async function loadModels(root: string, scope: LoadScope, sink: DiagnosticSink): Promise<ModelDraft[]> {
+  const drafts: ModelDraft[] = [];
+  const add = (d: ModelDraft | undefined): void => {
+    if (!d) return;
+    const prev = scope.models.get(d.model.name);
+    if (prev) {
+      sink.add(error('duplicate-name', `model \`${d.model.name}\` is already declared at ${formatLocation(prev)}`, d.model.loc));
+      return;
+    }
+    scope.models.set(d.model.name, d.model.loc);
+    drafts.push(d);
+  };
+  for (const file of await findFiles(root, 'models', ['.yml', '.yaml', '.sql'])) {
+    const text = await readText(root, file, sink);
+    if (text === undefined) continue;
+    const fileName = basename(file, extname(file));
+    if (file.endsWith('.sql')) {
+      const d = readSqlModelFile(file, fileName, text, sink);
+      if (checkFileName(file, fileName, sink)) add(d);
+      continue;
+    }
+    const docs = parseFile(file, text, sink);
+    if (docs.length === 0) sink.add(error('empty-file', `${file} is empty; a model file declares one or more models`, { file, line: 1, col: 1 }));
+    if (hasSyntaxErrors(sink, file)) {
+      scope.broken.models.add(fileName);
+      continue;
+    }
+    for (const yd of docs) add(readModelDoc(yd, docs.length === 1 ? fileName : undefined, scope, sink));
+  }
+  return drafts;
+}
+
+function checkFileName(file: string, name: string, sink: DiagnosticSink): boolean {
+  if (/^[a-z][a-z0-9_]*$/.test(name) && !name.includes('__') && name.length <= 63) return true;
+  sink.add(error('invalid-name', `invalid model name "${name}" (from the file name): must match ^[a-z][a-z0-9_]*$, at most 63 characters, without \`__\``, { file, line: 1, col: 1 }));
+  return false;
+}
+
+function parseFile(file: string, text: string, sink: DiagnosticSink): YamlDoc[] {
+  const { docs, diagnostics } = parseYamlFile(file, text);
+  sink.add(...diagnostics);
+  return docs.filter((d) => d.doc.contents !== null || docs.length === 1);
+}
+
+function hasSyntaxErrors(sink: DiagnosticSink, file: string): boolean {
+  return sink.all.some((d) => d.code === 'yaml-syntax' && d.loc?.file === file);
+}
+
+function markAllBroken(scope: LoadScope): void {
+  for (const set of Object.values(scope.broken)) set.add('*');
+}
+
+async function readFirst(root: string, names: readonly string[]): Promise<{ file: string; text: string } | undefined> {
+  for (const file of names) {
+    try {
+      return { file, text: await readFile(resolve(root, file), 'utf8') };
+    } catch {
+      // try the next name
+    }
+  }
+  return undefined;
+}
+
+async function readText(root: string, file: string, sink: DiagnosticSink): Promise<string | undefined> {
+  try {
+    return await readFile(resolve(root, file), 'utf8');
+  } catch (e) {
+    sink.add(error('unreadable-file', `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, line: 1, col: 1 }));
+    return undefined;
+  }
+}
+
+function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
+  return diags
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => {
+      const la = a.d.loc;
+      const lb = b.d.loc;
+      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
+      return la.file.localeCompare(lb.file) || la.line - lb.line || la.col - lb.col || a.i - b.i;
+    })
+    .map((x) => x.d);
+}

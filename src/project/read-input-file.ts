@@ -1,0 +1,243 @@
+import { error } from '../diagnostics/diagnostic.js';
+import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
+import { isOrderedType, isTextType, parseColumnType } from '../schema/column-type.js';
+import { boundProblem, columnValueProblem, compareValues, safeRegExp } from '../schema/column-value.js';
+import { parseSourceTableRef } from '../schema/common.js';
+import { inputFileSchema, type InputColumnEntry, type InputFile, type PermissionEntry } from '../schema/input-file.js';
+import { salvageObject } from '../schema/salvage.js';
+import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
+import { checkName } from './check-name.js';
+import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
+import { reportUnknownSourceTable, sourceTableExists } from './read-project-file.js';
+import type { InputColumn, InputTable, RowFilter, TablePermission } from './types.js';
+import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
+
+/**
+ * Validates and converts one input document. `defaultName` is the file's base name (used when
+ * the document has no `name:`). Returns the table (best effort) or undefined when it has no usable name.
+ */
+export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, sink: DiagnosticSink): InputTable | undefined {
+  const raw: unknown = yd.doc.toJS();
+  const parsed = inputFileSchema.safeParse(raw);
+  let file: Partial<InputFile>;
+  const brokenColumns = new Set<string>();
+  let keyBroken = false;
+  if (parsed.success) file = parsed.data;
+  else {
+    sink.add(...zodIssuesToDiagnostics(parsed.error.issues, yd, raw, inputFileSchema));
+    const s = salvageObject(inputFileSchema, raw);
+    file = s.value;
+    for (const k of s.broken.get('columns') ?? []) brokenColumns.add(k);
+    keyBroken = s.broken.has('key');
+  }
+  const name = file.name ?? defaultName;
+  if (name === undefined) {
+    sink.add(error('missing-key', 'missing required key `name` (needed when a file holds several documents)', docStartLoc(yd)));
+    return undefined;
+  }
+  if (file.name !== undefined) checkName(sink, yd, ['name'], name, 'input', 'value');
+  else checkName(sink, yd, [], name, 'input (from the file name)', 'value');
+  if (!parsed.success && (file.columns === undefined || brokenColumns.has('*'))) scope.broken.inputs.add(name);
+
+  const declared = file.columns ?? {};
+  const key = file.key === undefined ? [] : typeof file.key === 'string' ? [file.key] : file.key;
+  const keyPath = (i: number): PropertyKey[] => (typeof file.key === 'string' ? ['key'] : ['key', i]);
+  const keySet = new Set<string>();
+  key.forEach((k, i) => {
+    if (keySet.has(k)) sink.add(error('duplicate-name', `key column \`${k}\` is listed twice`, pathLoc(yd, keyPath(i))));
+    keySet.add(k);
+    if (!(k in declared) && !brokenColumns.has(k) && !brokenColumns.has('*')) {
+      sink.add(error('unknown-column', `key column \`${k}\` is not declared under \`columns\`; columns: ${listNames(Object.keys(declared))}`, pathLoc(yd, keyPath(i)), didYouMean(k, Object.keys(declared))));
+    }
+  });
+  if (keyBroken) scope.broken.inputs.add(name);
+
+  const columns: InputColumn[] = [];
+  const ordered = [...[...keySet].filter((k) => k in declared), ...Object.keys(declared).filter((c) => !keySet.has(c))];
+  for (const colName of ordered) {
+    const entry = declared[colName];
+    if (!entry) continue;
+    const col = readColumn(yd, colName, entry, keySet.has(colName), scope, sink);
+    if (col) columns.push(col);
+  }
+
+  let linksTo: InputTable['linksTo'];
+  if (file.links_to) linksTo = readLink(yd, file.links_to, keySet, declared, scope, sink);
+
+  const permissions: Record<string, TablePermission> = {};
+  for (const [role, entry] of Object.entries(file.permissions ?? {})) {
+    const p = readPermission(yd, role, entry, declared, linksTo !== undefined, scope, sink);
+    if (p) permissions[role] = p;
+  }
+
+  return {
+    name,
+    ...(file.description ? { description: file.description } : {}),
+    key,
+    columns,
+    ...(linksTo ? { linksTo } : {}),
+    scenarios: file.scenarios ?? false,
+    permissions,
+    loc: file.name !== undefined ? pathLoc(yd, ['name']) : docStartLoc(yd),
+  };
+}
+
+function readColumn(yd: YamlDoc, name: string, e: InputColumnEntry, isKey: boolean, scope: LoadScope, sink: DiagnosticSink): InputColumn | undefined {
+  const base = ['columns', name];
+  checkName(sink, yd, base, name, 'column');
+  const parsedType = parseColumnType(e.type);
+  if (!parsedType.ok) {
+    sink.add(error('unknown-type', parsedType.message, pathLoc(yd, [...base, 'type'])));
+    return undefined;
+  }
+  let type = parsedType.type;
+  const notApplicable = (rule: string, why: string): void => {
+    sink.add(error('rule-not-applicable', `\`${rule}\` does not apply to a ${type.kind} column (${why})`, keyLoc(yd, [...base, rule])));
+  };
+  let allowedValues: InputColumn['allowedValues'];
+  if (type.kind === 'enum') {
+    if (e.values === undefined) {
+      sink.add(error('missing-values', `enum column \`${name}\` needs \`values: [..]\``, keyLoc(yd, [...base, 'type'])));
+    } else if (!Array.isArray(e.values)) {
+      sink.add(error('rule-not-applicable', 'an enum needs a fixed list of `values`; use `type: string` with `values: { source, column }` for values from a source', pathLoc(yd, [...base, 'values'])));
+    } else {
+      const values = e.values.map(String);
+      if (values.length === 0) sink.add(error('missing-values', `enum column \`${name}\` has an empty \`values\` list`, pathLoc(yd, [...base, 'values'])));
+      type = { kind: 'enum', values };
+    }
+  } else if (e.values !== undefined) {
+    if (!isTextType(type)) notApplicable('values', 'only string, text and enum columns take values');
+    else if (Array.isArray(e.values)) allowedValues = e.values.map(String);
+    else {
+      const ref = parseSourceTableRef(e.values.source);
+      if (!ref) sink.add(error('invalid-value', `\`values.source\` must be \`<source>.<table>\`, found \`${e.values.source}\``, pathLoc(yd, [...base, 'values', 'source'])));
+      else if (!sourceTableExists(scope, ref.source, ref.table)) reportUnknownSourceTable(yd, [...base, 'values', 'source'], ref, scope, sink, 'allowed values from');
+      else allowedValues = { ...ref, column: e.values.column };
+    }
+  }
+  const col: InputColumn = { name, type, required: isKey || (e.required ?? false), loc: keyLoc(yd, base) };
+  if (e.description) col.description = e.description;
+  if (allowedValues) col.allowedValues = allowedValues;
+  if (isKey && e.required === false) sink.add(error('invalid-key', `key column \`${name}\` cannot be \`required: false\`; key columns are always required`, pathLoc(yd, [...base, 'required'])));
+
+  for (const bound of ['min', 'max'] as const) {
+    const v = e[bound];
+    if (v === undefined) continue;
+    if (!isOrderedType(type)) {
+      notApplicable(bound, 'only numeric, date and timestamp columns are ordered');
+      continue;
+    }
+    const problem = boundProblem({ type }, v);
+    if (problem) sink.add(error('invalid-value', `\`${bound}\` ${problem}`, pathLoc(yd, [...base, bound])));
+    else col[bound] = v;
+  }
+  if (col.min !== undefined && col.max !== undefined && compareValues({ type }, col.min, col.max) > 0) {
+    sink.add(error('invalid-range', `\`min\` (${String(col.min)}) is greater than \`max\` (${String(col.max)})`, pathLoc(yd, [...base, 'max'])));
+  }
+  if (e.pattern !== undefined) {
+    if (!isTextType(type)) notApplicable('pattern', 'only string and text columns take a pattern');
+    else if (!safeRegExp(e.pattern)) sink.add(error('invalid-pattern', `\`pattern\` is not a valid regular expression: ${regexError(e.pattern)}`, pathLoc(yd, [...base, 'pattern'])));
+    else col.pattern = e.pattern;
+  }
+  if (e.max_length !== undefined) {
+    if (!isTextType(type)) notApplicable('max_length', 'only string and text columns take a max_length');
+    else col.maxLength = e.max_length;
+  }
+  if (e.default !== undefined) {
+    const problem = columnValueProblem(col, e.default);
+    if (problem) sink.add(error('invalid-default', `default ${problem}`, pathLoc(yd, [...base, 'default'])));
+    else col.default = e.default;
+  }
+  return col;
+}
+
+function regexError(pattern: string): string {
+  try {
+    new RegExp(pattern, 'u');
+    return '';
+  } catch (err) {
+    return err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
+  }
+}
+
+function readLink(
+  yd: YamlDoc,
+  link: NonNullable<InputFile['links_to']>,
+  keySet: Set<string>,
+  declared: Record<string, InputColumnEntry>,
+  scope: LoadScope,
+  sink: DiagnosticSink,
+): InputTable['linksTo'] {
+  const ref = parseSourceTableRef(link.source);
+  if (!ref) {
+    sink.add(error('invalid-value', `\`links_to.source\` must be \`<source>.<table>\`, found \`${link.source}\``, pathLoc(yd, ['links_to', 'source'])));
+    return undefined;
+  }
+  let ok = true;
+  if (!sourceTableExists(scope, ref.source, ref.table)) {
+    reportUnknownSourceTable(yd, ['links_to', 'source'], ref, scope, sink, 'link to');
+    ok = false;
+  }
+  for (const col of Object.keys(link.on)) {
+    if (!(col in declared)) {
+      sink.add(error('unknown-column', `\`links_to.on\` uses \`${col}\`, which is not a column of this input`, keyLoc(yd, ['links_to', 'on', col]), didYouMean(col, Object.keys(declared))));
+      ok = false;
+    } else if (!keySet.has(col)) {
+      sink.add(error('invalid-link', `\`links_to.on\` column \`${col}\` must be a key column of the input (key: ${listNames(keySet)})`, keyLoc(yd, ['links_to', 'on', col])));
+      ok = false;
+    }
+  }
+  if (Object.keys(link.on).length === 0) {
+    sink.add(error('invalid-link', '`links_to.on` must map at least one key column to a source column', pathLoc(yd, ['links_to', 'on'])));
+    ok = false;
+  }
+  return ok ? { ...ref, on: link.on } : undefined;
+}
+
+function readPermission(
+  yd: YamlDoc,
+  role: string,
+  entry: PermissionEntry,
+  declared: Record<string, InputColumnEntry>,
+  hasLink: boolean,
+  scope: LoadScope,
+  sink: DiagnosticSink,
+): TablePermission | undefined {
+  const base = ['permissions', role];
+  const roleDef = scope.roles[role];
+  if (!roleDef) {
+    if (!isBroken(scope.broken.roles, role)) {
+      const names = Object.keys(scope.roles);
+      sink.add(error('unknown-role', `role \`${role}\` is not declared under \`roles:\` in project.yml; roles: ${listNames(names)}`, keyLoc(yd, base), didYouMean(role, names)));
+    }
+    return undefined;
+  }
+  const rowFilter: RowFilter[] = [];
+  for (const [colSpec, attrSpec] of Object.entries(entry?.row_filter ?? {})) {
+    const at = [...base, 'row_filter', colSpec];
+    const onSource = colSpec.startsWith('source.');
+    const column = onSource ? colSpec.slice('source.'.length) : colSpec;
+    if (onSource && !hasLink) {
+      sink.add(error('invalid-link', `row filter \`${colSpec}\` uses a source column, but this input has no valid \`links_to\``, keyLoc(yd, at)));
+      continue;
+    }
+    if (!onSource && !(column in declared)) {
+      sink.add(error('unknown-column', `row filter column \`${column}\` is not a column of this input`, keyLoc(yd, at), didYouMean(column, Object.keys(declared))));
+      continue;
+    }
+    const m = /^user\.(.+)$/.exec(attrSpec);
+    if (!m?.[1]) {
+      sink.add(error('invalid-value', `row filter value must be \`user.<attribute>\`, found \`${attrSpec}\``, pathLoc(yd, at)));
+      continue;
+    }
+    const attribute = m[1];
+    if (!roleDef.attributes.includes(attribute)) {
+      sink.add(
+        error('unknown-attribute', `role \`${role}\` has no user attribute \`${attribute}\`; its attributes: ${listNames(roleDef.attributes)}`, pathLoc(yd, at), didYouMean(attribute, roleDef.attributes) ?? `declare it in project.yml: roles.${role}.attributes`),
+      );
+      continue;
+    }
+    rowFilter.push({ column, onSource, attribute });
+  }
+  return { read: entry?.read ?? true, write: entry?.write ?? false, delete: entry?.delete ?? false, approve: entry?.approve ?? false, rowFilter };
+}

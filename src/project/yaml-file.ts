@@ -1,0 +1,134 @@
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceLocation } from './types.js';
+
+/** One YAML document of a project file, with what is needed to turn offsets into `file:line:col`. */
+export interface YamlDoc {
+  /** Path relative to the project directory. */
+  file: string;
+  text: string;
+  lineCounter: LineCounter;
+  doc: Document.Parsed;
+}
+
+/** A path into a YAML document, as zod reports it (`['columns', 'amount', 'min']`). */
+export type YamlPath = readonly PropertyKey[];
+
+/**
+ * Parses a YAML file into its documents, with positions. Syntax errors (`yaml-syntax`) and
+ * duplicate mapping keys (`duplicate-key`) are returned as diagnostics with `file:line:col`.
+ */
+export function parseYamlFile(file: string, text: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const diagnostics: Diagnostic[] = [];
+  const docs: YamlDoc[] = [];
+  const list: Document.Parsed[] = 'empty' in parsed ? [] : parsed;
+  if ('empty' in parsed) {
+    for (const e of parsed.errors) diagnostics.push(error('yaml-syntax', cleanMessage(e.message), rangeLoc(file, lineCounter, e.pos[0], e.pos[1])));
+  }
+  for (const doc of list) {
+    const yd: YamlDoc = { file, text, lineCounter, doc };
+    for (const e of doc.errors) diagnostics.push(error('yaml-syntax', cleanMessage(e.message), rangeLoc(file, lineCounter, e.pos[0], e.pos[1])));
+    diagnostics.push(...duplicateKeys(yd));
+    docs.push(yd);
+  }
+  return { docs, diagnostics };
+}
+
+/** The location of an offset range of the file. */
+export function rangeLoc(file: string, lineCounter: LineCounter, start: number, end?: number): SourceLocation {
+  const s = lineCounter.linePos(start);
+  const loc: SourceLocation = { file, line: s.line, col: s.col };
+  if (end !== undefined && end > start) {
+    const e = lineCounter.linePos(end);
+    loc.endLine = e.line;
+    loc.endCol = e.col;
+  }
+  return loc;
+}
+
+/** The location of a YAML node (its value range), or of the document start when it has none. */
+export function nodeLoc(yd: YamlDoc, node: Node | null | undefined): SourceLocation {
+  const r = node?.range;
+  if (!r) return docStartLoc(yd);
+  return rangeLoc(yd.file, yd.lineCounter, r[0], r[1]);
+}
+
+/** The location of the start of the document's content (or 1:1). */
+export function docStartLoc(yd: YamlDoc): SourceLocation {
+  const contents = yd.doc.contents;
+  const start = contents?.range?.[0] ?? yd.doc.range[0];
+  return rangeLoc(yd.file, yd.lineCounter, start);
+}
+
+/** What a path resolves to: the deepest node reached, and whether the whole path exists. */
+export interface PathTarget {
+  node: Node | undefined;
+  exact: boolean;
+}
+
+/**
+ * Resolves `path` in the document. With `which: 'key'` a final map segment resolves to the
+ * pair's key node (so `unknown-key` points at the key itself). A missing segment stops at the
+ * deepest existing node with `exact: false`.
+ */
+export function resolvePath(yd: YamlDoc, path: YamlPath, which: 'key' | 'value' = 'value'): PathTarget {
+  let node: Node | undefined = yd.doc.contents ?? undefined;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { node, exact: false };
+      if (last && which === 'key' && isScalar(pair.key)) return { node: pair.key, exact: true };
+      const value = pair.value;
+      if (value === null || value === undefined || !isNodeLike(value)) return { node: isNodeLike(pair.key) ? pair.key : node, exact: last };
+      node = value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (!isNodeLike(item)) return { node, exact: false };
+      node = item;
+    } else {
+      return { node, exact: false };
+    }
+  }
+  return { node, exact: true };
+}
+
+/** The location of the value (or key) at `path`, falling back to the deepest existing node. */
+export function pathLoc(yd: YamlDoc, path: YamlPath, which: 'key' | 'value' = 'value'): SourceLocation {
+  return nodeLoc(yd, resolvePath(yd, path, which).node);
+}
+
+/** The location of the key at `path` if it is a map key, else of its value. */
+export function keyLoc(yd: YamlDoc, path: YamlPath): SourceLocation {
+  return pathLoc(yd, path, 'key');
+}
+
+function isNodeLike(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && 'range' in v;
+}
+
+function cleanMessage(message: string): string {
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+function duplicateKeys(yd: YamlDoc): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(yd.doc, {
+    Map(_, map) {
+      const seen = new Map<string, Node>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        const first = seen.get(k);
+        if (first) {
+          const f = nodeLoc(yd, first);
+          out.push(error('duplicate-key', `duplicate key \`${k}\` (first defined at line ${f.line}, column ${f.col})`, nodeLoc(yd, pair.key)));
+        } else seen.set(k, pair.key);
+      }
+    },
+  });
+  return out;
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { Dialect } from '../dialects/dialect.js';
+import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { Model, Project } from '../project/types.js';
+import { renderModel, type RenderOptions } from '../emit/model-sql.js';
+
+/**
+ * A model's fingerprint: sha256 over the dialect name, its SQL rendered with refs pointing at
+ * the latest aliases (symbolic: independent of version numbers), normalized so whitespace and
+ * comments do not count, and the fingerprints of the models it refers to. Equal fingerprint =
+ * same view definition over the same upstream definitions.
+ */
+export function fingerprintModel(
+  project: Project,
+  model: Model,
+  dialect: Dialect,
+  targetName: string,
+  upstream: ReadonlyMap<string, string>,
+  options: RenderOptions = {},
+): Result<string> {
+  const refs = new Set<string>();
+  const rendered = renderModel(project, model, dialect, targetName, (name) => {
+    refs.add(name);
+    return { schema: project.schemas.views, name };
+  }, options);
+  if (!rendered.ok) return rendered;
+  const pairs: [string, string][] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of [...refs].sort()) {
+    const fp = upstream.get(name);
+    if (fp === undefined) diagnostics.push(error('upstream-failed', `model '${model.name}' refers to model '${name}', which could not be compiled`, model.loc));
+    else pairs.push([name, fp]);
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  const payload = JSON.stringify({ dialect: dialect.name, sql: normalizeSql(rendered.value, dialect), upstream: pairs });
+  return { ok: true, value: createHash('sha256').update(payload).digest('hex'), warnings: rendered.warnings };
+}
+
+/** Fingerprints of every model, upstream first (`project.models` is in dependency order); failures as diagnostics. */
+export function fingerprintProject(
+  project: Project,
+  dialect: Dialect,
+  targetName: string,
+  options: RenderOptions = {},
+): { fingerprints: Map<string, string>; diagnostics: Diagnostic[] } {
+  const fingerprints = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const model of project.models) {
+    const r = fingerprintModel(project, model, dialect, targetName, fingerprints, options);
+    if (r.ok) fingerprints.set(model.name, r.value);
+    else diagnostics.push(...r.diagnostics);
+  }
+  return { fingerprints, diagnostics };
+}
+
+const WORDISH = /[A-Za-z0-9_$'"`\u0080-\uffff]/;
+
+/**
+ * SQL with comments (`--`, `/* *\/`) removed and whitespace dropped, except one space between two
+ * word-like or quoted tokens; string literals and quoted identifiers are kept byte for byte.
+ * Only for comparing and hashing, never for running.
+ */
+export function normalizeSql(sql: string, dialect?: Pick<Dialect, 'backslashEscapesInStrings'>): string {
+  let out = '';
+  let gap = false;
+  const emit = (text: string) => {
+    if (gap && out.length > 0 && WORDISH.test(out.at(-1) ?? '') && WORDISH.test(text[0] ?? '')) out += ' ';
+    gap = false;
+    out += text;
+  };
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i] ?? '';
+    if (/\s/.test(c)) {
+      gap = true;
+      i++;
+    } else if (sql.startsWith('--', i)) {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl;
+      gap = true;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      gap = true;
+    } else if (c === "'" || c === '"' || c === '`') {
+      const end = quotedEnd(sql, i, c === "'" && (dialect?.backslashEscapesInStrings ?? false));
+      emit(sql.slice(i, end));
+      i = end;
+    } else {
+      emit(c);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Offset just past the quoted token opening at `start` (a doubled quote continues it). */
+function quotedEnd(sql: string, start: number, backslash: boolean): number {
+  const q = sql[start];
+  let i = start + 1;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (backslash && c === '\\') i += 2;
+    else if (c === q && sql[i + 1] === q) i += 2;
+    else if (c === q) return i + 1;
+    else i++;
+  }
+  return sql.length;
+}

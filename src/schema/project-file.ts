@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { descriptionSchema, perTargetSchema, scalarSchema } from './common.js';
+
+/** A DuckDB target: a file path relative to the project directory. */
+export const duckdbTargetSchema = z.strictObject({
+  type: z.literal('duckdb'),
+  /** Default: `target/<target name>.duckdb`. */
+  path: z.string().optional(),
+});
+
+/** A cloud/server target; settings stay raw strings (`{{ env('X') }}` is resolved at connect time). */
+export const remoteTargetSchema = z
+  .object({ type: z.enum(['postgres', 'snowflake', 'bigquery']) })
+  .catchall(z.union([z.string(), z.number(), z.boolean()]));
+
+/** One entry of `targets:`. */
+export const targetSchema = z.discriminatedUnion('type', [duckdbTargetSchema, remoteTargetSchema]);
+
+/** One table of a source (`{}` or null allowed). */
+export const sourceTableSchema = z
+  .strictObject({
+    description: descriptionSchema,
+    /** The physical table name when it differs (e.g. upper case on Snowflake). */
+    identifier: z.string().optional(),
+  })
+  .nullable();
+
+/** One entry of `sources:`. */
+export const sourceSchema = z.strictObject({
+  description: descriptionSchema,
+  /** Schema (dataset) for every target, or per target. Default: the source name. */
+  schema: perTargetSchema.optional(),
+  /** Database (project) for every target, or per target. Default: the connection's. */
+  database: perTargetSchema.optional(),
+  tables: z.union([z.array(z.string()), z.record(z.string(), sourceTableSchema)]),
+});
+
+/** One entry of `seeds:`: a CSV file loaded into a source table, or just its path. */
+export const seedSchema = z.union([
+  z.string(),
+  z.strictObject({
+    file: z.string(),
+    /** `<source>.<table>`; default: the source table named like the file. */
+    into: z.string().optional(),
+    column_types: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+
+/** One entry of `roles:` (`{}` or null allowed). */
+export const roleSchema = z
+  .strictObject({
+    description: descriptionSchema,
+    /** User attributes a row filter may use as `user.<attribute>`. */
+    attributes: z.array(z.string()).optional(),
+  })
+  .nullable();
+
+/** `project.yml`. */
+export const projectFileSchema = z.strictObject({
+  name: z.string(),
+  description: descriptionSchema,
+  /** Optional when there is exactly one target. */
+  default_target: z.string().optional(),
+  /** Default: `{ dev: { type: duckdb, path: target/warehouse.duckdb } }`. */
+  targets: z.record(z.string(), targetSchema).optional(),
+  schemas: z.strictObject({ inputs: z.string().optional(), views: z.string().optional() }).optional(),
+  sources: z.record(z.string(), sourceSchema).optional(),
+  seeds: z.array(seedSchema).optional(),
+  vars: z.record(z.string(), scalarSchema).optional(),
+  roles: z.record(z.string(), roleSchema).optional(),
+});
+
+/** The parsed shape of `project.yml`. */
+export type ProjectFile = z.infer<typeof projectFileSchema>;
+/** The parsed shape of one source. */
+export type SourceEntry = z.infer<typeof sourceSchema>;
+/** The parsed shape of one target. */
+export type TargetEntry = z.infer<typeof targetSchema>;
+/** The parsed shape of one seed. */
+export type SeedEntry = z.infer<typeof seedSchema>;

@@ -4,6 +4,7 @@ import type { SystemType } from '../managed/tables.js';
 /**
  * A dialect produces SQL text for one warehouse; it never runs anything.
  * The compiler reads capability flags and never branches on `name`.
+ * Most dialects extend `BaseDialect` (./base-dialect.ts) and override a few members.
  */
 export interface Dialect {
   /** Registry name, also the `type` of a target in project.yml (`duckdb`, …). */
@@ -18,6 +19,28 @@ export interface Dialect {
   readonly supportsQualify: boolean;
   /** DDL may run inside a transaction and roll back with it. */
   readonly transactionalDdl: boolean;
+  /** `create or replace view` may change the view's columns; when false, a view is dropped and re-created. */
+  readonly replaceViewChangesColumns: boolean;
+  /** How the write path upserts a state row: `merge into … using` or `insert … on conflict do update`. */
+  readonly upsertStyle: 'merge' | 'on-conflict';
+  /** Primary keys in CREATE TABLE: `enforced`, `not-enforced` (written `primary key (…) not enforced`), or `none`. */
+  readonly primaryKeys: 'enforced' | 'not-enforced' | 'none';
+  /** Keyword of `select t.* <kw> (cols)` that leaves columns out (`exclude`, BigQuery `except`); undefined when unsupported. */
+  readonly starExcludeKeyword: 'exclude' | 'except' | undefined;
+  /** `select t.* replace (expr as col)` replaces a column in place, keeping column order. */
+  readonly supportsStarReplace: boolean;
+  /** `alter table s.t rename to <new>` wants a qualified new name (Snowflake) rather than a bare one. */
+  readonly renameToQualified: boolean;
+  /** A backslash escapes the next character inside a string literal (Snowflake, BigQuery). */
+  readonly backslashEscapesInStrings: boolean;
+  /** A subquery in FROM/JOIN must have an alias (Postgres before 16); the renderer adds one to `input('t')` when the SQL gives none. */
+  readonly derivedTableNeedsAlias: boolean;
+  /** How the warehouse stores the names `quoteIdent` writes: `as-written`, or `upper` (Snowflake folds all-lower-case names, so result columns come back upper-case). */
+  readonly identifierCase: 'as-written' | 'upper';
+  /** Longest identifier the warehouse keeps intact (Postgres silently truncates at 63 bytes); undefined when practically unlimited. */
+  readonly maxIdentifierLength: number | undefined;
+  /** Statements an adapter runs on each new session so that timestamps are read and written in UTC (empty when not needed). */
+  readonly sessionSetupSql: readonly string[];
 
   /** Quote an identifier that `validate` has already checked. */
   quoteIdent(name: string): string;
@@ -29,6 +52,6 @@ export interface Dialect {
   literal(value: Scalar): string;
   /** SQL type of a portable column type. */
   columnType(type: ColumnType | { kind: 'system'; type: SystemType }): string;
-  /** Expression that is true when `haystack` contains `needle` (both SQL expressions). */
+  /** Expression that is true when `haystack` contains `needle` (both SQL expressions); null when `haystack` is null. */
   strContains(haystack: string, needle: string): string;
 }

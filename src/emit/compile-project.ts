@@ -1,0 +1,64 @@
+import type { Dialect } from '../dialects/dialect.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Project } from '../project/types.js';
+import { META_TABLES, logTableName, stateTableName } from '../managed/tables.js';
+import { fingerprintModel } from '../resolve/fingerprint.js';
+import { createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
+import { formatScript, formatSql } from './format.js';
+import { latestAliasResolver, renderModel, type RenderOptions } from './model-sql.js';
+
+/** One compiled object, written by `writeback compile` to `target/compiled/<dialect>/<file>`. */
+export interface CompiledObject {
+  kind: 'input-log' | 'input-state' | 'meta' | 'model';
+  /** Table or view name. */
+  name: string;
+  /** Path relative to `target/compiled/<dialect>/`, e.g. `inputs/revenue_forecast.sql`, `models/account_plan.sql`. */
+  file: string;
+  /** Formatted SQL: the DDL script (statements end with `;`) for tables, the SELECT for models. Empty when it failed. */
+  sql: string;
+  /** Models only: the version fingerprint (see `fingerprintModel`). */
+  fingerprint?: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Compiles every managed table and model for one dialect and target, offline: refs point at the
+ * models' latest aliases. Order: shared meta tables, each input's log and state, models upstream first.
+ */
+export function compileProject(project: Project, dialect: Dialect, targetName: string, options: RenderOptions = {}): CompiledObject[] {
+  const schema = project.schemas.inputs;
+  const out: CompiledObject[] = [];
+  for (const meta of META_TABLES) {
+    out.push(table('meta', meta.name, `meta/${meta.name}.sql`, formatScript(dialect, createMetaTableSql(dialect, schema, meta))));
+  }
+  for (const input of Object.values(project.inputs)) {
+    const log = logTableName(input.name);
+    const state = stateTableName(input.name);
+    out.push(table('input-log', log, `inputs/${log}.sql`, formatScript(dialect, createLogTableSql(dialect, schema, input))));
+    out.push(table('input-state', state, `inputs/${state}.sql`, formatScript(dialect, createStateTableSql(dialect, schema, input))));
+  }
+  const fingerprints = new Map<string, string>();
+  for (const model of project.models) {
+    const file = `models/${model.name}.sql`;
+    const rendered = renderModel(project, model, dialect, targetName, latestAliasResolver(project), options);
+    if (!rendered.ok) {
+      out.push({ kind: 'model', name: model.name, file, sql: '', diagnostics: rendered.diagnostics });
+      continue;
+    }
+    const fp = fingerprintModel(project, model, dialect, targetName, fingerprints, options);
+    if (fp.ok) fingerprints.set(model.name, fp.value);
+    out.push({
+      kind: 'model',
+      name: model.name,
+      file,
+      sql: `${formatSql(dialect, rendered.value)}\n`,
+      ...(fp.ok ? { fingerprint: fp.value } : {}),
+      diagnostics: [...rendered.warnings, ...(fp.ok ? [] : fp.diagnostics)],
+    });
+  }
+  return out;
+}
+
+function table(kind: CompiledObject['kind'], name: string, file: string, sql: string): CompiledObject {
+  return { kind, name, file, sql, diagnostics: [] };
+}

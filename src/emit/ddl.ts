@@ -1,0 +1,104 @@
+import type { Dialect } from '../dialects/dialect.js';
+import type { InputTable } from '../project/types.js';
+import {
+  logColumns,
+  logTableName,
+  stateColumns,
+  stateTableName,
+  stateTablePrimaryKey,
+  type ManagedColumn,
+  type MetaTable,
+} from '../managed/tables.js';
+
+/**
+ * DDL text for one dialect. Every function returns the statements to run, in order
+ * (one for most dialects; a dialect flag may add a statement, e.g. drop before re-creating a view).
+ * Statements carry no trailing `;`. Names are project identifiers, quoted by the dialect.
+ */
+
+/** Options of `createTableSql`. */
+export interface CreateTableOptions {
+  /** Columns of the table's unique key; written as a primary key when the dialect has them. */
+  primaryKey?: string[];
+  /** `create table if not exists` (default false: the plan knows what exists). */
+  ifNotExists?: boolean;
+}
+
+/** `create schema if not exists <schema>`. */
+export function createSchemaSql(dialect: Dialect, schema: string): string[] {
+  return [`create schema if not exists ${dialect.quoteIdent(schema)}`];
+}
+
+/** `"name" TYPE [not null]`. */
+export function columnDefinitionSql(dialect: Dialect, column: ManagedColumn): string {
+  const notNull = column.nullable ? '' : ' not null';
+  return `${dialect.quoteIdent(column.name)} ${dialect.columnType(column.type)}${notNull}`;
+}
+
+/** `create table <schema>.<table> (columns[, primary key (…)])`. */
+export function createTableSql(
+  dialect: Dialect,
+  schema: string,
+  table: string,
+  columns: ManagedColumn[],
+  options: CreateTableOptions = {},
+): string[] {
+  const parts = columns.map((c) => columnDefinitionSql(dialect, c));
+  const key = options.primaryKey ?? [];
+  if (key.length > 0 && dialect.primaryKeys !== 'none') {
+    const enforced = dialect.primaryKeys === 'not-enforced' ? ' not enforced' : '';
+    parts.push(`primary key (${key.map((k) => dialect.quoteIdent(k)).join(', ')})${enforced}`);
+  }
+  const ifNotExists = options.ifNotExists ? 'if not exists ' : '';
+  return [`create table ${ifNotExists}${dialect.qualify(schema, table)} (${parts.join(', ')})`];
+}
+
+/** The append-only log table `<t>__log` of an input (no key: appends stay cheap; ids are unique by construction). */
+export function createLogTableSql(dialect: Dialect, schema: string, input: InputTable): string[] {
+  return createTableSql(dialect, schema, logTableName(input.name), logColumns(input));
+}
+
+/** The current-state table `<t>` of an input, keyed by (`_scenario`, key columns). */
+export function createStateTableSql(dialect: Dialect, schema: string, input: InputTable): string[] {
+  return createTableSql(dialect, schema, stateTableName(input.name), stateColumns(input), {
+    primaryKey: stateTablePrimaryKey(input),
+  });
+}
+
+/** A shared `_wb_*` table, `if not exists` (several processes may race to create it). */
+export function createMetaTableSql(dialect: Dialect, schema: string, meta: MetaTable): string[] {
+  return createTableSql(dialect, schema, meta.name, meta.columns, { primaryKey: meta.primaryKey ?? [], ifNotExists: true });
+}
+
+/** `alter table … add column …` (existing rows get null). */
+export function addColumnSql(dialect: Dialect, schema: string, table: string, column: ManagedColumn): string[] {
+  return [`alter table ${dialect.qualify(schema, table)} add column ${columnDefinitionSql(dialect, column)}`];
+}
+
+/** `alter table … drop column …` (destructive: the plan asks first). */
+export function dropColumnSql(dialect: Dialect, schema: string, table: string, column: string): string[] {
+  return [`alter table ${dialect.qualify(schema, table)} drop column ${dialect.quoteIdent(column)}`];
+}
+
+/** Rename a table inside its schema. */
+export function renameTableSql(dialect: Dialect, schema: string, table: string, newName: string): string[] {
+  const to = dialect.renameToQualified ? dialect.qualify(schema, newName) : dialect.quoteIdent(newName);
+  return [`alter table ${dialect.qualify(schema, table)} rename to ${to}`];
+}
+
+/** `drop table [if exists] …` (destructive: the plan asks first; logs are never dropped). */
+export function dropTableSql(dialect: Dialect, schema: string, table: string, options: { ifExists?: boolean } = {}): string[] {
+  return [`drop table ${options.ifExists ? 'if exists ' : ''}${dialect.qualify(schema, table)}`];
+}
+
+/** Create or replace a view; dialects whose `create or replace` cannot change columns drop it first. */
+export function createViewSql(dialect: Dialect, schema: string, name: string, selectSql: string): string[] {
+  const view = dialect.qualify(schema, name);
+  if (dialect.replaceViewChangesColumns) return [`create or replace view ${view} as\n${selectSql}`];
+  return [...dropViewSql(dialect, schema, name, { ifExists: true }), `create view ${view} as\n${selectSql}`];
+}
+
+/** `drop view [if exists] …`. */
+export function dropViewSql(dialect: Dialect, schema: string, name: string, options: { ifExists?: boolean } = {}): string[] {
+  return [`drop view ${options.ifExists ? 'if exists ' : ''}${dialect.qualify(schema, name)}`];
+}

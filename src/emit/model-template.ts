@@ -1,0 +1,194 @@
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { MacroVariant, SourceLocation } from '../project/types.js';
+import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from '../resolve/template.js';
+import { needsDerivedTableAlias } from './derived-table-alias.js';
+import { inputRelationSql, lookupInput, modelRefSql, sourceTableSql } from './relations.js';
+import type { RenderContext } from './render-context.js';
+import { locationInText } from './template-location.js';
+
+/** How deep macros may call macros before rendering gives up (a guard besides the cycle check). */
+export const MAX_MACRO_DEPTH = 32;
+
+/** Where the template being rendered came from, to turn offsets into project locations. */
+interface Frame {
+  /** Raw text the offsets point into. */
+  text: string;
+  /** Location of the text's first character; undefined when only `fallback` is known. */
+  base?: SourceLocation;
+  /** Column where the text's second and later lines start (see `locationInText`). */
+  continuationCol?: number;
+  fallback: SourceLocation;
+  /** Macro parameter values (already rendered SQL text), empty at the model level. */
+  params: Map<string, string>;
+  /** Macro names being expanded, outermost first. */
+  stack: string[];
+}
+
+/**
+ * sql: renders `{{ ref/source/input/var/macro(...) }}` to SQL text for the context's dialect.
+ * Macro arguments and parameters are substituted as raw SQL text (like dbt): `{{ q('a.x') }}`
+ * passes `a.x`. Vars become literals. Problems are collected as diagnostics.
+ */
+export function renderSqlTemplate(ctx: RenderContext, sql: string, sqlLoc: SourceLocation): string | undefined {
+  const before = ctx.diagnostics.length;
+  const parsed = parseTemplate(sql);
+  for (const e of parsed.errors) ctx.diagnostics.push(error('template-syntax', e.message, locationInText(sqlLoc, sql, e.start, e.end)));
+  if (parsed.errors.length > 0) return undefined;
+  const out = renderTemplate(ctx, parsed.template, { text: sql, base: sqlLoc, fallback: sqlLoc, params: new Map(), stack: [] });
+  return ctx.diagnostics.length > before ? undefined : out.trim().replace(/;+$/, '').trimEnd();
+}
+
+function renderTemplate(ctx: RenderContext, template: Template, frame: Frame): string {
+  const text = (n: TemplateNode | undefined) => (n?.kind === 'text' ? n.text : '');
+  let out = '';
+  template.nodes.forEach((n, i) => {
+    if (n.kind === 'text') {
+      out += n.text;
+      return;
+    }
+    const value = evaluate(ctx, n.expr, frame);
+    if (value === undefined) return;
+    const alias = derivedAlias(ctx, n.expr);
+    const before = out;
+    out += value;
+    if (alias && needsDerivedTableAlias(before, text(template.nodes[i + 1]))) out += ` as ${alias}`;
+  });
+  return out;
+}
+
+/** The alias to give an `input('t')` relation where the dialect requires one on derived tables. */
+function derivedAlias(ctx: RenderContext, expr: TemplateExpr): string | undefined {
+  if (!ctx.dialect.derivedTableNeedsAlias || expr.kind !== 'call' || expr.name !== 'input') return undefined;
+  const [arg] = expr.args;
+  return arg?.kind === 'string' ? ctx.dialect.quoteIdent(arg.value) : undefined;
+}
+
+function locate(frame: Frame, start: number, end: number): SourceLocation {
+  return frame.base ? locationInText(frame.base, frame.text, start, end, frame.continuationCol) : frame.fallback;
+}
+
+function fail(ctx: RenderContext, frame: Frame, code: string, message: string, start: number, end: number): undefined {
+  const where = frame.stack.length > 0 ? ` (in macro ${frame.stack.join(' → ')})` : '';
+  ctx.diagnostics.push(error(code, `${message}${where}`, locate(frame, start, end)));
+  return undefined;
+}
+
+function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string | undefined {
+  switch (expr.kind) {
+    case 'string':
+      return expr.value;
+    case 'number':
+      return String(expr.value);
+    case 'ident': {
+      const value = frame.params.get(expr.name);
+      if (value !== undefined) return value;
+      return fail(ctx, frame, 'unknown-name', `unknown name '${expr.name}' (only macro parameters may be used bare)`, expr.start, expr.end);
+    }
+    case 'call':
+      return (BUILTIN_FUNCTIONS as readonly string[]).includes(expr.name) ? builtin(ctx, expr, frame) : macroCall(ctx, expr, frame);
+  }
+}
+
+/** Positional string arguments of a built-in, or undefined after a diagnostic. */
+function stringArgs(ctx: RenderContext, call: TemplateCall, frame: Frame, min: number, max: number): string[] | undefined {
+  if (call.kwargs.length > 0 || call.args.length < min || call.args.length > max) {
+    const count = min === max ? `${min}` : `${min} to ${max}`;
+    return fail(ctx, frame, 'template-arguments', `${call.name}() takes ${count} positional argument(s)`, call.start, call.end);
+  }
+  const values: string[] = [];
+  for (const a of call.args) {
+    const v = a.kind === 'string' ? a.value : evaluate(ctx, a, frame);
+    if (v === undefined) return undefined;
+    values.push(v);
+  }
+  return values;
+}
+
+function builtin(ctx: RenderContext, call: TemplateCall, frame: Frame): string | undefined {
+  const loc = locate(frame, call.start, call.end);
+  switch (call.name) {
+    case 'ref': {
+      const a = stringArgs(ctx, call, frame, 1, 1);
+      return a && modelRefSql(ctx, a[0] ?? '', loc);
+    }
+    case 'source': {
+      const a = stringArgs(ctx, call, frame, 2, 2);
+      return a && sourceTableSql(ctx, a[0] ?? '', a[1] ?? '', loc);
+    }
+    case 'input': {
+      const a = stringArgs(ctx, call, frame, 1, 1);
+      const input = a && lookupInput(ctx, a[0] ?? '', loc);
+      return input && inputRelationSql(ctx, input);
+    }
+    default: {
+      const a = stringArgs(ctx, call, frame, 1, 2);
+      if (!a) return undefined;
+      const name = a[0] ?? '';
+      if (Object.hasOwn(ctx.project.vars, name)) return ctx.dialect.literal(ctx.project.vars[name] ?? null);
+      const fallback = call.args[1];
+      if (fallback?.kind === 'string' || fallback?.kind === 'number') return ctx.dialect.literal(fallback.value);
+      if (fallback) return a[1];
+      return fail(ctx, frame, 'unknown-var', `var '${name}' is not declared in project.yml \`vars\` and has no default`, call.start, call.end);
+    }
+  }
+}
+
+/** The variant of a macro for the context's dialect (`<dialect>__name`), else its default. */
+export function pickMacroVariant(variants: MacroVariant[], dialect: string): MacroVariant | undefined {
+  return variants.find((v) => v.dialect === dialect) ?? variants.find((v) => v.dialect === undefined);
+}
+
+function macroCall(ctx: RenderContext, call: TemplateCall, frame: Frame): string | undefined {
+  const variants = Object.hasOwn(ctx.project.macros, call.name) ? ctx.project.macros[call.name] : undefined;
+  const variant = variants && pickMacroVariant(variants, ctx.dialect.name);
+  if (!variant) {
+    const why = variants ? `has no variant for ${ctx.dialect.name} and no default` : 'is not defined in macros/';
+    return fail(ctx, frame, 'unknown-macro', `macro '${call.name}' ${why}`, call.nameStart, call.nameEnd);
+  }
+  if (frame.stack.includes(call.name) || frame.stack.length >= MAX_MACRO_DEPTH) {
+    return fail(ctx, frame, 'macro-recursion', `macro '${call.name}' calls itself (${[...frame.stack, call.name].join(' → ')})`, call.start, call.end);
+  }
+  const params = bindParams(ctx, call, frame, variant);
+  if (!params) return undefined;
+  const parsed = parseTemplate(variant.body);
+  const at = (start: number, end: number) => (variant.bodyLoc ? locationInText(variant.bodyLoc, variant.body, start, end, 1) : variant.loc);
+  for (const e of parsed.errors) {
+    ctx.diagnostics.push(error('template-syntax', `macro '${call.name}': ${e.message}`, at(e.start, e.end)));
+  }
+  if (parsed.errors.length > 0) return undefined;
+  const inner: Frame = { text: variant.body, fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(variant.bodyLoc ? { base: variant.bodyLoc, continuationCol: 1 } : {}) };
+  return renderTemplate(ctx, parsed.template, inner).trim();
+}
+
+/** Binds positional, then keyword arguments, then defaults (as raw SQL text); undefined after a diagnostic. */
+function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, variant: MacroVariant): Map<string, string> | undefined {
+  const diagnostics: Diagnostic[] = ctx.diagnostics;
+  const before = diagnostics.length;
+  const params = new Map<string, string>();
+  if (call.args.length > variant.params.length) {
+    return fail(ctx, frame, 'template-arguments', `macro '${call.name}' takes at most ${variant.params.length} argument(s), got ${call.args.length}`, call.start, call.end);
+  }
+  call.args.forEach((arg, i) => {
+    const v = evaluate(ctx, arg, frame);
+    const p = variant.params[i];
+    if (v !== undefined && p) params.set(p.name, v);
+  });
+  for (const kw of call.kwargs) {
+    if (!variant.params.some((p) => p.name === kw.name)) {
+      fail(ctx, frame, 'template-arguments', `macro '${call.name}' has no parameter '${kw.name}'`, kw.start, kw.end);
+      continue;
+    }
+    if (params.has(kw.name)) {
+      fail(ctx, frame, 'template-arguments', `macro '${call.name}': parameter '${kw.name}' is given twice`, kw.start, kw.end);
+      continue;
+    }
+    const v = evaluate(ctx, kw.value, frame);
+    if (v !== undefined) params.set(kw.name, v);
+  }
+  for (const p of variant.params) {
+    if (params.has(p.name)) continue;
+    if (p.default !== undefined) params.set(p.name, p.default === null ? 'null' : String(p.default));
+    else fail(ctx, frame, 'template-arguments', `macro '${call.name}' needs argument '${p.name}'`, call.start, call.end);
+  }
+  return diagnostics.length > before ? undefined : params;
+}

@@ -1,0 +1,31 @@
+import type { Dialect } from '../dialects/dialect.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Model, Project } from '../project/types.js';
+
+/** Where a `ref('m')` points: the latest alias `m` (offline compile, fingerprints) or a pinned version `m__vN` (apply). */
+export type RefResolver = (model: string) => { schema: string; name: string };
+
+/** Columns of a source table when known (e.g. described from the warehouse by `plan`); undefined when unknown. */
+export type SourceColumnsLookup = (source: string, table: string) => string[] | undefined;
+
+/** Optional knowledge that sharpens rendering. */
+export interface RenderOptions {
+  /** Lets structured models detect column clashes and list columns where the dialect has no `* exclude/replace`. */
+  sourceColumns?: SourceColumnsLookup;
+}
+
+/** Everything a model renderer reads, plus the diagnostics it collects. */
+export interface RenderContext {
+  project: Project;
+  model: Model;
+  dialect: Dialect;
+  targetName: string;
+  resolveRef: RefResolver;
+  options: RenderOptions;
+  diagnostics: Diagnostic[];
+}
+
+/** The resolver used offline: every ref points at the model's latest alias in the views schema. */
+export function latestAliasResolver(project: Project): RefResolver {
+  return (model) => ({ schema: project.schemas.views, name: model });
+}

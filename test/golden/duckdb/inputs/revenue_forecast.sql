@@ -1,0 +1,15 @@
+create table "writeback"."revenue_forecast" (
+  "account_id" VARCHAR,
+  "quarter" VARCHAR,
+  "amount" DECIMAL(18, 2),
+  "confidence" VARCHAR,
+  "note" VARCHAR,
+  "_scenario" VARCHAR not null,
+  "_version" BIGINT not null,
+  "_deleted" BOOLEAN not null,
+  "_set_columns" VARCHAR,
+  "_updated_by" VARCHAR not null,
+  "_updated_at" TIMESTAMP not null,
+  "_entry_id" VARCHAR not null,
+  primary key ("_scenario", "account_id", "quarter")
+);

@@ -1,0 +1,96 @@
+import type { SqlValue } from '../adapters/adapter.js';
+import type { Dialect } from '../dialects/dialect.js';
+import {
+  addColumnSql,
+  createSchemaSql,
+  createTableSql,
+  createViewSql,
+  dropTableSql,
+  dropViewSql,
+  renameTableSql,
+} from '../emit/ddl.js';
+import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/tables.js';
+import type { Operation } from '../plan/operation.js';
+import { seedLoaderFor } from '../seeds/seed-loader.js';
+
+/** One statement to run, with its bound parameters. */
+export interface Statement {
+  sql: string;
+  params: SqlValue[];
+}
+
+/** Who and when, recorded with versions and seeds. */
+export interface ApplyStamp {
+  user: string;
+  at: Date;
+  /** Schema of the `_wb_*` tables (the project's inputs schema). */
+  metaSchema: string;
+}
+
+const ddl = (statements: string[]): Statement[] => statements.map((sql) => ({ sql, params: [] }));
+
+/** The statements that carry out one operation, registry writes included (values bound). */
+export function operationStatements(dialect: Dialect, op: Operation, stamp: ApplyStamp): Statement[] {
+  const p = (i: number) => dialect.param(i);
+  switch (op.kind) {
+    case 'create-schema':
+      return ddl(createSchemaSql(dialect, op.schema));
+    case 'create-meta-table':
+      return ddl(createTableSql(dialect, op.table.schema, op.table.name, op.columns, { primaryKey: op.primaryKey, ifNotExists: true }));
+    case 'add-meta-column':
+      return ddl(addColumnSql(dialect, op.table.schema, op.table.name, op.column));
+    case 'create-input-tables':
+      return ddl([
+        ...createTableSql(dialect, op.log.schema, op.log.name, op.log.columns),
+        ...createTableSql(dialect, op.state.schema, op.state.name, op.state.columns, { primaryKey: op.state.key }),
+      ]);
+    case 'add-input-column':
+      return ddl(op.tables.flatMap((t) => addColumnSql(dialect, t.schema, t.name, op.column)));
+    case 'drop-input-column': {
+      const { schema, name } = op.table;
+      const temp = `${name}__rebuild`;
+      const cols = op.rebuild.columns.map((c) => dialect.quoteIdent(c.name)).join(', ');
+      return ddl([
+        ...createTableSql(dialect, schema, temp, op.rebuild.columns, { primaryKey: op.rebuild.key }),
+        `insert into ${dialect.qualify(schema, temp)} (${cols}) select ${cols} from ${dialect.qualify(schema, name)}`,
+        ...dropTableSql(dialect, schema, name),
+        ...renameTableSql(dialect, schema, temp, name),
+      ]);
+    }
+    case 'archive-input-table':
+      return ddl([
+        ...op.dropViews.flatMap((v) => dropViewSql(dialect, v.schema, v.name, { ifExists: true })),
+        ...(op.state ? dropTableSql(dialect, op.state.schema, op.state.name) : []),
+        ...renameTableSql(dialect, op.log.schema, op.log.name, op.archiveName),
+      ]);
+    case 'load-seed': {
+      const loader = seedLoaderFor(dialect);
+      if (!loader) throw new Error(`load-seed planned for ${dialect.name}, which has no seed loader`);
+      const seeds = dialect.qualify(stamp.metaSchema, SEEDS_TABLE);
+      const cols = ['file', 'schema', 'table', 'fingerprint', 'loaded_at'].map((c) => dialect.quoteIdent(c)).join(', ');
+      return [
+        ...loader.loadSql(dialect, op),
+        { sql: `delete from ${seeds} where ${dialect.quoteIdent('file')} = ${p(1)}`, params: [op.file] },
+        {
+          sql: `insert into ${seeds} (${cols}) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
+          params: [op.file, op.table.schema, op.table.name, op.fingerprint, stamp.at],
+        },
+      ];
+    }
+    case 'create-model-version': {
+      const view = ddl(createViewSql(dialect, op.view.schema, op.view.name, op.sql));
+      if (!op.record) return view;
+      const registry = dialect.qualify(stamp.metaSchema, MODEL_VERSIONS_TABLE);
+      const cols = ['model', 'version', 'fingerprint', 'sql', 'applied_at', 'applied_by'].map((c) => dialect.quoteIdent(c)).join(', ');
+      return [
+        ...view,
+        {
+          sql: `insert into ${registry} (${cols}) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`,
+          params: [op.model, op.version, op.fingerprint, op.sql, stamp.at, stamp.user],
+        },
+      ];
+    }
+    case 'point-model-alias':
+      return ddl(createViewSql(dialect, op.alias.schema, op.alias.name, `select * from ${dialect.qualify(op.target.schema, op.target.name)}`));
+  }
+}

@@ -1,0 +1,161 @@
+import type { ColumnType } from '../project/types.js';
+import type { ManagedColumn } from '../managed/tables.js';
+
+/**
+ * One warehouse change, dialect-neutral and JSON-printable. Every operation carries
+ * what `apply` needs to emit its SQL, so a printed plan can be reviewed and applied as is.
+ * `description` is the line `writeback plan` prints for people.
+ */
+export type Operation =
+  | CreateSchemaOp
+  | CreateMetaTableOp
+  | AddMetaColumnOp
+  | CreateInputTablesOp
+  | AddInputColumnOp
+  | DropInputColumnOp
+  | ArchiveInputTableOp
+  | LoadSeedOp
+  | CreateModelVersionOp
+  | PointModelAliasOp;
+
+/** Fields every operation has. */
+interface OpBase {
+  /** One line for people, e.g. `create view planning.account_plan__v2`. */
+  description: string;
+  /** True when the operation removes warehouse data (refused unless `allowDestructive`). */
+  destructive: boolean;
+}
+
+/** A table (or view) in a schema. */
+export interface QualifiedName {
+  schema: string;
+  name: string;
+}
+
+/** `create schema if not exists`. */
+export interface CreateSchemaOp extends OpBase {
+  kind: 'create-schema';
+  schema: string;
+}
+
+/** A shared managed table (`_wb_model_versions`, `_wb_seeds`) in the inputs schema. */
+export interface CreateMetaTableOp extends OpBase {
+  kind: 'create-meta-table';
+  table: QualifiedName;
+  columns: ManagedColumn[];
+  primaryKey: string[];
+}
+
+/** A column a newer writeback declares for an existing `_wb_*` table (added nullable, so existing rows stay valid). */
+export interface AddMetaColumnOp extends OpBase {
+  kind: 'add-meta-column';
+  table: QualifiedName;
+  column: ManagedColumn;
+}
+
+/** The log and state tables of a new input table. */
+export interface CreateInputTablesOp extends OpBase {
+  kind: 'create-input-tables';
+  input: string;
+  log: QualifiedName & { columns: ManagedColumn[] };
+  state: QualifiedName & { columns: ManagedColumn[]; key: string[] };
+}
+
+/** A column added to an input's log and/or state (existing rows get null). */
+export interface AddInputColumnOp extends OpBase {
+  kind: 'add-input-column';
+  input: string;
+  column: ManagedColumn;
+  /** The tables that lack the column (the log may already have it from an earlier removal). */
+  tables: QualifiedName[];
+}
+
+/**
+ * Destructive: columns dropped from the state table; the log keeps them and their data.
+ * The state is rebuilt (copied into a new table with the declared columns, then swapped in):
+ * some warehouses cannot drop a column that precedes a key column (DuckDB).
+ */
+export interface DropInputColumnOp extends OpBase {
+  kind: 'drop-input-column';
+  input: string;
+  columns: string[];
+  table: QualifiedName;
+  /** Columns and key of the rebuilt state table. */
+  rebuild: { columns: ManagedColumn[]; key: string[] };
+}
+
+/** Destructive: an input removed from the project. The log is renamed (kept), the state dropped. */
+export interface ArchiveInputTableOp extends OpBase {
+  kind: 'archive-input-table';
+  input: string;
+  log: QualifiedName;
+  /** New name of the log in the same schema, `<t>__log__archived_<yyyymmdd_hhmmss>` (UTC). */
+  archiveName: string;
+  /** Absent when the state table is already gone. */
+  state?: QualifiedName;
+  /** Model version views that read the removed tables (directly or through other versions). */
+  dropViews: QualifiedName[];
+}
+
+/** (Re)load a CSV seed into its source table, replacing the table. */
+export interface LoadSeedOp extends OpBase {
+  kind: 'load-seed';
+  /** Path relative to the project directory, as declared (the `_wb_seeds` key). */
+  file: string;
+  /** Absolute path read by the warehouse. */
+  path: string;
+  table: QualifiedName;
+  /** Column name → portable type, overriding the inferred types. */
+  columnTypes: Record<string, ColumnType>;
+  /** sha256 of the file's content. */
+  fingerprint: string;
+}
+
+/** Create `<model>__v<N>`; `record` is false when re-creating a registered version whose view was dropped. */
+export interface CreateModelVersionOp extends OpBase {
+  kind: 'create-model-version';
+  model: string;
+  version: number;
+  view: QualifiedName;
+  /** The view's select statement, refs pinned to upstream versions. */
+  sql: string;
+  fingerprint: string;
+  record: boolean;
+}
+
+/** Point `<model>` at `<model>__v<N>`. */
+export interface PointModelAliasOp extends OpBase {
+  kind: 'point-model-alias';
+  model: string;
+  version: number;
+  alias: QualifiedName;
+  target: QualifiedName;
+  /** Version the alias pointed at before, if any. */
+  previousVersion?: number;
+}
+
+/** The result of `planProject`: what `applyPlan` will do, in order. */
+export interface Plan {
+  /** Target name from project.yml. */
+  target: string;
+  /** Dialect the plan was made for (the adapter's). */
+  dialect: string;
+  /** Schema of the `_wb_*` tables (the project's inputs schema). */
+  metaSchema: string;
+  /** Recorded as `applied_by`. */
+  user: string;
+  /** ISO time the plan was made (UTC). */
+  createdAt: string;
+  operations: Operation[];
+}
+
+/** The name of an input's archived log, stamped in UTC: `<t>__log__archived_20261130_010203`. */
+export function archiveLogName(input: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  return `${input}__log__archived_${stamp}`;
+}
+
+/** The view name of one model version. */
+export function versionViewName(model: string, version: number): string {
+  return `${model}__v${version}`;
+}

@@ -1,0 +1,91 @@
+import type { Dialect } from '../dialects/dialect.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Project } from '../project/types.js';
+import { logTableName, stateTableName } from '../managed/tables.js';
+import { archiveLogName, versionViewName, type ArchiveInputTableOp, type QualifiedName } from './operation.js';
+import { referencedVersions, tableKey, type VersionRecord, type WarehouseState } from './warehouse-state.js';
+
+const LOG_SUFFIX = '__log';
+
+/**
+ * Input tables the warehouse has but the project no longer declares: archive the log
+ * (renamed, never dropped), drop the state and the model versions that read them.
+ */
+export function planArchives(
+  project: Project,
+  state: WarehouseState,
+  dialect: Dialect,
+  allowDestructive: boolean,
+  now: Date,
+): { ops: ArchiveInputTableOp[]; diagnostics: Diagnostic[] } {
+  const schema = project.schemas.inputs;
+  const ops: ArchiveInputTableOp[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const table of state.tables.values()) {
+    if (table.schema !== schema || table.kind !== 'table' || !table.name.endsWith(LOG_SUFFIX)) continue;
+    const input = table.name.slice(0, -LOG_SUFFIX.length);
+    // Archived logs (`<t>__log__archived_…`) never end in `__log`; `__` cannot occur in an input name.
+    if (input.length === 0 || input.includes('__') || Object.hasOwn(project.inputs, input)) continue;
+    if (!allowDestructive) {
+      diagnostics.push(
+        error(
+          'destructive-change-refused',
+          `input table '${input}' is no longer declared in inputs/; removing it needs --allow-destructive (its log ${schema}.${table.name} is kept, renamed to an archive)`,
+        ),
+      );
+      continue;
+    }
+    const stateTable = state.tables.get(tableKey(schema, stateTableName(input)));
+    const stateName = stateTable?.kind === 'table' ? { schema, name: stateTableName(input) } : undefined;
+    const archiveName = archiveLogName(input, now);
+    const dropViews = dependentViews(project, state, dialect, [{ schema, name: logTableName(input) }, ...(stateName ? [stateName] : [])]);
+    ops.push({
+      kind: 'archive-input-table',
+      description:
+        `archive input table ${input}: rename ${schema}.${table.name} to ${archiveName}` +
+        (stateName ? `, drop ${schema}.${stateName.name}` : '') +
+        (dropViews.length ? `, drop ${dropViews.map((v) => `${v.schema}.${v.name}`).join(', ')}` : '') +
+        ' (DESTRUCTIVE; the log keeps every entry)',
+      destructive: true,
+      input,
+      log: { schema, name: table.name },
+      archiveName,
+      ...(stateName ? { state: stateName } : {}),
+      dropViews,
+    });
+  }
+  return { ops, diagnostics };
+}
+
+/**
+ * Existing version views whose SQL reads one of `removed`, directly or through another such
+ * version, plus the alias of a model no longer in the project when it points at one of them.
+ */
+function dependentViews(project: Project, state: WarehouseState, dialect: Dialect, removed: QualifiedName[]): QualifiedName[] {
+  const views = project.schemas.views;
+  const needles = removed.map((t) => dialect.qualify(t.schema, t.name));
+  const dropped = new Set<VersionRecord>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const v of state.versions) {
+      if (dropped.has(v)) continue;
+      const readsDropped =
+        needles.some((n) => v.sql.includes(n)) || [...dropped].some((d) => d.model !== v.model && referencedVersions(v.sql, d.model).includes(d.version));
+      if (readsDropped) {
+        dropped.add(v);
+        grew = true;
+      }
+    }
+  }
+  const out: QualifiedName[] = [];
+  for (const v of dropped) {
+    const name = versionViewName(v.model, v.version);
+    if (state.tables.has(tableKey(views, name))) out.push({ schema: views, name });
+  }
+  const inProject = new Set(project.models.map((m) => m.name));
+  for (const [model, version] of state.aliases) {
+    if (!inProject.has(model) && [...dropped].some((d) => d.model === model && d.version === version)) out.push({ schema: views, name: model });
+  }
+  return out;
+}

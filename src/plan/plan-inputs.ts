@@ -1,0 +1,141 @@
+import type { TableInfo } from '../adapters/adapter.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { InputTable, Project } from '../project/types.js';
+import { logColumns, logTableName, stateColumns, stateTableName, stateTablePrimaryKey, type ManagedColumn } from '../managed/tables.js';
+import { versionViewName, type AddInputColumnOp, type Operation, type QualifiedName } from './operation.js';
+import { sameType } from './same-type.js';
+import { tableKey, type WarehouseState } from './warehouse-state.js';
+
+/** Operations and problems found while diffing the project's input tables against the warehouse. */
+export interface InputsDiff {
+  ops: Operation[];
+  diagnostics: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** Create new input tables, add/drop columns of changed ones; removed inputs are handled by `planArchives`. */
+export function planInputs(project: Project, state: WarehouseState, dialect: Dialect, allowDestructive: boolean): InputsDiff {
+  const schema = project.schemas.inputs;
+  const ops: Operation[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  for (const input of Object.values(project.inputs)) {
+    const log = state.tables.get(tableKey(schema, logTableName(input.name)));
+    const current = state.tables.get(tableKey(schema, stateTableName(input.name)));
+    if (!log && !current) {
+      ops.push({
+        kind: 'create-input-tables',
+        description: `create input table ${input.name} (${schema}.${logTableName(input.name)} and ${schema}.${stateTableName(input.name)})`,
+        destructive: false,
+        input: input.name,
+        log: { schema, name: logTableName(input.name), columns: logColumns(input) },
+        state: { schema, name: stateTableName(input.name), columns: stateColumns(input), key: stateTablePrimaryKey(input) },
+      });
+      continue;
+    }
+    if (!log || !current || log.kind !== 'table' || current.kind !== 'table') {
+      const missing = !log ? logTableName(input.name) : stateTableName(input.name);
+      diagnostics.push(
+        error('input-table-incomplete', `input table '${input.name}': ${schema}.${missing} is missing or is not a table; the write-back tables must be repaired by hand`, input.loc),
+      );
+      continue;
+    }
+    diffColumns(input, log, current, dialect, allowDestructive, ops, diagnostics);
+    const drop = ops.find((op) => op.kind === 'drop-input-column' && op.input === input.name);
+    if (drop?.kind === 'drop-input-column') warnings.push(...brokenVersions(project, state, dialect, drop.table, drop.columns));
+  }
+  return { ops, diagnostics, warnings };
+}
+
+/** A warning per existing model version whose SQL reads a column about to be dropped (it will fail when queried). */
+function brokenVersions(project: Project, state: WarehouseState, dialect: Dialect, table: QualifiedName, columns: string[]): Diagnostic[] {
+  const tableSql = dialect.qualify(table.schema, table.name);
+  const out: Diagnostic[] = [];
+  for (const v of state.versions) {
+    const view = versionViewName(v.model, v.version);
+    if (!state.tables.has(tableKey(project.schemas.views, view)) || !v.sql.includes(tableSql)) continue;
+    const read = columns.filter((c) => v.sql.includes(dialect.quoteIdent(c)));
+    if (read.length === 0) continue;
+    out.push({
+      code: 'old-version-reads-dropped-column',
+      severity: 'warning',
+      message: `${project.schemas.views}.${view} reads ${read.join(', ')} of ${table.schema}.${table.name}; it will fail once dropped (\`writeback prune\` removes old versions)`,
+    });
+  }
+  return out;
+}
+
+function diffColumns(
+  input: InputTable,
+  log: TableInfo,
+  current: TableInfo,
+  dialect: Dialect,
+  allowDestructive: boolean,
+  ops: Operation[],
+  diagnostics: Diagnostic[],
+): void {
+  const logHas = new Map(log.columns.map((c) => [c.name, c.dataType]));
+  const stateHas = new Map(current.columns.map((c) => [c.name, c.dataType]));
+  const locOf = (name: string) => input.columns.find((c) => c.name === name)?.loc ?? input.loc;
+  const adds = new Map<string, AddInputColumnOp>();
+  const want = (table: TableInfo, has: Map<string, string>, columns: ManagedColumn[]) => {
+    for (const column of columns) {
+      const reported = has.get(column.name);
+      const declared = dialect.columnType(column.type);
+      if (reported === undefined) {
+        const op = adds.get(column.name) ?? addOp(input.name, column);
+        op.tables.push(qualified(table));
+        adds.set(column.name, op);
+      } else if (!sameType(declared, reported)) {
+        diagnostics.push(
+          error(
+            'column-type-change',
+            `input table '${input.name}': column '${column.name}' is ${reported} in ${table.schema}.${table.name} but is declared as ${declared}; changing a column's type is not supported`,
+            locOf(column.name),
+            'keep the old type, or add a new column with the new type (and remove the old one with --allow-destructive)',
+          ),
+        );
+      }
+    }
+  };
+  want(log, logHas, logColumns(input));
+  want(current, stateHas, stateColumns(input));
+  for (const op of adds.values()) {
+    op.description = `add column ${op.column.name} to ${op.tables.map((t) => `${t.schema}.${t.name}`).join(' and ')} (existing rows keep their values)`;
+    ops.push(op);
+  }
+  // Columns no longer declared: dropped from the state only; the log keeps them (logs never lose data).
+  const declared = new Set(stateColumns(input).map((c) => c.name));
+  const removed = current.columns.map((c) => c.name).filter((name) => !declared.has(name));
+  if (removed.length === 0) return;
+  const list = removed.map((c) => `'${c}'`).join(', ');
+  if (!allowDestructive) {
+    diagnostics.push(
+      error(
+        'destructive-change-refused',
+        `input table '${input.name}': column${removed.length > 1 ? 's' : ''} ${list} ${removed.length > 1 ? 'were' : 'was'} removed; ` +
+          `dropping ${removed.length > 1 ? 'them' : 'it'} from ${current.schema}.${current.name} needs --allow-destructive (the log keeps the values)`,
+        input.loc,
+      ),
+    );
+    return;
+  }
+  ops.push({
+    kind: 'drop-input-column',
+    description: `drop column${removed.length > 1 ? 's' : ''} ${removed.join(', ')} from ${current.schema}.${current.name} (DESTRUCTIVE; ${log.schema}.${log.name} keeps the values)`,
+    destructive: true,
+    input: input.name,
+    columns: removed,
+    table: qualified(current),
+    rebuild: { columns: stateColumns(input), key: stateTablePrimaryKey(input) },
+  });
+}
+
+function addOp(input: string, column: ManagedColumn): AddInputColumnOp {
+  return { kind: 'add-input-column', description: '', destructive: false, input, column, tables: [] };
+}
+
+function qualified(t: TableInfo): QualifiedName {
+  return { schema: t.schema, name: t.name };
+}

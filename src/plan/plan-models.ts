@@ -1,0 +1,95 @@
+import type { Dialect } from '../dialects/dialect.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Model, Project } from '../project/types.js';
+import { renderModel } from '../emit/model-sql.js';
+import { fingerprintModel } from '../resolve/fingerprint.js';
+import { versionViewName, type Operation, type QualifiedName } from './operation.js';
+import { tableKey, type WarehouseState } from './warehouse-state.js';
+
+/**
+ * Version every model, upstream first: a model whose fingerprint (its definition and its
+ * upstream's, see resolve/fingerprint.ts) is already registered keeps that version; otherwise
+ * it gets max(version)+1. Its SQL pins each `ref()` to the upstream's resolved `__vN`. The alias `<model>` is re-pointed only when its target changes.
+ */
+export function planModels(
+  project: Project,
+  state: WarehouseState,
+  dialect: Dialect,
+  targetName: string,
+): { ops: Operation[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] } {
+  const views = project.schemas.views;
+  const ops: Operation[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const resolved = new Map<string, number>();
+  const fingerprints = new Map<string, string>();
+  const resolveRef = (name: string): QualifiedName => {
+    const version = resolved.get(name);
+    // Models arrive in dependency order, so an upstream is always resolved first.
+    if (version === undefined) throw new Error(`planModels: ref('${name}') before its model was versioned`);
+    return { schema: views, name: versionViewName(name, version) };
+  };
+  for (const model of project.models) {
+    const fp = fingerprintModel(project, model, dialect, targetName, fingerprints);
+    const rendered = fp.ok ? renderModel(project, model, dialect, targetName, resolveRef) : fp;
+    if (!rendered.ok || !fp.ok) {
+      diagnostics.push(...(rendered.ok ? [] : rendered.diagnostics));
+      continue;
+    }
+    warnings.push(...rendered.warnings);
+    const sql = rendered.value;
+    const fingerprint = fp.value;
+    fingerprints.set(model.name, fingerprint);
+    const records = state.versions.filter((v) => v.model === model.name);
+    const known = records.find((v) => v.fingerprint === fingerprint);
+    const version = known?.version ?? Math.max(0, ...records.map((v) => v.version)) + 1;
+    resolved.set(model.name, version);
+    const view = { schema: views, name: versionViewName(model.name, version) };
+    const taken = nameTakenByTable(state, views, model);
+    if (taken) {
+      diagnostics.push(taken);
+      continue;
+    }
+    if (!known || !state.tables.has(tableKey(views, view.name))) {
+      ops.push({
+        kind: 'create-model-version',
+        description: known
+          ? `re-create view ${views}.${view.name} (registered version ${version}, its view was dropped)`
+          : `create view ${views}.${view.name} (model ${model.name}, version ${version})`,
+        destructive: false,
+        model: model.name,
+        version,
+        view,
+        sql,
+        fingerprint,
+        record: !known,
+      });
+    }
+    const previous = state.aliases.get(model.name);
+    if (previous !== version || !state.tables.has(tableKey(views, model.name))) {
+      ops.push({
+        kind: 'point-model-alias',
+        description:
+          previous === undefined
+            ? `create view ${views}.${model.name} -> ${view.name}`
+            : `point view ${views}.${model.name} at ${view.name} (was ${versionViewName(model.name, previous)})`,
+        destructive: false,
+        model: model.name,
+        version,
+        alias: { schema: views, name: model.name },
+        target: view,
+        ...(previous !== undefined ? { previousVersion: previous } : {}),
+      });
+    }
+  }
+  return { ops, diagnostics, warnings };
+}
+
+/** A table (not a view) already using a model's alias or version name in the views schema. */
+function nameTakenByTable(state: WarehouseState, views: string, model: Model): Diagnostic | undefined {
+  const alias = state.tables.get(tableKey(views, model.name));
+  if (alias && alias.kind !== 'view') {
+    return error('model-name-taken', `model '${model.name}': ${views}.${model.name} exists and is a table, not a view; rename the model or move the table`, model.loc);
+  }
+  return undefined;
+}

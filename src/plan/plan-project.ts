@@ -1,0 +1,87 @@
+import type { Adapter } from '../adapters/adapter.js';
+import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { META_TABLES } from '../managed/tables.js';
+import type { Project } from '../project/types.js';
+import { planSeeds, seedSchemas } from '../seeds/plan-seeds.js';
+import type { Operation, Plan } from './operation.js';
+import { planArchives } from './plan-archives.js';
+import { planInputs } from './plan-inputs.js';
+import { planModels } from './plan-models.js';
+import { readWarehouseState, tableKey } from './warehouse-state.js';
+
+export type { Operation, Plan } from './operation.js';
+
+/** Options of `planProject`. */
+export interface PlanOptions {
+  /** Target name from project.yml (selects per-target source schemas). */
+  targetName: string;
+  /** An open connection to that target; only read from. */
+  adapter: Adapter;
+  /** Recorded as `applied_by` when the plan is applied. */
+  user: string;
+  /** Allow dropping state columns and archiving removed input tables (default false: refused). */
+  allowDestructive?: boolean;
+  /** Clock for the plan's time and archive names (default: now). */
+  now?: Date;
+}
+
+/**
+ * Diff the project against what the warehouse has and return the operations that bring the
+ * warehouse in line, in the order `applyPlan` runs them. Reads only. An up-to-date warehouse
+ * gives an empty list. Refused changes (type changes, removals without `allowDestructive`)
+ * are diagnostics; then nothing may be applied.
+ */
+export async function planProject(project: Project, options: PlanOptions): Promise<Result<Plan>> {
+  const { adapter, targetName } = options;
+  const dialect = adapter.dialect;
+  const now = options.now ?? new Date();
+  const allowDestructive = options.allowDestructive ?? false;
+  const { inputs, views } = project.schemas;
+  if (!project.targets[targetName]) return { ok: false, diagnostics: [error('unknown-target', `unknown target '${targetName}'`)] };
+  const seedTargets = seedSchemas(project, targetName);
+  const state = await readWarehouseState(adapter, { inputs, views, others: seedTargets });
+
+  const ops: Operation[] = [];
+  for (const schema of [...new Set([inputs, views, ...seedTargets])]) {
+    if (!state.schemas.has(schema)) ops.push({ kind: 'create-schema', description: `create schema ${schema}`, destructive: false, schema });
+  }
+  for (const meta of META_TABLES) {
+    const existing = state.tables.get(tableKey(inputs, meta.name));
+    if (existing) {
+      const has = new Set(existing.columns.map((c) => c.name));
+      for (const column of meta.columns.filter((c) => !has.has(c.name))) {
+        ops.push({
+          kind: 'add-meta-column',
+          description: `add column ${column.name} to ${inputs}.${meta.name}`,
+          destructive: false,
+          table: { schema: inputs, name: meta.name },
+          column: { ...column, nullable: true },
+        });
+      }
+      continue;
+    }
+    ops.push({
+      kind: 'create-meta-table',
+      description: `create table ${inputs}.${meta.name}`,
+      destructive: false,
+      table: { schema: inputs, name: meta.name },
+      columns: meta.columns,
+      primaryKey: meta.primaryKey ?? [],
+    });
+  }
+  // In apply order: input tables, archives, seeds (models read them), then model versions.
+  const inputsDiff = planInputs(project, state, dialect, allowDestructive);
+  const archives = planArchives(project, state, dialect, allowDestructive, now);
+  const seeds = planSeeds(project, state, dialect, targetName);
+  const models = planModels(project, state, dialect, targetName);
+  const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models];
+  const diagnostics = parts.flatMap((p) => p.diagnostics);
+  const warnings = [...inputsDiff.warnings, ...seeds.warnings, ...models.warnings];
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  ops.push(...parts.flatMap((p) => p.ops));
+  return {
+    ok: true,
+    value: { target: targetName, dialect: dialect.name, metaSchema: inputs, user: options.user, createdAt: now.toISOString(), operations: ops },
+    warnings,
+  };
+}

@@ -1,0 +1,60 @@
+import { isAbsolute, join } from 'node:path';
+import type { Project, TargetConfig } from '../project/types.js';
+import type { Adapter } from './adapter.js';
+import { getDialect } from '../dialects/registry.js';
+
+/** Options for connecting to a target. */
+export interface OpenAdapterOptions {
+  /** Open without write access (DuckDB: several processes may read one file). */
+  readOnly?: boolean;
+}
+
+/** The target a command should use: the named one, or the project's default. */
+export function resolveTarget(project: Project, name?: string): TargetConfig {
+  const targetName = name ?? project.defaultTarget;
+  const target = project.targets[targetName];
+  if (!target) {
+    const known = Object.keys(project.targets).join(', ');
+    throw new UsageError(`unknown target '${targetName}' (project.yml declares: ${known})`);
+  }
+  return target;
+}
+
+/** Absolute path of a DuckDB target's file. */
+export function duckdbPath(project: Project, target: TargetConfig & { type: 'duckdb' }): string {
+  return isAbsolute(target.path) || target.path === ':memory:' ? target.path : join(project.dir, target.path);
+}
+
+/**
+ * Connect to a target. Each warehouse's SDK is imported here, lazily, only when
+ * that target is used — `compile` never reaches this function.
+ */
+export async function openAdapter(project: Project, target: TargetConfig, options: OpenAdapterOptions = {}): Promise<Adapter> {
+  const dialect = getDialect(target.type);
+  switch (target.type) {
+    case 'duckdb': {
+      const { DuckDBAdapter } = await import('./duckdb/duckdb-adapter.js');
+      const path = duckdbPath(project, target);
+      try {
+        return await DuckDBAdapter.open(path, dialect, options);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const holder = /Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?(?: by user|\.|$)/.exec(message);
+        if (!holder) throw err;
+        const pid = holder[2] ? ` (PID ${holder[2]})` : '';
+        throw new UsageError(
+          `${path} is held by another process${pid}: a DuckDB file has one writer at a time. ` +
+            'If it is `writeback serve` or `writeback dev`, run this command while it is stopped, or use the running ' +
+            "server's API; BI tools should read target/snapshot.duckdb instead.",
+        );
+      }
+    }
+    default:
+      throw new UsageError(`target '${target.name}' has type '${target.type}', which this version cannot connect to yet`);
+  }
+}
+
+/** An error caused by how a command was called (printed without a stack trace). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { registerValidate } from './validate.js';
+import { registerCompile } from './compile.js';
+import { registerPlan } from './plan.js';
+import { registerApply } from './apply.js';
+import { registerVersions } from './versions.js';
+import { registerPrune } from './prune.js';
+import { registerDev } from './dev.js';
+import { registerInit } from './init.js';
+
+/** Every `writeback` subcommand, one file each. */
+export function registerCommands(program: Command): void {
+  for (const register of [
+    registerInit,
+    registerValidate,
+    registerCompile,
+    registerPlan,
+    registerApply,
+    registerVersions,
+    registerPrune,
+    registerDev,
+  ]) {
+    register(program);
+  }
+}

@@ -30,3 +30,24 @@ export interface Adapter {
   describeSchemas(schemas: string[]): Promise<TableInfo[]>;
   close(): Promise<void>;
 }
+
+/** A result read chunk by chunk (see {@link StreamingAdapter}). */
+export interface RowStream {
+  /** Column names of the result, known before the first chunk. */
+  readonly columns: string[];
+  /** The rows, wire-shaped like `query`'s, a chunk at a time; ends the stream when done or abandoned. */
+  chunks(): AsyncGenerator<Row[], void, undefined>;
+  /** Release the stream's connection early (safe to call twice). */
+  close(): void;
+}
+
+/** Optional power: read a large result without holding it in memory (ask with {@link canStream}). */
+export interface StreamingAdapter extends Adapter {
+  /** Run `sql` on a dedicated connection and read its rows chunk by chunk. */
+  stream(sql: string, params?: SqlValue[]): Promise<RowStream>;
+}
+
+/** True when the adapter can stream results. */
+export function canStream(adapter: Adapter): adapter is StreamingAdapter {
+  return typeof (adapter as Partial<StreamingAdapter>).stream === 'function';
+}

@@ -10,7 +10,7 @@ import {
   type DuckDBValueConverter,
   type JS,
 } from '@duckdb/node-api';
-import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { Adapter, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 
 /** Options for opening a DuckDB file. */
@@ -42,7 +42,7 @@ function bind(params: SqlValue[]): DuckDBValue[] {
 }
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
-export class DuckDBAdapter implements Adapter {
+export class DuckDBAdapter implements StreamingAdapter {
   private constructor(
     readonly dialect: Dialect,
     private readonly instance: DuckDBInstance | undefined,
@@ -69,6 +69,35 @@ export class DuckDBAdapter implements Adapter {
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, bind(params));
     return reader.convertRowObjects(convertValue) as T[];
+  }
+
+  async stream(sql: string, params: SqlValue[] = []): Promise<RowStream> {
+    // A dedicated connection, so the open result does not block queries on this one.
+    const own = this.instance ? await this.instance.connect() : undefined;
+    const conn = own ?? this.connection;
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      own?.closeSync();
+    };
+    try {
+      const result = await conn.stream(sql, bind(params));
+      const columns = result.deduplicatedColumnNames();
+      async function* chunks(): AsyncGenerator<Row[], void, undefined> {
+        try {
+          for await (const rows of result.yieldConvertedRowObjects(convertValue)) {
+            if (rows.length > 0) yield rows as Row[];
+          }
+        } finally {
+          close();
+        }
+      }
+      return { columns, chunks, close };
+    } catch (err) {
+      close();
+      throw err;
+    }
   }
 
   async execute(sql: string, params: SqlValue[] = []): Promise<number> {

@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Adapter } from '../adapters/adapter.js';
+import type { Project } from '../project/types.js';
+import { TOKENS_TABLE } from '../write/meta-tables.js';
+import type { SqlNames } from '../write/sql-names.js';
+import type { Outcome } from '../write/types.js';
+import { failure } from '../write/write-request.js';
+import { isoFromDb } from '../write/wire-values.js';
+import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from './types.js';
+
+const TOKEN_RE = /^wb_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+const COLUMNS = 'token_id, user_name, role, attributes, created_at, created_by, revoked_at';
+
+/** sha256 (hex) of a token: the only form in which tokens are stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function toInfo(r: Record<string, unknown>): TokenInfo {
+  return {
+    tokenId: String(r.token_id),
+    user: String(r.user_name),
+    role: String(r.role),
+    attributes: JSON.parse(String(r.attributes)) as Record<string, string>,
+    createdAt: isoFromDb(r.created_at) ?? '',
+    createdBy: String(r.created_by),
+    revokedAt: isoFromDb(r.revoked_at),
+  };
+}
+
+/** API tokens stored (as hashes) in `_wb_tokens`. */
+export class TokenStore {
+  constructor(
+    private readonly writer: Adapter,
+    private readonly reader: Adapter,
+    private readonly names: () => SqlNames,
+    private readonly project: () => Project,
+  ) {}
+
+  private get table(): string {
+    return this.names().meta(TOKENS_TABLE);
+  }
+
+  /** Create a token for a user with a declared role; the secret is returned once and never stored. */
+  async create(input: CreateTokenInput): Promise<Outcome<{ token: string; info: TokenInfo }>> {
+    const role = this.project().roles[input.role];
+    if (!input.user) return failure('bad_request', 'a token needs a user');
+    if (!role || !Object.hasOwn(this.project().roles, input.role))
+      return failure('bad_request', `unknown role '${input.role}' (project.yml declares: ${Object.keys(this.project().roles).join(', ') || 'none'})`);
+    const attributes = input.attributes ?? {};
+    const unknown = Object.keys(attributes).filter((a) => !role.attributes.includes(a));
+    if (unknown.length > 0)
+      return failure('bad_request', `role '${input.role}' has no attribute ${unknown.join(', ')} (declared: ${role.attributes.join(', ') || 'none'})`);
+    const tokenId = randomBytes(6).toString('hex');
+    const token = `wb_${tokenId}_${randomBytes(32).toString('base64url')}`;
+    const now = new Date(Date.now());
+    const d = this.names().dialect;
+    await this.writer.execute(
+      `insert into ${this.table} (token_id, token_hash, user_name, role, attributes, created_at, created_by, revoked_at) ` +
+        `values (${[1, 2, 3, 4, 5, 6, 7].map((i) => d.param(i)).join(', ')}, null)`,
+      [tokenId, hashToken(token), input.user, input.role, JSON.stringify(attributes), now, input.createdBy ?? input.user],
+    );
+    const info: TokenInfo = {
+      tokenId,
+      user: input.user,
+      role: input.role,
+      attributes,
+      createdAt: now.toISOString(),
+      createdBy: input.createdBy ?? input.user,
+      revokedAt: null,
+    };
+    return { ok: true, token, info };
+  }
+
+  /** Every token, oldest first (revoked ones included, with `revokedAt`). */
+  async list(): Promise<TokenInfo[]> {
+    const rows = await this.reader.query(`select ${COLUMNS} from ${this.table} order by created_at, token_id`);
+    return rows.map(toInfo);
+  }
+
+  /** Revoke a token by id (idempotent); `not_found` for an unknown id. */
+  async revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>> {
+    const d = this.names().dialect;
+    await this.writer.execute(`update ${this.table} set revoked_at = ${d.param(1)} where token_id = ${d.param(2)} and revoked_at is null`, [
+      new Date(Date.now()),
+      tokenId,
+    ]);
+    const rows = await this.writer.query(`select ${COLUMNS} from ${this.table} where token_id = ${d.param(1)}`, [tokenId]);
+    if (!rows[0]) return failure('not_found', `no token with id '${tokenId}'`);
+    return { ok: true, info: toInfo(rows[0]) };
+  }
+
+  /** The actor of a valid, unrevoked token whose role still exists; null otherwise (HTTP 401). */
+  async authenticate(token: string): Promise<AuthenticatedActor | null> {
+    if (typeof token !== 'string' || !TOKEN_RE.test(token)) return null;
+    const d = this.names().dialect;
+    const rows = await this.reader.query(`select ${COLUMNS} from ${this.table} where token_hash = ${d.param(1)} and revoked_at is null`, [hashToken(token)]);
+    if (!rows[0]) return null;
+    const info = toInfo(rows[0]);
+    if (!Object.hasOwn(this.project().roles, info.role)) return null;
+    return { user: info.user, role: info.role, attributes: info.attributes, tokenId: info.tokenId };
+  }
+}

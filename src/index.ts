@@ -1,0 +1,4 @@
+/** writeback's public library API: re-exports only. */
+export * from './write/index.js';
+export type { Project, InputTable, InputColumn, ColumnType } from './project/types.js';
+export type { Adapter } from './adapters/adapter.js';

@@ -1,0 +1,50 @@
+import type { ErrorDetail, WriteError } from '../write/types.js';
+import { HTTP_STATUS } from '../write/types.js';
+
+/** Error codes the server itself produces, besides the write path's. */
+export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'confirmation_required' | 'unavailable' | 'internal';
+
+/** Every error code on the wire. */
+export type ApiErrorCode = WriteError['code'] | ServerErrorCode;
+
+/** The error body of every non-2xx response: `{"error": {"code", "message", "details": [...]}}`. */
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; details: ErrorDetail[] };
+}
+
+/** An error together with the HTTP status it is sent with. */
+export interface ApiFailure {
+  status: number;
+  body: ApiErrorBody;
+}
+
+const SERVER_STATUS: Readonly<Record<ServerErrorCode, number>> = {
+  unauthorized: 401,
+  unsupported_media_type: 400,
+  confirmation_required: 400,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** HTTP status of an error code. */
+export function statusOf(code: ApiErrorCode): number {
+  return code in HTTP_STATUS ? HTTP_STATUS[code as WriteError['code']] : SERVER_STATUS[code as ServerErrorCode];
+}
+
+/** Build a failure from a code, a message and optional details. */
+export function apiError(code: ApiErrorCode, message: string, details: ErrorDetail[] = []): ApiFailure {
+  return { status: statusOf(code), body: { error: { code, message, details } } };
+}
+
+/** Wrap an expected failure of the library. */
+export function fromWriteError(error: WriteError): ApiFailure {
+  return apiError(error.code, error.message, error.details);
+}
+
+/** A JSON response for a failure (used outside Hono's context too). */
+export function failureResponse(failure: ApiFailure): Response {
+  return new Response(JSON.stringify(failure.body), {
+    status: failure.status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}

@@ -1,0 +1,53 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Actor } from '../write/types.js';
+import type { ServerLibrary } from './library.js';
+import type { ServerVariables } from './context.js';
+import { apiError, failureResponse } from './api-error.js';
+
+const unauthorized = (message: string) =>
+  failureResponse(apiError('unauthorized', message));
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** Compare two secrets in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Sign the caller in: the dev user when the server runs with `--dev-user`, else the actor of a
+ * valid, unrevoked API token (401 `unauthorized` when the header is missing, malformed or the
+ * token is unknown or revoked).
+ */
+export function authenticateCaller(wb: ServerLibrary, devUser: Actor | undefined): MiddlewareHandler<{ Variables: ServerVariables }> {
+  return async (c, next) => {
+    if (devUser) {
+      c.set('actor', devUser);
+      return next();
+    }
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) return unauthorized('missing credentials: send Authorization: Bearer <token> (create one with `writeback token create`)');
+    const actor = await wb.tokens.authenticate(token);
+    if (!actor) return unauthorized('invalid or revoked token');
+    c.set('actor', { user: actor.user, role: actor.role, attributes: actor.attributes });
+    return next();
+  };
+}
+
+/** Admin routes: the per-process credential of target/server.json. The CLI names the user per call. */
+export function authenticateAdmin(adminToken: string | undefined): MiddlewareHandler<{ Variables: ServerVariables }> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!adminToken || !token || !sameSecret(token, adminToken)) {
+      return unauthorized('admin routes need the credential in target/server.json');
+    }
+    return next();
+  };
+}

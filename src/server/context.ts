@@ -1,0 +1,11 @@
+import type { Hono } from 'hono';
+import type { Actor } from '../write/types.js';
+
+/** Per-request values set by the middleware. */
+export interface ServerVariables {
+  /** Who is calling (from the bearer token, or the dev user). Absent role = administrator. */
+  actor: Actor;
+}
+
+/** The Hono app type of the API. */
+export type ServerApp = Hono<{ Variables: ServerVariables }>;

@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import type { ServerVariables, ServerApp } from './context.js';
+import type { ServerLibrary } from './library.js';
+import type { ServerOptions } from './server-options.js';
+import { apiError, failureResponse } from './api-error.js';
+import { authenticateAdmin, authenticateCaller } from './authenticate.js';
+import { jsonLogger } from './logger.js';
+import { openApiDocument } from './openapi.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from './read-json-body.js';
+import { adminRoutes } from './routes/admin.js';
+import { inputRoutes } from './routes/inputs.js';
+import { modelRoutes } from './routes/models.js';
+
+/** Default of {@link ServerOptions.confirmThreshold}. */
+export const DEFAULT_CONFIRM_THRESHOLD = 1000;
+
+/**
+ * The HTTP API over the write-path library, as a Hono app (`app.fetch(request)` answers a
+ * web `Request`; `startServer` listens on a port). Routes: see src/server/CONTEXT.md.
+ */
+export function createServer(wb: ServerLibrary, options: ServerOptions = {}): ServerApp {
+  const logger = options.logger ?? jsonLogger();
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const settings = {
+    bodyLimitBytes,
+    confirmThreshold: options.confirmThreshold ?? DEFAULT_CONFIRM_THRESHOLD,
+    onWrite: options.onWrite,
+  };
+  const app = new Hono<{ Variables: ServerVariables }>();
+
+  app.onError((err, c) => {
+    // Unexpected: log everything, send nothing of it (no stack, no SQL) to the client.
+    logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
+    return failureResponse(apiError('internal', 'internal error; the server log has the details'));
+  });
+  app.notFound((c) => failureResponse(apiError('not_found', `no route ${c.req.method} ${c.req.path}`)));
+
+  app.get('/healthz', (c) =>
+    c.json({ ok: true, project: wb.project.name, snapshot: options.snapshotStatus?.() ?? null }),
+  );
+  const spec = openApiDocument({ title: `writeback API — ${wb.project.name}`, bodyLimitBytes });
+  app.get('/api/v1/openapi.json', (c) => c.json(spec));
+
+  app.use('/api/v1/admin/*', authenticateAdmin(options.adminToken));
+  app.route('/api/v1/admin', adminRoutes(wb, settings, options));
+
+  const caller = authenticateCaller(wb, options.devUser);
+  for (const base of ['/api/v1/inputs', '/api/v1/models']) {
+    app.use(base, caller);
+    app.use(`${base}/*`, caller);
+  }
+  app.route('/api/v1/inputs', inputRoutes(wb, settings));
+  app.route('/api/v1/models', modelRoutes(wb, logger));
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { ColumnType, InputColumn, InputTable } from '../project/types.js';
+import type { Actor, WireValue } from '../write/types.js';
+
+/** The portable type as written in YAML (`decimal(18,2)`, `enum`, …). */
+export function typeName(type: ColumnType): string {
+  return type.kind === 'decimal' ? `decimal(${type.precision},${type.scale})` : type.kind;
+}
+
+/** What an actor may do on an input table; an administrator (no role) may do everything, unfiltered. */
+export function callerPermissions(input: InputTable, actor: Actor) {
+  if (actor.role === undefined) return { read: true, write: true, delete: true, approve: true, row_filter: {} };
+  const p = input.permissions[actor.role];
+  const row_filter: Record<string, WireValue> = {};
+  for (const f of p?.rowFilter ?? []) {
+    row_filter[f.onSource ? `source.${f.column}` : f.column] = actor.attributes?.[f.attribute] ?? null;
+  }
+  return { read: p?.read ?? false, write: p?.write ?? false, delete: p?.delete ?? false, approve: p?.approve ?? false, row_filter };
+}
+
+function describeColumn(c: InputColumn, key: string[]) {
+  const values = c.type.kind === 'enum' ? c.type.values : Array.isArray(c.allowedValues) ? c.allowedValues : undefined;
+  const from = c.allowedValues && !Array.isArray(c.allowedValues) ? c.allowedValues : undefined;
+  return {
+    name: c.name,
+    type: typeName(c.type),
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    key: key.includes(c.name),
+    required: c.required || key.includes(c.name),
+    ...(c.default !== undefined ? { default: c.default } : {}),
+    ...(c.min !== undefined ? { min: c.min } : {}),
+    ...(c.max !== undefined ? { max: c.max } : {}),
+    ...(c.pattern !== undefined ? { pattern: c.pattern } : {}),
+    ...(c.maxLength !== undefined ? { max_length: c.maxLength } : {}),
+    ...(values ? { values } : {}),
+    ...(from ? { values_from: from } : {}),
+  };
+}
+
+/** An input table as `GET /api/v1/inputs` shows it: columns with types and rules, key, the caller's permissions. */
+export function describeInput(input: InputTable, actor: Actor) {
+  return {
+    name: input.name,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    key: input.key,
+    scenarios: input.scenarios,
+    ...(input.linksTo ? { links_to: { source: input.linksTo.source, table: input.linksTo.table, on: input.linksTo.on } } : {}),
+    columns: input.columns.map((c) => describeColumn(c, input.key)),
+    permissions: callerPermissions(input, actor),
+  };
+}

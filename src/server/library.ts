@@ -1,0 +1,40 @@
+import type { Project, InputTable } from '../project/types.js';
+import type { Adapter } from '../adapters/adapter.js';
+import type {
+  Actor,
+  HistoryOptions,
+  HistoryResult,
+  Outcome,
+  ReadOptions,
+  ReadResult,
+  VerifyReport,
+  WireRow,
+  WriteOptions,
+  WriteResult,
+} from '../write/types.js';
+import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/types.js';
+
+/**
+ * What the server uses of the write-path library (`openProject(...)` returns it; see
+ * src/write/CONTEXT.md). Declared structurally so tests may pass a wrapper.
+ */
+export interface ServerLibrary {
+  readonly project: Project;
+  readonly adapter: Adapter;
+  inputs: {
+    list(actor?: Actor): InputTable[];
+    write(table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult>;
+    delete(table: string, keys: WireRow[], opts: WriteOptions): Promise<WriteResult>;
+    rows(table: string, opts?: ReadOptions): Promise<ReadResult>;
+    history(table: string, opts?: HistoryOptions): Promise<HistoryResult>;
+  };
+  tokens: {
+    create(input: CreateTokenInput): Promise<Outcome<{ token: string; info: TokenInfo }>>;
+    list(): Promise<TokenInfo[]>;
+    revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>>;
+    authenticate(token: string): Promise<AuthenticatedActor | null>;
+  };
+  verify(opts?: { tables?: string[] }): Promise<VerifyReport>;
+  reload(project: Project): Promise<void>;
+  close(): Promise<void>;
+}

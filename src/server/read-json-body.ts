@@ -1,0 +1,48 @@
+import { apiError, type ApiFailure } from './api-error.js';
+
+/** Default limit of a request body: 10 MiB (about 50,000 rows of a typical input table). */
+export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** A parsed body, or the failure to send. */
+export type BodyResult = { ok: true; value: unknown } | { ok: false; failure: ApiFailure };
+
+/**
+ * Read a JSON request body: `Content-Type` must be `application/json` (400 otherwise), the body
+ * at most `limit` bytes (413, checked on `Content-Length` and again while reading, so a
+ * chunked upload cannot get past it), and well-formed JSON (400).
+ */
+export async function readJsonBody(request: Request, limit: number): Promise<BodyResult> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+    return fail(apiError('unsupported_media_type', `expected Content-Type: application/json, got '${type || 'none'}'`));
+  }
+  const tooLarge = () => fail(apiError('payload_too_large', `request body exceeds the limit of ${limit} bytes`, [{ message: `limit: ${limit} bytes` }]));
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) return tooLarge();
+  if (!request.body) return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return tooLarge();
+    }
+    parts.push(value);
+  }
+  const text = Buffer.concat(parts).toString('utf8');
+  if (text.trim() === '') return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return fail(apiError('bad_request', `malformed JSON: ${reason}`));
+  }
+}
+
+function fail(failure: ApiFailure): BodyResult {
+  return { ok: false, failure };
+}

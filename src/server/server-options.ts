@@ -1,0 +1,29 @@
+import type { Actor } from '../write/types.js';
+import type { ServerLogger } from './logger.js';
+import type { SnapshotStatus } from '../snapshot/snapshot-publisher.js';
+
+/** Result of an admin operation forwarded by the CLI (e.g. `apply`): HTTP status and JSON body. */
+export interface AdminOperationResult {
+  status: number;
+  body: unknown;
+}
+
+/** Options of `createServer`. */
+export interface ServerOptions {
+  /** Largest accepted request body in bytes (413 above it). Default 10 MiB. */
+  bodyLimitBytes?: number;
+  /** Bulk changes of more than this many rows need `"confirm": true` (or `"dry_run": true`). Default 1000. */
+  confirmThreshold?: number;
+  /** Development mode: every request is signed in as this actor (no `role` = every permission). */
+  devUser?: Actor;
+  /** Bearer credential of `/api/v1/admin/*` (the CLI reads it from target/server.json). Absent = admin routes answer 401. */
+  adminToken?: string;
+  /** Called after every acknowledged (non-dry-run, non-replayed) write or delete. */
+  onWrite?: (table: string) => void;
+  /** Reported by `/healthz`. */
+  snapshotStatus?: () => SnapshotStatus | undefined;
+  /** `POST /api/v1/admin/apply`: plan + apply on the server's connection (wired by the CLI); absent = 404. */
+  apply?: (body: unknown) => Promise<AdminOperationResult>;
+  /** Default: JSON lines on stderr. */
+  logger?: ServerLogger;
+}

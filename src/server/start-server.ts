@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { ServerLibrary } from './library.js';
+import type { ServerOptions } from './server-options.js';
+import { createServer } from './create-server.js';
+import { apiError, failureResponse } from './api-error.js';
+import { jsonLogger } from './logger.js';
+import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-file.js';
+import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
+import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
+import type { Adapter } from '../adapters/adapter.js';
+
+/** Default port of `writeback serve`. */
+export const DEFAULT_PORT = 4580;
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | 'onWrite' | 'snapshotStatus'> {
+  /** Port; 0 = an ephemeral port (see `port` of the result). Default 4580. */
+  port?: number;
+  /** Bind address; default 127.0.0.1. Forced to 127.0.0.1 with `devUser`. */
+  host?: string;
+  /** Project directory for target/server.json and target/snapshot.duckdb; default the library's project dir. */
+  projectDir?: string;
+  /** Write target/server.json (pid, port, host, admin credential) while running. Default true. */
+  discovery?: boolean;
+  /** Publish a read-only snapshot for BI tools after writes (DuckDB files only). Default on: target/snapshot.duckdb, 500 ms. */
+  snapshot?: false | { path?: string; delayMs?: number };
+  /** Stop gracefully on SIGINT/SIGTERM, then exit the process. Default false (the CLI passes true). */
+  handleSignals?: boolean;
+  /** Close the library (and so the warehouse connection) on `close()`. Default true. */
+  closeLibrary?: boolean;
+  /** How long `close()` waits for open connections (streams) before cutting them. Default 10 s. */
+  shutdownTimeoutMs?: number;
+}
+
+/** A listening server. */
+export interface RunningHttpServer {
+  port: number;
+  host: string;
+  /** e.g. `http://127.0.0.1:4580`. */
+  url: string;
+  /** Credential of `/api/v1/admin/*` (also in target/server.json). */
+  adminToken: string;
+  /** Path of target/server.json, when written. */
+  discoveryFile?: string;
+  /** The snapshot publisher, when snapshots are on. */
+  snapshot?: SnapshotPublisher;
+  /** Stop accepting, finish in-flight requests (queued writes commit), publish a last snapshot, close the DB, remove the discovery file. */
+  close(): Promise<void>;
+}
+
+const DEV_BANNER = (user: string, role: string | undefined) =>
+  [
+    '',
+    '!!! ============================================================ !!!',
+    `!!!  DEVELOPMENT MODE: every request is signed in as '${user}'`,
+    `!!!  ${role ? `with role '${role}'` : 'with EVERY permission (administrator)'}, without any token.`,
+    '!!!  Bound to 127.0.0.1 only. Never use --dev-user in production.',
+    '!!! ============================================================ !!!',
+    '',
+  ].join('\n');
+
+/** Listen on `port` (0 = ephemeral); resolves once listening, rejects on e.g. EADDRINUSE. */
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }) as Server;
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/**
+ * Start the HTTP API: the server owns the warehouse connection of `wb` until `close()`.
+ * On a DuckDB file it also publishes target/snapshot.duckdb for BI tools and writes
+ * target/server.json so that CLI commands go through it.
+ */
+export async function startServer(wb: ServerLibrary, options: StartServerOptions = {}): Promise<RunningHttpServer> {
+  const logger = options.logger ?? jsonLogger();
+  const projectDir = options.projectDir ?? wb.project.dir;
+  let host = options.host ?? '127.0.0.1';
+  if (options.devUser) {
+    if (host !== '127.0.0.1') logger.warn('--dev-user forces the bind address to 127.0.0.1', { requested: host });
+    host = '127.0.0.1';
+    process.stderr.write(DEV_BANNER(options.devUser.user, options.devUser.role));
+    logger.warn('development mode: every request is signed in without a token', { user: options.devUser.user, role: options.devUser.role ?? null });
+  }
+  const adminToken = randomBytes(32).toString('base64url');
+
+  let snapshotConn: Adapter | undefined;
+  let snapshot: SnapshotPublisher | undefined;
+  if (options.snapshot !== false) {
+    snapshotConn = await openSnapshotConnection(wb.adapter);
+    if (snapshotConn) {
+      const path = options.snapshot?.path ?? join(projectDir, 'target', 'snapshot.duckdb');
+      snapshot = createSnapshotPublisher(snapshotConn, {
+        path,
+        delayMs: options.snapshot?.delayMs ?? DEFAULT_SNAPSHOT_DELAY_MS,
+        onPublished: (r) => logger.info('snapshot published', { path: r.path, tables: r.tables, ms: Math.round(r.ms) }),
+        onError: (err) => logger.error('snapshot failed', { error: err instanceof Error ? err.message : String(err) }),
+      });
+      await snapshot.flush();
+    }
+  }
+
+  const app = createServer(wb, {
+    ...options,
+    adminToken,
+    logger,
+    onWrite: () => snapshot?.notify(),
+    snapshotStatus: () => snapshot?.status(),
+  });
+
+  let inFlight = 0;
+  let closing = false;
+  let idle: (() => void)[] = [];
+  const fetch = async (request: Request, env: unknown): Promise<Response> => {
+    if (closing) {
+      const res = failureResponse(apiError('unavailable', 'the server is shutting down'));
+      res.headers.set('connection', 'close');
+      return res;
+    }
+    inFlight += 1;
+    try {
+      return await app.fetch(request, env);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) {
+        idle.forEach((f) => f());
+        idle = [];
+      }
+    }
+  };
+
+  let server: Server;
+  try {
+    server = await listen(fetch, options.port ?? DEFAULT_PORT, host);
+  } catch (err) {
+    await snapshot?.close();
+    await snapshotConn?.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let discoveryFile: string | undefined;
+  if (options.discovery !== false) {
+    discoveryFile = writeDiscoveryFile(projectDir, {
+      pid: process.pid,
+      port,
+      host,
+      admin_token: adminToken,
+      started_at: new Date().toISOString(),
+    });
+  }
+  logger.info('listening', { url, project: wb.project.name, snapshot: snapshot?.status().path ?? null });
+
+  let closed: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closed) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    logger.info('shutting down', { signal });
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  if (options.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  function close(): Promise<void> {
+    closed ??= (async () => {
+      closing = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
+      setImmediate(() => server.closeIdleConnections()); // keep-alive sockets whose last response just finished
+      const timeout = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
+      await stopped;
+      clearTimeout(timeout);
+      await snapshot?.close();
+      await snapshotConn?.close();
+      if (options.closeLibrary !== false) await wb.close();
+      if (discoveryFile) removeDiscoveryFile(projectDir);
+      logger.info('stopped', { url });
+    })();
+    return closed;
+  }
+
+  return { port, host, url, adminToken, ...(discoveryFile ? { discoveryFile } : {}), ...(snapshot ? { snapshot } : {}), close };
+}

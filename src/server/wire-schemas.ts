@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/** Every named schema of the API, for the `components.schemas` of the OpenAPI document. */
+export const wireRegistry = z.registry<{ id: string }>();
+
+/**
+ * The HTTP API's request and response bodies: one zod schema per shape, used to check
+ * requests and to generate `/api/v1/openapi.json`. Bodies and query parameters are snake_case.
+ */
+
+/** A cell value on the wire: decimals and integers beyond 2^53 as strings, dates and timestamps ISO 8601. */
+export const WireValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]).register(wireRegistry, { id: 'WireValue' });
+
+/** One row: user columns, optionally `_version` (the version it was based on; 0 = must not exist yet). */
+export const WireRowSchema = z
+  .record(z.string(), z.unknown())
+  .describe('User columns by name, plus optional `_version` for optimistic concurrency.')
+  .register(wireRegistry, { id: 'Row' });
+
+const bulkFields = {
+  scenario: z.string().optional().describe('Scenario to write; default `base`.'),
+  comment: z.string().max(2000).optional().describe('Stored with every entry of the batch.'),
+  dry_run: z.boolean().optional().describe('Validate, authorize and check conflicts, write nothing; the response says what would be written.'),
+  confirm: z.boolean().optional().describe('Required for bulk changes above the confirmation threshold.'),
+};
+
+/** Body of `POST /inputs/{table}/rows`. */
+export const WriteBodySchema = z
+  .strictObject({ rows: z.array(WireRowSchema).min(1).describe('Rows to upsert, all or nothing.'), ...bulkFields })
+  .register(wireRegistry, { id: 'WriteRequest' });
+
+/** Body of `POST /inputs/{table}/delete`. */
+export const DeleteBodySchema = z
+  .strictObject({
+    keys: z.array(WireRowSchema).min(1).describe('Keys to delete: every key column, plus optional `_version`.'),
+    ...bulkFields,
+  })
+  .register(wireRegistry, { id: 'DeleteRequest' });
+
+/** Body of `POST /admin/inputs/{table}/rows` (the CLI, acting as administrator for `user`). */
+export const AdminWriteBodySchema = WriteBodySchema.extend({ user: z.string().min(1) }).register(wireRegistry, { id: 'AdminWriteRequest' });
+
+/** Body of `POST /admin/inputs/{table}/delete`. */
+export const AdminDeleteBodySchema = DeleteBodySchema.extend({ user: z.string().min(1) }).register(wireRegistry, { id: 'AdminDeleteRequest' });
+
+/** One entry written by a batch. */
+export const WrittenEntrySchema = z
+  .object({
+    entry_id: z.string(),
+    key: z.record(z.string(), WireValueSchema),
+    version: z.number().int(),
+    op: z.enum(['upsert', 'delete']),
+  })
+  .register(wireRegistry, { id: 'WrittenEntry' });
+
+/** Response of a write or delete. */
+export const WriteResponseSchema = z
+  .object({
+    entries: z.array(WrittenEntrySchema),
+    at: z.string().describe('Time recorded on every entry (ISO 8601, UTC, milliseconds).'),
+    replayed: z.boolean().describe('True when this is the stored result of an earlier request with the same Idempotency-Key.'),
+    dry_run: z.boolean(),
+  })
+  .register(wireRegistry, { id: 'WriteResponse' });
+
+/** Response of `GET /inputs/{table}/rows` and `GET /models/{model}/rows`. */
+export const RowsResponseSchema = z
+  .object({ rows: z.array(z.record(z.string(), WireValueSchema)), next_cursor: z.string().nullable() })
+  .register(wireRegistry, { id: 'RowsResponse' });
+
+/** One log entry in a history response. */
+export const HistoryEntrySchema = z
+  .object({
+    entry_id: z.string(),
+    seq: z.number().int(),
+    op: z.enum(['upsert', 'delete']),
+    scenario: z.string(),
+    key: z.record(z.string(), WireValueSchema),
+    version: z.number().int(),
+    user: z.string(),
+    at: z.string(),
+    request_id: z.string().nullable(),
+    comment: z.string().nullable(),
+    changes: z.array(z.object({ column: z.string(), old: WireValueSchema, new: WireValueSchema })),
+  })
+  .register(wireRegistry, { id: 'HistoryEntry' });
+
+/** Response of `GET /inputs/{table}/history`. */
+export const HistoryResponseSchema = z.object({ entries: z.array(HistoryEntrySchema) }).register(wireRegistry, { id: 'HistoryResponse' });
+
+/** One column of an input table as described by `GET /inputs`. */
+export const ColumnDescriptionSchema = z
+  .object({
+    name: z.string(),
+    type: z.string().describe('`string`, `text`, `integer`, `number`, `decimal(p,s)`, `boolean`, `date`, `timestamp` or `enum`.'),
+    description: z.string().optional(),
+    key: z.boolean(),
+    required: z.boolean(),
+    default: WireValueSchema.optional(),
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    pattern: z.string().optional(),
+    max_length: z.number().int().optional(),
+    values: z.array(z.string()).optional().describe('Allowed values (enum values, or a fixed list).'),
+    values_from: z.object({ source: z.string(), table: z.string(), column: z.string() }).optional(),
+  })
+  .register(wireRegistry, { id: 'Column' });
+
+/** One input table as described by `GET /inputs`. */
+export const InputDescriptionSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    key: z.array(z.string()),
+    scenarios: z.boolean(),
+    links_to: z.object({ source: z.string(), table: z.string(), on: z.record(z.string(), z.string()) }).optional(),
+    columns: z.array(ColumnDescriptionSchema),
+    permissions: z
+      .object({ read: z.boolean(), write: z.boolean(), delete: z.boolean(), approve: z.boolean(), row_filter: z.record(z.string(), WireValueSchema) })
+      .describe("The caller's permissions; `row_filter` maps a column (`source.<col>` for the linked source) to the value it must have."),
+  })
+  .register(wireRegistry, { id: 'Input' });
+
+/** Response of `GET /inputs`. */
+export const InputsResponseSchema = z.object({ inputs: z.array(InputDescriptionSchema) }).register(wireRegistry, { id: 'InputsResponse' });
+
+/** Error body of every non-2xx response. */
+export const ErrorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable code: validation_failed, conflict, forbidden, not_found, unauthorized, bad_request, payload_too_large, idempotency_key_reused, internal, …'),
+      message: z.string(),
+      details: z.array(
+        z.looseObject({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() }),
+      ),
+    }),
+  })
+  .register(wireRegistry, { id: 'Error' });
+
+/** Query of `GET /inputs/{table}/rows`. */
+export const RowsQuerySchema = z.strictObject({
+  scenario: z.string().min(1).optional(),
+  as_of: z.iso.datetime({ offset: true }).optional().describe('Read the state as of this time (ISO 8601).'),
+  limit: z.coerce.number().int().min(1).max(10000).optional(),
+  cursor: z.string().min(1).optional(),
+});
+
+/** Query of `GET /inputs/{table}/history` (plus `key.<column>=<value>` filters). */
+export const HistoryQuerySchema = z.strictObject({
+  user: z.string().min(1).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  scenario: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100000).optional(),
+});
+
+/** Query of `GET /models/{model}/rows`. */
+export const ModelRowsQuerySchema = z.strictObject({
+  scenario: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).optional(),
+  cursor: z.string().min(1).optional(),
+  format: z.enum(['json', 'csv']).optional().describe('Alternative to `Accept: text/csv`.'),
+});

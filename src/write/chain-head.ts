@@ -1,0 +1,40 @@
+import type { Adapter } from '../adapters/adapter.js';
+import { CHAIN_HEADS_TABLE } from './meta-tables.js';
+import type { SqlNames } from './sql-names.js';
+
+/** The head of a table's hash chain. */
+export interface ChainHead {
+  seq: number;
+  /** Empty before the first entry. */
+  head: string;
+}
+
+/** Another writer advanced the chain between our read and our compare-and-swap: retry the group. */
+export class ChainMovedError extends Error {
+  override readonly name = 'ChainMovedError';
+}
+
+/** Read the head (creating the table's row at seq 0 when missing), inside the write transaction. */
+export async function readChainHead(tx: Adapter, names: SqlNames, table: string, nowMs: number): Promise<ChainHead> {
+  const d = names.dialect;
+  const heads = names.meta(CHAIN_HEADS_TABLE);
+  const rows = await tx.query<{ seq: number | string; head: string }>(`select seq, head from ${heads} where table_name = ${d.param(1)}`, [table]);
+  if (rows.length > 1) throw new ChainMovedError(`${rows.length} chain-head rows for ${table}`);
+  if (rows[0]) return { seq: Number(rows[0].seq), head: rows[0].head };
+  await tx.execute(
+    `insert into ${heads} (table_name, seq, head, updated_at) values (${d.param(1)}, ${d.param(2)}, ${d.param(3)}, ${d.param(4)})`,
+    [table, 0n, '', new Date(nowMs)],
+  );
+  return { seq: 0, head: '' };
+}
+
+/** Compare-and-swap the head: exactly one row must change, else another writer moved it (throws ChainMovedError). */
+export async function advanceChainHead(tx: Adapter, names: SqlNames, table: string, from: ChainHead, to: ChainHead, nowMs: number): Promise<void> {
+  const d = names.dialect;
+  const changed = await tx.execute(
+    `update ${names.meta(CHAIN_HEADS_TABLE)} set seq = ${d.param(1)}, head = ${d.param(2)}, updated_at = ${d.param(3)} ` +
+      `where table_name = ${d.param(4)} and seq = ${d.param(5)} and head = ${d.param(6)}`,
+    [BigInt(to.seq), to.head, new Date(nowMs), table, BigInt(from.seq), from.head],
+  );
+  if (changed !== 1) throw new ChainMovedError(`chain head of ${table} moved (compare-and-swap changed ${changed} rows)`);
+}

@@ -1,0 +1,191 @@
+import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import { logColumns, logTableName, type ManagedColumn } from '../managed/tables.js';
+import type { InputTable } from '../project/types.js';
+import { advanceChainHead, readChainHead } from './chain-head.js';
+import { upsertStateSql } from './commit-sql.js';
+import { findIdempotency, replayOrReject } from './idempotency.js';
+import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
+import { IDEMPOTENCY_TABLE } from './meta-tables.js';
+import { type PlannedEntry, planRequest, writtenEntries } from './plan-request.js';
+import type { SqlNames } from './sql-names.js';
+import { appendRows, type StageValue } from './stage-rows.js';
+import { loadCurrentRows } from './state-lookup.js';
+import type { WriteResult } from './types.js';
+import { uuidv7 } from './uuid-v7.js';
+import type { CurrentRow, PreparedRequest } from './write-request.js';
+
+/** Per-connection staging facts of one input: its temporary key table and the log's physical layout. */
+export interface StageTables {
+  keys: string;
+  logLayout?: LogLayout;
+}
+
+/** The log table's physical columns, and for each the index of its value in a `stageRow` (-1: none, null). */
+export interface LogLayout {
+  columns: ManagedColumn[];
+  from: number[];
+  identity: boolean;
+}
+
+/**
+ * Map the log's physical column order (a column added later is last; a column removed from the
+ * project stays in the log) onto `logColumns(input)` order, so the Appender writes by position safely.
+ */
+export function logLayout(input: InputTable, physical: string[]): LogLayout {
+  const logical = logColumns(input);
+  const index = new Map(logical.map((c, i) => [c.name, i]));
+  const missing = logical.filter((c) => !physical.includes(c.name)).map((c) => c.name);
+  if (missing.length > 0) throw new Error(`the log of ${input.name} lacks column(s) ${missing.join(', ')}: run \`writeback apply\` first`);
+  const from = physical.map((name) => index.get(name) ?? -1);
+  const columns = physical.map(
+    (name, i): ManagedColumn => logical[from[i]!] ?? { name, type: { kind: 'system', type: 'string' }, nullable: true, description: '' },
+  );
+  return { columns, from, identity: from.every((j, i) => j === i) && physical.length === logical.length };
+}
+
+/**
+ * Decide and commit a group of requests of one table in ONE transaction: read the chain head and
+ * the current rows, decide each request on its own (a conflict or replay affects only that request),
+ * stage every accepted entry, insert the log, upsert the state, record idempotency, and advance the
+ * chain head by compare-and-swap. Returns each request's result (only valid once committed).
+ */
+export async function commitGroup(
+  tx: Adapter,
+  names: SqlNames,
+  input: InputTable,
+  stages: StageTables,
+  requests: PreparedRequest[],
+  atMs: number,
+): Promise<WriteResult[]> {
+  const at = new Date(atMs).toISOString();
+  const head = await readChainHead(tx, names, logTableName(input.name), atMs);
+  const ids = requests.map((r) => r.requestId).filter((id): id is string => id !== null);
+  const recorded = await findIdempotency(tx, names, ids);
+  const wanted = requests.flatMap((r) => r.keys.map((key) => ({ scenario: r.scenario, key })));
+  const stored = await loadCurrentRows(tx, names, input, wanted, stages.keys);
+  const overlay = new Map<string, CurrentRow>();
+  const current = (k: string) => overlay.get(k) ?? stored.get(k);
+  const grouped = requests.length > 1;
+
+  const results: WriteResult[] = [];
+  const entries: LogEntry[] = [];
+  const newRecords: { req: PreparedRequest; result: WriteResult }[] = [];
+  const touched = new Set<string>();
+  let dedupe = false;
+  let seq = head.seq;
+  let prev: string | null = head.head === '' ? null : head.head;
+
+  for (const req of requests) {
+    const earlier = req.requestId !== null ? recorded.get(req.requestId) : undefined;
+    if (earlier) {
+      results.push(replayOrReject(earlier, req.payloadHash ?? ''));
+      continue;
+    }
+    const plan = planRequest(req, current);
+    if (!plan.ok) {
+      results.push(plan);
+      continue;
+    }
+    const ids = plan.entries.map(() => uuidv7(atMs));
+    const result: WriteResult = {
+      ok: true,
+      entries: writtenEntries(input, req.keys, plan.entries.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op }))),
+      at,
+      replayed: false,
+      dryRun: req.dryRun,
+    };
+    results.push(result);
+    if (req.dryRun) continue;
+    plan.entries.forEach((p, i) => {
+      const entry = toLogEntry(input, req, p, ids[i]!, ++seq, atMs, prev);
+      entries.push(entry);
+      prev = entry.hash;
+      if (!grouped) return;
+      if (touched.has(p.stateKey)) dedupe = true;
+      touched.add(p.stateKey);
+      overlay.set(p.stateKey, {
+        version: p.version,
+        deleted: p.op === 'delete',
+        values: p.values,
+        setColumns: p.setColumns,
+        updatedBy: req.actor.user,
+        updatedAtMs: atMs,
+      });
+    });
+    if (req.requestId !== null) {
+      newRecords.push({ req, result });
+      recorded.set(req.requestId, { requestId: req.requestId, payloadHash: req.payloadHash ?? '', result });
+    }
+  }
+
+  if (entries.length > 0) {
+    const layout = stages.logLayout ?? logLayout(input, logColumns(input).map((c) => c.name));
+    await appendRows(tx, { schema: names.inputsSchema, table: logTableName(input.name) }, layout.columns, {
+      count: entries.length,
+      value: (r, c) => {
+        const j = layout.from[c]!;
+        return j < 0 ? null : entryField(entries[r]!, j);
+      },
+    });
+    await tx.execute(upsertStateSql(names, input, dedupe), [BigInt(head.seq)]);
+    await recordIdempotency(tx, names, input, newRecords, atMs);
+    await advanceChainHead(tx, names, logTableName(input.name), head, { seq, head: prev ?? '' }, atMs);
+  }
+  return results;
+}
+
+function toLogEntry(input: InputTable, req: PreparedRequest, p: PlannedEntry, entryId: string, seq: number, atMs: number, prevHash: string | null): LogEntry {
+  const e: LogEntry = {
+    entryId,
+    seq,
+    op: p.op,
+    scenario: req.scenario,
+    version: p.version,
+    user: req.actor.user,
+    atMs,
+    setColumns: p.setColumns,
+    oldValues: p.oldValues,
+    requestId: req.requestId,
+    comment: req.comment,
+    prevHash,
+    hash: '',
+    values: p.values,
+  };
+  e.hash = entryHash(prevHash, canonicalEntryText(input, e));
+  return e;
+}
+
+/** Value of a log entry's j-th column in `logColumns` order (13 system columns, then the user columns). */
+function entryField(e: LogEntry, j: number): StageValue {
+  switch (j) {
+    case 0: return e.entryId;
+    case 1: return e.seq;
+    case 2: return e.op;
+    case 3: return e.scenario;
+    case 4: return e.version;
+    case 5: return e.user;
+    case 6: return e.atMs;
+    case 7: return e.setColumns;
+    case 8: return e.oldValues;
+    case 9: return e.requestId;
+    case 10: return e.comment;
+    case 11: return e.prevHash;
+    case 12: return e.hash;
+    default: return e.values[j - 13] ?? null;
+  }
+}
+
+async function recordIdempotency(tx: Adapter, names: SqlNames, input: InputTable, records: { req: PreparedRequest; result: WriteResult }[], atMs: number): Promise<void> {
+  if (records.length === 0) return;
+  const d = names.dialect;
+  const params: SqlValue[] = [];
+  const tuples = records.map(({ req, result }) => {
+    params.push(req.requestId, input.name, req.payloadHash ?? '', req.actor.user, JSON.stringify(result), new Date(atMs));
+    const base = params.length - 6;
+    return `(${[1, 2, 3, 4, 5, 6].map((i) => d.param(base + i)).join(', ')})`;
+  });
+  await tx.execute(
+    `insert into ${names.meta(IDEMPOTENCY_TABLE)} (request_id, table_name, payload_hash, user_name, result, created_at) values ${tuples.join(', ')}`,
+    params,
+  );
+}

@@ -1,0 +1,204 @@
+import { attributeValue, rowFilters } from '../auth/permissions.js';
+import type { InputTable } from '../project/types.js';
+import { valueChecker } from './column-rules.js';
+import type { ErrorDetail, WireValue, WrittenEntry } from './types.js';
+import { type Canonical, wireFromCanonical } from './wire-values.js';
+import { type CurrentRow, failure, type PreparedRequest, type Rejected, stateKey } from './write-request.js';
+
+/** A log entry decided by `planRequest`, before the group assigns its chain position and hash. */
+export interface PlannedEntry {
+  stateKey: string;
+  op: 'upsert' | 'delete';
+  version: number;
+  values: Canonical[];
+  setColumns: string | null;
+  oldValues: string | null;
+}
+
+/** A request's decision: the entries to write, or why nothing is written. */
+export type RequestPlan = { ok: true; entries: PlannedEntry[] } | Rejected;
+
+/** Per-input facts precomputed once (this is the bulk path). */
+interface TableShape {
+  names: string[];
+  markers: string[];
+  quoted: string[];
+  index: Map<string, number>;
+  isKey: boolean[];
+  required: boolean[];
+  defaults: [number, Canonical][];
+}
+
+const shapes = new WeakMap<InputTable, TableShape>();
+
+function shapeOf(input: InputTable): TableShape {
+  let shape = shapes.get(input);
+  if (!shape) {
+    const defaults: [number, Canonical][] = [];
+    input.columns.forEach((col, i) => {
+      if (col.default === undefined) return;
+      const checked = valueChecker(col)(col.default);
+      if (checked.ok) defaults.push([i, checked.value]);
+    });
+    shape = {
+      names: input.columns.map((c) => c.name),
+      markers: input.columns.map((c) => `|${c.name}|`),
+      quoted: input.columns.map((c) => JSON.stringify(c.name)),
+      index: new Map(input.columns.map((c, i) => [c.name, i])),
+      isKey: input.columns.map((c) => input.key.includes(c.name)),
+      required: input.columns.map((c) => c.required),
+      defaults,
+    };
+    shapes.set(input, shape);
+  }
+  return shape;
+}
+
+/** The key of a row as wire values. */
+export function wireKey(input: InputTable, key: Canonical[]): Record<string, WireValue> {
+  const out: Record<string, WireValue> = {};
+  input.key.forEach((k, i) => {
+    const col = input.columns.find((c) => c.name === k)!;
+    out[k] = wireFromCanonical(col.type, key[i] ?? null);
+  });
+  return out;
+}
+
+function wireValues(input: InputTable, values: Canonical[]): Record<string, WireValue> {
+  const out: Record<string, WireValue> = {};
+  input.columns.forEach((c, i) => (out[c.name] = wireFromCanonical(c.type, values[i] ?? null)));
+  return out;
+}
+
+const json = (v: Canonical) => (v === null ? 'null' : JSON.stringify(v));
+
+/**
+ * Decide one request against the current state (`current` sees earlier requests of the same
+ * group). Pure: checks `_version` conflicts, row filters on input columns (current and new
+ * values), required columns after the merge, and computes each entry's row, set columns and
+ * old values (JSON of the changed columns' previous values). Any problem rejects the whole request.
+ */
+export function planRequest(req: PreparedRequest, current: (key: string) => CurrentRow | undefined): RequestPlan {
+  const { input } = req;
+  const shape = shapeOf(input);
+  const n = shape.names.length;
+  const filters = rowFilters(input, req.actor)
+    .filter((f) => !f.onSource)
+    .map((f) => ({ f, i: shape.index.get(f.column)!, want: attributeValue(req.actor, f) }));
+  const conflicts: ErrorDetail[] = [];
+  const forbidden: ErrorDetail[] = [];
+  const invalid: ErrorDetail[] = [];
+  const entries: PlannedEntry[] = [];
+  const isBase = req.scenario === 'base';
+  const given = new Array<boolean>(n);
+  const isSet = new Array<boolean>(n);
+
+  for (let r = 0; r < req.rows.length; r++) {
+    const row = req.rows[r]!;
+    const key = req.keys[r]!;
+    const sk = stateKey(req.scenario, key);
+    const cur = current(sk);
+    const alive = cur !== undefined && !cur.deleted;
+    const curVersion = cur?.version ?? 0;
+    if (row.expectedVersion !== undefined && row.expectedVersion !== curVersion && !(row.expectedVersion === 0 && !alive)) {
+      const wk = JSON.stringify(wireKey(input, key));
+      conflicts.push({
+        row: r,
+        message: alive
+          ? `${input.name} ${wk} was changed by ${cur!.updatedBy} at ${new Date(cur!.updatedAtMs).toISOString()} (now version ${curVersion}; you sent ${row.expectedVersion})`
+          : cur
+            ? `${input.name} ${wk} was deleted by ${cur.updatedBy} at ${new Date(cur.updatedAtMs).toISOString()}`
+            : `${input.name} ${wk} does not exist (version 0; you sent ${row.expectedVersion})`,
+        key: wireKey(input, key),
+        current: alive ? wireValues(input, cur!.values) : null,
+        expected_version: row.expectedVersion,
+        _version: curVersion,
+        ...(cur ? { _updated_by: cur.updatedBy, _updated_at: new Date(cur.updatedAtMs).toISOString() } : {}),
+      });
+      continue;
+    }
+    if (alive)
+      for (const { f, i, want } of filters)
+        if (want === undefined || cur!.values[i] !== want)
+          forbidden.push({ row: r, column: f.column, message: `the current row has ${f.column} '${cur!.values[i]}', outside your ${f.attribute}` });
+
+    if (req.op === 'delete') {
+      if (!alive) {
+        invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} does not exist in scenario '${req.scenario}'` });
+        continue;
+      }
+      const values: Canonical[] = new Array(n);
+      let old = '';
+      const curSet = cur!.setColumns ?? '';
+      for (let i = 0; i < n; i++) {
+        const v = cur!.values[i] ?? null;
+        values[i] = shape.isKey[i] ? v : null;
+        if (!shape.isKey[i] && (v !== null || curSet.includes(shape.markers[i]!))) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(v)}`;
+      }
+      const version = curVersion + 1;
+      entries.push({
+        stateKey: sk,
+        op: 'delete',
+        version,
+        values,
+        setColumns: null,
+        oldValues: `{${old}}`,
+      });
+      continue;
+    }
+
+    const values: Canonical[] = alive ? cur!.values.slice() : new Array<Canonical>(n).fill(null);
+    const curSet = alive ? (cur!.setColumns ?? '') : '';
+    given.fill(false);
+    for (let i = 0; i < n; i++) isSet[i] = alive && curSet.includes(shape.markers[i]!);
+    const payload = row.values;
+    for (const name in payload) given[shape.index.get(name)!] = true;
+    if (!alive && isBase) for (const [i, v] of shape.defaults) if (!given[i]) (values[i] = v), (given[i] = true);
+    let old = '';
+    let setColumns = '';
+    for (let i = 0; i < n; i++) {
+      if (given[i]) {
+        const name = shape.names[i]!;
+        const value = name in payload ? (payload[name] ?? null) : values[i]!;
+        const before = alive ? (cur!.values[i] ?? null) : null;
+        if (!isSet[i] || before !== value) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(before)}`;
+        values[i] = value;
+        isSet[i] = true;
+      }
+      if (isSet[i]) setColumns += shape.markers[i]!.slice(setColumns === '' ? 0 : 1);
+      if (shape.required[i] && values[i] === null && (isBase || shape.names[i]! in payload))
+        invalid.push({ row: r, column: shape.names[i]!, message: shape.names[i]! in payload ? `'${shape.names[i]}' is required and cannot be null` : `'${shape.names[i]}' is required` });
+    }
+    for (const { f, i, want } of filters)
+      if (want === undefined || values[i] !== want)
+        forbidden.push({ row: r, column: f.column, message: `${f.column} '${values[i]}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
+    const version = curVersion + 1;
+    const set = setColumns === '' ? null : setColumns;
+    entries.push({
+      stateKey: sk,
+      op: 'upsert',
+      version,
+      values,
+      setColumns: set,
+      oldValues: old === '' ? null : `{${old}}`,
+    });
+  }
+
+  if (conflicts.length > 0)
+    return failure('conflict', `${conflicts.length} row(s) changed since the version they were based on; nothing was written`, conflicts);
+  if (forbidden.length > 0) return failure('forbidden', `${forbidden.length} row(s) are outside what role '${req.actor.role}' may write`, forbidden);
+  if (invalid.length > 0) {
+    const notFound = req.op === 'delete';
+    return failure(
+      notFound ? 'not_found' : 'validation_failed',
+      notFound ? `${invalid.length} key(s) do not exist; nothing was deleted` : `${invalid.length} row(s) failed validation`,
+      invalid,
+    );
+  }
+  return { ok: true, entries };
+}
+
+/** The `entries` of a successful result. */
+export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string; version: number; op: 'upsert' | 'delete' }[]): WrittenEntry[] {
+  return planned.map((p, i) => ({ entryId: p.entryId, key: wireKey(input, keys[i]!), version: p.version, op: p.op }));
+}

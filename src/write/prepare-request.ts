@@ -1,0 +1,216 @@
+import { attributeValue, checkPermission, rowFilters } from '../auth/permissions.js';
+import type { InputTable } from '../project/types.js';
+import { findIdempotency, payloadHash, replayOrReject } from './idempotency.js';
+import { parseRow, type ParsedRow } from './row-schema.js';
+import { lookupTuples } from './source-lookup.js';
+import type { ErrorDetail, WriteOptions, WriteResult } from './types.js';
+import type { Canonical } from './wire-values.js';
+import type { WriteContext } from './write-context.js';
+import { failure, type PreparedRequest, stateKey } from './write-request.js';
+import { loadCurrentRows } from './state-lookup.js';
+
+const SCENARIO_RE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * Everything about a request that does not depend on the current state, checked before it
+ * queues: table, role, scenario, size, idempotency (a fast path; re-checked in the transaction),
+ * the row schema, duplicate keys, linked keys, allowed values from sources, and row filters on
+ * linked-source columns. Returns the prepared request, or the final result.
+ */
+export async function prepareRequest(
+  ctx: WriteContext,
+  op: 'upsert' | 'delete',
+  tableName: string,
+  rows: unknown,
+  opts: WriteOptions,
+): Promise<PreparedRequest | WriteResult> {
+  const input = Object.hasOwn(ctx.project.inputs, tableName) ? ctx.project.inputs[tableName] : undefined;
+  if (!input) return failure('not_found', `unknown input table '${tableName}'`);
+  if (typeof opts.user !== 'string' || opts.user.length === 0) return failure('bad_request', 'a user is required to write');
+  const denied = checkPermission(input, opts, op === 'delete' ? 'delete' : 'write');
+  if (denied) return { ok: false, error: denied };
+  const scenario = opts.scenario ?? 'base';
+  if (!SCENARIO_RE.test(scenario)) return failure('bad_request', `invalid scenario name '${scenario}' (lower case letters, digits and _)`);
+  if (scenario !== 'base' && !input.scenarios)
+    return failure('bad_request', `${input.name} has no scenarios (declare \`scenarios: true\`); write scenario 'base'`);
+  if (!Array.isArray(rows)) return failure('bad_request', 'rows must be an array of objects');
+  if (rows.length === 0) return failure('bad_request', 'no rows given');
+  if (rows.length > ctx.maxBatchRows)
+    return failure('payload_too_large', `${rows.length} rows in one batch; at most ${ctx.maxBatchRows} allowed`);
+
+  const comment = opts.comment ?? null;
+  const requestId = opts.requestId ?? null;
+  let hash: string | null = null;
+  if (requestId !== null) {
+    hash = payloadHash({ table: input.name, op, scenario, user: opts.user, comment, rows });
+    const record = (await findIdempotency(ctx.reader, ctx.names, [requestId])).get(requestId);
+    if (record) return replayOrReject(record, hash);
+  }
+
+  const details: ErrorDetail[] = [];
+  const parsed: ParsedRow[] = [];
+  const positions: number[] = [];
+  const keys: Canonical[][] = [];
+  const seen = new Map<string, number>();
+  const keyCols = input.key;
+  const keySet = new Set(keyCols);
+  for (let i = 0; i < rows.length; i++) {
+    const result = parseRow(input, rows[i], i);
+    if (!result.row) {
+      details.push(...result.details);
+      continue;
+    }
+    const row = result.row;
+    let keyOk = true;
+    for (const k of keyCols) {
+      const v = row.values[k];
+      if (v === undefined || v === null) {
+        keyOk = false;
+        details.push({ row: i, column: k, message: `key column '${k}' is required` });
+      }
+    }
+    if (op === 'delete')
+      for (const c of Object.keys(row.values))
+        if (!keySet.has(c)) details.push({ row: i, column: c, message: `a delete takes only the key (${keyCols.join(', ')}) and _version` });
+    if (!keyOk) continue;
+    const key = keyCols.map((k) => row.values[k] ?? null);
+    const id = JSON.stringify(key);
+    const first = seen.get(id);
+    if (first !== undefined) details.push({ row: i, message: `duplicate key in the batch (same as row ${first})` });
+    else seen.set(id, i);
+    parsed.push(row);
+    keys.push(key);
+    positions.push(i);
+  }
+  if (op === 'upsert') details.push(...(await checkRequired(ctx, input, scenario, parsed, keys, positions)));
+  const forbidden: ErrorDetail[] = [];
+  if (parsed.length > 0) {
+    const found = await checkSources(ctx, input, op, parsed, positions, opts);
+    details.push(...found.invalid);
+    forbidden.push(...found.forbidden);
+  }
+  if (details.length > 0) {
+    details.sort((a, b) => (a.row ?? -1) - (b.row ?? -1));
+    return failure('validation_failed', `${countRows(details)} row(s) failed validation`, details);
+  }
+  if (forbidden.length > 0)
+    return failure('forbidden', `${forbidden.length} row(s) are outside what role '${opts.role}' may write`, forbidden);
+  return {
+    op,
+    input,
+    scenario,
+    actor: { user: opts.user, ...(opts.role !== undefined ? { role: opts.role } : {}), ...(opts.attributes ? { attributes: opts.attributes } : {}) },
+    comment,
+    requestId,
+    payloadHash: hash,
+    dryRun: opts.dryRun === true,
+    rows: parsed,
+    keys,
+  };
+}
+
+/**
+ * Required columns: an explicit null is always an error; a missing value is an error for a row
+ * that does not exist yet in `base` (and has no default). Existence is read here so the error
+ * lists every row; the transaction checks again against the state it locks.
+ */
+async function checkRequired(
+  ctx: WriteContext,
+  input: InputTable,
+  scenario: string,
+  rows: ParsedRow[],
+  keys: Canonical[][],
+  positions: number[],
+): Promise<ErrorDetail[]> {
+  const details: ErrorDetail[] = [];
+  const required = input.columns.filter((c) => c.required && !input.key.includes(c.name));
+  const missing: { i: number; cols: string[] }[] = [];
+  rows.forEach((row, i) => {
+    const absent: string[] = [];
+    for (const c of required) {
+      if (!(c.name in row.values)) {
+        if (c.default === undefined || c.default === null) absent.push(c.name);
+      } else if (row.values[c.name] === null) details.push({ row: positions[i]!, column: c.name, message: `'${c.name}' is required and cannot be null` });
+    }
+    if (absent.length > 0 && scenario === 'base') missing.push({ i, cols: absent });
+  });
+  for (let start = 0; start < missing.length; start += 200) {
+    const chunk = missing.slice(start, start + 200);
+    const found = await loadCurrentRows(ctx.reader, ctx.names, input, chunk.map(({ i }) => ({ scenario, key: keys[i]! })), '');
+    for (const { i, cols } of chunk) {
+      const cur = found.get(stateKey(scenario, keys[i]!));
+      if (cur && !cur.deleted) continue;
+      for (const c of cols) details.push({ row: positions[i]!, column: c, message: `'${c}' is required` });
+    }
+  }
+  return details;
+}
+
+function countRows(details: ErrorDetail[]): number {
+  return new Set(details.map((d) => d.row)).size;
+}
+
+/** Linked key exists, allowed values from a source column (invalid), and row filters on linked-source columns (forbidden). */
+async function checkSources(
+  ctx: WriteContext,
+  input: InputTable,
+  op: 'upsert' | 'delete',
+  rows: ParsedRow[],
+  positions: number[],
+  opts: WriteOptions,
+): Promise<{ invalid: ErrorDetail[]; forbidden: ErrorDetail[] }> {
+  const details: ErrorDetail[] = [];
+  const forbidden: ErrorDetail[] = [];
+  const sourceFilters = rowFilters(input, opts).filter((f) => f.onSource);
+  const link = input.linksTo;
+  if (link && (op === 'upsert' || sourceFilters.length > 0)) {
+    const inputCols = Object.keys(link.on);
+    const sourceCols = inputCols.map((c) => link.on[c]!);
+    const tuples = rows.map((r) => inputCols.map((c) => r.values[c] ?? ''));
+    const found = await lookupTuples(
+      ctx.reader,
+      ctx.names.source(link.source, link.table),
+      sourceCols,
+      tuples.filter((t) => t.every((v) => v !== '')),
+      sourceFilters.map((f) => f.column),
+    );
+    rows.forEach((r, i) => {
+      const t = tuples[i]!;
+      if (t.some((v) => v === '')) return;
+      const extra = found.get(JSON.stringify(t));
+      if (!extra) {
+        if (op === 'upsert')
+          details.push({
+            row: positions[i]!,
+            column: inputCols[0]!,
+            message: `${inputCols.map((c, j) => `${c} '${t[j]}'`).join(', ')} does not exist in ${link.source}.${link.table}`,
+          });
+        return;
+      }
+      sourceFilters.forEach((f, j) => {
+        const want = attributeValue(opts, f);
+        if (want === undefined || extra[j] !== want)
+          forbidden.push({
+            row: positions[i]!,
+            column: inputCols[0]!,
+            message: `the linked ${link.table}.${f.column} is '${extra[j]}', but your ${f.attribute} is ${want === undefined ? 'not set' : `'${want}'`}`,
+          });
+      });
+    });
+  }
+  if (op === 'upsert') {
+    for (const col of input.columns) {
+      const allowed = col.allowedValues;
+      if (!allowed || Array.isArray(allowed)) continue;
+      const values = rows.map((r) => r.values[col.name]).filter((v): v is string => typeof v === 'string');
+      if (values.length === 0) continue;
+      const found = await lookupTuples(ctx.reader, ctx.names.source(allowed.source, allowed.table), [allowed.column], values.map((v) => [v]));
+      rows.forEach((r, i) => {
+        const v = r.values[col.name];
+        if (typeof v === 'string' && !found.has(JSON.stringify([v])))
+          details.push({ row: positions[i]!, column: col.name, message: `'${v}' is not a value of ${allowed.source}.${allowed.table}.${allowed.column}` });
+      });
+    }
+  }
+  return { invalid: details, forbidden };
+}

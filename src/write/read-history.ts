@@ -1,0 +1,76 @@
+import type { SqlValue } from '../adapters/adapter.js';
+import { checkPermission, readFilterConditions } from '../auth/permissions.js';
+import { valueChecker } from './column-rules.js';
+import { parseTime } from './read-rows.js';
+import type { ColumnChange, HistoryEntry, HistoryOptions, HistoryResult } from './types.js';
+import { type Canonical, canonicalFromDb, isoFromDb, numberFromDb, wireFromCanonical } from './wire-values.js';
+import type { WriteContext } from './write-context.js';
+import { failure } from './write-request.js';
+import { wireKey } from './plan-request.js';
+
+const DEFAULT_LIMIT = 1000;
+
+/** Log entries of an input table, oldest first, each with old → new values of the columns it changed. */
+export async function readHistory(ctx: WriteContext, tableName: string, opts: HistoryOptions = {}): Promise<HistoryResult> {
+  const input = Object.hasOwn(ctx.project.inputs, tableName) ? ctx.project.inputs[tableName] : undefined;
+  if (!input) return failure('not_found', `unknown input table '${tableName}'`);
+  const denied = checkPermission(input, opts.actor, 'read');
+  if (denied) return { ok: false, error: denied };
+  const since = parseTime(opts.since);
+  if (since === null) return failure('bad_request', `since '${String(opts.since)}' is not an ISO 8601 timestamp`);
+  const limit = opts.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) return failure('bad_request', 'limit must be a positive integer');
+
+  const d = ctx.names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
+  const params: SqlValue[] = [];
+  const where = readFilterConditions(input, opts.actor, ctx.names, 'l', params);
+  for (const [name, value] of Object.entries(opts.key ?? {})) {
+    const col = input.columns.find((c) => c.name === name);
+    if (!col || !input.key.includes(name)) return failure('bad_request', `'${name}' is not a key column of ${input.name}`, [{ column: name, message: 'not a key column' }]);
+    const checked = valueChecker({ ...col, min: undefined, max: undefined, pattern: undefined, maxLength: undefined, allowedValues: undefined })(value);
+    if (!checked.ok || checked.value === null) return failure('bad_request', `key ${name}: ${checked.ok ? 'null' : checked.message}`, [{ column: name, message: 'bad key value' }]);
+    params.push(checked.value);
+    where.push(`l.${q(name)} = cast(${d.param(params.length)} as ${d.columnType(col.type)})`);
+  }
+  if (opts.user !== undefined) {
+    params.push(opts.user);
+    where.push(`l.${q('_user')} = ${d.param(params.length)}`);
+  }
+  if (since) {
+    params.push(since);
+    where.push(`l.${q('_at')} >= ${d.param(params.length)}`);
+  }
+  if (opts.scenario !== undefined) {
+    params.push(opts.scenario);
+    where.push(`l.${q('_scenario')} = ${d.param(params.length)}`);
+  }
+  params.push(limit);
+  const sql =
+    `select * from (select l.* from ${ctx.names.log(input.name)} l${where.length ? ` where ${where.join(' and ')}` : ''} ` +
+    `order by l.${q('_seq')} desc limit ${d.param(params.length)}) h order by h.${q('_seq')}`;
+  const rows = await ctx.reader.query(sql, params);
+  const entries: HistoryEntry[] = rows.map((r) => {
+    const values = new Map<string, Canonical>(input.columns.map((c) => [c.name, canonicalFromDb(c.type, r[c.name])]));
+    const old = r._old_values ? (JSON.parse(String(r._old_values)) as Record<string, Canonical>) : {};
+    const changes: ColumnChange[] = [];
+    for (const c of input.columns) {
+      if (!Object.hasOwn(old, c.name)) continue;
+      changes.push({ column: c.name, old: wireFromCanonical(c.type, old[c.name] ?? null), new: wireFromCanonical(c.type, values.get(c.name) ?? null) });
+    }
+    return {
+      entryId: String(r._entry_id),
+      seq: numberFromDb(r._seq),
+      op: r._op === 'delete' ? 'delete' : 'upsert',
+      scenario: String(r._scenario),
+      key: wireKey(input, input.key.map((k) => values.get(k) ?? null)),
+      version: numberFromDb(r._version),
+      user: String(r._user),
+      at: isoFromDb(r._at) ?? '',
+      requestId: (r._request_id as string | null) ?? null,
+      comment: (r._comment as string | null) ?? null,
+      changes,
+    };
+  });
+  return { ok: true, entries };
+}

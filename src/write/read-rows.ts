@@ -1,0 +1,95 @@
+import type { SqlValue } from '../adapters/adapter.js';
+import { checkPermission, readFilterConditions } from '../auth/permissions.js';
+import { valueChecker } from './column-rules.js';
+import { scenarioRowsSql } from './state-relation.js';
+import type { ReadOptions, ReadResult, StateRow } from './types.js';
+import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from './wire-values.js';
+import type { WriteContext } from './write-context.js';
+import { failure } from './write-request.js';
+
+const DEFAULT_LIMIT = 1000;
+const MAX_LIMIT = 10_000;
+
+/** Parse an as-of / since option: ISO string or Date; undefined when absent, null when invalid. */
+export function parseTime(value: string | Date | undefined): Date | undefined | null {
+  if (value === undefined) return undefined;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function encodeCursor(key: (string | null)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, size: number): (string | null)[] | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(v) && v.length === size && v.every((x) => x === null || typeof x === 'string') ? (v as (string | null)[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rows of one scenario of an input table, current or as of a time, filtered by the actor's row filters, keyset-paginated. */
+export async function readRows(ctx: WriteContext, tableName: string, opts: ReadOptions = {}): Promise<ReadResult> {
+  const input = Object.hasOwn(ctx.project.inputs, tableName) ? ctx.project.inputs[tableName] : undefined;
+  if (!input) return failure('not_found', `unknown input table '${tableName}'`);
+  const denied = checkPermission(input, opts.actor, 'read');
+  if (denied) return { ok: false, error: denied };
+  const scenario = opts.scenario ?? 'base';
+  if (scenario !== 'base' && !input.scenarios) return failure('bad_request', `${input.name} has no scenarios`);
+  const asOf = parseTime(opts.asOf);
+  if (asOf === null) return failure('bad_request', `as_of '${String(opts.asOf)}' is not an ISO 8601 timestamp`);
+  const limit = opts.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return failure('bad_request', `limit must be an integer from 1 to ${MAX_LIMIT}`);
+
+  const d = ctx.names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
+  const params: SqlValue[] = [];
+  const from = scenarioRowsSql(ctx.names, input, scenario, params, asOf);
+  const where = readFilterConditions(input, opts.actor, ctx.names, 'v', params);
+  for (const [name, value] of Object.entries(opts.filter ?? {})) {
+    const col = input.columns.find((c) => c.name === name);
+    if (!col) return failure('bad_request', `unknown column '${name}' in filter`, [{ column: name, message: 'unknown column' }]);
+    if (value === null) {
+      where.push(`v.${q(name)} is null`);
+      continue;
+    }
+    const checked = valueChecker({ ...col, min: undefined, max: undefined, pattern: undefined, maxLength: undefined, allowedValues: undefined })(value);
+    if (!checked.ok) return failure('bad_request', `filter on ${name}: ${checked.message}`, [{ column: name, message: checked.message }]);
+    params.push(checked.value);
+    where.push(`v.${q(name)} = cast(${d.param(params.length)} as ${d.columnType(col.type)})`);
+  }
+  const keyCols = input.key.map((k) => input.columns.find((c) => c.name === k)!);
+  if (opts.cursor !== undefined) {
+    const after = decodeCursor(opts.cursor, keyCols.length);
+    if (!after) return failure('bad_request', 'invalid cursor');
+    const ors: string[] = [];
+    keyCols.forEach((_, i) => {
+      const ands = keyCols.slice(0, i + 1).map((c, j) => {
+        params.push(after[j] ?? null);
+        return `v.${q(c.name)} ${j === i ? '>' : '='} cast(${d.param(params.length)} as ${d.columnType(c.type)})`;
+      });
+      ors.push(`(${ands.join(' and ')})`);
+    });
+    where.push(`(${ors.join(' or ')})`);
+  }
+  params.push(limit + 1);
+  const sql =
+    `select * from ${from} v${where.length > 0 ? ` where ${where.join(' and ')}` : ''} ` +
+    `order by ${keyCols.map((c) => `v.${q(c.name)}`).join(', ')} limit ${d.param(params.length)}`;
+  const found = await ctx.reader.query(sql, params);
+  const page = found.slice(0, limit);
+  const rows: StateRow[] = page.map((r) => {
+    const out: StateRow = {};
+    for (const c of input.columns) out[c.name] = wireFromDb(c.type, r[c.name]);
+    out._scenario = String(r._scenario);
+    out._version = numberFromDb(r._version);
+    out._updated_by = String(r._updated_by);
+    out._updated_at = isoFromDb(r._updated_at);
+    return out;
+  });
+  const last = page[page.length - 1];
+  const nextCursor = found.length > limit && last ? encodeCursor(keyCols.map((c) => canonicalFromDb(c.type, last[c.name]))) : null;
+  return { ok: true, rows, nextCursor };
+}

@@ -1,0 +1,72 @@
+import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import type { ManagedColumn } from '../managed/tables.js';
+import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
+import type { InputTable } from '../project/types.js';
+import type { SqlNames } from './sql-names.js';
+import { type StageValue, stageRows } from './stage-rows.js';
+import { canonicalFromDb } from './wire-values.js';
+import { type CurrentRow, stateKey } from './write-request.js';
+
+/** Above this many keys the lookup stages them in a temporary table and joins (callers without one pass at most this many). */
+export const MAX_LISTED_KEYS = 200;
+
+/** Columns of the temporary key table of an input (`_scenario` + key columns). */
+export function keyStageColumns(input: InputTable): ManagedColumn[] {
+  const scenario = STATE_SYSTEM_COLUMNS.find((c) => c.name === '_scenario')!;
+  return [scenario, ...input.key.map((k) => ({ name: k, type: input.columns.find((c) => c.name === k)!.type, nullable: false, description: '' }))];
+}
+
+/** The current state rows (tombstones included) of these (scenario, key) pairs, read inside the write transaction. */
+export async function loadCurrentRows(
+  tx: Adapter,
+  names: SqlNames,
+  input: InputTable,
+  wanted: { scenario: string; key: (string | null)[] }[],
+  keyStageName: string,
+): Promise<Map<string, CurrentRow>> {
+  const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
+  const select = [
+    ...input.columns.map((c) => `s.${q(c.name)}`),
+    ...['_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at'].map((c) => `s.${q(c)}`),
+  ].join(', ');
+  const unique = new Map<string, { scenario: string; key: (string | null)[] }>();
+  for (const w of wanted) unique.set(stateKey(w.scenario, w.key), w);
+  const out = new Map<string, CurrentRow>();
+  if (unique.size === 0) return out;
+  let sql: string;
+  const params: SqlValue[] = [];
+  if (unique.size <= MAX_LISTED_KEYS) {
+    const ors = [...unique.values()].map((w) => {
+      params.push(w.scenario);
+      const parts = [`s.${q('_scenario')} = ${d.param(params.length)}`];
+      input.key.forEach((k, i) => {
+        const type = input.columns.find((c) => c.name === k)!.type;
+        params.push(w.key[i] ?? null);
+        parts.push(`s.${q(k)} = cast(${d.param(params.length)} as ${d.columnType(type)})`);
+      });
+      return `(${parts.join(' and ')})`;
+    });
+    sql = `select ${select} from ${names.state(input.name)} s where ${ors.join(' or ')}`;
+  } else {
+    const rows: StageValue[][] = [...unique.values()].map((w) => [w.scenario, ...w.key]);
+    await stageRows(tx, keyStageName, keyStageColumns(input), rows);
+    const on = ['_scenario', ...input.key].map((c) => `s.${q(c)} = k.${q(c)}`).join(' and ');
+    sql = `select ${select} from ${names.state(input.name)} s join ${q(keyStageName)} k on ${on}`;
+  }
+  const found = await tx.query(sql, params);
+  for (const r of found) {
+    const values = input.columns.map((c) => canonicalFromDb(c.type, r[c.name]));
+    const key = input.key.map((k) => values[input.columns.findIndex((c) => c.name === k)] ?? null);
+    const at = r._updated_at;
+    out.set(stateKey(String(r._scenario), key), {
+      version: Number(r._version),
+      deleted: r._deleted === true,
+      values,
+      setColumns: (r._set_columns as string | null) ?? null,
+      updatedBy: String(r._updated_by),
+      updatedAtMs: at instanceof Date ? at.getTime() : Date.parse(String(at)),
+    });
+  }
+  return out;
+}

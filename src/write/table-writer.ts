@@ -1,0 +1,109 @@
+import type { Adapter } from '../adapters/adapter.js';
+import { logTableName } from '../managed/tables.js';
+import type { InputTable } from '../project/types.js';
+import { ChainMovedError } from './chain-head.js';
+import { commitGroup, logLayout, type StageTables } from './commit-group.js';
+import type { SqlNames } from './sql-names.js';
+import { createStageTableSql } from './stage-rows.js';
+import { keyStageColumns } from './state-lookup.js';
+import type { WriteResult } from './types.js';
+import type { PreparedRequest } from './write-request.js';
+
+/** A group stops growing once it holds this many rows (a bigger single request still runs alone). */
+const GROUP_ROWS = 50_000;
+/** Compare-and-swap retries when another process moved the chain head. */
+const CAS_RETRIES = 8;
+
+interface Waiting {
+  req: PreparedRequest;
+  resolve: (r: WriteResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Serializes the writes of one input table on its own connection, with group commit: requests
+ * that arrive while a transaction runs are committed together in the next one, each decided on
+ * its own. If a group's transaction fails unexpectedly, its requests are retried one by one.
+ */
+export class TableWriter {
+  private queue: Waiting[] = [];
+  private running: Promise<void> | undefined;
+  private stagedFor: InputTable | undefined;
+  private lastAtMs = 0;
+  private readonly stages: StageTables;
+
+  constructor(
+    private readonly conn: Adapter,
+    private readonly names: () => SqlNames,
+    readonly table: string,
+  ) {
+    this.stages = { keys: `_wb_keys_${table}` };
+  }
+
+  /** Queue a prepared request; resolves with its result once its group committed. */
+  submit(req: PreparedRequest): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
+    });
+  }
+
+  /** Resolves when the queue is empty. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group: Waiting[] = [];
+      let rows = 0;
+      while (this.queue.length > 0 && (group.length === 0 || rows + this.queue[0]!.req.rows.length <= GROUP_ROWS)) {
+        const w = this.queue.shift()!;
+        group.push(w);
+        rows += w.req.rows.length;
+      }
+      await this.runGroup(group);
+    }
+  }
+
+  private async runGroup(group: Waiting[]): Promise<void> {
+    try {
+      const results = await this.commitWithRetry(group.map((w) => w.req));
+      group.forEach((w, i) => w.resolve(results[i]!));
+    } catch (err) {
+      if (group.length === 1) {
+        group[0]!.reject(err);
+        return;
+      }
+      for (const w of group) await this.runGroup([w]);
+    }
+  }
+
+  private async commitWithRetry(requests: PreparedRequest[]): Promise<WriteResult[]> {
+    const input = requests[0]!.input;
+    await this.ensureStages(input);
+    for (let attempt = 0; ; attempt++) {
+      const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
+      try {
+        return await this.conn.transaction((tx) => commitGroup(tx, this.names(), input, this.stages, requests, atMs));
+      } catch (err) {
+        if (!(err instanceof ChainMovedError) || attempt >= CAS_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
+      }
+    }
+  }
+
+  /** (Re)create the temporary key table and read the log's physical column order when the input's definition changed. */
+  private async ensureStages(input: InputTable): Promise<void> {
+    if (this.stagedFor === input) return;
+    const d = this.conn.dialect;
+    const names = this.names();
+    const tables = await this.conn.describeSchemas([names.inputsSchema]);
+    const log = tables.find((t) => t.name === logTableName(input.name));
+    if (!log) throw new Error(`${names.log(input.name)} does not exist: run \`writeback apply\` first`);
+    this.stages.logLayout = logLayout(input, log.columns.map((c) => c.name));
+    await this.conn.execute(`drop table if exists ${d.quoteIdent(this.stages.keys)}`);
+    await this.conn.execute(createStageTableSql(this.conn, this.stages.keys, keyStageColumns(input)));
+    this.stagedFor = input;
+  }
+}

@@ -1,0 +1,109 @@
+import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import { logTableName } from '../managed/tables.js';
+import type { InputTable } from '../project/types.js';
+import { canonicalEntryText, entryHash } from './log-entry.js';
+import { CHAIN_HEADS_TABLE } from './meta-tables.js';
+import { wireKey } from './plan-request.js';
+import type { SqlNames } from './sql-names.js';
+import { logReplaySql } from './state-relation.js';
+import type { VerifyProblem, VerifyReport } from './types.js';
+import { canonicalFromDb } from './wire-values.js';
+
+/** At most this many problems are reported per table and kind. */
+const MAX_PROBLEMS = 50;
+
+/** Verify every given input: replay the log and compare with the state (drift), recompute the hash chain. */
+export async function verifyTables(reader: Adapter, names: SqlNames, inputs: InputTable[]): Promise<VerifyReport> {
+  const report: VerifyReport = { ok: true, tables: [], problems: [] };
+  for (const input of inputs) {
+    const chain = await verifyChain(reader, names, input);
+    const drift = await verifyState(reader, names, input);
+    report.tables.push({ table: input.name, entries: chain.entries, stateRows: drift.stateRows });
+    report.problems.push(...chain.problems, ...drift.problems);
+  }
+  report.ok = report.problems.length === 0;
+  return report;
+}
+
+async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable): Promise<{ entries: number; problems: VerifyProblem[] }> {
+  const q = (c: string) => names.dialect.quoteIdent(c);
+  const rows = await reader.query(`select * from ${names.log(input.name)} order by ${q('_seq')}`);
+  const problems: VerifyProblem[] = [];
+  let prev: string | null = null;
+  let expectedSeq = 1;
+  for (const r of rows) {
+    if (problems.length >= MAX_PROBLEMS) break;
+    const seq = Number(r._seq);
+    const entryId = String(r._entry_id);
+    const e = {
+      entryId,
+      seq,
+      op: r._op === 'delete' ? ('delete' as const) : ('upsert' as const),
+      scenario: String(r._scenario),
+      version: Number(r._version),
+      user: String(r._user),
+      atMs: r._at instanceof Date ? r._at.getTime() : Date.parse(String(r._at)),
+      setColumns: (r._set_columns as string | null) ?? null,
+      oldValues: (r._old_values as string | null) ?? null,
+      requestId: (r._request_id as string | null) ?? null,
+      comment: (r._comment as string | null) ?? null,
+      values: input.columns.map((c) => canonicalFromDb(c.type, r[c.name])),
+    };
+    const storedPrev = (r._prev_hash as string | null) ?? null;
+    const broken = (message: string) => problems.push({ table: input.name, kind: 'broken-chain', message, entryId, seq });
+    if (seq !== expectedSeq) broken(`entry ${entryId} has _seq ${seq}, expected ${expectedSeq} (an entry is missing or duplicated)`);
+    if (storedPrev !== prev) broken(`entry ${entryId} (seq ${seq}) does not link to the previous entry's hash`);
+    const recomputed = entryHash(storedPrev, canonicalEntryText(input, e));
+    if (recomputed !== r._hash) broken(`entry ${entryId} (seq ${seq}) was modified after it was written: its content does not match its _hash`);
+    prev = String(r._hash);
+    expectedSeq = seq + 1;
+  }
+  const heads = await reader.query<{ seq: unknown; head: string }>(
+    `select seq, head from ${names.meta(CHAIN_HEADS_TABLE)} where table_name = ${names.dialect.param(1)}`,
+    [logTableName(input.name)],
+  );
+  const head = heads[0];
+  const lastSeq = expectedSeq - 1;
+  if (rows.length > 0 && (!head || Number(head.seq) !== lastSeq || head.head !== prev))
+    problems.push({
+      table: input.name,
+      kind: 'chain-head-mismatch',
+      message: `the chain head of ${input.name} (${head ? `seq ${String(head.seq)}` : 'missing'}) does not match the last log entry (seq ${lastSeq}): entries were removed or added outside writeback`,
+    });
+  return { entries: rows.length, problems };
+}
+
+async function verifyState(reader: Adapter, names: SqlNames, input: InputTable): Promise<{ stateRows: number; problems: VerifyProblem[] }> {
+  const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
+  const params: SqlValue[] = [];
+  const replay = logReplaySql(names, input, params);
+  const compared = [...input.columns.map((c) => c.name), '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', '_entry_id'];
+  const keyCols = ['_scenario', ...input.key];
+  const on = keyCols.map((c) => `r.${q(c)} = s.${q(c)}`).join(' and ');
+  const differs = compared.map((c) => `r.${q(c)} is distinct from s.${q(c)}`).join(' or ');
+  const sql =
+    `select ${keyCols.map((c) => `coalesce(r.${q(c)}, s.${q(c)}) as ${q(c)}`).join(', ')}, ` +
+    `r.${q('_entry_id')} as ${q('_wb_replayed')}, s.${q('_entry_id')} as ${q('_wb_stored')}, ` +
+    `${compared.map((c) => `case when r.${q(c)} is distinct from s.${q(c)} then 1 else 0 end as ${q(`_wb_d_${c}`)}`).join(', ')} ` +
+    `from ${replay} r full join ${names.state(input.name)} s on ${on} ` +
+    `where r.${q('_entry_id')} is null or s.${q('_entry_id')} is null or ${differs} limit ${MAX_PROBLEMS}`;
+  const rows = await reader.query(sql, params);
+  const problems: VerifyProblem[] = rows.map((r) => {
+    const key = wireKey(
+      input,
+      input.key.map((k) => canonicalFromDb(input.columns.find((c) => c.name === k)!.type, r[k])),
+    );
+    const scenario = String(r._scenario);
+    const cols = compared.filter((c) => Number(r[`_wb_d_${c}`]) === 1);
+    const message =
+      r._wb_replayed === null
+        ? `state row ${JSON.stringify(key)} (scenario ${scenario}) has no log entry`
+        : r._wb_stored === null
+          ? `log entries of ${JSON.stringify(key)} (scenario ${scenario}) have no state row`
+          : `state row ${JSON.stringify(key)} (scenario ${scenario}) differs from the log in: ${cols.join(', ')}`;
+    return { table: input.name, kind: 'state-drift', message, key, scenario };
+  });
+  const count = await reader.query<{ n: unknown }>(`select count(*) as n from ${names.state(input.name)}`);
+  return { stateRows: Number(count[0]?.n ?? 0), problems };
+}

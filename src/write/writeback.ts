@@ -1,0 +1,143 @@
+import type { Adapter } from '../adapters/adapter.js';
+import { checkPermission } from '../auth/permissions.js';
+import { TokenStore } from '../auth/tokens.js';
+import type { Project, InputTable } from '../project/types.js';
+import { prepareRequest } from './prepare-request.js';
+import { readHistory } from './read-history.js';
+import { readRows } from './read-rows.js';
+import { sqlNames } from './sql-names.js';
+import { TableWriter } from './table-writer.js';
+import type { Actor, HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from './types.js';
+import { verifyTables } from './verify.js';
+import type { WriteContext } from './write-context.js';
+
+/** Options of `createWriteback`. */
+export interface WritebackOptions {
+  /** Name of the target the adapter is connected to (sources are named per target). */
+  targetName: string;
+  /** Close the adapter on `close()` (true when openProject opened it). Default false. */
+  ownsAdapter?: boolean;
+  /** Largest batch accepted; default 1,000,000 rows. */
+  maxBatchRows?: number;
+}
+
+/** An adapter that can open a second connection to the same database (DuckDB: same instance). */
+type Forkable = Adapter & { fork(): Promise<Adapter> };
+
+function canFork(adapter: Adapter): adapter is Forkable {
+  return typeof (adapter as { fork?: unknown }).fork === 'function';
+}
+
+/** The write-path library over one project on one target. Build it with `openProject` or `createWriteback`. */
+export class Writeback {
+  private readonly writers = new Map<string, TableWriter>();
+  private readonly connections: Adapter[] = [];
+  private ctx: WriteContext;
+  private closed = false;
+
+  /** Input-table operations. */
+  readonly inputs = {
+    /** Input tables the actor may read (administrator: all). */
+    list: (actor?: Actor): InputTable[] => Object.values(this.ctx.project.inputs).filter((t) => !checkPermission(t, actor, 'read')),
+    /** Upsert a batch of rows atomically; see CONTEXT.md for the semantics. */
+    write: (table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult> => this.submit('upsert', table, rows, opts),
+    /** Delete a batch of keys atomically (rows hold the key and optionally `_version`). */
+    delete: (table: string, keys: WireRow[], opts: WriteOptions): Promise<WriteResult> => this.submit('delete', table, keys, opts),
+    /** Rows of one scenario, current or as of a time, keyset-paginated. */
+    rows: (table: string, opts?: ReadOptions): Promise<ReadResult> => readRows(this.ctx, table, opts),
+    /** Log entries with old → new values per changed column, oldest first. */
+    history: (table: string, opts?: HistoryOptions): Promise<HistoryResult> => readHistory(this.ctx, table, opts),
+  };
+
+  /** API tokens (`_wb_tokens`). */
+  readonly tokens: TokenStore;
+
+  private constructor(
+    project: Project,
+    /** The main (write) connection; token writes use it. */
+    readonly adapter: Adapter,
+    reader: Adapter,
+    private readonly options: WritebackOptions,
+  ) {
+    this.ctx = {
+      project,
+      targetName: options.targetName,
+      names: sqlNames(project, options.targetName, adapter.dialect),
+      reader,
+      maxBatchRows: options.maxBatchRows ?? 1_000_000,
+    };
+    this.tokens = new TokenStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
+  }
+
+  /** Wrap an open adapter (the project must already be applied to it). */
+  static async create(project: Project, adapter: Adapter, options: WritebackOptions): Promise<Writeback> {
+    const reader = canFork(adapter) ? await adapter.fork() : adapter;
+    const wb = new Writeback(project, adapter, reader, options);
+    if (reader !== adapter) wb.connections.push(reader);
+    return wb;
+  }
+
+  /** The loaded project. */
+  get project(): Project {
+    return this.ctx.project;
+  }
+
+  /** Replay every input's log and compare with its state; recompute every hash chain. */
+  async verify(opts: { tables?: string[] } = {}): Promise<VerifyReport> {
+    const inputs = Object.values(this.ctx.project.inputs).filter((t) => !opts.tables || opts.tables.includes(t.name));
+    return verifyTables(this.ctx.reader, this.ctx.names, inputs);
+  }
+
+  /** Swap in a re-loaded project (after `apply`); waits for queued writes first. */
+  async reload(project: Project): Promise<void> {
+    await this.idle();
+    this.ctx = { ...this.ctx, project, names: sqlNames(project, this.ctx.targetName, this.adapter.dialect) };
+  }
+
+  /** Resolves when every table's queue is empty. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.idle()));
+  }
+
+  /** Waits for queued writes, then closes the extra connections (and the adapter when owned). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.idle();
+    for (const c of this.connections) await c.close();
+    if (this.options.ownsAdapter) await this.adapter.close();
+  }
+
+  private async submit(op: 'upsert' | 'delete', table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult> {
+    if (this.closed) throw new Error('Writeback is closed');
+    const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
+    if (!('input' in prepared)) return prepared;
+    const writer = await this.writerFor(prepared.input.name);
+    return writer.submit(prepared);
+  }
+
+  private pendingWriters = new Map<string, Promise<TableWriter>>();
+
+  private writerFor(table: string): Promise<TableWriter> {
+    const existing = this.writers.get(table);
+    if (existing) return Promise.resolve(existing);
+    let pending = this.pendingWriters.get(table);
+    if (!pending) {
+      pending = (async () => {
+        if (!canFork(this.adapter)) throw new Error('the write path needs an adapter that can open a second connection (fork)');
+        const conn = await this.adapter.fork();
+        this.connections.push(conn);
+        const writer = new TableWriter(conn, () => this.ctx.names, table);
+        this.writers.set(table, writer);
+        return writer;
+      })();
+      this.pendingWriters.set(table, pending);
+    }
+    return pending;
+  }
+}
+
+/** Build the library over an open adapter (tests, `dev`, the server after apply). */
+export function createWriteback(project: Project, adapter: Adapter, options: WritebackOptions): Promise<Writeback> {
+  return Writeback.create(project, adapter, options);
+}

@@ -1,0 +1,15 @@
+create table `writeback`.`outreach` (
+  `account_id` STRING,
+  `status` STRING,
+  `contacted_on` DATE,
+  `owner` STRING,
+  `notes` STRING,
+  `_scenario` STRING not null,
+  `_version` INT64 not null,
+  `_deleted` BOOL not null,
+  `_set_columns` STRING,
+  `_updated_by` STRING not null,
+  `_updated_at` TIMESTAMP not null,
+  `_entry_id` STRING not null,
+  primary key (`_scenario`, `account_id`) not enforced
+);

@@ -1,0 +1,28 @@
+select
+  `b`.* replace(
+    case
+      when strpos(`o`.`_set_columns`, '|category|') > 0 then `o`.`category`
+      else `b`.`category`
+    end as `category`
+  ),
+  case
+    when strpos(`o`.`_set_columns`, '|category|') > 0 then 'category'
+  end as `_overridden`
+from
+  `crm`.`accounts` as `b`
+  left join (
+    select
+      `account_id`,
+      `category`,
+      `reason`,
+      `reviewed`,
+      `_version`,
+      `_updated_by`,
+      `_updated_at`,
+      `_set_columns`
+    from
+      `writeback`.`account_category`
+    where
+      `_scenario` = 'base'
+      and not `_deleted`
+  ) as `o` on `o`.`account_id` = `b`.`id`

@@ -1,0 +1,13 @@
+create table "writeback"."account_fix" (
+  "account_id" TEXT,
+  "category" TEXT,
+  "region" TEXT,
+  "_scenario" TEXT not null,
+  "_version" BIGINT not null,
+  "_deleted" BOOLEAN not null,
+  "_set_columns" TEXT,
+  "_updated_by" TEXT not null,
+  "_updated_at" TIMESTAMPTZ not null,
+  "_entry_id" TEXT not null,
+  primary key ("_scenario", "account_id")
+);

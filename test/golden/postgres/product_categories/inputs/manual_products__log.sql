@@ -1,0 +1,20 @@
+create table "writeback"."manual_products__log" (
+  "_entry_id" TEXT not null,
+  "_seq" BIGINT not null,
+  "_op" TEXT not null,
+  "_scenario" TEXT not null,
+  "_version" BIGINT not null,
+  "_user" TEXT not null,
+  "_at" TIMESTAMPTZ not null,
+  "_set_columns" TEXT,
+  "_old_values" TEXT,
+  "_request_id" TEXT,
+  "_comment" TEXT,
+  "_prev_hash" TEXT,
+  "_hash" TEXT not null,
+  "id" TEXT,
+  "name" TEXT,
+  "category" TEXT,
+  "brand" TEXT,
+  "list_price" NUMERIC(10, 2)
+);

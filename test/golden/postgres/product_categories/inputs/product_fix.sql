@@ -1,0 +1,14 @@
+create table "writeback"."product_fix" (
+  "product_id" TEXT,
+  "category" TEXT,
+  "brand" TEXT,
+  "reason" TEXT,
+  "_scenario" TEXT not null,
+  "_version" BIGINT not null,
+  "_deleted" BOOLEAN not null,
+  "_set_columns" TEXT,
+  "_updated_by" TEXT not null,
+  "_updated_at" TIMESTAMPTZ not null,
+  "_entry_id" TEXT not null,
+  primary key ("_scenario", "product_id")
+);

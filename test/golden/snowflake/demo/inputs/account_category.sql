@@ -1,0 +1,14 @@
+create table "WRITEBACK"."ACCOUNT_CATEGORY" (
+  "ACCOUNT_ID" VARCHAR,
+  "CATEGORY" VARCHAR,
+  "REASON" VARCHAR,
+  "REVIEWED" BOOLEAN,
+  "_SCENARIO" VARCHAR not null,
+  "_VERSION" NUMBER(38, 0) not null,
+  "_DELETED" BOOLEAN not null,
+  "_SET_COLUMNS" VARCHAR,
+  "_UPDATED_BY" VARCHAR not null,
+  "_UPDATED_AT" TIMESTAMP_NTZ not null,
+  "_ENTRY_ID" VARCHAR not null,
+  primary key ("_SCENARIO", "ACCOUNT_ID") not enforced
+);

@@ -1,0 +1,19 @@
+create table "WRITEBACK"."ACCOUNT_CATEGORY__LOG" (
+  "_ENTRY_ID" VARCHAR not null,
+  "_SEQ" NUMBER(38, 0) not null,
+  "_OP" VARCHAR not null,
+  "_SCENARIO" VARCHAR not null,
+  "_VERSION" NUMBER(38, 0) not null,
+  "_USER" VARCHAR not null,
+  "_AT" TIMESTAMP_NTZ not null,
+  "_SET_COLUMNS" VARCHAR,
+  "_OLD_VALUES" VARCHAR,
+  "_REQUEST_ID" VARCHAR,
+  "_COMMENT" VARCHAR,
+  "_PREV_HASH" VARCHAR,
+  "_HASH" VARCHAR not null,
+  "ACCOUNT_ID" VARCHAR,
+  "CATEGORY" VARCHAR,
+  "REASON" VARCHAR,
+  "REVIEWED" BOOLEAN
+);

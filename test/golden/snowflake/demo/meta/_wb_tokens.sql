@@ -1,0 +1,11 @@
+create table if not exists "WRITEBACK"."_WB_TOKENS" (
+  "TOKEN_ID" VARCHAR not null,
+  "TOKEN_HASH" VARCHAR not null,
+  "USER_NAME" VARCHAR not null,
+  "ROLE" VARCHAR not null,
+  "ATTRIBUTES" VARCHAR not null,
+  "CREATED_AT" TIMESTAMP_NTZ not null,
+  "CREATED_BY" VARCHAR not null,
+  "REVOKED_AT" TIMESTAMP_NTZ,
+  primary key ("TOKEN_ID") not enforced
+);

@@ -1,0 +1,18 @@
+create table "WRITEBACK"."MANUAL_PRODUCTS" (
+  "ID" VARCHAR,
+  "NAME" VARCHAR,
+  "CATEGORY" VARCHAR,
+  "PRICE" FLOAT,
+  "LAUNCHED" DATE,
+  "ACTIVE" BOOLEAN,
+  "UNITS" NUMBER(38, 0),
+  "CHECKED_AT" TIMESTAMP_NTZ,
+  "_SCENARIO" VARCHAR not null,
+  "_VERSION" NUMBER(38, 0) not null,
+  "_DELETED" BOOLEAN not null,
+  "_SET_COLUMNS" VARCHAR,
+  "_UPDATED_BY" VARCHAR not null,
+  "_UPDATED_AT" TIMESTAMP_NTZ not null,
+  "_ENTRY_ID" VARCHAR not null,
+  primary key ("_SCENARIO", "ID") not enforced
+);

@@ -1,0 +1,15 @@
+create table "WRITEBACK"."REVENUE_FORECAST" (
+  "ACCOUNT_ID" VARCHAR,
+  "QUARTER" VARCHAR,
+  "AMOUNT" NUMBER(18, 2),
+  "CONFIDENCE" VARCHAR,
+  "NOTE" VARCHAR,
+  "_SCENARIO" VARCHAR not null,
+  "_VERSION" NUMBER(38, 0) not null,
+  "_DELETED" BOOLEAN not null,
+  "_SET_COLUMNS" VARCHAR,
+  "_UPDATED_BY" VARCHAR not null,
+  "_UPDATED_AT" TIMESTAMP_NTZ not null,
+  "_ENTRY_ID" VARCHAR not null,
+  primary key ("_SCENARIO", "ACCOUNT_ID", "QUARTER") not enforced
+);

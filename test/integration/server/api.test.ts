@@ -1,0 +1,350 @@
+import { statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../../src/write/open-project.js';
+import type { Writeback } from '../../../src/write/writeback.js';
+import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
+import { createServer } from '../../../src/server/create-server.js';
+import { silentLogger, type ServerLogger } from '../../../src/server/logger.js';
+import { findRunningServer } from '../../../src/runtime/find-running-server.js';
+import { adminRequest } from '../../../src/runtime/admin-client.js';
+import { appliedDemoProject } from './demo-project.js';
+import { call, type CallOptions, type ErrorBody } from './http-client.js';
+
+const run = promisify(execFile);
+type Row = Record<string, string | number | boolean | null>;
+type Page = { rows: Row[]; next_cursor: string | null };
+type Written = { entries: { entry_id: string; key: Row; version: number; op: string }[]; at: string; replayed: boolean; dry_run: boolean };
+
+// EMEA accounts: acc_021 … ; AMER: acc_001 … (seeds/accounts.csv)
+const EMEA = 'acc_022';
+const AMER = 'acc_001';
+const BODY_LIMIT = 64 * 1024;
+
+describe('HTTP API on the demo project', () => {
+  let dir: string;
+  let wb: Writeback;
+  let server: RunningHttpServer;
+  const errors: string[] = [];
+  const logger: ServerLogger = { ...silentLogger, error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`) };
+  const tokens: Record<'ana' | 'bob' | 'fin' | 'fin2' | 'vic', string> = { ana: '', bob: '', fin: '', fin2: '', vic: '' };
+
+  const api = <T = ErrorBody>(method: string, path: string, opts?: CallOptions) => call<T>(server.url, method, path, opts);
+  const logCount = async (table = 'revenue_forecast') => {
+    const [row] = await wb.adapter.query<{ n: number }>(`select count(*)::integer as n from writeback.${table}__log`);
+    return row!.n;
+  };
+  /** Assert a rejection: status, error code, the documented shape, and that the log did not grow. */
+  async function rejected(status: number, code: string, send: () => Promise<{ status: number; body: ErrorBody }>) {
+    const before = await logCount();
+    const res = await send();
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(typeof res.body.error.message).toBe('string');
+    expect(Array.isArray(res.body.error.details)).toBe(true);
+    expect(await logCount()).toBe(before);
+    return res.body.error;
+  }
+
+  beforeAll(async () => {
+    dir = await appliedDemoProject();
+    wb = await openProject(dir);
+    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
+      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.token;
+    };
+    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
+    tokens.bob = await make('bob', 'planner', { region: 'AMER' });
+    tokens.fin = await make('fin', 'finance');
+    tokens.fin2 = await make('fin2', 'finance');
+    tokens.vic = await make('vic', 'viewer');
+    server = await startServer(wb, { port: 0, logger, bodyLimitBytes: BODY_LIMIT, confirmThreshold: 100, snapshot: { delayMs: 100 } });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    expect(existsSync(join(dir, 'target', 'server.json'))).toBe(false);
+  });
+
+  it('answers /healthz and serves the OpenAPI document', async () => {
+    const health = await api<{ ok: boolean; snapshot: { path: string } }>('GET', '/healthz');
+    expect(health.status).toBe(200);
+    expect(health.body.ok).toBe(true);
+    expect(health.body.snapshot.path).toBe(join(dir, 'target', 'snapshot.duckdb'));
+    const spec = await api<{ openapi: string; paths: Record<string, unknown> }>('GET', '/api/v1/openapi.json');
+    expect(spec.body.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.body.paths)).toContain('/inputs/{table}/rows');
+  });
+
+  it('lists input tables with columns, rules, key and the caller\'s permissions', async () => {
+    type Inputs = { inputs: { name: string; key: string[]; columns: { name: string; type: string; pattern?: string; values?: string[] }[]; permissions: Record<string, unknown> }[] };
+    const res = await api<Inputs>('GET', '/api/v1/inputs', { token: tokens.ana });
+    expect(res.status).toBe(200);
+    const forecast = res.body.inputs.find((t) => t.name === 'revenue_forecast')!;
+    expect(forecast.key).toEqual(['account_id', 'quarter']);
+    expect(forecast.columns.find((c) => c.name === 'amount')).toMatchObject({ type: 'decimal(18,2)', required: true, min: 0 });
+    expect(forecast.columns.find((c) => c.name === 'confidence')).toMatchObject({ type: 'enum', values: ['low', 'medium', 'high'], default: 'medium' });
+    expect(forecast.permissions).toEqual({ read: true, write: true, delete: false, approve: false, row_filter: { 'source.region': 'EMEA' } });
+  });
+
+  it('401: no token, a malformed header, an unknown token, a revoked token', async () => {
+    const body = { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }] };
+    await rejected(401, 'unauthorized', () => api('POST', '/api/v1/inputs/revenue_forecast/rows', { body }));
+    await rejected(401, 'unauthorized', () => api('POST', '/api/v1/inputs/revenue_forecast/rows', { body, headers: { authorization: 'Basic abc' } }));
+    await rejected(401, 'unauthorized', () => api('POST', '/api/v1/inputs/revenue_forecast/rows', { body, token: 'wb_not_a_token' }));
+    await rejected(401, 'unauthorized', () => api('GET', '/api/v1/inputs'));
+
+    const created = await adminRequest(findRunningServer(dir)!, 'POST', 'tokens', { user: 'temp', role: 'finance' });
+    expect(created.status).toBe(201);
+    const { token, info } = created.body as { token: string; info: { tokenId: string } };
+    expect((await api('GET', '/api/v1/inputs', { token })).status).toBe(200);
+    const revoked = await adminRequest(findRunningServer(dir)!, 'POST', `tokens/${info.tokenId}/revoke`);
+    expect(revoked.status).toBe(200);
+    await rejected(401, 'unauthorized', () => api('POST', '/api/v1/inputs/revenue_forecast/rows', { body, token }));
+  });
+
+  it('400: malformed JSON, wrong content type, unknown field, missing rows, bad query, bad Idempotency-Key', async () => {
+    const path = '/api/v1/inputs/revenue_forecast/rows';
+    const t = tokens.fin;
+    await rejected(400, 'bad_request', () => api('POST', path, { token: t, rawBody: '{"rows": [ {"account_id": ' }));
+    await rejected(400, 'unsupported_media_type', () => api('POST', path, { token: t, rawBody: 'account_id=x', contentType: 'application/x-www-form-urlencoded' }));
+    const unknown = await rejected(400, 'bad_request', () => api('POST', path, { token: t, body: { rows: [{ account_id: AMER, quarter: '2026-Q1', amount: '1' }], colour: 'red' } }));
+    expect(JSON.stringify(unknown.details)).toContain('colour');
+    await rejected(400, 'bad_request', () => api('POST', path, { token: t, body: { row: [] } }));
+    await rejected(400, 'bad_request', () => api('POST', path, { token: t, body: { rows: [] } }));
+    await rejected(400, 'bad_request', () => api('GET', `${path}?limit=many`, { token: t }));
+    await rejected(400, 'bad_request', () => api('GET', `${path}?as_of=yesterday`, { token: t }));
+    await rejected(400, 'bad_request', () => api('GET', `${path}?colour=red`, { token: t }));
+    await rejected(400, 'bad_request', () => api('POST', path, { token: t, body: { rows: [{ account_id: AMER, quarter: '2026-Q1', amount: '1' }] }, headers: { 'idempotency-key': 'x'.repeat(201) } }));
+  });
+
+  it('404: unknown table, unknown model, unknown route', async () => {
+    const e = await rejected(404, 'not_found', () => api('POST', '/api/v1/inputs/no_such_table/rows', { token: tokens.fin, body: { rows: [{ a: 1 }] } }));
+    expect(e.message).toContain('no_such_table');
+    await rejected(404, 'not_found', () => api('GET', '/api/v1/inputs/no_such_table/rows', { token: tokens.fin }));
+    await rejected(404, 'not_found', () => api('GET', '/api/v1/models/no_such_model/rows', { token: tokens.fin }));
+    await rejected(404, 'not_found', () => api('GET', '/api/v1/nothing/here', { token: tokens.fin }));
+    await rejected(404, 'not_found', () => api('DELETE', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.fin }));
+  });
+
+  it('422: every bad row and column is listed; nothing is written', async () => {
+    const e = await rejected(422, 'validation_failed', () =>
+      api('POST', '/api/v1/inputs/revenue_forecast/rows', {
+        token: tokens.fin,
+        body: { rows: [{ account_id: AMER, quarter: '2026-Q1', amount: '10.00' }, { account_id: AMER, quarter: 'Q5', amount: '-1' }] },
+      }),
+    );
+    expect(e.details).toEqual(expect.arrayContaining([expect.objectContaining({ row: 1, column: 'quarter' }), expect.objectContaining({ row: 1, column: 'amount' })]));
+    expect(e.details.some((d) => d.row === 0)).toBe(false);
+  });
+
+  it('413: a body above the documented limit', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ account_id: AMER, quarter: '2026-Q1', amount: '1.00', note: `n${i}` }));
+    const e = await rejected(413, 'payload_too_large', () => api('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.fin, body: { rows, confirm: true } }));
+    expect(e.message).toContain(String(BODY_LIMIT));
+  });
+
+  it('403: a role without the permission, and a row outside the row filter (write and delete)', async () => {
+    const path = '/api/v1/inputs/revenue_forecast/rows';
+    await rejected(403, 'forbidden', () => api('POST', path, { token: tokens.vic, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }] } }));
+    await rejected(403, 'forbidden', () => api('POST', path, { token: tokens.ana, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }, { account_id: AMER, quarter: '2026-Q1', amount: '1.00' }] } }));
+    await rejected(403, 'forbidden', () => api('POST', '/api/v1/inputs/revenue_forecast/delete', { token: tokens.ana, body: { keys: [{ account_id: EMEA, quarter: '2026-Q1' }] } }));
+  });
+
+  it('writes within the row filter and reads back only the caller\'s rows', async () => {
+    const ok = await api<Written>('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.ana, body: { rows: [{ account_id: EMEA, quarter: '2026-Q2', amount: '500.00' }], comment: 'first' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.entries).toEqual([expect.objectContaining({ key: { account_id: EMEA, quarter: '2026-Q2' }, version: 1, op: 'upsert' })]);
+    const bob = await api<Written>('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.bob, body: { rows: [{ account_id: AMER, quarter: '2026-Q2', amount: '700.00' }] } });
+    expect(bob.status).toBe(200);
+
+    const anaRows = await api<Page>('GET', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.ana });
+    expect(anaRows.status).toBe(200);
+    expect(anaRows.body.rows.map((r) => r.account_id)).toEqual([EMEA]);
+    expect(anaRows.body.rows[0]).toMatchObject({ amount: '500.00', confidence: 'medium', _version: 1, _updated_by: 'ana' });
+    const finRows = await api<Page>('GET', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.fin });
+    expect(finRows.body.rows.map((r) => r.account_id).sort()).toEqual([AMER, EMEA]);
+  });
+
+  it('two clients edit the same row from the same _version: one 200, one 409 naming who changed it', async () => {
+    const key = { account_id: AMER, quarter: '2026-Q3' };
+    const first = await api<Written>('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.fin, body: { rows: [{ ...key, amount: '100.00' }] } });
+    expect(first.status).toBe(200);
+    const version = first.body.entries[0]!.version;
+    const before = await logCount();
+    const send = (token: string, amount: string) =>
+      api<Written & ErrorBody>('POST', '/api/v1/inputs/revenue_forecast/rows', { token, body: { rows: [{ ...key, amount, _version: version }] } });
+    const [a, b] = await Promise.all([send(tokens.fin, '111.00'), send(tokens.fin2, '222.00')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [winner, loser] = a.status === 200 ? [a, b] : [b, a];
+    const winnerUser = winner === a ? 'fin' : 'fin2';
+    expect(loser.body.error.code).toBe('conflict');
+    expect(loser.body.error.details[0]).toMatchObject({ _updated_by: winnerUser, _version: version + 1 });
+    expect(await logCount()).toBe(before + 1);
+    const history = await api<{ entries: { user: string; changes: { column: string; old: unknown; new: unknown }[] }[] }>(
+      'GET',
+      `/api/v1/inputs/revenue_forecast/history?key.account_id=${AMER}&key.quarter=2026-Q3`,
+      { token: tokens.fin },
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.entries.map((e) => e.user)).toEqual(['fin', winnerUser]);
+    expect(history.body.entries[1]!.changes).toEqual([{ column: 'amount', old: '100.00', new: winnerUser === 'fin' ? '111.00' : '222.00' }]);
+  });
+
+  it('an Idempotency-Key retry returns the first result and writes nothing twice; another payload is 422', async () => {
+    const path = '/api/v1/inputs/revenue_forecast/rows';
+    const body = { rows: [{ account_id: EMEA, quarter: '2026-Q4', amount: '42.00' }] };
+    const headers = { 'idempotency-key': 'retry-me-1' };
+    const before = await logCount();
+    const first = await api<Written>('POST', path, { token: tokens.ana, body, headers });
+    const again = await api<Written>('POST', path, { token: tokens.ana, body, headers });
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body.replayed).toBe(true);
+    expect(again.body.entries).toEqual(first.body.entries);
+    expect(await logCount()).toBe(before + 1);
+    await rejected(422, 'idempotency_key_reused', () => api('POST', path, { token: tokens.ana, body: { rows: [{ ...body.rows[0], amount: '43.00' }] }, headers }));
+  });
+
+  it('deletes, with explicit null, and a bulk change needs confirm', async () => {
+    const path = '/api/v1/inputs/revenue_forecast';
+    const blank = await api<Written>('POST', `${path}/rows`, { token: tokens.fin, body: { rows: [{ account_id: EMEA, quarter: '2026-Q2', note: null }] } });
+    expect(blank.status).toBe(200);
+    const del = await api<Written>('POST', `${path}/delete`, { token: tokens.fin, body: { keys: [{ account_id: EMEA, quarter: '2026-Q4' }] } });
+    expect(del.status).toBe(200);
+    expect(del.body.entries[0]!.op).toBe('delete');
+    const many = Array.from({ length: 101 }, (_, i) => ({ account_id: AMER, quarter: `20${30 + Math.floor(i / 4)}-Q${(i % 4) + 1}`, amount: '1.00' }));
+    await rejected(400, 'confirmation_required', () => api('POST', `${path}/rows`, { token: tokens.fin, body: { rows: many } }));
+    const dry = await api<Written>('POST', `${path}/rows`, { token: tokens.fin, body: { rows: many, dry_run: true } });
+    expect(dry.status).toBe(200);
+    expect(dry.body.dry_run).toBe(true);
+  });
+
+  it('streams a model as JSON and CSV, pages it, and applies row filters', async () => {
+    // Enough forecast rows for several DuckDB chunks (2048 rows each).
+    const accounts = Array.from({ length: 60 }, (_, i) => `acc_${String(i + 1).padStart(3, '0')}`);
+    const quarters = Array.from({ length: 48 }, (_, i) => `${2030 + Math.floor(i / 4)}-Q${(i % 4) + 1}`);
+    const rows = accounts.flatMap((account_id) => quarters.map((quarter) => ({ account_id, quarter, amount: '10.00' })));
+    for (let i = 0; i < rows.length; i += 500) {
+      const bulk = await api<Written>('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.fin, body: { rows: rows.slice(i, i + 500), confirm: true } });
+      expect(bulk.status, bulk.text.slice(0, 300)).toBe(200);
+    }
+
+    const all = await api<Page>('GET', '/api/v1/models/account_forecast/rows', { token: tokens.fin });
+    expect(all.status).toBe(200);
+    expect(all.body.rows.length).toBeGreaterThan(2880);
+    expect(all.body.next_cursor).toBeNull();
+
+    const csv = await call<unknown>(server.url, 'GET', '/api/v1/models/account_forecast/rows', { token: tokens.fin, headers: { accept: 'text/csv' } });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = csv.text.trimEnd().split('\r\n');
+    expect(lines.length).toBe(all.body.rows.length + 1);
+    expect(lines[0]!.split(',')).toEqual(Object.keys(all.body.rows[0]!));
+
+    const paged: Row[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = `?limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: { status: number; text: string; body: Page } = await api<Page>('GET', `/api/v1/models/account_forecast/rows${q}`, { token: tokens.fin });
+      expect(page.status, `${page.text.slice(0, 300)} ${errors.join('\n')}`).toBe(200);
+      paged.push(...page.body.rows);
+      cursor = page.body.next_cursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(paged.length).toBe(all.body.rows.length);
+    expect(new Set(paged.map((r) => JSON.stringify(r))).size).toBe(paged.length);
+
+    const emea = await api<Page>('GET', '/api/v1/models/account_forecast/rows', { token: tokens.ana });
+    expect(emea.status).toBe(200);
+    expect(emea.body.rows.length).toBeGreaterThan(0);
+    expect(new Set(emea.body.rows.map((r) => r.region))).toEqual(new Set(['EMEA']));
+    await rejected(400, 'bad_request', () => api('GET', '/api/v1/models/account_forecast/rows?cursor=zzz', { token: tokens.fin }));
+  });
+
+  it('survives a client that abandons a stream, and concurrent reads and writes', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/models/account_forecast/rows`, { headers: { authorization: `Bearer ${tokens.fin}` }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await reader.read().catch(() => undefined);
+    const calls = Array.from({ length: 12 }, (_, i) =>
+      i % 3 === 0
+        ? api<Written>('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.bob, body: { rows: [{ account_id: AMER, quarter: `2029-Q${(i % 4) + 1}`, amount: `${i}.00` }] } })
+        : i % 3 === 1
+          ? api<Page>('GET', '/api/v1/inputs/revenue_forecast/rows?limit=50', { token: tokens.ana })
+          : api<Page>('GET', '/api/v1/models/account_forecast/rows?limit=50', { token: tokens.bob }),
+    );
+    const answers = await Promise.all(calls);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+  });
+
+  it('publishes a snapshot that another process reads while the server holds the file', async () => {
+    const res = await api<Written>('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.ana, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '777.77' }] } });
+    expect(res.status).toBe(200);
+    const acknowledged = Date.now();
+    const child = join(import.meta.dirname, 'read-snapshot-child.ts');
+    const sql = `select amount from planning.account_forecast where id = '${EMEA}' and quarter = '2026-Q1'`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, server.snapshot!.status().path, sql, '777.77', '400']);
+    const seen = JSON.parse(stdout) as { seen: boolean; tables: string[] };
+    expect(seen.seen).toBe(true);
+    expect(seen.tables).not.toContain('_wb_tokens');
+    expect(seen.tables).not.toContain('_wb_idempotency');
+    console.log(`demo snapshot: visible to another process ${Date.now() - acknowledged} ms after the acknowledgement (incl. process start); one copy took ${server.snapshot!.status().lastDurationMs} ms`);
+  });
+
+  it('lets the CLI go through the server: discovery file, admin write, history, verify', async () => {
+    const file = join(dir, 'target', 'server.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const running = findRunningServer(dir)!;
+    expect(running).toMatchObject({ pid: process.pid, port: server.port, url: server.url });
+    const written = await adminRequest(running, 'POST', 'inputs/account_category/rows', { user: 'cli-user', rows: [{ account_id: AMER, category: 'growth', reason: 'checked' }] });
+    expect(written.status).toBe(200);
+    const history = await adminRequest(running, 'GET', `inputs/account_category/history?key.account_id=${AMER}`);
+    expect((history.body as { entries: { user: string }[] }).entries.map((e) => e.user)).toEqual(['cli-user']);
+    const verify = await adminRequest(running, 'POST', 'verify');
+    expect(verify.body).toMatchObject({ ok: true, problems: [] });
+    const listed = await adminRequest(running, 'GET', 'tokens');
+    expect((listed.body as { tokens: { user: string }[] }).tokens.map((t) => t.user)).toContain('ana');
+    const noApply = await adminRequest(running, 'POST', 'apply', {});
+    expect(noApply.status).toBe(404);
+    const wrong = await call(server.url, 'GET', '/api/v1/admin/tokens', { token: tokens.fin });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('unauthorized');
+  });
+
+  it('dev-user mode signs every request in without a token', async () => {
+    const dev = createServer(wb, { devUser: { user: 'dev', role: 'planner', attributes: { region: 'EMEA' } }, logger: silentLogger });
+    const res = await dev.fetch(new Request('http://local/api/v1/inputs/revenue_forecast/rows'));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Page;
+    expect(body.rows.length).toBeGreaterThan(0);
+    expect(body.rows.some((r) => r.account_id === AMER)).toBe(false);
+    const admin = createServer(wb, { devUser: { user: 'root' }, logger: silentLogger });
+    const all = (await (await admin.fetch(new Request('http://local/api/v1/inputs'))).json()) as { inputs: { permissions: { delete: boolean } }[] };
+    expect(all.inputs.every((t) => t.permissions.delete)).toBe(true);
+  });
+
+  it('maps an unexpected failure to 500 internal without leaking it, and logs it', async () => {
+    const broken = {
+      project: wb.project,
+      adapter: wb.adapter,
+      tokens: wb.tokens,
+      verify: wb.verify.bind(wb),
+      reload: wb.reload.bind(wb),
+      close: async () => {},
+      inputs: { ...wb.inputs, rows: async () => { throw new Error('boom in /secret/path'); } },
+    };
+    const app = createServer(broken, { devUser: { user: 'dev' }, logger });
+    const res = await app.fetch(new Request('http://local/api/v1/inputs/revenue_forecast/rows'));
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'internal' } });
+    expect(text).not.toContain('secret');
+    expect(errors.some((e) => e.includes('boom in /secret/path'))).toBe(true);
+  });
+});

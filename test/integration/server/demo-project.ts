@@ -1,0 +1,31 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openAdapter, resolveTarget } from '../../../src/adapters/registry.js';
+import { applyPlan } from '../../../src/apply/apply-plan.js';
+import { planProject } from '../../../src/plan/plan-project.js';
+import { loadProject } from '../../../src/project/load-project.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+/** A copy of the root demo project in a temp dir, applied (seeds loaded, tables and views created). */
+export async function appliedDemoProject(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-server-'));
+  for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) {
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  }
+  const loaded = await loadProject(dir);
+  if (!loaded.ok) throw new Error(`demo does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  const project = loaded.value;
+  const target = resolveTarget(project);
+  const adapter = await openAdapter(project, target);
+  try {
+    const plan = await planProject(project, { targetName: target.name, adapter, user: 'test' });
+    if (!plan.ok) throw new Error(`demo does not plan: ${JSON.stringify(plan.diagnostics)}`);
+    const applied = await applyPlan(plan.value, adapter);
+    if (!applied.ok) throw new Error(`demo does not apply: ${JSON.stringify(applied.diagnostics)}`);
+  } finally {
+    await adapter.close();
+  }
+  return dir;
+}

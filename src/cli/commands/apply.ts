@@ -4,6 +4,9 @@ import { paint, printJson, progress } from '../output.js';
 import { planOrExit, printPlan } from './plan.js';
 import { applyPlan } from '../../apply/apply-plan.js';
 import type { Adapter } from '../../adapters/adapter.js';
+import type { Operation } from '../../plan/operation.js';
+import { adminRequest, findRunningServer, type RunningServer } from '../../runtime/index.js';
+import { printApiError } from '../print-error.js';
 import type { Project, TargetConfig } from '../../project/types.js';
 
 export interface ApplyOptions extends GlobalOptions {
@@ -33,6 +36,22 @@ export async function planAndApply(project: Project, adapter: Adapter, target: T
   return plan;
 }
 
+/** `apply` while `serve`/`dev` holds the DuckDB file: the server plans and applies on its own connection. */
+async function applyThroughRunningServer(server: RunningServer, opts: ApplyOptions): Promise<void> {
+  const res = await adminRequest(server, 'POST', 'apply', {
+    ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.allowDestructive ? { allow_destructive: true } : {}),
+  });
+  const body = res.body as { operations?: Operation[]; error?: { code: string; message: string; details: unknown[] } };
+  if (!res.ok || body.error) {
+    printApiError(body.error ?? { code: 'internal', message: `server answered ${res.status}`, details: [] }, opts.json);
+    throw new ReportedFailure(1);
+  }
+  if (opts.json) return printJson({ ok: true, operations: body.operations ?? [] });
+  console.log(paint('dim', `applied through the running server at ${server.url}`));
+  printPlan({ operations: body.operations ?? [] });
+}
+
 export function registerApply(program: Command): void {
   program
     .command('apply')
@@ -42,6 +61,8 @@ export function registerApply(program: Command): void {
     .action(async (options: { allowDestructive?: boolean; user?: string }, command: Command) => {
       const opts = { ...globals(command), ...options };
       const project = await loadOrExit(opts);
+      const server = findRunningServer(project.dir);
+      if (server) return applyThroughRunningServer(server, opts);
       const plan = await withAdapter(project, opts, (adapter, target) => planAndApply(project, adapter, target, opts));
       if (opts.json) printJson({ ok: true, operations: plan.operations });
     });

@@ -5,6 +5,7 @@ import { globals, loadOrExit, reportDiagnostics, ReportedFailure } from '../cont
 import { paint, printJson } from '../output.js';
 import { resolveTarget } from '../../adapters/registry.js';
 import { getDialect } from '../../dialects/registry.js';
+import { identifierLengthDiagnostics } from '../../dialects/identifier-length.js';
 import { compileProject } from '../../emit/compile-project.js';
 import { seedSourceColumns } from '../../seeds/seed-columns.js';
 
@@ -19,7 +20,7 @@ export function registerCompile(program: Command): void {
       const target = resolveTarget(project, opts.target);
       const dialect = getDialect(target.type);
       const objects = compileProject(project, dialect, target.name, { sourceColumns: seedSourceColumns(project) });
-      const diagnostics = objects.flatMap((o) => o.diagnostics);
+      const diagnostics = [...identifierLengthDiagnostics(project, dialect), ...objects.flatMap((o) => o.diagnostics)];
       if (diagnostics.some((d) => d.severity === 'error')) {
         reportDiagnostics(diagnostics, opts, project.dir);
         throw new ReportedFailure(1);

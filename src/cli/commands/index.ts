@@ -7,6 +7,11 @@ import { registerVersions } from './versions.js';
 import { registerPrune } from './prune.js';
 import { registerDev } from './dev.js';
 import { registerInit } from './init.js';
+import { registerServe } from './serve.js';
+import { registerWrite } from './write.js';
+import { registerHistory } from './history.js';
+import { registerVerify } from './verify.js';
+import { registerToken } from './token.js';
 
 /** Every `writeback` subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -19,6 +24,11 @@ export function registerCommands(program: Command): void {
     registerVersions,
     registerPrune,
     registerDev,
+    registerServe,
+    registerWrite,
+    registerHistory,
+    registerVerify,
+    registerToken,
   ]) {
     register(program);
   }

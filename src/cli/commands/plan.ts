@@ -32,7 +32,7 @@ export async function planOrExit(
 }
 
 /** Print a plan for people: one line per operation, destructive ones in red. */
-export function printPlan(plan: Plan): void {
+export function printPlan(plan: Pick<Plan, 'operations'>): void {
   if (plan.operations.length === 0) {
     console.log(`${paint('green', '✓')} nothing to do: the warehouse matches the project`);
     return;

@@ -80,9 +80,22 @@ describe('writeback CLI on a scaffolded project', () => {
   it('dev re-applies after a YAML edit without restarting', async () => {
     const dir = join(tempDir(), 'devloop');
     await runCli(['init', dir]);
-    const dev = startCli(['dev', '--project', dir, '--debounce', '50']);
+    const dev = startCli(['dev', '--project', dir, '--debounce', '50', '--port', '0', '--dev-user', 'tester']);
     try {
       await dev.waitFor(/watching/, 60_000, 0);
+
+      // While dev holds the DuckDB file, CLI writes and reads go through its server.
+      const rows = join(dir, 'notes.json');
+      writeFileSync(rows, JSON.stringify([{ customer_id: 'c_002', health: 'red', note: 'renewal at risk' }]));
+      const write = await runCli(['write', 'customer_notes', '--file', rows, '--user', 'ana', '--project', dir]);
+      expect(write.stderr).toBe('');
+      expect(write.stdout).toMatch(/wrote 1 rows/);
+      const history = await runCli(['history', 'customer_notes', '--project', dir, '--json']);
+      const entries = (JSON.parse(history.stdout) as { entries: { user: string; changes: { column: string; old: unknown; new: unknown }[] }[] }).entries;
+      expect(entries).toHaveLength(1);
+      expect(entries[0]?.user).toBe('ana');
+      expect(entries[0]?.changes).toContainEqual({ column: 'health', old: null, new: 'red' });
+
       const model = join(dir, 'models/customers_enriched.yml');
       const mark = dev.output.length;
       writeFileSync(model, readFileSync(model, 'utf8').replace('columns: [health, score, note]', 'columns: [health, score]'));

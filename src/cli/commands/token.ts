@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { globals, ReportedFailure } from '../context.js';
+import { formatTable, paint, printJson } from '../output.js';
+import { osUser } from '../user.js';
+import { withBackend } from '../backend.js';
+import { printApiError } from '../print-error.js';
+import { collect, parsePairs } from './history.js';
+
+export function registerToken(program: Command): void {
+  const token = program.command('token').description('API tokens: create (printed once), list, revoke');
+
+  token
+    .command('create')
+    .description('create a token for a user and role; prints the secret once (only its hash is stored)')
+    .requiredOption('--user <name>', 'the user the token signs in')
+    .requiredOption('--role <role>', 'a role declared in project.yml')
+    .option('--attr <key=value>', 'a user attribute used by row filters (repeatable)', collect, [])
+    .action(async (flags: { user: string; role: string; attr: string[] }, command: Command) => {
+      const opts = globals(command);
+      const attributes = parsePairs(flags.attr, '--attr');
+      const result = await withBackend(opts, (b) =>
+        b.createToken({ user: flags.user, role: flags.role, createdBy: osUser(), ...(flags.attr.length > 0 ? { attributes } : {}) }),
+      );
+      if (!result.ok) {
+        printApiError(result.error, opts.json);
+        throw new ReportedFailure(1);
+      }
+      if (opts.json) return printJson(result.value);
+      console.log(result.value.token);
+      if (process.stderr.isTTY) process.stderr.write(paint('dim', `token ${result.value.info.tokenId} for ${flags.user} (${flags.role}); it is shown only this once\n`));
+    });
+
+  token
+    .command('list')
+    .description('list tokens (never their secrets)')
+    .action(async (_flags: unknown, command: Command) => {
+      const opts = globals(command);
+      const tokens = await withBackend(opts, (b) => b.listTokens());
+      if (opts.json) return printJson({ tokens });
+      if (tokens.length === 0) return console.log('no tokens');
+      console.log(
+        formatTable(
+          ['id', 'user', 'role', 'attributes', 'created', 'by', 'revoked'],
+          tokens.map((t) => [t.tokenId, t.user, t.role, Object.entries(t.attributes).map(([k, v]) => `${k}=${v}`).join(' '), t.createdAt, t.createdBy, t.revokedAt ?? '']),
+        ),
+      );
+    });
+
+  token
+    .command('revoke <id>')
+    .description('revoke a token: its next request gets 401')
+    .action(async (id: string, _flags: unknown, command: Command) => {
+      const opts = globals(command);
+      const result = await withBackend(opts, (b) => b.revokeToken(id));
+      if (!result.ok) {
+        printApiError(result.error, opts.json);
+        throw new ReportedFailure(1);
+      }
+      if (opts.json) return printJson(result.value);
+      console.log(`${paint('green', '✓')} revoked ${id}`);
+    });
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { globals, loadOrExit, ReportedFailure, UsageError } from '../context.js';
+import { paint, printJson } from '../output.js';
+import { osUser } from '../user.js';
+import { withBackend } from '../backend.js';
+import { printApiError } from '../print-error.js';
+import { readRowsFile } from '../read-rows-file.js';
+
+/** Rows changed at once beyond which the CLI asks for `--yes` (DESIGN: confirmation of bulk changes). */
+export const CONFIRM_THRESHOLD = 100;
+
+interface WriteFlags {
+  file: string;
+  user?: string;
+  scenario?: string;
+  comment?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  delete?: boolean;
+}
+
+export function registerWrite(program: Command): void {
+  program
+    .command('write <table>')
+    .description('write (or --delete) the rows of a CSV/JSON file as one all-or-nothing, fully logged batch')
+    .requiredOption('-f, --file <path>', 'rows as .csv, .tsv, .json or .jsonl (column names as headers / keys)')
+    .option('--user <name>', 'who is recorded as the writer (default: the OS user)')
+    .option('--scenario <name>', 'scenario to write (default: base)')
+    .option('--comment <text>', 'comment stored with every entry')
+    .option('--delete', 'delete the keys listed in the file instead of upserting')
+    .option('--dry-run', 'validate, authorize and check conflicts, then write nothing')
+    .option('-y, --yes', `confirm a change of more than ${CONFIRM_THRESHOLD} rows`)
+    .action(async (table: string, flags: WriteFlags, command: Command) => {
+      const opts = globals(command);
+      const project = await loadOrExit(opts);
+      const input = project.inputs[table];
+      if (!input) throw new UsageError(`unknown input table '${table}' (known: ${Object.keys(project.inputs).join(', ') || 'none'})`);
+      const reading = process.stderr.isTTY && !opts.json;
+      if (reading) process.stderr.write(`reading ${flags.file}…`);
+      const rows = await readRowsFile(flags.file, input);
+      if (reading) process.stderr.write(`\r\x1b[K`);
+      if (rows.length > CONFIRM_THRESHOLD && !flags.yes && !flags.dryRun) {
+        const message = `${flags.delete ? 'deleting' : 'writing'} ${rows.length} rows needs --yes (or --dry-run to see what would change)`;
+        if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [], count: rows.length } });
+        else process.stderr.write(paint('yellow', message) + '\n');
+        throw new ReportedFailure(1);
+      }
+      const started = performance.now();
+      if (reading) process.stderr.write(`${flags.dryRun ? 'checking' : 'writing'} ${rows.length} rows in one transaction…`);
+      const result = await withBackend(opts, (backend) =>
+        backend.write(flags.delete ? 'delete' : 'write', table, rows, {
+          user: flags.user ?? osUser(),
+          ...(flags.scenario ? { scenario: flags.scenario } : {}),
+          ...(flags.comment ? { comment: flags.comment } : {}),
+          ...(flags.dryRun ? { dryRun: true } : {}),
+        }),
+      );
+      if (reading) process.stderr.write(`\r\x1b[K`);
+      if (!result.ok) {
+        printApiError(result.error, opts.json);
+        throw new ReportedFailure(1);
+      }
+      if (opts.json) return printJson(result.value);
+      const verb = flags.dryRun ? 'would write' : flags.delete ? 'deleted' : 'wrote';
+      console.log(
+        `${paint('green', '✓')} ${verb} ${result.value.entries.length} rows of ${table} at ${result.value.at} ` +
+          `in ${Math.round(performance.now() - started)} ms${result.value.replayed ? ' (replayed)' : ''}`,
+      );
+    });
+}

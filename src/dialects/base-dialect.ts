@@ -37,6 +37,8 @@ export abstract class BaseDialect implements Dialect {
   /** Default: false. */
   readonly supportsQualify: boolean = false;
   /** Default: false. */
+  readonly qualifyNeedsWhere: boolean = false;
+  /** Default: false. */
   readonly transactionalDdl: boolean = false;
   /** Default: true. */
   readonly replaceViewChangesColumns: boolean = true;

@@ -17,6 +17,8 @@ export interface Dialect {
   // capability flags
   /** `QUALIFY` may filter window results. */
   readonly supportsQualify: boolean;
+  /** QUALIFY is only accepted in a query that also has WHERE, GROUP BY or HAVING (BigQuery): write `where true qualify …`. */
+  readonly qualifyNeedsWhere: boolean;
   /** DDL may run inside a transaction and roll back with it. */
   readonly transactionalDdl: boolean;
   /** `create or replace view` may change the view's columns; when false, a view is dropped and re-created. */

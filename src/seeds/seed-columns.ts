@@ -26,14 +26,21 @@ export function csvHeader(text: string): string[] {
   let quoted = false;
   for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
     const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') fields.push(field.trim()), (field = '');
-    else if (c === '\n' || c === '\r') break;
-    else field += c;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      field += c;
+    } else if (c === ',') {
+      fields.push(field.trim());
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      break;
+    } else {
+      field += c;
+    }
   }
   fields.push(field.trim());
   return fields.length === 1 && fields[0] === '' ? [] : fields;

@@ -8,7 +8,7 @@ const NUMERIC_MAX_INTEGER_DIGITS = 29;
 
 /**
  * BigQuery: backtick-quoted names (`project`.`dataset`.`table`), `@p1` named parameters,
- * `* except/replace`, QUALIFY, MERGE, keys written `not enforced`, no DDL inside multi-statement
+ * `* except/replace`, QUALIFY (only beside WHERE/GROUP BY/HAVING), MERGE, keys written `not enforced`, no DDL inside multi-statement
  * transactions on permanent tables, backslash escapes in strings. Dataset and table names are
  * case-sensitive, column names are not. TIMESTAMP is an absolute instant (UTC).
  */
@@ -17,6 +17,7 @@ export class BigQueryDialect extends BaseDialect {
   readonly formatterLanguage = 'bigquery' as const;
   override readonly formatterParams = { named: ['@'] };
   override readonly supportsQualify = true;
+  override readonly qualifyNeedsWhere = true;
   override readonly primaryKeys = 'not-enforced' as const;
   override readonly starExcludeKeyword = 'except' as const;
   override readonly supportsStarReplace = true;

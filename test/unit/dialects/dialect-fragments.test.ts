@@ -122,6 +122,7 @@ describe('functions, sessions and capabilities', () => {
   it('declares its capabilities', () => {
     const flags = (d: Dialect) => ({
       qualify: d.supportsQualify,
+      qualifyNeedsWhere: d.qualifyNeedsWhere,
       ddlInTx: d.transactionalDdl,
       replaceView: d.replaceViewChangesColumns,
       upsert: d.upsertStyle,
@@ -133,10 +134,10 @@ describe('functions, sessions and capabilities', () => {
       derivedAlias: d.derivedTableNeedsAlias,
     });
     expect(each(flags)).toEqual({
-      duckdb: { qualify: true, ddlInTx: true, replaceView: true, upsert: 'on-conflict', keys: 'enforced', exclude: 'exclude', replace: true, renameQualified: false, backslash: false, derivedAlias: false },
-      snowflake: { qualify: true, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'exclude', replace: true, renameQualified: true, backslash: true, derivedAlias: false },
-      bigquery: { qualify: true, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'except', replace: true, renameQualified: false, backslash: true, derivedAlias: false },
-      postgres: { qualify: false, ddlInTx: true, replaceView: false, upsert: 'on-conflict', keys: 'enforced', exclude: undefined, replace: false, renameQualified: false, backslash: false, derivedAlias: true },
+      duckdb: { qualify: true, qualifyNeedsWhere: false, ddlInTx: true, replaceView: true, upsert: 'on-conflict', keys: 'enforced', exclude: 'exclude', replace: true, renameQualified: false, backslash: false, derivedAlias: false },
+      snowflake: { qualify: true, qualifyNeedsWhere: false, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'exclude', replace: true, renameQualified: true, backslash: true, derivedAlias: false },
+      bigquery: { qualify: true, qualifyNeedsWhere: true, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'except', replace: true, renameQualified: false, backslash: true, derivedAlias: false },
+      postgres: { qualify: false, qualifyNeedsWhere: false, ddlInTx: true, replaceView: false, upsert: 'on-conflict', keys: 'enforced', exclude: undefined, replace: false, renameQualified: false, backslash: false, derivedAlias: true },
     });
   });
 });

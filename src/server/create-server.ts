@@ -6,10 +6,11 @@ import { apiError, failureResponse } from './api-error.js';
 import { authenticateAdmin, authenticateCaller } from './authenticate.js';
 import { jsonLogger } from './logger.js';
 import { openApiDocument } from './openapi.js';
-import { DEFAULT_BODY_LIMIT_BYTES } from './read-json-body.js';
+import { DEFAULT_ADMIN_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from './read-json-body.js';
 import { adminRoutes } from './routes/admin.js';
 import { inputRoutes } from './routes/inputs.js';
 import { modelRoutes } from './routes/models.js';
+import { formRoutes } from '../forms/form-routes.js';
 
 /** Default of {@link ServerOptions.confirmThreshold}. */
 export const DEFAULT_CONFIRM_THRESHOLD = 1000;
@@ -42,7 +43,8 @@ export function createServer(wb: ServerLibrary, options: ServerOptions = {}): Se
   app.get('/api/v1/openapi.json', (c) => c.json(spec));
 
   app.use('/api/v1/admin/*', authenticateAdmin(options.adminToken));
-  app.route('/api/v1/admin', adminRoutes(wb, settings, options));
+  const adminSettings = { ...settings, bodyLimitBytes: options.adminBodyLimitBytes ?? DEFAULT_ADMIN_BODY_LIMIT_BYTES };
+  app.route('/api/v1/admin', adminRoutes(wb, adminSettings, options));
 
   const caller = authenticateCaller(wb, options.devUser);
   for (const base of ['/api/v1/inputs', '/api/v1/models']) {
@@ -51,5 +53,7 @@ export function createServer(wb: ServerLibrary, options: ServerOptions = {}): Se
   }
   app.route('/api/v1/inputs', inputRoutes(wb, settings));
   app.route('/api/v1/models', modelRoutes(wb, logger));
+  // The planner pages (src/forms): `/`, `/forms/{table}`, `/assets/*`, `/api/v1/me`, `/api/v1/inputs/{t}/context`.
+  app.route('/', formRoutes(wb, { devUser: options.devUser, targetName: options.targetName }));
   return app;
 }

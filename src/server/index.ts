@@ -4,6 +4,6 @@ export { startServer, DEFAULT_PORT, type StartServerOptions, type RunningHttpSer
 export type { ServerOptions, AdminOperationResult } from './server-options.js';
 export type { ServerLibrary } from './library.js';
 export { jsonLogger, silentLogger, type ServerLogger } from './logger.js';
-export { DEFAULT_BODY_LIMIT_BYTES } from './read-json-body.js';
+export { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_ADMIN_BODY_LIMIT_BYTES } from './read-json-body.js';
 export { openApiDocument } from './openapi.js';
 export { applyThroughServer } from './admin-apply.js';

@@ -34,10 +34,12 @@ export function parseQuery<S extends z.ZodType>(
   const prefixed: Record<string, string> = {};
   const problems: ErrorDetail[] = [];
   const url = new URL(c.req.url);
+  const lead = prefix === undefined ? undefined : `${prefix}.`;
   for (const [name, value] of url.searchParams) {
-    const target = prefix && name.startsWith(`${prefix}.`) ? prefixed : plain;
-    const key = target === prefixed ? name.slice(prefix!.length + 1) : name;
-    if (key in target) problems.push({ column: name, message: `query parameter '${name}' is given twice` });
+    const isPrefixed = lead !== undefined && name.startsWith(lead) && name.length > lead.length;
+    const target = isPrefixed ? prefixed : plain;
+    const key = isPrefixed ? name.slice(lead.length) : name;
+    if (Object.hasOwn(target, key)) problems.push({ column: name, message: `query parameter '${name}' is given twice` });
     target[key] = value;
   }
   const checked = schema.safeParse(plain);

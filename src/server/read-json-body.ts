@@ -3,6 +3,9 @@ import { apiError, type ApiFailure } from './api-error.js';
 /** Default limit of a request body: 10 MiB (about 50,000 rows of a typical input table). */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
+/** Default limit of an admin request body (CLI bulk loads through a running server): 256 MiB. */
+export const DEFAULT_ADMIN_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
+
 /** A parsed body, or the failure to send. */
 export type BodyResult = { ok: true; value: unknown } | { ok: false; failure: ApiFailure };
 

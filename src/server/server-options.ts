@@ -12,6 +12,8 @@ export interface AdminOperationResult {
 export interface ServerOptions {
   /** Largest accepted request body in bytes (413 above it). Default 10 MiB. */
   bodyLimitBytes?: number;
+  /** Body limit of `/api/v1/admin/*`, where the CLI sends whole files as one all-or-nothing batch. Default 256 MiB. */
+  adminBodyLimitBytes?: number;
   /** Bulk changes of more than this many rows need `"confirm": true` (or `"dry_run": true`). Default 1000. */
   confirmThreshold?: number;
   /** Development mode: every request is signed in as this actor (no `role` = every permission). */
@@ -24,6 +26,8 @@ export interface ServerOptions {
   snapshotStatus?: () => SnapshotStatus | undefined;
   /** `POST /api/v1/admin/apply`: plan + apply on the server's connection (wired by the CLI); absent = 404. */
   apply?: (body: unknown) => Promise<AdminOperationResult>;
+  /** Target the server is connected to (source names of the form's context reads); default the project's default target. */
+  targetName?: string;
   /** Default: JSON lines on stderr. */
   logger?: ServerLogger;
 }

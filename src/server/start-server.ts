@@ -12,6 +12,7 @@ import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-fi
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
 import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
 import type { Adapter } from '../adapters/adapter.js';
+import { UsageError } from '../adapters/registry.js';
 
 /** Default port of `writeback serve`. */
 export const DEFAULT_PORT = 4580;
@@ -143,6 +144,9 @@ export async function startServer(wb: ServerLibrary, options: StartServerOptions
   } catch (err) {
     await snapshot?.close();
     await snapshotConn?.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`port ${options.port ?? DEFAULT_PORT} on ${host} is already in use: pass another --port (0 picks a free one)`);
+    }
     throw err;
   }
   const port = (server.address() as AddressInfo).port;

@@ -18,9 +18,10 @@ export function canFork(adapter: Adapter): adapter is ForkingAdapter {
 export async function openSnapshotConnection(adapter: Adapter): Promise<Adapter | undefined> {
   if (!canFork(adapter)) return undefined;
   const conn = await adapter.fork();
-  const [db] = await conn.query<{ path: string | null }>(
-    'select path from duckdb_databases() where database_name = current_database()',
-  );
+  // Only an embedded DuckDB file answers this; any other forking adapter gets no snapshot.
+  const db = await conn
+    .query<{ path: string | null }>('select path from duckdb_databases() where database_name = current_database()')
+    .then((rows) => rows[0], () => undefined);
   if (!db?.path) {
     await conn.close();
     return undefined;

@@ -1,8 +1,8 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { logColumns, logTableName, type ManagedColumn } from '../managed/tables.js';
 import type { InputTable } from '../project/types.js';
-import { advanceChainHead, readChainHead } from './chain-head.js';
-import { upsertStateSql } from './commit-sql.js';
+import { advanceChainHead, type ChainHead, readChainHead } from './chain-head.js';
+import { appendedLogSql, entriesValuesSql, upsertStateSql } from './commit-sql.js';
 import { findIdempotency, replayOrReject } from './idempotency.js';
 import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
 import { IDEMPOTENCY_TABLE } from './meta-tables.js';
@@ -13,6 +13,30 @@ import { loadCurrentRows } from './state-lookup.js';
 import type { WriteResult } from './types.js';
 import { uuidv7 } from './uuid-v7.js';
 import type { CurrentRow, PreparedRequest } from './write-request.js';
+
+/**
+ * What a table's writer remembers between groups (single-process shortcuts; a miss is safe:
+ * a stale head fails the compare-and-swap, an id recorded by another writer fails its unique key
+ * (dialects without enforced keys always look ids up), and the group is then decided again with
+ * `checkAllIds` and a fresh head).
+ */
+export interface WriterMemory {
+  /** The chain head this writer committed last; undefined = read it in the transaction. */
+  head?: ChainHead;
+  /** Request ids this writer recorded; only these (or all, with `checkAllIds`) are looked up again in the transaction. */
+  recentIds: Set<string>;
+  checkAllIds: boolean;
+}
+
+/** A committed group: each request's result, the new chain head, the request ids recorded. */
+export interface GroupOutcome {
+  results: WriteResult[];
+  head: ChainHead;
+  recordedIds: string[];
+}
+
+/** Up to this many entries, the state upsert binds their values instead of re-reading the log. */
+const SMALL_BATCH = 32;
 
 /** Per-connection staging facts of one input: its temporary key table and the log's physical layout. */
 export interface StageTables {
@@ -56,12 +80,16 @@ export async function commitGroup(
   stages: StageTables,
   requests: PreparedRequest[],
   atMs: number,
-): Promise<WriteResult[]> {
+  memory: WriterMemory,
+): Promise<GroupOutcome> {
   const at = new Date(atMs).toISOString();
-  const head = await readChainHead(tx, names, logTableName(input.name), atMs);
-  const ids = requests.map((r) => r.requestId).filter((id): id is string => id !== null);
+  const head = memory.head ?? (await readChainHead(tx, names, logTableName(input.name), atMs));
+  // without an enforced unique key on request ids, every id is looked up again here
+  const checkAll = memory.checkAllIds || names.dialect.primaryKeys !== 'enforced';
+  const ids = requests.map((r) => r.requestId).filter((id): id is string => id !== null && (checkAll || memory.recentIds.has(id)));
   const recorded = await findIdempotency(tx, names, ids);
   const wanted = requests.flatMap((r) => r.keys.map((key) => ({ scenario: r.scenario, key })));
+  for (const r of requests) if (r.op === 'delete' && r.scenario !== 'base') for (const key of r.keys) wanted.push({ scenario: 'base', key });
   const stored = await loadCurrentRows(tx, names, input, wanted, stages.keys);
   const overlay = new Map<string, CurrentRow>();
   const current = (k: string) => overlay.get(k) ?? stored.get(k);
@@ -72,6 +100,7 @@ export async function commitGroup(
   const newRecords: { req: PreparedRequest; result: WriteResult }[] = [];
   const touched = new Set<string>();
   let dedupe = false;
+  let allNew = true;
   let seq = head.seq;
   let prev: string | null = head.head === '' ? null : head.head;
 
@@ -100,6 +129,7 @@ export async function commitGroup(
       const entry = toLogEntry(input, req, p, ids[i]!, ++seq, atMs, prev);
       entries.push(entry);
       prev = entry.hash;
+      if (allNew && stored.has(p.stateKey)) allNew = false;
       if (!grouped) return;
       if (touched.has(p.stateKey)) dedupe = true;
       touched.add(p.stateKey);
@@ -127,11 +157,14 @@ export async function commitGroup(
         return j < 0 ? null : entryField(entries[r]!, j);
       },
     });
-    await tx.execute(upsertStateSql(names, input, dedupe), [BigInt(head.seq)]);
+    const params: SqlValue[] = [];
+    const source = entries.length <= SMALL_BATCH ? entriesValuesSql(names, input, entries, params) : appendedLogSql(names, input);
+    if (entries.length > SMALL_BATCH) params.push(BigInt(head.seq));
+    await tx.execute(upsertStateSql(names, input, source, dedupe, allNew && !dedupe), params);
     await recordIdempotency(tx, names, input, newRecords, atMs);
     await advanceChainHead(tx, names, logTableName(input.name), head, { seq, head: prev ?? '' }, atMs);
   }
-  return results;
+  return { results, head: { seq, head: prev ?? '' }, recordedIds: newRecords.map(({ req }) => req.requestId!) };
 }
 
 function toLogEntry(input: InputTable, req: PreparedRequest, p: PlannedEntry, entryId: string, seq: number, atMs: number, prevHash: string | null): LogEntry {

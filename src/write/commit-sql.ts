@@ -1,16 +1,48 @@
+import type { SqlValue } from '../adapters/adapter.js';
+import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
 import type { InputTable } from '../project/types.js';
+import type { LogEntry } from './log-entry.js';
 import type { SqlNames } from './sql-names.js';
 
+/** The log entries just appended, read back from the log: `_seq` above bound parameter 1 (the bulk path). */
+export function appendedLogSql(names: SqlNames, input: InputTable): string {
+  const d = names.dialect;
+  return `(select * from ${names.log(input.name)} where ${d.quoteIdent('_seq')} > ${d.param(1)})`;
+}
+
+const STATE_SOURCE = ['_entry_id', '_seq', '_op', '_scenario', '_version', '_user', '_at', '_set_columns'];
+
+/** The given entries as a relation of bound values (`select … union all select …`): small batches skip the log scan. */
+export function entriesValuesSql(names: SqlNames, input: InputTable, entries: LogEntry[], params: SqlValue[]): string {
+  const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
+  const sys = new Map(LOG_SYSTEM_COLUMNS.map((c) => [c.name, c]));
+  const selects = entries.map((e) => {
+    const sysValues: SqlValue[] = [e.entryId, BigInt(e.seq), e.op, e.scenario, BigInt(e.version), e.user, new Date(e.atMs), e.setColumns];
+    const cells = STATE_SOURCE.map((name, i) => {
+      params.push(sysValues[i] ?? null);
+      return `cast(${d.param(params.length)} as ${d.columnType(sys.get(name)!.type)}) as ${q(name)}`;
+    });
+    input.columns.forEach((c, i) => {
+      params.push(e.values[i] ?? null);
+      cells.push(`cast(${d.param(params.length)} as ${d.columnType(c.type)}) as ${q(c.name)}`);
+    });
+    return `select ${cells.join(', ')}`;
+  });
+  return `(${selects.join(' union all ')})`;
+}
+
 /**
- * Upsert the state from the log entries just appended (`_seq` above the bound parameter 1), in one
- * set-based statement. With `dedupe`, only the last entry of each scenario+key is applied.
+ * Upsert the state from log entries (`source`: a relation with the log's columns), in one
+ * set-based statement. With `dedupe`, only the last entry of each scenario+key is applied; with
+ * `insertOnly` (no key has a state row yet), a plain insert.
  */
-export function upsertStateSql(names: SqlNames, input: InputTable, dedupe: boolean): string {
+export function upsertStateSql(names: SqlNames, input: InputTable, source: string, dedupe: boolean, insertOnly = false): string {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const user = input.columns.map((c) => c.name);
   const partition = ['_scenario', ...input.key].map(q).join(', ');
-  const fresh = `(select * from ${names.log(input.name)} where ${q('_seq')} > ${d.param(1)})`;
+  const fresh = source;
   const from = dedupe
     ? `(select x.* from (select e.*, row_number() over (partition by ${partition} order by ${q('_seq')} desc) as ${q('_wb_rn')} from ${fresh} e) x where x.${q('_wb_rn')} = 1) e`
     : `${fresh} e`;
@@ -27,6 +59,8 @@ export function upsertStateSql(names: SqlNames, input: InputTable, dedupe: boole
   const target = names.state(input.name);
   const keyCols = ['_scenario', ...input.key];
   const nonKey = mapped.map(([c]) => c).filter((c) => !keyCols.includes(c));
+  const select = `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from}`;
+  if (insertOnly) return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
   if (d.upsertStyle === 'on-conflict') {
     return (
       `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ` +

@@ -6,3 +6,5 @@ export { WRITE_META_TABLES, CHAIN_HEADS_TABLE, IDEMPOTENCY_TABLE, TOKENS_TABLE }
 export { HTTP_STATUS } from './types.js';
 export type * from './types.js';
 export type * from '../auth/types.js';
+export { checkPermission, readFilterConditions, isAdmin, type Permission } from '../auth/permissions.js';
+export { sqlNames, type SqlNames } from './sql-names.js';

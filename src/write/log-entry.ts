@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { InputTable } from '../project/types.js';
 import type { Canonical } from './wire-values.js';
 
@@ -34,12 +34,16 @@ export function parseSetColumns(text: string | null): Set<string> {
   return new Set(text.split('|').filter((s) => s.length > 0));
 }
 
-const quotedNames = new WeakMap<InputTable, { name: string; marker: string; quoted: string }[]>();
+const quotedNames = new WeakMap<InputTable, { index: number; marker: string; quoted: string }[]>();
 
-function columnsOf(input: InputTable): { name: string; marker: string; quoted: string }[] {
+/** User columns in name order (so the text does not depend on declaration order, and a dropped column still hashes the same). */
+function columnsOf(input: InputTable): { index: number; marker: string; quoted: string }[] {
   let cols = quotedNames.get(input);
   if (!cols) {
-    cols = input.columns.map((c) => ({ name: c.name, marker: `|${c.name}|`, quoted: JSON.stringify(c.name) }));
+    cols = input.columns
+      .map((c, index) => ({ name: c.name, index, marker: `|${c.name}|`, quoted: JSON.stringify(c.name) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(({ index, marker, quoted }) => ({ index, marker, quoted }));
     quotedNames.set(input, cols);
   }
   return cols;
@@ -49,8 +53,9 @@ const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
 /**
  * The canonical serialization that is hashed: a JSON array of the system fields, then `[column, value]`
- * pairs of the user columns that are non-null or explicitly set (so a column added later does not
- * change old hashes). Built by hand (it is on the bulk path); equal to `JSON.stringify` of that array.
+ * pairs, in column-name order, of the user columns that are non-null or explicitly set (so a column
+ * added later does not change old hashes). Built by hand (it is on the bulk path); equal to
+ * `JSON.stringify` of that array.
  */
 export function canonicalEntryText(input: InputTable, e: Omit<LogEntry, 'hash' | 'prevHash'>): string {
   const cols = columnsOf(input);
@@ -58,7 +63,7 @@ export function canonicalEntryText(input: InputTable, e: Omit<LogEntry, 'hash' |
   let pairs = '';
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
-    const v = e.values[i] ?? null;
+    const v = e.values[c.index] ?? null;
     if (v === null && !set.includes(c.marker)) continue;
     pairs += `${pairs === '' ? '' : ','}[${c.quoted},${str(v)}]`;
   }
@@ -70,9 +75,5 @@ export function canonicalEntryText(input: InputTable, e: Omit<LogEntry, 'hash' |
 
 /** `_hash` of an entry: sha256 (hex) over the previous hash, a newline and the canonical entry text. */
 export function entryHash(prevHash: string | null, canonicalText: string): string {
-  return createHash('sha256')
-    .update(prevHash ?? '')
-    .update('\n')
-    .update(canonicalText)
-    .digest('hex');
+  return hash('sha256', `${prevHash ?? ''}\n${canonicalText}`, 'hex');
 }

@@ -1,5 +1,5 @@
 import { attributeValue, rowFilters } from '../auth/permissions.js';
-import type { InputTable } from '../project/types.js';
+import type { InputColumn, InputTable } from '../project/types.js';
 import { valueChecker } from './column-rules.js';
 import type { ErrorDetail, WireValue, WrittenEntry } from './types.js';
 import { type Canonical, wireFromCanonical } from './wire-values.js';
@@ -56,13 +56,17 @@ function shapeOf(input: InputTable): TableShape {
 
 /** The key of a row as wire values. */
 export function wireKey(input: InputTable, key: Canonical[]): Record<string, WireValue> {
+  let cols = keyColumns.get(input);
+  if (!cols) {
+    cols = input.key.map((k) => input.columns.find((c) => c.name === k)!);
+    keyColumns.set(input, cols);
+  }
   const out: Record<string, WireValue> = {};
-  input.key.forEach((k, i) => {
-    const col = input.columns.find((c) => c.name === k)!;
-    out[k] = wireFromCanonical(col.type, key[i] ?? null);
-  });
+  for (let i = 0; i < cols.length; i++) out[cols[i]!.name] = wireFromCanonical(cols[i]!.type, key[i] ?? null);
   return out;
 }
+
+const keyColumns = new WeakMap<InputTable, InputColumn[]>();
 
 function wireValues(input: InputTable, values: Canonical[]): Record<string, WireValue> {
   const out: Record<string, WireValue> = {};
@@ -123,15 +127,18 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
           forbidden.push({ row: r, column: f.column, message: `the current row has ${f.column} '${cur!.values[i]}', outside your ${f.attribute}` });
 
     if (req.op === 'delete') {
-      if (!alive) {
+      // in a scenario, deleting a key that only base has writes a tombstone that hides it there
+      const inherited = !alive && !isBase ? current(stateKey('base', key)) : undefined;
+      const visible = alive ? cur! : inherited && !inherited.deleted ? inherited : undefined;
+      if (!visible) {
         invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} does not exist in scenario '${req.scenario}'` });
         continue;
       }
       const values: Canonical[] = new Array(n);
       let old = '';
-      const curSet = cur!.setColumns ?? '';
+      const curSet = visible.setColumns ?? '';
       for (let i = 0; i < n; i++) {
-        const v = cur!.values[i] ?? null;
+        const v = visible.values[i] ?? null;
         values[i] = shape.isKey[i] ? v : null;
         if (!shape.isKey[i] && (v !== null || curSet.includes(shape.markers[i]!))) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(v)}`;
       }

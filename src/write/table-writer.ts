@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { logTableName } from '../managed/tables.js';
 import type { InputTable } from '../project/types.js';
 import { ChainMovedError } from './chain-head.js';
-import { commitGroup, logLayout, type StageTables } from './commit-group.js';
+import { commitGroup, type GroupOutcome, logLayout, type StageTables, type WriterMemory } from './commit-group.js';
 import type { SqlNames } from './sql-names.js';
 import { createStageTableSql } from './stage-rows.js';
 import { keyStageColumns } from './state-lookup.js';
@@ -11,8 +11,24 @@ import type { PreparedRequest } from './write-request.js';
 
 /** A group stops growing once it holds this many rows (a bigger single request still runs alone). */
 const GROUP_ROWS = 50_000;
-/** Compare-and-swap retries when another process moved the chain head. */
-const CAS_RETRIES = 8;
+/** Retries of a group when another writer got there first (see isRetryable); backoff doubles from 1 ms. */
+const CAS_RETRIES = 12;
+
+/**
+ * Another writer got there first: our chain-head compare-and-swap missed, or the warehouse
+ * aborted the transaction for a concurrent update (DuckDB "Transaction conflict", Postgres/BigQuery
+ * "could not serialize", "concurrent update"), or a unique key we check before inserting was
+ * taken meanwhile (the chain-head row of a new table, an idempotency key, a new state key).
+ * The whole group is decided again (reads included).
+ */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof ChainMovedError) return true;
+  const message = err instanceof Error ? err.message : String(err);
+  return /transaction conflict|conflict on update|could not serialize|concurrent update|constraint violation|duplicate key/i.test(message);
+}
+
+/** Request ids remembered per table before the memory starts over (a forgotten id that comes back fails the unique key once and is replayed on retry). */
+const MAX_RECENT_IDS = 100_000;
 
 interface Waiting {
   req: PreparedRequest;
@@ -31,6 +47,7 @@ export class TableWriter {
   private stagedFor: InputTable | undefined;
   private lastAtMs = 0;
   private readonly stages: StageTables;
+  private readonly memory: WriterMemory = { recentIds: new Set(), checkAllIds: false };
 
   constructor(
     private readonly conn: Adapter,
@@ -85,12 +102,23 @@ export class TableWriter {
     for (let attempt = 0; ; attempt++) {
       const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
       try {
-        return await this.conn.transaction((tx) => commitGroup(tx, this.names(), input, this.stages, requests, atMs));
+        const outcome = await this.conn.transaction((tx) => commitGroup(tx, this.names(), input, this.stages, requests, atMs, this.memory));
+        this.remember(outcome);
+        return outcome.results;
       } catch (err) {
-        if (!(err instanceof ChainMovedError) || attempt >= CAS_RETRIES) throw err;
+        this.memory.head = undefined;
+        this.memory.checkAllIds = true;
+        if (!isRetryable(err) || attempt >= CAS_RETRIES) throw err;
         await new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
       }
     }
+  }
+
+  private remember(outcome: GroupOutcome): void {
+    this.memory.head = outcome.head;
+    this.memory.checkAllIds = false;
+    if (this.memory.recentIds.size > MAX_RECENT_IDS) this.memory.recentIds.clear();
+    for (const id of outcome.recordedIds) this.memory.recentIds.add(id);
   }
 
   /** (Re)create the temporary key table and read the log's physical column order when the input's definition changed. */

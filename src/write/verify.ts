@@ -1,6 +1,6 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
-import { logTableName } from '../managed/tables.js';
-import type { InputTable } from '../project/types.js';
+import { LOG_SYSTEM_COLUMNS, logTableName } from '../managed/tables.js';
+import type { ColumnType, InputTable } from '../project/types.js';
 import { canonicalEntryText, entryHash } from './log-entry.js';
 import { CHAIN_HEADS_TABLE } from './meta-tables.js';
 import { wireKey } from './plan-request.js';
@@ -11,12 +11,16 @@ import { canonicalFromDb } from './wire-values.js';
 
 /** At most this many problems are reported per table and kind. */
 const MAX_PROBLEMS = 50;
+/** Log entries read per query while checking the chain. */
+const VERIFY_PAGE = 20_000;
 
 /** Verify every given input: replay the log and compare with the state (drift), recompute the hash chain. */
 export async function verifyTables(reader: Adapter, names: SqlNames, inputs: InputTable[]): Promise<VerifyReport> {
   const report: VerifyReport = { ok: true, tables: [], problems: [] };
+  const described = await reader.describeSchemas([names.inputsSchema]);
   for (const input of inputs) {
-    const chain = await verifyChain(reader, names, input);
+    const log = described.find((t) => t.name === logTableName(input.name));
+    const chain = await verifyChain(reader, names, withDroppedColumns(input, log?.columns ?? []));
     const drift = await verifyState(reader, names, input);
     report.tables.push({ table: input.name, entries: chain.entries, stateRows: drift.stateRows });
     report.problems.push(...chain.problems, ...drift.problems);
@@ -25,38 +29,80 @@ export async function verifyTables(reader: Adapter, names: SqlNames, inputs: Inp
   return report;
 }
 
+/** Portable type of a column the project no longer declares, from its warehouse type name. */
+function typeFromWarehouse(dataType: string): ColumnType {
+  const t = dataType.toUpperCase();
+  const dec = /^(DECIMAL|NUMERIC)\((\d+),\s*(\d+)\)/.exec(t);
+  if (dec) return { kind: 'decimal', precision: Number(dec[2]), scale: Number(dec[3]) };
+  if (/^(BIGINT|INTEGER|INT|INT64|SMALLINT|HUGEINT)/.test(t)) return { kind: 'integer' };
+  if (/^(DOUBLE|FLOAT|REAL)/.test(t)) return { kind: 'number' };
+  if (t.startsWith('BOOL')) return { kind: 'boolean' };
+  if (t === 'DATE') return { kind: 'date' };
+  if (t.startsWith('TIMESTAMP')) return { kind: 'timestamp' };
+  return { kind: 'string' };
+}
+
+/**
+ * The input with the user columns its log still has but the project dropped (a log keeps every
+ * column it ever had, and old entries hashed their values), so the chain check sees them.
+ */
+function withDroppedColumns(input: InputTable, logColumns: { name: string; dataType: string }[]): InputTable {
+  const known = new Set([...input.columns.map((c) => c.name), ...LOG_SYSTEM_COLUMNS.map((c) => c.name)]);
+  const extra = logColumns.filter((c) => !known.has(c.name));
+  if (extra.length === 0) return input;
+  return {
+    ...input,
+    columns: [...input.columns, ...extra.map((c) => ({ name: c.name, type: typeFromWarehouse(c.dataType), required: false, loc: input.loc }))],
+  };
+}
+
 async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable): Promise<{ entries: number; problems: VerifyProblem[] }> {
-  const q = (c: string) => names.dialect.quoteIdent(c);
-  const rows = await reader.query(`select * from ${names.log(input.name)} order by ${q('_seq')}`);
+  const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
   const problems: VerifyProblem[] = [];
   let prev: string | null = null;
   let expectedSeq = 1;
-  for (const r of rows) {
-    if (problems.length >= MAX_PROBLEMS) break;
-    const seq = Number(r._seq);
-    const entryId = String(r._entry_id);
-    const e = {
-      entryId,
-      seq,
-      op: r._op === 'delete' ? ('delete' as const) : ('upsert' as const),
-      scenario: String(r._scenario),
-      version: Number(r._version),
-      user: String(r._user),
-      atMs: r._at instanceof Date ? r._at.getTime() : Date.parse(String(r._at)),
-      setColumns: (r._set_columns as string | null) ?? null,
-      oldValues: (r._old_values as string | null) ?? null,
-      requestId: (r._request_id as string | null) ?? null,
-      comment: (r._comment as string | null) ?? null,
-      values: input.columns.map((c) => canonicalFromDb(c.type, r[c.name])),
-    };
-    const storedPrev = (r._prev_hash as string | null) ?? null;
-    const broken = (message: string) => problems.push({ table: input.name, kind: 'broken-chain', message, entryId, seq });
-    if (seq !== expectedSeq) broken(`entry ${entryId} has _seq ${seq}, expected ${expectedSeq} (an entry is missing or duplicated)`);
-    if (storedPrev !== prev) broken(`entry ${entryId} (seq ${seq}) does not link to the previous entry's hash`);
-    const recomputed = entryHash(storedPrev, canonicalEntryText(input, e));
-    if (recomputed !== r._hash) broken(`entry ${entryId} (seq ${seq}) was modified after it was written: its content does not match its _hash`);
-    prev = String(r._hash);
-    expectedSeq = seq + 1;
+  let count = 0;
+  // page through the log by _seq so a large log never sits in memory at once
+  let afterSeq = -1;
+  let afterId = '';
+  while (problems.length < MAX_PROBLEMS) {
+    const rows = await reader.query(
+      `select * from ${names.log(input.name)} where ${q('_seq')} > ${d.param(1)} or (${q('_seq')} = ${d.param(2)} and ${q('_entry_id')} > ${d.param(3)}) ` +
+        `order by ${q('_seq')}, ${q('_entry_id')} limit ${VERIFY_PAGE}`,
+      [BigInt(afterSeq), BigInt(afterSeq), afterId],
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      if (problems.length >= MAX_PROBLEMS) break;
+      count++;
+      const seq = Number(r._seq);
+      const entryId = String(r._entry_id);
+      const e = {
+        entryId,
+        seq,
+        op: r._op === 'delete' ? ('delete' as const) : ('upsert' as const),
+        scenario: String(r._scenario),
+        version: Number(r._version),
+        user: String(r._user),
+        atMs: r._at instanceof Date ? r._at.getTime() : Date.parse(String(r._at)),
+        setColumns: (r._set_columns as string | null) ?? null,
+        oldValues: (r._old_values as string | null) ?? null,
+        requestId: (r._request_id as string | null) ?? null,
+        comment: (r._comment as string | null) ?? null,
+        values: input.columns.map((c) => canonicalFromDb(c.type, r[c.name])),
+      };
+      const storedPrev = (r._prev_hash as string | null) ?? null;
+      const broken = (message: string) => problems.push({ table: input.name, kind: 'broken-chain', message, entryId, seq });
+      if (seq !== expectedSeq) broken(`entry ${entryId} has _seq ${seq}, expected ${expectedSeq} (an entry is missing or duplicated)`);
+      if (storedPrev !== prev) broken(`entry ${entryId} (seq ${seq}) does not link to the previous entry's hash`);
+      const recomputed = entryHash(storedPrev, canonicalEntryText(input, e));
+      if (recomputed !== r._hash) broken(`entry ${entryId} (seq ${seq}) was modified after it was written: its content does not match its _hash`);
+      prev = String(r._hash);
+      expectedSeq = seq + 1;
+      afterSeq = seq;
+      afterId = entryId;
+    }
   }
   const heads = await reader.query<{ seq: unknown; head: string }>(
     `select seq, head from ${names.meta(CHAIN_HEADS_TABLE)} where table_name = ${names.dialect.param(1)}`,
@@ -64,13 +110,13 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
   );
   const head = heads[0];
   const lastSeq = expectedSeq - 1;
-  if (rows.length > 0 && (!head || Number(head.seq) !== lastSeq || head.head !== prev))
+  if (count > 0 && (!head || Number(head.seq) !== lastSeq || head.head !== prev))
     problems.push({
       table: input.name,
       kind: 'chain-head-mismatch',
       message: `the chain head of ${input.name} (${head ? `seq ${String(head.seq)}` : 'missing'}) does not match the last log entry (seq ${lastSeq}): entries were removed or added outside writeback`,
     });
-  return { entries: rows.length, problems };
+  return { entries: count, problems };
 }
 
 async function verifyState(reader: Adapter, names: SqlNames, input: InputTable): Promise<{ stateRows: number; problems: VerifyProblem[] }> {

@@ -40,9 +40,9 @@ export class Writeback {
     /** Input tables the actor may read (administrator: all). */
     list: (actor?: Actor): InputTable[] => Object.values(this.ctx.project.inputs).filter((t) => !checkPermission(t, actor, 'read')),
     /** Upsert a batch of rows atomically; see CONTEXT.md for the semantics. */
-    write: (table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult> => this.submit('upsert', table, rows, opts),
+    write: (table: string, rows: readonly WireRow[] | readonly unknown[], opts: WriteOptions): Promise<WriteResult> => this.submit('upsert', table, rows, opts),
     /** Delete a batch of keys atomically (rows hold the key and optionally `_version`). */
-    delete: (table: string, keys: WireRow[], opts: WriteOptions): Promise<WriteResult> => this.submit('delete', table, keys, opts),
+    delete: (table: string, keys: readonly WireRow[] | readonly unknown[], opts: WriteOptions): Promise<WriteResult> => this.submit('delete', table, keys, opts),
     /** Rows of one scenario, current or as of a time, keyset-paginated. */
     rows: (table: string, opts?: ReadOptions): Promise<ReadResult> => readRows(this.ctx, table, opts),
     /** Log entries with old → new values per changed column, oldest first. */
@@ -108,7 +108,7 @@ export class Writeback {
     if (this.options.ownsAdapter) await this.adapter.close();
   }
 
-  private async submit(op: 'upsert' | 'delete', table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult> {
+  private async submit(op: 'upsert' | 'delete', table: string, rows: readonly unknown[], opts: WriteOptions): Promise<WriteResult> {
     if (this.closed) throw new Error('Writeback is closed');
     const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
     if (!('input' in prepared)) return prepared;

@@ -329,6 +329,11 @@ describe('HTTP API on the demo project', () => {
     expect(all.inputs.every((t) => t.permissions.delete)).toBe(true);
   });
 
+  it('refuses a port that is in use with a clear message', async () => {
+    await expect(startServer(wb, { port: server.port, discovery: false, snapshot: false, closeLibrary: false, logger })).rejects.toThrow(/already in use/);
+    expect(findRunningServer(dir)?.port).toBe(server.port);
+  });
+
   it('maps an unexpected failure to 500 internal without leaking it, and logs it', async () => {
     const broken = {
       project: wb.project,

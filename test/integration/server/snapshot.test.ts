@@ -80,4 +80,10 @@ describe('snapshot for BI tools', () => {
     const seen = await readInChild(join(dir, 'target', 'burst.duckdb'), "select count(*) from planning.plan where id like 'B%'", '20');
     expect(seen.seen).toBe(true);
   });
+
+  it('is not offered for an in-memory database', async () => {
+    const memory = await DuckDBAdapter.open(':memory:', duckdbDialect);
+    expect(await openSnapshotConnection(memory)).toBeUndefined();
+    await memory.close();
+  });
 });

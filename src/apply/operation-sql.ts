@@ -90,6 +90,8 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
         },
       ];
     }
+    case 'create-managed-view':
+      return ddl(createViewSql(dialect, op.view.schema, op.view.name, op.sql));
     case 'point-model-alias':
       return ddl(createViewSql(dialect, op.alias.schema, op.alias.name, `select * from ${dialect.qualify(op.target.schema, op.target.name)}`));
   }

@@ -16,7 +16,8 @@ export type Operation =
   | ArchiveInputTableOp
   | LoadSeedOp
   | CreateModelVersionOp
-  | PointModelAliasOp;
+  | PointModelAliasOp
+  | CreateManagedViewOp;
 
 /** Fields every operation has. */
 interface OpBase {
@@ -132,6 +133,13 @@ export interface PointModelAliasOp extends OpBase {
   target: QualifiedName;
   /** Version the alias pointed at before, if any. */
   previousVersion?: number;
+}
+
+/** Create or replace an unversioned view that writeback manages (e.g. `<t>__history`). */
+export interface CreateManagedViewOp extends OpBase {
+  kind: 'create-managed-view';
+  view: QualifiedName;
+  sql: string;
 }
 
 /** The result of `planProject`: what `applyPlan` will do, in order. */

@@ -1,3 +1,4 @@
+import { historyViewName } from '../write/history-view.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../project/types.js';
@@ -38,7 +39,11 @@ export function planArchives(
     const stateTable = state.tables.get(tableKey(schema, stateTableName(input)));
     const stateName = stateTable?.kind === 'table' ? { schema, name: stateTableName(input) } : undefined;
     const archiveName = archiveLogName(input, now);
-    const dropViews = dependentViews(project, state, dialect, [{ schema, name: logTableName(input) }, ...(stateName ? [stateName] : [])]);
+    const history = { schema: project.schemas.views, name: historyViewName(input) };
+    const dropViews = [
+      ...dependentViews(project, state, dialect, [{ schema, name: logTableName(input) }, ...(stateName ? [stateName] : [])]),
+      ...(state.tables.has(tableKey(history.schema, history.name)) ? [history] : []),
+    ];
     ops.push({
       kind: 'archive-input-table',
       description:

@@ -7,6 +7,7 @@ import type { Operation, Plan } from './operation.js';
 import { planArchives } from './plan-archives.js';
 import { planInputs } from './plan-inputs.js';
 import { planModels } from './plan-models.js';
+import { planHistoryViews } from './plan-history-views.js';
 import { readWarehouseState, tableKey } from './warehouse-state.js';
 
 export type { Operation, Plan } from './operation.js';
@@ -39,7 +40,9 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   const { inputs, views } = project.schemas;
   if (!project.targets[targetName]) return { ok: false, diagnostics: [error('unknown-target', `unknown target '${targetName}'`)] };
   const seedTargets = seedSchemas(project, targetName);
-  const state = await readWarehouseState(adapter, { inputs, views, others: seedTargets });
+  // source schemas are described too: dialects without `select * exclude` list their columns
+  const sourceSchemas = Object.values(project.sources).flatMap((s) => Object.values(s.tables).map((t) => t.schema[targetName] ?? s.name));
+  const state = await readWarehouseState(adapter, { inputs, views, others: [...seedTargets, ...sourceSchemas] });
 
   const ops: Operation[] = [];
   for (const schema of [...new Set([inputs, views, ...seedTargets])]) {
@@ -74,7 +77,8 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   const archives = planArchives(project, state, dialect, allowDestructive, now);
   const seeds = planSeeds(project, state, dialect, targetName);
   const models = planModels(project, state, dialect, targetName);
-  const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models];
+  const historyViews = { ops: planHistoryViews(project, state, dialect, inputsDiff.ops), diagnostics: [] };
+  const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models, historyViews];
   const diagnostics = parts.flatMap((p) => p.diagnostics);
   const warnings = [...inputsDiff.warnings, ...seeds.warnings, ...models.warnings];
   if (diagnostics.length > 0) return { ok: false, diagnostics };

@@ -26,6 +26,7 @@ describe('plan + apply on DuckDB', () => {
       'load-seed',
       'create-model-version', 'point-model-alias',
       'create-model-version', 'point-model-alias',
+      'create-managed-view',
     ]);
     expect(JSON.parse(JSON.stringify(first))).toEqual(first);
     const progress: number[] = [];
@@ -38,6 +39,7 @@ describe('plan + apply on DuckDB', () => {
       'crm.accounts:table',
       'planning.account_plan:view',
       'planning.account_plan__v1:view',
+      'planning.forecast__history:view',
       'planning.region_totals:view',
       'planning.region_totals__v1:view',
       ...META_TABLES.map((m) => `writeback.${m.name}:table`),

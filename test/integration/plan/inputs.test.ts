@@ -51,6 +51,7 @@ describe('input table changes', () => {
       'point view planning.account_plan at account_plan__v2 (was account_plan__v1)',
       'create view planning.region_totals__v2 (model region_totals, version 2)',
       'point view planning.region_totals at region_totals__v2 (was region_totals__v1)',
+      'create view planning.forecast__history (who changed what in forecast, one row per changed column)',
     ]);
     await planAndApply(project, adapter);
     expect(await adapter.query('select account_id, amount, note, owner from writeback.forecast order by account_id')).toEqual([
@@ -88,7 +89,7 @@ describe('input table changes', () => {
       'planning.account_plan__v1 reads note of writeback.forecast; it will fail once dropped (`writeback prune` removes old versions)',
     ]);
     const p = await plan(project, adapter, true);
-    expect(kinds(p)).toEqual(['drop-input-column', 'create-model-version', 'point-model-alias', 'create-model-version', 'point-model-alias']);
+    expect(kinds(p)).toEqual(['drop-input-column', 'create-model-version', 'point-model-alias', 'create-model-version', 'point-model-alias', 'create-managed-view']);
     expect(p.operations[0]!.destructive).toBe(true);
     await planAndApply(project, adapter, true);
     expect(await columnNames(adapter, 'forecast')).not.toContain('note');
@@ -122,7 +123,7 @@ describe('input table changes', () => {
     const p = await plan(project, adapter, true, now);
     expect(p.operations.map((o) => o.description)).toEqual([
       'archive input table forecast: rename writeback.forecast__log to forecast__log__archived_20261130_010203, drop writeback.forecast, ' +
-        'drop planning.account_plan__v1, planning.region_totals__v1, planning.account_plan, planning.region_totals (DESTRUCTIVE; the log keeps every entry)',
+        'drop planning.account_plan__v1, planning.region_totals__v1, planning.account_plan, planning.region_totals, planning.forecast__history (DESTRUCTIVE; the log keeps every entry)',
     ]);
     await planAndApply(project, adapter, true, now);
     const names = (await adapter.describeSchemas(['writeback', 'planning'])).map((t) => t.name).sort();
@@ -142,7 +143,7 @@ describe('input table changes', () => {
     const m = accountPlan();
     project.models = [{ ...m, body: { kind: 'enrich', from: { kind: 'source', source: 'crm', table: 'accounts' }, joins: [{ input: 'other', on: { account_id: 'id' }, columns: ['amount'] }] } }];
     const p = await plan(project, adapter, true);
-    expect(kinds(p)).toEqual(['create-input-tables', 'archive-input-table', 'create-model-version', 'point-model-alias']);
+    expect(kinds(p)).toEqual(['create-input-tables', 'archive-input-table', 'create-model-version', 'point-model-alias', 'create-managed-view']);
     await planAndApply(project, adapter, true);
     expect(await adapter.query('select count(*) as n from planning.account_plan')).toEqual([{ n: 3 }]);
     expect((await plan(project, adapter)).operations).toEqual([]);

@@ -81,7 +81,7 @@ describe('model versions', () => {
     const dropped = await pruneVersions(adapter, project, { keep: 2 });
     expect(dropped.map((d) => `${d.model}@${d.version}`).sort()).toEqual(['account_plan@1', 'region_totals@1']);
     const views = (await adapter.describeSchemas(['planning'])).map((t) => t.name).sort();
-    expect(views).toEqual(['account_plan', 'account_plan__v2', 'account_plan__v3', 'region_totals', 'region_totals__v2', 'region_totals__v3']);
+    expect(views).toEqual(['account_plan', 'account_plan__v2', 'account_plan__v3', 'forecast__history', 'region_totals', 'region_totals__v2', 'region_totals__v3']);
     const listed = await listVersions(adapter, project, 'account_plan');
     expect(listed.map((v) => [v.version, v.exists, v.latest])).toEqual([
       [1, false, false],

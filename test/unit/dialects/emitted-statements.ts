@@ -1,3 +1,4 @@
+import { historyViewName, historyViewSql } from '../../../src/write/history-view.js';
 import type { Dialect } from '../../../src/dialects/dialect.js';
 import { operationStatements } from '../../../src/apply/operation-sql.js';
 import { dropColumnSql } from '../../../src/emit/ddl.js';
@@ -48,6 +49,9 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
     ops.push({ ...base, kind: 'create-model-version', model: model.name, version: 1, view: pinned(model.name), sql: rendered.value, fingerprint: 'f', record: true });
     ops.push({ ...base, kind: 'point-model-alias', model: model.name, version: 1, alias: { schema: views, name: model.name }, target: pinned(model.name) });
   }
+  for (const input of Object.values(project.inputs)) {
+    ops.push({ ...base, kind: 'create-managed-view', view: { schema: views, name: historyViewName(input.name) }, sql: historyViewSql(dialect, schema, input) });
+  }
   return ops;
 }
 
@@ -69,7 +73,7 @@ export function emittedStatements(project: Project, dialect: Dialect, compiled: 
     if (col) for (const sql of dropColumnSql(dialect, project.schemas.inputs, stateTableName(input.name), col.name)) out.push({ origin: `drop-column ${input.name}`, sql });
   }
   for (const op of everyOperation(project, dialect)) {
-    const name = 'model' in op ? op.model : 'input' in op ? op.input : op.kind === 'create-schema' ? op.schema : op.table.name;
+    const name = 'model' in op ? op.model : 'input' in op ? op.input : op.kind === 'create-schema' ? op.schema : op.kind === 'create-managed-view' ? op.view.name : op.table.name;
     operationStatements(dialect, op, { user: 'u', at: new Date(0), metaSchema: project.schemas.inputs }).forEach((s, i) => {
       out.push({ origin: `apply ${op.kind} ${name}#${i + 1}`, sql: s.sql });
     });

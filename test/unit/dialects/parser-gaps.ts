@@ -57,6 +57,20 @@ export const PARSER_GAPS: ParserGap[] = [
     matches: /\brename to "[^"]+"\./i,
     rewrite: (sql) => sql.replace(/\brename to "[^"]+"\./i, 'rename to '),
   },
+  {
+    database: 'bigquery',
+    construct: 'WITH `quoted_name` AS (…)',
+    why: 'the grammar takes only a bare CTE name; BigQuery accepts backtick-quoted ones (history views name theirs `_wb_e`)',
+    matches: /\bwith `[^`]+` as \(/i,
+    rewrite: (sql) => sql.replace(/`(_wb_[a-z]+)`/g, '$1'),
+  },
+  {
+    database: 'bigquery',
+    construct: 'a IS DISTINCT FROM b',
+    why: 'the grammar lacks the null-safe comparison, which BigQuery (and every target) supports',
+    matches: /\bis distinct from\b/i,
+    rewrite: (sql) => sql.replace(/\bis distinct from\b/gi, '<>'),
+  },
   { database: 'snowflake', construct: 'DROP VIEW', why: 'the grammar has DROP TABLE and DROP INDEX only', matches: /^drop view\b/i },
   {
     database: 'bigquery',

@@ -74,6 +74,6 @@ export function registerInit(program: Command): void {
         writeFileSync(join(root, file), content);
       }
       console.log(`${paint('green', '✓')} created project '${name}' in ${root}`);
-      console.log(`  next: cd ${dir ?? '.'} && npx writeback apply`);
+      console.log(`  next: writeback apply --project ${dir ?? '.'}`);
     });
 }

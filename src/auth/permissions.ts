@@ -4,7 +4,7 @@ import type { SqlNames } from '../write/sql-names.js';
 import type { Actor, WriteError } from '../write/types.js';
 
 /** What an actor wants to do with an input table. */
-export type Permission = 'read' | 'write' | 'delete';
+export type Permission = 'read' | 'write' | 'delete' | 'approve';
 
 /** True when the actor is an administrator (no role: CLI, warehouse credentials). */
 export function isAdmin(actor: Actor | undefined): boolean {

@@ -40,8 +40,8 @@ export function renderOverride(ctx: RenderContext, from: Relation, inputName: st
   );
 }
 
-/** The select list for the base columns with the overridden ones replaced, per the dialect's powers. */
-function passThrough(ctx: RenderContext, from: Relation, columns: string[], replaced: Map<string, string>): string[] | undefined {
+/** The select list for the base columns with the overridden ones replaced, per the dialect's powers (also used by model-by-scenario.ts). */
+export function passThrough(ctx: RenderContext, from: Relation, columns: string[], replaced: Map<string, string>): string[] | undefined {
   const { dialect: d } = ctx;
   const star = `${d.quoteIdent('b')}.*`;
   if (d.supportsStarReplace) return [`${star} replace (${[...replaced.values()].join(', ')})`];

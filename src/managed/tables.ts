@@ -1,5 +1,6 @@
 import type { ColumnType, InputTable } from '../project/types.js';
 import { WRITE_META_TABLES } from '../write/meta-tables.js';
+import { WORKFLOW_META_TABLES } from '../workflow/meta-tables.js';
 
 /**
  * The managed write-back tables, described once for DDL, the write path and docs.
@@ -125,4 +126,6 @@ export const META_TABLES: MetaTable[] = [
   },
   // the write path's own: _wb_chain_heads, _wb_idempotency, _wb_tokens (src/write/meta-tables.ts)
   ...WRITE_META_TABLES,
+  // scenarios, pending changes, webhook calls (src/workflow/meta-tables.ts)
+  ...WORKFLOW_META_TABLES,
 ];

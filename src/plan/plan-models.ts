@@ -3,6 +3,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model, Project } from '../project/types.js';
 import { renderModel } from '../emit/model-sql.js';
 import { fingerprintModel } from '../resolve/fingerprint.js';
+import { seedSourceColumns } from '../seeds/seed-columns.js';
 import { versionViewName, type Operation, type QualifiedName } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
@@ -29,9 +30,17 @@ export function planModels(
     if (version === undefined) throw new Error(`planModels: ref('${name}') before its model was versioned`);
     return { schema: views, name: versionViewName(name, version) };
   };
+  // Columns of source tables (for dialects without `select * exclude/replace`): as the warehouse
+  // describes them, else from a seed's CSV header (a seed loaded by this same apply).
+  const fromSeeds = seedSourceColumns(project);
+  const sourceColumns = (source: string, table: string): string[] | undefined => {
+    const st = project.sources[source]?.tables[table];
+    const described = st && state.tables.get(tableKey(st.schema[targetName] ?? source, st.identifier));
+    return described ? described.columns.map((c) => c.name) : fromSeeds(source, table);
+  };
   for (const model of project.models) {
-    const fp = fingerprintModel(project, model, dialect, targetName, fingerprints);
-    const rendered = fp.ok ? renderModel(project, model, dialect, targetName, resolveRef) : fp;
+    const fp = fingerprintModel(project, model, dialect, targetName, fingerprints, { sourceColumns });
+    const rendered = fp.ok ? renderModel(project, model, dialect, targetName, resolveRef, { sourceColumns }) : fp;
     if (!rendered.ok || !fp.ok) {
       diagnostics.push(...(rendered.ok ? [] : rendered.diagnostics));
       continue;

@@ -8,6 +8,7 @@ import { planArchives } from './plan-archives.js';
 import { planInputs } from './plan-inputs.js';
 import { planModels } from './plan-models.js';
 import { planHistoryViews } from './plan-history-views.js';
+import { planWorkflowViews } from './plan-workflow-views.js';
 import { readWarehouseState, tableKey } from './warehouse-state.js';
 
 export type { Operation, Plan } from './operation.js';
@@ -78,7 +79,9 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   const seeds = planSeeds(project, state, dialect, targetName);
   const models = planModels(project, state, dialect, targetName);
   const historyViews = { ops: planHistoryViews(project, state, dialect, inputsDiff.ops), diagnostics: [] };
-  const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models, historyViews];
+  // issue 5: <t>__pending and <model>__by_scenario views (after the model versions they read)
+  const workflowViews = planWorkflowViews(project, state, dialect, targetName, [...inputsDiff.ops, ...models.ops]);
+  const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models, historyViews, workflowViews];
   const diagnostics = parts.flatMap((p) => p.diagnostics);
   const warnings = [...inputsDiff.warnings, ...seeds.warnings, ...models.warnings];
   if (diagnostics.length > 0) return { ok: false, diagnostics };

@@ -67,6 +67,7 @@ export async function readWarehouseState(
 
 /** Which of `names` exist as schemas in the current database. */
 async function readSchemas(adapter: Adapter, names: string[]): Promise<Set<string>> {
+  if (adapter.listSchemas) return adapter.listSchemas(names);
   const placeholders = names.map((_, i) => adapter.dialect.param(i + 1)).join(', ');
   const rows = await adapter.query<{ name: string }>(
     `select schema_name as name from information_schema.schemata
@@ -84,17 +85,24 @@ async function readAliasTargets(adapter: Adapter, viewsSchema: string, versions:
   const models = new Set(versions.map((v) => v.model));
   const aliases = new Map<string, number>();
   if (models.size === 0) return aliases;
-  const rows = await adapter.query<{ name: string; definition: string | null }>(
-    `select table_name as name, view_definition as definition from information_schema.views
-      where table_catalog = current_database() and table_schema = ${adapter.dialect.param(1)}`,
-    [viewsSchema],
-  );
+  const rows = adapter.viewDefinitions
+    ? [...(await adapter.viewDefinitions(viewsSchema))].map(([name, definition]) => ({ name, definition }))
+    : await readViewDefinitions(adapter, viewsSchema);
   for (const r of rows) {
     if (!models.has(r.name) || !r.definition) continue;
     const version = referencedVersion(r.definition, r.name);
     if (version !== undefined) aliases.set(r.name, version);
   }
   return aliases;
+}
+
+/** Views of a schema with their definitions, from `information_schema.views`. */
+async function readViewDefinitions(adapter: Adapter, viewsSchema: string): Promise<{ name: string; definition: string | null }[]> {
+  return adapter.query<{ name: string; definition: string | null }>(
+    `select table_name as name, view_definition as definition from information_schema.views
+      where table_catalog = current_database() and table_schema = ${adapter.dialect.param(1)}`,
+    [viewsSchema],
+  );
 }
 
 /** The N of the first `<model>__v<N>` a SQL text mentions (quoted or not), if any. */

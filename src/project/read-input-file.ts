@@ -10,6 +10,7 @@ import { checkName } from './check-name.js';
 import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
 import { reportUnknownSourceTable, sourceTableExists } from './read-project-file.js';
 import type { InputColumn, InputTable, RowFilter, TablePermission } from './types.js';
+import { readActions, readApproval, readTransitions } from './read-workflow.js';
 import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /**
@@ -70,6 +71,16 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
     if (p) permissions[role] = p;
   }
 
+  for (const col of columns) {
+    const t = declared[col.name]?.transitions;
+    if (t) {
+      const transitions = readTransitions(yd, col, t, scope, sink);
+      if (transitions) col.transitions = transitions;
+    }
+  }
+  const approval = file.approval ? readApproval(yd, file.approval, columns, scope, sink) : undefined;
+  const actions = file.actions ? readActions(yd, file.actions, columns, key, scope, sink) : undefined;
+
   return {
     name,
     ...(file.description ? { description: file.description } : {}),
@@ -78,6 +89,8 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
     ...(linksTo ? { linksTo } : {}),
     scenarios: file.scenarios ?? false,
     permissions,
+    ...(approval ? { approval } : {}),
+    ...(actions ? { actions } : {}),
     loc: file.name !== undefined ? pathLoc(yd, ['name']) : docStartLoc(yd),
   };
 }

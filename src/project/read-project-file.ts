@@ -13,7 +13,7 @@ import type { ColumnType, Project, Seed, Source, SourceTable, TargetConfig } fro
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /** The project-wide part of the IR, read from `project.yml`. */
-export type ProjectConfig = Pick<Project, 'name' | 'defaultTarget' | 'targets' | 'schemas' | 'sources' | 'seeds' | 'vars' | 'roles'>;
+export type ProjectConfig = Pick<Project, 'name' | 'defaultTarget' | 'targets' | 'schemas' | 'sources' | 'seeds' | 'vars' | 'roles' | 'confirmThreshold'>;
 
 /** The target used when `project.yml` declares none. */
 export const DEFAULT_TARGET: TargetConfig = { name: 'dev', type: 'duckdb', path: 'target/warehouse.duckdb' };
@@ -70,7 +70,10 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, sink: DiagnosticS
     if (seed) seeds.push(seed);
   });
 
-  return { name, defaultTarget, targets: scope.targets, schemas, sources: scope.sources, seeds, vars: scope.vars, roles: scope.roles };
+  return {
+    name, defaultTarget, targets: scope.targets, schemas, sources: scope.sources, seeds, vars: scope.vars, roles: scope.roles,
+    ...(file.confirm_threshold !== undefined ? { confirmThreshold: file.confirm_threshold } : {}),
+  };
 }
 
 function readTargets(yd: YamlDoc, targets: Record<string, TargetEntry> | undefined, sink: DiagnosticSink): Record<string, TargetConfig> {

@@ -50,7 +50,46 @@ export interface InputColumn {
   maxLength?: number;
   /** Fixed allowed values (non-enum columns), or values read from a source column. */
   allowedValues?: string[] | AllowedFromSource;
+  /** Enum status workflow: from value → allowed moves (absent = any move). */
+  transitions?: Record<string, Transition[]>;
   loc: SourceLocation;
+}
+
+/** One allowed move of a status column; `roles` absent = any role that may write. */
+export interface Transition {
+  to: string;
+  roles?: string[];
+}
+
+/** A condition on a written row's new value (`approval.when`). */
+export interface ApprovalCondition {
+  gt?: number | string;
+  gte?: number | string;
+  lt?: number | string;
+  lte?: number | string;
+  eq?: Scalar;
+  ne?: Scalar;
+  in?: (string | number | boolean)[];
+}
+
+/** Which writes of an input become pending changes. */
+export interface ApprovalRule {
+  /** Roles whose writes need approval; absent = every role (never the administrator). */
+  requiredFor?: string[];
+  /** column → condition; a batch needs approval when any row meets any condition. Absent = always. */
+  when?: Record<string, ApprovalCondition>;
+}
+
+/** A named one-click action: an ordinary write of `set` on selected keys. */
+export interface InputAction {
+  name: string;
+  description?: string;
+  /** column → value; `today` / `now` are filled at run time for date / timestamp columns. */
+  set: Record<string, Scalar>;
+  roles?: string[];
+  confirm: boolean;
+  commentRequired: boolean;
+  webhook?: { url: string; retries: number };
 }
 
 /** A row filter over user attributes: input/source column → `user.<attribute>`. */
@@ -85,6 +124,10 @@ export interface InputTable {
   scenarios: boolean;
   /** role name → what that role may do. Roles not listed may do nothing. */
   permissions: Record<string, TablePermission>;
+  /** Writes that need approval (pending changes); absent = none. */
+  approval?: ApprovalRule;
+  /** Named one-click actions. */
+  actions?: Record<string, InputAction>;
   loc: SourceLocation;
 }
 
@@ -181,4 +224,6 @@ export interface Project {
   models: Model[];
   /** macro name → its variants. */
   macros: Record<string, MacroVariant[]>;
+  /** HTTP/CLI writes changing more rows than this need confirmation (project.yml `confirm_threshold`; absent = 100). */
+  confirmThreshold?: number;
 }

@@ -20,6 +20,42 @@ export const inputColumnSchema = z.strictObject({
   pattern: z.string().optional(),
   max_length: z.number().int().positive().optional(),
   values: allowedValuesSchema.optional(),
+  /** Enum status workflow: from value → the values it may move to (a bare value, or `{ to, roles }` to require a role). */
+  transitions: z.record(z.string(), z.array(z.union([z.string(), z.strictObject({ to: z.string(), roles: z.array(z.string()).optional() })]))).optional(),
+});
+
+/** One condition of `approval.when`: the new value of a column compared with a constant. */
+export const approvalConditionSchema = z.strictObject({
+  gt: z.union([z.number(), z.string()]).optional(),
+  gte: z.union([z.number(), z.string()]).optional(),
+  lt: z.union([z.number(), z.string()]).optional(),
+  lte: z.union([z.number(), z.string()]).optional(),
+  eq: scalarSchema.optional(),
+  ne: scalarSchema.optional(),
+  in: z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** `approval:` — which writes become pending changes that a role with `approve` must accept. */
+export const approvalSchema = z.strictObject({
+  /** Roles whose writes need approval; default every role (the administrator never needs it). */
+  required_for: z.array(z.string()).optional(),
+  /** Only when one of these conditions holds on a written row (default: every write). */
+  when: z.record(z.string(), approvalConditionSchema).optional(),
+});
+
+/** One named one-click action: an ordinary write of fixed values on selected keys. */
+export const actionSchema = z.strictObject({
+  description: descriptionSchema,
+  /** column → value; `today` (date column) and `now` (timestamp column) are filled at run time. */
+  set: z.record(z.string(), scalarSchema),
+  /** Roles that may run it (default: every role that may write). */
+  roles: z.array(z.string()).optional(),
+  /** Ask for `"confirm": true` before running. */
+  confirm: z.boolean().optional(),
+  /** `required` = the caller must give a comment. */
+  comment: z.enum(['required', 'optional']).optional(),
+  /** Called (POST, JSON) after the write committed; retried; the outcome is logged in `_wb_webhook_calls`. */
+  webhook: z.strictObject({ url: z.string(), retries: z.number().int().min(0).max(10).optional() }).optional(),
 });
 
 /** One role's permissions on an input table. */
@@ -44,6 +80,8 @@ export const inputFileSchema = z.strictObject({
   scenarios: z.boolean().optional(),
   columns: z.record(z.string(), inputColumnSchema),
   permissions: z.record(z.string(), permissionSchema).optional(),
+  approval: approvalSchema.optional(),
+  actions: z.record(z.string(), actionSchema).optional(),
 });
 
 /** The parsed shape of an input file. */

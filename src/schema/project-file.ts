@@ -68,6 +68,8 @@ export const projectFileSchema = z.strictObject({
   seeds: z.array(seedSchema).optional(),
   vars: z.record(z.string(), scalarSchema).optional(),
   roles: z.record(z.string(), roleSchema).optional(),
+  /** HTTP and CLI writes that change more rows than this need `"confirm": true` (`--yes`); default 100. */
+  confirm_threshold: z.number().int().positive().optional(),
 });
 
 /** The parsed shape of `project.yml`. */

@@ -33,7 +33,21 @@ function describeColumn(c: InputColumn, key: string[]) {
     ...(c.maxLength !== undefined ? { max_length: c.maxLength } : {}),
     ...(values ? { values } : {}),
     ...(from ? { values_from: from } : {}),
+    // issue 6 (the form): permitted status moves, so the form offers only those
+    ...(c.transitions ? { transitions: c.transitions } : {}),
   };
+}
+
+/** The table's one-click actions as the form shows them (the webhook stays on the server). */
+function describeActions(input: InputTable) {
+  return Object.values(input.actions ?? {}).map((a) => ({
+    name: a.name,
+    ...(a.description !== undefined ? { description: a.description } : {}),
+    set: a.set,
+    ...(a.roles ? { roles: a.roles } : {}),
+    confirm: a.confirm,
+    comment_required: a.commentRequired,
+  }));
 }
 
 /** An input table as `GET /api/v1/inputs` shows it: columns with types and rules, key, the caller's permissions. */
@@ -45,6 +59,8 @@ export function describeInput(input: InputTable, actor: Actor) {
     scenarios: input.scenarios,
     ...(input.linksTo ? { links_to: { source: input.linksTo.source, table: input.linksTo.table, on: input.linksTo.on } } : {}),
     columns: input.columns.map((c) => describeColumn(c, input.key)),
+    ...(input.approval ? { approval: { ...(input.approval.requiredFor ? { required_for: input.approval.requiredFor } : {}), ...(input.approval.when ? { when: input.approval.when } : {}) } } : {}),
+    ...(input.actions ? { actions: describeActions(input) } : {}),
     permissions: callerPermissions(input, actor),
   };
 }

@@ -13,6 +13,7 @@ import type {
   WriteResult,
 } from '../write/types.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/types.js';
+import type { Workflows } from '../workflow/workflows.js';
 
 /**
  * What the server uses of the write-path library (`openProject(...)` returns it; see
@@ -34,6 +35,10 @@ export interface ServerLibrary {
     revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>>;
     authenticate(token: string): Promise<AuthenticatedActor | null>;
   };
+  /** Scenarios, pending changes and actions (issue 5; src/workflow/workflows.ts). */
+  scenarios?: Workflows['scenarios'];
+  pending?: Workflows['pending'];
+  actions?: Workflows['actions'];
   verify(opts?: { tables?: string[] }): Promise<VerifyReport>;
   reload(project: Project): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { wireRegistry } from './wire-schemas.js';
+import { workflowPaths } from './openapi-workflow.js';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
@@ -83,6 +84,8 @@ export function openApiDocument(options: { title?: string; version?: string; bod
           responses: { 200: { description: 'OK', content: { ...json('RowsResponse'), 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404) },
         },
       },
+      // scenarios, resets, pending changes, actions (issue 5)
+      ...workflowPaths(),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `writeback token create`.' } },

@@ -36,14 +36,26 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     }
     parts.push(value);
   }
-  const text = Buffer.concat(parts).toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(parts));
+  } catch {
+    return fail(apiError('bad_request', 'request body is not valid UTF-8'));
+  }
   if (text.trim() === '') return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // `__proto__` keys would be dropped silently further on (objects, zod): refuse them (the reviver only runs when one may be present)
+    const suspicious = text.includes('__proto__') || text.includes('\\u');
+    return { ok: true, value: suspicious ? JSON.parse(text, refuseProtoKey) : JSON.parse(text) };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return fail(apiError('bad_request', `malformed JSON: ${reason}`));
   }
+}
+
+function refuseProtoKey(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new SyntaxError('the key "__proto__" is not allowed');
+  return value;
 }
 
 function fail(failure: ApiFailure): BodyResult {

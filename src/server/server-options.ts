@@ -14,7 +14,7 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   /** Body limit of `/api/v1/admin/*`, where the CLI sends whole files as one all-or-nothing batch. Default 256 MiB. */
   adminBodyLimitBytes?: number;
-  /** Bulk changes of more than this many rows need `"confirm": true` (or `"dry_run": true`). Default 1000. */
+  /** Bulk changes of more than this many rows need `"confirm": true` (or `"dry_run": true`). Default: project.yml `confirm_threshold`, else 100. */
   confirmThreshold?: number;
   /** Development mode: every request is signed in as this actor (no `role` = every permission). */
   devUser?: Actor;

@@ -103,6 +103,10 @@ export const ColumnDescriptionSchema = z
     max_length: z.number().int().optional(),
     values: z.array(z.string()).optional().describe('Allowed values (enum values, or a fixed list).'),
     values_from: z.object({ source: z.string(), table: z.string(), column: z.string() }).optional(),
+    transitions: z
+      .record(z.string(), z.array(z.object({ to: z.string(), roles: z.array(z.string()).optional() })))
+      .optional()
+      .describe('Status workflow: from value → the values it may move to (`roles` = only these roles).'),
   })
   .register(wireRegistry, { id: 'Column' });
 
@@ -118,6 +122,14 @@ export const InputDescriptionSchema = z
     permissions: z
       .object({ read: z.boolean(), write: z.boolean(), delete: z.boolean(), approve: z.boolean(), row_filter: z.record(z.string(), WireValueSchema) })
       .describe("The caller's permissions; `row_filter` maps a column (`source.<col>` for the linked source) to the value it must have."),
+    approval: z
+      .object({ required_for: z.array(z.string()).optional(), when: z.record(z.string(), z.record(z.string(), z.unknown())).optional() })
+      .optional()
+      .describe('Writes that become pending changes until approved.'),
+    actions: z
+      .array(z.object({ name: z.string(), description: z.string().optional(), set: z.record(z.string(), WireValueSchema), roles: z.array(z.string()).optional(), confirm: z.boolean(), comment_required: z.boolean() }))
+      .optional()
+      .describe('One-click actions (`POST /inputs/{table}/actions/{name}`).'),
   })
   .register(wireRegistry, { id: 'Input' });
 

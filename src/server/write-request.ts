@@ -39,23 +39,37 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>) {
     at: result.at,
     replayed: result.replayed,
     dry_run: result.dryRun,
+    // issue 5: the write needs approval and was recorded as a pending change (HTTP 202)
+    ...(result.pending ? { pending: result.pending } : {}),
   };
+}
+
+/**
+ * The bulk-confirmation rule (issue 5): a change of more than `confirmThreshold` rows needs
+ * `"confirm": true` or `"dry_run": true`; otherwise a 400 `confirmation_required` with the count.
+ */
+export function confirmationFailure(count: number, verb: string, body: { confirm?: boolean | undefined; dry_run?: boolean | undefined }, settings: BulkSettings): ApiFailure | undefined {
+  if (count <= settings.confirmThreshold || body.confirm || body.dry_run) return undefined;
+  return apiError(
+    'confirmation_required',
+    `${verb} ${count} rows at once needs "confirm": true (or "dry_run": true to see what would change); the limit without confirmation is ${settings.confirmThreshold}`,
+    [{ message: `${count} rows`, count, threshold: settings.confirmThreshold }],
+  );
+}
+
+/** Send a write's result: 200, or 202 when it became a pending change; `extra` fields are added to a success. */
+export function sendWriteResult(c: Context, result: WriteResult, table: string, settings: BulkSettings, extra: Record<string, unknown> = {}): Response {
+  if (!result.ok) return sendFailure(c, fromWriteError(result.error));
+  if (!result.dryRun && !result.replayed && !result.pending) settings.onWrite?.(table);
+  return c.json({ ...writeResponse(result), ...extra }, result.pending ? 202 : 200);
 }
 
 /** Run a write or delete: confirmation rule, idempotency key, library call, snapshot notification. */
 export async function runBulk(c: Context, wb: ServerLibrary, req: BulkRequest, settings: BulkSettings): Promise<Response> {
   const key = idempotencyKey(c);
   if (!key.ok) return sendFailure(c, key.failure);
-  if (req.rows.length > settings.confirmThreshold && !req.confirm && !req.dryRun) {
-    const what = req.op === 'delete' ? 'deleting' : 'writing';
-    return sendFailure(
-      c,
-      apiError(
-        'confirmation_required',
-        `${what} ${req.rows.length} rows at once needs "confirm": true (or "dry_run": true to see what would change); the limit without confirmation is ${settings.confirmThreshold}`,
-      ),
-    );
-  }
+  const refused = confirmationFailure(req.rows.length, req.op === 'delete' ? 'deleting' : 'writing', { confirm: req.confirm, dry_run: req.dryRun }, settings);
+  if (refused) return sendFailure(c, refused);
   const opts = {
     user: req.actor.user,
     ...(req.actor.role !== undefined ? { role: req.actor.role } : {}),
@@ -66,7 +80,5 @@ export async function runBulk(c: Context, wb: ServerLibrary, req: BulkRequest, s
     ...(req.dryRun ? { dryRun: true } : {}),
   };
   const result = req.op === 'write' ? await wb.inputs.write(req.table, req.rows, opts) : await wb.inputs.delete(req.table, req.rows, opts);
-  if (!result.ok) return sendFailure(c, fromWriteError(result.error));
-  if (!result.dryRun && !result.replayed) settings.onWrite?.(req.table);
-  return c.json(writeResponse(result), 200);
+  return sendWriteResult(c, result, req.table, settings);
 }

@@ -28,6 +28,18 @@ export async function readChainHead(tx: Adapter, names: SqlNames, table: string,
   return { seq: 0, head: '' };
 }
 
+/**
+ * Take the row lock of a table's chain head before reading anything (`update … set seq = seq`):
+ * writers in other processes queue here instead of deciding on data that is about to change.
+ * Under READ COMMITTED (Postgres, Snowflake) every later statement of the transaction then sees
+ * the latest committed head and rows. No row yet (first write): nothing to lock; the insert in
+ * `readChainHead` and the compare-and-swap decide.
+ */
+export async function lockChainHead(tx: Adapter, names: SqlNames, table: string): Promise<void> {
+  const d = names.dialect;
+  await tx.execute(`update ${names.meta(CHAIN_HEADS_TABLE)} set seq = seq where table_name = ${d.param(1)}`, [table]);
+}
+
 /** Compare-and-swap the head: exactly one row must change, else another writer moved it (throws ChainMovedError). */
 export async function advanceChainHead(tx: Adapter, names: SqlNames, table: string, from: ChainHead, to: ChainHead, nowMs: number): Promise<void> {
   const d = names.dialect;

@@ -1,7 +1,7 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { logColumns, logTableName, type ManagedColumn } from '../managed/tables.js';
 import type { InputTable } from '../project/types.js';
-import { advanceChainHead, type ChainHead, readChainHead } from './chain-head.js';
+import { advanceChainHead, type ChainHead, lockChainHead, readChainHead } from './chain-head.js';
 import { appendedLogSql, entriesValuesSql, upsertStateSql } from './commit-sql.js';
 import { findIdempotency, replayOrReject } from './idempotency.js';
 import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
@@ -83,6 +83,8 @@ export async function commitGroup(
   memory: WriterMemory,
 ): Promise<GroupOutcome> {
   const at = new Date(atMs).toISOString();
+  // warehouses where writers of other processes must queue on the chain-head row (Postgres, Snowflake) lock it first
+  if (names.dialect.lockChainHeadFirst) await lockChainHead(tx, names, logTableName(input.name));
   const head = memory.head ?? (await readChainHead(tx, names, logTableName(input.name), atMs));
   // without an enforced unique key on request ids, every id is looked up again here
   const checkAll = memory.checkAllIds || names.dialect.primaryKeys !== 'enforced';
@@ -209,16 +211,18 @@ function entryField(e: LogEntry, j: number): StageValue {
 }
 
 async function recordIdempotency(tx: Adapter, names: SqlNames, input: InputTable, records: { req: PreparedRequest; result: WriteResult }[], atMs: number): Promise<void> {
-  if (records.length === 0) return;
   const d = names.dialect;
-  const params: SqlValue[] = [];
-  const tuples = records.map(({ req, result }) => {
-    params.push(req.requestId, input.name, req.payloadHash ?? '', req.actor.user, JSON.stringify(result), new Date(atMs));
-    const base = params.length - 6;
-    return `(${[1, 2, 3, 4, 5, 6].map((i) => d.param(base + i)).join(', ')})`;
-  });
-  await tx.execute(
-    `insert into ${names.meta(IDEMPOTENCY_TABLE)} (request_id, table_name, payload_hash, user_name, result, created_at) values ${tuples.join(', ')}`,
-    params,
-  );
+  // ≤ 300 records (1,800 parameters) per statement: under every warehouse's parameter limit
+  for (let start = 0; start < records.length; start += 300) {
+    const params: SqlValue[] = [];
+    const tuples = records.slice(start, start + 300).map(({ req, result }) => {
+      params.push(req.requestId, input.name, req.payloadHash ?? '', req.actor.user, JSON.stringify(result), new Date(atMs));
+      const base = params.length - 6;
+      return `(${[1, 2, 3, 4, 5, 6].map((i) => d.param(base + i)).join(', ')})`;
+    });
+    await tx.execute(
+      `insert into ${names.meta(IDEMPOTENCY_TABLE)} (request_id, table_name, payload_hash, user_name, result, created_at) values ${tuples.join(', ')}`,
+      params,
+    );
+  }
 }

@@ -34,12 +34,12 @@ export function historyViewSql(dialect: Dialect, inputsSchema: string, input: In
     const setNow = `coalesce(${dialect.strContains(`${e}.${q('_set_columns')}`, marker)}, false)`;
     const setBefore = `coalesce(${dialect.strContains(`${e}.${q('_wb_prev_set')}`, marker)}, false)`;
     const upsert = `(${e}.${q('_op')} = 'upsert' and ${setNow} and (not ${setBefore} or ${e}.${old} is distinct from ${e}.${col}))`;
-    const removed = input.key.includes(c.name) ? 'false' : `(${e}.${q('_op')} = 'delete' and (${setBefore} or ${e}.${old} is not null))`;
+    const removed = input.key.includes(c.name) ? 'false' : `(${e}.${q('_op')} in ('delete', 'reset') and (${setBefore} or ${e}.${old} is not null))`;
     return (
       `select ${e}.${q('_entry_id')}, ${e}.${q('_seq')}, ${e}.${q('_at')}, ${e}.${q('_user')}, ${e}.${q('_op')}, ${e}.${q('_scenario')}, ` +
       `${keys.map((k) => `${e}.${k}`).join(', ')}, ${dialect.literal(c.name)} as ${q('_column')}, ` +
       `cast(${e}.${old} as ${text}) as ${q('_old_value')}, ` +
-      `case when ${e}.${q('_op')} = 'delete' then null else cast(${e}.${col} as ${text}) end as ${q('_new_value')}, ` +
+      `case when ${e}.${q('_op')} in ('delete', 'reset') then null else cast(${e}.${col} as ${text}) end as ${q('_new_value')}, ` +
       `${e}.${q('_request_id')}, ${e}.${q('_comment')} from ${e} where ${upsert} or ${removed}`
     );
   });

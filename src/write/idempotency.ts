@@ -26,20 +26,26 @@ export interface IdempotencyRecord {
   result: WriteResult;
 }
 
+/** Request ids looked up per query. */
+const ID_CHUNK = 1000;
+
 /** The stored records of these request ids. */
 export async function findIdempotency(adapter: Adapter, names: SqlNames, requestIds: string[]): Promise<Map<string, IdempotencyRecord>> {
   const found = new Map<string, IdempotencyRecord>();
   if (requestIds.length === 0) return found;
   const d = names.dialect;
   const unique = [...new Set(requestIds)];
-  const params: SqlValue[] = unique;
-  const list = unique.map((_, i) => d.param(i + 1)).join(', ');
-  const rows = await adapter.query<{ request_id: string; payload_hash: string; result: string }>(
-    `select request_id, payload_hash, result from ${names.meta(IDEMPOTENCY_TABLE)} where request_id in (${list})`,
-    params,
-  );
-  for (const r of rows)
-    found.set(r.request_id, { requestId: r.request_id, payloadHash: r.payload_hash, result: JSON.parse(r.result) as WriteResult });
+  // chunked: a group may carry tens of thousands of ids (BigQuery takes ≤ 10,000 parameters, Postgres ≤ 65,535)
+  for (let start = 0; start < unique.length; start += ID_CHUNK) {
+    const params: SqlValue[] = unique.slice(start, start + ID_CHUNK);
+    const list = params.map((_, i) => d.param(i + 1)).join(', ');
+    const rows = await adapter.query<{ request_id: string; payload_hash: string; result: string }>(
+      `select request_id, payload_hash, result from ${names.meta(IDEMPOTENCY_TABLE)} where request_id in (${list})`,
+      params,
+    );
+    for (const r of rows)
+      found.set(r.request_id, { requestId: r.request_id, payloadHash: r.payload_hash, result: JSON.parse(r.result) as WriteResult });
+  }
   return found;
 }
 

@@ -6,7 +6,7 @@ import type { Canonical } from './wire-values.js';
 export interface LogEntry {
   entryId: string;
   seq: number;
-  op: 'upsert' | 'delete';
+  op: 'upsert' | 'delete' | 'reset';
   scenario: string;
   version: number;
   user: string;

@@ -8,7 +8,7 @@ import { type CurrentRow, failure, type PreparedRequest, type Rejected, stateKey
 /** A log entry decided by `planRequest`, before the group assigns its chain position and hash. */
 export interface PlannedEntry {
   stateKey: string;
-  op: 'upsert' | 'delete';
+  op: 'upsert' | 'delete' | 'reset';
   version: number;
   values: Canonical[];
   setColumns: string | null;
@@ -126,10 +126,29 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
         if (want === undefined || cur!.values[i] !== want)
           forbidden.push({ row: r, column: f.column, message: `the current row has ${f.column} '${cur!.values[i]}', outside your ${f.attribute}` });
 
+    if (req.op === 'reset') {
+      // issue 5: a reset entry leaves a transparent state row (no set columns, not deleted): the key follows the parent again
+      if (!cur || (!cur.deleted && cur.setColumns === null)) {
+        invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} has no override in scenario '${req.scenario}'` });
+        continue;
+      }
+      const values: Canonical[] = new Array(n);
+      let old = '';
+      for (let i = 0; i < n; i++) {
+        const v = cur.values[i] ?? null;
+        values[i] = shape.isKey[i] ? v : null;
+        if (!shape.isKey[i] && (cur.setColumns ?? '').includes(shape.markers[i]!)) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(v)}`;
+      }
+      entries.push({ stateKey: sk, op: 'reset', version: curVersion + 1, values, setColumns: null, oldValues: `{${old}}` });
+      continue;
+    }
+
     if (req.op === 'delete') {
       // in a scenario, deleting a key that only base has writes a tombstone that hides it there
       const inherited = !alive && !isBase ? current(stateKey('base', key)) : undefined;
-      const visible = alive ? cur! : inherited && !inherited.deleted ? inherited : undefined;
+      // issue 5: or that only an ancestor scenario has (read through the chain before the transaction)
+      const chained = !alive && !isBase ? req.inherited?.get(sk) : undefined;
+      const visible = alive ? cur! : inherited && !inherited.deleted ? inherited : chained && !chained.deleted ? chained : undefined;
       if (!visible) {
         invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} does not exist in scenario '${req.scenario}'` });
         continue;
@@ -195,7 +214,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
     return failure('conflict', `${conflicts.length} row(s) changed since the version they were based on; nothing was written`, conflicts);
   if (forbidden.length > 0) return failure('forbidden', `${forbidden.length} row(s) are outside what role '${req.actor.role}' may write`, forbidden);
   if (invalid.length > 0) {
-    const notFound = req.op === 'delete';
+    const notFound = req.op !== 'upsert';
     return failure(
       notFound ? 'not_found' : 'validation_failed',
       notFound ? `${invalid.length} key(s) do not exist; nothing was deleted` : `${invalid.length} row(s) failed validation`,
@@ -206,6 +225,6 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
 }
 
 /** The `entries` of a successful result. */
-export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string; version: number; op: 'upsert' | 'delete' }[]): WrittenEntry[] {
+export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string; version: number; op: 'upsert' | 'delete' | 'reset' }[]): WrittenEntry[] {
   return planned.map((p, i) => ({ entryId: p.entryId, key: wireKey(input, keys[i]!), version: p.version, op: p.op }));
 }

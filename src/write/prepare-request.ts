@@ -19,7 +19,7 @@ const SCENARIO_RE = /^[a-z][a-z0-9_]{0,62}$/;
  */
 export async function prepareRequest(
   ctx: WriteContext,
-  op: 'upsert' | 'delete',
+  op: 'upsert' | 'delete' | 'reset',
   tableName: string,
   rows: unknown,
   opts: WriteOptions,
@@ -28,6 +28,7 @@ export async function prepareRequest(
   if (!input) return failure('not_found', `unknown input table '${tableName}'`);
   if (typeof opts.user !== 'string' || opts.user.length === 0) return failure('bad_request', 'a user is required to write');
   const denied = checkPermission(input, opts, op === 'delete' ? 'delete' : 'write');
+  if (op === 'reset' && (opts.scenario ?? 'base') === 'base') return failure('bad_request', "reset removes a scenario's override; 'base' has no parent to follow");
   if (denied) return { ok: false, error: denied };
   const scenario = opts.scenario ?? 'base';
   if (!SCENARIO_RE.test(scenario)) return failure('bad_request', `invalid scenario name '${scenario}' (lower case letters, digits and _)`);
@@ -69,7 +70,7 @@ export async function prepareRequest(
         details.push({ row: i, column: k, message: `key column '${k}' is required` });
       }
     }
-    if (op === 'delete')
+    if (op !== 'upsert')
       for (const c of Object.keys(row.values))
         if (!keySet.has(c)) details.push({ row: i, column: c, message: `a delete takes only the key (${keyCols.join(', ')}) and _version` });
     if (!keyOk) continue;
@@ -154,7 +155,7 @@ function countRows(details: ErrorDetail[]): number {
 async function checkSources(
   ctx: WriteContext,
   input: InputTable,
-  op: 'upsert' | 'delete',
+  op: 'upsert' | 'delete' | 'reset',
   rows: ParsedRow[],
   positions: number[],
   opts: WriteOptions,

@@ -61,7 +61,7 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
     return {
       entryId: String(r._entry_id),
       seq: numberFromDb(r._seq),
-      op: r._op === 'delete' ? 'delete' : 'upsert',
+      op: r._op === 'delete' ? 'delete' : r._op === 'reset' ? 'reset' : 'upsert',
       scenario: String(r._scenario),
       key: wireKey(input, input.key.map((k) => values.get(k) ?? null)),
       version: numberFromDb(r._version),

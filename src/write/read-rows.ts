@@ -2,6 +2,7 @@ import type { SqlValue } from '../adapters/adapter.js';
 import { checkPermission, readFilterConditions } from '../auth/permissions.js';
 import { valueChecker } from './column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
+import { scenarioChain } from '../workflow/scenario-store.js';
 import type { ReadOptions, ReadResult, StateRow } from './types.js';
 import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from './wire-values.js';
 import type { WriteContext } from './write-context.js';
@@ -46,7 +47,8 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
   const d = ctx.names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const params: SqlValue[] = [];
-  const from = scenarioRowsSql(ctx.names, input, scenario, params, asOf);
+  const chain = scenario === 'base' ? ['base'] : await scenarioChain(ctx.reader, ctx.names, scenario);
+  const from = scenarioRowsSql(ctx.names, input, chain, params, asOf);
   const where = readFilterConditions(input, opts.actor, ctx.names, 'v', params);
   for (const [name, value] of Object.entries(opts.filter ?? {})) {
     const col = input.columns.find((c) => c.name === name);

@@ -76,6 +76,8 @@ function fastParse(input: InputTable, row: Record<string, unknown>): ParsedRow |
 export function parseRow(input: InputTable, row: unknown, index: number): { row?: ParsedRow; details: ErrorDetail[] } {
   if (row === null || typeof row !== 'object' || Array.isArray(row))
     return { details: [{ row: index, message: 'each row must be a JSON object' }] };
+  // JSON.parse makes `__proto__` an own key, which the schema does not see: reject it like any unknown column
+  if (Object.hasOwn(row, '__proto__')) return { details: [{ row: index, column: '__proto__', message: `unknown column '__proto__'` }] };
   const fast = fastParse(input, row as Record<string, unknown>);
   if (fast) return { row: fast, details: [] };
   return parseRowWithZod(input, row, index);

@@ -59,7 +59,7 @@ export interface AppendTarget {
 
 /** Empty a temporary staging table and fill it with `rows` (one array per row, in `columns` order). */
 export async function stageRows(adapter: Adapter, name: string, columns: ManagedColumn[], rows: StageValue[][]): Promise<void> {
-  await adapter.execute(`delete from ${adapter.dialect.quoteIdent(name)}`);
+  await adapter.execute(`delete from ${adapter.dialect.quoteIdent(name)} where true`); // BigQuery requires a WHERE
   await appendRows(adapter, { table: name }, columns, arrayRows(rows));
 }
 

@@ -1,6 +1,7 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../project/types.js';
 import type { SqlNames } from './sql-names.js';
+import { chainLevelsSql, resolvedRowsSql } from '../workflow/resolved-rows.js';
 
 /**
  * SQL of the state replayed from the log: the latest entry per scenario+key (at or before `asOf`
@@ -43,9 +44,15 @@ export function stateRelationSql(names: SqlNames, input: InputTable, params: Sql
  * overlaid on `base` column by column (a column the scenario has not set falls back to base),
  * keys it deleted hidden, and `_version` the scenario row's own (0 when it has none yet).
  */
-export function scenarioRowsSql(names: SqlNames, input: InputTable, scenario: string, params: SqlValue[], asOf?: Date): string {
+export function scenarioRowsSql(names: SqlNames, input: InputTable, scenarioOrChain: string | readonly string[], params: SqlValue[], asOf?: Date): string {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
+  const scenario = typeof scenarioOrChain === 'string' ? scenarioOrChain : scenarioOrChain[0]!;
+  // a scenario of a scenario (issue 5): fall back along the whole parent chain (src/workflow/resolved-rows.ts)
+  if (typeof scenarioOrChain !== 'string' && scenarioOrChain.length > 1) {
+    const rel = stateRelationSql(names, input, params, asOf);
+    return resolvedRowsSql(d, input, rel, chainLevelsSql(d, scenarioOrChain, params));
+  }
   const sys = ['_scenario', '_version', '_updated_by', '_updated_at'];
   if (scenario === 'base') {
     const rel = stateRelationSql(names, input, params, asOf);

@@ -24,7 +24,7 @@ const CAS_RETRIES = 12;
 function isRetryable(err: unknown): boolean {
   if (err instanceof ChainMovedError) return true;
   const message = err instanceof Error ? err.message : String(err);
-  return /transaction conflict|conflict on update|could not serialize|concurrent update|constraint violation|duplicate key/i.test(message);
+  return /transaction conflict|conflict on update|could not serialize|concurrent update|constraint violation|duplicate key|too many DML statements outstanding|number of waiters for this lock exceeds|deadlock/i.test(message);
 }
 
 /** Request ids remembered per table before the memory starts over (a forgotten id that comes back fails the unique key once and is replayed on retry). */

@@ -17,7 +17,8 @@ export type WriteErrorCode =
   | 'not_found' // 404
   | 'idempotency_key_reused' // 422
   | 'bad_request' // 400
-  | 'payload_too_large'; // 413
+  | 'payload_too_large' // 413
+  | 'confirmation_required'; // 400 (issue 5: an action with `confirm: true`, a promote, without the confirmation)
 
 /** HTTP status of each error code. */
 export const HTTP_STATUS: Readonly<Record<WriteErrorCode, number>> = {
@@ -28,6 +29,7 @@ export const HTTP_STATUS: Readonly<Record<WriteErrorCode, number>> = {
   idempotency_key_reused: 422,
   bad_request: 400,
   payload_too_large: 413,
+  confirmation_required: 400,
 };
 
 /** One problem of a request: `row` is the 0-based index in the batch, `column` the column name, where they apply. */
@@ -87,7 +89,8 @@ export interface WrittenEntry {
   key: Record<string, WireValue>;
   /** The row's `_version` after this entry. */
   version: number;
-  op: 'upsert' | 'delete';
+  /** `reset`: a scenario's override removed (the key follows the parent scenario again). */
+  op: 'upsert' | 'delete' | 'reset';
 }
 
 /** Result of `write` / `delete`. */
@@ -99,6 +102,8 @@ export type WriteResult = Outcome<{
   replayed: boolean;
   /** True for a dry run (nothing was written). */
   dryRun: boolean;
+  /** Set when the write needs approval: it was recorded as a pending change and nothing else was written. */
+  pending?: { id: string; status: 'pending'; rows: number };
 }>;
 
 /** Options of `rows`. */
@@ -150,7 +155,7 @@ export interface ColumnChange {
 export interface HistoryEntry {
   entryId: string;
   seq: number;
-  op: 'upsert' | 'delete';
+  op: 'upsert' | 'delete' | 'reset';
   scenario: string;
   key: Record<string, WireValue>;
   version: number;

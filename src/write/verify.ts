@@ -81,7 +81,7 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
       const e = {
         entryId,
         seq,
-        op: r._op === 'delete' ? ('delete' as const) : ('upsert' as const),
+        op: r._op === 'delete' ? ('delete' as const) : r._op === 'reset' ? ('reset' as const) : ('upsert' as const),
         scenario: String(r._scenario),
         version: Number(r._version),
         user: String(r._user),

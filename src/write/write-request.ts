@@ -5,7 +5,8 @@ import type { Canonical } from './wire-values.js';
 
 /** A validated request waiting in a table's queue. */
 export interface PreparedRequest {
-  op: 'upsert' | 'delete';
+  /** `reset` (issue 5): remove a scenario's override of the keys, so they follow the parent again. */
+  op: 'upsert' | 'delete' | 'reset';
   input: InputTable;
   scenario: string;
   actor: Actor;
@@ -17,6 +18,12 @@ export interface PreparedRequest {
   rows: ParsedRow[];
   /** Canonical key tuple of each row. */
   keys: Canonical[][];
+  /**
+   * Scenario writes (issue 5): each key's row as seen through the scenario's parent chain
+   * (read before the transaction), keyed by `stateKey(scenario, key)`; a delete in a scenario
+   * of a scenario hides a key that only an ancestor has.
+   */
+  inherited?: Map<string, CurrentRow>;
 }
 
 /** The current state of one (scenario, key), as read in the write transaction or left by an earlier request of the group. */

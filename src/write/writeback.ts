@@ -10,6 +10,8 @@ import { TableWriter } from './table-writer.js';
 import type { Actor, HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from './types.js';
 import { verifyTables } from './verify.js';
 import type { WriteContext } from './write-context.js';
+import { Workflows } from '../workflow/workflows.js';
+import type { PreparedRequest } from './write-request.js';
 
 /** Options of `createWriteback`. */
 export interface WritebackOptions {
@@ -52,6 +54,15 @@ export class Writeback {
   /** API tokens (`_wb_tokens`). */
   readonly tokens: TokenStore;
 
+  /** Scenarios, approvals, status transitions and actions (issue 5; src/workflow). */
+  private readonly workflows: Workflows;
+  /** Scenarios: list, create, archive, reset, compare, promote. */
+  readonly scenarios: Workflows['scenarios'];
+  /** Pending changes: list, approve, reject. */
+  readonly pending: Workflows['pending'];
+  /** One-click actions: run, calls (webhook outcomes). */
+  readonly actions: Workflows['actions'];
+
   private constructor(
     project: Project,
     /** The main (write) connection; token writes use it. */
@@ -67,6 +78,15 @@ export class Writeback {
       maxBatchRows: options.maxBatchRows ?? 1_000_000,
     };
     this.tokens = new TokenStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
+    this.workflows = new Workflows({
+      ctx: () => this.ctx,
+      adapter,
+      submit: (op, table, rows, opts, internal) => this.submit(op, table, rows, opts, internal),
+      commit: async (req: PreparedRequest) => (await this.writerFor(req.input.name)).submit(req),
+    });
+    this.scenarios = this.workflows.scenarios;
+    this.pending = this.workflows.pending;
+    this.actions = this.workflows.actions;
   }
 
   /** Wrap an open adapter (the project must already be applied to it). */
@@ -108,10 +128,13 @@ export class Writeback {
     if (this.options.ownsAdapter) await this.adapter.close();
   }
 
-  private async submit(op: 'upsert' | 'delete', table: string, rows: readonly unknown[], opts: WriteOptions): Promise<WriteResult> {
+  private async submit(op: 'upsert' | 'delete' | 'reset', table: string, rows: readonly unknown[], opts: WriteOptions, internal: { skipApproval?: boolean } = {}): Promise<WriteResult> {
     if (this.closed) throw new Error('Writeback is closed');
     const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
     if (!('input' in prepared)) return prepared;
+    // issue 5: archived scenarios, chain fall-back for deletes, status transitions, approvals
+    const gated = await this.workflows.gate(prepared, Array.isArray(rows) ? rows : [], internal);
+    if (gated) return gated;
     const writer = await this.writerFor(prepared.input.name);
     return writer.submit(prepared);
   }

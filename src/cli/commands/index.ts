@@ -12,6 +12,9 @@ import { registerWrite } from './write.js';
 import { registerHistory } from './history.js';
 import { registerVerify } from './verify.js';
 import { registerToken } from './token.js';
+import { registerScenario } from './scenario.js';
+import { registerPending } from './pending.js';
+import { registerAction } from './action.js';
 
 /** Every `writeback` subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -29,6 +32,9 @@ export function registerCommands(program: Command): void {
     registerHistory,
     registerVerify,
     registerToken,
+    registerScenario,
+    registerPending,
+    registerAction,
   ]) {
     register(program);
   }

@@ -6,7 +6,7 @@ import { withBackend } from '../backend.js';
 import { printApiError } from '../print-error.js';
 import { readRowsFile } from '../read-rows-file.js';
 
-/** Rows changed at once beyond which the CLI asks for `--yes` (DESIGN: confirmation of bulk changes). */
+/** Default of project.yml `confirm_threshold`: rows changed at once beyond which the CLI asks for `--yes` (DESIGN: confirmation of bulk changes). */
 export const CONFIRM_THRESHOLD = 100;
 
 interface WriteFlags {
@@ -29,7 +29,7 @@ export function registerWrite(program: Command): void {
     .option('--comment <text>', 'comment stored with every entry')
     .option('--delete', 'delete the keys listed in the file instead of upserting')
     .option('--dry-run', 'validate, authorize and check conflicts, then write nothing')
-    .option('-y, --yes', `confirm a change of more than ${CONFIRM_THRESHOLD} rows`)
+    .option('-y, --yes', 'confirm a change of more rows than project.yml confirm_threshold (default 100)')
     .action(async (table: string, flags: WriteFlags, command: Command) => {
       const opts = globals(command);
       const project = await loadOrExit(opts);
@@ -39,9 +39,10 @@ export function registerWrite(program: Command): void {
       if (reading) process.stderr.write(`reading ${flags.file}…`);
       const rows = await readRowsFile(flags.file, input);
       if (reading) process.stderr.write(`\r\x1b[K`);
-      if (rows.length > CONFIRM_THRESHOLD && !flags.yes && !flags.dryRun) {
+      const threshold = project.confirmThreshold ?? CONFIRM_THRESHOLD; // project.yml `confirm_threshold` (issue 5)
+      if (rows.length > threshold && !flags.yes && !flags.dryRun) {
         const message = `${flags.delete ? 'deleting' : 'writing'} ${rows.length} rows needs --yes (or --dry-run to see what would change)`;
-        if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [], count: rows.length } });
+        if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: rows.length, threshold }], count: rows.length } });
         else process.stderr.write(paint('yellow', message) + '\n');
         throw new ReportedFailure(1);
       }

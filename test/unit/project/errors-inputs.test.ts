@@ -14,7 +14,7 @@ describe('input file problems', () => {
     const diags = await diagnose(input('key: id', 'columns:', '  id: { type: integer, mn: 0 }'));
     expect(diags.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual(['unknown-key@3:24']);
     expect(diags[0]?.message).toBe(
-      'unknown key `mn` in `columns.id`; allowed keys: `type`, `description`, `required`, `default`, `min`, `max`, `pattern`, `max_length`, `values`',
+      'unknown key `mn` in `columns.id`; allowed keys: `type`, `description`, `required`, `default`, `min`, `max`, `pattern`, `max_length`, `values`, `transitions`',
     );
     expect(diags[0]?.hint).toBe('did you mean `min`?');
   });

@@ -5,7 +5,23 @@ describe('openApiDocument', () => {
   const doc = openApiDocument({ bodyLimitBytes: 1024 });
 
   it('lists every route of /api/v1', () => {
-    expect(Object.keys(doc.paths).sort()).toEqual(['/inputs', '/inputs/{table}/delete', '/inputs/{table}/history', '/inputs/{table}/rows', '/models/{model}/rows']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/inputs',
+      '/inputs/{table}/actions/{action}',
+      '/inputs/{table}/delete',
+      '/inputs/{table}/history',
+      '/inputs/{table}/pending',
+      '/inputs/{table}/pending/{id}/approve',
+      '/inputs/{table}/pending/{id}/reject',
+      '/inputs/{table}/reset',
+      '/inputs/{table}/rows',
+      '/inputs/{table}/webhook-calls',
+      '/models/{model}/rows',
+      '/scenarios',
+      '/scenarios/compare',
+      '/scenarios/{name}/archive',
+      '/scenarios/{name}/promote',
+    ]);
   });
 
   it('generates component schemas from zod, and every $ref resolves', () => {

@@ -4,6 +4,7 @@ create table `writeback`.`revenue_forecast` (
   `amount` NUMERIC(18, 2),
   `confidence` STRING,
   `note` STRING,
+  `status` STRING,
   `_scenario` STRING not null,
   `_version` INT64 not null,
   `_deleted` BOOL not null,

@@ -16,5 +16,6 @@ create table `writeback`.`revenue_forecast__log` (
   `quarter` STRING,
   `amount` NUMERIC(18, 2),
   `confidence` STRING,
-  `note` STRING
+  `note` STRING,
+  `status` STRING
 );

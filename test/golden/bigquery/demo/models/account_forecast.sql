@@ -12,6 +12,7 @@ from
       `amount`,
       `confidence`,
       `note`,
+      `status`,
       `_version`,
       `_updated_by`,
       `_updated_at`

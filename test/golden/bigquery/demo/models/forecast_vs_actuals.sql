@@ -24,6 +24,7 @@ with
           `amount`,
           `confidence`,
           `note`,
+          `status`,
           `_version`,
           `_updated_by`,
           `_updated_at`

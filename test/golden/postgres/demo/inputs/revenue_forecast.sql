@@ -4,6 +4,7 @@ create table "writeback"."revenue_forecast" (
   "amount" NUMERIC(18, 2),
   "confidence" TEXT,
   "note" TEXT,
+  "status" TEXT,
   "_scenario" TEXT not null,
   "_version" BIGINT not null,
   "_deleted" BOOLEAN not null,

@@ -16,5 +16,6 @@ create table "writeback"."revenue_forecast__log" (
   "quarter" TEXT,
   "amount" NUMERIC(18, 2),
   "confidence" TEXT,
-  "note" TEXT
+  "note" TEXT,
+  "status" TEXT
 );

@@ -12,6 +12,7 @@ from
       "AMOUNT",
       "CONFIDENCE",
       "NOTE",
+      "STATUS",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT"

@@ -24,6 +24,7 @@ with
           "AMOUNT",
           "CONFIDENCE",
           "NOTE",
+          "STATUS",
           "_VERSION",
           "_UPDATED_BY",
           "_UPDATED_AT"

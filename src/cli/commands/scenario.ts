@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { adminOrFail } from '../admin-call.js';
+import { globals, ReportedFailure } from '../context.js';
+import { formatTable, paint, printJson } from '../output.js';
+import { osUser } from '../user.js';
+
+interface ScenarioJson {
+  name: string;
+  parent: string | null;
+  created_by: string | null;
+  created_at: string | null;
+  archived_at: string | null;
+}
+interface CompareJson {
+  a: string;
+  b: string;
+  tables: { table: string; rows: { key: Record<string, unknown>; status: string; changes: { column: string; a: unknown; b: unknown; delta?: unknown }[] }[] }[];
+}
+interface PromoteJson {
+  scenario: string;
+  parent: string;
+  dry_run: boolean;
+  rows: number;
+  tables: { table: string; upserts: unknown[]; deletes: unknown[]; entries: number }[];
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
+const enc = encodeURIComponent;
+
+export function registerScenario(program: Command): void {
+  const cmd = program.command('scenario').description('what-if scenarios: create, list, archive, compare, promote');
+
+  cmd
+    .command('create <name>')
+    .description('create a scenario that falls back to --from (copy-on-write: nothing is copied)')
+    .option('--from <scenario>', 'parent scenario: base or another scenario', 'base')
+    .option('--description <text>', 'free text')
+    .option('--user <name>', 'who is recorded (default: the OS user)')
+    .action(async (name: string, flags: { from: string; description?: string; user?: string }, command: Command) => {
+      const opts = globals(command);
+      const res = await adminOrFail<{ scenario: ScenarioJson }>(opts, 'POST', 'scenarios', {
+        name,
+        from: flags.from,
+        user: flags.user ?? osUser(),
+        ...(flags.description ? { description: flags.description } : {}),
+      });
+      if (opts.json) return printJson(res);
+      console.log(`${paint('green', '✓')} scenario ${name} created from ${res.scenario.parent}`);
+    });
+
+  cmd
+    .command('list')
+    .description('every scenario with its parent, who created it and when')
+    .action(async (_flags: unknown, command: Command) => {
+      const opts = globals(command);
+      const res = await adminOrFail<{ scenarios: ScenarioJson[] }>(opts, 'GET', 'scenarios');
+      if (opts.json) return printJson(res);
+      console.log(
+        formatTable(
+          ['scenario', 'parent', 'created by', 'created at', 'archived'],
+          res.scenarios.map((s) => [s.name, s.parent ?? '', s.created_by ?? '', s.created_at ?? '', s.archived_at ?? '']),
+        ),
+      );
+    });
+
+  cmd
+    .command('archive <name>')
+    .description('archive a scenario: no more writes, hidden from __by_scenario views (data and log stay)')
+    .option('--user <name>', 'who is recorded (default: the OS user)')
+    .action(async (name: string, flags: { user?: string }, command: Command) => {
+      const opts = globals(command);
+      const res = await adminOrFail<{ scenario: ScenarioJson }>(opts, 'POST', `scenarios/${enc(name)}/archive`, { user: flags.user ?? osUser() });
+      if (opts.json) return printJson(res);
+      console.log(`${paint('green', '✓')} scenario ${name} archived`);
+    });
+
+  cmd
+    .command('compare <a> <b>')
+    .description('per key, the values that differ between two scenarios (numeric deltas b − a)')
+    .option('--table <table>', 'only this input table')
+    .action(async (a: string, b: string, flags: { table?: string }, command: Command) => {
+      const opts = globals(command);
+      const q = new URLSearchParams({ a, b, ...(flags.table ? { table: flags.table } : {}) });
+      const res = await adminOrFail<CompareJson>(opts, 'GET', `scenarios/compare?${q}`);
+      if (opts.json) return printJson(res);
+      for (const t of res.tables) {
+        console.log(paint('bold', `${t.table}: ${t.rows.length} key(s) differ`));
+        const lines = t.rows.flatMap((r) =>
+          r.changes.map((ch) => [Object.values(r.key).map(show).join(' / '), r.status, ch.column, show(ch.a), show(ch.b), ch.delta === undefined ? '' : show(ch.delta)]),
+        );
+        if (lines.length > 0) console.log(formatTable(['key', 'status', 'column', a, b, 'delta'], lines));
+      }
+    });
+
+  cmd
+    .command('promote <name>')
+    .description("write a scenario's overrides into its parent as new logged writes (shows a preview; --yes to do it)")
+    .option('--table <table>', 'only this input table')
+    .option('--user <name>', 'who is recorded (default: the OS user)')
+    .option('--comment <text>', 'comment stored with every entry')
+    .option('--dry-run', 'only show what would be written')
+    .option('-y, --yes', 'promote without asking')
+    .action(async (name: string, flags: { table?: string; user?: string; comment?: string; dryRun?: boolean; yes?: boolean }, command: Command) => {
+      const opts = globals(command);
+      const body = { user: flags.user ?? osUser(), ...(flags.table ? { table: flags.table } : {}), ...(flags.comment ? { comment: flags.comment } : {}) };
+      const doIt = flags.yes === true && flags.dryRun !== true;
+      const res = await adminOrFail<PromoteJson>(opts, 'POST', `scenarios/${enc(name)}/promote`, { ...body, ...(doIt ? { confirm: true } : { dry_run: true }) });
+      if (opts.json && (doIt || flags.dryRun)) return printJson(res);
+      const summary = res.tables.map((t) => `${t.table}: ${t.upserts.length} upsert(s), ${t.deletes.length} delete(s)`).join('; ') || 'nothing to promote';
+      if (doIt) return console.log(`${paint('green', '✓')} promoted ${name} into ${res.parent}: ${summary}`);
+      console.log(`${flags.dryRun ? 'would promote' : 'promoting'} ${name} into ${res.parent} writes ${res.rows} row(s): ${summary}`);
+      if (!flags.dryRun) {
+        const message = `promoting writes ${res.rows} row(s) into ${res.parent}: run again with --yes`;
+        if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: res.rows }] } });
+        else process.stderr.write(paint('yellow', message) + '\n');
+        throw new ReportedFailure(1);
+      }
+    });
+}

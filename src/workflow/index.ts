@@ -1,0 +1,9 @@
+/** The planning workflows' public surface (issue 5; re-exported by src/index.ts). */
+export type { Workflows, DecideOptions } from './workflows.js';
+export type { ScenarioInfo, CreateScenarioInput } from './scenario-store.js';
+export type { PendingChange } from './pending-store.js';
+export type { CompareResult, CompareRow } from './compare.js';
+export type { PromoteResult, PromotedTable } from './promote.js';
+export type { ActionResult, ActionRunOptions } from './action-run.js';
+export type { WebhookOutcome, WebhookPayload } from './webhook.js';
+export { WORKFLOW_META_TABLES, SCENARIOS_TABLE, SCENARIO_PATHS_TABLE, PENDING_TABLE, WEBHOOK_CALLS_TABLE } from './meta-tables.js';

@@ -1,0 +1,130 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { SqlNames } from '../write/sql-names.js';
+import { isoFromDb } from '../write/wire-values.js';
+import { PENDING_TABLE } from './meta-tables.js';
+
+/** A write waiting for approval, or a decided one. */
+export interface PendingChange {
+  id: string;
+  table: string;
+  scenario: string;
+  op: 'upsert' | 'delete';
+  /** The rows as sent (wire shape, without `_version`). */
+  rows: Record<string, unknown>[];
+  /** Each row's `_version` when proposed (0 = did not exist). */
+  versions: number[];
+  proposedBy: string;
+  proposedRole: string | null;
+  proposedAttributes: Record<string, string>;
+  proposedAt: string;
+  comment: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  entryIds: string[] | null;
+  /** Idempotency key of the proposing request (a retry returns this change). */
+  requestId?: string | null;
+}
+
+const COLUMNS =
+  'pending_id, table_name, scenario, op, rows, versions, row_count, proposed_by, proposed_role, proposed_attributes, proposed_at, comment, status, decided_by, decided_at, decision_comment, entry_ids, request_id';
+
+function fromRow(r: Record<string, unknown>): PendingChange {
+  return {
+    id: String(r.pending_id),
+    table: String(r.table_name),
+    scenario: String(r.scenario),
+    op: r.op === 'delete' ? 'delete' : 'upsert',
+    rows: JSON.parse(String(r.rows)) as Record<string, unknown>[],
+    versions: JSON.parse(String(r.versions)) as number[],
+    proposedBy: String(r.proposed_by),
+    proposedRole: r.proposed_role == null ? null : String(r.proposed_role),
+    proposedAttributes: JSON.parse(String(r.proposed_attributes)) as Record<string, string>,
+    proposedAt: isoFromDb(r.proposed_at) ?? '',
+    comment: r.comment == null ? null : String(r.comment),
+    status: String(r.status) as PendingChange['status'],
+    decidedBy: r.decided_by == null ? null : String(r.decided_by),
+    decidedAt: isoFromDb(r.decided_at),
+    decisionComment: r.decision_comment == null ? null : String(r.decision_comment),
+    entryIds: r.entry_ids == null ? null : (JSON.parse(String(r.entry_ids)) as string[]),
+    requestId: r.request_id == null ? null : String(r.request_id),
+  };
+}
+
+/** Record a new pending change. */
+export async function insertPending(writer: Adapter, names: SqlNames, p: PendingChange): Promise<void> {
+  const d = names.dialect;
+  await writer.execute(
+    `insert into ${names.meta(PENDING_TABLE)} (${COLUMNS}) values (${Array.from({ length: 13 }, (_, i) => d.param(i + 1)).join(', ')}, null, null, null, null, ${d.param(14)})`,
+    [
+      p.id,
+      p.table,
+      p.scenario,
+      p.op,
+      JSON.stringify(p.rows),
+      JSON.stringify(p.versions),
+      p.rows.length,
+      p.proposedBy,
+      p.proposedRole,
+      JSON.stringify(p.proposedAttributes),
+      new Date(p.proposedAt),
+      p.comment,
+      'pending',
+      p.requestId ?? null,
+    ],
+  );
+}
+
+/** The pending change a request with this idempotency key created (same table and proposer), if any. */
+export async function findPendingByRequest(reader: Adapter, names: SqlNames, table: string, user: string, requestId: string): Promise<PendingChange | undefined> {
+  const d = names.dialect;
+  const rows = await reader.query(
+    `select ${COLUMNS} from ${names.meta(PENDING_TABLE)} where request_id = ${d.param(1)} and table_name = ${d.param(2)} and proposed_by = ${d.param(3)}`,
+    [requestId, table, user],
+  );
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}
+
+/** One pending change by id (any status). */
+export async function getPending(reader: Adapter, names: SqlNames, id: string): Promise<PendingChange | undefined> {
+  const rows = await reader.query(`select ${COLUMNS} from ${names.meta(PENDING_TABLE)} where pending_id = ${names.dialect.param(1)}`, [id]);
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}
+
+/** Changes of a table, oldest first; `status` default `pending`, `all` for every status. */
+export async function listPending(reader: Adapter, names: SqlNames, table: string, status: PendingChange['status'] | 'all' = 'pending'): Promise<PendingChange[]> {
+  const d = names.dialect;
+  const params: string[] = [table];
+  let where = `table_name = ${d.param(1)}`;
+  if (status !== 'all') {
+    params.push(status);
+    where += ` and status = ${d.param(2)}`;
+  }
+  const rows = await reader.query(`select ${COLUMNS} from ${names.meta(PENDING_TABLE)} where ${where} order by proposed_at, pending_id`, params);
+  return rows.map(fromRow);
+}
+
+/** Mark a pending change decided; false when it was no longer pending (someone else decided first). */
+export async function decidePending(
+  writer: Adapter,
+  names: SqlNames,
+  id: string,
+  decision: { status: 'approved' | 'rejected'; by: string; comment: string; entryIds: string[] | null },
+): Promise<boolean> {
+  const d = names.dialect;
+  const n = await writer.execute(
+    `update ${names.meta(PENDING_TABLE)} set status = ${d.param(1)}, decided_by = ${d.param(2)}, decided_at = ${d.param(3)}, decision_comment = ${d.param(4)}, entry_ids = ${d.param(5)} ` +
+      `where pending_id = ${d.param(6)} and status = 'pending'`,
+    [decision.status, decision.by, new Date(Date.now()), decision.comment, decision.entryIds ? JSON.stringify(decision.entryIds) : null, id],
+  );
+  return n > 0;
+}
+
+/** SELECT body of `<views>.<t>__pending`: the table's changes waiting for approval (rows as JSON text). */
+export function pendingViewSql(d: { qualify(s: string, n: string): string; literal(v: string): string }, inputsSchema: string, table: string): string {
+  return (
+    `select pending_id, scenario, op, rows, row_count, proposed_by, proposed_role, proposed_at, comment from ${d.qualify(inputsSchema, PENDING_TABLE)} ` +
+    `where table_name = ${d.literal(table)} and status = 'pending'`
+  );
+}

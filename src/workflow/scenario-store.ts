@@ -1,0 +1,121 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { SqlNames } from '../write/sql-names.js';
+import type { Outcome } from '../write/types.js';
+import { isoFromDb } from '../write/wire-values.js';
+import { failure } from '../write/write-request.js';
+import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from './meta-tables.js';
+
+/** Scenario names: lower-case letters, digits and `_` (same rule as the write path). */
+export const SCENARIO_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** A recorded scenario (`base` is implicit and always exists). */
+export interface ScenarioInfo {
+  name: string;
+  parent: string | null;
+  description: string | null;
+  createdBy: string | null;
+  createdAt: string | null;
+  archivedBy: string | null;
+  archivedAt: string | null;
+}
+
+const BASE: ScenarioInfo = { name: 'base', parent: null, description: 'The plan of record.', createdBy: null, createdAt: null, archivedBy: null, archivedAt: null };
+
+/** Every recorded scenario, `base` first, then by creation time. */
+export async function listScenarios(reader: Adapter, names: SqlNames): Promise<ScenarioInfo[]> {
+  const rows = await reader.query(
+    `select name, parent, description, created_by, created_at, archived_by, archived_at from ${names.meta(SCENARIOS_TABLE)} order by created_at, name`,
+  );
+  return [
+    BASE,
+    ...rows.map((r) => ({
+      name: String(r.name),
+      parent: String(r.parent),
+      description: r.description == null ? null : String(r.description),
+      createdBy: String(r.created_by),
+      createdAt: isoFromDb(r.created_at),
+      archivedBy: r.archived_by == null ? null : String(r.archived_by),
+      archivedAt: isoFromDb(r.archived_at),
+    })),
+  ];
+}
+
+/** One scenario, or undefined when it was never recorded. */
+export async function findScenario(reader: Adapter, names: SqlNames, name: string): Promise<ScenarioInfo | undefined> {
+  return (await listScenarios(reader, names)).find((s) => s.name === name);
+}
+
+/**
+ * The fall-back chain of a scenario: itself, its parent, …, `base`. A scenario that was written
+ * without being created (older clients) is a child of `base`.
+ */
+export async function scenarioChain(reader: Adapter, names: SqlNames, scenario: string): Promise<string[]> {
+  if (scenario === 'base') return ['base'];
+  const all = new Map((await listScenarios(reader, names)).map((s) => [s.name, s]));
+  const chain = [scenario];
+  let cur = all.get(scenario)?.parent ?? 'base';
+  while (cur !== 'base' && !chain.includes(cur) && chain.length < 64) {
+    chain.push(cur);
+    cur = all.get(cur)?.parent ?? 'base';
+  }
+  chain.push('base');
+  return chain;
+}
+
+/** Options of `createScenario`. */
+export interface CreateScenarioInput {
+  name: string;
+  /** `base` (default) or another active scenario. */
+  from?: string;
+  user: string;
+  description?: string;
+}
+
+/** Record a scenario and its ancestry (one transaction). Copy-on-write: nothing is copied. */
+export async function createScenario(writer: Adapter, names: SqlNames, input: CreateScenarioInput): Promise<Outcome<{ scenario: ScenarioInfo }>> {
+  const parent = input.from ?? 'base';
+  if (!SCENARIO_NAME_RE.test(input.name)) return failure('bad_request', `invalid scenario name '${input.name}' (lower case letters, digits and _)`);
+  if (input.name === 'base') return failure('bad_request', "'base' always exists");
+  if (!input.user) return failure('bad_request', 'a user is required');
+  const existing = await listScenarios(writer, names);
+  if (existing.some((s) => s.name === input.name)) return failure('conflict', `scenario '${input.name}' already exists`);
+  const p = existing.find((s) => s.name === parent);
+  if (!p) return failure('not_found', `no scenario '${parent}' to create '${input.name}' from`);
+  if (p.archivedAt) return failure('bad_request', `scenario '${parent}' is archived`);
+  const chain = await scenarioChain(writer, names, parent);
+  const d = names.dialect;
+  const now = new Date(Date.now());
+  await writer.transaction(async (tx) => {
+    await tx.execute(
+      `insert into ${names.meta(SCENARIOS_TABLE)} (name, parent, description, created_by, created_at, archived_by, archived_at) values (${[1, 2, 3, 4, 5].map((i) => d.param(i)).join(', ')}, null, null)`,
+      [input.name, parent, input.description ?? null, input.user, now],
+    );
+    const levels = [input.name, ...chain];
+    const params: (string | number)[] = [];
+    const tuples = levels.map((anc, i) => {
+      params.push(input.name, anc, i);
+      const b = params.length - 3;
+      return `(${d.param(b + 1)}, ${d.param(b + 2)}, ${d.param(b + 3)})`;
+    });
+    await tx.execute(`insert into ${names.meta(SCENARIO_PATHS_TABLE)} (scenario, ancestor, depth) values ${tuples.join(', ')}`, params);
+  });
+  return {
+    ok: true,
+    scenario: { name: input.name, parent, description: input.description ?? null, createdBy: input.user, createdAt: now.toISOString(), archivedBy: null, archivedAt: null },
+  };
+}
+
+/** Archive a scenario: it disappears from `__by_scenario` views and takes no more writes; its data and log stay. */
+export async function archiveScenario(writer: Adapter, names: SqlNames, name: string, user: string): Promise<Outcome<{ scenario: ScenarioInfo }>> {
+  if (name === 'base') return failure('bad_request', "'base' cannot be archived");
+  const all = await listScenarios(writer, names);
+  const s = all.find((x) => x.name === name);
+  if (!s) return failure('not_found', `no scenario '${name}'`);
+  const children = all.filter((x) => x.parent === name && !x.archivedAt).map((x) => x.name);
+  if (children.length > 0) return failure('bad_request', `scenario '${name}' has active child scenarios (${children.join(', ')}); archive them first`);
+  if (s.archivedAt) return { ok: true, scenario: s };
+  const d = names.dialect;
+  const now = new Date(Date.now());
+  await writer.execute(`update ${names.meta(SCENARIOS_TABLE)} set archived_by = ${d.param(1)}, archived_at = ${d.param(2)} where name = ${d.param(3)}`, [user, now, name]);
+  return { ok: true, scenario: { ...s, archivedBy: user, archivedAt: now.toISOString() } };
+}

@@ -1,0 +1,100 @@
+import type { Adapter } from '../adapters/adapter.js';
+import type { SqlNames } from '../write/sql-names.js';
+import { uuidv7 } from '../write/uuid-v7.js';
+import { WEBHOOK_CALLS_TABLE } from './meta-tables.js';
+
+/** The outcome of an action's webhook after its retries (also stored in `_wb_webhook_calls`). */
+export interface WebhookOutcome {
+  callId: string;
+  status: 'ok' | 'failed';
+  attempts: number;
+  httpStatus: number | null;
+  error: string | null;
+}
+
+/** What is posted (JSON) to the webhook. */
+export interface WebhookPayload {
+  table: string;
+  action: string;
+  user: string;
+  keys: Record<string, unknown>[];
+  entry_ids: string[];
+  at: string;
+  comment: string | null;
+}
+
+/** Per-attempt timeout and the first retry delay (doubles each retry). */
+const TIMEOUT_MS = 5000;
+const FIRST_DELAY_MS = 100;
+
+/**
+ * POST the payload to `url`, retrying `retries` times on a non-2xx answer or a network error,
+ * then record the outcome. Called only after the write committed: a failure is logged, never
+ * thrown, and never undoes the write.
+ */
+export async function callWebhook(
+  writer: Adapter,
+  names: SqlNames,
+  hook: { url: string; retries: number },
+  payload: WebhookPayload,
+): Promise<WebhookOutcome> {
+  const started = new Date(Date.now());
+  let attempts = 0;
+  let httpStatus: number | null = null;
+  let error: string | null = null;
+  let ok = false;
+  for (let i = 0; i <= hook.retries && !ok; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, FIRST_DELAY_MS * 2 ** (i - 1)));
+    attempts++;
+    try {
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'writeback-webhook' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      httpStatus = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+      ok = res.ok;
+      error = ok ? null : `HTTP ${res.status}`;
+    } catch (err) {
+      httpStatus = null;
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+  }
+  const outcome: WebhookOutcome = { callId: uuidv7(), status: ok ? 'ok' : 'failed', attempts, httpStatus, error };
+  const d = names.dialect;
+  try {
+    await writer.execute(
+      `insert into ${names.meta(WEBHOOK_CALLS_TABLE)} (call_id, table_name, action, url, user_name, entry_ids, status, attempts, http_status, error, created_at, finished_at) ` +
+        `values (${Array.from({ length: 12 }, (_, i) => d.param(i + 1)).join(', ')})`,
+      [outcome.callId, payload.table, payload.action, hook.url, payload.user, JSON.stringify(payload.entry_ids), outcome.status, attempts, httpStatus, error, started, new Date(Date.now())],
+    );
+  } catch (err) {
+    // the write is committed; losing the call record must not turn it into a failure
+    outcome.error = `${outcome.error ?? ''} (could not record the call: ${err instanceof Error ? err.message : String(err)})`.trim();
+  }
+  return outcome;
+}
+
+/** Recorded webhook calls of a table (newest last). */
+export async function listWebhookCalls(reader: Adapter, names: SqlNames, table: string): Promise<Record<string, unknown>[]> {
+  const d = names.dialect;
+  const rows = await reader.query(
+    `select call_id, table_name, action, url, user_name, entry_ids, status, attempts, http_status, error, created_at, finished_at from ${names.meta(WEBHOOK_CALLS_TABLE)} where table_name = ${d.param(1)} order by created_at, call_id`,
+    [table],
+  );
+  return rows.map((r) => ({
+    call_id: String(r.call_id),
+    action: String(r.action),
+    url: String(r.url),
+    user: String(r.user_name),
+    entry_ids: JSON.parse(String(r.entry_ids)) as string[],
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    http_status: r.http_status == null ? null : Number(r.http_status),
+    error: r.error == null ? null : String(r.error),
+    created_at: r.created_at instanceof Date ? r.created_at.toISOString() : String(r.created_at),
+    finished_at: r.finished_at instanceof Date ? r.finished_at.toISOString() : String(r.finished_at),
+  }));
+}

@@ -1,0 +1,21 @@
+create table if not exists `writeback`.`_wb_pending` (
+  `pending_id` STRING not null,
+  `table_name` STRING not null,
+  `scenario` STRING not null,
+  `op` STRING not null,
+  `rows` STRING not null,
+  `versions` STRING not null,
+  `row_count` INT64 not null,
+  `proposed_by` STRING not null,
+  `proposed_role` STRING,
+  `proposed_attributes` STRING not null,
+  `proposed_at` TIMESTAMP not null,
+  `comment` STRING,
+  `status` STRING not null,
+  `decided_by` STRING,
+  `decided_at` TIMESTAMP,
+  `decision_comment` STRING,
+  `entry_ids` STRING,
+  `request_id` STRING,
+  primary key (`pending_id`) not enforced
+);

@@ -1,0 +1,21 @@
+create table if not exists "writeback"."_wb_pending" (
+  "pending_id" VARCHAR not null,
+  "table_name" VARCHAR not null,
+  "scenario" VARCHAR not null,
+  "op" VARCHAR not null,
+  "rows" VARCHAR not null,
+  "versions" VARCHAR not null,
+  "row_count" INTEGER not null,
+  "proposed_by" VARCHAR not null,
+  "proposed_role" VARCHAR,
+  "proposed_attributes" VARCHAR not null,
+  "proposed_at" TIMESTAMP not null,
+  "comment" VARCHAR,
+  "status" VARCHAR not null,
+  "decided_by" VARCHAR,
+  "decided_at" TIMESTAMP,
+  "decision_comment" VARCHAR,
+  "entry_ids" VARCHAR,
+  "request_id" VARCHAR,
+  primary key ("pending_id")
+);

@@ -1,0 +1,21 @@
+create table if not exists "writeback"."_wb_pending" (
+  "pending_id" TEXT not null,
+  "table_name" TEXT not null,
+  "scenario" TEXT not null,
+  "op" TEXT not null,
+  "rows" TEXT not null,
+  "versions" TEXT not null,
+  "row_count" INTEGER not null,
+  "proposed_by" TEXT not null,
+  "proposed_role" TEXT,
+  "proposed_attributes" TEXT not null,
+  "proposed_at" TIMESTAMPTZ not null,
+  "comment" TEXT,
+  "status" TEXT not null,
+  "decided_by" TEXT,
+  "decided_at" TIMESTAMPTZ,
+  "decision_comment" TEXT,
+  "entry_ids" TEXT,
+  "request_id" TEXT,
+  primary key ("pending_id")
+);

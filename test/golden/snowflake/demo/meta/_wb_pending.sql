@@ -1,0 +1,21 @@
+create table if not exists "WRITEBACK"."_WB_PENDING" (
+  "PENDING_ID" VARCHAR not null,
+  "TABLE_NAME" VARCHAR not null,
+  "SCENARIO" VARCHAR not null,
+  "OP" VARCHAR not null,
+  "ROWS" VARCHAR not null,
+  "VERSIONS" VARCHAR not null,
+  "ROW_COUNT" NUMBER(38, 0) not null,
+  "PROPOSED_BY" VARCHAR not null,
+  "PROPOSED_ROLE" VARCHAR,
+  "PROPOSED_ATTRIBUTES" VARCHAR not null,
+  "PROPOSED_AT" TIMESTAMP_NTZ not null,
+  "COMMENT" VARCHAR,
+  "STATUS" VARCHAR not null,
+  "DECIDED_BY" VARCHAR,
+  "DECIDED_AT" TIMESTAMP_NTZ,
+  "DECISION_COMMENT" VARCHAR,
+  "ENTRY_IDS" VARCHAR,
+  "REQUEST_ID" VARCHAR,
+  primary key ("PENDING_ID") not enforced
+);

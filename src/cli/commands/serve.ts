@@ -61,6 +61,7 @@ export async function serveProject(
   const server = await startServer(wb, {
     port,
     host: flags.host,
+    targetName,
     handleSignals: true,
     ...(devUser ? { devUser } : {}),
     ...(flags.bodyLimit ? { bodyLimitBytes: Number(flags.bodyLimit) } : {}),
@@ -73,6 +74,7 @@ export async function serveProject(
 /** Print where the API, the form and the BI snapshot are. */
 export function announce(project: Project, server: RunningHttpServer): void {
   console.log(`${paint('green', '✓')} serving ${project.name} on ${paint('bold', server.url)}`);
+  console.log(`  Forms:    ${server.url}/`);
   console.log(`  API:      ${server.url}/api/v1/inputs   (OpenAPI: ${server.url}/api/v1/openapi.json)`);
   const snapshot = server.snapshot?.status().path;
   if (snapshot) console.log(`  BI tools: open ${snapshot} read-only (refreshed after writes)`);

@@ -1,0 +1,67 @@
+// Boot: find out who is signed in (token from sessionStorage, or the --dev-user), then render the page.
+import { api, setToken, token } from './api.js';
+import { h, replace } from './dom.js';
+import { renderForm } from './grid.js';
+import { renderIndex } from './index-page.js';
+
+const main = document.getElementById('main');
+const who = document.getElementById('who');
+
+function showWho(me) {
+  const role = me.role ?? 'administrator';
+  const attrs = Object.entries(me.attributes ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+  replace(who,
+    h('span', { class: 'avatar', 'aria-hidden': 'true', text: me.user.slice(0, 1).toUpperCase() }),
+    h('span', { class: 'who-text' },
+      h('strong', { class: 'user', text: me.user }),
+      h('span', { class: 'role', text: attrs ? `${role} · ${attrs}` : role })),
+    me.dev_user ? h('span', { class: 'badge warn', title: 'The server runs with --dev-user: every request without a token is this user', text: 'dev mode' }) : null,
+    me.dev_user
+      ? h('button', { class: 'link', type: 'button', text: 'Use a token', onclick: () => renderSignIn(null) })
+      : h('button', { class: 'link', type: 'button', text: 'Sign out', onclick: () => { setToken(null); location.reload(); } }));
+}
+
+/** The sign-in form: an API token, kept for this tab only. */
+function renderSignIn(problem) {
+  who.replaceChildren();
+  const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, 'aria-describedby': 'token-help token-error', placeholder: 'wb_…' });
+  const error = h('p', { id: 'token-error', class: 'field-error', role: 'alert', text: problem ?? '' });
+  const form = h('form', { class: 'card signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title', text: 'Sign in' }),
+    h('label', { for: 'token', text: 'API token' }),
+    input,
+    error,
+    h('p', { id: 'token-help', class: 'help', text: 'Ask an administrator for a token (writeback token create --user NAME --role ROLE). It is kept in this browser tab only and forgotten when you close it.' }),
+    h('button', { type: 'submit', class: 'primary', text: 'Sign in' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    setToken(input.value.trim());
+    const me = await api('GET', '/api/v1/me');
+    if (me.ok) return start(me.body);
+    setToken(null);
+    error.textContent = me.status === 401 ? 'This token is not valid or was revoked.' : me.body.error.message;
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  });
+  replace(main, form);
+  input.focus();
+}
+
+function start(me) {
+  showWho(me);
+  const page = document.body.dataset.page;
+  if (page === 'form') return renderForm(main, document.body.dataset.table, me);
+  return renderIndex(main, me);
+}
+
+async function boot() {
+  const me = await api('GET', '/api/v1/me');
+  if (me.ok) return start(me.body);
+  if (me.status === 401) {
+    if (token()) setToken(null);
+    return renderSignIn(token() ? 'Your token is no longer valid; sign in again.' : null);
+  }
+  replace(main, h('div', { class: 'card error-state', role: 'alert' }, h('h1', { text: 'The server cannot be reached' }), h('p', { text: me.body.error.message })));
+}
+
+boot();

@@ -1,0 +1,744 @@
+// `/forms/{table}`: the grid of current rows with in-place editing, one-batch save, conflicts,
+// field errors, bulk paste, history and the scenario picker. Built from GET /api/v1/inputs.
+import { api, query } from './api.js';
+import { editControl } from './controls.js';
+import { formatTime, h, modal, replace, toast } from './dom.js';
+import { openHistory } from './history.js';
+import { openPaste } from './paste.js';
+import { display, isNumeric, sameValue, validate } from './rules.js';
+import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
+import { rowActionButtons, pendingPanel } from './workflow.js';
+
+const PAGE_SIZE = 50;
+const MAX_ROWS = 5000;
+/** Source columns shown beside the inputs until the user asks for all of them. */
+const CTX_SHOWN = 3;
+
+/** Render the form of input table `name` into `main`. */
+export async function renderForm(main, name, me) {
+  const res = await api('GET', '/api/v1/inputs');
+  if (!res.ok) return replace(main, errorState('Cannot load the input tables', res.body.error.message));
+  const meta = res.body.inputs.find((t) => t.name === name);
+  if (!meta) return replace(main, errorState(`No input table '${name}'`, 'It does not exist, or your role may not read it.', true));
+  const page = new FormPage(main, meta, me);
+  await page.start();
+}
+
+function errorState(title, message, back = false) {
+  return h('div', { class: 'card error-state', role: 'alert' }, h('h1', { text: title }), h('p', { text: message }),
+    back ? h('p', {}, h('a', { href: '/', text: '← All input tables' })) : null);
+}
+
+let nextRowId = 1;
+
+/** `HH:MM` for today, else `YYYY-MM-DD`. */
+function shortTime(iso) {
+  const full = formatTime(iso);
+  const today = formatTime(new Date().toISOString()).slice(0, 10);
+  return full.startsWith(today) ? full.slice(11) : full.slice(0, 10);
+}
+
+class FormPage {
+  constructor(main, meta, me) {
+    this.main = main;
+    this.meta = meta;
+    this.me = me;
+    this.keyCols = meta.columns.filter((c) => c.key);
+    this.inputCols = meta.columns.filter((c) => !c.key);
+    this.canWrite = meta.permissions.write;
+    this.scenario = new URLSearchParams(location.search).get('scenario') || 'base';
+    this.scenarios = [{ name: 'base', parent: null }];
+    this.rows = [];
+    this.context = new Map();
+    this.ctxCols = [];
+    this.sort = null;
+    this.filter = '';
+    this.page = 0;
+    this.saving = false;
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  async start() {
+    document.title = `${this.meta.name} — ${document.body.dataset.project}`;
+    this.buildChrome();
+    window.addEventListener('beforeunload', (e) => { if (this.dirtyRows().length) e.preventDefault(); });
+    document.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') { e.preventDefault(); this.save(); }
+    });
+    await Promise.all([this.loadContext(), this.meta.scenarios ? this.refreshScenarios() : null]);
+    await this.reload();
+  }
+
+  async refreshScenarios() {
+    const known = await loadScenarios();
+    this.scenarioApi = known !== null;
+    this.scenarios = known ?? [{ name: 'base', parent: null }];
+    if (!this.scenarios.some((s) => s.name === this.scenario)) this.scenarios.push({ name: this.scenario, parent: null });
+    this.renderToolbar();
+  }
+
+  parentScenario() {
+    return this.scenarios.find((s) => s.name === this.scenario)?.parent ?? null;
+  }
+
+  async loadContext() {
+    if (!this.meta.links_to) return;
+    const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/context`);
+    if (!res.ok) return;
+    const link = res.body.link;
+    this.link = link;
+    this.ctxSource = res.body.source;
+    const linkSourceCols = new Set(Object.values(link));
+    this.ctxCols = res.body.columns.filter((c) => !linkSourceCols.has(c));
+    this.contextRows = res.body.rows;
+    for (const r of res.body.rows) this.context.set(JSON.stringify(Object.values(link).map((c) => String(r[c]))), r);
+  }
+
+  contextOf(row) {
+    if (!this.link) return undefined;
+    return this.context.get(JSON.stringify(Object.keys(this.link).map((c) => String(this.value(row, c) ?? ''))));
+  }
+
+  /** Every row of one scenario (up to MAX_ROWS), or the error. */
+  async fetchRows(scenario) {
+    const rows = [];
+    let cursor;
+    do {
+      const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/rows${query({ limit: 1000, cursor, scenario: this.meta.scenarios ? scenario : undefined })}`);
+      if (!res.ok) return { error: res.body.error };
+      rows.push(...res.body.rows);
+      cursor = res.body.next_cursor;
+    } while (cursor && rows.length < MAX_ROWS);
+    return { rows, truncated: Boolean(cursor) };
+  }
+
+  async reload() {
+    this.setStatus('Loading…');
+    if (this.rows.length === 0 && this.tbody) replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: this.columnsShown().length + 3 }, h('p', { class: 'loading', text: 'Loading…' }))));
+    const parent = this.meta.scenarios && this.scenario !== 'base' ? (this.parentScenario() ?? 'base') : null;
+    const [mine, theirs] = await Promise.all([this.fetchRows(this.scenario), parent ? this.fetchRows(parent) : null]);
+    if (mine.error) {
+      this.banner(mine.error.message, 'error');
+      this.setStatus('Could not load the rows');
+      return;
+    }
+    const rows = mine.rows;
+    this.truncated = mine.truncated;
+    this.parentRows = theirs && !theirs.error ? new Map(theirs.rows.map((r) => [JSON.stringify(this.keyCols.map((c) => String(r[c.name]))), r])) : null;
+    this.rows = [...this.rows.filter((r) => !r.base), ...rows.map((base) => ({ id: nextRowId++, base, edits: {}, errors: {} }))];
+    this.banner(this.truncated ? `Showing the first ${rows.length} rows; narrow them with the filter or the API.` : '', 'info');
+    if (this.pending) await this.pending.refresh();
+    this.render();
+    this.setStatus(this.dirtyRows().length ? `${this.dirtyRows().length} unsaved rows` : 'All changes saved');
+  }
+
+  // ---- row state ------------------------------------------------------------------------------
+
+  value(row, col) {
+    if (Object.hasOwn(row.edits, col)) return row.edits[col];
+    return row.base ? (row.base[col] ?? null) : null;
+  }
+
+  keyOf(row) {
+    return Object.fromEntries(this.keyCols.map((c) => [c.name, this.value(row, c.name)]));
+  }
+
+  keyLabel(row) {
+    return this.keyCols.map((c) => this.value(row, c.name) ?? '(new)').join(' · ');
+  }
+
+  dirtyRows() {
+    return this.rows.filter((r) => !r.base || Object.keys(r.edits).length > 0);
+  }
+
+  editable(row, col) {
+    if (!this.canWrite) return false;
+    return col.key ? !row.base : true;
+  }
+
+  // ---- chrome ---------------------------------------------------------------------------------
+
+  buildChrome() {
+    const m = this.meta;
+    this.toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Table actions' });
+    this.statusEl = h('span', { class: 'save-status', id: 'save-status', role: 'status', 'aria-live': 'polite' });
+    this.bannerEl = h('div', { class: 'banner', hidden: true });
+    this.table = h('table', { class: 'grid', 'aria-label': `${m.name} rows`, 'aria-describedby': 'grid-help' });
+    this.pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+    this.workflowEl = h('div', { class: 'workflow' });
+    replace(this.main,
+      h('div', { class: 'page-head' },
+        h('div', {},
+          h('h1', { text: m.name }),
+          m.description ? h('p', { class: 'sub', text: m.description }) : null),
+        h('p', { class: 'perms' },
+          ['read', 'write', 'delete', 'approve'].filter((p) => m.permissions[p]).map((p) => h('span', { class: `badge perm-${p}`, text: p })),
+          Object.entries(m.permissions.row_filter ?? {}).map(([k, v]) => h('span', { class: 'badge filter', title: 'Rows outside your row filter never reach this page', text: `${k} = ${v}` })))),
+      this.toolbar,
+      this.bannerEl,
+      this.workflowEl,
+      h('div', { class: 'grid-wrap' }, this.table),
+      h('div', { class: 'grid-foot' },
+        h('p', { id: 'grid-help', class: 'help', text: this.canWrite
+          ? 'Tab moves between cells, Enter edits and confirms a cell, Esc cancels, Ctrl+S saves. Paste a block from a spreadsheet with “Paste rows”.'
+          : 'You may read this table but not change it.' }),
+        this.pager));
+    this.table.addEventListener('paste', (e) => {
+      if (!this.canWrite || e.target.closest?.('td.editing')) return;
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      if (/[\t\n]/.test(text.trim())) { e.preventDefault(); openPaste(this, text); }
+    });
+    this.renderToolbar();
+    this.pending = pendingPanel(this);
+  }
+
+  renderToolbar() {
+    const n = this.dirtyRows().length;
+    // One filter box for the page's life: re-rendering the toolbar must not drop what is being typed.
+    if (!this.filterEl) {
+      this.filterEl = h('input', { type: 'search', id: 'filter', placeholder: 'Filter rows…', 'aria-label': 'Filter rows' });
+      this.filterEl.addEventListener('input', () => { this.filter = this.filterEl.value; this.page = 0; if (this.tbody) this.renderBody(); });
+    }
+    const filter = this.filterEl;
+    const hadFocus = document.activeElement === filter;
+    const saveBtn = h('button', { type: 'button', class: 'primary', id: 'save', disabled: n === 0 || this.saving, onclick: () => this.save() },
+      n ? `Save ${n} ${n === 1 ? 'row' : 'rows'}` : 'Save');
+    replace(this.toolbar,
+      this.meta.scenarios ? scenarioTools(this) : null,
+      h('div', { class: 'tool-group grow' }, filter,
+        this.ctxCols.length > CTX_SHOWN ? h('button', { type: 'button', class: 'link subtle', 'aria-pressed': String(Boolean(this.showAllCtx)),
+          title: `Columns from ${this.ctxSource}`,
+          onclick: () => { this.showAllCtx = !this.showAllCtx; this.render(); } },
+          this.showAllCtx ? 'Fewer source columns' : `All ${this.ctxCols.length} source columns`) : null),
+      this.canWrite ? h('div', { class: 'tool-group' },
+        h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row'),
+        h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows')) : null,
+      h('div', { class: 'tool-group' },
+        this.statusEl,
+        this.canWrite ? h('button', { type: 'button', id: 'discard', disabled: n === 0, onclick: () => this.discard() }, 'Discard') : null,
+        this.canWrite ? saveBtn : null));
+    if (hadFocus) filter.focus();
+  }
+
+  setStatus(text, kind = '') {
+    this.statusEl.textContent = text;
+    this.statusEl.className = `save-status ${kind}`;
+  }
+
+  banner(text, kind = 'info') {
+    this.bannerEl.hidden = !text;
+    this.bannerEl.className = `banner ${kind}`;
+    this.bannerEl.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    this.bannerEl.textContent = text;
+  }
+
+  // ---- rendering ------------------------------------------------------------------------------
+
+  shownCtxCols() {
+    return this.showAllCtx ? this.ctxCols : this.ctxCols.slice(0, CTX_SHOWN);
+  }
+
+  columnsShown() {
+    return [
+      ...this.keyCols.map((c) => ({ kind: 'key', col: c })),
+      ...this.shownCtxCols().map((name, i) => ({ kind: 'ctx', name, first: i === 0 })),
+      ...this.inputCols.map((c) => ({ kind: 'input', col: c })),
+    ];
+  }
+
+  render() {
+    this.renderHead();
+    this.renderBody();
+    this.renderToolbar();
+  }
+
+  renderHead() {
+    const head = h('tr', {},
+      h('th', { class: 'mark', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row state' })),
+      this.columnsShown().map((c) => this.headerCell(c)),
+      h('th', { class: 'meta', scope: 'col', text: 'Last change' }),
+      h('th', { class: 'row-actions', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row actions' })));
+    replace(this.table, h('thead', {}, head), (this.tbody = h('tbody', {})));
+  }
+
+  headerCell(c) {
+    const name = c.kind === 'ctx' ? c.name : c.col.name;
+    const sorted = this.sort?.name === name ? this.sort.dir : null;
+    const title = c.kind === 'ctx'
+      ? `From ${this.ctxSource} (read only)`
+      : [c.col.type, c.col.description, c.col.required ? 'required' : null].filter(Boolean).join(' — ');
+    const btn = h('button', { type: 'button', class: 'sort', title, onclick: () => this.toggleSort(name) },
+      name,
+      c.kind !== 'ctx' && c.col.required ? h('span', { class: 'req', 'aria-label': 'required', text: '*' }) : null,
+      h('span', { class: 'sort-ind', 'aria-hidden': 'true', text: sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '' }));
+    const cls = [c.kind === 'ctx' ? `ctx${c.first ? ' ctx-first' : ''}` : c.kind, c.kind !== 'ctx' && isNumeric(c.col) ? 'num' : ''].join(' ');
+    return h('th', { scope: 'col', class: cls, 'aria-sort': sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : undefined, dataset: { col: name } }, btn);
+  }
+
+  toggleSort(name) {
+    const dir = this.sort?.name === name && this.sort.dir === 'asc' ? 'desc' : 'asc';
+    this.sort = { name, dir };
+    this.page = 0;
+    this.renderHead();
+    this.renderBody();
+    this.table.querySelector(`th[data-col="${CSS.escape(name)}"] button`)?.focus();
+  }
+
+  cellText(row, name) {
+    const col = this.meta.columns.find((c) => c.name === name);
+    if (col) return display(col, this.value(row, name));
+    const ctx = this.contextOf(row);
+    return ctx ? String(ctx[name] ?? '') : '';
+  }
+
+  visibleRows() {
+    const fresh = this.rows.filter((r) => !r.base);
+    let saved = this.rows.filter((r) => r.base);
+    const f = this.filter.trim().toLowerCase();
+    if (f) {
+      const names = this.columnsShown().map((c) => (c.kind === 'ctx' ? c.name : c.col.name));
+      saved = saved.filter((r) => names.some((n) => this.cellText(r, n).toLowerCase().includes(f)) || r.base._updated_by?.toLowerCase().includes(f));
+    }
+    if (this.sort) {
+      const { name, dir } = this.sort;
+      const col = this.meta.columns.find((c) => c.name === name);
+      const numeric = col && isNumeric(col);
+      const val = (r) => (col ? this.value(r, name) : this.cellText(r, name));
+      saved = [...saved].sort((a, b) => {
+        const x = val(a);
+        const y = val(b);
+        if (x === null || x === '') return 1;
+        if (y === null || y === '') return -1;
+        const d = numeric ? Number(x) - Number(y) : String(x).localeCompare(String(y));
+        return dir === 'asc' ? d : -d;
+      });
+    }
+    return [...fresh, ...saved];
+  }
+
+  renderBody() {
+    const all = this.visibleRows();
+    const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+    this.page = Math.min(this.page, pages - 1);
+    const shown = all.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
+    const width = this.columnsShown().length + 3;
+    if (shown.length === 0) {
+      const text = this.filter
+        ? `No row matches “${this.filter}”.`
+        : `No rows yet${this.meta.scenarios ? ` in scenario ${this.scenario}` : ''}.${this.canWrite ? ' Add a row, or paste rows from a spreadsheet.' : ''}`;
+      replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: width }, h('p', { class: 'empty', text }))));
+    } else {
+      replace(this.tbody, shown.flatMap((r) => this.rowElements(r, width)));
+    }
+    this.renderPager(all.length, pages);
+  }
+
+  renderPager(total, pages) {
+    const from = total === 0 ? 0 : this.page * PAGE_SIZE + 1;
+    const to = Math.min(total, (this.page + 1) * PAGE_SIZE);
+    const go = (p) => { this.page = p; this.renderBody(); };
+    replace(this.pager,
+      h('span', { class: 'count', text: `${from}–${to} of ${total} rows` }),
+      h('button', { type: 'button', 'aria-label': 'Previous page', disabled: this.page === 0, onclick: () => go(this.page - 1), text: '‹' }),
+      h('span', { text: `Page ${this.page + 1} of ${pages}` }),
+      h('button', { type: 'button', 'aria-label': 'Next page', disabled: this.page >= pages - 1, onclick: () => go(this.page + 1), text: '›' }));
+  }
+
+  rowState(row) {
+    if (row.conflict) return ['conflict', 'Changed by someone else'];
+    if (Object.keys(row.errors).length || row.rowError) return ['invalid', 'Has problems'];
+    if (!row.base) return ['new', 'New, not saved'];
+    if (Object.keys(row.edits).length) return ['dirty', 'Changed, not saved'];
+    if (row.base._pending) return ['pending', 'Pending approval'];
+    if (this.overriddenCols(row).length) return ['override', `Differs from ${this.parentScenario() ?? 'base'} in ${this.scenario}`];
+    return ['', ''];
+  }
+
+  rowElements(row, width) {
+    const [state, label] = this.rowState(row);
+    const tr = h('tr', { class: `row ${state}${row.base ? '' : ' new'}`, dataset: { row: row.id } },
+      h('td', { class: 'mark', title: label }, h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), label ? h('span', { class: 'sr-only', text: label }) : null),
+      this.columnsShown().map((c) => (c.kind === 'ctx' ? this.contextCell(row, c) : this.cell(row, c.col))),
+      h('td', { class: 'meta', title: row.base ? `${row.base._updated_by ?? ''} at ${formatTime(row.base._updated_at)}` : undefined },
+        row.base ? [h('span', { class: 'by', text: row.base._updated_by ?? '' }), h('span', { class: 'at', text: ` · ${shortTime(row.base._updated_at)}` })] : h('span', { class: 'at', text: 'new' })),
+      h('td', { class: 'row-actions' },
+        row.base ? h('button', { type: 'button', class: 'icon', title: 'History of this row', 'aria-label': `History of ${this.keyLabel(row)}`, onclick: () => openHistory(this, row) }, 'History') : null,
+        row.base && this.canWrite && this.overriddenCols(row).length
+          ? h('button', { type: 'button', class: 'icon', title: `Remove this scenario's override: follow ${this.parentScenario() ?? 'the parent'} again`, 'aria-label': `Reset ${this.keyLabel(row)} to parent`, onclick: () => resetRow(this, row) }, 'Reset') : null,
+        row.base ? rowActionButtons(this, row) : h('button', { type: 'button', class: 'icon', 'aria-label': `Remove new row`, onclick: () => this.removeRow(row) }, 'Remove')));
+    const out = [tr];
+    if (row.rowError) out.push(h('tr', { class: 'row-note invalid' }, h('td', { colspan: width, role: 'alert', text: row.rowError })));
+    if (row.conflict) out.push(this.conflictRow(row, width));
+    return out;
+  }
+
+  contextCell(row, c) {
+    const ctx = this.contextOf(row);
+    return h('td', { class: `ctx${c.first ? ' ctx-first' : ''}`, text: ctx ? String(ctx[c.name] ?? '') : '' });
+  }
+
+  cell(row, col) {
+    const td = h('td', { dataset: { row: row.id, col: col.name } });
+    this.fillCell(td, row, col);
+    return td;
+  }
+
+  fillCell(td, row, col) {
+    const editable = this.editable(row, col);
+    const error = row.errors[col.name];
+    const errId = `err-${row.id}-${col.name}`;
+    td.className = ['cell', col.key ? 'key' : 'input', isNumeric(col) ? 'num' : '', editable ? 'editable' : 'readonly',
+      Object.hasOwn(row.edits, col.name) ? 'dirty' : '', error ? 'invalid' : '', this.overriddenCols(row).includes(col.name) ? 'overridden' : ''].join(' ');
+    const parent = this.overriddenCols(row).includes(col.name) ? this.parentRow(row) : undefined;
+    if (parent) td.title = `${this.parentScenario() ?? 'base'}: ${display(col, parent[col.name]) || '—'}`; else td.removeAttribute('title');
+    if (editable) td.tabIndex = 0; else td.removeAttribute('tabindex');
+    td.setAttribute('aria-label', `${col.name}: ${display(col, this.value(row, col.name)) || 'empty'}${error ? `, error: ${error}` : ''}`);
+    if (error) { td.setAttribute('aria-invalid', 'true'); td.setAttribute('aria-describedby', errId); } else { td.removeAttribute('aria-invalid'); td.removeAttribute('aria-describedby'); }
+    const value = this.value(row, col.name);
+    replace(td,
+      h('span', { class: `v${value === null ? ' null' : ''}${col.transitions && value !== null ? ' pill' : ''}`, dataset: col.transitions && value !== null ? { value: String(value) } : undefined, text: display(col, value) }),
+      error ? h('span', { class: 'field-error', id: errId, text: error }) : null);
+    if (editable && !td.dataset.wired) {
+      td.dataset.wired = '1';
+      td.addEventListener('dblclick', () => this.startEdit(td));
+      td.addEventListener('keydown', (e) => this.cellKey(e, td));
+    }
+  }
+
+  // ---- editing --------------------------------------------------------------------------------
+
+  lookup(td) {
+    const row = this.rows.find((r) => String(r.id) === td.dataset.row);
+    const col = this.meta.columns.find((c) => c.name === td.dataset.col);
+    return { row, col };
+  }
+
+  cellKey(e, td) {
+    if (td.classList.contains('editing')) return;
+    const { row, col } = this.lookup(td);
+    if (!row || !col) return;
+    if (e.key === 'Enter' || e.key === 'F2') { e.preventDefault(); this.startEdit(td); return; }
+    if (e.key === 'Escape' && Object.hasOwn(row.edits, col.name) && row.base) {
+      e.preventDefault();
+      delete row.edits[col.name];
+      delete row.errors[col.name];
+      this.refreshRow(row, td);
+      return;
+    }
+    if (e.key === ' ' && col.type === 'boolean') {
+      e.preventDefault();
+      this.setCell(row, col, validate(col, !(this.value(row, col.name) === true)));
+      this.refreshRow(row, td);
+      return;
+    }
+    const arrows = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    if (arrows[e.key]) { e.preventDefault(); this.moveFocus(td, ...arrows[e.key]); return; }
+    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && col.type !== 'boolean' && !col.values) {
+      e.preventDefault();
+      this.startEdit(td, e.key);
+    }
+  }
+
+  moveFocus(td, dr, dc) {
+    const cells = [...this.tbody.querySelectorAll('td.editable')];
+    const rows = [...new Set(cells.map((c) => c.dataset.row))];
+    const r = rows.indexOf(td.dataset.row) + dr;
+    const inRow = (id) => cells.filter((c) => c.dataset.row === id);
+    const current = inRow(td.dataset.row);
+    if (dc) return current[current.indexOf(td) + dc]?.focus();
+    const target = inRow(rows[r])?.find((c) => c.dataset.col === td.dataset.col);
+    target?.focus();
+  }
+
+  startEdit(td, initial) {
+    const { row, col } = this.lookup(td);
+    if (!row || !col || td.classList.contains('editing')) return;
+    const ctrl = editControl(col, this.value(row, col.name), `${col.name} of ${this.keyLabel(row)}`, this.allowedMoves(row, col));
+    if (col.key && this.link && Object.hasOwn(this.link, col.name) && this.contextRows) {
+      const listId = `ctx-list-${col.name}`;
+      if (!document.getElementById(listId)) {
+        const sourceCol = this.link[col.name];
+        const label = this.ctxCols[0];
+        document.body.append(h('datalist', { id: listId }, this.contextRows.map((r) => h('option', { value: String(r[sourceCol]), label: label ? String(r[label] ?? '') : undefined }))));
+      }
+      ctrl.control.setAttribute('list', listId);
+    }
+    td.classList.add('editing');
+    const err = row.errors[col.name];
+    replace(td, ctrl.el, err ? h('span', { class: 'field-error', id: `err-${row.id}-${col.name}`, text: err }) : null);
+    if (err) { ctrl.control.setAttribute('aria-invalid', 'true'); ctrl.control.setAttribute('aria-describedby', `err-${row.id}-${col.name}`); }
+    if (initial !== undefined && 'value' in ctrl.control && ctrl.control.type !== 'checkbox') {
+      ctrl.control.value = initial;
+      ctrl.control.dispatchEvent(new Event('input'));
+    }
+    ctrl.control.focus();
+    if (initial === undefined && typeof ctrl.control.select === 'function' && ctrl.control.type === 'text') ctrl.control.select();
+    let done = false;
+    const finish = (commit, refocus) => {
+      if (done) return;
+      done = true;
+      if (commit) this.setCell(row, col, validate(col, ctrl.read()));
+      td.classList.remove('editing');
+      this.refreshRow(row, td);
+      if (refocus) td.focus();
+    };
+    ctrl.control.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); finish(true, true); }
+      else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); finish(false, true); }
+    });
+    ctrl.control.addEventListener('blur', () => finish(true, false));
+  }
+
+  /** Values a status column may move to from the row's saved value (declared transitions, the caller's role), or undefined. */
+  allowedMoves(row, col) {
+    const t = col.transitions;
+    if (!t || !row.base) return undefined;
+    const from = row.base[col.name];
+    if (from === null || from === undefined || !Object.hasOwn(t, from)) return undefined;
+    const moves = (t[from] ?? []).map((m) => (typeof m === 'string' ? { to: m } : m))
+      .filter((m) => !Array.isArray(m.roles) || this.me.role === null || m.roles.includes(this.me.role))
+      .map((m) => m.to);
+    return [from, ...moves];
+  }
+
+  setCell(row, col, result) {
+    const name = col.name;
+    const same = row.base && !result.error && sameValue(row.base[name] ?? null, result.value);
+    if (same) delete row.edits[name]; else row.edits[name] = result.value;
+    if (result.error) row.errors[name] = result.error; else delete row.errors[name];
+    row.rowError = undefined;
+  }
+
+  /** Re-render the cells of one row in place (keeps focus and the rest of the table). */
+  refreshRow(row, focusTd) {
+    const tr = this.tbody.querySelector(`tr.row[data-row="${row.id}"]`);
+    if (!tr) return;
+    const [state, label] = this.rowState(row);
+    tr.className = `row ${state}${row.base ? '' : ' new'}`;
+    const mark = tr.querySelector('td.mark');
+    replace(mark, h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), label ? h('span', { class: 'sr-only', text: label }) : null);
+    mark.title = label;
+    for (const td of tr.querySelectorAll('td.cell')) {
+      if (td.classList.contains('editing')) continue;
+      const col = this.meta.columns.find((c) => c.name === td.dataset.col);
+      this.fillCell(td, row, col);
+    }
+    for (const td of tr.querySelectorAll('td.ctx')) {
+      const ctx = this.contextOf(row);
+      td.textContent = ctx ? String(ctx[this.shownCtxCols()[[...tr.querySelectorAll('td.ctx')].indexOf(td)]] ?? '') : '';
+    }
+    const n = this.dirtyRows().length;
+    this.setStatus(n ? `${n} unsaved ${n === 1 ? 'row' : 'rows'}` : 'All changes saved', n ? 'dirty' : '');
+    const save = document.getElementById('save');
+    if (save) { save.disabled = n === 0 || this.saving; save.textContent = n ? `Save ${n} ${n === 1 ? 'row' : 'rows'}` : 'Save'; }
+    const discard = document.getElementById('discard');
+    if (discard) discard.disabled = n === 0;
+    if (focusTd && document.activeElement === document.body) focusTd.focus();
+  }
+
+  /** The row in the parent scenario, when a scenario other than base is shown. */
+  parentRow(row) {
+    return this.parentRows?.get(JSON.stringify(this.keyCols.map((c) => String(row.base?.[c.name]))));
+  }
+
+  /** Input columns whose value in this scenario differs from the parent's (all of them for a key the parent lacks). */
+  overriddenCols(row) {
+    if (!this.parentRows || !row.base) return [];
+    const p = this.parentRow(row);
+    return this.inputCols.filter((c) => !p || !sameValue(p[c.name] ?? null, row.base[c.name] ?? null)).map((c) => c.name);
+  }
+
+  addRow(values = {}) {
+    const row = { id: nextRowId++, base: null, edits: {}, errors: {} };
+    for (const c of this.meta.columns) {
+      if (Object.hasOwn(values, c.name)) row.edits[c.name] = values[c.name];
+      else if (c.default !== undefined) row.edits[c.name] = c.default;
+    }
+    this.rows.unshift(row);
+    this.page = 0;
+    this.renderBody();
+    this.renderToolbar();
+    this.refreshRow(row);
+    this.tbody.querySelector(`tr.row[data-row="${row.id}"] td.editable`)?.focus();
+    return row;
+  }
+
+  removeRow(row) {
+    this.rows = this.rows.filter((r) => r !== row);
+    this.renderBody();
+    this.renderToolbar();
+  }
+
+  discard() {
+    this.rows = this.rows.filter((r) => r.base);
+    for (const r of this.rows) { r.edits = {}; r.errors = {}; r.conflict = undefined; r.rowError = undefined; }
+    this.banner('');
+    this.render();
+    this.setStatus('Changes discarded');
+  }
+
+  // ---- saving ---------------------------------------------------------------------------------
+
+  /** Client-side checks of a row about to be sent; fills `row.errors`. */
+  checkRow(row) {
+    const cols = row.base ? this.meta.columns.filter((c) => Object.hasOwn(row.edits, c.name)) : this.meta.columns;
+    for (const col of cols) {
+      if (row.errors[col.name]) continue;
+      const v = this.value(row, col.name);
+      const r = validate(col, v === null ? '' : typeof v === 'boolean' ? v : String(v));
+      if (r.error) row.errors[col.name] = r.error;
+    }
+    return Object.keys(row.errors).length === 0;
+  }
+
+  /** One row as sent: key, changed columns, and `_version` (0 for a new row). */
+  wireRow(row) {
+    const out = { ...this.keyOf(row) };
+    for (const col of this.inputCols) {
+      if (!Object.hasOwn(row.edits, col.name)) continue;
+      if (!row.base && row.edits[col.name] === null) continue;
+      out[col.name] = row.edits[col.name];
+    }
+    out._version = row.base ? row.base._version : 0;
+    return out;
+  }
+
+  writeBody(rows, extra = {}) {
+    return { rows, ...(this.meta.scenarios && this.scenario !== 'base' ? { scenario: this.scenario } : {}), ...extra };
+  }
+
+  async save(extra = {}) {
+    if (this.saving || !this.canWrite) return;
+    const dirty = this.dirtyRows();
+    if (dirty.length === 0) return this.setStatus('No changes to save');
+    const bad = dirty.filter((r) => !this.checkRow(r));
+    if (bad.length) {
+      this.renderBody();
+      const n = bad.reduce((s, r) => s + Object.keys(r.errors).length, 0);
+      this.setStatus(`Not saved: ${n} ${n === 1 ? 'field needs' : 'fields need'} fixing`, 'error');
+      this.tbody.querySelector('td.invalid')?.focus();
+      return;
+    }
+    this.saving = true;
+    this.setStatus('Saving…', 'busy');
+    this.renderToolbar();
+    const res = await api('POST', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/rows`, this.writeBody(dirty.map((r) => this.wireRow(r)), extra));
+    this.saving = false;
+    if (res.ok) {
+      this.rows = this.rows.filter((r) => r.base);
+      for (const r of this.rows) { r.edits = {}; r.errors = {}; r.conflict = undefined; }
+      const n = res.body.entries.length;
+      this.banner('');
+      if (res.body.pending) {
+        await this.reload();
+        const p = res.body.pending.rows ?? dirty.length;
+        this.setStatus(`Sent ${p} ${p === 1 ? 'row' : 'rows'} for approval`, 'ok');
+        toast('Your change needs approval: it shows as pending until an approver decides', 'ok');
+        return res;
+      }
+      await this.reload();
+      this.setStatus(`Saved ${n} ${n === 1 ? 'row' : 'rows'} at ${formatTime(res.body.at).slice(11)}`, 'ok');
+      toast(`Saved ${n} ${n === 1 ? 'row' : 'rows'}`, 'ok');
+      return res;
+    }
+    await this.showFailure(res, dirty, (more) => this.save({ ...extra, ...more }));
+    return res;
+  }
+
+  /** Put a failed write's details where they belong: fields (422), conflicts (409), confirmation (400). */
+  async showFailure(res, sent, retry) {
+    const err = res.body.error;
+    if (err.code === 'confirmation_required') {
+      const ok = await confirmDialog('Confirm a bulk change', err.message, `Write ${sent.length} rows`);
+      if (ok) return retry({ confirm: true });
+      this.setStatus('Not saved', 'error');
+      return;
+    }
+    if (err.code === 'validation_failed') {
+      let placed = 0;
+      for (const d of err.details) {
+        const row = sent[d.row];
+        if (!row) continue;
+        if (d.column && this.meta.columns.some((c) => c.name === d.column)) row.errors[d.column] = d.message;
+        else row.rowError = d.column ? `${d.column}: ${d.message}` : d.message;
+        placed += 1;
+      }
+      this.renderBody();
+      this.setStatus(`Not saved: ${placed} ${placed === 1 ? 'problem' : 'problems'} (shown at the field)`, 'error');
+      this.tbody.querySelector('td.invalid')?.focus();
+      return;
+    }
+    if (err.code === 'conflict') {
+      for (const d of err.details) {
+        const key = JSON.stringify(this.keyCols.map((c) => String(d.key?.[c.name] ?? '')));
+        const row = sent.find((r) => JSON.stringify(this.keyCols.map((c) => String(this.value(r, c.name) ?? ''))) === key);
+        if (row) row.conflict = d;
+      }
+      this.renderBody();
+      const n = err.details.length;
+      this.setStatus(`Not saved: ${n} ${n === 1 ? 'row was' : 'rows were'} changed by someone else`, 'error');
+      this.tbody.querySelector('tr.conflict-info button')?.focus();
+      return;
+    }
+    if (err.code === 'forbidden') {
+      for (const d of err.details) if (sent[d.row]) sent[d.row].rowError = d.message;
+      this.renderBody();
+    }
+    this.banner(err.message, 'error');
+    this.setStatus('Not saved', 'error');
+  }
+
+  conflictRow(row, width) {
+    const d = row.conflict;
+    const mine = Object.keys(row.edits).filter((c) => !this.keyCols.some((k) => k.name === c));
+    const theirs = d.current
+      ? this.inputCols.map((c) => `${c.name} ${display(c, d.current[c.name]) || '—'}`).join(' · ')
+      : 'they deleted the row';
+    const yours = mine.map((c) => `${c} ${display(this.meta.columns.find((x) => x.name === c), row.edits[c]) || '—'}`).join(' · ');
+    return h('tr', { class: 'conflict-info', dataset: { row: row.id } },
+      h('td', { colspan: width, role: 'alert' },
+        h('strong', { text: `${d._updated_by ?? 'Someone'} changed this row at ${formatTime(d._updated_at)}` }),
+        h('span', { text: ` (version ${d._version}) after you loaded it.` }),
+        h('div', { class: 'cmp' },
+          h('span', { class: 'theirs' }, h('em', { text: 'Their values: ' }), theirs),
+          h('span', { class: 'yours' }, h('em', { text: 'Yours: ' }), yours || '—')),
+        h('div', { class: 'conflict-actions' },
+          h('button', { type: 'button', class: 'reload', onclick: () => this.takeTheirs(row) }, 'Reload their values'),
+          h('button', { type: 'button', class: 'danger overwrite', onclick: () => this.overwrite(row) }, 'Overwrite with mine'))));
+  }
+
+  takeTheirs(row) {
+    const d = row.conflict;
+    if (!d.current) this.rows = this.rows.filter((r) => r !== row);
+    else {
+      row.base = { ...row.base, ...d.current, _version: d._version, _updated_by: d._updated_by, _updated_at: d._updated_at };
+      row.edits = {};
+      row.errors = {};
+      row.conflict = undefined;
+    }
+    this.renderBody();
+    this.renderToolbar();
+    this.setStatus('Reloaded their values');
+  }
+
+  async overwrite(row) {
+    const d = row.conflict;
+    row.base = { ...row.base, _version: d._version };
+    row.conflict = undefined;
+    this.renderBody();
+    await this.save();
+  }
+}
+
+/** A yes/no dialog; resolves true when confirmed. */
+export async function confirmDialog(title, message, confirmLabel) {
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'confirm-title' },
+    h('form', { method: 'dialog' },
+      h('h2', { id: 'confirm-title', text: title }),
+      h('p', { text: message }),
+      h('div', { class: 'dialog-actions' },
+        h('button', { value: 'cancel', text: 'Cancel' }),
+        h('button', { value: 'ok', class: 'primary', id: 'confirm-ok', text: confirmLabel }))));
+  return (await modal(dialog)) === 'ok';
+}

@@ -1,0 +1,23 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** The folder of the page assets (next to this file in src/, or src/forms/assets from dist/). */
+export function assetsDir(): string {
+  const here = join(import.meta.dirname, 'assets');
+  if (existsSync(join(here, 'app.js'))) return here;
+  return resolve(import.meta.dirname, '../../src/forms/assets');
+}
+
+/** A static asset by file name (`app.js`), or undefined for anything not a plain file name we serve. */
+export function readAsset(dir: string, name: string): { body: string; type: string } | undefined {
+  if (!/^[a-z0-9-]+\.(js|css|svg)$/.test(name)) return undefined;
+  const path = join(dir, name);
+  if (!existsSync(path)) return undefined;
+  return { body: readFileSync(path, 'utf8'), type: TYPES[extname(name)] ?? 'application/octet-stream' };
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openProject } from '../../src/write/open-project.js';
+import type { Writeback } from '../../src/write/writeback.js';
+import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
+import { silentLogger } from '../../src/server/logger.js';
+import type { Actor } from '../../src/write/types.js';
+import { cpSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openAdapter, resolveTarget } from '../../src/adapters/registry.js';
+import { applyPlan } from '../../src/apply/apply-plan.js';
+import { planProject } from '../../src/plan/plan-project.js';
+import { loadProject } from '../../src/project/load-project.js';
+import { addWorkflows } from './demo-workflows.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** A temp copy of the root demo with the form's workflow features, planned and applied. */
+async function appliedDemo(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-forms-'));
+  for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  addWorkflows(dir);
+  const loaded = await loadProject(dir);
+  if (!loaded.ok) throw new Error(`demo does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  const target = resolveTarget(loaded.value);
+  const adapter = await openAdapter(loaded.value, target);
+  try {
+    const plan = await planProject(loaded.value, { targetName: target.name, adapter, user: 'test' });
+    if (!plan.ok) throw new Error(`demo does not plan: ${JSON.stringify(plan.diagnostics)}`);
+    const applied = await applyPlan(plan.value, adapter);
+    if (!applied.ok) throw new Error(`demo does not apply: ${JSON.stringify(applied.diagnostics)}`);
+  } finally {
+    await adapter.close();
+  }
+  return dir;
+}
+
+/** A real server on an ephemeral port over an applied copy of the root demo, and tokens for its users. */
+export interface FormServer {
+  dir: string;
+  wb: Writeback;
+  server: RunningHttpServer;
+  /** Same library, second server in `--dev-user` mode. */
+  dev: RunningHttpServer;
+  tokens: Record<'ana' | 'bob' | 'fin' | 'fin2' | 'vic', string>;
+  close(): Promise<void>;
+}
+
+/** Start the demo behind a token-only server and a `--dev-user demo` server (both on port 0). */
+export async function startFormServer(): Promise<FormServer> {
+  const dir = await appliedDemo();
+  const wb = await openProject(dir);
+  const make = async (user: string, role: string, attributes?: Record<string, string>) => {
+    const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.token;
+  };
+  const tokens = {
+    ana: await make('ana', 'planner', { region: 'EMEA' }),
+    bob: await make('bob', 'planner', { region: 'AMER' }),
+    fin: await make('fin', 'finance'),
+    fin2: await make('fin2', 'finance'),
+    vic: await make('vic', 'viewer'),
+  };
+  const common = { port: 0, logger: silentLogger, snapshot: false as const, discovery: false };
+  const server = await startServer(wb, { ...common, closeLibrary: false });
+  const devUser: Actor = { user: 'demo' };
+  const dev = await startServer(wb, { ...common, devUser, closeLibrary: false });
+  return {
+    dir, wb, server, dev, tokens,
+    async close() {
+      await dev.close();
+      await server.close();
+      await wb.close();
+    },
+  };
+}
+
+/** A fresh user-data dir for one browser. */
+export function browserDir(): string {
+  return mkdtempSync(join(tmpdir(), 'wb-chromium-'));
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { contextSql } from '../../../src/forms/context-sql.js';
+import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
+import { sqlNames } from '../../../src/write/sql-names.js';
+import type { InputTable, Project } from '../../../src/project/types.js';
+
+const loc = { file: 'x.yml', line: 1, col: 1 };
+const input: InputTable = {
+  name: 'revenue_forecast',
+  key: ['account_id', 'quarter'],
+  columns: [],
+  linksTo: { source: 'crm', table: 'accounts', on: { account_id: 'id' } },
+  scenarios: false,
+  permissions: {
+    planner: { read: true, write: true, delete: false, approve: false, rowFilter: [{ column: 'region', onSource: true, attribute: 'region' }] },
+    keyed: { read: true, write: false, delete: false, approve: false, rowFilter: [{ column: 'account_id', onSource: false, attribute: 'acc' }] },
+    odd: { read: true, write: false, delete: false, approve: false, rowFilter: [{ column: 'quarter', onSource: false, attribute: 'q' }] },
+  },
+  loc,
+};
+const project = {
+  sources: { crm: { name: 'crm', tables: { accounts: { source: 'crm', table: 'accounts', database: {}, schema: { dev: 'crm' }, identifier: 'accounts' } }, loc } },
+  schemas: { inputs: 'writeback', views: 'planning' },
+} as unknown as Project;
+const names = sqlNames(project, 'dev', duckdbDialect);
+const page = { limit: 10, offset: 20 };
+
+describe('contextSql', () => {
+  it('reads the linked source with the row filter as a bound parameter', () => {
+    const q = contextSql(input, { user: 'ana', role: 'planner', attributes: { region: "EMEA' or 1=1" } }, names, page);
+    expect(q).toEqual({
+      ok: true,
+      sql: 'select s.* from "crm"."accounts" s where cast(s."region" as VARCHAR) = $1 order by s."id" limit $2 offset $3',
+      params: ["EMEA' or 1=1", 11, 20],
+    });
+  });
+  it('maps a filter on a link key column to its source column', () => {
+    const q = contextSql(input, { user: 'k', role: 'keyed', attributes: { acc: 'acc_1' } }, names, page);
+    expect(q.ok && q.sql).toContain('cast(s."id" as VARCHAR) = $1');
+  });
+  it('reads nothing when the attribute is missing, and refuses a filter it cannot place', () => {
+    const missing = contextSql(input, { user: 'ana', role: 'planner' }, names, page);
+    expect(missing.ok && missing.sql).toContain('where 1 = 0');
+    expect(contextSql(input, { user: 'o', role: 'odd', attributes: { q: 'x' } }, names, page).ok).toBe(false);
+  });
+  it('an administrator reads every row', () => {
+    const q = contextSql(input, { user: 'root' }, names, page);
+    expect(q.ok && q.sql).toBe('select s.* from "crm"."accounts" s order by s."id" limit $1 offset $2');
+  });
+});

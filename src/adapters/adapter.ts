@@ -28,6 +28,10 @@ export interface Adapter {
   transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T>;
   /** Tables and views (with columns) in the given schemas. */
   describeSchemas(schemas: string[]): Promise<TableInfo[]>;
+  /** Which of these schemas exist. Optional: without it, `information_schema.schemata` of `current_database()` is read. */
+  listSchemas?(names: string[]): Promise<Set<string>>;
+  /** View name → definition text of the views in a schema. Optional: without it, `information_schema.views` is read. */
+  viewDefinitions?(schema: string): Promise<Map<string, string>>;
   close(): Promise<void>;
 }
 

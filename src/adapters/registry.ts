@@ -2,6 +2,10 @@ import { isAbsolute, join } from 'node:path';
 import type { Project, TargetConfig } from '../project/types.js';
 import type { Adapter } from './adapter.js';
 import { getDialect } from '../dialects/registry.js';
+import { resolveTargetSettings } from './target-settings.js';
+import { UsageError } from './usage-error.js';
+
+export { UsageError } from './usage-error.js';
 
 /** Options for connecting to a target. */
 export interface OpenAdapterOptions {
@@ -49,12 +53,23 @@ export async function openAdapter(project: Project, target: TargetConfig, option
         );
       }
     }
+    // settings are resolved before the SDK is imported: a missing variable costs no SDK load
+    case 'postgres': {
+      const settings = resolveTargetSettings(target.name, target.settings);
+      const { openPostgres } = await import('./postgres/open-postgres.js');
+      return openPostgres(target.name, settings, dialect);
+    }
+    case 'snowflake': {
+      const settings = resolveTargetSettings(target.name, target.settings);
+      const { openSnowflake } = await import('./snowflake/open-snowflake.js');
+      return openSnowflake(target.name, settings, dialect, project.dir, project.schemas.inputs);
+    }
+    case 'bigquery': {
+      const settings = resolveTargetSettings(target.name, target.settings);
+      const { openBigQuery } = await import('./bigquery/open-bigquery.js');
+      return openBigQuery(target.name, settings, dialect, project.dir);
+    }
     default:
-      throw new UsageError(`target '${target.name}' has type '${target.type}', which this version cannot connect to yet`);
+      throw new UsageError(`target '${(target as TargetConfig).name}' has a type this version cannot connect to`);
   }
-}
-
-/** An error caused by how a command was called (printed without a stack trace). */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }

@@ -60,6 +60,8 @@ export abstract class BaseDialect implements Dialect {
   readonly identifierCase: Dialect['identifierCase'] = 'as-written';
   /** Default: undefined (no practical limit). */
   readonly maxIdentifierLength: number | undefined = undefined;
+  /** Default: false (the compare-and-swap alone decides; DuckDB has one writing process). */
+  readonly lockChainHeadFirst: boolean = false;
   /** Default: none. */
   readonly sessionSetupSql: readonly string[] = [];
 

@@ -41,6 +41,8 @@ export interface Dialect {
   readonly identifierCase: 'as-written' | 'upper';
   /** Longest identifier the warehouse keeps intact (Postgres silently truncates at 63 bytes); undefined when practically unlimited. */
   readonly maxIdentifierLength: number | undefined;
+  /** The write path locks a table's chain-head row before reading (READ COMMITTED warehouses with several writer processes). */
+  readonly lockChainHeadFirst: boolean;
   /** Statements an adapter runs on each new session so that timestamps are read and written in UTC (empty when not needed). */
   readonly sessionSetupSql: readonly string[];
 

@@ -2,6 +2,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { SqlValue } from '../adapters/adapter.js';
 import type { LoadSeedOp } from '../plan/operation.js';
 import { duckdbCsvLoader } from './duckdb-csv-loader.js';
+import { valuesCsvLoader } from './values-csv-loader.js';
 
 /** How one warehouse loads a CSV file into a table: statements with bound parameters. */
 export interface SeedLoader {
@@ -12,6 +13,9 @@ export interface SeedLoader {
 /** Loaders by dialect name; a warehouse without one cannot load seeds (plan warns and skips them). */
 const LOADERS: Record<string, SeedLoader> = {
   duckdb: duckdbCsvLoader,
+  postgres: valuesCsvLoader,
+  snowflake: valuesCsvLoader,
+  bigquery: valuesCsvLoader,
 };
 
 /** The seed loader for a dialect, if it has one. */

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import {
   DuckDBConnection,
   DuckDBInstance,
+  DuckDBMaterializedResult,
+  DuckDBPreparedStatement,
   DuckDBTypeId,
   JSDuckDBValueConverter,
   timestampValue,
@@ -37,12 +39,20 @@ const convertValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   }
 };
 
+/** Prepared statements kept per connection (most recently used last); the write path repeats a handful of statements. */
+const STATEMENT_CACHE_SIZE = 64;
+/** Statements that change the catalog: not cached, and they empty the cache (a cached plan may refer to what changed). */
+const DDL = /^\s*(create|alter|drop|attach|detach|use|set|pragma|load|install|checkpoint|begin|commit|rollback|copy|export|import)\b/i;
+
 function bind(params: SqlValue[]): DuckDBValue[] {
   return params.map((p) => (p instanceof Date ? timestampValue(BigInt(p.getTime()) * 1000n) : p));
 }
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
 export class DuckDBAdapter implements StreamingAdapter {
+  private readonly statements = new Map<string, DuckDBPreparedStatement>();
+  private readonly busy = new Set<DuckDBPreparedStatement>();
+
   private constructor(
     readonly dialect: Dialect,
     private readonly instance: DuckDBInstance | undefined,
@@ -67,8 +77,49 @@ export class DuckDBAdapter implements StreamingAdapter {
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, bind(params));
+    const reader = await this.cached(sql, params, (s) => s.runAndReadAll(), () => this.connection.runAndReadAll(sql, bind(params)));
     return reader.convertRowObjects(convertValue) as T[];
+  }
+
+  /**
+   * Run a parameterized statement through the connection's prepared-statement cache (parse and plan
+   * once, bind and run after); DDL, statements without parameters, and a statement already running
+   * (concurrent use of the reader connection) take the uncached path.
+   */
+  private async cached<R>(sql: string, params: SqlValue[], run: (s: DuckDBPreparedStatement) => Promise<R>, uncached: () => Promise<R>): Promise<R> {
+    if (DDL.test(sql)) {
+      this.clearStatements();
+      return uncached();
+    }
+    if (params.length === 0) return uncached();
+    let statement = this.statements.get(sql);
+    if (statement && this.busy.has(statement)) return uncached();
+    if (statement) this.statements.delete(sql);
+    else statement = await this.connection.prepare(sql);
+    this.statements.set(sql, statement);
+    if (this.statements.size > STATEMENT_CACHE_SIZE) {
+      for (const [oldSql, old] of this.statements) {
+        if (this.statements.size <= STATEMENT_CACHE_SIZE) break;
+        if (this.busy.has(old)) continue;
+        this.statements.delete(oldSql);
+        old.destroySync();
+      }
+    }
+    this.busy.add(statement);
+    try {
+      statement.bind(bind(params));
+      return await run(statement);
+    } finally {
+      this.busy.delete(statement);
+    }
+  }
+
+  private clearStatements(): void {
+    for (const [sql, statement] of this.statements) {
+      if (this.busy.has(statement)) continue;
+      this.statements.delete(sql);
+      statement.destroySync();
+    }
   }
 
   async stream(sql: string, params: SqlValue[] = []): Promise<RowStream> {
@@ -101,7 +152,7 @@ export class DuckDBAdapter implements StreamingAdapter {
   }
 
   async execute(sql: string, params: SqlValue[] = []): Promise<number> {
-    const result = await this.connection.run(sql, bind(params));
+    const result: DuckDBMaterializedResult = await this.cached(sql, params, (s) => s.run(), () => this.connection.run(sql, bind(params)));
     return Number(result.rowsChanged);
   }
 
@@ -144,6 +195,7 @@ export class DuckDBAdapter implements StreamingAdapter {
   }
 
   async close(): Promise<void> {
+    this.clearStatements();
     this.connection.closeSync();
     this.instance?.closeSync();
   }

@@ -15,6 +15,7 @@ export class PostgresDialect extends BaseDialect {
   override readonly upsertStyle = 'on-conflict' as const;
   override readonly derivedTableNeedsAlias = true;
   override readonly maxIdentifierLength = 63;
+  override readonly lockChainHeadFirst = true;
   override readonly sessionSetupSql = ["set time zone 'UTC'"];
   protected override readonly typeNames = {
     string: 'TEXT',

@@ -25,6 +25,7 @@ export class SnowflakeDialect extends BaseDialect {
   override readonly backslashEscapesInStrings = true;
   override readonly identifierCase = 'upper' as const;
   override readonly maxIdentifierLength = 255;
+  override readonly lockChainHeadFirst = true;
   override readonly sessionSetupSql = ["alter session set timezone = 'UTC'"];
   protected override readonly typeNames = {
     ...ANSI_TYPE_NAMES,

@@ -1,0 +1,163 @@
+import pg from 'pg';
+import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { Dialect } from '../../dialects/dialect.js';
+import { postgresError } from './postgres-errors.js';
+
+/** Connection settings of a Postgres target (after `{{ env() }}` resolution). */
+export interface PostgresConnectionOptions {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password?: string;
+  /** `require` (TLS, certificate not checked), `verify-full`, or `disable` (default). */
+  sslmode?: 'disable' | 'require' | 'verify-full';
+  /** Seconds to wait for a connection (default 10). */
+  connectTimeoutSeconds?: number;
+  /** Shown in `pg_stat_activity` (default `writeback`). */
+  applicationName?: string;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
+
+/**
+ * Results follow the wire rules every adapter keeps: BIGINT as a number when safe (else exact text),
+ * NUMERIC as exact text, DATE as `YYYY-MM-DD`, TIMESTAMP (no zone, holding UTC) and TIMESTAMPTZ as Date.
+ */
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    switch (oid) {
+      case INT8:
+        return (text: string) => {
+          const n = Number(text);
+          return Number.isSafeInteger(n) ? n : text;
+        };
+      case NUMERIC:
+      case DATE:
+        return (text: string) => text;
+      case TIMESTAMP:
+        return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+      default:
+        return pg.types.getTypeParser(oid, format as 'text');
+    }
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Bound values as node-pg sends them: instants as ISO text with `Z` (never the client's local time). */
+function bind(params: SqlValue[]): unknown[] {
+  return params.map((p) => (p instanceof Date ? p.toISOString() : p));
+}
+
+/**
+ * One Postgres session through `pg` (8.x). Each adapter owns one connection; `fork()` opens
+ * another with the same settings (the write path gives each table its own). Every session runs
+ * the dialect's setup (`set time zone 'UTC'`).
+ */
+export class PostgresAdapter implements Adapter {
+  private inTransaction = false;
+
+  private constructor(
+    readonly dialect: Dialect,
+    private readonly client: pg.Client,
+    private readonly options: PostgresConnectionOptions,
+  ) {}
+
+  /** Connect and prepare the session; connection failures become UsageErrors with a hint. */
+  static async open(options: PostgresConnectionOptions, dialect: Dialect): Promise<PostgresAdapter> {
+    const client = new pg.Client({
+      host: options.host,
+      port: options.port,
+      database: options.database,
+      user: options.user,
+      password: options.password,
+      ssl: options.sslmode === 'require' ? { rejectUnauthorized: false } : options.sslmode === 'verify-full' ? true : false,
+      connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 10) * 1000,
+      application_name: options.applicationName ?? 'writeback',
+      types: typeParsers,
+    });
+    // a dropped connection must not crash the process; the next query reports it
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      for (const sql of dialect.sessionSetupSql) await client.query(sql);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw postgresError(err, options);
+    }
+    return new PostgresAdapter(dialect, client, options);
+  }
+
+  /** A second session with the same settings. */
+  fork(): Promise<PostgresAdapter> {
+    return PostgresAdapter.open(this.options, this.dialect);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    try {
+      const result = await this.client.query(sql, bind(params));
+      return result.rows as T[];
+    } catch (err) {
+      throw postgresError(err, this.options);
+    }
+  }
+
+  async execute(sql: string, params: SqlValue[] = []): Promise<number> {
+    try {
+      const result = await this.client.query(sql, bind(params));
+      return result.rowCount ?? 0;
+    } catch (err) {
+      throw postgresError(err, this.options);
+    }
+  }
+
+  /** BEGIN … COMMIT on this session (READ COMMITTED); ROLLBACK on throw. Nested calls join the open transaction. */
+  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    await this.execute('begin');
+    this.inTransaction = true;
+    try {
+      const value = await fn(this);
+      await this.execute('commit');
+      return value;
+    } catch (err) {
+      await this.client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  /** Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`, `timestamp with time zone`). */
+  async describeSchemas(schemas: string[]): Promise<TableInfo[]> {
+    if (schemas.length === 0) return [];
+    const rows = await this.query<{ schema: string; name: string; kind: string; column: string; data_type: string }>(
+      `select n.nspname as schema, c.relname as name, c.relkind as kind, a.attname as column,
+              format_type(a.atttypid, a.atttypmod) as data_type
+         from pg_catalog.pg_class c
+         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+         join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+        order by n.nspname, c.relname, a.attnum`,
+      [`{${schemas.map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`],
+    );
+    const tables = new Map<string, TableInfo>();
+    for (const r of rows) {
+      const id = `${r.schema}.${r.name}`;
+      let table = tables.get(id);
+      if (!table) {
+        table = { schema: r.schema, name: r.name, kind: r.kind === 'v' || r.kind === 'm' ? 'view' : 'table', columns: [] };
+        tables.set(id, table);
+      }
+      table.columns.push({ name: r.column, dataType: r.data_type });
+    }
+    return [...tables.values()];
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,64 @@
+import snowflake from 'snowflake-sdk';
+import type { SnowflakeConnector, SnowflakeSession } from './snowflake-session.js';
+
+/** Connection settings of a Snowflake target (after `{{ env() }}` resolution). */
+export interface SnowflakeConnectionOptions {
+  account: string;
+  username: string;
+  /** Password auth. */
+  password?: string;
+  /** Key-pair auth: a PKCS#8 private key file (`authenticator: SNOWFLAKE_JWT`). */
+  privateKeyPath?: string;
+  privateKeyPass?: string;
+  warehouse?: string;
+  database: string;
+  /** Current schema of the session (where temporary tables go). */
+  schema?: string;
+  role?: string;
+  /** Seconds to wait for a connection. */
+  loginTimeout?: number;
+}
+
+let configured = false;
+
+/** A connector that opens real sessions through `snowflake-sdk` (quiet: ERROR-level logs only). */
+export function sdkConnector(options: SnowflakeConnectionOptions): SnowflakeConnector {
+  if (!configured) {
+    snowflake.configure({ logLevel: 'ERROR' });
+    configured = true;
+  }
+  return async () => {
+    const conn = snowflake.createConnection({
+      account: options.account,
+      username: options.username,
+      ...(options.privateKeyPath
+        ? { authenticator: 'SNOWFLAKE_JWT', privateKeyPath: options.privateKeyPath, ...(options.privateKeyPass ? { privateKeyPass: options.privateKeyPass } : {}) }
+        : { password: options.password ?? '' }),
+      ...(options.warehouse ? { warehouse: options.warehouse } : {}),
+      database: options.database,
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.role ? { role: options.role } : {}),
+      ...(options.loginTimeout ? { timeout: options.loginTimeout * 1000 } : {}),
+      application: 'writeback',
+    });
+    await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
+    const session: SnowflakeSession = {
+      execute: (sql, binds) =>
+        new Promise((resolve, reject) => {
+          conn.execute({
+            sqlText: sql,
+            binds,
+            fetchAsString: ['Number', 'Date', 'JSON'],
+            complete: (err, stmt, rows) => {
+              if (err) return reject(err);
+              const columns = ('getColumns' in stmt ? (stmt.getColumns() ?? []) : []).map((c) => ({ name: c.getName(), type: c.getType().toLowerCase(), scale: c.getScale() }));
+              const updated = 'getNumUpdatedRows' in stmt ? stmt.getNumUpdatedRows() : undefined;
+              resolve({ columns, rows: (rows ?? []) as Record<string, unknown>[], updated: updated ?? undefined });
+            },
+          });
+        }),
+      destroy: () => new Promise((resolve) => conn.destroy(() => resolve())),
+    };
+    return session;
+  };
+}

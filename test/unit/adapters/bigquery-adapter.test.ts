@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { BigQueryAdapter, bigqueryParams, bigqueryValue } from '../../../src/adapters/bigquery/bigquery-adapter.js';
+import type { BigQueryClient, BigQueryResult } from '../../../src/adapters/bigquery/bigquery-client.js';
+import { bigqueryOptions } from '../../../src/adapters/bigquery/open-bigquery.js';
+import { UsageError } from '../../../src/adapters/usage-error.js';
+import { bigqueryDialect } from '../../../src/dialects/bigquery/bigquery-dialect.js';
+
+// Only the SDK boundary (BigQueryClient) is mocked: no test here talks to BigQuery.
+
+// stand-ins named like the client's wrapper classes
+class Big {
+  constructor(private readonly text: string) {}
+  toFixed(): string {
+    return this.text;
+  }
+}
+class BigQueryTimestamp {
+  constructor(readonly value: string) {}
+}
+class BigQueryDate {
+  constructor(readonly value: string) {}
+}
+class BigQueryInt {
+  constructor(readonly value: string) {}
+}
+
+type Call = { sql: string; params: Record<string, unknown>; types: Record<string, string>; session: { id?: string; create: boolean } };
+
+function mockClient(answer: (sql: string) => Partial<BigQueryResult> | Error = () => ({}), datasets: string[] = ['writeback']) {
+  const calls: Call[] = [];
+  let sessions = 0;
+  const client: BigQueryClient = {
+    async query(sql, params, types, session) {
+      calls.push({ sql, params, types, session });
+      const a = answer(sql);
+      if (a instanceof Error) throw a;
+      return { rows: a.rows ?? [], affected: a.affected, sessionId: session.create ? `s${++sessions}` : undefined };
+    },
+    async datasetExists(name) {
+      return datasets.includes(name);
+    },
+  };
+  return { calls, client };
+}
+
+describe('BigQuery adapter (mocked SDK)', () => {
+  it('mocked: named parameters carry a type each (nulls typed STRING, bigints INT64, instants TIMESTAMP)', () => {
+    expect(bigqueryParams(['a', null, 5n, 7, 0.5, true, new Date('2026-01-01T00:00:00.000Z')])).toEqual({
+      values: { p1: 'a', p2: null, p3: '5', p4: 7, p5: 0.5, p6: true, p7: '2026-01-01T00:00:00.000Z' },
+      types: { p1: 'STRING', p2: 'STRING', p3: 'INT64', p4: 'INT64', p5: 'FLOAT64', p6: 'BOOL', p7: 'TIMESTAMP' },
+    });
+  });
+
+  it('mocked: values come back as the wire rules want (exact NUMERIC text, safe INT64 as number, dates as text, instants as Date)', () => {
+    expect(bigqueryValue(new Big('1234567890123456.78'))).toBe('1234567890123456.78');
+    expect(bigqueryValue(new BigQueryInt('42'))).toBe(42);
+    expect(bigqueryValue(new BigQueryInt('9007199254740993'))).toBe('9007199254740993');
+    expect(bigqueryValue(new BigQueryDate('2026-01-31'))).toBe('2026-01-31');
+    expect(bigqueryValue(new BigQueryTimestamp('2026-03-31T23:59:58.123Z'))).toEqual(new Date('2026-03-31T23:59:58.123Z'));
+    expect(bigqueryValue('x')).toBe('x');
+    expect(bigqueryValue(null)).toBeNull();
+  });
+
+  it('mocked: the first query creates a session, later ones (and the transaction) run in it; a fork is a new session', async () => {
+    const m = mockClient((sql) => (sql.startsWith('update') ? { affected: 1 } : {}));
+    const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
+    await a.query('select 1');
+    expect(await a.transaction(async (tx) => tx.execute('update t set x = 1 where true'))).toBe(1);
+    expect(m.calls.map((c) => [c.sql, c.session])).toEqual([
+      ['select 1', { create: true }],
+      ['begin transaction', { id: 's1', create: false }],
+      ['update t set x = 1 where true', { id: 's1', create: false }],
+      ['commit transaction', { id: 's1', create: false }],
+    ]);
+    const b = await a.fork();
+    await b.query('select 2');
+    expect(m.calls.at(-1)!.session).toEqual({ create: true });
+  });
+
+  it('mocked: a failed transaction is rolled back and the concurrent-update error reaches the write path unchanged', async () => {
+    const conflict = new Error('Transaction is aborted due to concurrent update against table proj.writeback._wb_chain_heads');
+    const m = mockClient((sql) => (sql.startsWith('merge') ? conflict : {}));
+    const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
+    await expect(a.transaction((tx) => tx.execute('merge …'))).rejects.toBe(conflict);
+    expect(m.calls.map((c) => c.sql)).toEqual(['begin transaction', 'merge …', 'rollback transaction']);
+  });
+
+  it('mocked: describeSchemas reads each existing dataset\'s INFORMATION_SCHEMA and skips missing ones', async () => {
+    const m = mockClient(() => ({
+      rows: [
+        { table_name: 'forecast', table_type: 'BASE TABLE', column_name: 'amount', data_type: 'NUMERIC(18, 2)' },
+        { table_name: 'forecast__history', table_type: 'VIEW', column_name: '_seq', data_type: 'INT64' },
+      ],
+    }));
+    const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
+    expect(await a.describeSchemas(['writeback', 'missing'])).toEqual([
+      { schema: 'writeback', name: 'forecast', kind: 'table', columns: [{ name: 'amount', dataType: 'NUMERIC(18, 2)' }] },
+      { schema: 'writeback', name: 'forecast__history', kind: 'view', columns: [{ name: '_seq', dataType: 'INT64' }] },
+    ]);
+    expect(m.calls).toHaveLength(1);
+    expect(m.calls[0]!.sql).toContain('`writeback`.INFORMATION_SCHEMA.COLUMNS');
+    expect(await a.listSchemas(['writeback', 'missing'])).toEqual(new Set(['writeback']));
+  });
+
+  it('mocked: missing credentials and permissions become UsageErrors with a hint', async () => {
+    const creds = new Error('Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.');
+    const a = new BigQueryAdapter(bigqueryDialect, mockClient(() => creds).client, 'proj');
+    await expect(a.query('select 1')).rejects.toThrow(UsageError);
+    await expect(a.query('select 1')).rejects.toThrow(/GOOGLE_APPLICATION_CREDENTIALS/);
+    const denied = Object.assign(new Error('Access Denied: Dataset proj:crm: Permission bigquery.tables.getData denied'), { code: 403 });
+    const b = new BigQueryAdapter(bigqueryDialect, mockClient(() => denied).client, 'proj');
+    await expect(b.query('select 1')).rejects.toThrow(/roles\/bigquery.dataViewer on the source datasets/);
+  });
+});
+
+describe('BigQuery target settings', () => {
+  it('service-account key file relative to the project, or application-default credentials', () => {
+    expect(bigqueryOptions('prod', { project: 'acme-analytics', key_file: 'keys/sa.json', location: 'EU' }, '/proj')).toEqual({
+      projectId: 'acme-analytics',
+      keyFilename: '/proj/keys/sa.json',
+      location: 'EU',
+    });
+    expect(bigqueryOptions('prod', { project: 'acme-analytics' }, '/proj')).toEqual({ projectId: 'acme-analytics' });
+    expect(() => bigqueryOptions('prod', {}, '/proj')).toThrow(/needs 'project'/);
+  });
+});

@@ -1,0 +1,59 @@
+import type { Adapter, Row, SqlValue, TableInfo } from '../../src/adapters/adapter.js';
+
+/** Statement counts seen by a {@link CountingAdapter}. */
+export interface StatementCounts {
+  statements: number;
+  ddl: number;
+  ddlSql: string[];
+}
+
+const DDL = /^\s*(create|alter|drop|comment|rename|truncate)\b/i;
+
+/** Wraps an adapter and counts every statement it runs (DDL separately), transactions included. */
+export class CountingAdapter implements Adapter {
+  readonly counts: StatementCounts = { statements: 0, ddl: 0, ddlSql: [] };
+
+  constructor(private readonly inner: Adapter) {}
+
+  get dialect() {
+    return this.inner.dialect;
+  }
+
+  private see(sql: string): void {
+    this.counts.statements += 1;
+    if (DDL.test(sql)) {
+      this.counts.ddl += 1;
+      this.counts.ddlSql.push(sql.slice(0, 120));
+    }
+  }
+
+  query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    this.see(sql);
+    return this.inner.query<T>(sql, params);
+  }
+
+  execute(sql: string, params?: SqlValue[]): Promise<number> {
+    this.see(sql);
+    return this.inner.execute(sql, params);
+  }
+
+  transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+    return this.inner.transaction((tx) => {
+      const counted = new CountingAdapter(tx);
+      return fn(counted).finally(() => {
+        this.counts.statements += counted.counts.statements;
+        this.counts.ddl += counted.counts.ddl;
+        this.counts.ddlSql.push(...counted.counts.ddlSql);
+      });
+    });
+  }
+
+  describeSchemas(schemas: string[]): Promise<TableInfo[]> {
+    this.counts.statements += 1;
+    return this.inner.describeSchemas(schemas);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

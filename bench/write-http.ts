@@ -1,0 +1,117 @@
+/**
+ * Benchmark 4 — interactive writes over HTTP: 16 concurrent clients send single-row upserts (half
+ * new keys, half updates of existing keys) to a real server in a child process for 10 s; writes/s,
+ * p50 and p99 latency as the clients see them. Baseline in the same run: the same log-insert +
+ * state-upsert transaction (prepared statements, one committed transaction per write) run directly on
+ * DuckDB on one connection, for the same time.
+ * Run: node --import tsx bench/write-http.ts [--quick]
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { startChildServer } from './lib/child-server.js';
+import { percentile, QUICK, Recorder } from './lib/result.js';
+import { applyProject, PLAN_YML, PROJECT_YML, writeProject } from './lib/yaml-project.js';
+
+const rec = new Recorder('write-http', '4. Interactive writes over HTTP');
+const CLIENTS = 16;
+const SECONDS = QUICK ? 3 : 10;
+const PRELOADED = 1000;
+console.log(rec.title);
+
+/** The raw baseline: one transaction per write (log insert + state upsert), prepared, on one connection. */
+async function rawBaseline(path: string): Promise<number> {
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(`create table raw_log (_entry_id varchar, _seq bigint, _op varchar, _scenario varchar, _version bigint, _user varchar,
+    _at timestamp, _set_columns varchar, _old_values varchar, _request_id varchar, _comment varchar, _prev_hash varchar, _hash varchar,
+    id varchar, amount decimal(18,2), note varchar)`);
+  await conn.run(`create table raw_state (id varchar, amount decimal(18,2), note varchar, _scenario varchar, _version bigint, _deleted boolean,
+    _set_columns varchar, _updated_by varchar, _updated_at timestamp, _entry_id varchar, primary key (_scenario, id))`);
+  const log = await conn.prepare(`insert into raw_log values ($1, $2, 'upsert', 'base', 1, $3, now(), '|amount|id|note|', null, null, null, $4, $5, $6, $7, $8)`);
+  const state = await conn.prepare(`insert into raw_state values ($1, $2, $3, 'base', 1, false, '|amount|id|note|', $4, now(), $5)
+    on conflict (_scenario, id) do update set amount = excluded.amount, note = excluded.note, _version = raw_state._version + 1,
+    _updated_by = excluded._updated_by, _updated_at = excluded._updated_at, _entry_id = excluded._entry_id`);
+  let n = 0;
+  const end = performance.now() + SECONDS * 1000;
+  while (performance.now() < end) {
+    const id = n % 2 ? `k${n % PRELOADED}` : `new-${n}`;
+    const entry = `e${n}`;
+    await conn.run('begin transaction');
+    log.bindVarchar(1, entry);
+    log.bindBigInt(2, BigInt(n + 1));
+    log.bindVarchar(3, 'raw');
+    log.bindVarchar(4, 'prev');
+    log.bindVarchar(5, 'hash');
+    log.bindVarchar(6, id);
+    log.bindVarchar(7, `${n % 1000}.00`);
+    log.bindVarchar(8, 'raw client');
+    await log.run();
+    state.bindVarchar(1, id);
+    state.bindVarchar(2, `${n % 1000}.00`);
+    state.bindVarchar(3, 'raw client');
+    state.bindVarchar(4, 'raw');
+    state.bindVarchar(5, entry);
+    await state.run();
+    await conn.run('commit');
+    n++;
+  }
+  conn.closeSync();
+  instance.closeSync();
+  return n / SECONDS;
+}
+
+const dir = writeProject('http', { 'project.yml': PROJECT_YML.replace(/sources:[\s\S]*/, ''), 'inputs/plan.yml': PLAN_YML });
+await applyProject(dir);
+const rawPerSec = await rawBaseline(join(dir, 'target', 'raw.duckdb'));
+const server = await startChildServer(dir);
+try {
+  const post = async (rows: unknown[]) => {
+    const res = await fetch(`${server.url}/api/v1/inputs/plan/rows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows, ...(rows.length > 1 ? { confirm: true } : {}) }),
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`write failed: ${res.status} ${text.slice(0, 300)}`);
+  };
+  await post(Array.from({ length: PRELOADED }, (_, i) => ({ id: `k${i}`, amount: '1.00' })));
+  const latencies: number[] = [];
+  let failures = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let w = 0; performance.now() < end; w++) {
+        const id = w % 2 ? `k${(c * 7919 + w) % PRELOADED}` : `new-${c}-${w}`;
+        const t = performance.now();
+        try {
+          await post([{ id, amount: `${w % 1000}.00`, note: `client ${c}` }]);
+          latencies.push(performance.now() - t);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const perSec = latencies.length / elapsed;
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  rec.figure('clients', CLIENTS, 'clients');
+  rec.figure('acknowledged writes', latencies.length, 'writes');
+  rec.figure('failed writes', failures, 'writes');
+  rec.figure('raw DuckDB transaction baseline', rawPerSec, 'writes/s');
+  rec.figure('writes over HTTP', perSec, 'writes/s');
+  rec.figure('latency p50', p50, 'ms');
+  rec.figure('latency p99', p99, 'ms');
+  rec.check('HTTP writes/s vs raw transaction baseline', perSec / rawPerSec, '×', '≥ 0.5×', perSec / rawPerSec >= 0.5);
+  rec.check('latency p99 (16 clients)', p99, 'ms', '< 25 ms', p99 < 25);
+  rec.note(`Server: a separate process (startServer, dev user, snapshot publishing off); clients: ${CLIENTS} fetch loops in the benchmark process on the same 2 cores.`);
+  rec.note('Baseline: BEGIN; prepared INSERT into a log table; prepared INSERT … ON CONFLICT DO UPDATE into a state table; COMMIT — serially on one connection (no validation, hashing, auth or HTTP).');
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+rec.save();

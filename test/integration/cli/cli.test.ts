@@ -48,6 +48,41 @@ describe('writeback CLI on a scaffolded project', () => {
     expect(rows[0]).toMatchObject({ id: 'c_001', name: 'Acme GmbH', health: null });
   });
 
+  it('write, history, verify and token work on the file directly when no server holds it', async () => {
+    const dir = join(tempDir(), 'direct');
+    await runCli(['init', dir]);
+    expect((await runCli(['apply', '--project', dir])).code).toBe(0);
+    const csv = join(dir, 'notes.csv');
+    writeFileSync(csv, 'customer_id,health,score,note\nc_001,amber,71.50,"late invoices, follow up"\nc_003,green,,\n');
+    const write = await runCli(['write', 'customer_notes', '--file', csv, '--user', 'ana', '--project', dir, '--json']);
+    expect(write.code).toBe(0);
+    expect((JSON.parse(write.stdout) as { entries: unknown[] }).entries).toHaveLength(2);
+
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'customer_id,score\nc_002,101\nc_999,5\n');
+    const rejected = await runCli(['write', 'customer_notes', '--file', bad, '--project', dir, '--json']);
+    expect(rejected.code).toBe(1);
+    const error = (JSON.parse(rejected.stdout) as { error: { code: string; details: { row: number; column: string }[] } }).error;
+    expect(error.code).toBe('validation_failed');
+    expect(error.details.map((d) => `${d.row}:${d.column}`)).toEqual(['0:score', '1:customer_id']);
+
+    const history = JSON.parse((await runCli(['history', 'customer_notes', '--key', 'customer_id=c_001', '--project', dir, '--json'])).stdout) as {
+      entries: { user: string; changes: { column: string; new: unknown }[] }[];
+    };
+    expect(history.entries).toHaveLength(1);
+    expect(history.entries[0]?.changes).toContainEqual({ column: 'note', old: null, new: 'late invoices, follow up' });
+
+    const verify = await runCli(['verify', '--project', dir, '--json']);
+    expect(verify.code).toBe(0);
+    expect((JSON.parse(verify.stdout) as { ok: boolean }).ok).toBe(true);
+
+    const token = (await runCli(['token', 'create', '--user', 'bo', '--role', 'viewer', '--project', dir])).stdout.trim();
+    expect(token).toMatch(/^wb_/);
+    const listed = JSON.parse((await runCli(['token', 'list', '--project', dir, '--json'])).stdout) as { tokens: { tokenId: string; user: string }[] };
+    const id = listed.tokens.find((t) => t.user === 'bo')?.tokenId ?? '';
+    expect((await runCli(['token', 'revoke', id, '--project', dir])).code).toBe(0);
+  });
+
   it('prints every problem with file:line:col and a code frame, and exits 1', async () => {
     const dir = join(tempDir(), 'broken');
     await runCli(['init', dir]);

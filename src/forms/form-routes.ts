@@ -11,6 +11,7 @@ import { sqlNames } from '../write/sql-names.js';
 import type { Actor } from '../write/types.js';
 import { contextSql } from './context-sql.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';
+import { sourceValuesRoute } from './source-values.js';
 import { assetsDir, readAsset } from './static-assets.js';
 
 /** Options of {@link formRoutes}. */
@@ -117,6 +118,8 @@ export function formRoutes(wb: ServerLibrary, options: FormOptions = {}) {
       next_cursor: more ? encodeCursor(offset + limit) : null,
     });
   });
+
+  app.get('/api/v1/inputs/:table/columns/:column/values', ensureActor, sourceValuesRoute(wb, options.targetName, (sql, params) => queryAside(wb.adapter, sql, params)));
 
   return app;
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -414,5 +414,21 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
       mkdirSync(resolve(import.meta.dirname, '../../docs'), { recursive: true });
       copyFileSync(path, resolve(import.meta.dirname, '../../docs/form.png'));
     }
+  });
+
+  it('offers the values of a source column (account_category.category) as a select', async () => {
+    const categories = readFileSync(resolve(import.meta.dirname, '../../seeds/categories.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+    const { page } = b;
+    await page.goto(`${s.dev.url}/forms/account_category`);
+    await page.getByRole('button', { name: '+ Add row' }).click();
+    const cell = page.locator('tr.row.new td[data-col="category"]');
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    const select = cell.locator('select.control');
+    await select.waitFor();
+    const options = await select.locator('option').evaluateAll((els) => els.map((el) => el.getAttribute('value')));
+    expect(options).toEqual(['', ...[...categories].sort()]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Discard' }).click();
   });
 });

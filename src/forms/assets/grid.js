@@ -7,6 +7,7 @@ import { openHistory } from './history.js';
 import { openPaste } from './paste.js';
 import { display, isNumeric, sameValue, validate } from './rules.js';
 import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
+import { loadSourceValues } from './source-values.js';
 import { rowActionButtons, pendingPanel } from './workflow.js';
 
 const PAGE_SIZE = 50;
@@ -66,7 +67,7 @@ class FormPage {
     document.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') { e.preventDefault(); this.save(); }
     });
-    await Promise.all([this.loadContext(), this.meta.scenarios ? this.refreshScenarios() : null]);
+    await Promise.all([this.loadContext(), loadSourceValues(this.meta), this.meta.scenarios ? this.refreshScenarios() : null]);
     await this.reload();
   }
 

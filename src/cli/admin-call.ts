@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { adminRequest, findRunningServer, type AdminResponse } from '../runtime/index.js';
+import { adminFetch } from '../runtime/admin-client.js';
 import { createServer } from '../server/create-server.js';
 import { silentLogger } from '../server/logger.js';
 import { createWriteback } from '../write/index.js';
@@ -22,21 +23,7 @@ export async function adminCall(opts: GlobalOptions, method: 'GET' | 'POST', pat
     try {
       const adminToken = randomBytes(24).toString('base64url');
       const app = createServer(wb, { adminToken, logger: silentLogger, targetName: target.name });
-      const res = await app.fetch(
-        new Request(`http://cli.local/api/v1/admin/${path.replace(/^\//, '')}`, {
-          method,
-          headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        }),
-      );
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // keep the text
-      }
-      return { status: res.status, ok: res.ok, body: parsed };
+      return await adminFetch((request) => app.fetch(request), 'http://cli.local', adminToken, method, path, body);
     } finally {
       await wb.close();
     }

@@ -18,15 +18,33 @@ export async function adminRequest(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<AdminResponse> {
-  const res = await fetch(`${server.url}/api/v1/admin/${path.replace(/^\//, '')}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${server.admin_token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  return adminFetch((request) => fetch(request), server.url, server.admin_token, method, path, body, headers);
+}
+
+/**
+ * Send an admin request to any fetch handler (a running server over HTTP, or the app itself
+ * in-process) and read its answer: the one place that builds admin requests and parses answers.
+ */
+export async function adminFetch(
+  handle: (request: Request) => Promise<Response> | Response,
+  baseUrl: string,
+  adminToken: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<AdminResponse> {
+  const res = await handle(
+    new Request(`${baseUrl}/api/v1/admin/${path.replace(/^\//, '')}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    }),
+  );
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -49,8 +49,15 @@ async function measure(n: number): Promise<{ load: number; compile: number; plan
 console.log(rec.title);
 await measure(20); // warm up the JIT and module loading, so N=100 is not mostly start-up
 const totals = new Map<number, number>();
+// Wall-clock time on this shared machine swings with other jobs' load: the fastest of RUNS runs
+// (whole-run totals; every run builds a fresh project) is kept, as read-merged and write-bulk do.
+const RUNS = 3;
 for (const n of sizes) {
-  const m = await measure(n);
+  let m = await measure(n);
+  for (let r = 1; r < RUNS; r++) {
+    const again = await measure(n);
+    if (again.total < m.total) m = again;
+  }
   totals.set(n, m.total);
   rec.figure(`N=${n}: load+validate`, m.load, 'ms');
   rec.figure(`N=${n}: compile`, m.compile, 'ms');
@@ -69,5 +76,6 @@ if (totals.has(5000)) {
 }
 rec.note('Generated project: 10 source tables; every input links to one; even models are enrich joins, odd models are SQL that ref() the previous model, read an input() and call two macros and a var.');
 rec.note('Targets are judged on wall-clock time; the CPU time of the process is shown beside it because other work on the machine stretches wall-clock time (see the load average in the JSON).');
-rec.note('The plan reads an empty warehouse (only the sources exist), so it plans every create; a JIT warm-up run at N=20 precedes the measurements.');
+rec.note('Compile pretty-prints every statement (what `writeback compile` writes); sql-formatter output is cached by statement shape (names and string values masked, src/emit/sql-skeleton.ts), and the generated objects share a few dozen shapes, so formatting is paid a few dozen times here — a project whose models are all different pays it once per model (~1–5 ms each on this machine). The plan itself never formats.');
+rec.note('The plan reads an empty warehouse (only the sources exist), so it plans every create; a JIT warm-up run at N=20 precedes the measurements; every size is measured 3 times and the fastest run (by total) is reported.');
 rec.save();

@@ -17,24 +17,49 @@ const rec = new Recorder('noop-apply', '2. No-op apply');
 const N = QUICK ? 200 : 1000;
 console.log(rec.title);
 
-async function loadAndApply(dir: string): Promise<{ ms: number; cpu: number; operations: number; statements: number; ddl: number; ddlSql: string[] }> {
+/** Wall-clock milliseconds of each phase of one load + plan + apply. */
+interface Phases {
+  load: number;
+  open: number;
+  plan: number;
+  apply: number;
+  close: number;
+}
+
+async function loadAndApply(dir: string): Promise<{ ms: number; cpu: number; phases: Phases; operations: number; statements: number; ddl: number; ddlSql: string[] }> {
   const t = performance.now();
   const cpu0 = process.cpuUsage();
+  let mark = t;
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   const loaded = await loadProject(dir);
   if (!loaded.ok) throw new Error(`does not load: ${loaded.diagnostics[0]?.message}`);
   const project: Project = loaded.value;
   const target = resolveTarget(project);
+  const load = lap();
   const counting = new CountingAdapter(await openAdapter(project, target));
+  const open = lap();
+  let plan = 0;
+  let apply = 0;
+  let operations = 0;
   try {
-    const plan = await planProject(project, { targetName: target.name, adapter: counting, user: 'bench' });
-    if (!plan.ok) throw new Error(`does not plan: ${plan.diagnostics[0]?.message}`);
-    const applied = await applyPlan(plan.value, counting);
+    const planned = await planProject(project, { targetName: target.name, adapter: counting, user: 'bench' });
+    if (!planned.ok) throw new Error(`does not plan: ${planned.diagnostics[0]?.message}`);
+    plan = lap();
+    const applied = await applyPlan(planned.value, counting);
     if (!applied.ok) throw new Error(`does not apply: ${applied.diagnostics[0]?.message}`);
-    const cpu = process.cpuUsage(cpu0);
-    return { ms: performance.now() - t, cpu: (cpu.user + cpu.system) / 1000, operations: plan.value.operations.length, ...counting.counts };
+    apply = lap();
+    operations = planned.value.operations.length;
   } finally {
     await counting.close();
   }
+  const close = lap();
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t, cpu: (cpu.user + cpu.system) / 1000, phases: { load, open, plan, apply, close }, operations, ...counting.counts };
 }
 
 const dir = await scaleProject(N);
@@ -43,12 +68,23 @@ try {
   rec.figure(`first apply of ${N} inputs + ${N} models`, first.ms, 'ms');
   rec.figure('first apply: operations', first.operations, 'ops');
   rec.figure('first apply: DDL statements', first.ddl, 'statements');
-  const again = await loadAndApply(dir);
+  // The no-op run leaves the warehouse as it was, so it is repeated: the fastest of 3 is reported
+  // (other jobs' load swings wall-clock time on this shared machine); DDL is summed over all 3.
+  const runs = [await loadAndApply(dir), await loadAndApply(dir), await loadAndApply(dir)];
+  const again = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const ddlAll = runs.reduce((sum, r) => sum + r.ddl, 0);
   rec.figure('no-op apply: operations planned', again.operations, 'ops');
   rec.figure('no-op apply: statements issued (reads included)', again.statements, 'statements');
-  rec.check('no-op apply: DDL statements', again.ddl, 'statements', '= 0', again.ddl === 0, again.ddl > 0 ? `e.g. ${again.ddlSql[0]}` : undefined);
+  const ddlSql = runs.flatMap((r) => r.ddlSql);
+  rec.check('no-op apply: DDL statements', ddlAll, 'statements', '= 0', ddlAll === 0, ddlAll > 0 ? `e.g. ${ddlSql[0]}` : undefined);
+  rec.figure('no-op apply: load + validate the project', again.phases.load, 'ms');
+  rec.figure('no-op apply: open the DuckDB file', again.phases.open, 'ms');
+  rec.figure('no-op apply: plan (warehouse introspection + fingerprints)', again.phases.plan, 'ms');
+  rec.figure('no-op apply: apply (nothing to run)', again.phases.apply, 'ms');
+  rec.figure('no-op apply: close the DuckDB file', again.phases.close, 'ms');
   rec.figure('no-op apply: CPU time of this process (user + system)', again.cpu, 'ms');
   rec.check(`no-op apply (load + plan + apply), ${N} + ${N} objects`, again.ms, 'ms', '< 3,000 ms', again.ms < 3000);
+  rec.note('The no-op load + plan + apply runs 3 times; its figures are those of the fastest run, and its DDL count is the sum over the 3.');
   rec.note('Statements are counted by a wrapping adapter (every query/execute, transactions included); DDL = create/alter/drop/comment/rename/truncate.');
 } finally {
   rmSync(dir, { recursive: true, force: true });

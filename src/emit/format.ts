@@ -1,13 +1,34 @@
 import { format, type FormatOptionsWithLanguage } from 'sql-formatter';
 import type { Dialect } from '../dialects/dialect.js';
+import { fillSkeleton, sqlSkeleton } from './sql-skeleton.js';
 
 /**
  * Formats one statement with sql-formatter in the dialect's language and placeholder style.
  * MERGE statements are returned as written: sql-formatter lays them out badly (STACK.md).
  * SQL the formatter cannot parse (an exotic construct in a user's model) is returned as written.
+ * Output is cached by the statement's skeleton (see sql-skeleton.ts): statements that differ only
+ * in names and string values (every input's log table, every enrich model…) are parsed once.
  */
 export function formatSql(dialect: Dialect, sql: string): string {
   if (/^\s*merge\b/i.test(sql)) return sql.trim();
+  const skeleton = sqlSkeleton(sql, dialect.quoteIdent('x')[0] ?? '"');
+  if (!skeleton) return formatUncached(dialect, sql);
+  let cache = CACHES.get(dialect);
+  if (!cache) CACHES.set(dialect, (cache = new Map()));
+  let formatted = cache.get(skeleton.text);
+  if (formatted === undefined) {
+    formatted = formatUncached(dialect, skeleton.text);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(skeleton.text, formatted);
+  }
+  return fillSkeleton(formatted, skeleton) ?? formatUncached(dialect, sql);
+}
+
+/** Formatted skeletons per dialect (bounded: cleared when full). */
+const CACHES = new WeakMap<Dialect, Map<string, string>>();
+const CACHE_LIMIT = 2000;
+
+function formatUncached(dialect: Dialect, sql: string): string {
   const options: FormatOptionsWithLanguage = {
     language: dialect.formatterLanguage,
     paramTypes: dialect.formatterParams,

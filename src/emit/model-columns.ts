@@ -1,5 +1,6 @@
 import { error } from '../diagnostics/diagnostic.js';
 import type { Model, Relation } from '../project/types.js';
+import { findModel } from './model-lookup.js';
 import type { RenderContext } from './render-context.js';
 
 /**
@@ -8,7 +9,7 @@ import type { RenderContext } from './render-context.js';
  */
 export function relationColumns(ctx: RenderContext, relation: Relation, seen: Set<string> = new Set()): string[] | undefined {
   if (relation.kind === 'source') return ctx.options.sourceColumns?.(relation.source, relation.table);
-  const model = ctx.project.models.find((m) => m.name === relation.model);
+  const model = findModel(ctx.project, relation.model);
   if (!model || seen.has(model.name)) return undefined;
   return modelColumns(ctx, model, new Set([...seen, model.name]));
 }

@@ -19,6 +19,18 @@ const SYNONYMS: Record<string, string> = {
 
 /** A type name in one canonical spelling: upper case, single spaces, no spaces around `(`, `,`, `)`. */
 export function normalizeType(sqlType: string): string {
+  let normalized = NORMALIZED.get(sqlType);
+  if (normalized === undefined) {
+    if (NORMALIZED.size >= 10_000) NORMALIZED.clear();
+    NORMALIZED.set(sqlType, (normalized = normalizeUncached(sqlType)));
+  }
+  return normalized;
+}
+
+/** Type spellings seen so far (a plan compares every column of every input: a handful of distinct types, many times). */
+const NORMALIZED = new Map<string, string>();
+
+function normalizeUncached(sqlType: string): string {
   const flat = sqlType.trim().toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
   const paren = flat.indexOf('(');
   const base = paren < 0 ? flat : flat.slice(0, paren);

@@ -53,42 +53,64 @@ export function fingerprintProject(
   return { fingerprints, diagnostics };
 }
 
-const WORDISH = /[A-Za-z0-9_$'"`\u0080-\uffff]/;
+/** Word-like or quote characters: `[A-Za-z0-9_$'"\`]` and every code unit from U+0080. */
+function isWordish(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) ||
+    code === 95 || code === 36 || code === 39 || code === 34 || code === 96 || code >= 0x80
+  );
+}
+
+/** `/\s/` for one code unit, without a regex for ASCII. */
+function isSpace(sql: string, i: number, code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(sql[i] ?? '');
+}
 
 /**
  * SQL with comments (`--`, `/* *\/`) removed and whitespace dropped, except one space between two
  * word-like or quoted tokens; string literals and quoted identifiers are kept byte for byte.
- * Only for comparing and hashing, never for running.
+ * Only for comparing and hashing, never for running. (Fingerprints hash this text: its output for a
+ * given input must never change.)
  */
 export function normalizeSql(sql: string, dialect?: Pick<Dialect, 'backslashEscapesInStrings'>): string {
   let out = '';
+  let last = -1; // code unit last written, -1 when none
   let gap = false;
   const emit = (text: string) => {
-    if (gap && out.length > 0 && WORDISH.test(out.at(-1) ?? '') && WORDISH.test(text[0] ?? '')) out += ' ';
+    if (gap && last >= 0 && isWordish(last) && isWordish(text.charCodeAt(0))) out += ' ';
     gap = false;
     out += text;
+    last = text.charCodeAt(text.length - 1);
   };
   let i = 0;
   while (i < sql.length) {
-    const c = sql[i] ?? '';
-    if (/\s/.test(c)) {
+    const code = sql.charCodeAt(i);
+    if (isSpace(sql, i, code)) {
       gap = true;
       i++;
-    } else if (sql.startsWith('--', i)) {
+    } else if (code === 45 && sql.charCodeAt(i + 1) === 45) {
       const nl = sql.indexOf('\n', i);
       i = nl < 0 ? sql.length : nl;
       gap = true;
-    } else if (sql.startsWith('/*', i)) {
+    } else if (code === 47 && sql.charCodeAt(i + 1) === 42) {
       const end = sql.indexOf('*/', i + 2);
       i = end < 0 ? sql.length : end + 2;
       gap = true;
-    } else if (c === "'" || c === '"' || c === '`') {
-      const end = quotedEnd(sql, i, c === "'" && (dialect?.backslashEscapesInStrings ?? false));
+    } else if (code === 39 || code === 34 || code === 96) {
+      const end = quotedEnd(sql, i, code === 39 && (dialect?.backslashEscapesInStrings ?? false));
       emit(sql.slice(i, end));
       i = end;
     } else {
-      emit(c);
-      i++;
+      // a run of plain characters (no space, quote or comment start) is emitted at once
+      let j = i + 1;
+      while (j < sql.length) {
+        const c = sql.charCodeAt(j);
+        if (c === 39 || c === 34 || c === 96 || c === 45 || c === 47 || isSpace(sql, j, c)) break;
+        j++;
+      }
+      emit(sql.slice(i, j));
+      i = j;
     }
   }
   return out;

@@ -56,6 +56,8 @@ export abstract class BaseDialect implements Dialect {
   readonly backslashEscapesInStrings: boolean = false;
   /** Default: false. */
   readonly derivedTableNeedsAlias: boolean = false;
+  /** Default: false (no `__by_scenario` views for SQL models). */
+  readonly lateralJoins: boolean = false;
   /** Default: `as-written`. */
   readonly identifierCase: Dialect['identifierCase'] = 'as-written';
   /** Default: undefined (no practical limit). */

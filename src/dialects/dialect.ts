@@ -37,6 +37,11 @@ export interface Dialect {
   readonly backslashEscapesInStrings: boolean;
   /** A subquery in FROM/JOIN must have an alias (Postgres before 16); the renderer adds one to `input('t')` when the SQL gives none. */
   readonly derivedTableNeedsAlias: boolean;
+  /**
+   * `cross join lateral (<subquery>)` may refer to columns of the relations before it from any depth
+   * of the subquery (inside CTEs, windows, GROUP BY): SQL models' `__by_scenario` views need it.
+   */
+  readonly lateralJoins: boolean;
   /** How the warehouse stores the names `quoteIdent` writes: `as-written`, or `upper` (Snowflake folds all-lower-case names, so result columns come back upper-case). */
   readonly identifierCase: 'as-written' | 'upper';
   /** Longest identifier the warehouse keeps intact (Postgres silently truncates at 63 bytes); undefined when practically unlimited. */

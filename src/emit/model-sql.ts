@@ -23,13 +23,14 @@ export function renderModel(
   options: RenderOptions = {},
 ): Result<string> {
   const ctx: RenderContext = { project, model, dialect, targetName, resolveRef, options, diagnostics: [] };
-  const sql = renderBody(ctx);
+  const sql = renderModelBody(ctx);
   const errors = ctx.diagnostics.filter((d) => d.severity === 'error');
   if (sql === undefined || errors.length > 0) return { ok: false, diagnostics: ctx.diagnostics };
   return { ok: true, value: sql, warnings: ctx.diagnostics };
 }
 
-function renderBody(ctx: RenderContext): string | undefined {
+/** The SELECT of `ctx.model` (undefined after a diagnostic); `renderModel` without the result wrapping. */
+export function renderModelBody(ctx: RenderContext): string | undefined {
   const body = ctx.model.body;
   switch (body.kind) {
     case 'enrich':

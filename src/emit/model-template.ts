@@ -48,7 +48,7 @@ function renderTemplate(ctx: RenderContext, template: Template, frame: Frame): s
     }
     const value = evaluate(ctx, n.expr, frame);
     if (value === undefined) return;
-    const alias = derivedAlias(ctx, n.expr);
+    const alias = derivedAlias(ctx, n.expr, value);
     const before = out;
     out += value;
     if (alias && needsDerivedTableAlias(before, text(template.nodes[i + 1]))) out += ` as ${alias}`;
@@ -56,11 +56,16 @@ function renderTemplate(ctx: RenderContext, template: Template, frame: Frame): s
   return out;
 }
 
-/** The alias to give an `input('t')` relation where the dialect requires one on derived tables. */
-function derivedAlias(ctx: RenderContext, expr: TemplateExpr): string | undefined {
-  if (!ctx.dialect.derivedTableNeedsAlias || expr.kind !== 'call' || expr.name !== 'input') return undefined;
+/**
+ * The alias to give a relation the SQL leaves unaliased: an `input('t')` where the dialect requires
+ * one on derived tables; a `ref('m')` that a scenario scope turned into a subquery (as `m`): a view
+ * name needs no alias where a subquery may (Postgres < 16), whatever the dialect's flag says.
+ */
+function derivedAlias(ctx: RenderContext, expr: TemplateExpr, value: string): string | undefined {
+  if (expr.kind !== 'call') return undefined;
+  const wanted = expr.name === 'input' ? ctx.dialect.derivedTableNeedsAlias : expr.name === 'ref' && value.startsWith('(');
   const [arg] = expr.args;
-  return arg?.kind === 'string' ? ctx.dialect.quoteIdent(arg.value) : undefined;
+  return wanted && arg?.kind === 'string' ? ctx.dialect.quoteIdent(arg.value) : undefined;
 }
 
 function locate(frame: Frame, start: number, end: number): SourceLocation {
@@ -150,7 +155,7 @@ function macroCall(ctx: RenderContext, call: TemplateCall, frame: Frame): string
   }
   const params = bindParams(ctx, call, frame, variant);
   if (!params) return undefined;
-  const parsed = parseTemplate(variant.body);
+  const parsed = parsedMacroBody(variant);
   const at = (start: number, end: number) => (variant.bodyLoc ? locationInText(variant.bodyLoc, variant.body, start, end, 1) : variant.loc);
   for (const e of parsed.errors) {
     ctx.diagnostics.push(error('template-syntax', `macro '${call.name}': ${e.message}`, at(e.start, e.end)));
@@ -158,6 +163,17 @@ function macroCall(ctx: RenderContext, call: TemplateCall, frame: Frame): string
   if (parsed.errors.length > 0) return undefined;
   const inner: Frame = { text: variant.body, fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(variant.bodyLoc ? { base: variant.bodyLoc, continuationCol: 1 } : {}) };
   return renderTemplate(ctx, parsed.template, inner).trim();
+}
+
+/** Parsed macro bodies, by variant (a macro is parsed once, not at every call). */
+const PARSED_BODIES = new WeakMap<MacroVariant, { body: string; parsed: ReturnType<typeof parseTemplate> }>();
+
+function parsedMacroBody(variant: MacroVariant): ReturnType<typeof parseTemplate> {
+  const cached = PARSED_BODIES.get(variant);
+  if (cached && cached.body === variant.body) return cached.parsed;
+  const parsed = parseTemplate(variant.body);
+  PARSED_BODIES.set(variant, { body: variant.body, parsed });
+  return parsed;
 }
 
 /** Binds positional, then keyword arguments, then defaults (as raw SQL text); undefined after a diagnostic. */

@@ -1,6 +1,7 @@
 import { error } from '../diagnostics/diagnostic.js';
 import type { InputTable, Relation, SourceLocation } from '../project/types.js';
 import { stateTableName } from '../managed/tables.js';
+import { findModel } from './model-lookup.js';
 import type { RenderContext } from './render-context.js';
 
 /** System columns every input relation exposes after the user columns. */
@@ -24,7 +25,10 @@ export function inputRelationColumns(input: InputTable, options: InputRelationOp
  */
 export function inputRelationSql(ctx: RenderContext, input: InputTable, options: InputRelationOptions = {}): string {
   const { dialect, project } = ctx;
-  const cols = inputRelationColumns(input, options).map((c) => dialect.quoteIdent(c));
+  const names = inputRelationColumns(input, options);
+  const scoped = ctx.scenario?.input(input, names);
+  if (scoped !== undefined) return scoped;
+  const cols = names.map((c) => dialect.quoteIdent(c));
   const table = dialect.qualify(project.schemas.inputs, stateTableName(input.name));
   const scenario = dialect.literal('base');
   return `(select ${cols.join(', ')} from ${table} where ${dialect.quoteIdent('_scenario')} = ${scenario} and not ${dialect.quoteIdent('_deleted')})`;
@@ -53,12 +57,18 @@ export function sourceTableSql(ctx: RenderContext, source: string, table: string
   return ctx.dialect.qualify(schema, t.identifier, t.database[ctx.targetName]);
 }
 
-/** The qualified name of a model as the resolver pins it, or undefined after an `unknown-model` diagnostic. */
+/**
+ * The qualified name of a model as the resolver pins it, or undefined after an `unknown-model`
+ * diagnostic. Inside a scenario scope, a model that reads scenario inputs comes back as a
+ * parenthesized subquery instead (its SQL for the scope's scenario).
+ */
 export function modelRefSql(ctx: RenderContext, model: string, loc: SourceLocation = ctx.model.loc): string | undefined {
-  if (!ctx.project.models.some((m) => m.name === model)) {
+  if (!findModel(ctx.project, model)) {
     ctx.diagnostics.push(error('unknown-model', `model '${ctx.model.name}' refers to model '${model}', which is not declared`, loc));
     return undefined;
   }
+  const scoped = ctx.scenario?.model(model);
+  if (scoped !== undefined) return scoped;
   const { schema, name } = ctx.resolveRef(model);
   return ctx.dialect.qualify(schema, name);
 }

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Model, Project } from '../project/types.js';
+import type { InputTable, Model, Project } from '../project/types.js';
 
 /** Where a `ref('m')` points: the latest alias `m` (offline compile, fingerprints) or a pinned version `m__vN` (apply). */
 export type RefResolver = (model: string) => { schema: string; name: string };
@@ -14,6 +14,17 @@ export interface RenderOptions {
   sourceColumns?: SourceColumnsLookup;
 }
 
+/**
+ * Set while rendering a model for one scenario of a `__by_scenario` view (model-sql-by-scenario.ts):
+ * how scenario-enabled inputs and the models that read them appear instead of their base rows.
+ */
+export interface ScenarioScope {
+  /** An input's rows for the scenario, with `columns` in that order (a parenthesized subquery); undefined: read it as usual. */
+  input(input: InputTable, columns: readonly string[]): string | undefined;
+  /** A model's rows for the scenario (a parenthesized subquery); undefined: read its view as usual. */
+  model(name: string): string | undefined;
+}
+
 /** Everything a model renderer reads, plus the diagnostics it collects. */
 export interface RenderContext {
   project: Project;
@@ -23,6 +34,8 @@ export interface RenderContext {
   resolveRef: RefResolver;
   options: RenderOptions;
   diagnostics: Diagnostic[];
+  /** Rendering for one scenario of a `__by_scenario` view; absent for the model's own (base) SQL. */
+  scenario?: ScenarioScope;
 }
 
 /** The resolver used offline: every ref points at the model's latest alias in the views schema. */

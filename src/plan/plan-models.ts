@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model, Project } from '../project/types.js';
-import { renderModel } from '../emit/model-sql.js';
+import { renderModel, type SourceColumnsLookup } from '../emit/model-sql.js';
 import { fingerprintModel } from '../resolve/fingerprint.js';
 import { seedSourceColumns } from '../seeds/seed-columns.js';
 import { versionViewName, type Operation, type QualifiedName } from './operation.js';
@@ -30,26 +30,22 @@ export function planModels(
     if (version === undefined) throw new Error(`planModels: ref('${name}') before its model was versioned`);
     return { schema: views, name: versionViewName(name, version) };
   };
-  // Columns of source tables (for dialects without `select * exclude/replace`): as the warehouse
-  // describes them, else from a seed's CSV header (a seed loaded by this same apply).
-  const fromSeeds = seedSourceColumns(project);
-  const sourceColumns = (source: string, table: string): string[] | undefined => {
-    const st = project.sources[source]?.tables[table];
-    const described = st && state.tables.get(tableKey(st.schema[targetName] ?? source, st.identifier));
-    return described ? described.columns.map((c) => c.name) : fromSeeds(source, table);
-  };
+  const sourceColumns = sourceColumnsLookup(project, state, targetName);
+  const versionsOf = new Map<string, WarehouseState['versions']>();
+  for (const v of state.versions) {
+    const list = versionsOf.get(v.model);
+    if (list) list.push(v);
+    else versionsOf.set(v.model, [v]);
+  }
   for (const model of project.models) {
     const fp = fingerprintModel(project, model, dialect, targetName, fingerprints, { sourceColumns });
-    const rendered = fp.ok ? renderModel(project, model, dialect, targetName, resolveRef, { sourceColumns }) : fp;
-    if (!rendered.ok || !fp.ok) {
-      diagnostics.push(...(rendered.ok ? [] : rendered.diagnostics));
+    if (!fp.ok) {
+      diagnostics.push(...fp.diagnostics);
       continue;
     }
-    warnings.push(...rendered.warnings);
-    const sql = rendered.value;
     const fingerprint = fp.value;
     fingerprints.set(model.name, fingerprint);
-    const records = state.versions.filter((v) => v.model === model.name);
+    const records = versionsOf.get(model.name) ?? [];
     const known = records.find((v) => v.fingerprint === fingerprint);
     const version = known?.version ?? Math.max(0, ...records.map((v) => v.version)) + 1;
     resolved.set(model.name, version);
@@ -59,7 +55,17 @@ export function planModels(
       diagnostics.push(taken);
       continue;
     }
-    if (!known || !state.tables.has(tableKey(views, view.name))) {
+    const createView = !known || !state.tables.has(tableKey(views, view.name));
+    // The pinned SQL is only needed when the version view is (re-)created; the fingerprint's
+    // render already reported the model's problems and warnings (refs aside, it is the same render).
+    const rendered = createView ? renderModel(project, model, dialect, targetName, resolveRef, { sourceColumns }) : fp;
+    if (!rendered.ok) {
+      diagnostics.push(...rendered.diagnostics);
+      continue;
+    }
+    warnings.push(...rendered.warnings);
+    if (createView) {
+      const sql = rendered.value;
       ops.push({
         kind: 'create-model-version',
         description: known
@@ -101,4 +107,17 @@ function nameTakenByTable(state: WarehouseState, views: string, model: Model): D
     return error('model-name-taken', `model '${model.name}': ${views}.${model.name} exists and is a table, not a view; rename the model or move the table`, model.loc);
   }
   return undefined;
+}
+
+/**
+ * Columns of source tables (for dialects without `select * exclude/replace`): as the warehouse
+ * describes them, else from a seed's CSV header (a seed loaded by this same apply).
+ */
+export function sourceColumnsLookup(project: Project, state: WarehouseState, targetName: string): SourceColumnsLookup {
+  const fromSeeds = seedSourceColumns(project);
+  return (source, table) => {
+    const st = project.sources[source]?.tables[table];
+    const described = st && state.tables.get(tableKey(st.schema[targetName] ?? source, st.identifier));
+    return described ? described.columns.map((c) => c.name) : fromSeeds(source, table);
+  };
 }

@@ -6,7 +6,7 @@ import { planSeeds, seedSchemas } from '../seeds/plan-seeds.js';
 import type { Operation, Plan } from './operation.js';
 import { planArchives } from './plan-archives.js';
 import { planInputs } from './plan-inputs.js';
-import { planModels } from './plan-models.js';
+import { planModels, sourceColumnsLookup } from './plan-models.js';
 import { planHistoryViews } from './plan-history-views.js';
 import { planWorkflowViews } from './plan-workflow-views.js';
 import { readWarehouseState, tableKey } from './warehouse-state.js';
@@ -80,10 +80,10 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   const models = planModels(project, state, dialect, targetName);
   const historyViews = { ops: planHistoryViews(project, state, dialect, inputsDiff.ops), diagnostics: [] };
   // issue 5: <t>__pending and <model>__by_scenario views (after the model versions they read)
-  const workflowViews = planWorkflowViews(project, state, dialect, targetName, [...inputsDiff.ops, ...models.ops]);
+  const workflowViews = planWorkflowViews(project, state, dialect, targetName, [...inputsDiff.ops, ...models.ops], { sourceColumns: sourceColumnsLookup(project, state, targetName) });
   const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models, historyViews, workflowViews];
   const diagnostics = parts.flatMap((p) => p.diagnostics);
-  const warnings = [...inputsDiff.warnings, ...seeds.warnings, ...models.warnings];
+  const warnings = [...inputsDiff.warnings, ...seeds.warnings, ...models.warnings, ...workflowViews.warnings];
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   ops.push(...parts.flatMap((p) => p.ops));
   return {

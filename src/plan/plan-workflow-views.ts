@@ -1,18 +1,23 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { byScenarioViewName, hasByScenarioView, renderByScenario } from '../emit/model-by-scenario.js';
-import { latestAliasResolver } from '../emit/render-context.js';
-import type { Project } from '../project/types.js';
+import { inputsReadTransitively, renderSqlByScenario, sqlModelHasByScenarioView } from '../emit/model-sql-by-scenario.js';
+import type { RefResolver, RenderOptions } from '../emit/render-context.js';
+import type { Model, Project } from '../project/types.js';
 import { pendingViewSql } from '../workflow/pending-store.js';
-import type { Operation } from './operation.js';
+import { versionViewName, type Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**
  * Views of the planning workflows (issue 5), as `create-managed-view` operations:
  * - `<views>.<t>__pending` for every input with `approval:` (created when missing);
  * - `<views>.<model>__by_scenario` for every structured model that reads an input with
- *   `scenarios: true` (created when missing, and re-created when the plan changes the model's
- *   version or one of its inputs' columns). Refs inside point at the models' latest aliases.
+ *   `scenarios: true`, and every `kind: sql` model that reads one directly or through refs (where
+ *   the dialect has `lateralJoins`; else a `by-scenario-unsupported` warning). Created when
+ *   missing, re-created when the plan changes the model's version or the columns of an input it
+ *   reads (through refs too). Refs inside are pinned to the versions the models' aliases point at
+ *   after this plan (like version views: nothing depends on an alias, so re-pointing one never
+ *   has to drop a dependent view), so a model's new version re-creates its view.
  */
 export function planWorkflowViews(
   project: Project,
@@ -20,10 +25,12 @@ export function planWorkflowViews(
   dialect: Dialect,
   targetName: string,
   earlier: readonly Operation[],
-): { ops: Operation[]; diagnostics: Diagnostic[] } {
+  options: RenderOptions = {},
+): { ops: Operation[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] } {
   const { inputs: inputsSchema, views } = project.schemas;
   const ops: Operation[] = [];
   const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   for (const input of Object.values(project.inputs)) {
     if (!input.approval) continue;
     const name = `${input.name}__pending`;
@@ -40,15 +47,26 @@ export function planWorkflowViews(
   const changedInputs = new Set(
     earlier.flatMap((op) => (op.kind === 'create-input-tables' || op.kind === 'add-input-column' || op.kind === 'drop-input-column' ? [op.input] : [])),
   );
+  const pinned = pinnedResolver(views, state, earlier);
   for (const model of project.models) {
-    if (!hasByScenarioView(project, model)) continue;
+    const structured = hasByScenarioView(project, model);
+    if (!structured && !sqlModelHasByScenarioView(project, model)) continue;
+    if (!structured && !dialect.lateralJoins) {
+      warnings.push(unsupported(model, dialect));
+      continue;
+    }
     const name = byScenarioViewName(model.name);
-    const stale = changedModels.has(model.name) || model.dependsOn.inputs.some((i) => changedInputs.has(i));
+    const read = structured ? model.dependsOn.inputs : [...inputsReadTransitively(project, model)];
+    const stale = changedModels.has(model.name) || read.some((i) => changedInputs.has(i));
     if (state.tables.has(tableKey(views, name)) && !stale) continue;
-    const rendered = renderByScenario(project, model, dialect, targetName, latestAliasResolver(project));
+    const rendered = structured
+      ? renderByScenario(project, model, dialect, targetName, pinned, options)
+      : renderSqlByScenario(project, model, dialect, targetName, pinned, options);
     if (!rendered) continue;
     if (!rendered.ok) {
-      diagnostics.push(...rendered.diagnostics);
+      // a SQL model's own errors are reported by planModels; its scenario view is left out with a warning
+      if (structured) diagnostics.push(...rendered.diagnostics);
+      else warnings.push(notRendered(model, rendered.diagnostics));
       continue;
     }
     ops.push({
@@ -59,5 +77,38 @@ export function planWorkflowViews(
       sql: rendered.value,
     });
   }
-  return { ops, diagnostics };
+  return { ops, diagnostics, warnings };
+}
+
+/** Each `ref('m')` → `m__vN`, N being the version m's alias points at once the earlier operations ran (else the alias `m`). */
+function pinnedResolver(views: string, state: WarehouseState, earlier: readonly Operation[]): RefResolver {
+  return (model) => {
+    const op = earlier.find((o) => o.kind === 'point-model-alias' && o.model === model);
+    const version = op?.kind === 'point-model-alias' ? op.version : state.aliases.get(model);
+    return { schema: views, name: version === undefined ? model : versionViewName(model, version) };
+  };
+}
+
+/** Warning: a SQL model reads scenario inputs but the dialect cannot express its `__by_scenario` view. */
+function unsupported(model: Model, dialect: Dialect): Diagnostic {
+  return {
+    code: 'by-scenario-unsupported',
+    severity: 'warning',
+    message:
+      `model '${model.name}' (kind: sql) reads inputs with scenarios but gets no ${byScenarioViewName(model.name)} view on ${dialect.name}: ` +
+      'it would need a correlated LATERAL subquery, which this dialect does not support (lateralJoins)',
+    loc: model.loc,
+    hint: `read a scenario with a structured model (enrich/override/append), or query ${model.name} after promoting the scenario`,
+  };
+}
+
+/** Warning: a SQL model's `__by_scenario` view could not be rendered (the first error says why). */
+function notRendered(model: Model, diagnostics: Diagnostic[]): Diagnostic {
+  const first = diagnostics.find((x) => x.severity === 'error');
+  return {
+    code: 'by-scenario-unsupported',
+    severity: 'warning',
+    message: `model '${model.name}' gets no ${byScenarioViewName(model.name)} view: ${first?.message ?? 'it could not be rendered for one scenario'}`,
+    loc: first?.loc ?? model.loc,
+  };
 }

@@ -14,6 +14,7 @@ export class PostgresDialect extends BaseDialect {
   override readonly replaceViewChangesColumns = false;
   override readonly upsertStyle = 'on-conflict' as const;
   override readonly derivedTableNeedsAlias = true;
+  override readonly lateralJoins = true;
   override readonly maxIdentifierLength = 63;
   override readonly lockChainHeadFirst = true;
   override readonly sessionSetupSql = ["set time zone 'UTC'"];

@@ -132,12 +132,13 @@ describe('functions, sessions and capabilities', () => {
       renameQualified: d.renameToQualified,
       backslash: d.backslashEscapesInStrings,
       derivedAlias: d.derivedTableNeedsAlias,
+      lateral: d.lateralJoins,
     });
     expect(each(flags)).toEqual({
-      duckdb: { qualify: true, qualifyNeedsWhere: false, ddlInTx: true, replaceView: true, upsert: 'on-conflict', keys: 'enforced', exclude: 'exclude', replace: true, renameQualified: false, backslash: false, derivedAlias: false },
-      snowflake: { qualify: true, qualifyNeedsWhere: false, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'exclude', replace: true, renameQualified: true, backslash: true, derivedAlias: false },
-      bigquery: { qualify: true, qualifyNeedsWhere: true, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'except', replace: true, renameQualified: false, backslash: true, derivedAlias: false },
-      postgres: { qualify: false, qualifyNeedsWhere: false, ddlInTx: true, replaceView: false, upsert: 'on-conflict', keys: 'enforced', exclude: undefined, replace: false, renameQualified: false, backslash: false, derivedAlias: true },
+      duckdb: { qualify: true, qualifyNeedsWhere: false, ddlInTx: true, replaceView: true, upsert: 'on-conflict', keys: 'enforced', exclude: 'exclude', replace: true, renameQualified: false, backslash: false, derivedAlias: false, lateral: true },
+      snowflake: { qualify: true, qualifyNeedsWhere: false, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'exclude', replace: true, renameQualified: true, backslash: true, derivedAlias: false, lateral: false },
+      bigquery: { qualify: true, qualifyNeedsWhere: true, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'except', replace: true, renameQualified: false, backslash: true, derivedAlias: false, lateral: false },
+      postgres: { qualify: false, qualifyNeedsWhere: false, ddlInTx: true, replaceView: false, upsert: 'on-conflict', keys: 'enforced', exclude: undefined, replace: false, renameQualified: false, backslash: false, derivedAlias: true, lateral: true },
     });
   });
 });

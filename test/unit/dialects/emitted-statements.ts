@@ -2,6 +2,8 @@ import { historyViewName, historyViewSql } from '../../../src/write/history-view
 import type { Dialect } from '../../../src/dialects/dialect.js';
 import { operationStatements } from '../../../src/apply/operation-sql.js';
 import { dropColumnSql } from '../../../src/emit/ddl.js';
+import { byScenarioViewName, hasByScenarioView, renderByScenario } from '../../../src/emit/model-by-scenario.js';
+import { renderSqlByScenario, sqlModelHasByScenarioView } from '../../../src/emit/model-sql-by-scenario.js';
 import { renderModel } from '../../../src/emit/model-sql.js';
 import { logColumns, logTableName, META_TABLES, stateColumns, stateTableName, stateTablePrimaryKey } from '../../../src/managed/tables.js';
 import { archiveLogName, versionViewName, type Operation } from '../../../src/plan/operation.js';
@@ -51,6 +53,18 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
   }
   for (const input of Object.values(project.inputs)) {
     ops.push({ ...base, kind: 'create-managed-view', view: { schema: views, name: historyViewName(input.name) }, sql: historyViewSql(dialect, schema, input) });
+  }
+  // issue 5: `<model>__by_scenario` (structured models; SQL models where the dialect has lateral joins)
+  for (const model of project.models) {
+    const options = { sourceColumns: seedSourceColumns(project) };
+    const rendered = hasByScenarioView(project, model)
+      ? renderByScenario(project, model, dialect, project.defaultTarget, pinned, options)
+      : sqlModelHasByScenarioView(project, model) && dialect.lateralJoins
+        ? renderSqlByScenario(project, model, dialect, project.defaultTarget, pinned, options)
+        : undefined;
+    if (!rendered) continue;
+    if (!rendered.ok) throw new Error(`${byScenarioViewName(model.name)} does not render: ${rendered.diagnostics.map((d) => d.message).join('; ')}`);
+    ops.push({ ...base, kind: 'create-managed-view', view: { schema: views, name: byScenarioViewName(model.name) }, sql: rendered.value });
   }
   return ops;
 }

@@ -42,13 +42,19 @@ export function rowSchema(input: InputTable): RowSchema {
   return schema;
 }
 
-const fastCache = new WeakMap<InputTable, { names: Set<string>; checks: [string, ValueChecker][] }>();
+interface FastShape {
+  names: Set<string>;
+  columns: string[];
+  checks: ValueChecker[];
+}
+
+const fastCache = new WeakMap<InputTable, FastShape>();
 
 /** The same checkers as the zod schema, without zod's per-field machinery: the fast path for valid rows. */
 function fastParse(input: InputTable, row: Record<string, unknown>): ParsedRow | undefined {
   let fast = fastCache.get(input);
   if (!fast) {
-    fast = { names: new Set(input.columns.map((c) => c.name)), checks: input.columns.map((c) => [c.name, valueChecker(c)]) };
+    fast = { names: new Set(input.columns.map((c) => c.name)), columns: input.columns.map((c) => c.name), checks: input.columns.map((c) => valueChecker(c)) };
     fastCache.set(input, fast);
   }
   let expectedVersion: number | undefined;
@@ -60,13 +66,24 @@ function fastParse(input: InputTable, row: Record<string, unknown>): ParsedRow |
     else if (v !== undefined) return undefined;
   }
   const values: Record<string, Canonical> = {};
-  for (const [name, check] of fast.checks) {
-    if (!(name in row) || row[name] === undefined) continue;
-    const result = check(row[name]);
+  const { columns, checks } = fast;
+  for (let i = 0; i < columns.length; i++) {
+    const name = columns[i]!;
+    // given = present (own or inherited, as before) and not undefined
+    if (!(name in row)) continue;
+    const given = row[name];
+    if (given === undefined) continue;
+    const result = checks[i]!(given);
     if (!result.ok) return undefined;
     values[name] = result.value;
   }
   return expectedVersion === undefined ? { values } : { values, expectedVersion };
+}
+
+/** A valid row parsed on the fast path, or undefined when it is not an object or any check fails (then call {@link parseRow} for the details). */
+export function parseValidRow(input: InputTable, row: unknown): ParsedRow | undefined {
+  if (row === null || typeof row !== 'object' || Array.isArray(row) || Object.hasOwn(row, '__proto__')) return undefined;
+  return fastParse(input, row as Record<string, unknown>);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import type { BulkKind, BulkRows, BulkTarget } from '../adapters/duckdb/duckdb-bulk-append.js';
 import type { ManagedColumn } from '../managed/tables.js';
 
 /**
@@ -8,15 +9,22 @@ import type { ManagedColumn } from '../managed/tables.js';
  */
 export type StageValue = string | number | boolean | null;
 
-/** An adapter that exposes DuckDB's Appender (the bulk path); narrowed structurally so no SDK is imported here. */
-type AppenderCapable = Adapter & { readonly raw: DuckDBConnection };
+/** An adapter with a bulk append path (DuckDB: the Appender, by data chunks); narrowed structurally so no SDK is imported here. */
+type BulkCapable = Adapter & { appendBulk(target: BulkTarget, kinds: readonly BulkKind[], rows: BulkRows): Promise<void> };
 
-function canAppend(adapter: Adapter): adapter is AppenderCapable {
+function canAppend(adapter: Adapter): adapter is BulkCapable {
+  return typeof (adapter as { appendBulk?: unknown }).appendBulk === 'function';
+}
+
+/** A wrapper that exposes only DuckDB's connection (tests wrap the adapter this way). */
+type RawCapable = Adapter & { readonly raw: DuckDBConnection };
+
+function hasRawConnection(adapter: Adapter): adapter is RawCapable {
   const raw = (adapter as { raw?: unknown }).raw;
   return typeof raw === 'object' && raw !== null && typeof (raw as { createAppender?: unknown }).createAppender === 'function';
 }
 
-type Kind = 'varchar' | 'bigint' | 'double' | 'boolean' | 'timestamp-ms' | 'timestamp-iso';
+type Kind = BulkKind;
 
 function kindOf(col: ManagedColumn): Kind {
   const t = col.type;
@@ -64,54 +72,16 @@ export async function stageRows(adapter: Adapter, name: string, columns: Managed
 }
 
 /**
- * Append rows to a table whose columns are exactly `columns` (in order), inside the caller's
- * transaction: DuckDB's Appender when the adapter has it, else multi-row INSERTs with bound parameters.
+ * Append rows to a table whose columns are exactly `columns` (in physical order), inside the
+ * caller's transaction: the adapter's bulk path when it has one (DuckDB: column by column, in
+ * data chunks), else multi-row INSERTs with bound parameters.
  */
 export async function appendRows(adapter: Adapter, target: AppendTarget, columns: ManagedColumn[], rows: RowSource): Promise<void> {
   if (rows.count === 0) return;
   const kinds = columns.map(kindOf);
-  if (canAppend(adapter)) await appendAll(adapter.raw, target, kinds, rows);
+  if (canAppend(adapter)) await adapter.appendBulk(target, kinds, rows);
+  else if (hasRawConnection(adapter)) await (await import('../adapters/duckdb/duckdb-bulk-append.js')).appendWithAppender(adapter.raw, target, kinds, rows);
   else await insertAll(adapter, target, columns, kinds, rows);
-}
-
-async function appendAll(raw: DuckDBConnection, target: AppendTarget, kinds: Kind[], rows: RowSource): Promise<void> {
-  const { timestampValue } = await import('@duckdb/node-api');
-  const appender = target.schema ? await raw.createAppender(target.table, target.schema) : await raw.createAppender(target.table, 'main', 'temp');
-  try {
-    const n = kinds.length;
-    for (let r = 0; r < rows.count; r++) {
-      for (let i = 0; i < n; i++) {
-        const v = rows.value(r, i);
-        if (v === null || v === undefined) {
-          appender.appendNull();
-          continue;
-        }
-        switch (kinds[i]) {
-          case 'bigint':
-            appender.appendBigInt(BigInt(v as number | string));
-            break;
-          case 'double':
-            appender.appendDouble(Number(v));
-            break;
-          case 'boolean':
-            appender.appendBoolean(v === true || v === 'true');
-            break;
-          case 'timestamp-ms':
-            appender.appendTimestamp(timestampValue(BigInt(v as number) * 1000n));
-            break;
-          case 'timestamp-iso':
-            appender.appendTimestamp(timestampValue(BigInt(Date.parse(v as string)) * 1000n));
-            break;
-          default:
-            appender.appendVarchar(String(v));
-        }
-      }
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
 }
 
 function toSqlValue(kind: Kind, v: StageValue): SqlValue {

@@ -14,6 +14,8 @@ import {
 } from '@duckdb/node-api';
 import type { Adapter, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
+import { appendWithAppender, type BulkKind, type BulkRows, type BulkTarget } from './duckdb-bulk-append.js';
+import { rowObjects } from './duckdb-rows.js';
 
 /** Options for opening a DuckDB file. */
 export interface DuckDBAdapterOptions {
@@ -70,6 +72,11 @@ export class DuckDBAdapter implements StreamingAdapter {
     return this.connection;
   }
 
+  /** Append rows in bulk (the Appender, one column function per kind) inside this connection's open transaction; see {@link appendWithAppender}. */
+  appendBulk(target: BulkTarget, kinds: readonly BulkKind[], rows: BulkRows): Promise<void> {
+    return appendWithAppender(this.connection, target, kinds, rows);
+  }
+
   /** A second connection on the same instance (DuckDB allows concurrent connections in one process). */
   async fork(): Promise<DuckDBAdapter> {
     if (!this.instance) throw new Error('fork() on a transaction adapter');
@@ -77,8 +84,8 @@ export class DuckDBAdapter implements StreamingAdapter {
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    const reader = await this.cached(sql, params, (s) => s.runAndReadAll(), () => this.connection.runAndReadAll(sql, bind(params)));
-    return reader.convertRowObjects(convertValue) as T[];
+    const result = await this.cached(sql, params, (s) => s.run(), () => this.connection.run(sql, bind(params)));
+    return rowObjects(result, convertValue) as T[];
   }
 
   /**

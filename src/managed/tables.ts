@@ -41,9 +41,9 @@ export const SEEDS_TABLE = '_wb_seeds';
 export const LOG_SYSTEM_COLUMNS: ManagedColumn[] = [
   { name: '_entry_id', type: sys('string'), nullable: false, description: 'Writer-generated, time-ordered id (UUIDv7).' },
   { name: '_seq', type: sys('bigint'), nullable: false, description: 'Position in the table\'s hash chain (1, 2, …).' },
-  { name: '_op', type: sys('string'), nullable: false, description: '`upsert` or `delete`.' },
+  { name: '_op', type: sys('string'), nullable: false, description: '`upsert`, `delete`, `reset` (scenario override removed); `propose_upsert`/`propose_delete` (a pending change, state untouched) and `reject`.' },
   { name: '_scenario', type: sys('string'), nullable: false, description: 'Scenario written (`base` by default).' },
-  { name: '_version', type: sys('bigint'), nullable: false, description: 'Row version after this entry (1 for the first write of a key).' },
+  { name: '_version', type: sys('bigint'), nullable: false, description: 'Row version after this entry (1 for the first write of a key); for a proposal or rejection, the version it was based on.' },
   { name: '_user', type: sys('string'), nullable: false, description: 'Who wrote it (set by the server, never from the payload).' },
   { name: '_at', type: sys('timestamp'), nullable: false, description: 'When it was written, UTC, millisecond precision.' },
   { name: '_set_columns', type: sys('string'), nullable: true, description: 'Columns explicitly set on this row, as `|a|b|` (an explicit null is set).' },

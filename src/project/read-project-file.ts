@@ -9,11 +9,12 @@ import { salvageObject } from '../schema/salvage.js';
 import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName, checkPhysicalName } from './check-name.js';
 import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
-import type { ColumnType, Project, Seed, Source, SourceTable, TargetConfig } from './types.js';
+import { checkRole } from './read-workflow.js';
+import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from './types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /** The project-wide part of the IR, read from `project.yml`. */
-export type ProjectConfig = Pick<Project, 'name' | 'defaultTarget' | 'targets' | 'schemas' | 'sources' | 'seeds' | 'vars' | 'roles' | 'confirmThreshold'>;
+export type ProjectConfig = Pick<Project, 'name' | 'defaultTarget' | 'targets' | 'schemas' | 'sources' | 'seeds' | 'vars' | 'roles' | 'scenarioPermissions' | 'confirmThreshold'>;
 
 /** The target used when `project.yml` declares none. */
 export const DEFAULT_TARGET: TargetConfig = { name: 'dev', type: 'duckdb', path: 'target/warehouse.duckdb' };
@@ -59,6 +60,8 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, sink: DiagnosticS
     scope.roles[roleName] = { name: roleName, ...(entry?.description ? { description: entry.description } : {}), attributes };
   }
 
+  const scenarioPermissions = readScenarioPermissions(yd, file.scenarios, scope, sink);
+
   for (const [varName, value] of Object.entries(file.vars ?? {})) {
     checkName(sink, yd, ['vars', varName], varName, 'var');
     scope.vars[varName] = value;
@@ -72,8 +75,22 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, sink: DiagnosticS
 
   return {
     name, defaultTarget, targets: scope.targets, schemas, sources: scope.sources, seeds, vars: scope.vars, roles: scope.roles,
+    ...(scenarioPermissions ? { scenarioPermissions } : {}),
     ...(file.confirm_threshold !== undefined ? { confirmThreshold: file.confirm_threshold } : {}),
   };
+}
+
+/** `scenarios: { create: [...], archive: [...] }`: every role must be declared under `roles:`. */
+function readScenarioPermissions(yd: YamlDoc, entry: ProjectFile['scenarios'], scope: LoadScope, sink: DiagnosticSink): ScenarioPermissions | undefined {
+  if (!entry) return undefined;
+  const out: ScenarioPermissions = {};
+  for (const action of ['create', 'archive'] as const) {
+    const roles = entry[action];
+    if (!roles) continue;
+    roles.forEach((role, i) => checkRole(yd, ['scenarios', action, i], role, scope, sink));
+    out[action] = [...new Set(roles)];
+  }
+  return out;
 }
 
 function readTargets(yd: YamlDoc, targets: Record<string, TargetEntry> | undefined, sink: DiagnosticSink): Record<string, TargetConfig> {

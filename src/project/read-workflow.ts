@@ -8,7 +8,8 @@ import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 type YamlPath = readonly PropertyKey[];
 
-function checkRole(yd: YamlDoc, path: YamlPath, role: string, scope: LoadScope, sink: DiagnosticSink): boolean {
+/** True when `role` is declared under `roles:` (or its declaration is broken); else an `unknown-role` error at `path`. */
+export function checkRole(yd: YamlDoc, path: YamlPath, role: string, scope: LoadScope, sink: DiagnosticSink): boolean {
   if (scope.roles[role] || isBroken(scope.broken.roles, role)) return true;
   const names = Object.keys(scope.roles);
   sink.add(error('unknown-role', `role \`${role}\` is not declared under \`roles:\` in project.yml; roles: ${listNames(names)}`, pathLoc(yd, path), didYouMean(role, names)));

@@ -203,6 +203,16 @@ export interface Role {
   attributes: string[];
 }
 
+/**
+ * project.yml `scenarios:`: the roles that may create / archive scenarios. An absent list means the
+ * default (src/workflow/scenario-permission.ts): create = roles with `write` on an input table with
+ * scenarios; archive = roles with `approve` on such a table, plus the scenario's creator.
+ */
+export interface ScenarioPermissions {
+  create?: string[];
+  archive?: string[];
+}
+
 export type TargetConfig =
   | { name: string; type: 'duckdb'; path: string }
   | { name: string; type: 'postgres' | 'snowflake' | 'bigquery'; settings: Record<string, string> };
@@ -219,6 +229,8 @@ export interface Project {
   seeds: Seed[];
   vars: Record<string, Scalar>;
   roles: Record<string, Role>;
+  /** Who may create and archive scenarios (project.yml `scenarios:`); absent = the defaults. */
+  scenarioPermissions?: ScenarioPermissions;
   inputs: Record<string, InputTable>;
   /** Models in dependency order (upstream first). */
   models: Model[];

@@ -55,6 +55,14 @@ export const roleSchema = z
   })
   .nullable();
 
+/** `scenarios:` — which roles may create and archive scenarios (the administrator always may). */
+export const scenarioPermissionsSchema = z.strictObject({
+  /** Roles that may create scenarios. Default: every role with `write` on an input table with `scenarios: true`. */
+  create: z.array(z.string()).optional(),
+  /** Roles that may archive any scenario. Default: every role with `approve` on such a table, plus each scenario's creator. */
+  archive: z.array(z.string()).optional(),
+});
+
 /** `project.yml`. */
 export const projectFileSchema = z.strictObject({
   name: z.string(),
@@ -68,6 +76,8 @@ export const projectFileSchema = z.strictObject({
   seeds: z.array(seedSchema).optional(),
   vars: z.record(z.string(), scalarSchema).optional(),
   roles: z.record(z.string(), roleSchema).optional(),
+  /** Who may create and archive scenarios; absent = derived from the input tables' permissions. */
+  scenarios: scenarioPermissionsSchema.optional(),
   /** HTTP and CLI writes that change more rows than this need `"confirm": true` (`--yes`); default 100. */
   confirm_threshold: z.number().int().positive().optional(),
 });

@@ -33,20 +33,30 @@ export function applyThroughServer(wb: ServerLibrary, options: { targetName: str
   return async (body: unknown): Promise<AdminOperationResult> => {
     const parsed = ApplyBodySchema.safeParse(body ?? {});
     if (!parsed.success) return failed(400, 'bad_request', 'request body does not match the expected shape', issueDetails(parsed.error.issues));
-    const loaded = await loadProject(wb.project.dir);
-    if (!loaded.ok) return failed(422, 'validation_failed', 'the project does not load', diagnosticDetails(loaded.diagnostics));
-    const plan = await planProject(loaded.value, {
-      targetName: options.targetName,
-      adapter: wb.adapter,
-      user: parsed.data.user ?? options.defaultUser,
-      allowDestructive: parsed.data.allow_destructive ?? false,
-    });
-    if (!plan.ok) return failed(422, 'validation_failed', 'the plan was refused', diagnosticDetails(plan.diagnostics));
-    const operations = plan.value.operations;
-    if (parsed.data.dry_run || operations.length === 0) return { status: 200, body: { ok: true, applied: false, operations } };
-    const applied = await applyPlan(plan.value, wb.adapter);
-    if (!applied.ok) return failed(422, 'validation_failed', 'apply failed', diagnosticDetails(applied.diagnostics));
-    await wb.reload(loaded.value);
-    return { status: 200, body: { ok: true, applied: true, operations, summary: applied.value } };
+    // the write path stays quiet while the tables change under it (in-flight writes finish first)
+    return wb.quiesce(() => applyNow(wb, parsed.data, options));
   };
+}
+
+/** Load, plan and apply the project from disk, then swap it into the library (the write path is quiet meanwhile). */
+async function applyNow(
+  wb: ServerLibrary,
+  body: z.infer<typeof ApplyBodySchema>,
+  options: { targetName: string; defaultUser: string },
+): Promise<AdminOperationResult> {
+  const loaded = await loadProject(wb.project.dir);
+  if (!loaded.ok) return failed(422, 'validation_failed', 'the project does not load', diagnosticDetails(loaded.diagnostics));
+  const plan = await planProject(loaded.value, {
+    targetName: options.targetName,
+    adapter: wb.adapter,
+    user: body.user ?? options.defaultUser,
+    allowDestructive: body.allow_destructive ?? false,
+  });
+  if (!plan.ok) return failed(422, 'validation_failed', 'the plan was refused', diagnosticDetails(plan.diagnostics));
+  const operations = plan.value.operations;
+  if (body.dry_run || operations.length === 0) return { status: 200, body: { ok: true, applied: false, operations } };
+  const applied = await applyPlan(plan.value, wb.adapter);
+  if (!applied.ok) return failed(422, 'validation_failed', 'apply failed', diagnosticDetails(applied.diagnostics));
+  await wb.reload(loaded.value);
+  return { status: 200, body: { ok: true, applied: true, operations, summary: applied.value } };
 }

@@ -41,5 +41,7 @@ export interface ServerLibrary {
   actions?: Workflows['actions'];
   verify(opts?: { tables?: string[] }): Promise<VerifyReport>;
   reload(project: Project): Promise<void>;
+  /** Run `fn` with no write in flight; writes arriving meanwhile wait (apply through the server). */
+  quiesce<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

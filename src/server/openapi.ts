@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { wireRegistry } from './wire-schemas.js';
+import { HistoryQuerySchema, ModelRowsQuerySchema, RowsQuerySchema, wireRegistry } from './wire-schemas.js';
 import { workflowPaths } from './openapi-workflow.js';
+import { queryParameters } from './openapi-query.js';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/E${s}` }]));
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Malformed request: bad JSON, wrong content type, unknown field or query parameter (`bad_request`), or a bulk change without `"confirm": true` (`confirmation_required`).',
+  400: 'Malformed request: bad JSON, wrong content type, unknown field or query parameter, a query parameter out of range or an invalid scenario name (`bad_request`, details name the parameter), or a bulk change without `"confirm": true` (`confirmation_required`).',
   401: 'No, malformed, unknown or revoked token (`unauthorized`).',
-  403: 'The role may not do this, or a row is outside its row filter (`forbidden`).',
-  404: 'Unknown table, model or route (`not_found`).',
+  403: 'The role may not do this (e.g. create or archive scenarios), or a row is outside its row filter (`forbidden`).',
+  404: 'Unknown table, model, scenario or route (`not_found`).',
   409: 'A row changed since the `_version` it was based on (`conflict`); details name the key, current values, `_version`, `_updated_by`, `_updated_at`.',
   413: 'Body above the limit (`payload_too_large`).',
   422: 'Rows fail validation (`validation_failed`, one detail per bad row and column), or an Idempotency-Key reused with another payload (`idempotency_key_reused`).',
@@ -52,7 +53,7 @@ export function openApiDocument(options: { title?: string; version?: string; bod
       '/inputs/{table}/rows': {
         get: {
           summary: 'Current (or as-of) rows of one scenario, ordered by key, keyset-paginated',
-          parameters: [table, param('scenario', 'query', 'Default `base`.'), param('as_of', 'query', 'ISO 8601 time.'), param('limit', 'query', '1 to 10000, default 1000.'), param('cursor', 'query', '`next_cursor` of the previous page.'), param('filter.{column}', 'query', 'Equality filter on a user column.')],
+          parameters: [table, ...queryParameters(RowsQuerySchema), param('filter.{column}', 'query', 'Equality filter on a user column.')],
           responses: { 200: { description: 'OK', content: json('RowsResponse') }, ...errors(400, 401, 403, 404) },
         },
         post: {
@@ -73,14 +74,14 @@ export function openApiDocument(options: { title?: string; version?: string; bod
       '/inputs/{table}/history': {
         get: {
           summary: 'Log entries with old → new values per changed column, oldest first',
-          parameters: [table, param('key.{column}', 'query', 'Only entries of this key (repeat per key column).'), param('user', 'query', 'Only this user.'), param('since', 'query', 'ISO 8601 time.'), param('scenario', 'query', 'Only this scenario.'), param('limit', 'query', 'Default 1000.')],
+          parameters: [table, param('key.{column}', 'query', 'Only entries of this key (repeat per key column).'), ...queryParameters(HistoryQuerySchema)],
           responses: { 200: { description: 'OK', content: json('HistoryResponse') }, ...errors(400, 401, 403, 404) },
         },
       },
       '/models/{model}/rows': {
         get: {
           summary: "Rows of a merged view with the caller's row filters, streamed (JSON, or CSV with Accept: text/csv)",
-          parameters: [param('model', 'path', 'Model name.'), param('scenario', 'query', 'Read `<model>__by_scenario` for this scenario.'), param('limit', 'query', 'Page size; without it every row is streamed.'), param('cursor', 'query', '`next_cursor` of the previous page.'), param('format', 'query', '`json` or `csv`.')],
+          parameters: [param('model', 'path', 'Model name.'), ...queryParameters(ModelRowsQuerySchema)],
           responses: { 200: { description: 'OK', content: { ...json('RowsResponse'), 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404) },
         },
       },

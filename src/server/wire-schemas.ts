@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { HISTORY_LIMITS } from '../write/read-history.js';
+import { READ_LIMITS } from '../write/read-rows.js';
 
 /** Every named schema of the API, for the `components.schemas` of the OpenAPI document. */
 export const wireRegistry = z.registry<{ id: string }>();
@@ -60,6 +62,11 @@ export const WriteResponseSchema = z
     at: z.string().describe('Time recorded on every entry (ISO 8601, UTC, milliseconds).'),
     replayed: z.boolean().describe('True when this is the stored result of an earlier request with the same Idempotency-Key.'),
     dry_run: z.boolean(),
+    pending: z
+      .object({ id: z.string(), status: z.literal('pending'), rows: z.number().int() })
+      .optional()
+      .describe('The write needs approval (HTTP 202): it was logged as a proposal and is pending change `id`; the state is untouched.'),
+    needs_approval: z.literal(true).optional().describe('A dry run of a write that would become a pending change.'),
   })
   .register(wireRegistry, { id: 'WriteResponse' });
 
@@ -149,26 +156,43 @@ export const ErrorResponseSchema = z
   })
   .register(wireRegistry, { id: 'Error' });
 
+/**
+ * A page-size query parameter: digits only (no sign, spaces, exponent or hex), 1 to `max`. Query
+ * values are strings; `z.coerce.number()` would accept ' 5', '1e3' and '0x10'.
+ */
+export function limitParam(max: number, description: string) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,9}$/, `must be a whole number from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, `must be a whole number from 1 to ${max}`).max(max, `must be a whole number from 1 to ${max}`))
+    .optional()
+    .describe(description);
+}
+
+const scenarioParam = (what: string) =>
+  z.string().min(1).optional().describe(`${what} A lower-case letter, then lower-case letters, digits and _; an invalid name is 400, a valid name never created is 404.`);
+
 /** Query of `GET /inputs/{table}/rows`. */
 export const RowsQuerySchema = z.strictObject({
-  scenario: z.string().min(1).optional(),
-  as_of: z.iso.datetime({ offset: true }).optional().describe('Read the state as of this time (ISO 8601).'),
-  limit: z.coerce.number().int().min(1).max(10000).optional(),
-  cursor: z.string().min(1).optional(),
+  scenario: scenarioParam('Scenario read (default `base`); falls back along its parent chain.'),
+  as_of: z.iso.datetime({ offset: true }).optional().describe('Read the state as of this time (ISO 8601 with a zone).'),
+  limit: limitParam(READ_LIMITS.max, `Page size, 1 to ${READ_LIMITS.max}; default ${READ_LIMITS.default}.`),
+  cursor: z.string().min(1).optional().describe('`next_cursor` of the previous page.'),
 });
 
 /** Query of `GET /inputs/{table}/history` (plus `key.<column>=<value>` filters). */
 export const HistoryQuerySchema = z.strictObject({
-  user: z.string().min(1).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  scenario: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(100000).optional(),
+  user: z.string().min(1).optional().describe('Only entries written by this user.'),
+  since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time (ISO 8601 with a zone).'),
+  scenario: z.string().min(1).optional().describe('Only entries of this scenario (a valid scenario name; an unknown one has no entries).'),
+  limit: limitParam(HISTORY_LIMITS.max, `At most this many entries (the newest), 1 to ${HISTORY_LIMITS.max}; default ${HISTORY_LIMITS.default}.`),
 });
 
 /** Query of `GET /models/{model}/rows`. */
 export const ModelRowsQuerySchema = z.strictObject({
-  scenario: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).optional(),
-  cursor: z.string().min(1).optional(),
-  format: z.enum(['json', 'csv']).optional().describe('Alternative to `Accept: text/csv`.'),
+  scenario: scenarioParam('Read `<model>__by_scenario` filtered on this scenario (default: `<model>`, the base scenario); an archived scenario is 400 (the view hides it).'),
+  limit: limitParam(READ_LIMITS.max, `Page size, 1 to ${READ_LIMITS.max} (pages ordered by every column, JSON carries \`next_cursor\`); without it every row is streamed.`),
+  cursor: z.string().min(1).optional().describe('`next_cursor` of the previous page.'),
+  format: z.enum(['json', 'csv']).optional().describe('`json` or `csv`; alternative to `Accept: text/csv`.'),
 });

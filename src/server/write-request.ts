@@ -41,6 +41,7 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>) {
     dry_run: result.dryRun,
     // issue 5: the write needs approval and was recorded as a pending change (HTTP 202)
     ...(result.pending ? { pending: result.pending } : {}),
+    ...(result.needsApproval ? { needs_approval: true } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Actor, Outcome, StateRow, WireValue } from '../write/types.js';
 import { decimalToScaled, scaledToDecimal } from '../write/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
 import { failure } from '../write/write-request.js';
+import { readableScenario } from './scenario-store.js';
 
 /** One key whose values differ between scenario `a` and `b`. */
 export interface CompareRow {
@@ -45,8 +46,16 @@ function delta(input: InputTable, column: string, a: WireValue, b: WireValue): n
   return Number(b) - Number(a);
 }
 
-/** Compare two scenarios (each read through its parent chain) key by key, on one table or every scenario-enabled table. */
+/**
+ * Compare two scenarios (each read through its parent chain) key by key, on one table or every
+ * scenario-enabled table. Both must be readable (`base` or recorded): an invalid name is
+ * `bad_request`, an unknown one `not_found`, as for `rows`.
+ */
 export async function compareScenarios(ctx: WriteContext, a: string, b: string, opts: { table?: string; actor?: Actor }): Promise<CompareResult> {
+  for (const [param, name] of [['a', a], ['b', b]] as const) {
+    const known = await readableScenario(ctx.reader, ctx.names, name);
+    if (!known.ok) return { ok: false, error: { ...known.error, details: known.error.details.map((d) => ({ ...d, column: param })) } };
+  }
   const inputs = Object.values(ctx.project.inputs).filter((t) => t.scenarios && (opts.table === undefined || t.name === opts.table));
   if (opts.table !== undefined && inputs.length === 0)
     return failure(Object.hasOwn(ctx.project.inputs, opts.table) ? 'bad_request' : 'not_found', `${opts.table} is not an input table with scenarios`);

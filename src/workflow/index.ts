@@ -1,6 +1,8 @@
 /** The planning workflows' public surface (issue 5; re-exported by src/index.ts). */
 export type { Workflows, DecideOptions } from './workflows.js';
 export type { ScenarioInfo, CreateScenarioInput } from './scenario-store.js';
+export { SCENARIO_NAME_RE, checkScenarioName } from './scenario-store.js';
+export { checkScenarioPermission, scenarioRoles, type ScenarioAction, type ScenarioRoles } from './scenario-permission.js';
 export type { PendingChange } from './pending-store.js';
 export type { CompareResult, CompareRow } from './compare.js';
 export type { PromoteResult, PromotedTable } from './promote.js';

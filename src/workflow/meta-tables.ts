@@ -42,7 +42,7 @@ export const WORKFLOW_META_TABLES: MetaTable[] = [
   },
   {
     name: PENDING_TABLE,
-    description: 'Writes waiting for approval (pending changes) and their decisions. A pending change is not in the state until approved.',
+    description: 'Writes waiting for approval (pending changes) and their decisions: an index over the log, where proposals, approvals and rejections are entries of the hash chain. A pending change is not in the state until approved.',
     primaryKey: ['pending_id'],
     columns: [
       col('pending_id', 'string', false, 'Id (UUIDv7) of the pending change.'),
@@ -61,8 +61,9 @@ export const WORKFLOW_META_TABLES: MetaTable[] = [
       col('decided_by', 'string', true, 'Who approved or rejected it.'),
       col('decided_at', 'timestamp', true, 'When (UTC).'),
       col('decision_comment', 'string', true, 'The reviewer\'s comment.'),
-      col('entry_ids', 'string', true, 'JSON text: log entry ids written on approval.'),
+      col('entry_ids', 'string', true, 'JSON text: log entry ids of the decision (the applied `upsert`/`delete` entries, or the `reject` entries).'),
       col('request_id', 'string', true, 'Idempotency key of the proposing request: a retry returns the same pending change.'),
+      col('proposal_entry_ids', 'string', true, 'JSON text: log entry ids of the proposal (`propose_upsert`/`propose_delete`); `pending_id` is the first.'),
     ],
   },
   {

@@ -22,13 +22,16 @@ export interface PendingChange {
   decidedBy: string | null;
   decidedAt: string | null;
   decisionComment: string | null;
+  /** Log entries of the decision (`upsert`/`delete` on approval, `reject` on rejection). */
   entryIds: string[] | null;
+  /** Log entries of the proposal (`propose_upsert` / `propose_delete`); the change's id is the first one's. */
+  proposalEntryIds: string[] | null;
   /** Idempotency key of the proposing request (a retry returns this change). */
   requestId?: string | null;
 }
 
 const COLUMNS =
-  'pending_id, table_name, scenario, op, rows, versions, row_count, proposed_by, proposed_role, proposed_attributes, proposed_at, comment, status, decided_by, decided_at, decision_comment, entry_ids, request_id';
+  'pending_id, table_name, scenario, op, rows, versions, row_count, proposed_by, proposed_role, proposed_attributes, proposed_at, comment, status, decided_by, decided_at, decision_comment, entry_ids, request_id, proposal_entry_ids';
 
 function fromRow(r: Record<string, unknown>): PendingChange {
   return {
@@ -49,14 +52,15 @@ function fromRow(r: Record<string, unknown>): PendingChange {
     decisionComment: r.decision_comment == null ? null : String(r.decision_comment),
     entryIds: r.entry_ids == null ? null : (JSON.parse(String(r.entry_ids)) as string[]),
     requestId: r.request_id == null ? null : String(r.request_id),
+    proposalEntryIds: r.proposal_entry_ids == null ? null : (JSON.parse(String(r.proposal_entry_ids)) as string[]),
   };
 }
 
-/** Record a new pending change. */
-export async function insertPending(writer: Adapter, names: SqlNames, p: PendingChange): Promise<void> {
+/** Record a new pending change (inside the transaction that logs its proposal). */
+export async function insertPending(tx: Adapter, names: SqlNames, p: PendingChange): Promise<void> {
   const d = names.dialect;
-  await writer.execute(
-    `insert into ${names.meta(PENDING_TABLE)} (${COLUMNS}) values (${Array.from({ length: 13 }, (_, i) => d.param(i + 1)).join(', ')}, null, null, null, null, ${d.param(14)})`,
+  await tx.execute(
+    `insert into ${names.meta(PENDING_TABLE)} (${COLUMNS}) values (${Array.from({ length: 13 }, (_, i) => d.param(i + 1)).join(', ')}, null, null, null, null, ${d.param(14)}, ${d.param(15)})`,
     [
       p.id,
       p.table,
@@ -72,18 +76,9 @@ export async function insertPending(writer: Adapter, names: SqlNames, p: Pending
       p.comment,
       'pending',
       p.requestId ?? null,
+      p.proposalEntryIds ? JSON.stringify(p.proposalEntryIds) : null,
     ],
   );
-}
-
-/** The pending change a request with this idempotency key created (same table and proposer), if any. */
-export async function findPendingByRequest(reader: Adapter, names: SqlNames, table: string, user: string, requestId: string): Promise<PendingChange | undefined> {
-  const d = names.dialect;
-  const rows = await reader.query(
-    `select ${COLUMNS} from ${names.meta(PENDING_TABLE)} where request_id = ${d.param(1)} and table_name = ${d.param(2)} and proposed_by = ${d.param(3)}`,
-    [requestId, table, user],
-  );
-  return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
 /** One pending change by id (any status). */
@@ -105,18 +100,18 @@ export async function listPending(reader: Adapter, names: SqlNames, table: strin
   return rows.map(fromRow);
 }
 
-/** Mark a pending change decided; false when it was no longer pending (someone else decided first). */
+/** Mark a pending change decided (inside the transaction that logs the decision); false when it was no longer pending (someone else decided first). */
 export async function decidePending(
-  writer: Adapter,
+  tx: Adapter,
   names: SqlNames,
   id: string,
-  decision: { status: 'approved' | 'rejected'; by: string; comment: string; entryIds: string[] | null },
+  decision: { status: 'approved' | 'rejected'; by: string; comment: string; at: string; entryIds: string[] },
 ): Promise<boolean> {
   const d = names.dialect;
-  const n = await writer.execute(
+  const n = await tx.execute(
     `update ${names.meta(PENDING_TABLE)} set status = ${d.param(1)}, decided_by = ${d.param(2)}, decided_at = ${d.param(3)}, decision_comment = ${d.param(4)}, entry_ids = ${d.param(5)} ` +
       `where pending_id = ${d.param(6)} and status = 'pending'`,
-    [decision.status, decision.by, new Date(Date.now()), decision.comment, decision.entryIds ? JSON.stringify(decision.entryIds) : null, id],
+    [decision.status, decision.by, new Date(decision.at), decision.comment, JSON.stringify(decision.entryIds), id],
   );
   return n > 0;
 }

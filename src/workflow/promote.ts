@@ -2,7 +2,8 @@ import type { InputTable } from '../project/types.js';
 import type { Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { canonicalFromDb, wireFromDb } from '../write/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
-import { failure } from '../write/write-request.js';
+import { failure, type PreparedRequest } from '../write/write-request.js';
+import type { WorkflowHost } from './workflows.js';
 import { loadEffectiveRows } from './effective-rows.js';
 import { findScenario, scenarioChain } from './scenario-store.js';
 
@@ -15,12 +16,14 @@ export interface PromotedTable {
   deletes: WireRow[];
   /** Entries written (or that would be, for a dry run). */
   entries: number;
+  /** The promoting user's writes to this table need approval: they become pending changes (listed in `pending` once promoted). */
+  needsApproval?: true;
+  /** Pending changes created instead of writes. */
+  pending?: string[];
 }
 
 /** Result of `promote`. */
 export type PromoteResult = Outcome<{ scenario: string; parent: string; dryRun: boolean; rows: number; tables: PromotedTable[] }>;
-
-type Submit = (op: 'upsert' | 'delete', table: string, rows: readonly unknown[], opts: WriteOptions) => Promise<WriteResult>;
 
 /** The scenario's own rows of one table: overrides (upserts into the parent) and tombstones (deletes there). */
 async function overridesOf(ctx: WriteContext, input: InputTable, scenario: string, parentChain: string[]): Promise<{ upserts: WireRow[]; deletes: WireRow[] }> {
@@ -52,12 +55,17 @@ async function overridesOf(ctx: WriteContext, input: InputTable, scenario: strin
   return { upserts, deletes };
 }
 
+/** What promoting needs from the write path: prepare (validate + gate) and commit across tables. */
+export type PromoteHost = Pick<WorkflowHost, 'prepare' | 'commitTogether'>;
+
 /**
- * Write a scenario's overrides into its parent as new logged writes by the promoting user:
- * every batch is first dry-run (all must pass, else nothing is written); a dry run returns that
- * preview; otherwise `confirm: true` is required. Each table's batch commits atomically.
+ * Write a scenario's overrides into its parent as new logged writes by the promoting user, in ONE
+ * transaction across every table (all or nothing). Every batch is validated and checked like any
+ * write and first dry-run together; a dry run returns that preview; otherwise `confirm: true` is
+ * required. A batch the user's role must have approved becomes a pending change (in the same
+ * transaction), named in its table's `pending`.
  */
-export async function promoteScenario(ctx: WriteContext, submit: Submit, name: string, opts: WriteOptions & { confirm?: boolean; table?: string }): Promise<PromoteResult> {
+export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name: string, opts: WriteOptions & { confirm?: boolean; table?: string }): Promise<PromoteResult> {
   if (name === 'base') return failure('bad_request', "'base' has no parent to promote into");
   const info = await findScenario(ctx.reader, ctx.names, name);
   if (!info) return failure('not_found', `no scenario '${name}'`);
@@ -67,30 +75,52 @@ export async function promoteScenario(ctx: WriteContext, submit: Submit, name: s
   const inputs = Object.values(ctx.project.inputs).filter((t) => t.scenarios && (opts.table === undefined || t.name === opts.table));
   if (opts.table !== undefined && inputs.length === 0) return failure('not_found', `${opts.table} is not an input table with scenarios`);
   const { confirm, table: _table, ...base } = opts;
-  const writeOpts: WriteOptions = { ...base, scenario: parent, comment: opts.comment ?? `promote scenario ${name} into ${parent}` };
+  const writeOpts: WriteOptions = { ...base, scenario: parent, comment: opts.comment ?? `promote scenario ${name} into ${parent}`, dryRun: false, requestId: undefined };
   const plan: PromotedTable[] = [];
+  const requests: PreparedRequest[] = [];
+  const owner: PromotedTable[] = [];
   for (const input of inputs) {
     const { upserts, deletes } = await overridesOf(ctx, input, name, parentChain);
     if (upserts.length === 0 && deletes.length === 0) continue;
-    let entries = 0;
+    const table: PromotedTable = { table: input.name, upserts, deletes, entries: 0 };
+    plan.push(table);
     for (const [op, rows] of [['upsert', upserts], ['delete', deletes]] as const) {
       if (rows.length === 0) continue;
-      const dry = await submit(op, input.name, rows, { ...writeOpts, dryRun: true, requestId: undefined });
-      if (!dry.ok) return failure(dry.error.code, `${input.name}: ${dry.error.message}; nothing was promoted`, dry.error.details);
-      entries += dry.entries.length;
+      const prepared = await host.prepare(op, input.name, rows, writeOpts);
+      if (!('input' in prepared)) {
+        if (prepared.ok) continue; // nothing left to write (cannot happen without a dry run; kept for safety)
+        return failure(prepared.error.code, `${input.name}: ${prepared.error.message}; nothing was promoted`, prepared.error.details);
+      }
+      requests.push(prepared);
+      owner.push(table);
     }
-    plan.push({ table: input.name, upserts, deletes, entries });
   }
   const rows = plan.reduce((n, t) => n + t.upserts.length + t.deletes.length, 0);
+  if (requests.length === 0) return { ok: true, scenario: name, parent, dryRun: opts.dryRun === true, rows, tables: plan };
+  // every batch decided together first: the preview, and no confirmation asked for a promotion that cannot pass
+  for (const r of requests) r.dryRun = true;
+  const preview = await host.commitTogether(requests);
+  if (!preview.ok) return refused(owner[preview.index]!, preview.result);
+  preview.results.forEach((r, i) => {
+    if (!r.ok) return;
+    owner[i]!.entries += r.entries.length;
+    if (r.needsApproval) owner[i]!.needsApproval = true;
+  });
   if (opts.dryRun) return { ok: true, scenario: name, parent, dryRun: true, rows, tables: plan };
   if (confirm !== true)
     return failure('confirmation_required', `promoting ${name} into ${parent} writes ${rows} row(s); confirm it (or dry-run to preview)`, [{ message: 'confirm', count: rows }]);
-  for (const t of plan) {
-    for (const [op, batch] of [['upsert', t.upserts], ['delete', t.deletes]] as const) {
-      if (batch.length === 0) continue;
-      const res = await submit(op, t.table, batch, { ...writeOpts, dryRun: false });
-      if (!res.ok) return failure(res.error.code, `${t.table}: ${res.error.message} (tables before ${t.table} were promoted)`, res.error.details);
-    }
-  }
+  for (const r of requests) r.dryRun = false;
+  const done = await host.commitTogether(requests);
+  if (!done.ok) return refused(owner[done.index]!, done.result);
+  for (const t of plan) t.entries = 0;
+  done.results.forEach((r, i) => {
+    if (!r.ok) return;
+    owner[i]!.entries += r.entries.length;
+    if (r.pending) owner[i]!.pending = [...(owner[i]!.pending ?? []), r.pending.id];
+  });
   return { ok: true, scenario: name, parent, dryRun: false, rows, tables: plan };
+}
+
+function refused(table: PromotedTable, result: Extract<WriteResult, { ok: false }>): PromoteResult {
+  return failure(result.error.code, `${table.table}: ${result.error.message}; nothing was promoted`, result.error.details);
 }

@@ -1,12 +1,23 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { SqlNames } from '../write/sql-names.js';
-import type { Outcome } from '../write/types.js';
+import type { Actor, Outcome, WriteError } from '../write/types.js';
 import { isoFromDb } from '../write/wire-values.js';
 import { failure } from '../write/write-request.js';
 import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from './meta-tables.js';
 
-/** Scenario names: lower-case letters, digits and `_` (same rule as the write path). */
+/** Scenario names: a lower-case letter, then lower-case letters, digits and `_`; at most 63 characters. The one rule for reads, writes and `create`. */
 export const SCENARIO_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** `bad_request` naming the scenario when it is not a valid scenario name; undefined when it is. */
+export function checkScenarioName(name: string): WriteError | undefined {
+  if (SCENARIO_NAME_RE.test(name)) return undefined;
+  const shown = name.length > 70 ? `${name.slice(0, 70)}…` : name;
+  return {
+    code: 'bad_request',
+    message: `invalid scenario name '${shown}' (a lower-case letter, then lower-case letters, digits and _; at most 63 characters)`,
+    details: [{ column: 'scenario', message: `invalid scenario name '${shown}'` }],
+  };
+}
 
 /** A recorded scenario (`base` is implicit and always exists). */
 export interface ScenarioInfo {
@@ -51,7 +62,13 @@ export async function findScenario(reader: Adapter, names: SqlNames, name: strin
  */
 export async function scenarioChain(reader: Adapter, names: SqlNames, scenario: string): Promise<string[]> {
   if (scenario === 'base') return ['base'];
-  const all = new Map((await listScenarios(reader, names)).map((s) => [s.name, s]));
+  return chainIn(await listScenarios(reader, names), scenario);
+}
+
+/** The fall-back chain of `scenario` within an already listed registry. */
+function chainIn(list: ScenarioInfo[], scenario: string): string[] {
+  if (scenario === 'base') return ['base'];
+  const all = new Map(list.map((s) => [s.name, s]));
   const chain = [scenario];
   let cur = all.get(scenario)?.parent ?? 'base';
   while (cur !== 'base' && !chain.includes(cur) && chain.length < 64) {
@@ -62,19 +79,34 @@ export async function scenarioChain(reader: Adapter, names: SqlNames, scenario: 
   return chain;
 }
 
-/** Options of `createScenario`. */
-export interface CreateScenarioInput {
+/**
+ * A scenario that a read may name: `base`, or a recorded scenario (archived ones included, their
+ * data stays readable), with its fall-back chain. An invalid name is `bad_request`; a valid name
+ * that was never recorded is `not_found` (reads never invent a scenario; a write records it).
+ */
+export async function readableScenario(reader: Adapter, names: SqlNames, name: string): Promise<Outcome<{ scenario: ScenarioInfo; chain: string[] }>> {
+  const invalid = checkScenarioName(name);
+  if (invalid) return { ok: false, error: invalid };
+  if (name === 'base') return { ok: true, scenario: BASE, chain: ['base'] };
+  const all = await listScenarios(reader, names);
+  const scenario = all.find((s) => s.name === name);
+  if (!scenario) return failure('not_found', `no scenario '${name}'`, [{ column: 'scenario', message: `no scenario '${name}' (create it first, or write to it)` }]);
+  return { ok: true, scenario, chain: chainIn(all, name) };
+}
+
+/** Options of `createScenario`: the scenario, and who creates it (`role` absent = administrator). */
+export interface CreateScenarioInput extends Actor {
   name: string;
   /** `base` (default) or another active scenario. */
   from?: string;
-  user: string;
   description?: string;
 }
 
 /** Record a scenario and its ancestry (one transaction). Copy-on-write: nothing is copied. */
 export async function createScenario(writer: Adapter, names: SqlNames, input: CreateScenarioInput): Promise<Outcome<{ scenario: ScenarioInfo }>> {
   const parent = input.from ?? 'base';
-  if (!SCENARIO_NAME_RE.test(input.name)) return failure('bad_request', `invalid scenario name '${input.name}' (lower case letters, digits and _)`);
+  const invalid = checkScenarioName(input.name);
+  if (invalid) return { ok: false, error: invalid };
   if (input.name === 'base') return failure('bad_request', "'base' always exists");
   if (!input.user) return failure('bad_request', 'a user is required');
   const existing = await listScenarios(writer, names);
@@ -105,12 +137,25 @@ export async function createScenario(writer: Adapter, names: SqlNames, input: Cr
   };
 }
 
-/** Archive a scenario: it disappears from `__by_scenario` views and takes no more writes; its data and log stay. */
-export async function archiveScenario(writer: Adapter, names: SqlNames, name: string, user: string): Promise<Outcome<{ scenario: ScenarioInfo }>> {
+/**
+ * Archive a scenario: it disappears from `__by_scenario` views and takes no more writes; its data
+ * and log stay. `authorize` (when given) decides, once the scenario is found, whether the actor
+ * may archive it (it may depend on who created it).
+ */
+export async function archiveScenario(
+  writer: Adapter,
+  names: SqlNames,
+  name: string,
+  user: string,
+  authorize?: (scenario: ScenarioInfo) => WriteError | undefined,
+): Promise<Outcome<{ scenario: ScenarioInfo }>> {
   if (name === 'base') return failure('bad_request', "'base' cannot be archived");
+  if (!user) return failure('bad_request', 'a user is required');
   const all = await listScenarios(writer, names);
   const s = all.find((x) => x.name === name);
   if (!s) return failure('not_found', `no scenario '${name}'`);
+  const denied = authorize?.(s);
+  if (denied) return { ok: false, error: denied };
   const children = all.filter((x) => x.parent === name && !x.archivedAt).map((x) => x.name);
   if (children.length > 0) return failure('bad_request', `scenario '${name}' has active child scenarios (${children.join(', ')}); archive them first`);
   if (s.archivedAt) return { ok: true, scenario: s };

@@ -16,6 +16,7 @@ export interface TransitionProblems {
  * Check every row that sets a column with `transitions:`: the move from the row's current value
  * (as seen in the written scenario; a new row has none and may start anywhere) to the new value
  * must be declared, and its role requirement met (the administrator may make any declared move).
+ * A value, once set, cannot be cleared to null (the next write could then start anywhere).
  */
 export function checkTransitions(
   input: InputTable,
@@ -33,7 +34,12 @@ export function checkTransitions(
       if (!(c.name in row.values)) continue;
       const to: Canonical = row.values[c.name] ?? null;
       const from: Canonical = cur && !cur.deleted ? (cur.values[i] ?? null) : null;
-      if (from === null || to === null || from === to) continue;
+      if (from === null || from === to) continue;
+      if (to === null) {
+        // clearing the value would let the next write start anywhere: not a declared move
+        out.invalid.push({ row: positions[r]!, column: c.name, message: `${c.name} cannot be cleared once set (it is '${from}')`, from, to: null });
+        continue;
+      }
       const move = (t[from] ?? []).find((m) => m.to === to);
       const allowed = (t[from] ?? []).map((m) => m.to);
       if (!move) {

@@ -4,15 +4,15 @@ import type { InputTable } from '../project/types.js';
 import type { Actor, ErrorDetail, Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import type { WriteContext } from '../write/write-context.js';
-import { failure, type PreparedRequest, stateKey } from '../write/write-request.js';
+import type { JointOutcome } from '../write/joint-commit.js';
+import { failure, type PreparedRequest } from '../write/write-request.js';
 import { runAction, type ActionRunOptions, type ActionResult } from './action-run.js';
 import { needsApproval } from './approval-rule.js';
 import { compareScenarios, type CompareResult } from './compare.js';
-import { loadEffectiveRows } from './effective-rows.js';
-import { decidePending, findPendingByRequest, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
+import { decidePending, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
 import { promoteScenario, type PromoteResult } from './promote.js';
+import { checkScenarioPermission } from './scenario-permission.js';
 import { archiveScenario, createScenario, type CreateScenarioInput, findScenario, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
-import { checkTransitions } from './transitions.js';
 import { listWebhookCalls } from './webhook.js';
 
 /** What the workflows need from the write-path library (Writeback implements it). */
@@ -20,10 +20,22 @@ export interface WorkflowHost {
   ctx(): WriteContext;
   /** The main connection (meta-table writes). */
   readonly adapter: Adapter;
-  /** A full write (prepare, gate, commit); `skipApproval` only for approving a pending change. */
-  submit(op: 'upsert' | 'delete' | 'reset', table: string, rows: readonly unknown[], opts: WriteOptions, internal?: { skipApproval?: boolean }): Promise<WriteResult>;
-  /** Commit a prepared request through its table's queue (used for the dry run of a proposal). */
-  commit(req: PreparedRequest): Promise<WriteResult>;
+  /** A full write (prepare, gate, commit); `internal` only for deciding a pending change. */
+  submit(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal?: InternalWrite): Promise<WriteResult>;
+  /** Validate and gate a write without committing it: the request to commit, or its final result. */
+  prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions): Promise<PreparedRequest | WriteResult>;
+  /** Commit requests of several tables in one transaction: all or none (call inside `admitted`). */
+  commitTogether(requests: PreparedRequest[]): Promise<JointOutcome>;
+  /** Run a multi-step write as one admitted write (an `apply` through the server waits for it, and it for `apply`). */
+  admitted<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** What deciding a pending change adds to its write (see PreparedRequest). */
+export interface InternalWrite {
+  skipApproval?: boolean;
+  loggedBy?: string;
+  reviewer?: PreparedRequest['reviewer'];
+  alongside?: PreparedRequest['alongside'];
 }
 
 /** Options of approve / reject. */
@@ -39,81 +51,54 @@ export class Workflows {
   constructor(private readonly host: WorkflowHost) {}
 
   /**
-   * Checks of a prepared write that need the current rows or the scenario registry: the scenario
-   * is not archived (an unrecorded one is recorded as a child of `base`), status transitions, and
-   * approval — a write that needs it is dry-run (so it is fully validated now) and recorded as a
-   * pending change instead of being committed. Returns the final result, or undefined to commit.
+   * Checks of a prepared write that need the scenario registry, and the approval rule. Refuses
+   * writes to archived scenarios (an unrecorded scenario is recorded as a child of `base`); marks
+   * the request to be decided through its scenario chain (status transitions, deletes in a
+   * scenario) — the rows are read and the transitions checked inside the write transaction; and
+   * turns a write that needs approval into a proposal: logged (`propose_*` entries) and recorded
+   * in `_wb_pending` in the same transaction, the state untouched. Returns a final result, or
+   * undefined to commit.
    */
-  async gate(req: PreparedRequest, rawRows: readonly unknown[], internal: { skipApproval?: boolean } = {}): Promise<WriteResult | undefined> {
+  async gate(req: PreparedRequest, rawRows: readonly unknown[], internal: InternalWrite = {}): Promise<WriteResult | undefined> {
     const ctx = this.host.ctx();
     const { input } = req;
     let chain = ['base'];
     if (req.scenario !== 'base') {
       const info = await findScenario(ctx.reader, ctx.names, req.scenario);
-      if (info?.archivedAt) return failure('bad_request', `scenario '${req.scenario}' is archived`);
+      // a pending change of an archived scenario can still be rejected (and so leave the queue)
+      if (info?.archivedAt && req.op !== 'reject') return failure('bad_request', `scenario '${req.scenario}' is archived`);
       if (!info && !req.dryRun) await createScenario(this.host.adapter, ctx.names, { name: req.scenario, from: 'base', user: req.actor.user });
       chain = await scenarioChain(ctx.reader, ctx.names, req.scenario);
     }
-    const hasTransitions = input.columns.some((c) => c.transitions);
-    if (req.op !== 'reset' && (hasTransitions || (req.op === 'delete' && chain.length > 2))) {
-      const effective = await loadEffectiveRows(ctx, input, chain, req.keys);
-      if (chain.length > 2) req.inherited = effective;
-      if (req.op === 'upsert' && hasTransitions) {
-        const problems = checkTransitions(input, req.actor, req.rows, req.rows.map((_, i) => i), (r) => effective.get(stateKey(req.scenario, req.keys[r]!)));
-        if (problems.invalid.length > 0) return failure('validation_failed', `${problems.invalid.length} row(s) take a status along an undeclared transition`, problems.invalid);
-        if (problems.forbidden.length > 0) return failure('forbidden', `${problems.forbidden.length} row(s) need another role for their status change`, problems.forbidden);
-      }
-    }
-    if (internal.skipApproval || req.op === 'reset' || !needsApproval(input, req.actor, req.op, req.rows)) return undefined;
-    if (req.requestId !== null && !req.dryRun) {
-      // a retry of a request that became a pending change returns that change (idempotency)
-      const earlier = await findPendingByRequest(ctx.reader, ctx.names, input.name, req.actor.user, req.requestId);
-      if (earlier) return { ok: true, entries: [], at: earlier.proposedAt, replayed: true, dryRun: false, pending: { id: earlier.id, status: 'pending', rows: earlier.rows.length } };
-    }
-    const dry = await this.host.commit({ ...req, dryRun: true, requestId: null, payloadHash: null });
-    if (!dry.ok || req.dryRun) return dry;
-    const id = uuidv7();
-    const rows = rawRows.map((r) => {
-      const { _version: _ignored, ...rest } = r as WireRow;
-      return rest;
-    });
-    await insertPending(this.host.adapter, ctx.names, {
-      id,
-      table: input.name,
-      scenario: req.scenario,
-      op: req.op,
-      rows,
-      versions: dry.entries.map((e) => e.version - 1),
-      proposedBy: req.actor.user,
-      proposedRole: req.actor.role ?? null,
-      proposedAttributes: req.actor.attributes ?? {},
-      proposedAt: dry.at,
-      comment: req.comment,
-      status: 'pending',
-      decidedBy: null,
-      decidedAt: null,
-      decisionComment: null,
-      entryIds: null,
-      requestId: req.requestId,
-    });
-    return { ok: true, entries: [], at: dry.at, replayed: false, dryRun: false, pending: { id, status: 'pending', rows: rows.length } };
+    // decided in the transaction through the chain: row filters, transitions and deletes see the row as readers do
+    req.chain = chain;
+    if (internal.skipApproval || (req.op !== 'upsert' && req.op !== 'delete') || !needsApproval(input, req.actor, req.op, req.rows)) return undefined;
+    proposeInstead(req, req.op, rawRows);
+    return undefined;
   }
 
   /** Scenarios: create, list, archive, reset a row, compare, promote. */
   readonly scenarios = {
     /** Every scenario (`base` first); archived ones carry `archivedAt`. */
     list: (): Promise<ScenarioInfo[]> => listScenarios(this.host.ctx().reader, this.host.ctx().names),
-    /** Record a scenario that falls back to `from` (default `base`). */
-    create: (input: CreateScenarioInput): Promise<Outcome<{ scenario: ScenarioInfo }>> => createScenario(this.host.adapter, this.host.ctx().names, input),
-    /** Archive: hidden from `__by_scenario` views, no more writes; data and log stay. */
-    archive: (name: string, user: string): Promise<Outcome<{ scenario: ScenarioInfo }>> => archiveScenario(this.host.adapter, this.host.ctx().names, name, user),
+    /** Record a scenario that falls back to `from` (default `base`). The actor's role needs the scenario `create` permission (scenario-permission.ts). */
+    create: async (input: CreateScenarioInput): Promise<Outcome<{ scenario: ScenarioInfo }>> => {
+      const denied = checkScenarioPermission(this.host.ctx().project, input, 'create');
+      return denied ? { ok: false, error: denied } : createScenario(this.host.adapter, this.host.ctx().names, input);
+    },
+    /** Archive: hidden from `__by_scenario` views, no more writes; data and log stay. `by`: the actor (a bare user name = administrator); needs the `archive` permission or to be the creator (default). */
+    archive: (name: string, by: Actor | string): Promise<Outcome<{ scenario: ScenarioInfo }>> => {
+      const actor: Actor = typeof by === 'string' ? { user: by } : by;
+      const project = this.host.ctx().project;
+      return archiveScenario(this.host.adapter, this.host.ctx().names, name, actor.user, (s) => checkScenarioPermission(project, actor, 'archive', s));
+    },
     /** Remove the scenario's override of these keys (a logged `reset` entry): they follow the parent again. */
     reset: (table: string, keys: readonly unknown[], opts: WriteOptions): Promise<WriteResult> => this.host.submit('reset', table, keys, opts),
     /** Per key, the values that differ between two scenarios (numeric deltas b − a). */
     compare: (a: string, b: string, opts: { table?: string; actor?: Actor } = {}): Promise<CompareResult> => compareScenarios(this.host.ctx(), a, b, opts),
-    /** Write a scenario's overrides into its parent as new logged writes (dry run = preview; else `confirm` is required). */
+    /** Write a scenario's overrides into its parent as new logged writes, one transaction across tables (dry run = preview; else `confirm` is required). */
     promote: (name: string, opts: WriteOptions & { confirm?: boolean; table?: string }): Promise<PromoteResult> =>
-      promoteScenario(this.host.ctx(), (op, t, rows, o) => this.host.submit(op, t, rows, o), name, opts),
+      this.host.admitted(() => promoteScenario(this.host.ctx(), this.host, name, opts)),
   };
 
   /** Pending changes (approvals). */
@@ -127,9 +112,9 @@ export class Workflows {
       const ctx = this.host.ctx();
       return { ok: true, changes: await listPending(ctx.reader, ctx.names, table, opts.status ?? 'pending') };
     },
-    /** Approve: the change is written as its proposer's write (conflict when a row moved on since); logged with who approved, when and why. */
+    /** Approve: the change is written with its proposer's checks (conflict when a row moved on since), logged as the approver's entries with the comment; the decision commits with them. */
     approve: (table: string, id: string, opts: DecideOptions): Promise<Outcome<{ change: PendingChange; result: WriteResult }>> => this.decide(table, id, opts, 'approved'),
-    /** Reject with a comment; nothing is written to the table. */
+    /** Reject with a comment: logged as `reject` entries (the state is untouched). */
     reject: (table: string, id: string, opts: DecideOptions): Promise<Outcome<{ change: PendingChange; result: WriteResult | null }>> => this.decide(table, id, opts, 'rejected'),
   };
 
@@ -165,34 +150,86 @@ export class Workflows {
     if (change.status !== 'pending') return failure('conflict', `change ${id} was already ${change.status} by ${change.decidedBy} at ${change.decidedAt}`);
     const denied = checkPermission(input, opts, 'approve');
     if (denied) return { ok: false, error: denied };
+    const approver: Actor = { user: opts.user, ...(opts.role !== undefined ? { role: opts.role } : {}), ...(opts.attributes ? { attributes: opts.attributes } : {}) };
     if (status === 'approved' && change.proposedBy === opts.user)
       return failure('forbidden', `${opts.user} proposed change ${id}; nobody approves their own change (four-eyes)`);
-    let result: WriteResult = { ok: true, entries: [], at: new Date(Date.now()).toISOString(), replayed: false, dryRun: false };
-    if (status === 'approved') {
-      const rows = change.rows.map((r, i) => ({ ...r, _version: change.versions[i] ?? 0 }));
-      result = await this.host.submit(
-        change.op,
-        table,
-        rows,
-        {
-          user: change.proposedBy,
-          ...(change.proposedRole !== null ? { role: change.proposedRole, attributes: change.proposedAttributes } : {}),
-          scenario: change.scenario,
-          comment: `${change.comment ? `${change.comment} ` : ''}[approved by ${opts.user}: ${opts.comment}]`,
-          requestId: `approve:${id}`,
-        },
-        { skipApproval: true },
-      );
-      if (!result.ok) {
-        if (result.error.code === 'conflict')
-          return failure('conflict', `change ${id} cannot be approved: ${result.error.details.length} row(s) changed since it was proposed; reject it and propose again`, result.error.details as ErrorDetail[]);
-        return result;
-      }
+    // the decision is recorded on the pending change in the same transaction as its log entries
+    const alongside: InternalWrite['alongside'] = async (tx, names, entries, at) => {
+      const decided = await decidePending(tx, names, id, { status, by: opts.user, comment: opts.comment, at, entryIds: entries.map((e) => e.entryId) });
+      return decided ? undefined : failure('conflict', `change ${id} was decided by someone else meanwhile`);
+    };
+    const verb = status === 'approved' ? 'approved' : 'rejected';
+    const comment = `${verb} change ${id} proposed by ${change.proposedBy}: ${opts.comment}`;
+    const result =
+      status === 'approved'
+        ? // written as the proposer's change (their role's checks apply again), logged as the approver's entries
+          await this.host.submit(
+            change.op,
+            table,
+            change.rows.map((r, i) => ({ ...r, _version: change.versions[i] ?? 0 })),
+            {
+              user: change.proposedBy,
+              ...(change.proposedRole !== null ? { role: change.proposedRole, attributes: change.proposedAttributes } : {}),
+              scenario: change.scenario,
+              comment,
+              requestId: `approve:${id}`,
+            },
+            { skipApproval: true, loggedBy: opts.user, reviewer: approver, alongside },
+          )
+        : await this.host.submit('reject', table, change.rows.map((r) => keyOf(input, r)), { user: opts.user, scenario: change.scenario, comment, requestId: `reject:${id}` }, { alongside });
+    // the decision's request id is the change's: a second decision meanwhile finds it taken
+    const decidedMeanwhile = result.ok ? result.replayed : result.error.code === 'idempotency_key_reused';
+    if (decidedMeanwhile) {
+      const now = await getPending(ctx.reader, ctx.names, id);
+      return failure('conflict', `change ${id} was already ${now?.status ?? 'decided'} by ${now?.decidedBy ?? 'someone else'}${now?.decidedAt ? ` at ${now.decidedAt}` : ''}`);
     }
-    const entryIds = result.ok ? result.entries.map((e) => e.entryId) : null;
-    const decided = await decidePending(this.host.adapter, ctx.names, id, { status, by: opts.user, comment: opts.comment, entryIds: status === 'approved' ? entryIds : null });
-    if (!decided) return failure('conflict', `change ${id} was decided by someone else meanwhile`);
+    if (!result.ok) {
+      if (result.error.code === 'conflict' && result.error.details.length > 0)
+        return failure('conflict', `change ${id} cannot be approved: ${result.error.details.length} row(s) changed since it was proposed; reject it and propose again`, result.error.details as ErrorDetail[]);
+      return result;
+    }
     const after = (await getPending(ctx.reader, ctx.names, id)) ?? change;
     return { ok: true, change: after, result };
   }
+}
+
+/** The key columns of a stored row. */
+function keyOf(input: InputTable, row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(input.key.map((k) => [k, row[k]]));
+}
+
+/**
+ * Make a write a proposal: its entries are logged as `propose_*` (validated and checked like the
+ * write itself), and the pending change — id = its first entry's id — is recorded with them.
+ */
+function proposeInstead(req: PreparedRequest, op: 'upsert' | 'delete', rawRows: readonly unknown[]): void {
+  const rows = rawRows.map((r) => {
+    const { _version: _ignored, ...rest } = r as WireRow;
+    return rest;
+  });
+  req.propose = true;
+  req.alongside = async (tx, names, entries, at) => {
+    const id = entries[0]?.entryId ?? uuidv7();
+    await insertPending(tx, names, {
+      id,
+      table: req.input.name,
+      scenario: req.scenario,
+      op,
+      rows,
+      versions: entries.map((e) => e.version),
+      proposedBy: req.actor.user,
+      proposedRole: req.actor.role ?? null,
+      proposedAttributes: req.actor.attributes ?? {},
+      proposedAt: at,
+      comment: req.comment,
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      decisionComment: null,
+      entryIds: null,
+      proposalEntryIds: entries.map((e) => e.entryId),
+      requestId: req.requestId,
+    });
+    return { ok: true, entries: [], at, replayed: false, dryRun: false, pending: { id, status: 'pending', rows: rows.length } };
+  };
 }

@@ -9,7 +9,7 @@ export type ValueChecker = (value: unknown) => ValueCheck;
 
 const INTEGER_RE = /^-?\d+$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const TIMESTAMP_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const fail = (message: string): ValueCheck => ({ ok: false, message });
 const pass = (value: Canonical): ValueCheck => ({ ok: true, value });
 
@@ -26,9 +26,9 @@ function isValidDate(text: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-/** A number is accepted for a decimal only when its shortest text is exact at the column's scale. */
+/** A number is accepted for a decimal only when its shortest text is exact at the column's scale; a string as it is (no surrounding spaces). */
 function decimalText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) {
     const text = String(value);
     if (/e/i.test(text)) return undefined;
@@ -43,7 +43,8 @@ function stringRules(col: InputColumn): ValueChecker {
   const allowed = enumValues ? new Set(enumValues) : undefined;
   return (value) => {
     if (typeof value !== 'string') return fail(`expected a string, got ${describe(value)}`);
-    if (col.maxLength !== undefined && [...value].length > col.maxLength)
+    // code points ≤ UTF-16 length: only a long text needs counting
+    if (col.maxLength !== undefined && value.length > col.maxLength && [...value].length > col.maxLength)
       return fail(`is ${[...value].length} characters long; at most ${col.maxLength} allowed`);
     if (pattern && !pattern.test(value)) return fail(`${describe(value)} does not match the pattern ${col.pattern}`);
     if (allowed && !allowed.has(value)) return fail(`${describe(value)} is not one of: ${enumValues!.join(', ')}`);
@@ -55,9 +56,14 @@ function integerRules(col: InputColumn): ValueChecker {
   const min = col.min !== undefined ? BigInt(col.min) : undefined;
   const max = col.max !== undefined ? BigInt(col.max) : undefined;
   return (value) => {
+    // a safe integer is inside the 64-bit range and compares exactly with the bigint bounds
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      if (min !== undefined && value < min) return fail(`${value} is below the minimum ${col.min}`);
+      if (max !== undefined && value > max) return fail(`${value} is above the maximum ${col.max}`);
+      return pass(String(value));
+    }
     let n: bigint;
-    if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
-    else if (typeof value === 'string' && INTEGER_RE.test(value)) n = BigInt(value);
+    if (typeof value === 'string' && INTEGER_RE.test(value)) n = BigInt(value);
     else return fail(`expected an integer (a number, or a string beyond 2^53), got ${describe(value)}`);
     if (n < -(2n ** 63n) || n >= 2n ** 63n) return fail(`${n} is outside the 64-bit integer range`);
     if (min !== undefined && n < min) return fail(`${n} is below the minimum ${col.min}`);
@@ -81,7 +87,18 @@ function decimalRules(col: InputColumn, precision: number, scale: number): Value
   const min = col.min !== undefined ? decimalToScaled(String(col.min), scale) : undefined;
   const max = col.max !== undefined ? decimalToScaled(String(col.max), scale) : undefined;
   const limit = 10n ** BigInt(precision);
+  // text already canonical (no sign, no leading zero, exactly `scale` decimals) of at most 15 digits: exact as a double
+  const canonical = new RegExp(`^(?:0|[1-9]\\d*)${scale > 0 ? `\\.\\d{${scale}}` : ''}$`);
+  const canonicalMaxLength = 15 + (scale > 0 ? 1 : 0);
+  const limitNumber = Number(limit);
   return (value) => {
+    if (typeof value === 'string' && value.length <= canonicalMaxLength && canonical.test(value)) {
+      const n = Number(scale > 0 ? value.slice(0, -scale - 1) + value.slice(-scale) : value);
+      if (n >= limitNumber) return fail(`${value} has more than ${precision - scale} digits before the decimal point`);
+      if (min !== undefined && n < min) return fail(`${value} is below the minimum ${col.min}`);
+      if (max !== undefined && n > max) return fail(`${value} is above the maximum ${col.max}`);
+      return pass(value);
+    }
     const text = decimalText(value);
     const n = text === undefined ? undefined : decimalToScaled(text, scale);
     if (n === undefined) {
@@ -104,11 +121,22 @@ function dateRules(col: InputColumn): ValueChecker {
   };
 }
 
+/**
+ * Milliseconds of an ISO 8601 instant with a zone (`2026-01-31T12:00:00Z`, seconds optional) — or,
+ * with `dateOnly`, of a date at UTC midnight — when the date exists and the hour is 00–23
+ * (Date.parse alone rolls 2026-02-30 over to March and accepts 24:00); else NaN.
+ */
+export function isoInstantMs(text: string, opts: { dateOnly?: boolean } = {}): number {
+  if (opts.dateOnly && DATE_RE.test(text)) return isValidDate(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
+  const m = TIMESTAMP_RE.exec(text);
+  return m && isValidDate(m[1]!) && Number(m[2]) < 24 ? Date.parse(text) : NaN;
+}
+
 function timestampRules(col: InputColumn): ValueChecker {
   const min = col.min !== undefined ? Date.parse(String(col.min)) : undefined;
   const max = col.max !== undefined ? Date.parse(String(col.max)) : undefined;
   return (value) => {
-    const ms = typeof value === 'string' && TIMESTAMP_RE.test(value) ? Date.parse(value) : NaN;
+    const ms = typeof value === 'string' ? isoInstantMs(value) : NaN;
     if (Number.isNaN(ms)) return fail(`expected an ISO 8601 timestamp with a time zone (e.g. 2026-01-31T12:00:00Z), got ${describe(value)}`);
     if (min !== undefined && ms < min) return fail(`${value} is before the minimum ${col.min}`);
     if (max !== undefined && ms > max) return fail(`${value} is after the maximum ${col.max}`);

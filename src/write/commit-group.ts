@@ -4,9 +4,9 @@ import type { InputTable } from '../project/types.js';
 import { advanceChainHead, type ChainHead, lockChainHead, readChainHead } from './chain-head.js';
 import { appendedLogSql, entriesValuesSql, upsertStateSql } from './commit-sql.js';
 import { findIdempotency, replayOrReject } from './idempotency.js';
-import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
+import { canonicalEntryText, entryHash, type LogEntry, type LogOp, STATE_OPS } from './log-entry.js';
 import { IDEMPOTENCY_TABLE } from './meta-tables.js';
-import { type PlannedEntry, planRequest, writtenEntries } from './plan-request.js';
+import { levelsOf, type PlannedEntry, planRequest, writtenEntries } from './plan-request.js';
 import type { SqlNames } from './sql-names.js';
 import { appendRows, type StageValue } from './stage-rows.js';
 import { loadCurrentRows } from './state-lookup.js';
@@ -90,8 +90,7 @@ export async function commitGroup(
   const checkAll = memory.checkAllIds || names.dialect.primaryKeys !== 'enforced';
   const ids = requests.map((r) => r.requestId).filter((id): id is string => id !== null && (checkAll || memory.recentIds.has(id)));
   const recorded = await findIdempotency(tx, names, ids);
-  const wanted = requests.flatMap((r) => r.keys.map((key) => ({ scenario: r.scenario, key })));
-  for (const r of requests) if (r.op === 'delete' && r.scenario !== 'base') for (const key of r.keys) wanted.push({ scenario: 'base', key });
+  const wanted = requests.flatMap((r) => levelsOf(r).flatMap((scenario) => r.keys.map((key) => ({ scenario, key }))));
   const stored = await loadCurrentRows(tx, names, input, wanted, stages.keys);
   const overlay = new Map<string, CurrentRow>();
   const current = (k: string) => overlay.get(k) ?? stored.get(k);
@@ -99,6 +98,8 @@ export async function commitGroup(
 
   const results: WriteResult[] = [];
   const entries: LogEntry[] = [];
+  /** The entries that change the state (proposals and rejections only go to the log). */
+  const stateEntries: LogEntry[] = [];
   const newRecords: { req: PreparedRequest; result: WriteResult }[] = [];
   const touched = new Set<string>();
   let dedupe = false;
@@ -118,19 +119,20 @@ export async function commitGroup(
       continue;
     }
     const ids = plan.entries.map(() => uuidv7(atMs));
-    const result: WriteResult = {
-      ok: true,
-      entries: writtenEntries(input, req.keys, plan.entries.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op }))),
-      at,
-      replayed: false,
-      dryRun: req.dryRun,
-    };
+    // a proposal is logged with the version it was based on, and leaves the state alone
+    const logged = plan.entries.map((p) => (req.propose ? { ...p, version: p.version - 1 } : p));
+    const written = writtenEntries(input, req.keys, logged.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op })));
+    let result: WriteResult = { ok: true, entries: written, at, replayed: false, dryRun: req.dryRun };
+    if (req.dryRun && req.propose) result = { ...result, entries: [], needsApproval: true };
+    if (!req.dryRun && req.alongside) result = (await req.alongside(tx, names, written, at)) ?? result;
     results.push(result);
-    if (req.dryRun) continue;
-    plan.entries.forEach((p, i) => {
+    if (req.dryRun || !result.ok) continue;
+    logged.forEach((p, i) => {
       const entry = toLogEntry(input, req, p, ids[i]!, ++seq, atMs, prev);
       entries.push(entry);
       prev = entry.hash;
+      if (!STATE_OPS.includes(entry.op)) return;
+      stateEntries.push(entry);
       if (allNew && stored.has(p.stateKey)) allNew = false;
       if (!grouped) return;
       if (touched.has(p.stateKey)) dedupe = true;
@@ -140,7 +142,7 @@ export async function commitGroup(
         deleted: p.op === 'delete',
         values: p.values,
         setColumns: p.setColumns,
-        updatedBy: req.actor.user,
+        updatedBy: entry.user,
         updatedAtMs: atMs,
       });
     });
@@ -159,24 +161,33 @@ export async function commitGroup(
         return j < 0 ? null : entryField(entries[r]!, j);
       },
     });
-    const params: SqlValue[] = [];
-    const source = entries.length <= SMALL_BATCH ? entriesValuesSql(names, input, entries, params) : appendedLogSql(names, input);
-    if (entries.length > SMALL_BATCH) params.push(BigInt(head.seq));
-    await tx.execute(upsertStateSql(names, input, source, dedupe, allNew && !dedupe), params);
+    if (stateEntries.length > 0) {
+      const params: SqlValue[] = [];
+      const small = stateEntries.length <= SMALL_BATCH;
+      const source = small ? entriesValuesSql(names, input, stateEntries, params) : appendedLogSql(names, input);
+      if (!small) params.push(BigInt(head.seq));
+      await tx.execute(upsertStateSql(names, input, source, dedupe, allNew && !dedupe), params);
+    }
     await recordIdempotency(tx, names, input, newRecords, atMs);
     await advanceChainHead(tx, names, logTableName(input.name), head, { seq, head: prev ?? '' }, atMs);
   }
   return { results, head: { seq, head: prev ?? '' }, recordedIds: newRecords.map(({ req }) => req.requestId!) };
 }
 
+/** The op a planned entry is logged as: a proposal's upserts and deletes become `propose_*`. */
+function loggedOp(req: PreparedRequest, p: PlannedEntry): LogOp {
+  if (!req.propose) return p.op;
+  return p.op === 'delete' ? 'propose_delete' : 'propose_upsert';
+}
+
 function toLogEntry(input: InputTable, req: PreparedRequest, p: PlannedEntry, entryId: string, seq: number, atMs: number, prevHash: string | null): LogEntry {
   const e: LogEntry = {
     entryId,
     seq,
-    op: p.op,
+    op: loggedOp(req, p),
     scenario: req.scenario,
     version: p.version,
-    user: req.actor.user,
+    user: req.loggedBy ?? req.actor.user,
     atMs,
     setColumns: p.setColumns,
     oldValues: p.oldValues,

@@ -1,13 +1,13 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
 import type { InputTable } from '../project/types.js';
-import type { LogEntry } from './log-entry.js';
+import { type LogEntry, stateOpCondition } from './log-entry.js';
 import type { SqlNames } from './sql-names.js';
 
-/** The log entries just appended, read back from the log: `_seq` above bound parameter 1 (the bulk path). */
+/** The state-changing log entries just appended, read back from the log: `_seq` above bound parameter 1 (the bulk path). */
 export function appendedLogSql(names: SqlNames, input: InputTable): string {
   const d = names.dialect;
-  return `(select * from ${names.log(input.name)} where ${d.quoteIdent('_seq')} > ${d.param(1)})`;
+  return `(select * from ${names.log(input.name)} where ${d.quoteIdent('_seq')} > ${d.param(1)} and ${stateOpCondition(d.quoteIdent('_op'))})`;
 }
 
 const STATE_SOURCE = ['_entry_id', '_seq', '_op', '_scenario', '_version', '_user', '_at', '_set_columns'];

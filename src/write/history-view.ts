@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { logTableName } from '../managed/tables.js';
 import type { InputTable } from '../project/types.js';
+import { stateOpCondition } from './log-entry.js';
 
 /** Name of an input's history view in the views schema. */
 export const historyViewName = (input: string) => `${input}__history`;
@@ -11,7 +12,8 @@ export const historyViewName = (input: string) => `${input}__history`;
  * _column, _old_value, _new_value, _request_id, _comment`. Old values come from the previous
  * entry of the same scenario+key (window `lag`), so the view needs no JSON functions. A column
  * counts as changed when the entry sets it and it was unset or different before; a delete lists
- * every non-key column that had a value.
+ * every non-key column that had a value. Only state-changing entries are shown: proposals and
+ * rejections of pending changes are in the log, `history()` and `<t>__pending`.
  */
 export function historyViewSql(dialect: Dialect, inputsSchema: string, input: InputTable): string {
   const q = (c: string) => dialect.quoteIdent(c);
@@ -44,7 +46,7 @@ export function historyViewSql(dialect: Dialect, inputsSchema: string, input: In
     );
   });
   return (
-    `with ${e} as (select ${base.join(', ')} from ${dialect.qualify(inputsSchema, logTableName(input.name))})\n` +
+    `with ${e} as (select ${base.join(', ')} from ${dialect.qualify(inputsSchema, logTableName(input.name))} where ${stateOpCondition(q('_op'))})\n` +
     selects.join('\nunion all\n')
   );
 }

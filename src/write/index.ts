@@ -4,6 +4,7 @@ export { Writeback, createWriteback, type WritebackOptions } from './writeback.j
 export { historyViewSql, historyViewName } from './history-view.js';
 export { WRITE_META_TABLES, CHAIN_HEADS_TABLE, IDEMPOTENCY_TABLE, TOKENS_TABLE } from './meta-tables.js';
 export { HTTP_STATUS } from './types.js';
+export { READ_LIMITS } from './read-rows.js';
 export type * from './types.js';
 export type * from '../auth/types.js';
 export { checkPermission, readFilterConditions, isAdmin, type Permission } from '../auth/permissions.js';

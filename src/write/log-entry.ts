@@ -2,11 +2,32 @@ import { hash } from 'node:crypto';
 import type { InputTable } from '../project/types.js';
 import type { Canonical } from './wire-values.js';
 
+/**
+ * What a log entry records. `upsert`, `delete` and `reset` change the state (STATE_OPS);
+ * `propose_upsert` / `propose_delete` record a write waiting for approval (its values are the
+ * row as it would be, the state is untouched) and `reject` the rejection of one (issue 5).
+ * An approval is logged as the `upsert`/`delete` entries it applies.
+ */
+export type LogOp = 'upsert' | 'delete' | 'reset' | 'propose_upsert' | 'propose_delete' | 'reject';
+
+/** Entries that change the state; replays, state upserts and the history view read only these. */
+export const STATE_OPS: readonly LogOp[] = ['upsert', 'delete', 'reset'];
+
+/** `_op in ('upsert', 'delete', 'reset')` on a column expression (the ops are constants, not user values). */
+export function stateOpCondition(opColumn: string): string {
+  return `${opColumn} in (${STATE_OPS.map((op) => `'${op}'`).join(', ')})`;
+}
+
+/** A log op read back from the warehouse (unknown text is kept as is, so a tampered op fails the hash check). */
+export function logOpFromDb(value: unknown): LogOp {
+  return String(value) as LogOp;
+}
+
 /** One log entry in memory, exactly as written to `<t>__log` (user values canonical, in `input.columns` order). */
 export interface LogEntry {
   entryId: string;
   seq: number;
-  op: 'upsert' | 'delete' | 'reset';
+  op: LogOp;
   scenario: string;
   version: number;
   user: string;
@@ -49,7 +70,33 @@ function columnsOf(input: InputTable): { index: number; marker: string; quoted: 
   return cols;
 }
 
-const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+/** Characters `JSON.stringify` escapes (controls, quote, backslash) or may rewrite (lone surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify` of a string, without its work when nothing needs escaping (the usual case). */
+const quote = (v: string) => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
+const str = (v: string | null) => (v === null ? 'null' : quote(v));
+
+/**
+ * Text of the fields that the entries of one request share (op, scenario, user, time, request id,
+ * comment) and of the last set columns / old values, kept from the previous call: a bulk write
+ * builds them once instead of once per entry. Compared by value, so any change rebuilds them.
+ */
+const last = {
+  op: '',
+  scenario: '',
+  opScenario: '',
+  user: '',
+  atMs: Number.NaN,
+  userAt: '',
+  requestId: undefined as string | null | undefined,
+  comment: undefined as string | null | undefined,
+  tail: '',
+  setColumns: undefined as string | null | undefined,
+  setText: '',
+  oldValues: undefined as string | null | undefined,
+  oldText: '',
+};
 
 /**
  * The canonical serialization that is hashed: a JSON array of the system fields, then `[column, value]`
@@ -60,17 +107,45 @@ const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 export function canonicalEntryText(input: InputTable, e: Omit<LogEntry, 'hash' | 'prevHash'>): string {
   const cols = columnsOf(input);
   const set = e.setColumns ?? '';
-  let pairs = '';
+  const parts = [`[${quote(e.entryId)},${e.seq}`, '', String(e.version), '', '', ',', '', ''];
+  let first = true;
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
     const v = e.values[c.index] ?? null;
     if (v === null && !set.includes(c.marker)) continue;
-    pairs += `${pairs === '' ? '' : ','}[${c.quoted},${str(v)}]`;
+    parts.push(first ? '[' : ',[', c.quoted, v === null ? ',null]' : `,${quote(v)}]`);
+    first = false;
   }
-  return (
-    `[${str(e.entryId)},${e.seq},${str(e.op)},${str(e.scenario)},${e.version},${str(e.user)},` +
-    `${str(new Date(e.atMs).toISOString())},${str(e.setColumns)},${str(e.oldValues)},${str(e.requestId)},${str(e.comment)},[${pairs}]]`
-  );
+  parts.push(']]');
+  if (e.op !== last.op || e.scenario !== last.scenario) {
+    last.opScenario = `,${str(e.op)},${str(e.scenario)},`;
+    last.op = e.op;
+    last.scenario = e.scenario;
+  }
+  if (e.user !== last.user || e.atMs !== last.atMs) {
+    last.userAt = `,${str(e.user)},${str(new Date(e.atMs).toISOString())},`;
+    last.user = e.user;
+    last.atMs = e.atMs;
+  }
+  if (e.setColumns !== last.setColumns) {
+    last.setText = str(e.setColumns);
+    last.setColumns = e.setColumns;
+  }
+  if (e.oldValues !== last.oldValues) {
+    last.oldText = str(e.oldValues);
+    last.oldValues = e.oldValues;
+  }
+  if (e.requestId !== last.requestId || e.comment !== last.comment) {
+    last.tail = `,${str(e.requestId)},${str(e.comment)},[`;
+    last.requestId = e.requestId;
+    last.comment = e.comment;
+  }
+  parts[1] = last.opScenario;
+  parts[3] = last.userAt;
+  parts[4] = last.setText;
+  parts[6] = last.oldText;
+  parts[7] = last.tail;
+  return parts.join('');
 }
 
 /** `_hash` of an entry: sha256 (hex) over the previous hash, a newline and the canonical entry text. */

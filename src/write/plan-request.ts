@@ -1,5 +1,7 @@
 import { attributeValue, rowFilters } from '../auth/permissions.js';
 import type { InputColumn, InputTable } from '../project/types.js';
+import { rowThroughChain } from '../workflow/chain-row.js';
+import { checkTransitions } from '../workflow/transitions.js';
 import { valueChecker } from './column-rules.js';
 import type { ErrorDetail, WireValue, WrittenEntry } from './types.js';
 import { type Canonical, wireFromCanonical } from './wire-values.js';
@@ -8,7 +10,7 @@ import { type CurrentRow, failure, type PreparedRequest, type Rejected, stateKey
 /** A log entry decided by `planRequest`, before the group assigns its chain position and hash. */
 export interface PlannedEntry {
   stateKey: string;
-  op: 'upsert' | 'delete' | 'reset';
+  op: 'upsert' | 'delete' | 'reset' | 'reject';
   version: number;
   values: Canonical[];
   setColumns: string | null;
@@ -77,18 +79,35 @@ function wireValues(input: InputTable, values: Canonical[]): Record<string, Wire
 const json = (v: Canonical) => (v === null ? 'null' : JSON.stringify(v));
 
 /**
+ * The scenarios whose state rows a request's decision reads: its chain when set (the gate sets it
+ * for every scenario write), else the scenario and `base`.
+ */
+export function levelsOf(req: PreparedRequest): readonly string[] {
+  if (req.chain) return req.chain;
+  return req.scenario !== 'base' ? [req.scenario, 'base'] : ['base'];
+}
+
+/**
  * Decide one request against the current state (`current` sees earlier requests of the same
- * group). Pure: checks `_version` conflicts, row filters on input columns (current and new
- * values), required columns after the merge, and computes each entry's row, set columns and
- * old values (JSON of the changed columns' previous values). Any problem rejects the whole request.
+ * group; it holds every level of `levelsOf(req)` read in the transaction). Pure: checks `_version`
+ * conflicts, row filters on input columns (current and new values), status transitions against
+ * the row as seen through the scenario chain, required columns after the merge, and computes each
+ * entry's row, set columns and old values (JSON of the changed columns' previous values). Any
+ * problem rejects the whole request.
  */
 export function planRequest(req: PreparedRequest, current: (key: string) => CurrentRow | undefined): RequestPlan {
   const { input } = req;
   const shape = shapeOf(input);
   const n = shape.names.length;
-  const filters = rowFilters(input, req.actor)
-    .filter((f) => !f.onSource)
-    .map((f) => ({ f, i: shape.index.get(f.column)!, want: attributeValue(req.actor, f) }));
+  const levels = levelsOf(req);
+  const seen = (key: Canonical[]) => rowThroughChain(input, levels, key, current);
+  if (req.op === 'reject') return { ok: true, entries: rejectEntries(req, current) };
+  // the writer's row filters on input columns, and on an approval the approver's too
+  const filters = [req.actor, ...(req.reviewer ? [req.reviewer] : [])].flatMap((actor) =>
+    rowFilters(input, actor)
+      .filter((f) => !f.onSource)
+      .map((f) => ({ f, i: shape.index.get(f.column)!, want: attributeValue(actor, f) })),
+  );
   const conflicts: ErrorDetail[] = [];
   const forbidden: ErrorDetail[] = [];
   const invalid: ErrorDetail[] = [];
@@ -96,6 +115,11 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   const isBase = req.scenario === 'base';
   const given = new Array<boolean>(n);
   const isSet = new Array<boolean>(n);
+  if (req.op === 'upsert' && input.columns.some((c) => c.transitions)) {
+    const moves = checkTransitions(input, req.actor, req.rows, req.rows.map((_, i) => i), (r) => seen(req.keys[r]!));
+    invalid.push(...moves.invalid);
+    forbidden.push(...moves.forbidden);
+  }
 
   for (let r = 0; r < req.rows.length; r++) {
     const row = req.rows[r]!;
@@ -121,10 +145,12 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       });
       continue;
     }
-    if (alive)
+    // the row as its readers see it: in a scenario, through the parent chain
+    const before = isBase ? (alive ? cur : undefined) : filters.length > 0 || req.op === 'delete' ? seen(key) : undefined;
+    if (before)
       for (const { f, i, want } of filters)
-        if (want === undefined || cur!.values[i] !== want)
-          forbidden.push({ row: r, column: f.column, message: `the current row has ${f.column} '${cur!.values[i]}', outside your ${f.attribute}` });
+        if (want === undefined || before.values[i] !== want)
+          forbidden.push({ row: r, column: f.column, message: `the current row has ${f.column} '${before.values[i]}', outside your ${f.attribute}` });
 
     if (req.op === 'reset') {
       // issue 5: a reset entry leaves a transparent state row (no set columns, not deleted): the key follows the parent again
@@ -144,11 +170,9 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
     }
 
     if (req.op === 'delete') {
-      // in a scenario, deleting a key that only base has writes a tombstone that hides it there
-      const inherited = !alive && !isBase ? current(stateKey('base', key)) : undefined;
-      // issue 5: or that only an ancestor scenario has (read through the chain before the transaction)
-      const chained = !alive && !isBase ? req.inherited?.get(sk) : undefined;
-      const visible = alive ? cur! : inherited && !inherited.deleted ? inherited : chained && !chained.deleted ? chained : undefined;
+      // in a scenario, the row as seen through the chain: deleting a key that only an ancestor has (or
+      // that a reset left following its parent) writes a tombstone that hides it there
+      const visible = before;
       if (!visible) {
         invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} does not exist in scenario '${req.scenario}'` });
         continue;
@@ -195,9 +219,12 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       if (shape.required[i] && values[i] === null && (isBase || shape.names[i]! in payload))
         invalid.push({ row: r, column: shape.names[i]!, message: shape.names[i]! in payload ? `'${shape.names[i]}' is required and cannot be null` : `'${shape.names[i]}' is required` });
     }
-    for (const { f, i, want } of filters)
-      if (want === undefined || values[i] !== want)
-        forbidden.push({ row: r, column: f.column, message: `${f.column} '${values[i]}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
+    for (const { f, i, want } of filters) {
+      // in a scenario, a column the scenario does not set is read from its parent chain
+      const after = isBase || isSet[i] ? values[i] : (before?.values[i] ?? null);
+      if (want === undefined || after !== want)
+        forbidden.push({ row: r, column: f.column, message: `${f.column} '${after}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
+    }
     const version = curVersion + 1;
     const set = setColumns === '' ? null : setColumns;
     entries.push({
@@ -224,7 +251,19 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   return { ok: true, entries };
 }
 
+/** A rejection of a pending change: one entry per key, state untouched, `_version` the row's current one. */
+function rejectEntries(req: PreparedRequest, current: (key: string) => CurrentRow | undefined): PlannedEntry[] {
+  const { input } = req;
+  const isKey = shapeOf(input).isKey;
+  return req.keys.map((key) => {
+    const sk = stateKey(req.scenario, key);
+    const cur = current(sk);
+    const values = input.columns.map((_, i) => (isKey[i] ? (key[input.key.indexOf(input.columns[i]!.name)] ?? null) : null));
+    return { stateKey: sk, op: 'reject', version: cur?.version ?? 0, values, setColumns: null, oldValues: null };
+  });
+}
+
 /** The `entries` of a successful result. */
-export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string; version: number; op: 'upsert' | 'delete' | 'reset' }[]): WrittenEntry[] {
+export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string; version: number; op: WrittenEntry['op'] }[]): WrittenEntry[] {
   return planned.map((p, i) => ({ entryId: p.entryId, key: wireKey(input, keys[i]!), version: p.version, op: p.op }));
 }

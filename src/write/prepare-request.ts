@@ -1,15 +1,15 @@
 import { attributeValue, checkPermission, rowFilters } from '../auth/permissions.js';
 import type { InputTable } from '../project/types.js';
 import { findIdempotency, payloadHash, replayOrReject } from './idempotency.js';
-import { parseRow, type ParsedRow } from './row-schema.js';
+import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
 import { lookupTuples } from './source-lookup.js';
-import type { ErrorDetail, WriteOptions, WriteResult } from './types.js';
+import type { Actor, ErrorDetail, WriteError, WriteOptions, WriteResult } from './types.js';
 import type { Canonical } from './wire-values.js';
 import type { WriteContext } from './write-context.js';
 import { failure, type PreparedRequest, stateKey } from './write-request.js';
 import { loadCurrentRows } from './state-lookup.js';
-
-const SCENARIO_RE = /^[a-z][a-z0-9_]{0,62}$/;
+import { checkScenarioName, findScenario } from '../workflow/scenario-store.js';
+import { checkScenarioPermission } from '../workflow/scenario-permission.js';
 
 /**
  * Everything about a request that does not depend on the current state, checked before it
@@ -19,7 +19,7 @@ const SCENARIO_RE = /^[a-z][a-z0-9_]{0,62}$/;
  */
 export async function prepareRequest(
   ctx: WriteContext,
-  op: 'upsert' | 'delete' | 'reset',
+  op: PreparedRequest['op'],
   tableName: string,
   rows: unknown,
   opts: WriteOptions,
@@ -31,9 +31,12 @@ export async function prepareRequest(
   if (op === 'reset' && (opts.scenario ?? 'base') === 'base') return failure('bad_request', "reset removes a scenario's override; 'base' has no parent to follow");
   if (denied) return { ok: false, error: denied };
   const scenario = opts.scenario ?? 'base';
-  if (!SCENARIO_RE.test(scenario)) return failure('bad_request', `invalid scenario name '${scenario}' (lower case letters, digits and _)`);
+  const invalidScenario = checkScenarioName(scenario);
+  if (invalidScenario) return { ok: false, error: invalidScenario };
   if (scenario !== 'base' && !input.scenarios)
     return failure('bad_request', `${input.name} has no scenarios (declare \`scenarios: true\`); write scenario 'base'`);
+  const mayNotCreate = await unrecordedScenarioRefusal(ctx, opts, scenario);
+  if (mayNotCreate) return { ok: false, error: mayNotCreate };
   if (!Array.isArray(rows)) return failure('bad_request', 'rows must be an array of objects');
   if (rows.length === 0) return failure('bad_request', 'no rows given');
   if (rows.length > ctx.maxBatchRows)
@@ -55,13 +58,17 @@ export async function prepareRequest(
   const seen = new Map<string, number>();
   const keyCols = input.key;
   const keySet = new Set(keyCols);
+  const singleKey = keyCols.length === 1 ? keyCols[0]! : undefined;
   for (let i = 0; i < rows.length; i++) {
-    const result = parseRow(input, rows[i], i);
-    if (!result.row) {
-      details.push(...result.details);
-      continue;
+    let row = parseValidRow(input, rows[i]);
+    if (!row) {
+      const result = parseRow(input, rows[i], i);
+      if (!result.row) {
+        details.push(...result.details);
+        continue;
+      }
+      row = result.row;
     }
-    const row = result.row;
     let keyOk = true;
     for (const k of keyCols) {
       const v = row.values[k];
@@ -74,8 +81,9 @@ export async function prepareRequest(
       for (const c of Object.keys(row.values))
         if (!keySet.has(c)) details.push({ row: i, column: c, message: `a delete takes only the key (${keyCols.join(', ')}) and _version` });
     if (!keyOk) continue;
-    const key = keyCols.map((k) => row.values[k] ?? null);
-    const id = JSON.stringify(key);
+    // one key column: its (non-null) value identifies the row; several: the JSON of the tuple
+    const key = singleKey !== undefined ? [row.values[singleKey] ?? null] : keyCols.map((k) => row.values[k] ?? null);
+    const id = singleKey !== undefined ? key[0]! : JSON.stringify(key);
     const first = seen.get(id);
     if (first !== undefined) details.push({ row: i, message: `duplicate key in the batch (same as row ${first})` });
     else seen.set(id, i);
@@ -126,15 +134,17 @@ async function checkRequired(
   const details: ErrorDetail[] = [];
   const required = input.columns.filter((c) => c.required && !input.key.includes(c.name));
   const missing: { i: number; cols: string[] }[] = [];
-  rows.forEach((row, i) => {
-    const absent: string[] = [];
+  if (required.length === 0) return details;
+  for (let i = 0; i < rows.length; i++) {
+    const values = rows[i]!.values;
+    let absent: string[] | undefined;
     for (const c of required) {
-      if (!(c.name in row.values)) {
-        if (c.default === undefined || c.default === null) absent.push(c.name);
-      } else if (row.values[c.name] === null) details.push({ row: positions[i]!, column: c.name, message: `'${c.name}' is required and cannot be null` });
+      if (!(c.name in values)) {
+        if (c.default === undefined || c.default === null) (absent ??= []).push(c.name);
+      } else if (values[c.name] === null) details.push({ row: positions[i]!, column: c.name, message: `'${c.name}' is required and cannot be null` });
     }
-    if (absent.length > 0 && scenario === 'base') missing.push({ i, cols: absent });
-  });
+    if (absent && scenario === 'base') missing.push({ i, cols: absent });
+  }
   for (let start = 0; start < missing.length; start += 200) {
     const chunk = missing.slice(start, start + 200);
     const found = await loadCurrentRows(ctx.reader, ctx.names, input, chunk.map(({ i }) => ({ scenario, key: keys[i]! })), '');
@@ -151,11 +161,21 @@ function countRows(details: ErrorDetail[]): number {
   return new Set(details.map((d) => d.row)).size;
 }
 
+/**
+ * The rows of a prepared request that are outside `actor`'s row filters on linked-source columns
+ * (an approval checks the approver's; filters on input columns are checked in the transaction).
+ */
+export async function sourceFilterProblems(ctx: WriteContext, req: PreparedRequest, actor: Actor): Promise<ErrorDetail[]> {
+  if (!rowFilters(req.input, actor).some((f) => f.onSource)) return [];
+  // as for a delete: only the filters (the rows' values were checked when they were proposed)
+  return (await checkSources(ctx, req.input, 'delete', req.rows, req.rows.map((_, i) => i), actor)).forbidden;
+}
+
 /** Linked key exists, allowed values from a source column (invalid), and row filters on linked-source columns (forbidden). */
 async function checkSources(
   ctx: WriteContext,
   input: InputTable,
-  op: 'upsert' | 'delete' | 'reset',
+  op: PreparedRequest['op'],
   rows: ParsedRow[],
   positions: number[],
   opts: WriteOptions,
@@ -214,4 +234,16 @@ async function checkSources(
     }
   }
   return { invalid: details, forbidden };
+}
+
+/**
+ * A write to a scenario that was never created records it (as a child of `base`), so it needs the
+ * scenario `create` permission: `forbidden` when the role lacks it and the scenario does not exist.
+ * The registry is read only for such roles.
+ */
+async function unrecordedScenarioRefusal(ctx: WriteContext, actor: WriteOptions, scenario: string): Promise<WriteError | undefined> {
+  if (scenario === 'base') return undefined;
+  const denied = checkScenarioPermission(ctx.project, actor, 'create');
+  if (!denied || (await findScenario(ctx.reader, ctx.names, scenario))) return undefined;
+  return { ...denied, message: `scenario '${scenario}' does not exist and writing to it would create it: ${denied.message}` };
 }

@@ -7,8 +7,11 @@ import { type Canonical, canonicalFromDb, isoFromDb, numberFromDb, wireFromCanon
 import type { WriteContext } from './write-context.js';
 import { failure } from './write-request.js';
 import { wireKey } from './plan-request.js';
+import { logOpFromDb } from './log-entry.js';
+import { checkScenarioName } from '../workflow/scenario-store.js';
 
-const DEFAULT_LIMIT = 1000;
+/** Entries per history answer: default 1000, at most 100000 (library and HTTP). */
+export const HISTORY_LIMITS = { default: 1000, max: 100_000 } as const;
 
 /** Log entries of an input table, oldest first, each with old → new values of the columns it changed. */
 export async function readHistory(ctx: WriteContext, tableName: string, opts: HistoryOptions = {}): Promise<HistoryResult> {
@@ -17,9 +20,13 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
   const denied = checkPermission(input, opts.actor, 'read');
   if (denied) return { ok: false, error: denied };
   const since = parseTime(opts.since);
-  if (since === null) return failure('bad_request', `since '${String(opts.since)}' is not an ISO 8601 timestamp`);
-  const limit = opts.limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) return failure('bad_request', 'limit must be a positive integer');
+  if (since === null) return failure('bad_request', `since '${String(opts.since)}' is not an ISO 8601 timestamp`, [{ column: 'since', message: 'not an ISO 8601 timestamp' }]);
+  const limit = opts.limit ?? HISTORY_LIMITS.default;
+  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMITS.max)
+    return failure('bad_request', `limit must be a whole number from 1 to ${HISTORY_LIMITS.max}`, [{ column: 'limit', message: `${String(limit)} is out of range` }]);
+  // a filter, not a read of the scenario's rows: an unknown (valid) name simply has no entries
+  const invalidScenario = opts.scenario === undefined ? undefined : checkScenarioName(opts.scenario);
+  if (invalidScenario) return { ok: false, error: invalidScenario };
 
   const d = ctx.names.dialect;
   const q = (c: string) => d.quoteIdent(c);
@@ -61,7 +68,7 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
     return {
       entryId: String(r._entry_id),
       seq: numberFromDb(r._seq),
-      op: r._op === 'delete' ? 'delete' : r._op === 'reset' ? 'reset' : 'upsert',
+      op: logOpFromDb(r._op),
       scenario: String(r._scenario),
       key: wireKey(input, input.key.map((k) => values.get(k) ?? null)),
       version: numberFromDb(r._version),

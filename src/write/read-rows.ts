@@ -1,21 +1,24 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { checkPermission, readFilterConditions } from '../auth/permissions.js';
-import { valueChecker } from './column-rules.js';
+import { isoInstantMs, valueChecker } from './column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
-import { scenarioChain } from '../workflow/scenario-store.js';
+import { readableScenario } from '../workflow/scenario-store.js';
 import type { ReadOptions, ReadResult, StateRow } from './types.js';
 import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from './wire-values.js';
 import type { WriteContext } from './write-context.js';
 import { failure } from './write-request.js';
 
-const DEFAULT_LIMIT = 1000;
-const MAX_LIMIT = 10_000;
+/** Page sizes of row reads (input tables and models, library and HTTP): default 1000, at most 10000. The one source of these bounds. */
+export const READ_LIMITS = { default: 1000, max: 10_000 } as const;
 
-/** Parse an as-of / since option: ISO string or Date; undefined when absent, null when invalid. */
+/**
+ * Parse an as-of / since option: an ISO 8601 string — a date (UTC midnight) or a date-time with a
+ * zone, on a day that exists — or a Date; undefined when absent, null when invalid.
+ */
 export function parseTime(value: string | Date | undefined): Date | undefined | null {
   if (value === undefined) return undefined;
-  const d = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? isoInstantMs(value, { dateOnly: true }) : NaN;
+  return Number.isNaN(ms) ? null : new Date(ms);
 }
 
 function encodeCursor(key: (string | null)[]): string {
@@ -38,16 +41,19 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
   const denied = checkPermission(input, opts.actor, 'read');
   if (denied) return { ok: false, error: denied };
   const scenario = opts.scenario ?? 'base';
-  if (scenario !== 'base' && !input.scenarios) return failure('bad_request', `${input.name} has no scenarios`);
+  if (scenario !== 'base' && !input.scenarios) return failure('bad_request', `${input.name} has no scenarios`, [{ column: 'scenario', message: `${input.name} has only 'base'` }]);
   const asOf = parseTime(opts.asOf);
-  if (asOf === null) return failure('bad_request', `as_of '${String(opts.asOf)}' is not an ISO 8601 timestamp`);
-  const limit = opts.limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return failure('bad_request', `limit must be an integer from 1 to ${MAX_LIMIT}`);
+  if (asOf === null) return failure('bad_request', `as_of '${String(opts.asOf)}' is not an ISO 8601 timestamp`, [{ column: 'as_of', message: 'not an ISO 8601 timestamp' }]);
+  const limit = opts.limit ?? READ_LIMITS.default;
+  if (!Number.isInteger(limit) || limit < 1 || limit > READ_LIMITS.max)
+    return failure('bad_request', `limit must be an integer from 1 to ${READ_LIMITS.max}`, [{ column: 'limit', message: `${String(limit)} is not an integer from 1 to ${READ_LIMITS.max}` }]);
+  const known = await readableScenario(ctx.reader, ctx.names, scenario);
+  if (!known.ok) return known;
 
   const d = ctx.names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const params: SqlValue[] = [];
-  const chain = scenario === 'base' ? ['base'] : await scenarioChain(ctx.reader, ctx.names, scenario);
+  const chain = known.chain;
   const from = scenarioRowsSql(ctx.names, input, chain, params, asOf);
   const where = readFilterConditions(input, opts.actor, ctx.names, 'v', params);
   for (const [name, value] of Object.entries(opts.filter ?? {})) {
@@ -65,7 +71,7 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
   const keyCols = input.key.map((k) => input.columns.find((c) => c.name === k)!);
   if (opts.cursor !== undefined) {
     const after = decodeCursor(opts.cursor, keyCols.length);
-    if (!after) return failure('bad_request', 'invalid cursor');
+    if (!after) return failure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this table and its key' }]);
     const ors: string[] = [];
     keyCols.forEach((_, i) => {
       const ands = keyCols.slice(0, i + 1).map((c, j) => {

@@ -2,9 +2,10 @@ import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../project/types.js';
 import type { SqlNames } from './sql-names.js';
 import { chainLevelsSql, resolvedRowsSql } from '../workflow/resolved-rows.js';
+import { stateOpCondition } from './log-entry.js';
 
 /**
- * SQL of the state replayed from the log: the latest entry per scenario+key (at or before `asOf`
+ * SQL of the state replayed from the log: the latest state-changing entry per scenario+key (at or before `asOf`
  * when given), with the state table's columns. The log carries the full row after each write,
  * so this is the state at that time. Parameters are pushed onto `params`.
  */
@@ -12,10 +13,11 @@ export function logReplaySql(names: SqlNames, input: InputTable, params: SqlValu
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const partition = ['_scenario', ...input.key].map(q).join(', ');
-  let where = '';
+  // proposals and rejections never changed the state
+  let where = ` where ${stateOpCondition(`x.${q('_op')}`)}`;
   if (asOf) {
     params.push(asOf);
-    where = ` where x.${q('_at')} <= ${d.param(params.length)}`;
+    where += ` and x.${q('_at')} <= ${d.param(params.length)}`;
   }
   const cols = [
     ...input.columns.map((c) => `l.${q(c.name)}`),

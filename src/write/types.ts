@@ -3,6 +3,8 @@
  * (the server sends them as they are). Expected failures are values, never thrown.
  */
 
+import type { LogOp } from './log-entry.js';
+
 /** A JSON value as it travels on the wire (decimals and big integers as strings, dates `YYYY-MM-DD`, timestamps ISO `Z`). */
 export type WireValue = string | number | boolean | null;
 
@@ -89,8 +91,8 @@ export interface WrittenEntry {
   key: Record<string, WireValue>;
   /** The row's `_version` after this entry. */
   version: number;
-  /** `reset`: a scenario's override removed (the key follows the parent scenario again). */
-  op: 'upsert' | 'delete' | 'reset';
+  /** `reset`: a scenario's override removed (the key follows the parent scenario again); `reject`: a pending change rejected. */
+  op: 'upsert' | 'delete' | 'reset' | 'reject';
 }
 
 /** Result of `write` / `delete`. */
@@ -102,8 +104,10 @@ export type WriteResult = Outcome<{
   replayed: boolean;
   /** True for a dry run (nothing was written). */
   dryRun: boolean;
-  /** Set when the write needs approval: it was recorded as a pending change and nothing else was written. */
+  /** Set when the write needs approval: it was logged as a proposal and recorded as a pending change, the state untouched. */
   pending?: { id: string; status: 'pending'; rows: number };
+  /** A dry run of a write that would become a pending change (nothing would reach the state yet). */
+  needsApproval?: true;
 }>;
 
 /** Options of `rows`. */
@@ -155,7 +159,8 @@ export interface ColumnChange {
 export interface HistoryEntry {
   entryId: string;
   seq: number;
-  op: 'upsert' | 'delete' | 'reset';
+  /** See `LogOp`: `propose_*` entries are pending changes (their `changes` are what was proposed), `reject` a rejection. */
+  op: LogOp;
   scenario: string;
   key: Record<string, WireValue>;
   version: number;

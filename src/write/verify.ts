@@ -1,7 +1,7 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { LOG_SYSTEM_COLUMNS, logTableName } from '../managed/tables.js';
 import type { ColumnType, InputTable } from '../project/types.js';
-import { canonicalEntryText, entryHash } from './log-entry.js';
+import { canonicalEntryText, entryHash, logOpFromDb } from './log-entry.js';
 import { CHAIN_HEADS_TABLE } from './meta-tables.js';
 import { wireKey } from './plan-request.js';
 import type { SqlNames } from './sql-names.js';
@@ -81,7 +81,7 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
       const e = {
         entryId,
         seq,
-        op: r._op === 'delete' ? ('delete' as const) : r._op === 'reset' ? ('reset' as const) : ('upsert' as const),
+        op: logOpFromDb(r._op),
         scenario: String(r._scenario),
         version: Number(r._version),
         user: String(r._user),

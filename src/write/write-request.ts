@@ -1,12 +1,17 @@
+import type { Adapter } from '../adapters/adapter.js';
 import type { InputTable } from '../project/types.js';
 import type { ParsedRow } from './row-schema.js';
-import type { Actor, WriteError, WriteResult } from './types.js';
+import type { SqlNames } from './sql-names.js';
+import type { Actor, WriteError, WriteResult, WrittenEntry } from './types.js';
 import type { Canonical } from './wire-values.js';
 
 /** A validated request waiting in a table's queue. */
 export interface PreparedRequest {
-  /** `reset` (issue 5): remove a scenario's override of the keys, so they follow the parent again. */
-  op: 'upsert' | 'delete' | 'reset';
+  /**
+   * `reset` (issue 5): remove a scenario's override of the keys, so they follow the parent again.
+   * `reject`: log the rejection of a pending change of these keys (state untouched, no checks).
+   */
+  op: 'upsert' | 'delete' | 'reset' | 'reject';
   input: InputTable;
   scenario: string;
   actor: Actor;
@@ -19,11 +24,23 @@ export interface PreparedRequest {
   /** Canonical key tuple of each row. */
   keys: Canonical[][];
   /**
-   * Scenario writes (issue 5): each key's row as seen through the scenario's parent chain
-   * (read before the transaction), keyed by `stateKey(scenario, key)`; a delete in a scenario
-   * of a scenario hides a key that only an ancestor has.
+   * The scenario's fall-back chain (itself … `base`), set when the decision needs each key's row
+   * as seen through it: status transitions, and deletes in a scenario (hiding a key that only an
+   * ancestor has). Every level is read inside the write transaction.
    */
-  inherited?: Map<string, CurrentRow>;
+  chain?: readonly string[];
+  /** Log the entries as a proposal (`propose_upsert` / `propose_delete`): validated and checked like a write, state untouched. */
+  propose?: boolean;
+  /** `_user` of the entries when it is not the actor: an approval is checked as its proposer and logged as its approver. */
+  loggedBy?: string;
+  /** An approval: the approver, whose row filters must hold too (they may approve only rows they may see). */
+  reviewer?: Actor;
+  /**
+   * Statements that must commit with this request's entries (pending-change records and
+   * decisions), run inside the transaction once the request is decided. Returning a result
+   * replaces the request's result; a failed one drops its entries (nothing of it is written).
+   */
+  alongside?: (tx: Adapter, names: SqlNames, entries: WrittenEntry[], at: string) => Promise<WriteResult | undefined>;
 }
 
 /** The current state of one (scenario, key), as read in the write transaction or left by an earlier request of the group. */

@@ -2,16 +2,18 @@ import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import { TokenStore } from '../auth/tokens.js';
 import type { Project, InputTable } from '../project/types.js';
-import { prepareRequest } from './prepare-request.js';
+import { prepareRequest, sourceFilterProblems } from './prepare-request.js';
+import { failure } from './write-request.js';
 import { readHistory } from './read-history.js';
 import { readRows } from './read-rows.js';
 import { sqlNames } from './sql-names.js';
 import { TableWriter } from './table-writer.js';
+import type { PreparedRequest } from './write-request.js';
 import type { Actor, HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from './types.js';
 import { verifyTables } from './verify.js';
 import type { WriteContext } from './write-context.js';
-import { Workflows } from '../workflow/workflows.js';
-import type { PreparedRequest } from './write-request.js';
+import { type InternalWrite, Workflows } from '../workflow/workflows.js';
+import { JointCommitter, type JointOutcome } from './joint-commit.js';
 
 /** Options of `createWriteback`. */
 export interface WritebackOptions {
@@ -82,7 +84,9 @@ export class Writeback {
       ctx: () => this.ctx,
       adapter,
       submit: (op, table, rows, opts, internal) => this.submit(op, table, rows, opts, internal),
-      commit: async (req: PreparedRequest) => (await this.writerFor(req.input.name)).submit(req),
+      prepare: (op, table, rows, opts) => this.prepare(op, table, rows, opts),
+      commitTogether: (requests) => this.commitTogether(requests),
+      admitted: (fn) => this.admitted(fn),
     });
     this.scenarios = this.workflows.scenarios;
     this.pending = this.workflows.pending;
@@ -128,15 +132,91 @@ export class Writeback {
     if (this.options.ownsAdapter) await this.adapter.close();
   }
 
-  private async submit(op: 'upsert' | 'delete' | 'reset', table: string, rows: readonly unknown[], opts: WriteOptions, internal: { skipApproval?: boolean } = {}): Promise<WriteResult> {
+  /**
+   * Run `fn` with the write path quiet: writes already admitted finish first, writes arriving
+   * meanwhile wait until it is done (`apply` through a running server changes the tables under them).
+   */
+  async quiesce<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.holding) await this.holding;
+    let release!: () => void;
+    this.holding = new Promise((r) => (release = r));
+    try {
+      while (this.inflight > 0) await new Promise<void>((r) => this.drained.push(r));
+      await this.idle();
+      return await fn();
+    } finally {
+      this.holding = undefined;
+      release();
+    }
+  }
+
+  private holding: Promise<void> | undefined;
+  private inflight = 0;
+  private drained: (() => void)[] = [];
+
+  /** Count a write from admission to its result, so `quiesce` can wait for it. */
+  private async admitted<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.holding) await this.holding;
+    this.inflight++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.inflight === 0) for (const wake of this.drained.splice(0)) wake();
+    }
+  }
+
+  private submit(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal: InternalWrite = {}): Promise<WriteResult> {
     if (this.closed) throw new Error('Writeback is closed');
+    return this.admitted(async () => {
+      const prepared = await this.prepare(op, table, rows, opts, internal);
+      if (!('input' in prepared)) return prepared;
+      return (await this.writerFor(prepared.input.name)).submit(prepared);
+    });
+  }
+
+  /** Validate a request and pass it through the workflow gate: the request to commit, or its final result. */
+  private async prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal: InternalWrite = {}): Promise<PreparedRequest | WriteResult> {
     const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
     if (!('input' in prepared)) return prepared;
-    // issue 5: archived scenarios, chain fall-back for deletes, status transitions, approvals
+    // issue 5: archived scenarios, scenario chains, approvals (status transitions are checked in the transaction)
     const gated = await this.workflows.gate(prepared, Array.isArray(rows) ? rows : [], internal);
     if (gated) return gated;
-    const writer = await this.writerFor(prepared.input.name);
-    return writer.submit(prepared);
+    if (internal.loggedBy !== undefined) prepared.loggedBy = internal.loggedBy;
+    if (internal.alongside) prepared.alongside = internal.alongside;
+    if (internal.reviewer) {
+      const outside = await sourceFilterProblems(this.ctx, prepared, internal.reviewer);
+      if (outside.length > 0) return failure('forbidden', `${outside.length} row(s) are outside what role '${internal.reviewer.role}' may approve`, outside);
+      prepared.reviewer = internal.reviewer;
+    }
+    return prepared;
+  }
+
+  private joint: Promise<JointCommitter> | undefined;
+
+  /** Commit requests of several tables in one transaction (all or none), their writers paused meanwhile. */
+  private async commitTogether(requests: PreparedRequest[]): Promise<JointOutcome> {
+    if (this.closed) throw new Error('Writeback is closed');
+    const tables = [...new Set(requests.map((r) => r.input.name))].sort();
+    const writers = await Promise.all(tables.map((t) => this.writerFor(t)));
+    this.joint ??= this.fork().then((conn) => new JointCommitter(conn, () => this.ctx.names));
+    const joint = await this.joint;
+    const commit = async () => {
+      try {
+        return await joint.commit(requests);
+      } finally {
+        for (const w of writers) w.forget();
+      }
+    };
+    // writers are taken in table-name order, so two joint commits never wait on each other in a cycle
+    return writers.reduceRight<() => Promise<JointOutcome>>((inner, w) => () => w.exclusive(inner), commit)();
+  }
+
+  /** A second connection to the same database (one per table writer, one for joint commits). */
+  private async fork(): Promise<Adapter> {
+    if (!canFork(this.adapter)) throw new Error('the write path needs an adapter that can open a second connection (fork)');
+    const conn = await this.adapter.fork();
+    this.connections.push(conn);
+    return conn;
   }
 
   private pendingWriters = new Map<string, Promise<TableWriter>>();
@@ -147,9 +227,7 @@ export class Writeback {
     let pending = this.pendingWriters.get(table);
     if (!pending) {
       pending = (async () => {
-        if (!canFork(this.adapter)) throw new Error('the write path needs an adapter that can open a second connection (fork)');
-        const conn = await this.adapter.fork();
-        this.connections.push(conn);
+        const conn = await this.fork();
         const writer = new TableWriter(conn, () => this.ctx.names, table);
         this.writers.set(table, writer);
         return writer;

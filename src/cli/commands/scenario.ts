@@ -21,7 +21,7 @@ interface PromoteJson {
   parent: string;
   dry_run: boolean;
   rows: number;
-  tables: { table: string; upserts: unknown[]; deletes: unknown[]; entries: number }[];
+  tables: { table: string; upserts: unknown[]; deletes: unknown[]; entries: number; needsApproval?: true; pending?: string[] }[];
 }
 
 const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -106,7 +106,10 @@ export function registerScenario(program: Command): void {
       const doIt = flags.yes === true && flags.dryRun !== true;
       const res = await adminOrFail<PromoteJson>(opts, 'POST', `scenarios/${enc(name)}/promote`, { ...body, ...(doIt ? { confirm: true } : { dry_run: true }) });
       if (opts.json && (doIt || flags.dryRun)) return printJson(res);
-      const summary = res.tables.map((t) => `${t.table}: ${t.upserts.length} upsert(s), ${t.deletes.length} delete(s)`).join('; ') || 'nothing to promote';
+      const summary =
+        res.tables
+          .map((t) => `${t.table}: ${t.upserts.length} upsert(s), ${t.deletes.length} delete(s)${approvalNote(t)}`)
+          .join('; ') || 'nothing to promote';
       if (doIt) return console.log(`${paint('green', '✓')} promoted ${name} into ${res.parent}: ${summary}`);
       console.log(`${flags.dryRun ? 'would promote' : 'promoting'} ${name} into ${res.parent} writes ${res.rows} row(s): ${summary}`);
       if (!flags.dryRun) {
@@ -116,4 +119,10 @@ export function registerScenario(program: Command): void {
         throw new ReportedFailure(1);
       }
     });
+}
+
+/** What a promoted table's writes wait for, if anything. */
+function approvalNote(t: PromoteJson['tables'][number]): string {
+  if (t.pending?.length) return ` — waiting for approval as ${t.pending.join(', ')}`;
+  return t.needsApproval ? ' (needs approval: becomes a pending change)' : '';
 }

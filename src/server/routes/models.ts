@@ -4,7 +4,8 @@ import { canStream, type Adapter, type Row, type SqlValue } from '../../adapters
 import type { ServerVariables } from '../context.js';
 import type { ServerLibrary } from '../library.js';
 import type { ServerLogger } from '../logger.js';
-import { apiError } from '../api-error.js';
+import { apiError, fromWriteError, type ApiFailure } from '../api-error.js';
+import { checkScenarioName } from '../../workflow/scenario-store.js';
 import { parseQuery, sendFailure } from '../parse-request.js';
 import { ModelRowsQuerySchema } from '../wire-schemas.js';
 import { decodeCursor, encodeCursor, modelConditions, modelSelectSql } from '../model-read.js';
@@ -33,6 +34,23 @@ async function viewColumns(adapter: Adapter, schema: string, name: string): Prom
   return rows.length === 0 ? undefined : rows.map((r) => String(r.column_name));
 }
 
+/**
+ * Why a model read may not name this scenario, or undefined: an invalid name is 400, a valid name
+ * never recorded 404 (as for input reads), an archived one 400 (`__by_scenario` views hide it).
+ */
+async function scenarioProblem(wb: ServerLibrary, scenario: string): Promise<ApiFailure | undefined> {
+  const invalid = checkScenarioName(scenario);
+  if (invalid) return fromWriteError(invalid);
+  if (scenario === 'base' || !wb.scenarios) return undefined;
+  const info = (await wb.scenarios.list()).find((s) => s.name === scenario);
+  if (!info) return apiError('not_found', `no scenario '${scenario}'`, [{ column: 'scenario', message: `no scenario '${scenario}'` }]);
+  if (info.archivedAt)
+    return apiError('bad_request', `scenario '${scenario}' is archived: model views show active scenarios only (its input rows stay readable under /inputs/{table}/rows)`, [
+      { column: 'scenario', message: `scenario '${scenario}' is archived` },
+    ]);
+  return undefined;
+}
+
 function wantsCsv(c: Context, format: StreamFormat | undefined): boolean {
   if (format) return format === 'csv';
   return /\btext\/csv\b/i.test(c.req.header('accept') ?? '');
@@ -49,6 +67,10 @@ export function modelRoutes(wb: ServerLibrary, logger: ServerLogger) {
     const name = c.req.param('model');
     const model = wb.project.models.find((m) => m.name === name);
     if (!model) return sendFailure(c, apiError('not_found', `unknown model '${name}'`));
+    if (scenario !== undefined) {
+      const problem = await scenarioProblem(wb, scenario);
+      if (problem) return sendFailure(c, problem);
+    }
     const offset = cursor === undefined ? 0 : decodeCursor(cursor);
     if (offset === undefined) return sendFailure(c, apiError('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]));
 

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { PendingChange } from '../../workflow/pending-store.js';
+import { checkScenarioPermission } from '../../workflow/scenario-permission.js';
 import type { ScenarioInfo } from '../../workflow/scenario-store.js';
 import type { Actor, WireRow } from '../../write/types.js';
 import { apiError, fromWriteError } from '../api-error.js';
@@ -20,11 +21,19 @@ export const ScenarioArchiveSchema = z.strictObject({ user });
 /** `POST /scenarios/{name}/promote`. */
 export const PromoteSchema = z.strictObject({ table: z.string().min(1).optional(), comment: z.string().optional(), dry_run: z.boolean().optional(), confirm: z.boolean().optional(), user });
 /** `GET /scenarios/compare`. */
-export const CompareQuerySchema = z.strictObject({ a: z.string().min(1), b: z.string().min(1), table: z.string().min(1).optional(), user: z.string().optional() });
+export const CompareQuerySchema = z.strictObject({
+  a: z.string().min(1).describe('Scenario a (`base` or a recorded scenario; an invalid name is 400, an unknown one 404).'),
+  b: z.string().min(1).describe('Scenario b (same rules as a).'),
+  table: z.string().min(1).optional().describe('Only this input table (default: every table with scenarios).'),
+  user: z.string().optional().describe('Ignored (admin routes).'),
+});
 /** `POST /inputs/{t}/reset`. */
 export const ResetSchema = z.strictObject({ keys, scenario: z.string().min(1), comment: z.string().optional(), dry_run: z.boolean().optional(), confirm: z.boolean().optional(), user });
 /** `GET /inputs/{t}/pending`. */
-export const PendingQuerySchema = z.strictObject({ status: z.enum(['pending', 'approved', 'rejected', 'all']).optional(), user: z.string().optional() });
+export const PendingQuerySchema = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected', 'all']).optional().describe('`pending` (default), `approved`, `rejected` or `all`.'),
+  user: z.string().optional().describe('Ignored (admin routes).'),
+});
 /** `POST /inputs/{t}/pending/{id}/approve|reject`. */
 export const DecideSchema = z.strictObject({ comment: z.string().min(1), user });
 /** `POST /inputs/{t}/actions/{action}`. */
@@ -84,7 +93,12 @@ export function workflowRoutes(wb: ServerLibrary, settings: BulkSettings & { bod
   };
   const readerOf = (c: Context<{ Variables: ServerVariables }>): Actor | undefined => (admin ? undefined : c.get('actor'));
 
-  app.get('/scenarios', async (c) => c.json({ scenarios: (await scenarios.list()).map(scenarioJson) }));
+  app.get('/scenarios', async (c) => {
+    const actor = readerOf(c);
+    const may = (action: 'create' | 'archive', s?: ScenarioInfo) => checkScenarioPermission(wb.project, actor, action, s) === undefined;
+    const list = (await scenarios.list()).map((s) => ({ ...scenarioJson(s), permissions: { archive: s.name !== 'base' && s.archivedAt === null && may('archive', s) } }));
+    return c.json({ scenarios: list, permissions: { create: may('create') } });
+  });
 
   app.post('/scenarios', async (c) => {
     const body = await parseJsonBody(c, ScenarioCreateSchema, limit);
@@ -92,7 +106,7 @@ export function workflowRoutes(wb: ServerLibrary, settings: BulkSettings & { bod
     const actor = actorOf(c, body.value.user);
     if (actor instanceof Response) return actor;
     const b = body.value;
-    const res = await scenarios.create({ name: b.name, user: actor.user, ...(b.from ? { from: b.from } : {}), ...(b.description ? { description: b.description } : {}) });
+    const res = await scenarios.create({ ...actor, name: b.name, ...(b.from ? { from: b.from } : {}), ...(b.description ? { description: b.description } : {}) });
     return res.ok ? c.json({ scenario: scenarioJson(res.scenario) }, 201) : sendFailure(c, fromWriteError(res.error));
   });
 
@@ -110,7 +124,7 @@ export function workflowRoutes(wb: ServerLibrary, settings: BulkSettings & { bod
     if (!body.ok) return sendFailure(c, body.failure);
     const actor = actorOf(c, body.value.user);
     if (actor instanceof Response) return actor;
-    const res = await scenarios.archive(c.req.param('name'), actor.user);
+    const res = await scenarios.archive(c.req.param('name'), actor);
     return res.ok ? c.json({ scenario: scenarioJson(res.scenario) }) : sendFailure(c, fromWriteError(res.error));
   });
 

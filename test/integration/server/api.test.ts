@@ -341,6 +341,7 @@ describe('HTTP API on the demo project', () => {
       tokens: wb.tokens,
       verify: wb.verify.bind(wb),
       reload: wb.reload.bind(wb),
+      quiesce: wb.quiesce.bind(wb),
       close: async () => {},
       inputs: { ...wb.inputs, rows: async () => { throw new Error('boom in /secret/path'); } },
     };

@@ -39,6 +39,7 @@ describe('server lifecycle', () => {
       tokens: wb.tokens,
       verify: (o) => wb.verify(o),
       reload: (p) => wb.reload(p),
+      quiesce: (fn) => wb.quiesce(fn),
       close: () => wb.close(),
       inputs: {
         ...wb.inputs,

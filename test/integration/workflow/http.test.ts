@@ -120,7 +120,9 @@ describe('planning workflows over HTTP (demo project, real server)', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.change).toMatchObject({ status: 'approved', decided_by: 'fin', decision_comment: 'checked' });
     const after = await api<{ rows: Row[] }>('GET', `${F}/rows?filter.account_id=acc_024&filter.quarter=2026-Q4`, { token: tokens.fin });
-    expect(after.body.rows[0]).toMatchObject({ amount: '2500000.00', _updated_by: 'ana' });
+    expect(after.body.rows[0]).toMatchObject({ amount: '2500000.00', _updated_by: 'fin' });
+    const history = await api<{ entries: { op: string; user: string }[] }>('GET', `${F}/history?key.account_id=acc_024&key.quarter=2026-Q4`, { token: tokens.fin });
+    expect(history.body.entries.map((e) => [e.op, e.user])).toEqual([['propose_upsert', 'ana'], ['upsert', 'fin']]);
   });
 
   it('approvals: self-approval is refused; approving a row that moved on since is 409', async () => {

@@ -89,6 +89,9 @@ describe('scenarios', () => {
       ['upsert', 'fin', 'promote scenario stretch into base'],
       ['delete', 'fin', 'promote scenario stretch into base'],
     ]);
+    // the promotion committed on its own connection: the table's writer carries on from the moved chain
+    expect((await env.wb.inputs.write('forecast', [{ ...k1, amount: '131.00' }], { user: 'ana' })).ok).toBe(true);
+    expect((await env.wb.verify()).problems).toEqual([]);
   });
 
   it('archives a scenario: no more writes to it', async () => {
@@ -129,14 +132,56 @@ describe('approvals', () => {
     const ok = await env.wb.pending.approve('forecast', big.pending.id, { ...finance, comment: 'checked with sales' });
     expect(ok.ok).toBe(true);
     expect((await amountOf('base'))?.amount).toBe('2000000.00');
+    // the log tells the whole story: the proposal by ana, then the approval by fred that applied it
     const h = await env.wb.inputs.history('forecast', { scenario: 'base' });
-    const last = h.ok ? h.entries.at(-1)! : undefined;
-    expect(last?.user).toBe('ana');
-    expect(last?.comment).toBe('big deal [approved by fred: checked with sales]');
+    const story = h.ok ? h.entries.slice(-2).map((e) => [e.op, e.user, e.comment, e.changes.map((c) => [c.column, c.old, c.new])]) : [];
+    expect(story).toEqual([
+      ['propose_upsert', 'ana', 'big deal', [['amount', '200.00', '2000000.00']]],
+      ['upsert', 'fred', `approved change ${big.pending.id} proposed by ana: checked with sales`, [['amount', '200.00', '2000000.00']]],
+    ]);
+    expect(h.ok && h.entries.at(-2)!.entryId).toBe(big.pending.id);
     const decided = await env.wb.pending.list('forecast', { status: 'approved' });
-    expect(decided.ok && decided.changes[0]!.decidedBy).toBe('fred');
+    expect(decided.ok && decided.changes[0]).toMatchObject({ decidedBy: 'fred', proposalEntryIds: [big.pending.id], entryIds: [ok.ok && ok.result.ok ? ok.result.entries[0]!.entryId : ''] });
+    const state = await env.adapter.query(`select _updated_by from writeback.forecast where _scenario = 'base'`);
+    expect(state).toEqual([{ _updated_by: 'fred' }]);
     const again = await env.wb.pending.approve('forecast', big.pending.id, { ...finance, comment: 'again' });
     expect(again.ok || again.error.code).toBe('conflict');
+    const report = await env.wb.verify();
+    expect(report.problems).toEqual([]);
+  });
+
+  it('a rejection is logged in the hash chain with who, when and why; the state never sees the proposal', async () => {
+    const big = await env.wb.inputs.write('forecast', [{ ...k1, amount: '3000000.00' }], { ...planner, comment: 'q4 push' });
+    if (!big.ok || !big.pending) throw new Error('expected pending');
+    const before = await env.adapter.query(`select _version, amount from writeback.forecast`);
+    const rej = await env.wb.pending.reject('forecast', big.pending.id, { ...finance, comment: 'not credible' });
+    expect(rej.ok).toBe(true);
+    expect(await env.adapter.query(`select _version, amount from writeback.forecast`)).toEqual(before);
+    const log = await env.adapter.query(`select _op, _user, _version, _comment, amount from writeback.forecast__log order by _seq`);
+    expect(log.map((r) => r._op)).toEqual(['upsert', 'propose_upsert', 'reject']);
+    expect(log[2]).toMatchObject({ _user: 'fred', _version: 1, _comment: `rejected change ${big.pending.id} proposed by ana: not credible`, amount: null });
+    const change = await env.wb.pending.list('forecast', { status: 'rejected' });
+    expect(change.ok && change.changes[0]).toMatchObject({ status: 'rejected', decidedBy: 'fred', decisionComment: 'not credible' });
+    // rejected once is final, and tampering with the decision's log entry is detected
+    const twice = await env.wb.pending.approve('forecast', big.pending.id, { ...finance, comment: 'changed my mind' });
+    expect(twice.ok || twice.error.code).toBe('conflict');
+    expect((await env.wb.verify()).ok).toBe(true);
+    await env.adapter.execute(`update writeback.forecast__log set _comment = 'fine' where _op = 'reject'`);
+    const tampered = await env.wb.verify();
+    expect(tampered.problems.map((p) => p.kind)).toContain('broken-chain');
+  });
+
+  it('two reviewers deciding the same change at once: exactly one decision is logged', async () => {
+    const big = await env.wb.inputs.write('forecast', [{ ...k1, amount: '4000000.00' }], planner);
+    if (!big.ok || !big.pending) throw new Error('expected pending');
+    const [a, b] = await Promise.all([
+      env.wb.pending.approve('forecast', big.pending.id, { ...finance, comment: 'yes' }),
+      env.wb.pending.reject('forecast', big.pending.id, { user: 'gina', role: 'finance', comment: 'no' }),
+    ]);
+    expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
+    const log = await env.adapter.query(`select _op from writeback.forecast__log where _op <> 'propose_upsert' order by _seq`);
+    expect(log.map((r) => r._op)).toEqual(['upsert', a.ok ? 'upsert' : 'reject']);
+    expect((await env.wb.verify()).ok).toBe(true);
   });
 
   it('refuses self-approval, and approving a row that moved on since is a conflict', async () => {
@@ -185,6 +230,25 @@ describe('transitions and actions', () => {
     expect((await env.wb.inputs.write('forecast', [{ ...k1, status: 'submitted' }], { user: 'a' })).ok).toBe(true);
     const role = await env.wb.inputs.write('forecast', [{ ...k1, status: 'approved' }], { user: 'p', role: 'planner', attributes: { region: 'EMEA' } });
     expect(role.ok || role.error.code).toBe('forbidden');
+  });
+
+  it('checks transitions inside the write transaction: two simultaneous moves from one status, only one passes', async () => {
+    for (const t of ['forecast', 'forecast__log']) {
+      await env.adapter.execute(`alter table writeback.${t} add column status varchar`);
+      await env.adapter.execute(`alter table writeback.${t} add column contacted_on date`);
+    }
+    await withStatus();
+    expect((await env.wb.inputs.write('forecast', [{ ...k1, amount: '1.00', status: 'submitted' }], { user: 'a' })).ok).toBe(true);
+    // from 'submitted' both moves are declared; after either one, the other is not ('approved' is final, draft → approved is undeclared)
+    const [up, down] = await Promise.all([
+      env.wb.inputs.write('forecast', [{ ...k1, status: 'approved' }], { user: 'fin' }),
+      env.wb.inputs.write('forecast', [{ ...k1, status: 'draft' }], { user: 'ana' }),
+    ]);
+    expect([up.ok, down.ok].filter(Boolean)).toHaveLength(1);
+    const loser = up.ok ? down : up;
+    expect(loser.ok || [loser.error.code, loser.error.details[0]?.from]).toEqual(['validation_failed', up.ok ? 'approved' : 'draft']);
+    const log = await env.adapter.query(`select status from writeback.forecast__log order by _seq`);
+    expect(log).toHaveLength(2);
   });
 
   it('an action is a logged write by the acting user; a failing webhook does not undo it and is logged', async () => {

@@ -56,6 +56,11 @@ describe('status transitions', () => {
     expect(bad.invalid).toEqual([expect.objectContaining({ row: 3, column: 'status', from: 'draft', to: 'approved' })]);
     expect(checkTransitions(table, actor, rows('draft'), [0], () => cur('approved')).invalid[0]?.message).toMatch(/'approved' is final/);
   });
+  it('a value once set cannot be cleared (draft → null → approved would skip the declared moves)', () => {
+    const cleared = checkTransitions(table, { user: 'a' }, [{ values: { id: 'k', status: null } }], [0], () => cur('draft'));
+    expect(cleared.invalid).toEqual([expect.objectContaining({ column: 'status', from: 'draft', to: null, message: "status cannot be cleared once set (it is 'draft')" })]);
+    expect(checkTransitions(table, { user: 'a' }, [{ values: { id: 'k', status: null } }], [0], () => undefined).invalid).toEqual([]);
+  });
   it('a move that needs a role is forbidden for others; the administrator may make it', () => {
     expect(checkTransitions(table, { user: 'a', role: 'planner' }, rows('approved'), [0], () => cur('submitted')).forbidden).toHaveLength(1);
     expect(checkTransitions(table, { user: 'a', role: 'finance' }, rows('approved'), [0], () => cur('submitted')).forbidden).toHaveLength(0);

@@ -17,5 +17,6 @@ create table if not exists "writeback"."_wb_pending" (
   "decision_comment" VARCHAR,
   "entry_ids" VARCHAR,
   "request_id" VARCHAR,
+  "proposal_entry_ids" VARCHAR,
   primary key ("pending_id")
 );

@@ -17,5 +17,6 @@ create table if not exists `writeback`.`_wb_pending` (
   `decision_comment` STRING,
   `entry_ids` STRING,
   `request_id` STRING,
+  `proposal_entry_ids` STRING,
   primary key (`pending_id`) not enforced
 );

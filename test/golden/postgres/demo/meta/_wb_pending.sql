@@ -17,5 +17,6 @@ create table if not exists "writeback"."_wb_pending" (
   "decision_comment" TEXT,
   "entry_ids" TEXT,
   "request_id" TEXT,
+  "proposal_entry_ids" TEXT,
   primary key ("pending_id")
 );

@@ -17,5 +17,6 @@ create table if not exists "WRITEBACK"."_WB_PENDING" (
   "DECISION_COMMENT" VARCHAR,
   "ENTRY_IDS" VARCHAR,
   "REQUEST_ID" VARCHAR,
+  "PROPOSAL_ENTRY_IDS" VARCHAR,
   primary key ("PENDING_ID") not enforced
 );

@@ -7,6 +7,7 @@ import type { ServerVariables } from '../server/context.js';
 import type { ServerLibrary } from '../server/library.js';
 import { decodeCursor, encodeCursor } from '../server/model-read.js';
 import { sendFailure } from '../server/parse-request.js';
+import { limitParam } from '../server/wire-schemas.js';
 import { sqlNames } from '../write/sql-names.js';
 import type { Actor } from '../write/types.js';
 import { contextSql } from './context-sql.js';
@@ -96,11 +97,10 @@ export function formRoutes(wb: ServerLibrary, options: FormOptions = {}) {
     const denied = checkPermission(input, actor, 'read');
     if (denied) return sendFailure(c, apiError('forbidden', denied.message));
     if (!input.linksTo) return c.json({ source: null, link: {}, columns: [], rows: [], next_cursor: null });
-    const limitText = c.req.query('limit');
-    const limit = limitText === undefined ? DEFAULT_CONTEXT_LIMIT : Number(limitText);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CONTEXT_LIMIT) {
-      return sendFailure(c, apiError('bad_request', `limit must be an integer from 1 to ${MAX_CONTEXT_LIMIT}`, [{ column: 'limit', message: 'out of range' }]));
-    }
+    const parsedLimit = limitParam(MAX_CONTEXT_LIMIT, 'context rows per page').safeParse(c.req.query('limit'));
+    if (!parsedLimit.success)
+      return sendFailure(c, apiError('bad_request', `limit must be a whole number from 1 to ${MAX_CONTEXT_LIMIT}`, [{ column: 'limit', message: 'out of range' }]));
+    const limit = parsedLimit.data ?? DEFAULT_CONTEXT_LIMIT;
     const cursor = c.req.query('cursor');
     const offset = cursor === undefined ? 0 : decodeCursor(cursor);
     if (offset === undefined) return sendFailure(c, apiError('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]));

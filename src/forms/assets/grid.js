@@ -1,11 +1,13 @@
 // `/forms/{table}`: the grid of current rows with in-place editing, one-batch save, conflicts,
-// field errors, bulk paste, history and the scenario picker. Built from GET /api/v1/inputs.
+// field errors, bulk paste, row deletion, history and the scenario picker. Built from GET /api/v1/inputs.
 import { api, query } from './api.js';
 import { editControl } from './controls.js';
+import { deleteButton, deleteSelected, mayDelete, refreshSelection, selectAllHeader, selectCell } from './delete-rows.js';
 import { formatTime, h, modal, replace, toast } from './dom.js';
 import { openHistory } from './history.js';
 import { openPaste } from './paste.js';
 import { display, isNumeric, sameValue, validate } from './rules.js';
+import { scenarioActionButtons } from './scenario-actions.js';
 import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
 import { loadSourceValues } from './source-values.js';
 import { rowActionButtons, pendingPanel } from './workflow.js';
@@ -47,6 +49,7 @@ class FormPage {
     this.keyCols = meta.columns.filter((c) => c.key);
     this.inputCols = meta.columns.filter((c) => !c.key);
     this.canWrite = meta.permissions.write;
+    this.canDelete = mayDelete(this);
     this.scenario = new URLSearchParams(location.search).get('scenario') || 'base';
     this.scenarios = [{ name: 'base', parent: null }];
     this.rows = [];
@@ -74,7 +77,8 @@ class FormPage {
   async refreshScenarios() {
     const known = await loadScenarios();
     this.scenarioApi = known !== null;
-    this.scenarios = known ?? [{ name: 'base', parent: null }];
+    this.mayCreateScenario = known?.mayCreate ?? false;
+    this.scenarios = known?.scenarios ?? [{ name: 'base', parent: null }];
     if (!this.scenarios.some((s) => s.name === this.scenario)) this.scenarios.push({ name: this.scenario, parent: null });
     this.renderToolbar();
   }
@@ -116,7 +120,7 @@ class FormPage {
 
   async reload() {
     this.setStatus('Loading…');
-    if (this.rows.length === 0 && this.tbody) replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: this.columnsShown().length + 3 }, h('p', { class: 'loading', text: 'Loading…' }))));
+    if (this.rows.length === 0 && this.tbody) replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: this.width() }, h('p', { class: 'loading', text: 'Loading…' }))));
     const parent = this.meta.scenarios && this.scenario !== 'base' ? (this.parentScenario() ?? 'base') : null;
     const [mine, theirs] = await Promise.all([this.fetchRows(this.scenario), parent ? this.fetchRows(parent) : null]);
     if (mine.error) {
@@ -206,15 +210,16 @@ class FormPage {
     const saveBtn = h('button', { type: 'button', class: 'primary', id: 'save', disabled: n === 0 || this.saving, onclick: () => this.save() },
       n ? `Save ${n} ${n === 1 ? 'row' : 'rows'}` : 'Save');
     replace(this.toolbar,
-      this.meta.scenarios ? scenarioTools(this) : null,
+      this.meta.scenarios ? scenarioTools(this, scenarioActionButtons(this)) : null,
       h('div', { class: 'tool-group grow' }, filter,
         this.ctxCols.length > CTX_SHOWN ? h('button', { type: 'button', class: 'link subtle', 'aria-pressed': String(Boolean(this.showAllCtx)),
           title: `Columns from ${this.ctxSource}`,
           onclick: () => { this.showAllCtx = !this.showAllCtx; this.render(); } },
           this.showAllCtx ? 'Fewer source columns' : `All ${this.ctxCols.length} source columns`) : null),
-      this.canWrite ? h('div', { class: 'tool-group' },
-        h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row'),
-        h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows')) : null,
+      this.canWrite || this.canDelete ? h('div', { class: 'tool-group' },
+        this.canWrite ? h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row') : null,
+        this.canWrite ? h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows') : null,
+        this.canDelete ? deleteButton(this) : null) : null,
       h('div', { class: 'tool-group' },
         this.statusEl,
         this.canWrite ? h('button', { type: 'button', id: 'discard', disabled: n === 0, onclick: () => this.discard() }, 'Discard') : null,
@@ -240,6 +245,11 @@ class FormPage {
     return this.showAllCtx ? this.ctxCols : this.ctxCols.slice(0, CTX_SHOWN);
   }
 
+  /** Cells per grid row: state mark, (selection box), the columns shown, last change, row actions. */
+  width() {
+    return this.columnsShown().length + 3 + (this.canDelete ? 1 : 0);
+  }
+
   columnsShown() {
     return [
       ...this.keyCols.map((c) => ({ kind: 'key', col: c })),
@@ -257,6 +267,7 @@ class FormPage {
   renderHead() {
     const head = h('tr', {},
       h('th', { class: 'mark', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row state' })),
+      this.canDelete ? selectAllHeader(this) : null,
       this.columnsShown().map((c) => this.headerCell(c)),
       h('th', { class: 'meta', scope: 'col', text: 'Last change' }),
       h('th', { class: 'row-actions', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row actions' })));
@@ -318,12 +329,20 @@ class FormPage {
     return [...fresh, ...saved];
   }
 
+  /** The rows on the page of the grid shown (filter, sort and pagination applied). */
+  shownRows() {
+    const all = this.visibleRows();
+    const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+    const page = Math.min(this.page, pages - 1);
+    return all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  }
+
   renderBody() {
     const all = this.visibleRows();
     const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
     this.page = Math.min(this.page, pages - 1);
     const shown = all.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
-    const width = this.columnsShown().length + 3;
+    const width = this.width();
     if (shown.length === 0) {
       const text = this.filter
         ? `No row matches “${this.filter}”.`
@@ -333,6 +352,7 @@ class FormPage {
       replace(this.tbody, shown.flatMap((r) => this.rowElements(r, width)));
     }
     this.renderPager(all.length, pages);
+    if (this.canDelete) refreshSelection(this);
   }
 
   renderPager(total, pages) {
@@ -358,8 +378,9 @@ class FormPage {
 
   rowElements(row, width) {
     const [state, label] = this.rowState(row);
-    const tr = h('tr', { class: `row ${state}${row.base ? '' : ' new'}`, dataset: { row: row.id } },
+    const tr = h('tr', { class: `row ${state}${row.base ? '' : ' new'}${row.selected ? ' selected' : ''}`, dataset: { row: row.id } },
       h('td', { class: 'mark', title: label }, h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), label ? h('span', { class: 'sr-only', text: label }) : null),
+      this.canDelete ? selectCell(this, row) : null,
       this.columnsShown().map((c) => (c.kind === 'ctx' ? this.contextCell(row, c) : this.cell(row, c.col))),
       h('td', { class: 'meta', title: row.base ? `${row.base._updated_by ?? ''} at ${formatTime(row.base._updated_at)}` : undefined },
         row.base ? [h('span', { class: 'by', text: row.base._updated_by ?? '' }), h('span', { class: 'at', text: ` · ${shortTime(row.base._updated_at)}` })] : h('span', { class: 'at', text: 'new' })),
@@ -516,7 +537,7 @@ class FormPage {
     const tr = this.tbody.querySelector(`tr.row[data-row="${row.id}"]`);
     if (!tr) return;
     const [state, label] = this.rowState(row);
-    tr.className = `row ${state}${row.base ? '' : ' new'}`;
+    tr.className = `row ${state}${row.base ? '' : ' new'}${row.selected ? ' selected' : ''}`;
     const mark = tr.querySelector('td.mark');
     replace(mark, h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), label ? h('span', { class: 'sr-only', text: label }) : null);
     mark.title = label;
@@ -571,9 +592,18 @@ class FormPage {
     this.renderToolbar();
   }
 
+  /** After a delete: drop the deleted rows here, then reload unless unsaved edits elsewhere would be lost. */
+  async afterDelete(deleted) {
+    this.rows = this.rows.filter((r) => !deleted.includes(r));
+    this.banner('');
+    if (this.dirtyRows().length === 0) return this.reload();
+    if (this.pending) await this.pending.refresh();
+    this.render();
+  }
+
   discard() {
     this.rows = this.rows.filter((r) => r.base);
-    for (const r of this.rows) { r.edits = {}; r.errors = {}; r.conflict = undefined; r.rowError = undefined; }
+    for (const r of this.rows) { r.edits = {}; r.errors = {}; r.conflict = undefined; r.conflictOp = undefined; r.rowError = undefined; }
     this.banner('');
     this.render();
     this.setStatus('Changes discarded');
@@ -647,13 +677,17 @@ class FormPage {
     return res;
   }
 
-  /** Put a failed write's details where they belong: fields (422), conflicts (409), confirmation (400). */
-  async showFailure(res, sent, retry) {
+  /**
+   * Put a failed write's details where they belong: fields (422), conflicts (409), confirmation (400).
+   * `op`: 'write' (rows were sent) or 'delete' (keys were sent; the conflict panel then offers "Delete anyway").
+   */
+  async showFailure(res, sent, retry, op = 'write') {
     const err = res.body.error;
+    const notDone = op === 'delete' ? 'Not deleted' : 'Not saved';
     if (err.code === 'confirmation_required') {
       const ok = await confirmDialog('Confirm a bulk change', err.message, `Write ${sent.length} rows`);
       if (ok) return retry({ confirm: true });
-      this.setStatus('Not saved', 'error');
+      this.setStatus(notDone, 'error');
       return;
     }
     if (err.code === 'validation_failed') {
@@ -666,7 +700,7 @@ class FormPage {
         placed += 1;
       }
       this.renderBody();
-      this.setStatus(`Not saved: ${placed} ${placed === 1 ? 'problem' : 'problems'} (shown at the field)`, 'error');
+      this.setStatus(`${notDone}: ${placed} ${placed === 1 ? 'problem' : 'problems'} (shown at the field)`, 'error');
       this.tbody.querySelector('td.invalid')?.focus();
       return;
     }
@@ -674,11 +708,11 @@ class FormPage {
       for (const d of err.details) {
         const key = JSON.stringify(this.keyCols.map((c) => String(d.key?.[c.name] ?? '')));
         const row = sent.find((r) => JSON.stringify(this.keyCols.map((c) => String(this.value(r, c.name) ?? ''))) === key);
-        if (row) row.conflict = d;
+        if (row) { row.conflict = d; row.conflictOp = op; }
       }
       this.renderBody();
       const n = err.details.length;
-      this.setStatus(`Not saved: ${n} ${n === 1 ? 'row was' : 'rows were'} changed by someone else`, 'error');
+      this.setStatus(`${notDone}: ${n} ${n === 1 ? 'row was' : 'rows were'} changed by someone else`, 'error');
       this.tbody.querySelector('tr.conflict-info button')?.focus();
       return;
     }
@@ -687,7 +721,7 @@ class FormPage {
       this.renderBody();
     }
     this.banner(err.message, 'error');
-    this.setStatus('Not saved', 'error');
+    this.setStatus(notDone, 'error');
   }
 
   conflictRow(row, width) {
@@ -696,7 +730,8 @@ class FormPage {
     const theirs = d.current
       ? this.inputCols.map((c) => `${c.name} ${display(c, d.current[c.name]) || '—'}`).join(' · ')
       : 'they deleted the row';
-    const yours = mine.map((c) => `${c} ${display(this.meta.columns.find((x) => x.name === c), row.edits[c]) || '—'}`).join(' · ');
+    const deleting = row.conflictOp === 'delete';
+    const yours = deleting ? 'delete this row' : mine.map((c) => `${c} ${display(this.meta.columns.find((x) => x.name === c), row.edits[c]) || '—'}`).join(' · ');
     return h('tr', { class: 'conflict-info', dataset: { row: row.id } },
       h('td', { colspan: width, role: 'alert' },
         h('strong', { text: `${d._updated_by ?? 'Someone'} changed this row at ${formatTime(d._updated_at)}` }),
@@ -706,7 +741,8 @@ class FormPage {
           h('span', { class: 'yours' }, h('em', { text: 'Yours: ' }), yours || '—')),
         h('div', { class: 'conflict-actions' },
           h('button', { type: 'button', class: 'reload', onclick: () => this.takeTheirs(row) }, 'Reload their values'),
-          h('button', { type: 'button', class: 'danger overwrite', onclick: () => this.overwrite(row) }, 'Overwrite with mine'))));
+          deleting && !d.current ? null
+            : h('button', { type: 'button', class: 'danger overwrite', onclick: () => this.overwrite(row) }, deleting ? 'Delete anyway' : 'Overwrite with mine'))));
   }
 
   takeTheirs(row) {
@@ -717,6 +753,8 @@ class FormPage {
       row.edits = {};
       row.errors = {};
       row.conflict = undefined;
+      row.conflictOp = undefined;
+      row.selected = false;
     }
     this.renderBody();
     this.renderToolbar();
@@ -725,10 +763,13 @@ class FormPage {
 
   async overwrite(row) {
     const d = row.conflict;
+    const op = row.conflictOp;
     row.base = { ...row.base, _version: d._version };
     row.conflict = undefined;
+    row.conflictOp = undefined;
     this.renderBody();
-    await this.save();
+    if (op === 'delete') await deleteSelected(this, { confirmed: true });
+    else await this.save();
   }
 }
 

@@ -1,4 +1,5 @@
-// Scenarios: the picker (`?scenario=` on reads and writes), "new scenario from…", compare and reset to parent.
+// Scenarios: the picker (`?scenario=` on reads and writes), "new scenario from…", compare and reset to parent
+// (promote and archive: scenario-actions.js).
 // The list, create and compare use GET/POST /api/v1/scenarios; without them the picker still opens a scenario by name.
 import { api, query } from './api.js';
 import { h, modal, replace, toast } from './dom.js';
@@ -6,13 +7,20 @@ import { display } from './rules.js';
 
 const pick = (o, snake, camel) => o?.[snake] ?? o?.[camel] ?? null;
 
-/** Scenarios known to the server (`base` first), or null when the server has no scenario API. */
+/**
+ * Scenarios known to the server (`base` first) and whether the caller may create one, or null when
+ * the server has no scenario API. Each scenario says whether the caller may archive it (the server
+ * decides; a server that does not say leaves the buttons on and answers 403).
+ */
 export async function loadScenarios() {
   const res = await api('GET', '/api/v1/scenarios');
   if (!res.ok || !Array.isArray(res.body?.scenarios)) return null;
-  return res.body.scenarios
+  const scenarios = res.body.scenarios
     .filter((s) => !pick(s, 'archived_at', 'archivedAt'))
-    .map((s) => (typeof s === 'string' ? { name: s, parent: null } : { name: s.name, parent: s.parent ?? null, by: pick(s, 'created_by', 'createdBy') }));
+    .map((s) => (typeof s === 'string'
+      ? { name: s, parent: null, mayArchive: true }
+      : { name: s.name, parent: s.parent ?? null, by: pick(s, 'created_by', 'createdBy'), mayArchive: s.permissions?.archive ?? true }));
+  return { scenarios, mayCreate: res.body.permissions?.create ?? true };
 }
 
 /** Switch the page to scenario `name` (asks before dropping unsaved changes). */
@@ -28,8 +36,8 @@ export async function switchScenario(page, name) {
   return true;
 }
 
-/** The toolbar group: picker, and with the scenario API "New…" and "Compare…". */
-export function scenarioTools(page) {
+/** The toolbar group: picker, and with the scenario API "New…", "Compare…" and `extra` (promote, archive). */
+export function scenarioTools(page, extra = null) {
   const names = page.scenarios.map((s) => s.name);
   const select = h('select', { id: 'scenario', 'aria-label': 'Scenario' },
     page.scenarios.map((s) => h('option', { value: s.name, text: s.parent ? `${s.name} (from ${s.parent})` : s.name, selected: s.name === page.scenario })),
@@ -43,8 +51,9 @@ export function scenarioTools(page) {
   });
   return h('div', { class: 'tool-group' },
     h('label', { for: 'scenario', class: 'tool-label', text: 'Scenario' }), select,
-    page.scenarioApi && page.canWrite ? h('button', { type: 'button', id: 'new-scenario', onclick: () => newScenario(page) }, 'New…') : null,
-    page.scenarioApi ? h('button', { type: 'button', id: 'compare', onclick: () => compareScenarios(page) }, 'Compare…') : null);
+    page.scenarioApi && page.canWrite && page.mayCreateScenario ? h('button', { type: 'button', id: 'new-scenario', onclick: () => newScenario(page) }, 'New…') : null,
+    page.scenarioApi ? h('button', { type: 'button', id: 'compare', onclick: () => compareScenarios(page) }, 'Compare…') : null,
+    extra);
 }
 
 /** "New scenario from…": name, parent, description → POST /api/v1/scenarios, then open it. */
@@ -75,7 +84,7 @@ export async function newScenario(page) {
       return;
     }
     dialog.close('ok');
-    page.scenarios = (await loadScenarios()) ?? page.scenarios;
+    page.scenarios = (await loadScenarios())?.scenarios ?? page.scenarios;
     await switchScenario(page, name.value.trim());
     toast(`Scenario ${name.value.trim()} created from ${from.value}`, 'ok');
   });

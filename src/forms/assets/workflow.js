@@ -110,14 +110,14 @@ export function pendingPanel(page) {
         return h('li', { class: 'pending-item', dataset: { id: c.id } },
           h('div', { class: 'entry-head' },
             h('strong', { text: by }),
-            h('span', { class: 'op', text: `proposed ${c.rows.length} ${c.rows.length === 1 ? 'row' : 'rows'}` }),
+            h('span', { class: 'op', text: `proposed ${c.op === 'delete' ? 'deleting ' : ''}${c.rows.length} ${c.rows.length === 1 ? 'row' : 'rows'}` }),
             h('time', { datetime: pick(c, 'proposed_at', 'proposedAt'), text: formatTime(pick(c, 'proposed_at', 'proposedAt')) }),
             c.comment ? h('span', { class: 'comment', text: `“${c.comment}”` }) : null),
           h('table', { class: 'changes' }, h('tbody', {}, c.rows.slice(0, 5).map((pr) => {
             const current = byKey.get(keyOfRow(page, pr))?.base;
             return h('tr', {},
               h('th', { scope: 'row', text: page.keyCols.map((k) => pr[k.name]).join(' · ') }),
-              h('td', {}, page.inputCols.filter((col) => Object.hasOwn(pr, col.name)).map((col) =>
+              c.op === 'delete' ? h('td', { class: 'old', text: 'delete this row' }) : h('td', {}, page.inputCols.filter((col) => Object.hasOwn(pr, col.name)).map((col) =>
                 h('span', { class: 'chg' }, `${col.name} `,
                   h('span', { class: 'old', text: current ? display(col, current[col.name]) || '—' : 'new' }), ' → ',
                   h('span', { class: 'new', text: display(col, pr[col.name]) || '—' })))));
@@ -139,7 +139,7 @@ async function decide(page, change, verdict) {
   const by = pick(change, 'proposed_by', 'proposedBy');
   const form = h('form', {},
     h('h2', { id: 'decide-title', text: `${verdict === 'approve' ? 'Approve' : 'Reject'} the change by ${by}` }),
-    h('p', { text: `${change.rows.length} ${change.rows.length === 1 ? 'row' : 'rows'}${verdict === 'approve' ? ' will be written as their change, with your approval logged.' : ' will not be written.'}` }),
+    h('p', { text: `${change.rows.length} ${change.rows.length === 1 ? 'row' : 'rows'}${verdict === 'approve' ? ` will be ${change.op === 'delete' ? 'deleted' : 'written'}, with your approval logged.` : ` will not be ${change.op === 'delete' ? 'deleted' : 'written'}.`}` }),
     h('label', { for: 'decide-comment', text: 'Comment (required)' }), text, error,
     h('div', { class: 'dialog-actions' },
       h('button', { type: 'button', text: 'Cancel', onclick: () => dialog.close('cancel') }),

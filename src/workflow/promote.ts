@@ -30,27 +30,27 @@ async function overridesOf(ctx: WriteContext, input: InputTable, scenario: strin
   const d = ctx.names.dialect;
   const rows = await ctx.reader.query(`select * from ${ctx.names.state(input.name)} where ${d.quoteIdent('_scenario')} = ${d.param(1)}`, [scenario]);
   const upserts: WireRow[] = [];
-  const tombstones: Record<string, unknown>[] = [];
-  for (const r of rows) {
-    if (r._deleted === true) {
-      tombstones.push(r);
-      continue;
-    }
-    if (r._set_columns == null) continue; // reset: follows the parent already
+  const keyCols = input.key.map((k) => input.columns.find((c) => c.name === k)!);
+  const keyOf = (r: Record<string, unknown>) => keyCols.map((c) => canonicalFromDb(c.type, r[c.name]));
+  // reset rows follow the parent already
+  const overrides = rows.filter((r) => r._deleted !== true && r._set_columns != null);
+  const tombstones = rows.filter((r) => r._deleted === true);
+  // only what differs from the parent is promoted (a second promote, or an override equal to its parent, writes nothing)
+  const parentRows = await loadEffectiveRows(ctx, input, parentChain, overrides.map(keyOf));
+  for (const r of overrides) {
     const set = String(r._set_columns);
+    const parentRow = parentRows.get(JSON.stringify([parentChain[0], ...keyOf(r)]));
     const row: WireRow = {};
-    for (const c of input.columns) if (input.key.includes(c.name) || set.includes(`|${c.name}|`)) row[c.name] = wireFromDb(c.type, r[c.name]);
+    input.columns.forEach((c, i) => {
+      if (input.key.includes(c.name)) row[c.name] = wireFromDb(c.type, r[c.name]);
+      else if (set.includes(`|${c.name}|`) && (!parentRow || canonicalFromDb(c.type, r[c.name]) !== (parentRow.values[i] ?? null))) row[c.name] = wireFromDb(c.type, r[c.name]);
+    });
     if (Object.keys(row).length > input.key.length) upserts.push(row);
   }
-  const keyCols = input.key.map((k) => input.columns.find((c) => c.name === k)!);
-  const visible = await loadEffectiveRows(
-    ctx,
-    input,
-    parentChain,
-    tombstones.map((r) => keyCols.map((c) => canonicalFromDb(c.type, r[c.name]))),
-  );
+  // a tombstone deletes in the parent only what the parent still shows
+  const visible = await loadEffectiveRows(ctx, input, parentChain, tombstones.map(keyOf));
   const deletes = tombstones
-    .filter((r) => visible.has(JSON.stringify([parentChain[0], ...keyCols.map((c) => canonicalFromDb(c.type, r[c.name]))])))
+    .filter((r) => visible.has(JSON.stringify([parentChain[0], ...keyOf(r)])))
     .map((r) => Object.fromEntries(keyCols.map((c) => [c.name, wireFromDb(c.type, r[c.name])])));
   return { upserts, deletes };
 }

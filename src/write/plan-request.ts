@@ -211,7 +211,8 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
         const name = shape.names[i]!;
         const value = name in payload ? (payload[name] ?? null) : values[i]!;
         const before = alive ? (cur!.values[i] ?? null) : null;
-        if (!isSet[i] || before !== value) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(before)}`;
+        // a key never changes on a row that exists (a reset row has none set: it is not a change either)
+        if ((!isSet[i] || before !== value) && !(alive && shape.isKey[i])) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(before)}`;
         values[i] = value;
         isSet[i] = true;
       }

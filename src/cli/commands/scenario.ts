@@ -105,15 +105,14 @@ export function registerScenario(program: Command): void {
       const body = { user: flags.user ?? osUser(), ...(flags.table ? { table: flags.table } : {}), ...(flags.comment ? { comment: flags.comment } : {}) };
       const doIt = flags.yes === true && flags.dryRun !== true;
       const res = await adminOrFail<PromoteJson>(opts, 'POST', `scenarios/${enc(name)}/promote`, { ...body, ...(doIt ? { confirm: true } : { dry_run: true }) });
-      if (opts.json && (doIt || flags.dryRun)) return printJson(res);
-      const summary =
-        res.tables
-          .map((t) => `${t.table}: ${t.upserts.length} upsert(s), ${t.deletes.length} delete(s)${approvalNote(t)}`)
-          .join('; ') || 'nothing to promote';
+      if (opts.json && (doIt || flags.dryRun || res.rows === 0)) return printJson(res);
+      // nothing differs from the parent: nothing to confirm either
+      if (res.rows === 0) return console.log(`nothing to promote: ${name} does not differ from ${res.parent}`);
+      const summary = res.tables.map((t) => `${t.table}: ${t.upserts.length} upsert(s), ${t.deletes.length} delete(s)${approvalNote(t)}`).join('; ');
       if (doIt) return console.log(`${paint('green', '✓')} promoted ${name} into ${res.parent}: ${summary}`);
-      console.log(`${flags.dryRun ? 'would promote' : 'promoting'} ${name} into ${res.parent} writes ${res.rows} row(s): ${summary}`);
+      console.log(`promoting ${name} into ${res.parent} would write ${rowsText(res.rows)}: ${summary}`);
       if (!flags.dryRun) {
-        const message = `promoting writes ${res.rows} row(s) into ${res.parent}: run again with --yes`;
+        const message = `promoting writes ${rowsText(res.rows)} into ${res.parent}: run again with --yes`;
         if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: res.rows }] } });
         else process.stderr.write(paint('yellow', message) + '\n');
         throw new ReportedFailure(1);
@@ -125,4 +124,9 @@ export function registerScenario(program: Command): void {
 function approvalNote(t: PromoteJson['tables'][number]): string {
   if (t.pending?.length) return ` — waiting for approval as ${t.pending.join(', ')}`;
   return t.needsApproval ? ' (needs approval: becomes a pending change)' : '';
+}
+
+/** `1 row`, `3 rows`. */
+function rowsText(n: number): string {
+  return `${n} ${n === 1 ? 'row' : 'rows'}`;
 }

@@ -24,7 +24,7 @@ describe('writeback scenario / pending / action (direct on the file)', () => {
 
     const unconfirmed = await cli('scenario', 'promote', 'stretch', '--user', 'fin');
     expect(unconfirmed.code).toBe(1);
-    expect(unconfirmed.stdout).toContain('writes 1 row(s)');
+    expect(unconfirmed.stdout).toContain('would write 1 row');
     expect(unconfirmed.stderr).toContain('--yes');
     expect((await cli('scenario', 'promote', 'stretch', '--user', 'fin', '--yes')).code).toBe(0);
 

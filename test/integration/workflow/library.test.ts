@@ -89,6 +89,9 @@ describe('scenarios', () => {
       ['upsert', 'fin', 'promote scenario stretch into base'],
       ['delete', 'fin', 'promote scenario stretch into base'],
     ]);
+    // the overrides now equal base: promoting again finds nothing that differs and writes nothing
+    const again = await env.wb.scenarios.promote('stretch', { user: 'fin', confirm: true });
+    expect(again.ok && [again.rows, again.tables]).toEqual([0, []]);
     // the promotion committed on its own connection: the table's writer carries on from the moved chain
     expect((await env.wb.inputs.write('forecast', [{ ...k1, amount: '131.00' }], { user: 'ana' })).ok).toBe(true);
     expect((await env.wb.verify()).problems).toEqual([]);

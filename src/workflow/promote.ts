@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { InputTable } from '../project/types.js';
 import type { Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { canonicalFromDb, wireFromDb } from '../write/wire-values.js';
@@ -23,7 +24,15 @@ export interface PromotedTable {
 }
 
 /** Result of `promote`. */
-export type PromoteResult = Outcome<{ scenario: string; parent: string; dryRun: boolean; rows: number; tables: PromotedTable[] }>;
+export type PromoteResult = Outcome<{
+  scenario: string;
+  parent: string;
+  dryRun: boolean;
+  rows: number;
+  tables: PromotedTable[];
+  /** Digest of what is (or would be) written: pass it back as `expectedPreview` to confirm exactly this preview. */
+  preview: string;
+}>;
 
 /** The scenario's own rows of one table: overrides (upserts into the parent) and tombstones (deletes there). */
 async function overridesOf(ctx: WriteContext, input: InputTable, scenario: string, parentChain: string[]): Promise<{ upserts: WireRow[]; deletes: WireRow[] }> {
@@ -55,6 +64,16 @@ async function overridesOf(ctx: WriteContext, input: InputTable, scenario: strin
   return { upserts, deletes };
 }
 
+/** Options of `promote`: a write's options (the promoting user), plus the confirmation. */
+export interface PromoteOptions extends WriteOptions {
+  /** Required to write (else `confirmation_required` with the count); a dry run previews. */
+  confirm?: boolean;
+  /** Only this table. */
+  table?: string;
+  /** The `preview` digest of the dry run this confirms: if what would be written changed since, `conflict` and nothing is written. */
+  expectedPreview?: string;
+}
+
 /** What promoting needs from the write path: prepare (validate + gate) and commit across tables. */
 export type PromoteHost = Pick<WorkflowHost, 'prepare' | 'commitTogether'>;
 
@@ -65,7 +84,7 @@ export type PromoteHost = Pick<WorkflowHost, 'prepare' | 'commitTogether'>;
  * required. A batch the user's role must have approved becomes a pending change (in the same
  * transaction), named in its table's `pending`.
  */
-export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name: string, opts: WriteOptions & { confirm?: boolean; table?: string }): Promise<PromoteResult> {
+export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name: string, opts: PromoteOptions): Promise<PromoteResult> {
   if (name === 'base') return failure('bad_request', "'base' has no parent to promote into");
   const info = await findScenario(ctx.reader, ctx.names, name);
   if (!info) return failure('not_found', `no scenario '${name}'`);
@@ -74,7 +93,7 @@ export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name
   const parentChain = await scenarioChain(ctx.reader, ctx.names, parent);
   const inputs = Object.values(ctx.project.inputs).filter((t) => t.scenarios && (opts.table === undefined || t.name === opts.table));
   if (opts.table !== undefined && inputs.length === 0) return failure('not_found', `${opts.table} is not an input table with scenarios`);
-  const { confirm, table: _table, ...base } = opts;
+  const { confirm, table: _table, expectedPreview, ...base } = opts;
   const writeOpts: WriteOptions = { ...base, scenario: parent, comment: opts.comment ?? `promote scenario ${name} into ${parent}`, dryRun: false, requestId: undefined };
   const plan: PromotedTable[] = [];
   const requests: PreparedRequest[] = [];
@@ -96,17 +115,22 @@ export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name
     }
   }
   const rows = plan.reduce((n, t) => n + t.upserts.length + t.deletes.length, 0);
-  if (requests.length === 0) return { ok: true, scenario: name, parent, dryRun: opts.dryRun === true, rows, tables: plan };
+  const preview = hash('sha256', JSON.stringify(plan.map((t) => [t.table, t.upserts, t.deletes])), 'hex').slice(0, 32);
+  if (requests.length === 0) return { ok: true, scenario: name, parent, dryRun: opts.dryRun === true, rows, tables: plan, preview };
   // every batch decided together first: the preview, and no confirmation asked for a promotion that cannot pass
   for (const r of requests) r.dryRun = true;
-  const preview = await host.commitTogether(requests);
-  if (!preview.ok) return refused(owner[preview.index]!, preview.result);
-  preview.results.forEach((r, i) => {
+  const decided = await host.commitTogether(requests);
+  if (!decided.ok) return refused(owner[decided.index]!, decided.result);
+  decided.results.forEach((r, i) => {
     if (!r.ok) return;
     owner[i]!.entries += r.entries.length;
     if (r.needsApproval) owner[i]!.needsApproval = true;
   });
-  if (opts.dryRun) return { ok: true, scenario: name, parent, dryRun: true, rows, tables: plan };
+  if (opts.dryRun) return { ok: true, scenario: name, parent, dryRun: true, rows, tables: plan, preview };
+  if (confirm === true && expectedPreview !== undefined && expectedPreview !== preview)
+    return failure('conflict', `${name} changed since the preview (promoting now writes ${rows} row(s)); nothing was promoted — preview again`, [
+      { message: 'preview', count: rows, preview },
+    ]);
   if (confirm !== true)
     return failure('confirmation_required', `promoting ${name} into ${parent} writes ${rows} row(s); confirm it (or dry-run to preview)`, [{ message: 'confirm', count: rows }]);
   for (const r of requests) r.dryRun = false;
@@ -118,7 +142,7 @@ export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name
     owner[i]!.entries += r.entries.length;
     if (r.pending) owner[i]!.pending = [...(owner[i]!.pending ?? []), r.pending.id];
   });
-  return { ok: true, scenario: name, parent, dryRun: false, rows, tables: plan };
+  return { ok: true, scenario: name, parent, dryRun: false, rows, tables: plan, preview };
 }
 
 function refused(table: PromotedTable, result: Extract<WriteResult, { ok: false }>): PromoteResult {

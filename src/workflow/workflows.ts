@@ -10,7 +10,7 @@ import { runAction, type ActionRunOptions, type ActionResult } from './action-ru
 import { needsApproval } from './approval-rule.js';
 import { compareScenarios, type CompareResult } from './compare.js';
 import { decidePending, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
-import { promoteScenario, type PromoteResult } from './promote.js';
+import { type PromoteOptions, promoteScenario, type PromoteResult } from './promote.js';
 import { checkScenarioPermission } from './scenario-permission.js';
 import { archiveScenario, createScenario, type CreateScenarioInput, findScenario, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
 import { listWebhookCalls } from './webhook.js';
@@ -97,7 +97,7 @@ export class Workflows {
     /** Per key, the values that differ between two scenarios (numeric deltas b − a). */
     compare: (a: string, b: string, opts: { table?: string; actor?: Actor } = {}): Promise<CompareResult> => compareScenarios(this.host.ctx(), a, b, opts),
     /** Write a scenario's overrides into its parent as new logged writes, one transaction across tables (dry run = preview; else `confirm` is required). */
-    promote: (name: string, opts: WriteOptions & { confirm?: boolean; table?: string }): Promise<PromoteResult> =>
+    promote: (name: string, opts: PromoteOptions): Promise<PromoteResult> =>
       this.host.admitted(() => promoteScenario(this.host.ctx(), this.host, name, opts)),
   };
 

@@ -198,7 +198,8 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
     await dialog.getByLabel('Comment (optional)').fill('Lean plan agreed');
     await dialog.getByRole('button', { name: 'Promote 3 rows' }).click();
     await page.locator('#save-status', { hasText: 'Promoted 3 rows from lean_q4 into base' }).waitFor();
-    expect(posts[1]).toEqual({ confirm: true, comment: 'Lean plan agreed' });
+    // the confirmation names the preview it confirms (the server refuses it if the scenario changed since)
+    expect(posts[1]).toEqual({ confirm: true, comment: 'Lean plan agreed', expected_preview: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await amountOf('acc_005')).toBe('55555.00');
     expect(await amountOf('acc_022')).toBe('22222.00');
     expect(await amountOf('acc_006')).toBeUndefined();

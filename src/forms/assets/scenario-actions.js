@@ -56,12 +56,14 @@ export async function promoteScenario(page) {
       h('button', { type: 'button', text: 'Cancel', onclick: () => dialog.close('cancel') }),
       ok));
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'promote-title' }, form);
+  // the confirmation names the preview it confirms: if the scenario changed since, the server refuses (409)
+  let previewDigest;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (ok.disabled) return;
     ok.disabled = true;
     error.hidden = true;
-    const res = await api('POST', url, { confirm: true, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) });
+    const res = await api('POST', url, { confirm: true, ...(previewDigest ? { expected_preview: previewDigest } : {}), ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) });
     if (!res.ok) {
       showError(error, res);
       ok.disabled = false;
@@ -91,6 +93,7 @@ export async function promoteScenario(page) {
   }
   const tables = dry.body.tables ?? [];
   const total = count(dry.body.rows);
+  previewDigest = dry.body.preview;
   if (tables.length === 0 || total === 0) {
     replace(preview, h('p', { class: 'empty', id: 'promote-summary', text: `Nothing to promote: ${name} changes nothing in ${parent}.` }));
     return closed;
@@ -105,7 +108,10 @@ export async function promoteScenario(page) {
       h('tbody', {}, tables.map((t) => h('tr', { dataset: { table: String(t.table) } },
         h('th', { scope: 'row', text: String(t.table) }),
         h('td', { class: 'num upserts', text: String(count(t.upserts)) }),
-        h('td', { class: 'num deletes', text: String(count(t.deletes)) }))))));
+        h('td', { class: 'num deletes', text: String(count(t.deletes)) })))),
+    tables.some((t) => t.needsApproval)
+      ? h('p', { class: 'note', id: 'promote-approval', text: `Your changes to ${tables.filter((t) => t.needsApproval).map((t) => t.table).join(', ')} need approval: they become pending changes for an approver.` })
+      : null));
   ok.textContent = `Promote ${rowsText(total)}`;
   ok.disabled = false;
   return closed;

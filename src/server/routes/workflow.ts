@@ -19,7 +19,14 @@ export const ScenarioCreateSchema = z.strictObject({ name: z.string().min(1), fr
 /** `POST /scenarios/{name}/archive`. */
 export const ScenarioArchiveSchema = z.strictObject({ user });
 /** `POST /scenarios/{name}/promote`. */
-export const PromoteSchema = z.strictObject({ table: z.string().min(1).optional(), comment: z.string().optional(), dry_run: z.boolean().optional(), confirm: z.boolean().optional(), user });
+export const PromoteSchema = z.strictObject({
+  table: z.string().min(1).optional(),
+  comment: z.string().optional(),
+  dry_run: z.boolean().optional(),
+  confirm: z.boolean().optional(),
+  expected_preview: z.string().min(1).optional().describe('The `preview` digest of the dry run being confirmed: if what would be written changed since, 409 and nothing is promoted.'),
+  user,
+});
 /** `GET /scenarios/compare`. */
 export const CompareQuerySchema = z.strictObject({
   a: z.string().min(1).describe('Scenario a (`base` or a recorded scenario; an invalid name is 400, an unknown one 404).'),
@@ -140,10 +147,11 @@ export function workflowRoutes(wb: ServerLibrary, settings: BulkSettings & { bod
       ...(b.comment ? { comment: b.comment } : {}),
       ...(b.dry_run ? { dryRun: true } : {}),
       ...(b.confirm ? { confirm: true } : {}),
+      ...(b.expected_preview !== undefined ? { expectedPreview: b.expected_preview } : {}),
     });
     if (!res.ok) return sendFailure(c, fromWriteError(res.error));
     if (!res.dryRun) for (const t of res.tables) settings.onWrite?.(t.table);
-    return c.json({ scenario: res.scenario, parent: res.parent, dry_run: res.dryRun, rows: res.rows, tables: res.tables });
+    return c.json({ scenario: res.scenario, parent: res.parent, dry_run: res.dryRun, rows: res.rows, tables: res.tables, preview: res.preview });
   });
 
   app.post('/inputs/:table/reset', async (c) => {

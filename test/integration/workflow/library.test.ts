@@ -80,7 +80,15 @@ describe('scenarios', () => {
     const preview = await env.wb.scenarios.promote('stretch', { user: 'fin', dryRun: true });
     expect(preview.ok && preview.rows).toBe(2);
     expect((await amountOf('base'))?.amount).toBe('100.00');
-    const done = await env.wb.scenarios.promote('stretch', { user: 'fin', confirm: true });
+    // a confirmation of a preview that no longer holds (the scenario changed since) writes nothing
+    expect((await env.wb.inputs.write('forecast', [{ ...k1, amount: '130.50', note: 'later' }], { user: 'ana', scenario: 'stretch' }))).toMatchObject({ ok: true });
+    const stale = await env.wb.scenarios.promote('stretch', { user: 'fin', confirm: true, expectedPreview: preview.ok ? preview.preview : '' });
+    expect(stale.ok || [stale.error.code, stale.error.message]).toEqual(['conflict', expect.stringContaining('changed since the preview')]);
+    expect((await amountOf('base'))?.amount).toBe('100.00');
+    await env.wb.inputs.write('forecast', [{ ...k1, note: null }], { user: 'ana', scenario: 'stretch' });
+    const unchanged = await env.wb.scenarios.promote('stretch', { user: 'fin', dryRun: true });
+    expect(unchanged.ok && unchanged.preview).toBe(preview.ok && preview.preview);
+    const done = await env.wb.scenarios.promote('stretch', { user: 'fin', confirm: true, expectedPreview: unchanged.ok ? unchanged.preview : '' });
     expect(done.ok).toBe(true);
     expect((await amountOf('base'))?.amount).toBe('130.50');
     expect(await amountOf('base', k2)).toBeUndefined();

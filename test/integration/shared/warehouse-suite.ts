@@ -279,6 +279,40 @@ export function warehouseSuite(name: string, w: WarehouseUnderTest | { skip: str
       expect(await wb.tokens.authenticate(created.token)).toBeNull();
     });
 
+    it('approvals and promote go through the log on this warehouse: proposal, approval, one-transaction promote; verify passes', async () => {
+      const withApproval: Project = {
+        ...project,
+        inputs: {
+          ...project.inputs,
+          forecast: {
+            ...forecast,
+            approval: { requiredFor: ['planner'], when: { amount: { gt: 1000000 } } },
+            permissions: { ...forecast.permissions, finance: { read: true, write: true, delete: true, approve: true, rowFilter: [] } },
+          },
+        },
+      };
+      await wb.reload(withApproval);
+      try {
+        const k = { account_id: 'A2', quarter: '2026-Q4' };
+        const big = await wb.inputs.write('forecast', [{ ...k, amount: '2000000.00' }], { user: 'pia', role: 'planner', attributes: { region: 'EMEA' }, comment: 'big one' });
+        if (!big.ok || !big.pending) throw new Error(`expected a pending change: ${JSON.stringify(big)}`);
+        const hidden = await wb.inputs.rows('forecast', { filter: k });
+        expect(hidden.ok && hidden.rows).toEqual([]);
+        const approved = await wb.pending.approve('forecast', big.pending.id, { user: 'fay', role: 'finance', comment: 'checked' });
+        expect(approved.ok).toBe(true);
+        const ops = await adapter.query(`select ${names.id('_op')} as op, ${names.id('_user')} as u from ${names.log('forecast')} where ${names.id('account_id')} = ${adapter.dialect.param(1)} and ${names.id('quarter')} = ${adapter.dialect.param(2)} order by ${names.id('_seq')}`, ['A2', '2026-Q4']);
+        expect(ops.map((r) => [r.op, r.u])).toEqual([['propose_upsert', 'pia'], ['upsert', 'fay']]);
+        // the 'upside' scenario of an earlier test: its overrides go into base in one transaction
+        const promoted = await wb.scenarios.promote('upside', { user: 'fay', confirm: true });
+        expect(promoted.ok && promoted.rows).toBeGreaterThan(0);
+        const a1 = await wb.inputs.rows('forecast', { filter: { account_id: 'A1' } });
+        expect(a1.ok && a1.rows.find((r) => r.quarter === key.quarter)?.amount).toBe('99.00');
+        expect((await wb.verify()).problems).toEqual([]);
+      } finally {
+        await wb.reload(project);
+      }
+    }, 120_000);
+
     it.skipIf(!w.multiWriter)('two independent writers (two `serve` processes) racing read-modify-write lose no update', async () => {
       const other = await openAdapter(project, project.targets.wh!);
       const wb2 = await createWriteback(project, other, { targetName: 'wh' });

@@ -52,9 +52,9 @@ export class Workflows {
 
   /**
    * Checks of a prepared write that need the scenario registry, and the approval rule. Refuses
-   * writes to archived scenarios (an unrecorded scenario is recorded as a child of `base`); marks
-   * the request to be decided through its scenario chain (status transitions, deletes in a
-   * scenario) — the rows are read and the transitions checked inside the write transaction; and
+   * writes to archived scenarios (except rejections; an unrecorded scenario is recorded as a child
+   * of `base`); gives the request its scenario chain, every level of which is read inside the write
+   * transaction (row filters, transitions and deletes see the row as readers do); and
    * turns a write that needs approval into a proposal: logged (`propose_*` entries) and recorded
    * in `_wb_pending` in the same transaction, the state untouched. Returns a final result, or
    * undefined to commit.

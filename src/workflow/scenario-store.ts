@@ -94,6 +94,38 @@ export async function readableScenario(reader: Adapter, names: SqlNames, name: s
   return { ok: true, scenario, chain: chainIn(all, name) };
 }
 
+/** Insert a scenario's row and its closure rows (itself, then each ancestor of `parentChain`). */
+async function insertScenario(
+  tx: Adapter,
+  names: SqlNames,
+  s: { name: string; parent: string; description: string | null; user: string; at: Date },
+  parentChain: readonly string[],
+): Promise<void> {
+  const d = names.dialect;
+  await tx.execute(
+    `insert into ${names.meta(SCENARIOS_TABLE)} (name, parent, description, created_by, created_at, archived_by, archived_at) values (${[1, 2, 3, 4, 5].map((i) => d.param(i)).join(', ')}, null, null)`,
+    [s.name, s.parent, s.description, s.user, s.at],
+  );
+  const params: (string | number)[] = [];
+  const tuples = [s.name, ...parentChain].map((anc, i) => {
+    params.push(s.name, anc, i);
+    const b = params.length - 3;
+    return `(${d.param(b + 1)}, ${d.param(b + 2)}, ${d.param(b + 3)})`;
+  });
+  await tx.execute(`insert into ${names.meta(SCENARIO_PATHS_TABLE)} (scenario, ancestor, depth) values ${tuples.join(', ')}`, params);
+}
+
+/**
+ * Inside a write's transaction: record a scenario written before anyone created it, as a child of
+ * `base`, unless it is recorded by now — so a refused write records nothing. Two first writes at
+ * once: one insert wins, the other transaction is retried and finds it.
+ */
+export async function recordWrittenScenario(tx: Adapter, names: SqlNames, name: string, user: string, at: string): Promise<void> {
+  const found = await tx.query(`select name from ${names.meta(SCENARIOS_TABLE)} where name = ${names.dialect.param(1)}`, [name]);
+  if (found.length > 0) return;
+  await insertScenario(tx, names, { name, parent: 'base', description: null, user, at: new Date(at) }, ['base']);
+}
+
 /** Options of `createScenario`: the scenario, and who creates it (`role` absent = administrator). */
 export interface CreateScenarioInput extends Actor {
   name: string;
@@ -115,22 +147,8 @@ export async function createScenario(writer: Adapter, names: SqlNames, input: Cr
   if (!p) return failure('not_found', `no scenario '${parent}' to create '${input.name}' from`);
   if (p.archivedAt) return failure('bad_request', `scenario '${parent}' is archived`);
   const chain = await scenarioChain(writer, names, parent);
-  const d = names.dialect;
   const now = new Date(Date.now());
-  await writer.transaction(async (tx) => {
-    await tx.execute(
-      `insert into ${names.meta(SCENARIOS_TABLE)} (name, parent, description, created_by, created_at, archived_by, archived_at) values (${[1, 2, 3, 4, 5].map((i) => d.param(i)).join(', ')}, null, null)`,
-      [input.name, parent, input.description ?? null, input.user, now],
-    );
-    const levels = [input.name, ...chain];
-    const params: (string | number)[] = [];
-    const tuples = levels.map((anc, i) => {
-      params.push(input.name, anc, i);
-      const b = params.length - 3;
-      return `(${d.param(b + 1)}, ${d.param(b + 2)}, ${d.param(b + 3)})`;
-    });
-    await tx.execute(`insert into ${names.meta(SCENARIO_PATHS_TABLE)} (scenario, ancestor, depth) values ${tuples.join(', ')}`, params);
-  });
+  await writer.transaction((tx) => insertScenario(tx, names, { name: input.name, parent, description: input.description ?? null, user: input.user, at: now }, chain));
   return {
     ok: true,
     scenario: { name: input.name, parent, description: input.description ?? null, createdBy: input.user, createdAt: now.toISOString(), archivedBy: null, archivedAt: null },

@@ -5,14 +5,14 @@ import type { Actor, ErrorDetail, Outcome, WireRow, WriteOptions, WriteResult } 
 import { uuidv7 } from '../write/uuid-v7.js';
 import type { WriteContext } from '../write/write-context.js';
 import type { JointOutcome } from '../write/joint-commit.js';
-import { failure, type PreparedRequest } from '../write/write-request.js';
+import { addAlongside, failure, type PreparedRequest } from '../write/write-request.js';
 import { runAction, type ActionRunOptions, type ActionResult } from './action-run.js';
 import { needsApproval } from './approval-rule.js';
 import { compareScenarios, type CompareResult } from './compare.js';
 import { decidePending, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
 import { type PromoteOptions, promoteScenario, type PromoteResult } from './promote.js';
 import { checkScenarioPermission } from './scenario-permission.js';
-import { archiveScenario, createScenario, type CreateScenarioInput, findScenario, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
+import { archiveScenario, createScenario, recordWrittenScenario, type CreateScenarioInput, findScenario, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
 import { listWebhookCalls } from './webhook.js';
 
 /** What the workflows need from the write-path library (Writeback implements it). */
@@ -67,7 +67,8 @@ export class Workflows {
       const info = await findScenario(ctx.reader, ctx.names, req.scenario);
       // a pending change of an archived scenario can still be rejected (and so leave the queue)
       if (info?.archivedAt && req.op !== 'reject') return failure('bad_request', `scenario '${req.scenario}' is archived`);
-      if (!info && !req.dryRun) await createScenario(this.host.adapter, ctx.names, { name: req.scenario, from: 'base', user: req.actor.user });
+      // a scenario nobody created is recorded with the write that first uses it (and not if that write is refused)
+      if (!info) addAlongside(req, (tx, names, _entries, at) => recordWrittenScenario(tx, names, req.scenario, req.actor.user, at).then(() => undefined));
       chain = await scenarioChain(ctx.reader, ctx.names, req.scenario);
     }
     // decided in the transaction through the chain: row filters, transitions and deletes see the row as readers do
@@ -208,7 +209,7 @@ function proposeInstead(req: PreparedRequest, op: 'upsert' | 'delete', rawRows: 
     return rest;
   });
   req.propose = true;
-  req.alongside = async (tx, names, entries, at) => {
+  addAlongside(req, async (tx, names, entries, at) => {
     const id = entries[0]?.entryId ?? uuidv7();
     await insertPending(tx, names, {
       id,
@@ -231,5 +232,5 @@ function proposeInstead(req: PreparedRequest, op: 'upsert' | 'delete', rawRows: 
       requestId: req.requestId,
     });
     return { ok: true, entries: [], at, replayed: false, dryRun: false, pending: { id, status: 'pending', rows: rows.length } };
-  };
+  });
 }

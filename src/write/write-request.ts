@@ -55,6 +55,18 @@ export interface CurrentRow {
   updatedAtMs: number;
 }
 
+/** Add statements to commit with a request (after those already there; a failed result of one stops the next). */
+export function addAlongside(req: PreparedRequest, more: NonNullable<PreparedRequest['alongside']>): void {
+  const first = req.alongside;
+  req.alongside = first
+    ? async (tx, names, entries, at) => {
+        const result = await first(tx, names, entries, at);
+        if (result && !result.ok) return result;
+        return (await more(tx, names, entries, at)) ?? result;
+      }
+    : more;
+}
+
 /** Map key of a (scenario, key tuple). */
 export function stateKey(scenario: string, key: Canonical[]): string {
   return JSON.stringify([scenario, ...key]);

@@ -3,7 +3,7 @@ import { checkPermission } from '../auth/permissions.js';
 import { TokenStore } from '../auth/tokens.js';
 import type { Project, InputTable } from '../project/types.js';
 import { prepareRequest, sourceFilterProblems } from './prepare-request.js';
-import { failure } from './write-request.js';
+import { addAlongside, failure } from './write-request.js';
 import { readHistory } from './read-history.js';
 import { readRows } from './read-rows.js';
 import { sqlNames } from './sql-names.js';
@@ -182,7 +182,7 @@ export class Writeback {
     const gated = await this.workflows.gate(prepared, Array.isArray(rows) ? rows : [], internal);
     if (gated) return gated;
     if (internal.loggedBy !== undefined) prepared.loggedBy = internal.loggedBy;
-    if (internal.alongside) prepared.alongside = internal.alongside;
+    if (internal.alongside) addAlongside(prepared, internal.alongside);
     if (internal.reviewer) {
       const outside = await sourceFilterProblems(this.ctx, prepared, internal.reviewer);
       if (outside.length > 0) return failure('forbidden', `${outside.length} row(s) are outside what role '${internal.reviewer.role}' may approve`, outside);

@@ -98,6 +98,23 @@ describe('row filters through a scenario chain', () => {
   });
 });
 
+describe('a scenario nobody created', () => {
+  it('is recorded by the first write that commits to it, and not by a refused one', async () => {
+    await withTables({ notes: { scenarios: true } });
+    const refused = await env.wb.inputs.write('forecast', [{ ...k1, amount: '1.00', _version: 5 }], { user: 'admin', scenario: 'fresh' });
+    expect(refused.ok || refused.error.code).toBe('conflict');
+    expect((await env.wb.scenarios.list()).map((s) => s.name)).toEqual(['base']);
+    const [a, b] = await Promise.all([
+      env.wb.inputs.write('forecast', [{ ...k1, amount: '2.00' }], { user: 'ann', scenario: 'fresh' }),
+      env.wb.inputs.write('notes', [{ id: 9, region: 'EMEA', body: 'x' }], { user: 'bob', scenario: 'fresh' }),
+    ]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    const fresh = (await env.wb.scenarios.list()).filter((s) => s.name === 'fresh');
+    expect(fresh).toEqual([expect.objectContaining({ name: 'fresh', parent: 'base' })]);
+    expect(await env.count(`select count(*) as n from writeback._wb_scenario_paths where scenario = 'fresh'`)).toBe(2);
+  });
+});
+
 describe('as-of reads take dates as they are', () => {
   it('a day that does not exist is a bad request, not a roll-over into March', async () => {
     const r = await env.wb.inputs.rows('forecast', { asOf: '2026-02-30' });

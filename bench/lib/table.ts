@@ -12,7 +12,7 @@ export const MISS_REASONS: Record<string, Record<string, string>> = {
   },
   'noop-apply': {
     'no-op apply (load':
-      'zero DDL and ~1 s of load, but DuckDB itself takes most of it (see the phase figures): opening a file that holds ~2,000 tables and ~3,000 views (the catalog load costs ~0.75 ms per empty table on this machine), describing them (an information_schema join returning ~56,000 column rows, although the plan needs only the tables\' columns and the views\' names) and closing it. Next steps: open the warehouse while the project loads (CLI), and an adapter call that lists the views schema without columns.',
+      'zero DDL and ~1 s of load, but DuckDB itself takes most of it (see the phase figures): opening a file that holds ~2,000 tables and ~3,000 views (the catalog load costs ~0.75 ms per empty table on this machine), describing them (an information_schema join returning ~56,000 column rows, although the plan needs only the tables\' columns and the views\' names) and closing it. `apply` already opens the file while the project loads; next: an adapter call that lists the views schema without columns.',
   },
   'write-bulk': {
     'bulk write':

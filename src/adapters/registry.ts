@@ -25,7 +25,7 @@ export function resolveTarget(project: Project, name?: string): TargetConfig {
 }
 
 /** Absolute path of a DuckDB target's file. */
-export function duckdbPath(project: Project, target: TargetConfig & { type: 'duckdb' }): string {
+export function duckdbPath(project: Pick<Project, 'dir'>, target: TargetConfig & { type: 'duckdb' }): string {
   return isAbsolute(target.path) || target.path === ':memory:' ? target.path : join(project.dir, target.path);
 }
 
@@ -33,7 +33,7 @@ export function duckdbPath(project: Project, target: TargetConfig & { type: 'duc
  * Connect to a target. Each warehouse's SDK is imported here, lazily, only when
  * that target is used — `compile` never reaches this function.
  */
-export async function openAdapter(project: Project, target: TargetConfig, options: OpenAdapterOptions = {}): Promise<Adapter> {
+export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'>, target: TargetConfig, options: OpenAdapterOptions = {}): Promise<Adapter> {
   const dialect = getDialect(target.type);
   switch (target.type) {
     case 'duckdb': {

@@ -9,9 +9,15 @@ import { DiagnosticSink, emptyScope, type LoadScope } from './load-context.js';
 import { readInputFile } from './read-input-file.js';
 import { readMacroFile } from './read-macro-file.js';
 import { readModelDoc, readSqlModelFile } from './read-model-file.js';
-import { readProjectFile } from './read-project-file.js';
+import { type ProjectConfig, readProjectFile } from './read-project-file.js';
 import type { Project, SourceLocation } from './types.js';
 import { docStartLoc, parseYamlFile, type YamlDoc } from './yaml-file.js';
+
+/** Options of `loadProject`. */
+export interface LoadOptions {
+  /** Called once project.yml is read without errors, before the rest loads (e.g. to start connecting to the target meanwhile). */
+  onConfig?: (config: ProjectConfig, dir: string) => void;
+}
 
 /** The project file names looked for, in order. */
 export const PROJECT_FILES = ['project.yml', 'project.yaml'] as const;
@@ -22,7 +28,7 @@ export const PROJECT_FILES = ['project.yml', 'project.yaml'] as const;
  * code, a message and `file:line:col`. On success, returns the resolved {@link Project} with models
  * in dependency order and `dependsOn` filled; warnings are returned alongside.
  */
-export async function loadProject(dir: string): Promise<Result<Project>> {
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Result<Project>> {
   const root = resolve(dir);
   const sink = new DiagnosticSink();
   const scope = emptyScope(root);
@@ -39,6 +45,7 @@ export async function loadProject(dir: string): Promise<Result<Project>> {
   if (projectBroken) markAllBroken(scope);
   else if (!first) sink.add(error('missing-key', `${projectFile.file} is empty: missing required key \`name\``, { file: projectFile.file, line: 1, col: 1 }));
   const config = first && !projectBroken ? readProjectFile(first, scope, sink) : undefined;
+  if (config && !sink.hasErrors) options.onConfig?.(config, root);
 
   const macroDrafts = await loadMacros(root, scope, sink);
   await loadInputs(root, scope, sink);

@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { globals, loadOrExit, reportDiagnostics, ReportedFailure, withAdapter, type GlobalOptions } from '../context.js';
+import { globals, loadAndConnect, loadOrExit, reportDiagnostics, ReportedFailure, type GlobalOptions } from '../context.js';
 import { paint, printJson, progress } from '../output.js';
 import { planOrExit, printPlan } from './plan.js';
 import { applyPlan } from '../../apply/apply-plan.js';
@@ -60,10 +61,19 @@ export function registerApply(program: Command): void {
     .option('--user <name>', 'who is recorded as applying (default: the OS user)')
     .action(async (options: { allowDestructive?: boolean; user?: string }, command: Command) => {
       const opts = { ...globals(command), ...options };
-      const project = await loadOrExit(opts);
-      const server = findRunningServer(project.dir);
-      if (server) return applyThroughRunningServer(server, opts);
-      const plan = await withAdapter(project, opts, (adapter, target) => planAndApply(project, adapter, target, opts));
+      const server = findRunningServer(resolve(opts.project));
+      if (server) {
+        await loadOrExit(opts);
+        return applyThroughRunningServer(server, opts);
+      }
+      // the warehouse opens while the project loads (a no-op apply is mostly these two)
+      const { project, adapter, target } = await loadAndConnect(opts);
+      let plan: Awaited<ReturnType<typeof planAndApply>>;
+      try {
+        plan = await planAndApply(project, adapter, target, opts);
+      } finally {
+        await adapter.close();
+      }
       if (opts.json) printJson({ ok: true, operations: plan.operations });
     });
 }

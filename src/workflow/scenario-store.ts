@@ -66,7 +66,7 @@ export async function scenarioChain(reader: Adapter, names: SqlNames, scenario: 
 }
 
 /** The fall-back chain of `scenario` within an already listed registry. */
-function chainIn(list: ScenarioInfo[], scenario: string): string[] {
+export function chainIn(list: ScenarioInfo[], scenario: string): string[] {
   if (scenario === 'base') return ['base'];
   const all = new Map(list.map((s) => [s.name, s]));
   const chain = [scenario];

@@ -12,7 +12,7 @@ import { compareScenarios, type CompareResult } from './compare.js';
 import { decidePending, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
 import { type PromoteOptions, promoteScenario, type PromoteResult } from './promote.js';
 import { checkScenarioPermission } from './scenario-permission.js';
-import { archiveScenario, createScenario, recordWrittenScenario, type CreateScenarioInput, findScenario, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
+import { archiveScenario, chainIn, createScenario, recordWrittenScenario, type CreateScenarioInput, listScenarios, type ScenarioInfo } from './scenario-store.js';
 import { listWebhookCalls } from './webhook.js';
 
 /** What the workflows need from the write-path library (Writeback implements it). */
@@ -64,14 +64,16 @@ export class Workflows {
     const { input } = req;
     let chain = ['base'];
     if (req.scenario !== 'base') {
-      const info = await findScenario(ctx.reader, ctx.names, req.scenario);
+      // one read of the registry gives the scenario and its chain
+      const all = await listScenarios(ctx.reader, ctx.names);
+      const info = all.find((s) => s.name === req.scenario);
       // a pending change of an archived scenario can still be rejected (and so leave the queue)
       if (info?.archivedAt && req.op !== 'reject') return failure('bad_request', `scenario '${req.scenario}' is archived`);
       // a scenario nobody created is recorded with the write that first uses it (and not if that write is refused)
       if (!info) addAlongside(req, (tx, names, _entries, at) => recordWrittenScenario(tx, names, req.scenario, req.actor.user, at).then(() => undefined));
-      chain = await scenarioChain(ctx.reader, ctx.names, req.scenario);
+      chain = chainIn(all, req.scenario);
     }
-    // decided in the transaction through the chain: row filters, transitions and deletes see the row as readers do
+    // where the decision needs it (row filters, transitions, deletes), every level is read in the transaction
     req.chain = chain;
     if (internal.skipApproval || (req.op !== 'upsert' && req.op !== 'delete') || !needsApproval(input, req.actor, req.op, req.rows)) return undefined;
     proposeInstead(req, req.op, rawRows);

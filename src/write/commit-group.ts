@@ -120,7 +120,7 @@ export async function commitGroup(
     }
     const ids = plan.entries.map(() => uuidv7(atMs));
     // a proposal is logged with the version it was based on, and leaves the state alone
-    const logged = plan.entries.map((p) => (req.propose ? { ...p, version: p.version - 1 } : p));
+    const logged = req.propose ? plan.entries.map((p) => ({ ...p, version: p.version - 1 })) : plan.entries;
     const written = writtenEntries(input, req.keys, logged.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op })));
     let result: WriteResult = { ok: true, entries: written, at, replayed: false, dryRun: req.dryRun };
     if (req.dryRun && req.propose) result = { ...result, entries: [], needsApproval: true };

@@ -78,13 +78,32 @@ function wireValues(input: InputTable, values: Canonical[]): Record<string, Wire
 
 const json = (v: Canonical) => (v === null ? 'null' : JSON.stringify(v));
 
+/** Row filters on input columns that a request must meet: the writer's, and on an approval the approver's too. */
+function inputFilters(req: PreparedRequest): InputFilter[] {
+  const index = shapeOf(req.input).index;
+  return [req.actor, ...(req.reviewer ? [req.reviewer] : [])].flatMap((actor) =>
+    rowFilters(req.input, actor)
+      .filter((f) => !f.onSource)
+      .map((f) => ({ f, i: index.get(f.column)!, want: attributeValue(actor, f) })),
+  );
+}
+
+type InputFilter = { f: ReturnType<typeof rowFilters>[number]; i: number; want: string | undefined };
+
 /**
- * The scenarios whose state rows a request's decision reads: its chain when set (the gate sets it
- * for every scenario write), else the scenario and `base`.
+ * Whether deciding a scenario write needs each key's row as the scenario's readers see it (through
+ * its parent chain): a delete, row filters on input columns, and status transitions do; a plain
+ * scenario upsert reads only the scenario's own rows (the hot path stays one lookup).
  */
+function readsThroughChain(req: PreparedRequest): boolean {
+  if (req.scenario === 'base' || req.op === 'reject') return false;
+  return req.op === 'delete' || (req.op === 'upsert' && req.input.columns.some((c) => c.transitions)) || inputFilters(req).length > 0;
+}
+
+/** The scenarios whose state rows a request's decision reads, in the write transaction. */
 export function levelsOf(req: PreparedRequest): readonly string[] {
-  if (req.chain) return req.chain;
-  return req.scenario !== 'base' ? [req.scenario, 'base'] : ['base'];
+  if (!readsThroughChain(req)) return [req.scenario];
+  return req.chain ?? [req.scenario, 'base'];
 }
 
 /**
@@ -99,15 +118,11 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   const { input } = req;
   const shape = shapeOf(input);
   const n = shape.names.length;
+  // the row as the scenario's readers see it (levelsOf loaded every level wherever this is called)
   const levels = levelsOf(req);
   const seen = (key: Canonical[]) => rowThroughChain(input, levels, key, current);
   if (req.op === 'reject') return { ok: true, entries: rejectEntries(req, current) };
-  // the writer's row filters on input columns, and on an approval the approver's too
-  const filters = [req.actor, ...(req.reviewer ? [req.reviewer] : [])].flatMap((actor) =>
-    rowFilters(input, actor)
-      .filter((f) => !f.onSource)
-      .map((f) => ({ f, i: shape.index.get(f.column)!, want: attributeValue(actor, f) })),
-  );
+  const filters = inputFilters(req);
   const conflicts: ErrorDetail[] = [];
   const forbidden: ErrorDetail[] = [];
   const invalid: ErrorDetail[] = [];

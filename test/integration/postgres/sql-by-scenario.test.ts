@@ -18,7 +18,7 @@ import { postgresUnavailable, startPostgres, type PgServer } from './pg-server.j
 // and re-created when their columns change). Skipped where the server binaries are missing.
 const missing = postgresUnavailable();
 
-describe.skipIf(missing !== undefined)('__by_scenario views of SQL models (Postgres)', () => {
+describe.skipIf(missing !== undefined)(`__by_scenario views of SQL models (Postgres)${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let server: PgServer;
   let dir = '';
   let project: Project;

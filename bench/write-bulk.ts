@@ -5,7 +5,7 @@
  * Run: node --import tsx bench/write-bulk.ts [--quick]
  */
 import { rmSync } from 'node:fs';
-import { createWriteback } from '../src/write/writeback.js';
+import { createWriteback } from '../src/library/writeback.js';
 import { benchDatabase } from './lib/bench-input.js';
 import { QUICK, Recorder } from './lib/result.js';
 

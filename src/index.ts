@@ -1,5 +1,4 @@
 /** writeback's public library API: re-exports only. */
-export * from './write/index.js';
-export * from './workflow/index.js';
+export * from './library/index.js';
 export type { Project, InputTable, InputColumn, ColumnType, Transition, ApprovalRule, ApprovalCondition, InputAction } from './project/types.js';
 export type { Adapter } from './adapters/adapter.js';

@@ -1,6 +1,6 @@
 // Run as a separate OS process by the HTTP and memory benchmarks: serve the project in argv[2]
 // (dev user = administrator, no snapshot publishing) and print `ready <port>` on stdout.
-import { openProject } from '../../src/write/open-project.js';
+import { openProject } from '../../src/library/open-project.js';
 import { startServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
 

@@ -4,7 +4,7 @@ import { adminRequest, findRunningServer, type AdminResponse } from '../runtime/
 import { adminFetch } from '../runtime/admin-client.js';
 import { createServer } from '../server/create-server.js';
 import { silentLogger } from '../server/logger.js';
-import { createWriteback } from '../write/index.js';
+import { createWriteback } from '../library/index.js';
 import { loadOrExit, ReportedFailure, withAdapter, type GlobalOptions } from './context.js';
 import { printApiError } from './print-error.js';
 

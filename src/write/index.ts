@@ -1,6 +1,4 @@
 /** The write path's public surface (re-exported by src/index.ts). */
-export { openProject, OpenProjectError, type OpenProjectOptions } from './open-project.js';
-export { Writeback, createWriteback, type WritebackOptions } from './writeback.js';
 export { historyViewSql, historyViewName } from './history-view.js';
 export { WRITE_META_TABLES, CHAIN_HEADS_TABLE, IDEMPOTENCY_TABLE, TOKENS_TABLE } from './meta-tables.js';
 export { HTTP_STATUS } from './types.js';

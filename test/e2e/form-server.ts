@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openProject } from '../../src/write/open-project.js';
-import type { Writeback } from '../../src/write/writeback.js';
+import { openProject } from '../../src/library/open-project.js';
+import type { Writeback } from '../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
 import type { Actor } from '../../src/write/types.js';

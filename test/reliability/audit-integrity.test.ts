@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProject } from '../../src/write/open-project.js';
+import { openProject } from '../../src/library/open-project.js';
 import { appliedDemoProject, copyProject } from './helpers.js';
 
 const LOG = 'writeback.revenue_forecast__log';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProject } from '../../src/write/open-project.js';
+import { openProject } from '../../src/library/open-project.js';
 import { appliedDemoProject, LONG, rng, testSeed } from './helpers.js';
 
 const CHILD = resolve(import.meta.dirname, 'crash-server-child.ts');

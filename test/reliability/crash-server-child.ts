@@ -1,6 +1,6 @@
 // A real server in its own OS process, for the crash test: serves the project in argv[2] as the
 // administrator dev user (no snapshots) and prints `ready <port>`. The test SIGKILLs it.
-import { openProject } from '../../src/write/open-project.js';
+import { openProject } from '../../src/library/open-project.js';
 import { startServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
 

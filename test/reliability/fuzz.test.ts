@@ -5,8 +5,8 @@ import { createServer } from '../../src/server/create-server.js';
 import type { ServerApp } from '../../src/server/context.js';
 import type { ServerLogger } from '../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
-import { openProject } from '../../src/write/open-project.js';
-import type { Writeback } from '../../src/write/writeback.js';
+import { openProject } from '../../src/library/open-project.js';
+import type { Writeback } from '../../src/library/writeback.js';
 import { badRequests, type BadRequest } from './bad-requests.js';
 import { appliedDemoProject, isErrorShape, LONG, testSeed } from './helpers.js';
 

@@ -8,8 +8,8 @@ import { planProject } from '../../src/plan/plan-project.js';
 import { loadProject } from '../../src/project/load-project.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { openProject } from '../../src/write/open-project.js';
-import type { Writeback } from '../../src/write/writeback.js';
+import { openProject } from '../../src/library/open-project.js';
+import type { Writeback } from '../../src/library/writeback.js';
 import { appliedDemoProject } from './helpers.js';
 
 /** Identifiers an attacker (or a careless copy-paste) could put in YAML. */

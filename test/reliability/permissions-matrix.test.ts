@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputColumn, InputTable, Model, Project, TablePermission } from '../../src/project/types.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { openProject } from '../../src/write/open-project.js';
+import { openProject } from '../../src/library/open-project.js';
 import { sqlNames, type SqlNames } from '../../src/write/sql-names.js';
-import type { Writeback } from '../../src/write/writeback.js';
+import type { Writeback } from '../../src/library/writeback.js';
 import { appliedDemoProject } from './helpers.js';
 
 /**

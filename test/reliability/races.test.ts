@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { openProject } from '../../src/write/open-project.js';
-import type { Writeback } from '../../src/write/writeback.js';
+import { openProject } from '../../src/library/open-project.js';
+import type { Writeback } from '../../src/library/writeback.js';
 import { appliedDemoProject, isErrorShape, LONG, rng, testSeed } from './helpers.js';
 
 const CLIENTS = 32;

@@ -4,7 +4,7 @@ import { paint } from '../output.js';
 import { osUser } from '../user.js';
 import { collect, parsePairs } from './history.js';
 import { resolveTarget, openAdapter } from '../../adapters/registry.js';
-import { createWriteback } from '../../write/index.js';
+import { createWriteback } from '../../library/index.js';
 import type { Actor } from '../../write/types.js';
 import { applyThroughServer, DEFAULT_PORT, startServer, type RunningHttpServer } from '../../server/index.js';
 import type { Project } from '../../project/types.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { openProject } from '../../../src/write/open-project.js';
+import { openProject } from '../../../src/library/open-project.js';
 import { startServer } from '../../../src/server/start-server.js';
 import { applyThroughServer } from '../../../src/server/admin-apply.js';
 import { adminRequest } from '../../../src/runtime/admin-client.js';

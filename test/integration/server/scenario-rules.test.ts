@@ -5,8 +5,8 @@ import { loadProject } from '../../../src/project/load-project.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { READ_LIMITS } from '../../../src/write/read-rows.js';
-import { openProject } from '../../../src/write/open-project.js';
-import type { Writeback } from '../../../src/write/writeback.js';
+import { openProject } from '../../../src/library/open-project.js';
+import type { Writeback } from '../../../src/library/writeback.js';
 import { appliedDemoProject } from './demo-project.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
 

@@ -1,6 +1,6 @@
 // Run in a separate OS process: serve a project in dev-user mode with signal handling, print
 // `ready <port>` on stdout, and exit when SIGTERM/SIGINT has shut it down.
-import { openProject } from '../../../src/write/open-project.js';
+import { openProject } from '../../../src/library/open-project.js';
 import { startServer } from '../../../src/server/start-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
 

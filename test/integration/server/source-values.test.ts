@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../src/server/create-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import type { ServerApp } from '../../../src/server/context.js';
-import { openProject } from '../../../src/write/open-project.js';
-import type { Writeback } from '../../../src/write/writeback.js';
+import { openProject } from '../../../src/library/open-project.js';
+import type { Writeback } from '../../../src/library/writeback.js';
 import { appliedDemoProject } from './demo-project.js';
 
 type Values = { values: string[]; truncated: boolean };

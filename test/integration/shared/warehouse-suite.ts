@@ -10,7 +10,7 @@ import { listVersions } from '../../../src/plan/versions.js';
 import { loadProject } from '../../../src/project/load-project.js';
 import type { Model, Project, TargetConfig } from '../../../src/project/types.js';
 import { sqlNames, type SqlNames } from '../../../src/write/sql-names.js';
-import { createWriteback, type Writeback } from '../../../src/write/writeback.js';
+import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
 import { forecast, notes, testProject } from '../write/fixture.js';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Writeback } from '../../../src/write/writeback.js';
+import type { Writeback } from '../../../src/library/writeback.js';
 
 // A small project for `__by_scenario` views of SQL models (DuckDB and Postgres tests share it):
 // a scenario input `forecast` joined with crm.accounts and aggregated per region, a SQL model over

@@ -9,8 +9,8 @@ import { planProject, type Plan } from '../../../src/plan/plan-project.js';
 import { loadProject } from '../../../src/project/load-project.js';
 import type { Project } from '../../../src/project/types.js';
 import { writeSnapshot } from '../../../src/snapshot/write-snapshot.js';
-import { openProject } from '../../../src/write/open-project.js';
-import type { Writeback } from '../../../src/write/writeback.js';
+import { openProject } from '../../../src/library/open-project.js';
+import type { Writeback } from '../../../src/library/writeback.js';
 import { REGION_TOTALS, writeScenarioProject, writeScenarios } from './sql-by-scenario-project.js';
 
 // `kind: sql` models that read a scenario input (directly, through a SQL model, through an enrich

@@ -6,7 +6,7 @@ import { getDialect } from '../../../src/dialects/registry.js';
 import { createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql } from '../../../src/emit/ddl.js';
 import { META_TABLES } from '../../../src/managed/tables.js';
 import type { InputColumn, InputTable, Project, TablePermission } from '../../../src/project/types.js';
-import { createWriteback, type Writeback } from '../../../src/write/writeback.js';
+import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
 
 const loc = { file: 'inputs/x.yml', line: 1, col: 1 };
 const col = (name: string, type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name, type, required: false, loc, ...more });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/index.js';
-import type { Writeback } from '../../../src/write/writeback.js';
+import type { Writeback } from '../../../src/library/writeback.js';
 import { appliedDemoProject } from '../server/demo-project.js';
 
 /** `quiesce` (what `apply` through a running server uses): no write runs while the tables change. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWriteback } from '../../../src/write/writeback.js';
+import { createWriteback } from '../../../src/library/writeback.js';
 import { logCount, setup, type TestEnv } from './fixture.js';
 
 let env: TestEnv;

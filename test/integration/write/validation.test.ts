@@ -94,7 +94,7 @@ describe('validation', () => {
     expect(!scenario.ok && scenario.error.code).toBe('bad_request');
     const empty = await env.wb.inputs.write('forecast', [], admin);
     expect(!empty.ok && empty.error.code).toBe('bad_request');
-    const { createWriteback } = await import('../../../src/write/writeback.js');
+    const { createWriteback } = await import('../../../src/library/writeback.js');
     const small = await createWriteback(env.project, env.adapter, { targetName: 'dev', maxBatchRows: 2 });
     const big = await small.inputs.write('forecast', [ok, ok, ok], admin);
     expect(!big.ok && big.error.code).toBe('payload_too_large');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Adapter, Row, SqlValue, TableInfo } from '../../../src/adapters/adapter.js';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { logColumns, logTableName } from '../../../src/managed/tables.js';
-import { createWriteback } from '../../../src/write/writeback.js';
+import { createWriteback } from '../../../src/library/writeback.js';
 import { upsertStateSql } from '../../../src/write/commit-sql.js';
 import { sqlNames } from '../../../src/write/sql-names.js';
 import { testProject } from '../../integration/write/fixture.js';

@@ -2,18 +2,18 @@ import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import { TokenStore } from '../auth/tokens.js';
 import type { Project, InputTable } from '../project/types.js';
-import { prepareRequest, sourceFilterProblems } from './prepare-request.js';
-import { addAlongside, failure } from './write-request.js';
-import { readHistory } from './read-history.js';
-import { readRows } from './read-rows.js';
-import { sqlNames } from './sql-names.js';
-import { TableWriter } from './table-writer.js';
-import type { PreparedRequest } from './write-request.js';
-import type { Actor, HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from './types.js';
-import { verifyTables } from './verify.js';
-import type { WriteContext } from './write-context.js';
+import { prepareRequest, sourceFilterProblems } from '../write/prepare-request.js';
+import { addAlongside, failure } from '../write/write-request.js';
+import { readHistory } from '../write/read-history.js';
+import { readRows } from '../write/read-rows.js';
+import { sqlNames } from '../write/sql-names.js';
+import { TableWriter } from '../write/table-writer.js';
+import type { PreparedRequest } from '../write/write-request.js';
+import type { Actor, HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from '../write/types.js';
+import { verifyTables } from '../write/verify.js';
+import type { WriteContext } from '../write/write-context.js';
 import { type InternalWrite, Workflows } from '../workflow/workflows.js';
-import { JointCommitter, type JointOutcome } from './joint-commit.js';
+import { JointCommitter, type JointOutcome } from '../write/joint-commit.js';
 
 /** Options of `createWriteback`. */
 export interface WritebackOptions {

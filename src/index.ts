@@ -1,4 +1,4 @@
 /** writeback's public library API: re-exports only. */
 export * from './library/index.js';
-export type { Project, InputTable, InputColumn, ColumnType, Transition, ApprovalRule, ApprovalCondition, InputAction } from './project/types.js';
+export type { Project, InputTable, InputColumn, ColumnType, Transition, ApprovalRule, ApprovalCondition, InputAction } from './ir/types.js';
 export type { Adapter } from './adapters/adapter.js';

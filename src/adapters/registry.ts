@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import type { Project, TargetConfig } from '../project/types.js';
+import type { Project, TargetConfig } from '../ir/types.js';
 import type { Adapter } from './adapter.js';
 import { getDialect } from '../dialects/registry.js';
 import { resolveTargetSettings } from './target-settings.js';

@@ -1,5 +1,5 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import type { InputTable, RowFilter } from '../project/types.js';
+import type { InputTable, RowFilter } from '../ir/types.js';
 import type { SqlNames } from '../write/sql-names.js';
 import type { Actor, WriteError } from '../write/types.js';
 

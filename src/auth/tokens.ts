@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import { TOKENS_TABLE } from '../write/meta-tables.js';
 import type { SqlNames } from '../write/sql-names.js';
 import type { Outcome } from '../write/types.js';

@@ -5,7 +5,7 @@ import { type LoadOptions, loadProject } from '../project/load-project.js';
 import type { ProjectConfig } from '../project/read-project-file.js';
 import { formatDiagnostics } from '../diagnostics/code-frame.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Project, TargetConfig } from '../project/types.js';
+import type { Project, TargetConfig } from '../ir/types.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { duckdbPath, openAdapter, resolveTarget, UsageError } from '../adapters/registry.js';
 import { paint, printJson, useColor } from './output.js';

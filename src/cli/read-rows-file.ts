@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { UsageError } from '../adapters/registry.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../project/types.js';
+import type { SourceLocation } from '../ir/types.js';
 
 /** Every problem a user can cause in a project, as a value (never thrown). */
 export interface Diagnostic {

@@ -1,4 +1,4 @@
-import type { ColumnType, Scalar } from '../project/types.js';
+import type { ColumnType, Scalar } from '../ir/types.js';
 import type { SystemType } from '../managed/tables.js';
 
 /**

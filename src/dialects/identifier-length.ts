@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { logTableName, stateTableName } from '../managed/tables.js';
 import { archiveLogName, versionViewName } from '../plan/operation.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import type { Dialect } from './dialect.js';
 
 /** Version numbers up to this many digits must fit (`<model>__v9999`). */

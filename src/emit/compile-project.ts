@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import { META_TABLES, logTableName, stateTableName } from '../managed/tables.js';
 import { fingerprintModel } from '../resolve/fingerprint.js';
 import { createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';

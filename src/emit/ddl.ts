@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import {
   logColumns,
   logTableName,

@@ -1,4 +1,4 @@
-import type { Relation } from '../project/types.js';
+import type { Relation } from '../ir/types.js';
 import { baseRelationSql, inputRelationSql, lookupInput } from './relations.js';
 import { checkColumns, requireColumns } from './model-enrich.js';
 import { checkBaseColumns } from './model-columns.js';

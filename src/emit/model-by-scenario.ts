@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Result } from '../diagnostics/diagnostic.js';
 import { stateTableName } from '../managed/tables.js';
-import type { InputTable, Model, Project } from '../project/types.js';
+import type { InputTable, Model, Project } from '../ir/types.js';
 import { allLevelsSql, resolvedRowsSql, scenarioListSql } from '../workflow/resolved-rows.js';
 import { checkBaseColumns } from './model-columns.js';
 import { checkColumns, requireColumns } from './model-enrich.js';

@@ -1,5 +1,5 @@
 import { error } from '../diagnostics/diagnostic.js';
-import type { Model, Relation } from '../project/types.js';
+import type { Model, Relation } from '../ir/types.js';
 import { findModel } from './model-lookup.js';
 import type { RenderContext } from './render-context.js';
 

@@ -1,5 +1,5 @@
 import { error } from '../diagnostics/diagnostic.js';
-import type { EnrichJoin, InputTable, Relation } from '../project/types.js';
+import type { EnrichJoin, InputTable, Relation } from '../ir/types.js';
 import { baseRelationSql, inputRelationSql, lookupInput } from './relations.js';
 import { checkBaseColumns, relationColumns } from './model-columns.js';
 import type { RenderContext } from './render-context.js';

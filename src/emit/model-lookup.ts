@@ -1,4 +1,4 @@
-import type { Model, Project } from '../project/types.js';
+import type { Model, Project } from '../ir/types.js';
 
 /** Per models array: name → model (rebuilt if the array's length changed). */
 const INDEX = new WeakMap<readonly Model[], { length: number; byName: Map<string, Model> }>();

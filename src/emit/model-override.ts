@@ -1,5 +1,5 @@
 import { error } from '../diagnostics/diagnostic.js';
-import type { Relation } from '../project/types.js';
+import type { Relation } from '../ir/types.js';
 import { baseRelationSql, inputRelationSql, lookupInput } from './relations.js';
 import { checkColumns, requireColumns } from './model-enrich.js';
 import { checkBaseColumns, relationColumns } from './model-columns.js';

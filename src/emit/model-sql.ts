@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Result } from '../diagnostics/diagnostic.js';
-import type { Model, Project } from '../project/types.js';
+import type { Model, Project } from '../ir/types.js';
 import { renderAppend } from './model-append.js';
 import { renderEnrich } from './model-enrich.js';
 import { renderOverride } from './model-override.js';

@@ -1,5 +1,5 @@
 import { error } from '../diagnostics/diagnostic.js';
-import type { InputTable, Relation, SourceLocation } from '../project/types.js';
+import type { InputTable, Relation, SourceLocation } from '../ir/types.js';
 import { stateTableName } from '../managed/tables.js';
 import { findModel } from './model-lookup.js';
 import type { RenderContext } from './render-context.js';

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { InputTable, Model, Project } from '../project/types.js';
+import type { InputTable, Model, Project } from '../ir/types.js';
 
 /** Where a `ref('m')` points: the latest alias `m` (offline compile, fingerprints) or a pinned version `m__vN` (apply). */
 export type RefResolver = (model: string) => { schema: string; name: string };

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../project/types.js';
+import type { SourceLocation } from '../ir/types.js';
 
 /**
  * The project location of `[start, end)` in an embedded text whose first character is at `base`

@@ -1,5 +1,5 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../write/sql-names.js';
 import type { Actor } from '../write/types.js';
 import { attributeValue, rowFilters } from '../auth/permissions.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Row, SqlValue } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
-import type { AllowedFromSource, InputTable } from '../project/types.js';
+import type { AllowedFromSource, InputTable } from '../ir/types.js';
 import { apiError } from '../server/api-error.js';
 import type { ServerVariables } from '../server/context.js';
 import type { ServerLibrary } from '../server/library.js';

@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import { TokenStore } from '../auth/tokens.js';
-import type { Project, InputTable } from '../project/types.js';
+import type { Project, InputTable } from '../ir/types.js';
 import { prepareRequest, sourceFilterProblems } from '../write/prepare-request.js';
 import { addAlongside, failure } from '../write/write-request.js';
 import { readHistory } from '../write/read-history.js';

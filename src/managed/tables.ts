@@ -1,4 +1,4 @@
-import type { ColumnType, InputTable } from '../project/types.js';
+import type { ColumnType, InputTable } from '../ir/types.js';
 import { WRITE_META_TABLES } from '../write/meta-tables.js';
 import { WORKFLOW_META_TABLES } from '../workflow/meta-tables.js';
 

@@ -1,4 +1,4 @@
-import type { ColumnType } from '../project/types.js';
+import type { ColumnType } from '../ir/types.js';
 import type { ManagedColumn } from '../managed/tables.js';
 
 /**

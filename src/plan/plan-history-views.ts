@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import { historyViewName, historyViewSql } from '../write/history-view.js';
 import type { Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Model, Project } from '../project/types.js';
+import type { Model, Project } from '../ir/types.js';
 import { renderModel, type SourceColumnsLookup } from '../emit/model-sql.js';
 import { fingerprintModel } from '../resolve/fingerprint.js';
 import { seedSourceColumns } from '../seeds/seed-columns.js';

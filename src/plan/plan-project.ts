@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { META_TABLES } from '../managed/tables.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import { planSeeds, seedSchemas } from '../seeds/plan-seeds.js';
 import type { Operation, Plan } from './operation.js';
 import { planArchives } from './plan-archives.js';

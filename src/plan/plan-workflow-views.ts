@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { byScenarioViewName, hasByScenarioView, renderByScenario } from '../emit/model-by-scenario.js';
 import { inputsReadTransitively, renderSqlByScenario, sqlModelHasByScenarioView } from '../emit/model-sql-by-scenario.js';
 import type { RefResolver, RenderOptions } from '../emit/render-context.js';
-import type { Model, Project } from '../project/types.js';
+import type { Model, Project } from '../ir/types.js';
 import { pendingViewSql } from '../workflow/pending-store.js';
 import { versionViewName, type Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';

@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { dropViewSql } from '../emit/ddl.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import { versionViewName, type QualifiedName } from './operation.js';
 import { readWarehouseState, referencedVersions, tableKey, type VersionRecord, type WarehouseState } from './warehouse-state.js';
 

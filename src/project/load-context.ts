@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { InputTable, MacroVariant, Role, Scalar, Source, SourceLocation, TargetConfig } from './types.js';
+import type { InputTable, MacroVariant, Role, Scalar, Source, SourceLocation, TargetConfig } from '../ir/types.js';
 
 /** Names that were declared but failed validation: references to them are not reported again. */
 export interface BrokenNames {

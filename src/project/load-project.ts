@@ -10,7 +10,7 @@ import { readInputFile } from './read-input-file.js';
 import { readMacroFile } from './read-macro-file.js';
 import { readModelDoc, readSqlModelFile } from './read-model-file.js';
 import { type ProjectConfig, readProjectFile } from './read-project-file.js';
-import type { Project, SourceLocation } from './types.js';
+import type { Project, SourceLocation } from '../ir/types.js';
 import { docStartLoc, parseYamlFile, type YamlDoc } from './yaml-file.js';
 
 /** Options of `loadProject`. */

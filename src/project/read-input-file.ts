@@ -9,7 +9,7 @@ import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName } from './check-name.js';
 import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
 import { reportUnknownSourceTable, sourceTableExists } from './read-project-file.js';
-import type { InputColumn, InputTable, RowFilter, TablePermission } from './types.js';
+import type { InputColumn, InputTable, RowFilter, TablePermission } from '../ir/types.js';
 import { readActions, readApproval, readTransitions } from './read-workflow.js';
 import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 

@@ -7,7 +7,7 @@ import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName } from './check-name.js';
 import type { DiagnosticSink, LoadScope } from './load-context.js';
 import { scalarLocator } from './scalar-locator.js';
-import type { ModelBody, Relation } from './types.js';
+import type { ModelBody, Relation } from '../ir/types.js';
 import { docStartLoc, pathLoc, rangeLoc, resolvePath, type YamlDoc } from './yaml-file.js';
 import { LineCounter } from 'yaml';
 

@@ -10,7 +10,7 @@ import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName, checkPhysicalName } from './check-name.js';
 import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
 import { checkRole } from './read-workflow.js';
-import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from './types.js';
+import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from '../ir/types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /** The project-wide part of the IR, read from `project.yml`. */

@@ -3,7 +3,7 @@ import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
 import type { InputFile } from '../schema/input-file.js';
 import { checkName } from './check-name.js';
 import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
-import type { ApprovalRule, InputAction, InputColumn, Transition } from './types.js';
+import type { ApprovalRule, InputAction, InputColumn, Transition } from '../ir/types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 type YamlPath = readonly PropertyKey[];

@@ -1,5 +1,5 @@
 import { isScalar, Scalar, type Node } from 'yaml';
-import type { SourceLocation } from './types.js';
+import type { SourceLocation } from '../ir/types.js';
 import { nodeLoc, rangeLoc, type YamlDoc } from './yaml-file.js';
 
 /**

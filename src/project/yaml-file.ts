@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourceLocation } from './types.js';
+import type { SourceLocation } from '../ir/types.js';
 
 /** One YAML document of a project file, with what is needed to turn offsets into `file:line:col`. */
 export interface YamlDoc {

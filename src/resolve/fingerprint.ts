@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import type { Model, Project } from '../project/types.js';
+import type { Model, Project } from '../ir/types.js';
 import { renderModel, type RenderOptions } from '../emit/model-sql.js';
 
 /**

@@ -1,5 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Model, SourceLocation } from '../project/types.js';
+import type { Model, SourceLocation } from '../ir/types.js';
 
 /**
  * Orders models upstream first (a model comes after every model in its `dependsOn.models`),

@@ -1,4 +1,4 @@
-import type { ColumnType } from '../project/types.js';
+import type { ColumnType } from '../ir/types.js';
 
 /** The type names accepted in `type:` (plus `decimal(p,s)`). */
 export const COLUMN_TYPE_NAMES = ['string', 'text', 'integer', 'number', 'decimal', 'boolean', 'date', 'timestamp', 'enum'] as const;

@@ -1,4 +1,4 @@
-import type { InputColumn, Scalar } from '../project/types.js';
+import type { InputColumn, Scalar } from '../ir/types.js';
 
 const DECIMAL_TEXT = /^[+-]?\d+(\.\d+)?$/;
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;

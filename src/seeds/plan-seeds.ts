@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Project, Seed } from '../project/types.js';
+import type { Project, Seed } from '../ir/types.js';
 import type { LoadSeedOp, QualifiedName } from '../plan/operation.js';
 import { tableKey, type WarehouseState } from '../plan/warehouse-state.js';
 import { seedLoaderFor } from './seed-loader.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceColumnsLookup } from '../emit/render-context.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 
 /**
  * Columns of the source tables that seeds fill, read offline from each CSV's header line — so that

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { SqlValue } from '../adapters/adapter.js';
-import type { ColumnType } from '../project/types.js';
+import type { ColumnType } from '../ir/types.js';
 import { csvRecords } from './csv-records.js';
 import type { SeedLoader } from './seed-loader.js';
 

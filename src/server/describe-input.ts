@@ -1,4 +1,4 @@
-import type { ColumnType, InputColumn, InputTable } from '../project/types.js';
+import type { ColumnType, InputColumn, InputTable } from '../ir/types.js';
 import type { Actor, WireValue } from '../write/types.js';
 
 /** The portable type as written in YAML (`decimal(18,2)`, `enum`, …). */

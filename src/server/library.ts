@@ -1,4 +1,4 @@
-import type { Project, InputTable } from '../project/types.js';
+import type { Project, InputTable } from '../ir/types.js';
 import type { Adapter } from '../adapters/adapter.js';
 import type {
   Actor,

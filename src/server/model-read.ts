@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { SqlValue } from '../adapters/adapter.js';
-import type { InputTable, Model, Project } from '../project/types.js';
+import type { InputTable, Model, Project } from '../ir/types.js';
 import type { Actor } from '../write/types.js';
 import { apiError, type ApiFailure } from './api-error.js';
 

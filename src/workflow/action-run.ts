@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { InputTable, Scalar } from '../project/types.js';
+import type { InputTable, Scalar } from '../ir/types.js';
 import type { SqlNames } from '../write/sql-names.js';
 import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { failure } from '../write/write-request.js';

@@ -1,4 +1,4 @@
-import type { ApprovalCondition, InputColumn, InputTable } from '../project/types.js';
+import type { ApprovalCondition, InputColumn, InputTable } from '../ir/types.js';
 import { compareValues } from '../schema/column-value.js';
 import type { ParsedRow } from '../write/row-schema.js';
 import type { Actor } from '../write/types.js';

@@ -1,4 +1,4 @@
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { readRows } from '../write/read-rows.js';
 import type { Actor, Outcome, StateRow, WireValue } from '../write/types.js';
 import { decimalToScaled, scaledToDecimal } from '../write/wire-values.js';

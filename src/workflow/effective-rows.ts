@@ -1,5 +1,5 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { scenarioRowsSql } from '../write/state-relation.js';
 import { canonicalFromDb, type Canonical } from '../write/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { canonicalFromDb, wireFromDb } from '../write/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';

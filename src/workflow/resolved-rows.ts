@@ -1,6 +1,6 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from './meta-tables.js';
 
 /**

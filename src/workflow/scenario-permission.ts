@@ -1,5 +1,5 @@
 import { isAdmin } from '../auth/permissions.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import type { Actor, WriteError } from '../write/types.js';
 import type { ScenarioInfo } from './scenario-store.js';
 

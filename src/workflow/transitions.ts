@@ -1,4 +1,4 @@
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { ParsedRow } from '../write/row-schema.js';
 import type { Actor, ErrorDetail } from '../write/types.js';
 import type { Canonical } from '../write/wire-values.js';

@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { Actor, ErrorDetail, Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import type { WriteContext } from '../write/write-context.js';

@@ -1,4 +1,4 @@
-import type { InputColumn } from '../project/types.js';
+import type { InputColumn } from '../ir/types.js';
 import { type Canonical, decimalToScaled, scaledToDecimal } from './wire-values.js';
 
 /** The outcome of checking one wire value against one column's declaration. */

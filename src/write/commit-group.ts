@@ -1,6 +1,6 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { logColumns, logTableName, type ManagedColumn } from '../managed/tables.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { advanceChainHead, type ChainHead, lockChainHead, readChainHead } from './chain-head.js';
 import { appendedLogSql, entriesValuesSql, upsertStateSql } from './commit-sql.js';
 import { findIdempotency, replayOrReject } from './idempotency.js';

@@ -1,6 +1,6 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { type LogEntry, stateOpCondition } from './log-entry.js';
 import type { SqlNames } from './sql-names.js';
 

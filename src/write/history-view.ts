@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { logTableName } from '../managed/tables.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { stateOpCondition } from './log-entry.js';
 
 /** Name of an input's history view in the views schema. */

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { Canonical } from './wire-values.js';
 
 /**

@@ -1,5 +1,5 @@
 import { attributeValue, rowFilters } from '../auth/permissions.js';
-import type { InputColumn, InputTable } from '../project/types.js';
+import type { InputColumn, InputTable } from '../ir/types.js';
 import { rowThroughChain } from '../workflow/chain-row.js';
 import { checkTransitions } from '../workflow/transitions.js';
 import { valueChecker } from './column-rules.js';

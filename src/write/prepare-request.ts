@@ -1,5 +1,5 @@
 import { attributeValue, checkPermission, rowFilters } from '../auth/permissions.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { findIdempotency, payloadHash, replayOrReject } from './idempotency.js';
 import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
 import { lookupTuples } from './source-lookup.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { type ValueChecker, valueChecker } from './column-rules.js';
 import type { Canonical } from './wire-values.js';
 import type { ErrorDetail } from './types.js';

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import { logTableName, stateTableName } from '../managed/tables.js';
 
 /** Quoted, qualified names of the managed tables and sources of one project on one target. */

@@ -1,7 +1,7 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import type { ManagedColumn } from '../managed/tables.js';
 import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from './sql-names.js';
 import { type StageValue, stageRows } from './stage-rows.js';
 import { canonicalFromDb } from './wire-values.js';

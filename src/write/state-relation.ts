@@ -1,5 +1,5 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from './sql-names.js';
 import { chainLevelsSql, resolvedRowsSql } from '../workflow/resolved-rows.js';
 import { stateOpCondition } from './log-entry.js';

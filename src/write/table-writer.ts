@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { logTableName } from '../managed/tables.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import { ChainMovedError } from './chain-head.js';
 import { commitGroup, type GroupOutcome, logLayout, type StageTables, type WriterMemory } from './commit-group.js';
 import type { SqlNames } from './sql-names.js';

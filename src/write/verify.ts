@@ -1,6 +1,6 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { LOG_SYSTEM_COLUMNS, logTableName } from '../managed/tables.js';
-import type { ColumnType, InputTable } from '../project/types.js';
+import type { ColumnType, InputTable } from '../ir/types.js';
 import { canonicalEntryText, entryHash, logOpFromDb } from './log-entry.js';
 import { CHAIN_HEADS_TABLE } from './meta-tables.js';
 import { wireKey } from './plan-request.js';

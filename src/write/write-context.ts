@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Project } from '../project/types.js';
+import type { Project } from '../ir/types.js';
 import type { SqlNames } from './sql-names.js';
 
 /** What every part of the write path needs: the project, its names on the target, and the read connection. */

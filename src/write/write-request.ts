@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { InputTable } from '../project/types.js';
+import type { InputTable } from '../ir/types.js';
 import type { ParsedRow } from './row-schema.js';
 import type { SqlNames } from './sql-names.js';
 import type { Actor, WriteError, WriteResult, WrittenEntry } from './types.js';

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InputColumn, InputTable, Model, Project, TablePermission } from '../../src/project/types.js';
+import type { InputColumn, InputTable, Model, Project, TablePermission } from '../../src/ir/types.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
 import { openProject } from '../../src/library/open-project.js';

@@ -8,7 +8,7 @@ import type { Adapter } from '../../adapters/adapter.js';
 import type { Operation } from '../../plan/operation.js';
 import { adminRequest, findRunningServer, type RunningServer } from '../../runtime/index.js';
 import { printApiError } from '../print-error.js';
-import type { Project, TargetConfig } from '../../project/types.js';
+import type { Project, TargetConfig } from '../../ir/types.js';
 
 export interface ApplyOptions extends GlobalOptions {
   allowDestructive?: boolean;

@@ -5,7 +5,7 @@ import { formatDiagnostics } from '../../diagnostics/code-frame.js';
 import { osUser } from '../user.js';
 import { planProject, type Plan } from '../../plan/plan-project.js';
 import type { Adapter } from '../../adapters/adapter.js';
-import type { Project, TargetConfig } from '../../project/types.js';
+import type { Project, TargetConfig } from '../../ir/types.js';
 import type { GlobalOptions } from '../context.js';
 
 /** Plan against the warehouse, or print the problems and stop. */

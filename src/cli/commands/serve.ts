@@ -7,7 +7,7 @@ import { resolveTarget, openAdapter } from '../../adapters/registry.js';
 import { createWriteback } from '../../library/index.js';
 import type { Actor } from '../../write/types.js';
 import { applyThroughServer, DEFAULT_PORT, startServer, type RunningHttpServer } from '../../server/index.js';
-import type { Project } from '../../project/types.js';
+import type { Project } from '../../ir/types.js';
 import type { Adapter } from '../../adapters/adapter.js';
 
 /** Flags shared by `serve` and `dev`. */

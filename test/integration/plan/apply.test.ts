@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { META_TABLES } from '../../../src/managed/tables.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnType, InputColumn, InputTable, Model, Project, SourceLocation } from '../../../src/project/types.js';
+import type { ColumnType, InputColumn, InputTable, Model, Project, SourceLocation } from '../../../src/ir/types.js';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import { planProject, type Plan } from '../../../src/plan/plan-project.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { dbPath, makeProject, open, planAndApply } from './fixture.js';
 
 let project: Project;

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { planProject } from '../../../src/plan/plan-project.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { ACCOUNTS_CSV, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { listVersions, pruneVersions } from '../../../src/plan/versions.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { accountPlan, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;

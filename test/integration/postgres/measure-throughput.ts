@@ -3,7 +3,7 @@
 import { openAdapter } from '../../../src/adapters/registry.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { planProject } from '../../../src/plan/plan-project.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { createWriteback } from '../../../src/library/writeback.js';
 import { testProject } from '../write/fixture.js';
 import { startPostgres } from './pg-server.js';

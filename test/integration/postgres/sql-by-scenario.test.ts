@@ -7,7 +7,7 @@ import { openAdapter } from '../../../src/adapters/registry.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { planProject, type Plan } from '../../../src/plan/plan-project.js';
 import { loadProject } from '../../../src/project/load-project.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { REGION_TOTALS, writeScenarioProject, writeScenarios } from '../workflow/sql-by-scenario-project.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InputTable, TablePermission } from '../../../src/project/types.js';
+import type { InputTable, TablePermission } from '../../../src/ir/types.js';
 import { forecast, notes, setup, type TestEnv } from '../write/fixture.js';
 
 /** Approvals and scenarios at their edges: concurrent reviewers, archived scenarios, row filters through a scenario chain. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InputTable } from '../../../src/project/types.js';
+import type { InputTable } from '../../../src/ir/types.js';
 import { forecast, setup, type TestEnv } from '../write/fixture.js';
 
 let env: TestEnv;

@@ -7,7 +7,7 @@ import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import { planProject, type Plan } from '../../../src/plan/plan-project.js';
 import { loadProject } from '../../../src/project/load-project.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { writeSnapshot } from '../../../src/snapshot/write-snapshot.js';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';

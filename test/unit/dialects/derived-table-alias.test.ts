@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { needsDerivedTableAlias } from '../../../src/emit/derived-table-alias.js';
 import { latestAliasResolver, renderModel } from '../../../src/emit/model-sql.js';
-import type { Model } from '../../../src/project/types.js';
+import type { Model } from '../../../src/ir/types.js';
 import { fixtureProject } from '../emit/fixture-project.js';
 
 describe('needsDerivedTableAlias', () => {

@@ -7,7 +7,7 @@ import { getDialect, listDialects } from '../../../src/dialects/registry.js';
 import { snowflakeDialect } from '../../../src/dialects/snowflake/snowflake-dialect.js';
 import { createTableSql, createViewSql, renameTableSql } from '../../../src/emit/ddl.js';
 import type { ManagedColumn } from '../../../src/managed/tables.js';
-import type { ColumnType } from '../../../src/project/types.js';
+import type { ColumnType } from '../../../src/ir/types.js';
 
 // SQL fragments of every dialect, stated inline side by side (STYLE: Kysely).
 const ALL = { duckdb: duckdbDialect, snowflake: snowflakeDialect, bigquery: bigqueryDialect, postgres: postgresDialect };

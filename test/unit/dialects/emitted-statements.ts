@@ -7,7 +7,7 @@ import { renderSqlByScenario, sqlModelHasByScenarioView } from '../../../src/emi
 import { renderModel } from '../../../src/emit/model-sql.js';
 import { logColumns, logTableName, META_TABLES, stateColumns, stateTableName, stateTablePrimaryKey } from '../../../src/managed/tables.js';
 import { archiveLogName, versionViewName, type Operation } from '../../../src/plan/operation.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import type { CompiledObject } from '../../../src/emit/compile-project.js';
 import { seedSourceColumns } from '../../../src/seeds/seed-columns.js';
 

@@ -4,7 +4,7 @@ import type { Dialect } from '../../../src/dialects/dialect.js';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { compileProject, type CompiledObject } from '../../../src/emit/compile-project.js';
 import { loadProject } from '../../../src/project/load-project.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { seedSourceColumns } from '../../../src/seeds/seed-columns.js';
 
 /** Repository root. */

@@ -1,5 +1,5 @@
 import type { SystemType } from '../../../src/managed/tables.js';
-import type { ColumnType } from '../../../src/project/types.js';
+import type { ColumnType } from '../../../src/ir/types.js';
 
 /** One of each portable column type. */
 export const PORTABLE_TYPES_FOR_TEST: ColumnType[] = [

@@ -1,4 +1,4 @@
-import type { ColumnType, InputColumn, InputTable, MacroVariant, Model, ModelBody, Project, SourceLocation } from '../../../src/project/types.js';
+import type { ColumnType, InputColumn, InputTable, MacroVariant, Model, ModelBody, Project, SourceLocation } from '../../../src/ir/types.js';
 
 /** A hand-built project covering every model kind (until the loader exists, tests build IR directly). */
 

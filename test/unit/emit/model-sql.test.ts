@@ -4,7 +4,7 @@ import type { Dialect } from '../../../src/dialects/dialect.js';
 import { latestAliasResolver, renderModel, type RenderOptions } from '../../../src/emit/model-sql.js';
 import { pickMacroVariant } from '../../../src/emit/model-template.js';
 import { locationInText } from '../../../src/emit/template-location.js';
-import type { Model, Project } from '../../../src/project/types.js';
+import type { Model, Project } from '../../../src/ir/types.js';
 import { fixtureProject } from './fixture-project.js';
 import { withFlags } from './with-flags.js';
 

@@ -4,7 +4,7 @@ import { readsScenarioInputs, renderSqlByScenario, sqlModelHasByScenarioView } f
 import { latestAliasResolver } from '../../../src/emit/render-context.js';
 import { planWorkflowViews } from '../../../src/plan/plan-workflow-views.js';
 import type { WarehouseState } from '../../../src/plan/warehouse-state.js';
-import type { Model, Project } from '../../../src/project/types.js';
+import type { Model, Project } from '../../../src/ir/types.js';
 import { projectOn, ROOT } from '../dialects/remote-projects.js';
 
 // `kind: sql` models reading scenario inputs get `<model>__by_scenario` where the dialect has

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../../src/project/types.js';
+import type { Model } from '../../../src/ir/types.js';
 import { downstreamModels, orderModels, upstreamModels } from '../../../src/resolve/graph.js';
 
 const model = (name: string, ...ups: string[]): Model => ({

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../../src/project/load-project.js';
-import type { Project } from '../../../src/project/types.js';
+import type { Project } from '../../../src/ir/types.js';
 import { BASE, writeProject } from './helpers.js';
 
 const fixture = join(import.meta.dirname, '../../fixtures/projects/valid-basic');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
-import type { InputTable, Model, Project } from '../../../src/project/types.js';
+import type { InputTable, Model, Project } from '../../../src/ir/types.js';
 import { decodeCursor, encodeCursor, inputsOfModel, modelConditions, modelSelectSql } from '../../../src/server/model-read.js';
 
 const loc = { file: 'x.yml', line: 1, col: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputTable } from '../../../src/project/types.js';
+import type { InputTable } from '../../../src/ir/types.js';
 import { rowThroughChain } from '../../../src/workflow/chain-row.js';
 import { type CurrentRow, stateKey } from '../../../src/write/write-request.js';
 

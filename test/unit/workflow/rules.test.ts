@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../../src/project/load-project.js';
-import type { InputColumn, InputTable } from '../../../src/project/types.js';
+import type { InputColumn, InputTable } from '../../../src/ir/types.js';
 import { conditionHolds, needsApproval } from '../../../src/workflow/approval-rule.js';
 import { checkTransitions } from '../../../src/workflow/transitions.js';
 import { keysFromPairs } from '../../../src/cli/commands/action.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputTable, Project, TablePermission } from '../../../src/project/types.js';
+import type { InputTable, Project, TablePermission } from '../../../src/ir/types.js';
 import { checkScenarioPermission, scenarioRoles } from '../../../src/workflow/scenario-permission.js';
 import type { ScenarioInfo } from '../../../src/workflow/scenario-store.js';
 

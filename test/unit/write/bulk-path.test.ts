@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { InputColumn, InputTable } from '../../../src/project/types.js';
+import type { InputColumn, InputTable } from '../../../src/ir/types.js';
 import { valueChecker } from '../../../src/write/column-rules.js';
 import { canonicalEntryText, type LogEntry } from '../../../src/write/log-entry.js';
 import { type ParsedRow, parseRow, parseRowWithZod, parseValidRow } from '../../../src/write/row-schema.js';

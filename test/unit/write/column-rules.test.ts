@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { InputColumn, InputTable } from '../../../src/project/types.js';
+import type { InputColumn, InputTable } from '../../../src/ir/types.js';
 import { valueChecker } from '../../../src/write/column-rules.js';
 import { parseRow, parseRowWithZod } from '../../../src/write/row-schema.js';
 import { decimalToScaled, scaledToDecimal } from '../../../src/write/wire-values.js';

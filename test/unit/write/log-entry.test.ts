@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputTable } from '../../../src/project/types.js';
+import type { InputTable } from '../../../src/ir/types.js';
 import { canonicalEntryText, entryHash } from '../../../src/write/log-entry.js';
 import { uuidv7 } from '../../../src/write/uuid-v7.js';
 

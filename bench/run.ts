@@ -9,8 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BenchResult } from './lib/result.js';
-import { RESULTS_DIR } from './lib/result.js';
+import { type BenchResult, RESULTS_DIR } from './lib/result.js';
 import { figuresTable, markdownTable } from './lib/table.js';
 
 /** The benchmarks in the order (file names under bench/). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../src/dialects/registry.js';
 import { createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql } from '../../src/emit/ddl.js';
-import { META_TABLES } from '../../src/managed/tables.js';
+import { META_TABLES } from '../../src/managed/meta-tables.js';
 import type { InputTable, Project } from '../../src/ir/types.js';
 
 const loc = { file: 'inputs/plan.yml', line: 1, col: 1 };

@@ -1,5 +1,4 @@
-import type { BenchResult } from './result.js';
-import { fmt } from './result.js';
+import { type BenchResult, fmt } from './result.js';
 
 /**
  * Why a target is missed, by benchmark and check label (the analysis behind a miss; shown in the

@@ -9,7 +9,7 @@ import {
   dropViewSql,
   renameTableSql,
 } from '../emit/ddl.js';
-import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/tables.js';
+import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 import type { Operation } from '../plan/operation.js';
 import { seedLoaderFor } from '../seeds/seed-loader.js';
 

@@ -1,6 +1,6 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable, RowFilter } from '../ir/types.js';
-import type { SqlNames } from '../write/sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor, WriteError } from '../write/types.js';
 
 /** What an actor wants to do with an input table. */

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
 import type { Project } from '../ir/types.js';
-import { TOKENS_TABLE } from '../write/meta-tables.js';
-import type { SqlNames } from '../write/sql-names.js';
+import { TOKENS_TABLE } from '../managed/names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { Outcome } from '../write/types.js';
 import { failure } from '../write/write-request.js';
-import { isoFromDb } from '../write/wire-values.js';
+import { isoFromDb } from '../rules/wire-values.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from './types.js';
 
 const TOKEN_RE = /^wb_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;

@@ -1,5 +1,5 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SystemType } from '../managed/tables.js';
+import type { SystemType } from '../managed/columns.js';
 
 /**
  * A dialect produces SQL text for one warehouse; it never runs anything.

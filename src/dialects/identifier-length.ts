@@ -1,6 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { logTableName, stateTableName } from '../managed/tables.js';
-import { archiveLogName, versionViewName } from '../plan/operation.js';
+import { logTableName, stateTableName, archiveLogName, versionViewName } from '../managed/names.js';
 import type { Project } from '../ir/types.js';
 import type { Dialect } from './dialect.js';
 

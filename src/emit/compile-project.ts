@@ -1,7 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
-import { META_TABLES, logTableName, stateTableName } from '../managed/tables.js';
+import { META_TABLES } from '../managed/meta-tables.js';
+import { logTableName, stateTableName } from '../managed/names.js';
 import { fingerprintModel } from '../resolve/fingerprint.js';
 import { createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
 import { formatScript, formatSql } from './format.js';

@@ -1,14 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
-import {
-  logColumns,
-  logTableName,
-  stateColumns,
-  stateTableName,
-  stateTablePrimaryKey,
-  type ManagedColumn,
-  type MetaTable,
-} from '../managed/tables.js';
+import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
+import { logTableName, stateTableName } from '../managed/names.js';
+import { type ManagedColumn, type MetaTable } from '../managed/columns.js';
 
 /**
  * DDL text for one dialect. Every function returns the statements to run, in order

@@ -1,18 +1,13 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Result } from '../diagnostics/diagnostic.js';
-import { stateTableName } from '../managed/tables.js';
+import { stateTableName } from '../managed/names.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
-import { allLevelsSql, resolvedRowsSql, scenarioListSql } from '../workflow/resolved-rows.js';
+import { allLevelsSql, resolvedRowsSql, scenarioListSql } from './scenario-rows.js';
 import { checkBaseColumns } from './model-columns.js';
 import { checkColumns, requireColumns } from './model-enrich.js';
 import { passThrough } from './model-override.js';
 import { baseRelationSql, inputRelationSql, lookupInput } from './relations.js';
 import type { RefResolver, RenderContext, RenderOptions } from './render-context.js';
-
-/** Name of the all-scenarios view of a model. */
-export function byScenarioViewName(model: string): string {
-  return `${model}__by_scenario`;
-}
 
 /** True when the model reads (directly) an input with `scenarios: true` and is a structured model. */
 export function hasByScenarioView(project: Project, model: Model): boolean {

@@ -1,8 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import { stateTableName } from '../managed/tables.js';
+import { stateTableName } from '../managed/names.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
-import { allLevelsSql, resolvedRowsSql, scenarioListSql } from '../workflow/resolved-rows.js';
+import { allLevelsSql, resolvedRowsSql, scenarioListSql } from './scenario-rows.js';
 import { renderModelBody } from './model-sql.js';
 import type { RefResolver, RenderContext, RenderOptions, ScenarioScope } from './render-context.js';
 

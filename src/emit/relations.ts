@@ -1,6 +1,6 @@
 import { error } from '../diagnostics/diagnostic.js';
 import type { InputTable, Relation, SourceLocation } from '../ir/types.js';
-import { stateTableName } from '../managed/tables.js';
+import { stateTableName } from '../managed/names.js';
 import { findModel } from './model-lookup.js';
 import type { RenderContext } from './render-context.js';
 

@@ -1,6 +1,6 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
-import type { SqlNames } from '../write/sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../write/types.js';
 import { attributeValue, rowFilters } from '../auth/permissions.js';
 

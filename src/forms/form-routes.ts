@@ -8,7 +8,7 @@ import type { ServerLibrary } from '../server/library.js';
 import { decodeCursor, encodeCursor } from '../server/model-read.js';
 import { sendFailure } from '../server/parse-request.js';
 import { limitParam } from '../server/wire-schemas.js';
-import { sqlNames } from '../write/sql-names.js';
+import { sqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../write/types.js';
 import { contextSql } from './context-sql.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';

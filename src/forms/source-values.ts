@@ -6,7 +6,7 @@ import { apiError } from '../server/api-error.js';
 import type { ServerVariables } from '../server/context.js';
 import type { ServerLibrary } from '../server/library.js';
 import { sendFailure } from '../server/parse-request.js';
-import { sqlNames, type SqlNames } from '../write/sql-names.js';
+import { sqlNames, type SqlNames } from '../managed/sql-names.js';
 
 /** Most values `GET /api/v1/inputs/{t}/columns/{c}/values` returns; beyond it the answer is `truncated`. */
 export const MAX_SOURCE_VALUES = 5000;

@@ -1,6 +1,5 @@
-import type { ColumnType, InputTable } from '../ir/types.js';
-import { WRITE_META_TABLES } from '../write/meta-tables.js';
-import { WORKFLOW_META_TABLES } from '../workflow/meta-tables.js';
+import type { InputTable } from '../ir/types.js';
+import { type ManagedColumn, type SystemType } from './columns.js';
 
 /**
  * The managed write-back tables, described once for DDL, the write path and docs.
@@ -15,27 +14,11 @@ import { WORKFLOW_META_TABLES } from '../workflow/meta-tables.js';
  *              (rebuildable at any time). Deleted rows stay as tombstones
  *              (`_deleted = true`) so `_version` keeps counting across delete/re-create.
  *
- * Shared managed tables (prefix `_wb_`, which user names cannot take):
- * - `_wb_model_versions`  model, version, fingerprint, sql, applied_at, applied_by
- * - `_wb_seeds`           seed file, target table, fingerprint, loaded_at
+ * Shared managed tables (prefix `_wb_`, which user names cannot take): see meta-tables.ts.
  */
-
-/** A system column type: portable, never VARIANT/JSON (JSON is stored as text). */
-export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
-
-export interface ManagedColumn {
-  name: string;
-  type: ColumnType | { kind: 'system'; type: SystemType };
-  nullable: boolean;
-  description: string;
-}
 
 const sys = (type: SystemType) => ({ kind: 'system' as const, type });
 
-export const logTableName = (input: string) => `${input}__log`;
-export const stateTableName = (input: string) => input;
-export const MODEL_VERSIONS_TABLE = '_wb_model_versions';
-export const SEEDS_TABLE = '_wb_seeds';
 
 /** Columns of `<t>__log` that come before the user columns. */
 export const LOG_SYSTEM_COLUMNS: ManagedColumn[] = [
@@ -87,45 +70,3 @@ export function stateColumns(input: InputTable): ManagedColumn[] {
 export function stateTablePrimaryKey(input: InputTable): string[] {
   return ['_scenario', ...input.key];
 }
-
-/** A shared managed table in the inputs schema (`_wb_*`), created by the plan like any other. */
-export interface MetaTable {
-  name: string;
-  columns: ManagedColumn[];
-  /** Unique key of the table (a primary key where the dialect has them); absent = none. */
-  primaryKey?: string[];
-  description: string;
-}
-
-/** Every shared managed table; the write path appends its own (chain heads, idempotency, tokens). */
-export const META_TABLES: MetaTable[] = [
-  {
-    name: MODEL_VERSIONS_TABLE,
-    description: 'One row per applied version of a merge model (the view `<model>__v<version>`).',
-    primaryKey: ['model', 'version'],
-    columns: [
-      { name: 'model', type: sys('string'), nullable: false, description: 'Model name.' },
-      { name: 'version', type: sys('integer'), nullable: false, description: 'Version number (1, 2, …).' },
-      { name: 'fingerprint', type: sys('string'), nullable: false, description: 'sha256 of the normalized definition and its upstream fingerprints.' },
-      { name: 'sql', type: sys('string'), nullable: false, description: 'The select statement of the version view.' },
-      { name: 'applied_at', type: sys('timestamp'), nullable: false, description: 'When the version was created (UTC).' },
-      { name: 'applied_by', type: sys('string'), nullable: false, description: 'Who ran `apply`.' },
-    ],
-  },
-  {
-    name: SEEDS_TABLE,
-    description: 'One row per loaded CSV seed, to reload only changed files.',
-    primaryKey: ['file'],
-    columns: [
-      { name: 'file', type: sys('string'), nullable: false, description: 'Seed path relative to the project directory.' },
-      { name: 'schema', type: sys('string'), nullable: false, description: 'Schema of the table it fills.' },
-      { name: 'table', type: sys('string'), nullable: false, description: 'Table it fills.' },
-      { name: 'fingerprint', type: sys('string'), nullable: false, description: 'sha256 of the file content.' },
-      { name: 'loaded_at', type: sys('timestamp'), nullable: false, description: 'When it was loaded (UTC).' },
-    ],
-  },
-  // the write path's own: _wb_chain_heads, _wb_idempotency, _wb_tokens (src/write/meta-tables.ts)
-  ...WRITE_META_TABLES,
-  // scenarios, pending changes, webhook calls (src/workflow/meta-tables.ts)
-  ...WORKFLOW_META_TABLES,
-];

@@ -1,5 +1,5 @@
 import type { ColumnType } from '../ir/types.js';
-import type { ManagedColumn } from '../managed/tables.js';
+import type { ManagedColumn } from '../managed/columns.js';
 
 /**
  * One warehouse change, dialect-neutral and JSON-printable. Every operation carries
@@ -155,15 +155,4 @@ export interface Plan {
   /** ISO time the plan was made (UTC). */
   createdAt: string;
   operations: Operation[];
-}
-
-/** The name of an input's archived log, stamped in UTC: `<t>__log__archived_20261130_010203`. */
-export function archiveLogName(input: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-  return `${input}__log__archived_${stamp}`;
-}
-
-/** The view name of one model version. */
-export function versionViewName(model: string, version: number): string {
-  return `${model}__v${version}`;
 }

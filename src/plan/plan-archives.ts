@@ -1,9 +1,8 @@
-import { historyViewName } from '../write/history-view.js';
+import { historyViewName, logTableName, stateTableName, archiveLogName, versionViewName } from '../managed/names.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
-import { logTableName, stateTableName } from '../managed/tables.js';
-import { archiveLogName, versionViewName, type ArchiveInputTableOp, type QualifiedName } from './operation.js';
+import { type ArchiveInputTableOp, type QualifiedName } from './operation.js';
 import { referencedVersions, tableKey, type VersionRecord, type WarehouseState } from './warehouse-state.js';
 
 const LOG_SUFFIX = '__log';

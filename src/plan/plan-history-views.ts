@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Project } from '../ir/types.js';
-import { historyViewName, historyViewSql } from '../write/history-view.js';
+import { historyViewName } from '../managed/names.js';
+import { historyViewSql } from '../emit/history-view.js';
 import type { Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 

@@ -2,8 +2,10 @@ import type { TableInfo } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { InputTable, Project } from '../ir/types.js';
-import { logColumns, logTableName, stateColumns, stateTableName, stateTablePrimaryKey, type ManagedColumn } from '../managed/tables.js';
-import { versionViewName, type AddInputColumnOp, type Operation, type QualifiedName } from './operation.js';
+import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
+import { logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { type ManagedColumn } from '../managed/columns.js';
+import { type AddInputColumnOp, type Operation, type QualifiedName } from './operation.js';
 import { sameType } from './same-type.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 

@@ -4,7 +4,8 @@ import type { Model, Project } from '../ir/types.js';
 import { renderModel, type SourceColumnsLookup } from '../emit/model-sql.js';
 import { fingerprintModel } from '../resolve/fingerprint.js';
 import { seedSourceColumns } from '../seeds/seed-columns.js';
-import { versionViewName, type Operation, type QualifiedName } from './operation.js';
+import { versionViewName } from '../managed/names.js';
+import { type Operation, type QualifiedName } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**

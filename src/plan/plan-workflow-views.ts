@@ -1,11 +1,12 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { byScenarioViewName, hasByScenarioView, renderByScenario } from '../emit/model-by-scenario.js';
+import { byScenarioViewName, pendingViewName, versionViewName } from '../managed/names.js';
+import { hasByScenarioView, renderByScenario } from '../emit/model-by-scenario.js';
 import { inputsReadTransitively, renderSqlByScenario, sqlModelHasByScenarioView } from '../emit/model-sql-by-scenario.js';
 import type { RefResolver, RenderOptions } from '../emit/render-context.js';
 import type { Model, Project } from '../ir/types.js';
-import { pendingViewSql } from '../workflow/pending-store.js';
-import { versionViewName, type Operation } from './operation.js';
+import { pendingViewSql } from '../emit/pending-view.js';
+import { type Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**
@@ -33,7 +34,7 @@ export function planWorkflowViews(
   const warnings: Diagnostic[] = [];
   for (const input of Object.values(project.inputs)) {
     if (!input.approval) continue;
-    const name = `${input.name}__pending`;
+    const name = pendingViewName(input.name);
     if (state.tables.has(tableKey(views, name))) continue;
     ops.push({
       kind: 'create-managed-view',

@@ -1,7 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { dropViewSql } from '../emit/ddl.js';
 import type { Project } from '../ir/types.js';
-import { versionViewName, type QualifiedName } from './operation.js';
+import { versionViewName } from '../managed/names.js';
+import { type QualifiedName } from './operation.js';
 import { readWarehouseState, referencedVersions, tableKey, type VersionRecord, type WarehouseState } from './warehouse-state.js';
 
 /** One registered version of a model, as `writeback versions` lists it. */

@@ -1,5 +1,5 @@
 import type { Adapter, TableInfo } from '../adapters/adapter.js';
-import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/tables.js';
+import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 
 /** A row of `_wb_model_versions`. */
 export interface VersionRecord {

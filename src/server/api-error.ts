@@ -1,5 +1,4 @@
-import type { ErrorDetail, WriteError } from '../write/types.js';
-import { HTTP_STATUS } from '../write/types.js';
+import { type ErrorDetail, type WriteError, HTTP_STATUS } from '../write/types.js';
 
 /** Error codes the server itself produces, besides the write path's. */
 export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'confirmation_required' | 'unavailable' | 'internal';

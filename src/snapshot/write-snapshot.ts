@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_TABLE, TOKENS_TABLE } from '../managed/names.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ export interface SnapshotResult {
 
 /** Default for {@link WriteSnapshotOptions.isPrivateTable}: API token hashes and idempotency records. */
 export function isServerPrivateTable(_schema: string, table: string): boolean {
-  return /^_wb_(api_)?tokens?$/.test(table) || table.includes('idempotency') || table.startsWith('_wb_admin');
+  return table === TOKENS_TABLE || table === IDEMPOTENCY_TABLE;
 }
 
 /**

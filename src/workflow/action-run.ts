@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { InputTable, Scalar } from '../ir/types.js';
-import type { SqlNames } from '../write/sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { failure } from '../write/write-request.js';
 import { callWebhook, type WebhookOutcome } from './webhook.js';

@@ -2,7 +2,7 @@ import type { ApprovalCondition, InputColumn, InputTable } from '../ir/types.js'
 import { compareValues } from '../schema/column-value.js';
 import type { ParsedRow } from '../write/row-schema.js';
 import type { Actor } from '../write/types.js';
-import type { Canonical } from '../write/wire-values.js';
+import type { Canonical } from '../rules/wire-values.js';
 
 /** True when `value` (canonical) meets the condition (every given comparison holds). */
 export function conditionHolds(col: InputColumn, cond: ApprovalCondition, value: Canonical): boolean {

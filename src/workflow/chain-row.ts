@@ -1,5 +1,5 @@
 import type { InputTable } from '../ir/types.js';
-import type { Canonical } from '../write/wire-values.js';
+import type { Canonical } from '../rules/wire-values.js';
 import { type CurrentRow, stateKey } from '../write/write-request.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { InputTable } from '../ir/types.js';
 import { readRows } from '../write/read-rows.js';
 import type { Actor, Outcome, StateRow, WireValue } from '../write/types.js';
-import { decimalToScaled, scaledToDecimal } from '../write/wire-values.js';
+import { decimalToScaled, scaledToDecimal } from '../rules/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
 import { failure } from '../write/write-request.js';
 import { readableScenario } from './scenario-store.js';

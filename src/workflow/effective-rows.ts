@@ -1,7 +1,7 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
 import { scenarioRowsSql } from '../write/state-relation.js';
-import { canonicalFromDb, type Canonical } from '../write/wire-values.js';
+import { canonicalFromDb, type Canonical } from '../rules/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
 import { type CurrentRow, stateKey } from '../write/write-request.js';
 

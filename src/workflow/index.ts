@@ -8,4 +8,5 @@ export type { CompareResult, CompareRow } from './compare.js';
 export type { PromoteResult, PromotedTable } from './promote.js';
 export type { ActionResult, ActionRunOptions } from './action-run.js';
 export type { WebhookOutcome, WebhookPayload } from './webhook.js';
-export { WORKFLOW_META_TABLES, SCENARIOS_TABLE, SCENARIO_PATHS_TABLE, PENDING_TABLE, WEBHOOK_CALLS_TABLE } from './meta-tables.js';
+export { WORKFLOW_META_TABLES } from '../managed/meta-tables.js';
+export { SCENARIOS_TABLE, SCENARIO_PATHS_TABLE, PENDING_TABLE, WEBHOOK_CALLS_TABLE } from '../managed/names.js';

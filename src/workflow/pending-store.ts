@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { SqlNames } from '../write/sql-names.js';
-import { isoFromDb } from '../write/wire-values.js';
-import { PENDING_TABLE } from './meta-tables.js';
+import type { SqlNames } from '../managed/sql-names.js';
+import { isoFromDb } from '../rules/wire-values.js';
+import { PENDING_TABLE } from '../managed/names.js';
 
 /** A write waiting for approval, or a decided one. */
 export interface PendingChange {
@@ -116,10 +116,3 @@ export async function decidePending(
   return n > 0;
 }
 
-/** SELECT body of `<views>.<t>__pending`: the table's changes waiting for approval (rows as JSON text). */
-export function pendingViewSql(d: { qualify(s: string, n: string): string; literal(v: string): string }, inputsSchema: string, table: string): string {
-  return (
-    `select pending_id, scenario, op, rows, row_count, proposed_by, proposed_role, proposed_at, comment from ${d.qualify(inputsSchema, PENDING_TABLE)} ` +
-    `where table_name = ${d.literal(table)} and status = 'pending'`
-  );
-}

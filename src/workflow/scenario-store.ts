@@ -1,9 +1,9 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { SqlNames } from '../write/sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor, Outcome, WriteError } from '../write/types.js';
-import { isoFromDb } from '../write/wire-values.js';
+import { isoFromDb } from '../rules/wire-values.js';
 import { failure } from '../write/write-request.js';
-import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from './meta-tables.js';
+import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from '../managed/names.js';
 
 /** Scenario names: a lower-case letter, then lower-case letters, digits and `_`; at most 63 characters. The one rule for reads, writes and `create`. */
 export const SCENARIO_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;

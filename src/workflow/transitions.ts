@@ -1,7 +1,7 @@
 import type { InputTable } from '../ir/types.js';
 import type { ParsedRow } from '../write/row-schema.js';
 import type { Actor, ErrorDetail } from '../write/types.js';
-import type { Canonical } from '../write/wire-values.js';
+import type { Canonical } from '../rules/wire-values.js';
 import type { CurrentRow } from '../write/write-request.js';
 
 /** Problems of a write against the `transitions:` of its enum columns. */

@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { SqlNames } from '../write/sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import { uuidv7 } from '../write/uuid-v7.js';
-import { WEBHOOK_CALLS_TABLE } from './meta-tables.js';
+import { WEBHOOK_CALLS_TABLE } from '../managed/names.js';
 
 /** The outcome of an action's webhook after its retries (also stored in `_wb_webhook_calls`). */
 export interface WebhookOutcome {

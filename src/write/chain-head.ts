@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { CHAIN_HEADS_TABLE } from './meta-tables.js';
-import type { SqlNames } from './sql-names.js';
+import { CHAIN_HEADS_TABLE } from '../managed/names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 
 /** The head of a table's hash chain. */
 export interface ChainHead {

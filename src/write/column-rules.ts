@@ -1,5 +1,5 @@
 import type { InputColumn } from '../ir/types.js';
-import { type Canonical, decimalToScaled, scaledToDecimal } from './wire-values.js';
+import { type Canonical, decimalToScaled, scaledToDecimal } from '../rules/wire-values.js';
 
 /** The outcome of checking one wire value against one column's declaration. */
 export type ValueCheck = { ok: true; value: Canonical } | { ok: false; message: string };

@@ -1,8 +1,9 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
-import { type LogEntry, stateOpCondition } from './log-entry.js';
-import type { SqlNames } from './sql-names.js';
+import { type LogEntry } from './log-entry.js';
+import { stateOpCondition } from '../managed/log-ops.js';
+import type { SqlNames } from '../managed/sql-names.js';
 
 /** The state-changing log entries just appended, read back from the log: `_seq` above bound parameter 1 (the bulk path). */
 export function appendedLogSql(names: SqlNames, input: InputTable): string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
-import { IDEMPOTENCY_TABLE } from './meta-tables.js';
-import type { SqlNames } from './sql-names.js';
+import { IDEMPOTENCY_TABLE } from '../managed/names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { WriteResult } from './types.js';
 
 /** JSON with object keys sorted, so equal payloads give equal text. */

@@ -1,9 +1,11 @@
 /** The write path's public surface (re-exported by src/index.ts). */
-export { historyViewSql, historyViewName } from './history-view.js';
-export { WRITE_META_TABLES, CHAIN_HEADS_TABLE, IDEMPOTENCY_TABLE, TOKENS_TABLE } from './meta-tables.js';
+export { historyViewSql } from '../emit/history-view.js';
+export { historyViewName } from '../managed/names.js';
+export { WRITE_META_TABLES } from '../managed/meta-tables.js';
+export { CHAIN_HEADS_TABLE, IDEMPOTENCY_TABLE, TOKENS_TABLE } from '../managed/names.js';
 export { HTTP_STATUS } from './types.js';
 export { READ_LIMITS } from './read-rows.js';
 export type * from './types.js';
 export type * from '../auth/types.js';
 export { checkPermission, readFilterConditions, isAdmin, type Permission } from '../auth/permissions.js';
-export { sqlNames, type SqlNames } from './sql-names.js';
+export { sqlNames, type SqlNames } from '../managed/sql-names.js';

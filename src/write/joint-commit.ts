@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { commitGroup, type WriterMemory } from './commit-group.js';
-import type { SqlNames } from './sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import { CAS_RETRIES, isRetryable, prepareStages, retryDelay, type StageCache } from './table-writer.js';
 import type { WriteResult } from './types.js';
 import type { PreparedRequest } from './write-request.js';

@@ -4,7 +4,7 @@ import { rowThroughChain } from '../workflow/chain-row.js';
 import { checkTransitions } from '../workflow/transitions.js';
 import { valueChecker } from './column-rules.js';
 import type { ErrorDetail, WireValue, WrittenEntry } from './types.js';
-import { type Canonical, wireFromCanonical } from './wire-values.js';
+import { type Canonical, wireFromCanonical } from '../rules/wire-values.js';
 import { type CurrentRow, failure, type PreparedRequest, type Rejected, stateKey } from './write-request.js';
 
 /** A log entry decided by `planRequest`, before the group assigns its chain position and hash. */

@@ -4,7 +4,7 @@ import { findIdempotency, payloadHash, replayOrReject } from './idempotency.js';
 import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
 import { lookupTuples } from './source-lookup.js';
 import type { Actor, ErrorDetail, WriteError, WriteOptions, WriteResult } from './types.js';
-import type { Canonical } from './wire-values.js';
+import type { Canonical } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
 import { failure, type PreparedRequest, stateKey } from './write-request.js';
 import { loadCurrentRows } from './state-lookup.js';

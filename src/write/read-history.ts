@@ -3,11 +3,11 @@ import { checkPermission, readFilterConditions } from '../auth/permissions.js';
 import { valueChecker } from './column-rules.js';
 import { parseTime } from './read-rows.js';
 import type { ColumnChange, HistoryEntry, HistoryOptions, HistoryResult } from './types.js';
-import { type Canonical, canonicalFromDb, isoFromDb, numberFromDb, wireFromCanonical } from './wire-values.js';
+import { type Canonical, canonicalFromDb, isoFromDb, numberFromDb, wireFromCanonical } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
 import { failure } from './write-request.js';
 import { wireKey } from './plan-request.js';
-import { logOpFromDb } from './log-entry.js';
+import { logOpFromDb } from '../managed/log-ops.js';
 import { checkScenarioName } from '../workflow/scenario-store.js';
 
 /** Entries per history answer: default 1000, at most 100000 (library and HTTP). */

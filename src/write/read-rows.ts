@@ -4,7 +4,7 @@ import { isoInstantMs, valueChecker } from './column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
 import { readableScenario } from '../workflow/scenario-store.js';
 import type { ReadOptions, ReadResult, StateRow } from './types.js';
-import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from './wire-values.js';
+import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
 import { failure } from './write-request.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InputTable } from '../ir/types.js';
 import { type ValueChecker, valueChecker } from './column-rules.js';
-import type { Canonical } from './wire-values.js';
+import type { Canonical } from '../rules/wire-values.js';
 import type { ErrorDetail } from './types.js';
 
 /** A row after the schema: canonical values of the columns it carries (absent ≠ null), and its base `_version`. */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import type { BulkKind, BulkRows, BulkTarget } from '../adapters/duckdb/duckdb-bulk-append.js';
-import type { ManagedColumn } from '../managed/tables.js';
+import type { ManagedColumn } from '../managed/columns.js';
 
 /**
  * A staging value: canonical text for user columns, numbers for bigint system columns,

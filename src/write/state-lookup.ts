@@ -1,10 +1,10 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
-import type { ManagedColumn } from '../managed/tables.js';
+import type { ManagedColumn } from '../managed/columns.js';
 import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
-import type { SqlNames } from './sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import { type StageValue, stageRows } from './stage-rows.js';
-import { canonicalFromDb } from './wire-values.js';
+import { canonicalFromDb } from '../rules/wire-values.js';
 import { type CurrentRow, stateKey } from './write-request.js';
 
 /** Above this many keys the lookup stages them in a temporary table and joins (callers without one pass at most this many). */

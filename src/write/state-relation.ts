@@ -1,8 +1,8 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
-import type { SqlNames } from './sql-names.js';
-import { chainLevelsSql, resolvedRowsSql } from '../workflow/resolved-rows.js';
-import { stateOpCondition } from './log-entry.js';
+import type { SqlNames } from '../managed/sql-names.js';
+import { chainLevelsSql, resolvedRowsSql } from '../emit/scenario-rows.js';
+import { stateOpCondition } from '../managed/log-ops.js';
 
 /**
  * SQL of the state replayed from the log: the latest state-changing entry per scenario+key (at or before `asOf`

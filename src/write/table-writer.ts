@@ -1,9 +1,9 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { logTableName } from '../managed/tables.js';
+import { logTableName } from '../managed/names.js';
 import type { InputTable } from '../ir/types.js';
 import { ChainMovedError } from './chain-head.js';
 import { commitGroup, type GroupOutcome, logLayout, type StageTables, type WriterMemory } from './commit-group.js';
-import type { SqlNames } from './sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import { createStageTableSql } from './stage-rows.js';
 import { keyStageColumns } from './state-lookup.js';
 import type { WriteResult } from './types.js';

@@ -3,10 +3,11 @@
  * (the server sends them as they are). Expected failures are values, never thrown.
  */
 
-import type { LogOp } from './log-entry.js';
+import type { LogOp } from '../managed/log-ops.js';
 
-/** A JSON value as it travels on the wire (decimals and big integers as strings, dates `YYYY-MM-DD`, timestamps ISO `Z`). */
-export type WireValue = string | number | boolean | null;
+import type { WireValue } from '../rules/wire-values.js';
+
+export type { WireValue };
 
 /** One row as sent by a client: user columns, plus optionally `_version` (the version it was based on; 0 = must not exist yet). */
 export type WireRow = Record<string, unknown>;

@@ -1,13 +1,14 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
-import { LOG_SYSTEM_COLUMNS, logTableName } from '../managed/tables.js';
+import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
+import { logTableName, CHAIN_HEADS_TABLE } from '../managed/names.js';
 import type { ColumnType, InputTable } from '../ir/types.js';
-import { canonicalEntryText, entryHash, logOpFromDb } from './log-entry.js';
-import { CHAIN_HEADS_TABLE } from './meta-tables.js';
+import { canonicalEntryText, entryHash } from './log-entry.js';
+import { logOpFromDb } from '../managed/log-ops.js';
 import { wireKey } from './plan-request.js';
-import type { SqlNames } from './sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import { logReplaySql } from './state-relation.js';
 import type { VerifyProblem, VerifyReport } from './types.js';
-import { canonicalFromDb } from './wire-values.js';
+import { canonicalFromDb } from '../rules/wire-values.js';
 
 /** At most this many problems are reported per table and kind. */
 const MAX_PROBLEMS = 50;

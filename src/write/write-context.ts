@@ -1,6 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Project } from '../ir/types.js';
-import type { SqlNames } from './sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 
 /** What every part of the write path needs: the project, its names on the target, and the read connection. */
 export interface WriteContext {

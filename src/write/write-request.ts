@@ -1,9 +1,9 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
 import type { ParsedRow } from './row-schema.js';
-import type { SqlNames } from './sql-names.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor, WriteError, WriteResult, WrittenEntry } from './types.js';
-import type { Canonical } from './wire-values.js';
+import type { Canonical } from '../rules/wire-values.js';
 
 /** A validated request waiting in a table's queue. */
 export interface PreparedRequest {

@@ -1,13 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openProject } from '../../src/library/open-project.js';
 import type { Writeback } from '../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
 import type { Actor } from '../../src/write/types.js';
-import { cpSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { openAdapter, resolveTarget } from '../../src/adapters/registry.js';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { planProject } from '../../src/plan/plan-project.js';

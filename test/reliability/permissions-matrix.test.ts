@@ -4,7 +4,7 @@ import type { InputColumn, InputTable, Model, Project, TablePermission } from '.
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
 import { openProject } from '../../src/library/open-project.js';
-import { sqlNames, type SqlNames } from '../../src/write/sql-names.js';
+import { sqlNames, type SqlNames } from '../../src/managed/sql-names.js';
 import type { Writeback } from '../../src/library/writeback.js';
 import { appliedDemoProject } from './helpers.js';
 

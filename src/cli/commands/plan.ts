@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { globals, loadOrExit, reportDiagnostics, ReportedFailure, withAdapter } from '../context.js';
+import { globals, loadOrExit, reportDiagnostics, ReportedFailure, withAdapter, type GlobalOptions } from '../context.js';
 import { paint, printJson, useColor } from '../output.js';
 import { formatDiagnostics } from '../../diagnostics/code-frame.js';
 import { osUser } from '../user.js';
 import { planProject, type Plan } from '../../plan/plan-project.js';
 import type { Adapter } from '../../adapters/adapter.js';
 import type { Project, TargetConfig } from '../../ir/types.js';
-import type { GlobalOptions } from '../context.js';
 
 /** Plan against the warehouse, or print the problems and stop. */
 export async function planOrExit(

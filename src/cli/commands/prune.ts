@@ -1,3 +1,4 @@
+import { versionViewName } from '../../managed/names.js';
 import type { Command } from 'commander';
 import { globals, loadOrExit, withAdapter, UsageError } from '../context.js';
 import { paint, printJson } from '../output.js';
@@ -16,7 +17,7 @@ export function registerPrune(program: Command): void {
       const dropped = await withAdapter(project, opts, (adapter) => pruneVersions(adapter, project, { keep }));
       if (opts.json) return printJson({ ok: true, dropped });
       if (dropped.length === 0) return console.log(`${paint('green', '✓')} nothing to prune`);
-      for (const d of dropped) console.log(`  ${paint('red', '-')} dropped ${d.model}__v${d.version}`);
+      for (const d of dropped) console.log(`  ${paint('red', '-')} dropped ${versionViewName(d.model, d.version)}`);
       console.log(`${paint('green', '✓')} pruned ${dropped.length} view${dropped.length === 1 ? '' : 's'}`);
     });
 }

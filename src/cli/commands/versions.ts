@@ -1,3 +1,4 @@
+import { versionViewName } from '../../managed/names.js';
 import type { Command } from 'commander';
 import { globals, loadOrExit, withAdapter } from '../context.js';
 import { formatTable, printJson } from '../output.js';
@@ -19,7 +20,7 @@ export function registerVersions(program: Command): void {
           versions.map((v) => [
             v.model,
             v.version,
-            `${v.model}__v${v.version}${v.latest ? ' (latest)' : ''}`,
+            `${versionViewName(v.model, v.version)}${v.latest ? ' (latest)' : ''}`,
             v.fingerprint.slice(0, 12),
             v.appliedAt,
             v.appliedBy,

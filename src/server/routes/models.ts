@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import type { Context } from 'hono';
+import { byScenarioViewName } from '../../managed/names.js';
+import { Hono, type Context } from 'hono';
 import { canStream, type Adapter, type Row, type SqlValue } from '../../adapters/adapter.js';
 import type { ServerVariables } from '../context.js';
 import type { ServerLibrary } from '../library.js';
@@ -76,7 +76,7 @@ export function modelRoutes(wb: ServerLibrary, logger: ServerLogger) {
 
     const byScenario = scenario !== undefined && scenario !== 'base';
     const schema = wb.project.schemas.views;
-    const viewName = byScenario ? `${model.name}__by_scenario` : model.name;
+    const viewName = byScenario ? byScenarioViewName(model.name) : model.name;
     const columns = await viewColumns(wb.adapter, schema, viewName);
     if (!columns) {
       return sendFailure(

@@ -1,5 +1,4 @@
-import type { Context } from 'hono';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { PendingChange } from '../../workflow/pending-store.js';
 import { checkScenarioPermission } from '../../workflow/scenario-permission.js';

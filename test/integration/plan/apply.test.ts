@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
-import { META_TABLES } from '../../../src/managed/tables.js';
+import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import type { Project } from '../../../src/ir/types.js';
 import { kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
-import { META_TABLES } from '../../../src/managed/tables.js';
+import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import type { Project } from '../../../src/ir/types.js';
 import { accountPlan, column, defaultForecastColumns, forecastInput, kinds, makeProject, open, plan, planAndApply } from './fixture.js';

@@ -9,7 +9,7 @@ import { planProject, type Plan } from '../../../src/plan/plan-project.js';
 import { listVersions } from '../../../src/plan/versions.js';
 import { loadProject } from '../../../src/project/load-project.js';
 import type { Model, Project, TargetConfig } from '../../../src/ir/types.js';
-import { sqlNames, type SqlNames } from '../../../src/write/sql-names.js';
+import { sqlNames, type SqlNames } from '../../../src/managed/sql-names.js';
 import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
 import { forecast, notes, testProject } from '../write/fixture.js';
 

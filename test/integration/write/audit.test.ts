@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { historyViewName, historyViewSql } from '../../../src/write/history-view.js';
-import { logCount, setup, type TestEnv } from './fixture.js';
-import { forecast } from './fixture.js';
+import { historyViewName } from '../../../src/managed/names.js';
+import { historyViewSql } from '../../../src/emit/history-view.js';
+import { forecast, logCount, setup, type TestEnv } from './fixture.js';
 
 let env: TestEnv;
 beforeEach(async () => (env = await setup()));

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Adapter, Row, SqlValue } from '../../../src/adapters/adapter.js';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../../src/dialects/registry.js';
-import type { ManagedColumn } from '../../../src/managed/tables.js';
+import type { ManagedColumn } from '../../../src/managed/columns.js';
 import { appendRows, createStageTableSql, stageRows, type StageValue } from '../../../src/write/stage-rows.js';
 
 const sys = (name: string, type: 'string' | 'bigint' | 'timestamp' | 'boolean'): ManagedColumn => ({ name, type: { kind: 'system', type }, nullable: true, description: '' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql } from '../../../src/emit/ddl.js';
-import { META_TABLES } from '../../../src/managed/tables.js';
+import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import type { InputColumn, InputTable, Project, TablePermission } from '../../../src/ir/types.js';
 import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
 

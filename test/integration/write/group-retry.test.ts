@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Adapter, Row, SqlValue } from '../../../src/adapters/adapter.js';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
-import { sqlNames } from '../../../src/write/sql-names.js';
+import { sqlNames } from '../../../src/managed/sql-names.js';
 import { TableWriter } from '../../../src/write/table-writer.js';
 import { prepareRequest } from '../../../src/write/prepare-request.js';
 import type { WriteContext } from '../../../src/write/write-context.js';

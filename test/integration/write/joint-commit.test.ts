@@ -3,7 +3,7 @@ import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.
 import { openProject } from '../../../src/index.js';
 import { JointCommitter } from '../../../src/write/joint-commit.js';
 import { prepareRequest } from '../../../src/write/prepare-request.js';
-import { sqlNames } from '../../../src/write/sql-names.js';
+import { sqlNames } from '../../../src/managed/sql-names.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import type { WriteContext } from '../../../src/write/write-context.js';
 import type { PreparedRequest } from '../../../src/write/write-request.js';

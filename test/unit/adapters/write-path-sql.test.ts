@@ -2,10 +2,11 @@ import { Parser } from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
 import type { Adapter, Row, SqlValue, TableInfo } from '../../../src/adapters/adapter.js';
 import { getDialect } from '../../../src/dialects/registry.js';
-import { logColumns, logTableName } from '../../../src/managed/tables.js';
+import { logColumns } from '../../../src/managed/tables.js';
+import { logTableName } from '../../../src/managed/names.js';
 import { createWriteback } from '../../../src/library/writeback.js';
 import { upsertStateSql } from '../../../src/write/commit-sql.js';
-import { sqlNames } from '../../../src/write/sql-names.js';
+import { sqlNames } from '../../../src/managed/sql-names.js';
 import { testProject } from '../../integration/write/fixture.js';
 
 // The write path's SQL on Snowflake, BigQuery and Postgres, captured from a scripted, mocked

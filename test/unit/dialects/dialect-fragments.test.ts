@@ -6,7 +6,7 @@ import { postgresDialect } from '../../../src/dialects/postgres/postgres-dialect
 import { getDialect, listDialects } from '../../../src/dialects/registry.js';
 import { snowflakeDialect } from '../../../src/dialects/snowflake/snowflake-dialect.js';
 import { createTableSql, createViewSql, renameTableSql } from '../../../src/emit/ddl.js';
-import type { ManagedColumn } from '../../../src/managed/tables.js';
+import type { ManagedColumn } from '../../../src/managed/columns.js';
 import type { ColumnType } from '../../../src/ir/types.js';
 
 // SQL fragments of every dialect, stated inline side by side (STYLE: Kysely).

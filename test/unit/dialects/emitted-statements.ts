@@ -1,12 +1,14 @@
-import { historyViewName, historyViewSql } from '../../../src/write/history-view.js';
+import { historyViewName, byScenarioViewName, logTableName, stateTableName, archiveLogName, versionViewName } from '../../../src/managed/names.js';
+import { historyViewSql } from '../../../src/emit/history-view.js';
 import type { Dialect } from '../../../src/dialects/dialect.js';
 import { operationStatements } from '../../../src/apply/operation-sql.js';
 import { dropColumnSql } from '../../../src/emit/ddl.js';
-import { byScenarioViewName, hasByScenarioView, renderByScenario } from '../../../src/emit/model-by-scenario.js';
+import { hasByScenarioView, renderByScenario } from '../../../src/emit/model-by-scenario.js';
 import { renderSqlByScenario, sqlModelHasByScenarioView } from '../../../src/emit/model-sql-by-scenario.js';
 import { renderModel } from '../../../src/emit/model-sql.js';
-import { logColumns, logTableName, META_TABLES, stateColumns, stateTableName, stateTablePrimaryKey } from '../../../src/managed/tables.js';
-import { archiveLogName, versionViewName, type Operation } from '../../../src/plan/operation.js';
+import { logColumns, stateColumns, stateTablePrimaryKey } from '../../../src/managed/tables.js';
+import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { type Operation } from '../../../src/plan/operation.js';
 import type { Project } from '../../../src/ir/types.js';
 import type { CompiledObject } from '../../../src/emit/compile-project.js';
 import { seedSourceColumns } from '../../../src/seeds/seed-columns.js';

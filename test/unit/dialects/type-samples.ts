@@ -1,4 +1,4 @@
-import type { SystemType } from '../../../src/managed/tables.js';
+import type { SystemType } from '../../../src/managed/columns.js';
 import type { ColumnType } from '../../../src/ir/types.js';
 
 /** One of each portable column type. */

@@ -13,7 +13,8 @@ import {
   dropViewSql,
   renameTableSql,
 } from '../../../src/emit/ddl.js';
-import { META_TABLES, type ManagedColumn } from '../../../src/managed/tables.js';
+import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { type ManagedColumn } from '../../../src/managed/columns.js';
 import { fixtureProject } from './fixture-project.js';
 import { withFlags } from './with-flags.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sourceValuesSql, valuesSource } from '../../../src/forms/source-values.js';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
-import { sqlNames } from '../../../src/write/sql-names.js';
+import { sqlNames } from '../../../src/managed/sql-names.js';
 import type { InputColumn, InputTable, Project } from '../../../src/ir/types.js';
 
 const loc = { file: 'x.yml', line: 1, col: 1 };

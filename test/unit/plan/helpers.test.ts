@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeType, sameType } from '../../../src/plan/same-type.js';
 import { referencedVersion, referencedVersions } from '../../../src/plan/warehouse-state.js';
-import { archiveLogName, versionViewName } from '../../../src/plan/operation.js';
+import { archiveLogName, versionViewName } from '../../../src/managed/names.js';
 
 describe('sameType', () => {
   it('treats spellings of one type as equal', () => {

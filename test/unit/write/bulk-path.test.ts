@@ -4,7 +4,7 @@ import type { InputColumn, InputTable } from '../../../src/ir/types.js';
 import { valueChecker } from '../../../src/write/column-rules.js';
 import { canonicalEntryText, type LogEntry } from '../../../src/write/log-entry.js';
 import { type ParsedRow, parseRow, parseRowWithZod, parseValidRow } from '../../../src/write/row-schema.js';
-import { decimalToScaled, scaledToDecimal } from '../../../src/write/wire-values.js';
+import { decimalToScaled, scaledToDecimal } from '../../../src/rules/wire-values.js';
 
 const loc = { file: 'inputs/t.yml', line: 1, col: 1 };
 const col = (name: string, type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name, type, required: false, loc, ...more });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { InputColumn, InputTable } from '../../../src/ir/types.js';
 import { valueChecker } from '../../../src/write/column-rules.js';
 import { parseRow, parseRowWithZod } from '../../../src/write/row-schema.js';
-import { decimalToScaled, scaledToDecimal } from '../../../src/write/wire-values.js';
+import { decimalToScaled, scaledToDecimal } from '../../../src/rules/wire-values.js';
 
 const loc = { file: 'inputs/t.yml', line: 1, col: 1 };
 const col = (type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name: 'c', type, required: false, loc, ...more });

@@ -1,7 +1,7 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
-import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from './meta-tables.js';
+import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from '../managed/names.js';
 
 /**
  * The rows of one or more scenarios with copy-on-write fallback along each scenario's parent

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Project } from '../ir/types.js';
-import { logTableName, stateTableName } from '../managed/tables.js';
+import { logTableName, stateTableName } from './names.js';
 
 /** Quoted, qualified names of the managed tables and sources of one project on one target. */
 export interface SqlNames {

@@ -1,5 +1,7 @@
 import type { ColumnType } from '../ir/types.js';
-import type { WireValue } from './types.js';
+
+/** A JSON value as it travels on the wire (decimals and big integers as strings, dates `YYYY-MM-DD`, timestamps ISO `Z`). */
+export type WireValue = string | number | boolean | null;
 
 /**
  * Canonical values: the one text form of each typed value, used for hashing, old values,

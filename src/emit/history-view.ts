@@ -1,10 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
-import { logTableName } from '../managed/tables.js';
+import { logTableName } from '../managed/names.js';
 import type { InputTable } from '../ir/types.js';
-import { stateOpCondition } from './log-entry.js';
-
-/** Name of an input's history view in the views schema. */
-export const historyViewName = (input: string) => `${input}__history`;
+import { stateOpCondition } from '../managed/log-ops.js';
 
 /**
  * SELECT body of `<views>.<t>__history`: one row per column changed by a log entry, with old and

@@ -1,0 +1,26 @@
+import type { ColumnType } from '../ir/types.js';
+
+/** A system column type: portable, never VARIANT/JSON (JSON is stored as text). */
+export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
+
+/** One column of a managed table: a user column's type, or a system type. */
+export interface ManagedColumn {
+  name: string;
+  type: ColumnType | { kind: 'system'; type: SystemType };
+  nullable: boolean;
+  description: string;
+}
+
+/** A shared managed table in the inputs schema (`_wb_*`), created by the plan like any other. */
+export interface MetaTable {
+  name: string;
+  columns: ManagedColumn[];
+  /** Unique key of the table (a primary key where the dialect has them); absent = none. */
+  primaryKey?: string[];
+  description: string;
+}
+
+/** A system column. */
+export function systemColumn(name: string, type: SystemType, nullable: boolean, description: string): ManagedColumn {
+  return { name, type: { kind: 'system', type }, nullable, description };
+}

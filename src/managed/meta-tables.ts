@@ -1,0 +1,156 @@
+import { type ManagedColumn, type MetaTable, type SystemType, systemColumn as col } from './columns.js';
+import {
+  CHAIN_HEADS_TABLE,
+  IDEMPOTENCY_TABLE,
+  MODEL_VERSIONS_TABLE,
+  PENDING_TABLE,
+  SCENARIO_PATHS_TABLE,
+  SCENARIOS_TABLE,
+  SEEDS_TABLE,
+  TOKENS_TABLE,
+  WEBHOOK_CALLS_TABLE,
+} from './names.js';
+
+const sys = (type: SystemType) => ({ kind: 'system' as const, type });
+
+/** One row per input table: the head of its log's hash chain, advanced by compare-and-swap in each write transaction. */
+export const CHAIN_HEADS_COLUMNS: ManagedColumn[] = [
+  col('table_name', 'string', false, 'Input table name.'),
+  col('seq', 'bigint', false, '`_seq` of the latest log entry (0 before the first write).'),
+  col('head', 'string', false, '`_hash` of the latest log entry (empty before the first write).'),
+  col('updated_at', 'timestamp', false, 'When the head last moved (UTC).'),
+];
+
+/** One row per successful request that carried a request id: a retry returns `result` and writes nothing. */
+export const IDEMPOTENCY_COLUMNS: ManagedColumn[] = [
+  col('request_id', 'string', false, 'The idempotency key (HTTP `Idempotency-Key`, library `requestId`).'),
+  col('table_name', 'string', false, 'Input table the request wrote.'),
+  col('payload_hash', 'string', false, 'sha256 of the canonical request (table, operation, scenario, user, rows).'),
+  col('user_name', 'string', false, 'Who sent it.'),
+  col('result', 'string', false, 'JSON text of the result returned the first time.'),
+  col('created_at', 'timestamp', false, 'When it was first written (UTC).'),
+];
+
+/** API tokens: only the sha256 of the secret is stored. */
+export const TOKENS_COLUMNS: ManagedColumn[] = [
+  col('token_id', 'string', false, 'Public id of the token (shown by `token list`, used by `token revoke`).'),
+  col('token_hash', 'string', false, 'sha256 (hex) of the secret token.'),
+  col('user_name', 'string', false, 'User the token signs in as.'),
+  col('role', 'string', false, 'Role declared in project.yml.'),
+  col('attributes', 'string', false, 'JSON text: the user attributes used by row filters.'),
+  col('created_at', 'timestamp', false, 'When it was created (UTC).'),
+  col('created_by', 'string', false, 'Who created it.'),
+  col('revoked_at', 'timestamp', true, 'When it was revoked (UTC); null while valid.'),
+];
+
+/** The compiler's tables: model versions and seeds. */
+export const COMPILE_META_TABLES: MetaTable[] = [
+  {
+    name: MODEL_VERSIONS_TABLE,
+    description: 'One row per applied version of a merge model (the view `<model>__v<version>`).',
+    primaryKey: ['model', 'version'],
+    columns: [
+      { name: 'model', type: sys('string'), nullable: false, description: 'Model name.' },
+      { name: 'version', type: sys('integer'), nullable: false, description: 'Version number (1, 2, …).' },
+      { name: 'fingerprint', type: sys('string'), nullable: false, description: 'sha256 of the normalized definition and its upstream fingerprints.' },
+      { name: 'sql', type: sys('string'), nullable: false, description: 'The select statement of the version view.' },
+      { name: 'applied_at', type: sys('timestamp'), nullable: false, description: 'When the version was created (UTC).' },
+      { name: 'applied_by', type: sys('string'), nullable: false, description: 'Who ran `apply`.' },
+    ],
+  },
+  {
+    name: SEEDS_TABLE,
+    description: 'One row per loaded CSV seed, to reload only changed files.',
+    primaryKey: ['file'],
+    columns: [
+      { name: 'file', type: sys('string'), nullable: false, description: 'Seed path relative to the project directory.' },
+      { name: 'schema', type: sys('string'), nullable: false, description: 'Schema of the table it fills.' },
+      { name: 'table', type: sys('string'), nullable: false, description: 'Table it fills.' },
+      { name: 'fingerprint', type: sys('string'), nullable: false, description: 'sha256 of the file content.' },
+      { name: 'loaded_at', type: sys('timestamp'), nullable: false, description: 'When it was loaded (UTC).' },
+    ],
+  },
+];
+
+/** The write path's tables: chain heads, idempotency records, tokens. */
+export const WRITE_META_TABLES: MetaTable[] = [
+  { name: CHAIN_HEADS_TABLE, columns: CHAIN_HEADS_COLUMNS, primaryKey: ['table_name'], description: 'Hash-chain head per input table (advanced by compare-and-swap).' },
+  { name: IDEMPOTENCY_TABLE, columns: IDEMPOTENCY_COLUMNS, primaryKey: ['request_id'], description: 'Results of requests by idempotency key.' },
+  { name: TOKENS_TABLE, columns: TOKENS_COLUMNS, primaryKey: ['token_id'], description: 'API tokens (sha256 hashes only).' },
+];
+
+/** The planning workflows' tables: scenarios, their closure, pending changes, webhook calls. */
+export const WORKFLOW_META_TABLES: MetaTable[] = [
+  {
+    name: SCENARIOS_TABLE,
+    description: 'One row per scenario (besides the implicit `base`): its parent, who created it and when, and whether it is archived.',
+    primaryKey: ['name'],
+    columns: [
+      col('name', 'string', false, 'Scenario name.'),
+      col('parent', 'string', false, 'Scenario it falls back to (`base` or another scenario).'),
+      col('description', 'string', true, 'Free text.'),
+      col('created_by', 'string', false, 'Who created it.'),
+      col('created_at', 'timestamp', false, 'When (UTC).'),
+      col('archived_by', 'string', true, 'Who archived it; null while active.'),
+      col('archived_at', 'timestamp', true, 'When it was archived (UTC); null while active.'),
+    ],
+  },
+  {
+    name: SCENARIO_PATHS_TABLE,
+    description: 'Closure of the scenario tree: every scenario with each ancestor and its distance (0 = itself; `base` is the last ancestor). Merge views read it.',
+    primaryKey: ['scenario', 'ancestor'],
+    columns: [
+      col('scenario', 'string', false, 'Scenario.'),
+      col('ancestor', 'string', false, 'The scenario itself or one of its ancestors.'),
+      col('depth', 'integer', false, '0 for itself, 1 for its parent, …'),
+    ],
+  },
+  {
+    name: PENDING_TABLE,
+    description: 'Writes waiting for approval (pending changes) and their decisions: an index over the log, where proposals, approvals and rejections are entries of the hash chain. A pending change is not in the state until approved.',
+    primaryKey: ['pending_id'],
+    columns: [
+      col('pending_id', 'string', false, 'Id (UUIDv7) of the pending change.'),
+      col('table_name', 'string', false, 'Input table.'),
+      col('scenario', 'string', false, 'Scenario written.'),
+      col('op', 'string', false, '`upsert` or `delete`.'),
+      col('rows', 'string', false, 'JSON text: the rows as sent (wire shape).'),
+      col('versions', 'string', false, 'JSON text: the `_version` of each row when proposed (approving a row that moved on since is a conflict).'),
+      col('row_count', 'integer', false, 'Number of rows.'),
+      col('proposed_by', 'string', false, 'Who wrote it.'),
+      col('proposed_role', 'string', true, 'Their role (null = administrator).'),
+      col('proposed_attributes', 'string', false, 'JSON text: their user attributes (row filters apply again on approval).'),
+      col('proposed_at', 'timestamp', false, 'When (UTC).'),
+      col('comment', 'string', true, 'Comment of the write.'),
+      col('status', 'string', false, '`pending`, `approved` or `rejected`.'),
+      col('decided_by', 'string', true, 'Who approved or rejected it.'),
+      col('decided_at', 'timestamp', true, 'When (UTC).'),
+      col('decision_comment', 'string', true, 'The reviewer\'s comment.'),
+      col('entry_ids', 'string', true, 'JSON text: log entry ids of the decision (the applied `upsert`/`delete` entries, or the `reject` entries).'),
+      col('request_id', 'string', true, 'Idempotency key of the proposing request: a retry returns the same pending change.'),
+      col('proposal_entry_ids', 'string', true, 'JSON text: log entry ids of the proposal (`propose_upsert`/`propose_delete`); `pending_id` is the first.'),
+    ],
+  },
+  {
+    name: WEBHOOK_CALLS_TABLE,
+    description: 'One row per action webhook call after a committed write: the outcome after retries (a failure never undoes the write).',
+    primaryKey: ['call_id'],
+    columns: [
+      col('call_id', 'string', false, 'Id (UUIDv7).'),
+      col('table_name', 'string', false, 'Input table.'),
+      col('action', 'string', false, 'Action name.'),
+      col('url', 'string', false, 'URL called (from the YAML).'),
+      col('user_name', 'string', false, 'Who ran the action.'),
+      col('entry_ids', 'string', false, 'JSON text: log entries the action wrote.'),
+      col('status', 'string', false, '`ok` or `failed`.'),
+      col('attempts', 'integer', false, 'Attempts made.'),
+      col('http_status', 'integer', true, 'HTTP status of the last attempt (null when it did not answer).'),
+      col('error', 'string', true, 'Why the last attempt failed.'),
+      col('created_at', 'timestamp', false, 'When the first attempt started (UTC).'),
+      col('finished_at', 'timestamp', false, 'When the last attempt ended (UTC).'),
+    ],
+  },
+];
+
+/** Every shared managed table (`_wb_*` in the inputs schema); plan/apply create them all. */
+export const META_TABLES: MetaTable[] = [...COMPILE_META_TABLES, ...WRITE_META_TABLES, ...WORKFLOW_META_TABLES];

@@ -1,0 +1,44 @@
+/**
+ * The name of every object writeback manages in the warehouse: one definition each, imported by
+ * the compiler (DDL, views, plan) and the runtime (write path, workflows, reads) alike.
+ * User names match ^[a-z][a-z0-9_]*$ without `__` and never start with `_`, so none of these can
+ * collide with a user's table or view.
+ */
+
+/** `<t>__log`: the append-only log of an input table (inputs schema). */
+export const logTableName = (input: string): string => `${input}__log`;
+/** `<t>`: the current state of an input table (inputs schema). */
+export const stateTableName = (input: string): string => input;
+/** `<t>__history`: one row per changed column of every state-changing entry (views schema). */
+export const historyViewName = (input: string): string => `${input}__history`;
+/** `<t>__pending`: changes of an input table waiting for approval (views schema). */
+export const pendingViewName = (input: string): string => `${input}__pending`;
+/** `<model>__by_scenario`: a model once per active scenario, with `_scenario` (views schema). */
+export const byScenarioViewName = (model: string): string => `${model}__by_scenario`;
+/** `<model>__v<N>`: one immutable version of a model (views schema). */
+export const versionViewName = (model: string, version: number): string => `${model}__v${version}`;
+
+/** The name of an input's archived log, stamped in UTC: `<t>__log__archived_20261130_010203`. */
+export function archiveLogName(input: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  return `${input}__log__archived_${stamp}`;
+}
+
+/** Applied model versions (one row per `<model>__v<N>`). */
+export const MODEL_VERSIONS_TABLE = '_wb_model_versions';
+/** Loaded CSV seeds. */
+export const SEEDS_TABLE = '_wb_seeds';
+/** The head of each input's hash chain. */
+export const CHAIN_HEADS_TABLE = '_wb_chain_heads';
+/** Results of requests by idempotency key. */
+export const IDEMPOTENCY_TABLE = '_wb_idempotency';
+/** API tokens (hashes only). */
+export const TOKENS_TABLE = '_wb_tokens';
+/** Scenarios besides `base`. */
+export const SCENARIOS_TABLE = '_wb_scenarios';
+/** Closure of the scenario tree. */
+export const SCENARIO_PATHS_TABLE = '_wb_scenario_paths';
+/** Changes waiting for approval, and their decisions. */
+export const PENDING_TABLE = '_wb_pending';
+/** Outcomes of action webhook calls. */
+export const WEBHOOK_CALLS_TABLE = '_wb_webhook_calls';

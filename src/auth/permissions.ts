@@ -1,7 +1,8 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable, RowFilter } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import type { Actor, WriteError } from '../write/types.js';
+import type { Actor } from './actor.js';
+import type { WriteError } from '../rules/outcome.js';
 
 /** What an actor wants to do with an input table. */
 export type Permission = 'read' | 'write' | 'delete' | 'approve';

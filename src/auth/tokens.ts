@@ -3,8 +3,8 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { Project } from '../ir/types.js';
 import { TOKENS_TABLE } from '../managed/names.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import type { Outcome } from '../write/types.js';
-import { failure } from '../write/write-request.js';
+import { type Outcome, failure } from '../rules/outcome.js';
+import { textProblem } from '../rules/column-rules.js';
 import { isoFromDb } from '../rules/wire-values.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from './types.js';
 
@@ -26,6 +26,18 @@ function toInfo(r: Record<string, unknown>): TokenInfo {
     createdBy: String(r.created_by),
     revokedAt: isoFromDb(r.revoked_at),
   };
+}
+
+/** The attributes a role's row filters read, each with the tables whose filter reads it. */
+export function attributesNeeded(project: Project, role: string): { attribute: string; tables: string[] }[] {
+  const needed = new Map<string, string[]>();
+  for (const input of Object.values(project.inputs))
+    for (const f of input.permissions[role]?.rowFilter ?? []) {
+      const tables = needed.get(f.attribute) ?? [];
+      if (!tables.includes(input.name)) tables.push(input.name);
+      needed.set(f.attribute, tables);
+    }
+  return [...needed].map(([attribute, tables]) => ({ attribute, tables }));
 }
 
 /** API tokens stored (as hashes) in `_wb_tokens`. */
@@ -51,6 +63,18 @@ export class TokenStore {
     const unknown = Object.keys(attributes).filter((a) => !role.attributes.includes(a));
     if (unknown.length > 0)
       return failure('bad_request', `role '${input.role}' has no attribute ${unknown.join(', ')} (declared: ${role.attributes.join(', ') || 'none'})`);
+    const missing = attributesNeeded(this.project(), input.role).filter(({ attribute }) => !Object.hasOwn(attributes, attribute));
+    if (missing.length > 0)
+      return failure(
+        'bad_request',
+        `role '${input.role}' needs ${missing.map((m) => `the attribute '${m.attribute}' (the row filter of ${m.tables.join(', ')})`).join(' and ')}: a token without it would see no rows`,
+        missing.map((m) => ({ column: m.attribute, message: `required by the row filter of ${m.tables.join(', ')}` })),
+      );
+    for (const [what, text] of [['user', input.user], ...Object.entries(attributes).map(([k, v]) => [`attribute '${k}'`, v])] as [string, unknown][]) {
+      if (typeof text !== 'string') return failure('bad_request', `the ${what} must be a string`);
+      const bad = textProblem(text);
+      if (bad) return failure('bad_request', `the ${what} ${bad}`);
+    }
     const tokenId = randomBytes(6).toString('hex');
     const token = `wb_${tokenId}_${randomBytes(32).toString('base64url')}`;
     const now = new Date(Date.now());

@@ -1,4 +1,4 @@
-import type { Actor } from '../write/types.js';
+import type { Actor } from './actor.js';
 
 /** A stored API token as listed (the secret itself is never stored, only its sha256). */
 export interface TokenInfo {

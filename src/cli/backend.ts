@@ -1,6 +1,7 @@
 import type { GlobalOptions } from './context.js';
 import { adminCall, adminError } from './admin-call.js';
-import type { VerifyReport, WireRow, WriteError } from '../write/types.js';
+import type { VerifyReport, WireRow } from '../write/types.js';
+import type { WriteError } from '../rules/outcome.js';
 import type { TokenInfo } from '../auth/types.js';
 import type { writeResponse } from '../server/write-request.js';
 import type { historyResponse } from '../server/routes/inputs.js';

@@ -1,7 +1,7 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 import { attributeValue, rowFilters } from '../auth/permissions.js';
 
 /** The select of a context read, or why the caller's row filter cannot be placed on the source. */

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../server/model-read.js';
 import { sendFailure } from '../server/parse-request.js';
 import { limitParam } from '../server/wire-schemas.js';
 import { sqlNames } from '../managed/sql-names.js';
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 import { contextSql } from './context-sql.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';
 import { sourceValuesRoute } from './source-values.js';

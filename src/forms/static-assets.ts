@@ -14,10 +14,19 @@ export function assetsDir(): string {
   return resolve(import.meta.dirname, '../../src/forms/assets');
 }
 
+/**
+ * Engine modules the pages load unchanged, so the browser runs the server's own rules: the column
+ * rules and the status rules (`src/rules/*.js`, next to this folder in src/ and in dist/).
+ */
+const SHARED_MODULES: Readonly<Record<string, string>> = {
+  'column-rules.js': resolve(import.meta.dirname, '../rules/column-rules.js'),
+  'status-rules.js': resolve(import.meta.dirname, '../rules/status-rules.js'),
+};
+
 /** A static asset by file name (`app.js`), or undefined for anything not a plain file name we serve. */
 export function readAsset(dir: string, name: string): { body: string; type: string } | undefined {
   if (!/^[a-z0-9-]+\.(js|css|svg)$/.test(name)) return undefined;
-  const path = join(dir, name);
+  const path = Object.hasOwn(SHARED_MODULES, name) ? SHARED_MODULES[name]! : join(dir, name);
   if (!existsSync(path)) return undefined;
   return { body: readFileSync(path, 'utf8'), type: TYPES[extname(name)] ?? 'application/octet-stream' };
 }

@@ -52,6 +52,10 @@ export interface InputColumn {
   allowedValues?: string[] | AllowedFromSource;
   /** Enum status workflow: from value → allowed moves (absent = any move). */
   transitions?: Record<string, Transition[]>;
+  /** Enum status workflow: the values a new row may start in (absent: the default when there are transitions, else any). */
+  initial?: string[];
+  /** Enum status workflow: value → roles that may still change a row in it in `base` (`[]`: only the administrator). */
+  locked?: Record<string, string[]>;
   loc: SourceLocation;
 }
 

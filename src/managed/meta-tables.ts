@@ -23,7 +23,7 @@ export const CHAIN_HEADS_COLUMNS: ManagedColumn[] = [
 
 /** One row per successful request that carried a request id: a retry returns `result` and writes nothing. */
 export const IDEMPOTENCY_COLUMNS: ManagedColumn[] = [
-  col('request_id', 'string', false, 'The idempotency key (HTTP `Idempotency-Key`, library `requestId`).'),
+  col('request_id', 'string', false, 'The idempotency key (HTTP `Idempotency-Key`, library `requestId`) scoped to its caller: JSON text `[user, key]`.'),
   col('table_name', 'string', false, 'Input table the request wrote.'),
   col('payload_hash', 'string', false, 'sha256 of the canonical request (table, operation, scenario, user, rows).'),
   col('user_name', 'string', false, 'Who sent it.'),

@@ -1,7 +1,7 @@
 import { error } from '../diagnostics/diagnostic.js';
 import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
 import { isOrderedType, isTextType, parseColumnType } from '../schema/column-type.js';
-import { boundProblem, columnValueProblem, compareValues, safeRegExp } from '../schema/column-value.js';
+import { boundProblem, compareValues, compilePattern, valueChecker } from '../rules/column-rules.js';
 import { parseSourceTableRef } from '../schema/common.js';
 import { inputFileSchema, type InputColumnEntry, type InputFile, type PermissionEntry } from '../schema/input-file.js';
 import { salvageObject } from '../schema/salvage.js';
@@ -9,8 +9,8 @@ import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName } from './check-name.js';
 import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
 import { reportUnknownSourceTable, sourceTableExists } from './read-project-file.js';
-import type { InputColumn, InputTable, RowFilter, TablePermission } from '../ir/types.js';
-import { readActions, readApproval, readTransitions } from './read-workflow.js';
+import type { InputColumn, InputTable, RowFilter, Scalar, TablePermission } from '../ir/types.js';
+import { readActions, readApproval, readStatusRules, readTransitions } from './read-workflow.js';
 import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /**
@@ -72,11 +72,12 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   }
 
   for (const col of columns) {
-    const t = declared[col.name]?.transitions;
-    if (t) {
-      const transitions = readTransitions(yd, col, t, scope, sink);
+    const entry = declared[col.name];
+    if (entry?.transitions) {
+      const transitions = readTransitions(yd, col, entry.transitions, scope, sink);
       if (transitions) col.transitions = transitions;
     }
+    if (entry?.initial || entry?.locked) readStatusRules(yd, col, entry, scope, sink);
   }
   const approval = file.approval ? readApproval(yd, file.approval, columns, scope, sink) : undefined;
   const actions = file.actions ? readActions(yd, file.actions, columns, key, scope, sink) : undefined;
@@ -149,7 +150,7 @@ function readColumn(yd: YamlDoc, name: string, e: InputColumnEntry, isKey: boole
   }
   if (e.pattern !== undefined) {
     if (!isTextType(type)) notApplicable('pattern', 'only string and text columns take a pattern');
-    else if (!safeRegExp(e.pattern)) sink.add(error('invalid-pattern', `\`pattern\` is not a valid regular expression: ${regexError(e.pattern)}`, pathLoc(yd, [...base, 'pattern'])));
+    else if (!compilePattern(e.pattern)) sink.add(error('invalid-pattern', `\`pattern\` is not a valid regular expression: ${regexError(e.pattern)}`, pathLoc(yd, [...base, 'pattern'])));
     else col.pattern = e.pattern;
   }
   if (e.max_length !== undefined) {
@@ -157,11 +158,18 @@ function readColumn(yd: YamlDoc, name: string, e: InputColumnEntry, isKey: boole
     else col.maxLength = e.max_length;
   }
   if (e.default !== undefined) {
-    const problem = columnValueProblem(col, e.default);
+    const problem = defaultProblem(col, e.default);
     if (problem) sink.add(error('invalid-default', `default ${problem}`, pathLoc(yd, [...base, 'default'])));
     else col.default = e.default;
   }
   return col;
+}
+
+/** Why a default breaks its column's rules (the write path's own checker), or undefined. */
+function defaultProblem(col: InputColumn, value: Scalar): string | undefined {
+  if (value === null) return col.required ? 'is null but the column is required' : undefined;
+  const checked = valueChecker(col)(value);
+  return checked.ok ? undefined : checked.message;
 }
 
 function regexError(pattern: string): string {

@@ -43,6 +43,42 @@ export function readTransitions(
   return out;
 }
 
+/** `initial:` and `locked:` of an enum column: every status must be one of its values; roles must be declared. */
+export function readStatusRules(
+  yd: YamlDoc,
+  col: InputColumn,
+  raw: { initial?: string[] | undefined; locked?: Record<string, string[]> | undefined },
+  scope: LoadScope,
+  sink: DiagnosticSink,
+): void {
+  const base = ['columns', col.name];
+  if (col.type.kind !== 'enum') {
+    for (const k of ['initial', 'locked'] as const)
+      if (raw[k]) sink.add(error('rule-not-applicable', `\`${k}\` applies only to enum columns; \`${col.name}\` is ${col.type.kind}`, keyLoc(yd, [...base, k])));
+    return;
+  }
+  const values = col.type.values;
+  const known = (v: string, path: YamlPath, what: string) => {
+    if (values.includes(v)) return true;
+    sink.add(error('invalid-value', `${what} \`${v}\`, which is not a value of \`${col.name}\` (${listNames(values)})`, pathLoc(yd, path), didYouMean(v, values)));
+    return false;
+  };
+  if (raw.initial) {
+    raw.initial.forEach((v, i) => known(v, [...base, 'initial', i], 'initial status'));
+    if (typeof col.default === 'string' && !raw.initial.includes(col.default))
+      sink.add(error('invalid-default', `default '${col.default}' is not one of the initial statuses ${listNames(raw.initial)}`, pathLoc(yd, [...base, 'default'])));
+    col.initial = raw.initial;
+  }
+  if (raw.locked) {
+    for (const [status, roles] of Object.entries(raw.locked)) {
+      if (!values.includes(status))
+        sink.add(error('invalid-value', `locked status \`${status}\`, which is not a value of \`${col.name}\` (${listNames(values)})`, keyLoc(yd, [...base, 'locked', status]), didYouMean(status, values)));
+      roles.forEach((r, j) => checkRole(yd, [...base, 'locked', status, j], r, scope, sink));
+    }
+    col.locked = raw.locked;
+  }
+}
+
 /** `approval:` — roles declared, condition columns declared. */
 export function readApproval(yd: YamlDoc, raw: NonNullable<InputFile['approval']>, columns: InputColumn[], scope: LoadScope, sink: DiagnosticSink): ApprovalRule {
   const rule: ApprovalRule = {};

@@ -1,3 +1,4 @@
+import { decimalToScaled, scaledToDecimal } from './column-rules.js';
 import type { ColumnType } from '../ir/types.js';
 
 /** A JSON value as it travels on the wire (decimals and big integers as strings, dates `YYYY-MM-DD`, timestamps ISO `Z`). */
@@ -10,27 +11,6 @@ export type WireValue = string | number | boolean | null;
  * ISO `…sssZ` (UTC, milliseconds), booleans `true`/`false`. Null stays null.
  */
 export type Canonical = string | null;
-
-const DECIMAL_RE = /^([+-])?(\d+)(?:\.(\d+))?$/;
-
-/** Scaled integer of a decimal text at `scale`, or undefined when not exact at that scale. */
-export function decimalToScaled(text: string, scale: number): bigint | undefined {
-  const m = DECIMAL_RE.exec(text);
-  if (!m) return undefined;
-  const frac = m[3] ?? '';
-  if (frac.length > scale && /[^0]/.test(frac.slice(scale))) return undefined;
-  const digits = (m[2] ?? '0') + frac.slice(0, scale).padEnd(scale, '0');
-  const n = BigInt(digits);
-  return m[1] === '-' ? -n : n;
-}
-
-/** Decimal text with exactly `scale` fraction digits from a scaled integer. */
-export function scaledToDecimal(n: bigint, scale: number): string {
-  const neg = n < 0n;
-  const digits = (neg ? -n : n).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return neg ? `-${text}` : text;
-}
 
 /** Canonical form of a value read back from the warehouse (adapter shape: strings, numbers, Date, booleans). */
 export function canonicalFromDb(type: ColumnType, value: unknown): Canonical {

@@ -22,6 +22,10 @@ export const inputColumnSchema = z.strictObject({
   values: allowedValuesSchema.optional(),
   /** Enum status workflow: from value → the values it may move to (a bare value, or `{ to, roles }` to require a role). */
   transitions: z.record(z.string(), z.array(z.union([z.string(), z.strictObject({ to: z.string(), roles: z.array(z.string()).optional() })]))).optional(),
+  /** Enum status workflow: the values a new row may start in (default: the column's `default`). */
+  initial: z.array(z.string()).min(1).optional(),
+  /** Enum status workflow: a value → the roles that may still change a row in it (`[]`: only the administrator). */
+  locked: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 /** One condition of `approval.when`: the new value of a column compared with a constant. */

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadProject } from '../project/load-project.js';
 import { planProject } from '../plan/plan-project.js';
 import { applyPlan } from '../apply/apply-plan.js';
-import type { ErrorDetail } from '../write/types.js';
+import type { ErrorDetail } from '../rules/outcome.js';
 import type { ServerLibrary } from './library.js';
 import type { AdminOperationResult } from './server-options.js';
 import { issueDetails } from './parse-request.js';

@@ -1,4 +1,4 @@
-import { type ErrorDetail, type WriteError, HTTP_STATUS } from '../write/types.js';
+import { type ErrorDetail, type WriteError, HTTP_STATUS } from '../rules/outcome.js';
 
 /** Error codes the server itself produces, besides the write path's. */
 export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'confirmation_required' | 'unavailable' | 'internal';

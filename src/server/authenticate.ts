@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 import type { ServerLibrary } from './library.js';
 import type { ServerVariables } from './context.js';
 import { apiError, failureResponse } from './api-error.js';

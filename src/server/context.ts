@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 
 /** Per-request values set by the middleware. */
 export interface ServerVariables {

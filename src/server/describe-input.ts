@@ -1,5 +1,7 @@
 import type { ColumnType, InputColumn, InputTable } from '../ir/types.js';
-import type { Actor, WireValue } from '../write/types.js';
+import type { ColumnRule } from '../rules/column-rules.js';
+import type { Actor } from '../auth/actor.js';
+import type { WireValue } from '../write/types.js';
 
 /** The portable type as written in YAML (`decimal(18,2)`, `enum`, …). */
 export function typeName(type: ColumnType): string {
@@ -15,6 +17,21 @@ export function callerPermissions(input: InputTable, actor: Actor) {
     row_filter[f.onSource ? `source.${f.column}` : f.column] = actor.attributes?.[f.attribute] ?? null;
   }
   return { read: p?.read ?? false, write: p?.write ?? false, delete: p?.delete ?? false, approve: p?.approve ?? false, row_filter };
+}
+
+/**
+ * The column as the rules module (src/rules/column-rules.js) reads it: the form checks values with
+ * that very module, given this object.
+ */
+export function columnRule(c: InputColumn): ColumnRule {
+  return {
+    type: c.type,
+    ...(c.min !== undefined ? { min: c.min } : {}),
+    ...(c.max !== undefined ? { max: c.max } : {}),
+    ...(c.pattern !== undefined ? { pattern: c.pattern } : {}),
+    ...(c.maxLength !== undefined ? { maxLength: c.maxLength } : {}),
+    ...(Array.isArray(c.allowedValues) ? { allowedValues: c.allowedValues } : {}),
+  };
 }
 
 function describeColumn(c: InputColumn, key: string[]) {
@@ -33,8 +50,11 @@ function describeColumn(c: InputColumn, key: string[]) {
     ...(c.maxLength !== undefined ? { max_length: c.maxLength } : {}),
     ...(values ? { values } : {}),
     ...(from ? { values_from: from } : {}),
-    // issue 6 (the form): permitted status moves, so the form offers only those
+    // permitted status moves, so the form offers only those
     ...(c.transitions ? { transitions: c.transitions } : {}),
+    ...(c.initial ? { initial: c.initial } : {}),
+    ...(c.locked ? { locked: c.locked } : {}),
+    rule: columnRule(c),
   };
 }
 

@@ -1,17 +1,8 @@
 import type { Project, InputTable } from '../ir/types.js';
 import type { Adapter } from '../adapters/adapter.js';
-import type {
-  Actor,
-  HistoryOptions,
-  HistoryResult,
-  Outcome,
-  ReadOptions,
-  ReadResult,
-  VerifyReport,
-  WireRow,
-  WriteOptions,
-  WriteResult,
-} from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
+import type { HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from '../write/types.js';
+import type { Outcome } from '../rules/outcome.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/types.js';
 import type { Workflows } from '../workflow/workflows.js';
 

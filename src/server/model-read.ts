@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 import { apiError, type ApiFailure } from './api-error.js';
 
 /** Every input table a model reads, directly or through upstream models. */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { ErrorDetail } from '../write/types.js';
+import type { ErrorDetail } from '../rules/outcome.js';
 import { apiError, type ApiFailure } from './api-error.js';
 import { readJsonBody } from './read-json-body.js';
 

@@ -1,4 +1,4 @@
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 import type { ServerLogger } from './logger.js';
 import type { SnapshotStatus } from '../snapshot/snapshot-publisher.js';
 

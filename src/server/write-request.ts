@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { Actor, WireRow, WriteResult } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
+import type { WireRow, WriteResult } from '../write/types.js';
 import type { ServerLibrary } from './library.js';
 import { apiError, fromWriteError, type ApiFailure } from './api-error.js';
 import { sendFailure } from './parse-request.js';

@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { InputTable, Scalar } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
-import { failure } from '../write/write-request.js';
+import { failure } from '../rules/outcome.js';
 import { callWebhook, type WebhookOutcome } from './webhook.js';
 
 /** Options of running an action: who, which keys, and the caller's confirmation. */

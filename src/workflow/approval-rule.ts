@@ -1,7 +1,7 @@
 import type { ApprovalCondition, InputColumn, InputTable } from '../ir/types.js';
-import { compareValues } from '../schema/column-value.js';
+import { compareValues } from '../rules/column-rules.js';
 import type { ParsedRow } from '../write/row-schema.js';
-import type { Actor } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
 import type { Canonical } from '../rules/wire-values.js';
 
 /** True when `value` (canonical) meets the condition (every given comparison holds). */

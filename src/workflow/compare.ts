@@ -1,9 +1,10 @@
 import type { InputTable } from '../ir/types.js';
 import { readRows } from '../write/read-rows.js';
-import type { Actor, Outcome, StateRow, WireValue } from '../write/types.js';
-import { decimalToScaled, scaledToDecimal } from '../rules/wire-values.js';
+import type { Actor } from '../auth/actor.js';
+import { type Outcome, failure } from '../rules/outcome.js';
+import type { StateRow, WireValue } from '../write/types.js';
+import { decimalToScaled, scaledToDecimal } from '../rules/column-rules.js';
 import type { WriteContext } from '../write/write-context.js';
-import { failure } from '../write/write-request.js';
 import { readableScenario } from './scenario-store.js';
 
 /** One key whose values differ between scenario `a` and `b`. */

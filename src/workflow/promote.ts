@@ -1,9 +1,10 @@
 import { hash } from 'node:crypto';
 import type { InputTable } from '../ir/types.js';
-import type { Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
+import { type Outcome, failure } from '../rules/outcome.js';
+import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { canonicalFromDb, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
-import { failure, type PreparedRequest } from '../write/write-request.js';
+import { type PreparedRequest } from '../write/write-request.js';
 import type { WorkflowHost } from './workflows.js';
 import { loadEffectiveRows } from './effective-rows.js';
 import { findScenario, scenarioChain } from './scenario-store.js';

@@ -1,6 +1,7 @@
 import { isAdmin } from '../auth/permissions.js';
 import type { Project } from '../ir/types.js';
-import type { Actor, WriteError } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
+import type { WriteError } from '../rules/outcome.js';
 import type { ScenarioInfo } from './scenario-store.js';
 
 /** What an actor wants to do with the scenario registry. */

@@ -1,8 +1,9 @@
+import { textFieldProblem } from '../rules/text-fields.js';
 import type { Adapter } from '../adapters/adapter.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import type { Actor, Outcome, WriteError } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
+import { type Outcome, type WriteError, failure } from '../rules/outcome.js';
 import { isoFromDb } from '../rules/wire-values.js';
-import { failure } from '../write/write-request.js';
 import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from '../managed/names.js';
 
 /** Scenario names: a lower-case letter, then lower-case letters, digits and `_`; at most 63 characters. The one rule for reads, writes and `create`. */
@@ -141,6 +142,8 @@ export async function createScenario(writer: Adapter, names: SqlNames, input: Cr
   if (invalid) return { ok: false, error: invalid };
   if (input.name === 'base') return failure('bad_request', "'base' always exists");
   if (!input.user) return failure('bad_request', 'a user is required');
+  const badText = textFieldProblem({ user: input.user, description: input.description });
+  if (badText) return badText;
   const existing = await listScenarios(writer, names);
   if (existing.some((s) => s.name === input.name)) return failure('conflict', `scenario '${input.name}' already exists`);
   const p = existing.find((s) => s.name === parent);

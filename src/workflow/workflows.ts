@@ -1,11 +1,13 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import type { InputTable } from '../ir/types.js';
-import type { Actor, ErrorDetail, Outcome, WireRow, WriteOptions, WriteResult } from '../write/types.js';
+import type { Actor } from '../auth/actor.js';
+import { type ErrorDetail, type Outcome, failure } from '../rules/outcome.js';
+import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import type { WriteContext } from '../write/write-context.js';
 import type { JointOutcome } from '../write/joint-commit.js';
-import { addAlongside, failure, type PreparedRequest } from '../write/write-request.js';
+import { addAlongside, type PreparedRequest } from '../write/write-request.js';
 import { runAction, type ActionRunOptions, type ActionResult } from './action-run.js';
 import { needsApproval } from './approval-rule.js';
 import { compareScenarios, type CompareResult } from './compare.js';

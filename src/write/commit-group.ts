@@ -90,7 +90,7 @@ export async function commitGroup(
   const head = memory.head ?? (await readChainHead(tx, names, logTableName(input.name), atMs));
   // without an enforced unique key on request ids, every id is looked up again here
   const checkAll = memory.checkAllIds || names.dialect.primaryKeys !== 'enforced';
-  const ids = requests.map((r) => r.requestId).filter((id): id is string => id !== null && (checkAll || memory.recentIds.has(id)));
+  const ids = requests.map((r) => r.idempotencyKey).filter((id): id is string => id !== null && (checkAll || memory.recentIds.has(id)));
   const recorded = await findIdempotency(tx, names, ids);
   const wanted = requests.flatMap((r) => levelsOf(r).flatMap((scenario) => r.keys.map((key) => ({ scenario, key }))));
   const stored = await loadCurrentRows(tx, names, input, wanted, stages.keys);
@@ -110,9 +110,9 @@ export async function commitGroup(
   let prev: string | null = head.head === '' ? null : head.head;
 
   for (const req of requests) {
-    const earlier = req.requestId !== null ? recorded.get(req.requestId) : undefined;
+    const earlier = req.idempotencyKey !== null ? recorded.get(req.idempotencyKey) : undefined;
     if (earlier) {
-      results.push(replayOrReject(earlier, req.payloadHash ?? ''));
+      results.push(replayOrReject(earlier, req.payloadHash ?? '', req.requestId ?? ''));
       continue;
     }
     const plan = planRequest(req, current);
@@ -148,9 +148,9 @@ export async function commitGroup(
         updatedAtMs: atMs,
       });
     });
-    if (req.requestId !== null) {
+    if (req.idempotencyKey !== null) {
       newRecords.push({ req, result });
-      recorded.set(req.requestId, { requestId: req.requestId, payloadHash: req.payloadHash ?? '', result });
+      recorded.set(req.idempotencyKey, { requestId: req.idempotencyKey, payloadHash: req.payloadHash ?? '', result });
     }
   }
 
@@ -173,7 +173,7 @@ export async function commitGroup(
     await recordIdempotency(tx, names, input, newRecords, atMs);
     await advanceChainHead(tx, names, logTableName(input.name), head, { seq, head: prev ?? '' }, atMs);
   }
-  return { results, head: { seq, head: prev ?? '' }, recordedIds: newRecords.map(({ req }) => req.requestId!) };
+  return { results, head: { seq, head: prev ?? '' }, recordedIds: newRecords.map(({ req }) => req.idempotencyKey!) };
 }
 
 /** The op a planned entry is logged as: a proposal's upserts and deletes become `propose_*`. */
@@ -229,7 +229,7 @@ async function recordIdempotency(tx: Adapter, names: SqlNames, input: InputTable
   for (let start = 0; start < records.length; start += 300) {
     const params: SqlValue[] = [];
     const tuples = records.slice(start, start + 300).map(({ req, result }) => {
-      params.push(req.requestId, input.name, req.payloadHash ?? '', req.actor.user, JSON.stringify(result), new Date(atMs));
+      params.push(req.idempotencyKey, input.name, req.payloadHash ?? '', req.actor.user, JSON.stringify(result), new Date(atMs));
       const base = params.length - 6;
       return `(${[1, 2, 3, 4, 5, 6].map((i) => d.param(base + i)).join(', ')})`;
     });

@@ -19,6 +19,14 @@ export function payloadHash(parts: { table: string; op: string; scenario: string
   return createHash('sha256').update(stableStringify(parts)).digest('hex');
 }
 
+/**
+ * The stored form of an idempotency key: keys are scoped to the user who sends them, so two users
+ * choosing the same key name two different requests and never see (or block) each other's.
+ */
+export function scopedIdempotencyKey(user: string, requestId: string): string {
+  return JSON.stringify([user, requestId]);
+}
+
 /** A stored idempotency record. */
 export interface IdempotencyRecord {
   requestId: string;
@@ -50,13 +58,13 @@ export async function findIdempotency(adapter: Adapter, names: SqlNames, request
 }
 
 /** The answer to a request whose id is already recorded: the first result, or `idempotency_key_reused`. */
-export function replayOrReject(record: IdempotencyRecord, hash: string): WriteResult {
+export function replayOrReject(record: IdempotencyRecord, hash: string, requestId: string): WriteResult {
   if (record.payloadHash !== hash)
     return {
       ok: false,
       error: {
         code: 'idempotency_key_reused',
-        message: `request id '${record.requestId}' was already used for a different request; use a new id for new data`,
+        message: `request id '${requestId}' was already used by you for a different request; use a new id for new data`,
         details: [],
       },
     };

@@ -1,11 +1,12 @@
 import { attributeValue, rowFilters } from '../auth/permissions.js';
 import type { InputColumn, InputTable } from '../ir/types.js';
 import { rowThroughChain } from '../workflow/chain-row.js';
-import { checkTransitions } from '../workflow/transitions.js';
-import { valueChecker } from './column-rules.js';
-import type { ErrorDetail, WireValue, WrittenEntry } from './types.js';
+import { lockProblem, moveProblem } from '../rules/status-rules.js';
+import { valueChecker } from '../rules/column-rules.js';
+import { type ErrorDetail, failure } from '../rules/outcome.js';
+import type { WireValue, WrittenEntry } from './types.js';
 import { type Canonical, wireFromCanonical } from '../rules/wire-values.js';
-import { type CurrentRow, failure, type PreparedRequest, type Rejected, stateKey } from './write-request.js';
+import { type CurrentRow, type PreparedRequest, type Rejected, stateKey } from './write-request.js';
 
 /** A log entry decided by `planRequest`, before the group assigns its chain position and hash. */
 export interface PlannedEntry {
@@ -29,6 +30,8 @@ interface TableShape {
   isKey: boolean[];
   required: boolean[];
   defaults: [number, Canonical][];
+  /** Columns with a status workflow (transitions, initial statuses or locks) and their index. */
+  status: { c: InputColumn; i: number }[];
 }
 
 const shapes = new WeakMap<InputTable, TableShape>();
@@ -40,7 +43,9 @@ function shapeOf(input: InputTable): TableShape {
     input.columns.forEach((col, i) => {
       if (col.default === undefined) return;
       const checked = valueChecker(col)(col.default);
-      if (checked.ok) defaults.push([i, checked.value]);
+      // validate refuses a default that breaks its column's rules, with the same checker
+      if (!checked.ok) throw new Error(`the default of ${input.name}.${col.name} breaks its own rules: ${checked.message}`);
+      defaults.push([i, checked.value]);
     });
     shape = {
       names: input.columns.map((c) => c.name),
@@ -50,6 +55,7 @@ function shapeOf(input: InputTable): TableShape {
       isKey: input.columns.map((c) => input.key.includes(c.name)),
       required: input.columns.map((c) => c.required),
       defaults,
+      status: input.columns.flatMap((c, i) => (c.transitions || c.initial || c.locked ? [{ c, i }] : [])),
     };
     shapes.set(input, shape);
   }
@@ -97,7 +103,7 @@ type InputFilter = { f: ReturnType<typeof rowFilters>[number]; i: number; want: 
  */
 function readsThroughChain(req: PreparedRequest): boolean {
   if (req.scenario === 'base' || req.op === 'reject') return false;
-  return req.op === 'delete' || (req.op === 'upsert' && req.input.columns.some((c) => c.transitions)) || inputFilters(req).length > 0;
+  return req.op === 'delete' || (req.op === 'upsert' && shapeOf(req.input).status.length > 0) || inputFilters(req).length > 0;
 }
 
 /** The scenarios whose state rows a request's decision reads, in the write transaction. */
@@ -130,11 +136,6 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   const isBase = req.scenario === 'base';
   const given = new Array<boolean>(n);
   const isSet = new Array<boolean>(n);
-  if (req.op === 'upsert' && input.columns.some((c) => c.transitions)) {
-    const moves = checkTransitions(input, req.actor, req.rows, req.rows.map((_, i) => i), (r) => seen(req.keys[r]!));
-    invalid.push(...moves.invalid);
-    forbidden.push(...moves.forbidden);
-  }
 
   for (let r = 0; r < req.rows.length; r++) {
     const row = req.rows[r]!;
@@ -161,7 +162,13 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       continue;
     }
     // the row as its readers see it: in a scenario, through the parent chain
-    const before = isBase ? (alive ? cur : undefined) : filters.length > 0 || req.op === 'delete' ? seen(key) : undefined;
+    const before = isBase ? (alive ? cur : undefined) : filters.length > 0 || req.op === 'delete' || shape.status.length > 0 ? seen(key) : undefined;
+    // a status that locks the row (in base, the plan of record) binds every change of it, deletes included
+    if (isBase && before && req.op !== 'reset')
+      for (const { c, i } of shape.status) {
+        const locked = lockProblem(c, req.actor.role, before.values[i] ?? null);
+        if (locked) forbidden.push({ row: r, column: c.name, message: locked });
+      }
     if (before)
       for (const { f, i, want } of filters)
         if (want === undefined || before.values[i] !== want)
@@ -234,6 +241,13 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       if (isSet[i]) setColumns += shape.markers[i]!.slice(setColumns === '' ? 0 : 1);
       if (shape.required[i] && values[i] === null && (isBase || shape.names[i]! in payload))
         invalid.push({ row: r, column: shape.names[i]!, message: shape.names[i]! in payload ? `'${shape.names[i]}' is required and cannot be null` : `'${shape.names[i]}' is required` });
+    }
+    for (const { c, i } of shape.status) {
+      // a status move is from the row as its readers see it (null: a new row) to the row after the write
+      const from = before ? (before.values[i] ?? null) : null;
+      const to = isBase || isSet[i] ? (values[i] ?? null) : from;
+      const problem = moveProblem(c, req.actor.role, from, to);
+      if (problem) (problem.kind === 'invalid' ? invalid : forbidden).push({ row: r, column: c.name, message: problem.message, from, to });
     }
     for (const { f, i, want } of filters) {
       // in a scenario, a column the scenario does not set is read from its parent chain

@@ -1,12 +1,15 @@
 import { attributeValue, checkPermission, rowFilters } from '../auth/permissions.js';
 import type { InputTable } from '../ir/types.js';
-import { findIdempotency, payloadHash, replayOrReject } from './idempotency.js';
+import { findIdempotency, payloadHash, replayOrReject, scopedIdempotencyKey } from './idempotency.js';
 import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
+import { textFieldProblem } from '../rules/text-fields.js';
 import { lookupTuples } from './source-lookup.js';
-import type { Actor, ErrorDetail, WriteError, WriteOptions, WriteResult } from './types.js';
+import type { Actor } from '../auth/actor.js';
+import { type ErrorDetail, type WriteError, failure } from '../rules/outcome.js';
+import type { WriteOptions, WriteResult } from './types.js';
 import type { Canonical } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
-import { failure, type PreparedRequest, stateKey } from './write-request.js';
+import { type PreparedRequest, stateKey } from './write-request.js';
 import { loadCurrentRows } from './state-lookup.js';
 import { checkScenarioName, findScenario } from '../workflow/scenario-store.js';
 import { checkScenarioPermission } from '../workflow/scenario-permission.js';
@@ -27,6 +30,8 @@ export async function prepareRequest(
   const input = Object.hasOwn(ctx.project.inputs, tableName) ? ctx.project.inputs[tableName] : undefined;
   if (!input) return failure('not_found', `unknown input table '${tableName}'`);
   if (typeof opts.user !== 'string' || opts.user.length === 0) return failure('bad_request', 'a user is required to write');
+  const badText = textFieldProblem({ user: opts.user, comment: opts.comment, request_id: opts.requestId });
+  if (badText) return badText;
   const denied = checkPermission(input, opts, op === 'delete' ? 'delete' : 'write');
   if (op === 'reset' && (opts.scenario ?? 'base') === 'base') return failure('bad_request', "reset removes a scenario's override; 'base' has no parent to follow");
   if (denied) return { ok: false, error: denied };
@@ -47,8 +52,8 @@ export async function prepareRequest(
   let hash: string | null = null;
   if (requestId !== null) {
     hash = payloadHash({ table: input.name, op, scenario, user: opts.user, comment, rows });
-    const record = (await findIdempotency(ctx.reader, ctx.names, [requestId])).get(requestId);
-    if (record) return replayOrReject(record, hash);
+    const record = (await findIdempotency(ctx.reader, ctx.names, [scopedIdempotencyKey(opts.user, requestId)])).values().next().value;
+    if (record) return replayOrReject(record, hash, requestId);
   }
 
   const details: ErrorDetail[] = [];
@@ -111,6 +116,7 @@ export async function prepareRequest(
     actor: { user: opts.user, ...(opts.role !== undefined ? { role: opts.role } : {}), ...(opts.attributes ? { attributes: opts.attributes } : {}) },
     comment,
     requestId,
+    idempotencyKey: requestId === null ? null : scopedIdempotencyKey(opts.user, requestId),
     payloadHash: hash,
     dryRun: opts.dryRun === true,
     rows: parsed,

@@ -1,11 +1,11 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { checkPermission, readFilterConditions } from '../auth/permissions.js';
-import { valueChecker } from './column-rules.js';
+import { valueChecker } from '../rules/column-rules.js';
 import { parseTime } from './read-rows.js';
 import type { ColumnChange, HistoryEntry, HistoryOptions, HistoryResult } from './types.js';
 import { type Canonical, canonicalFromDb, isoFromDb, numberFromDb, wireFromCanonical } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
-import { failure } from './write-request.js';
+import { failure } from '../rules/outcome.js';
 import { wireKey } from './plan-request.js';
 import { logOpFromDb } from '../managed/log-ops.js';
 import { checkScenarioName } from '../workflow/scenario-store.js';

@@ -1,12 +1,12 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { checkPermission, readFilterConditions } from '../auth/permissions.js';
-import { isoInstantMs, valueChecker } from './column-rules.js';
+import { isoInstantMs, valueChecker } from '../rules/column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
 import { readableScenario } from '../workflow/scenario-store.js';
 import type { ReadOptions, ReadResult, StateRow } from './types.js';
 import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
-import { failure } from './write-request.js';
+import { failure } from '../rules/outcome.js';
 
 /** Page sizes of row reads (input tables and models, library and HTTP): default 1000, at most 10000. The one source of these bounds. */
 export const READ_LIMITS = { default: 1000, max: 10_000 } as const;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { InputTable } from '../ir/types.js';
-import { type ValueChecker, valueChecker } from './column-rules.js';
+import { type ValueChecker, valueChecker } from '../rules/column-rules.js';
 import type { Canonical } from '../rules/wire-values.js';
-import type { ErrorDetail } from './types.js';
+import type { ErrorDetail } from '../rules/outcome.js';
 
 /** A row after the schema: canonical values of the columns it carries (absent ≠ null), and its base `_version`. */
 export interface ParsedRow {

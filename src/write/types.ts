@@ -5,73 +5,15 @@
 
 import type { LogOp } from '../managed/log-ops.js';
 
+import type { Actor } from '../auth/actor.js';
+import type { ErrorDetail, Outcome } from '../rules/outcome.js';
 import type { WireValue } from '../rules/wire-values.js';
 
-export type { WireValue };
+export type { Actor, WireValue };
+export { HTTP_STATUS, type ErrorDetail, type Outcome, type WriteError, type WriteErrorCode } from '../rules/outcome.js';
 
 /** One row as sent by a client: user columns, plus optionally `_version` (the version it was based on; 0 = must not exist yet). */
 export type WireRow = Record<string, unknown>;
-
-/** Error codes of the write path; the server maps them to HTTP statuses (in parentheses). */
-export type WriteErrorCode =
-  | 'validation_failed' // 422
-  | 'conflict' // 409
-  | 'forbidden' // 403
-  | 'not_found' // 404
-  | 'idempotency_key_reused' // 422
-  | 'bad_request' // 400
-  | 'payload_too_large' // 413
-  | 'confirmation_required'; // 400 (issue 5: an action with `confirm: true`, a promote, without the confirmation)
-
-/** HTTP status of each error code. */
-export const HTTP_STATUS: Readonly<Record<WriteErrorCode, number>> = {
-  validation_failed: 422,
-  conflict: 409,
-  forbidden: 403,
-  not_found: 404,
-  idempotency_key_reused: 422,
-  bad_request: 400,
-  payload_too_large: 413,
-  confirmation_required: 400,
-};
-
-/** One problem of a request: `row` is the 0-based index in the batch, `column` the column name, where they apply. */
-export interface ErrorDetail {
-  row?: number;
-  column?: string;
-  message: string;
-  /** Conflict: the key of the row. */
-  key?: Record<string, WireValue>;
-  /** Conflict: the row's current user values (null when deleted). */
-  current?: Record<string, WireValue> | null;
-  /** Conflict: the version the request was based on, and the current one. */
-  expected_version?: number;
-  _version?: number;
-  /** Conflict: who changed the row last, and when (ISO `Z`). */
-  _updated_by?: string;
-  _updated_at?: string;
-  [more: string]: unknown;
-}
-
-/** A failure as a value: `{ code, message, details }` (the server wraps it as `{"error": …}`). */
-export interface WriteError {
-  code: WriteErrorCode;
-  message: string;
-  details: ErrorDetail[];
-}
-
-/** Either a value or an expected failure. */
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: WriteError };
-
-/** Who acts. `role` absent = administrator (CLI, warehouse credentials): every permission, no row filter. */
-export interface Actor {
-  /** Recorded as `_user`; set by the server/CLI, never taken from a row payload. */
-  user: string;
-  /** A role declared in project.yml; absent = administrator. */
-  role?: string;
-  /** User attributes referenced by row filters (`user.region` → `attributes.region`). */
-  attributes?: Record<string, string>;
-}
 
 /** Options of `write` and `delete`. */
 export interface WriteOptions extends Actor {

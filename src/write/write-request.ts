@@ -2,7 +2,8 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
 import type { ParsedRow } from './row-schema.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import type { Actor, WriteError, WriteResult, WrittenEntry } from './types.js';
+import type { Actor } from '../auth/actor.js';
+import type { WriteResult, WrittenEntry } from './types.js';
 import type { Canonical } from '../rules/wire-values.js';
 
 /** A validated request waiting in a table's queue. */
@@ -17,6 +18,8 @@ export interface PreparedRequest {
   actor: Actor;
   comment: string | null;
   requestId: string | null;
+  /** The request id as stored in `_wb_idempotency` (scoped to the user, see `scopedIdempotencyKey`). */
+  idempotencyKey: string | null;
   /** sha256 of the canonical request, when it has a request id. */
   payloadHash: string | null;
   dryRun: boolean;
@@ -70,11 +73,6 @@ export function addAlongside(req: PreparedRequest, more: NonNullable<PreparedReq
 /** Map key of a (scenario, key tuple). */
 export function stateKey(scenario: string, key: Canonical[]): string {
   return JSON.stringify([scenario, ...key]);
-}
-
-/** Build a failure value. */
-export function failure(code: WriteError['code'], message: string, details: WriteError['details'] = []): { ok: false; error: WriteError } {
-  return { ok: false, error: { code, message, details } };
 }
 
 /** A rejected result. */

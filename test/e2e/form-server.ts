@@ -5,7 +5,7 @@ import { openProject } from '../../src/library/open-project.js';
 import type { Writeback } from '../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { silentLogger } from '../../src/server/logger.js';
-import type { Actor } from '../../src/write/types.js';
+import type { Actor } from '../../src/auth/actor.js';
 import { openAdapter, resolveTarget } from '../../src/adapters/registry.js';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { planProject } from '../../src/plan/plan-project.js';

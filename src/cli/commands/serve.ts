@@ -5,7 +5,7 @@ import { osUser } from '../user.js';
 import { collect, parsePairs } from './history.js';
 import { resolveTarget, openAdapter } from '../../adapters/registry.js';
 import { createWriteback } from '../../library/index.js';
-import type { Actor } from '../../write/types.js';
+import type { Actor } from '../../auth/actor.js';
 import { applyThroughServer, DEFAULT_PORT, startServer, type RunningHttpServer } from '../../server/index.js';
 import type { Project } from '../../ir/types.js';
 import type { Adapter } from '../../adapters/adapter.js';

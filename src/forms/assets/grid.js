@@ -6,7 +6,8 @@ import { deleteButton, deleteSelected, mayDelete, refreshSelection, selectAllHea
 import { formatTime, h, modal, replace, toast } from './dom.js';
 import { openHistory } from './history.js';
 import { openPaste } from './paste.js';
-import { display, isNumeric, sameValue, validate } from './rules.js';
+import { choices, display, isNumeric, sameValue, validate } from './rules.js';
+import { allowedStatuses, lockProblem } from './status-rules.js';
 import { scenarioActionButtons } from './scenario-actions.js';
 import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
 import { loadSourceValues } from './source-values.js';
@@ -158,8 +159,19 @@ class FormPage {
   }
 
   editable(row, col) {
-    if (!this.canWrite) return false;
+    if (!this.canWrite || this.lockOf(row)) return false;
     return col.key ? !row.base : true;
+  }
+
+  /** Why the caller may not change this saved row because its status locks it (base only), or undefined. */
+  lockOf(row) {
+    if (!row.base || this.scenario !== 'base') return undefined;
+    const role = this.me.role ?? undefined;
+    for (const col of this.meta.columns) {
+      const problem = col.locked ? lockProblem(col, role, row.base[col.name] ?? null) : undefined;
+      if (problem) return problem;
+    }
+    return undefined;
   }
 
   // ---- chrome ---------------------------------------------------------------------------------
@@ -512,16 +524,11 @@ class FormPage {
     ctrl.control.addEventListener('blur', () => finish(true, false));
   }
 
-  /** Values a status column may move to from the row's saved value (declared transitions, the caller's role), or undefined. */
+  /** Values a status column may take from the row's saved value (or as a new row), per the server's status rules; undefined = any. */
   allowedMoves(row, col) {
-    const t = col.transitions;
-    if (!t || !row.base) return undefined;
-    const from = row.base[col.name];
-    if (from === null || from === undefined || !Object.hasOwn(t, from)) return undefined;
-    const moves = (t[from] ?? []).map((m) => (typeof m === 'string' ? { to: m } : m))
-      .filter((m) => !Array.isArray(m.roles) || this.me.role === null || m.roles.includes(this.me.role))
-      .map((m) => m.to);
-    return [from, ...moves];
+    if (!col.transitions && !col.initial) return undefined;
+    const from = row.base ? (row.base[col.name] ?? null) : null;
+    return allowedStatuses(col, this.me.role ?? undefined, from, choices(col) ?? []);
   }
 
   setCell(row, col, result) {

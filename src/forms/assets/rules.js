@@ -1,5 +1,7 @@
-// Client-side checks that mirror the server's column rules (src/write/column-rules.ts). The server
-// stays the authority: these only give an answer before a round trip.
+// What a person types, turned into wire values, and how values are shown. Whether a value fits its
+// column is decided by column-rules.js: the server's own module, loaded unchanged, so the form and
+// the server always agree. The server still checks every write.
+import { valueChecker } from './column-rules.js';
 
 /** The parsed type of a column as `GET /api/v1/inputs` describes it (`decimal(18,2)`, `enum`, …). */
 export function typeOf(col) {
@@ -16,15 +18,6 @@ export function isNumeric(col) {
 /** The allowed values of a column (enum values or fixed allowed values), or undefined. */
 export function choices(col) {
   return Array.isArray(col.values) ? col.values : undefined;
-}
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function validDate(text) {
-  const m = DATE_RE.exec(text);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 /**
@@ -44,70 +37,53 @@ export function parseText(col, raw) {
       if (['false', 'no', 'n', '0'].includes(s)) return { value: false };
       return { error: `expected true or false, got '${text}'` };
     }
-    case 'integer': {
-      const s = String(text).replace(/[,\s]/g, '');
-      return /^-?\d+$/.test(s) ? { value: s } : { error: `expected a whole number, got '${text}'` };
-    }
+    case 'integer':
+      return { value: String(text).replace(/[,\s]/g, '') };
     case 'number': {
       const n = Number(String(text).replace(/[,\s]/g, ''));
       return Number.isFinite(n) ? { value: n } : { error: `expected a number, got '${text}'` };
     }
     case 'decimal': {
-      const s = String(text).replace(/[,\s]/g, '');
-      const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(s);
-      if (!m || (m[2] === '' && !m[3])) return { error: `expected a number with at most ${t.scale} decimal places, got '${text}'` };
-      const frac = (m[3] ?? '').replace(/0+$/, '');
-      if (frac.length > t.scale) return { error: `has more than ${t.scale} decimal places` };
-      const whole = m[2].replace(/^0+(?=\d)/, '') || '0';
-      if (whole.length > t.precision - t.scale) return { error: `has more than ${t.precision - t.scale} digits before the decimal point` };
-      const value = t.scale > 0 ? `${m[1]}${whole}.${frac.padEnd(t.scale, '0')}` : `${m[1]}${whole}`;
-      return { value: value === '-0' || /^-0\.0*$/.test(value) ? value.slice(1) : value };
+      // grouping separators and spaces go; ".5" reads as "0.5"; the rules check scale and precision
+      const s = String(text).replace(/[,\s]/g, '').replace(/^([+-]?)\./, '$10.').replace(/\.$/, '');
+      return { value: s };
     }
     case 'date':
-      return validDate(String(text)) ? { value: String(text) } : { error: `expected a date YYYY-MM-DD, got '${text}'` };
+      return { value: String(text) };
     case 'timestamp': {
-      let s = String(text);
-      if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)) s = `${s.replace(' ', 'T')}Z`;
-      const ms = Date.parse(s);
-      return Number.isNaN(ms) ? { error: `expected a date and time, got '${text}'` } : { value: new Date(ms).toISOString() };
+      // a date and time without a zone is read as UTC; the rules decide the rest
+      const s = String(text).replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T');
+      return { value: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s}Z` : s };
     }
     default:
       return { value: String(raw) };
   }
 }
 
+const checkers = new WeakMap();
+
 /**
- * Check a wire value against the column's rules (required, min/max, pattern, max_length, allowed values).
- * @returns {string | undefined} the message, or undefined when it passes
+ * Check a wire value against the column's rules with the server's own module (column-rules.js,
+ * given the column's `rule` from GET /api/v1/inputs), plus `required`.
+ * @returns {{ value: any } | { error: string }} the value to send, or why it is refused
  */
 export function checkValue(col, value) {
-  if (value === null || value === undefined) return col.required ? 'is required' : undefined;
-  const t = typeOf(col);
-  if (['integer', 'number', 'decimal'].includes(t.kind)) {
-    const n = Number(value);
-    if (col.min !== undefined && n < Number(col.min)) return `${value} is below the minimum ${col.min}`;
-    if (col.max !== undefined && n > Number(col.max)) return `${value} is above the maximum ${col.max}`;
-    return undefined;
-  }
-  if (t.kind === 'date' || t.kind === 'timestamp') {
-    if (col.min !== undefined && String(value) < String(col.min)) return `${value} is before the minimum ${col.min}`;
-    if (col.max !== undefined && String(value) > String(col.max)) return `${value} is after the maximum ${col.max}`;
-    return undefined;
-  }
-  if (typeof value !== 'string') return undefined;
-  if (col.max_length !== undefined && [...value].length > col.max_length) return `is ${[...value].length} characters long; at most ${col.max_length} allowed`;
-  if (col.pattern !== undefined && !new RegExp(col.pattern).test(value)) return `'${value}' does not match the pattern ${col.pattern}`;
-  const allowed = choices(col);
-  if (allowed && !allowed.includes(value)) return `'${value}' is not one of: ${allowed.join(', ')}`;
-  return undefined;
+  if (value === null || value === undefined) return col.required ? { error: 'is required' } : { value: null };
+  let check = checkers.get(col);
+  if (!check) checkers.set(col, (check = valueChecker(col.rule)));
+  const result = check(value);
+  if (!result.ok) return { error: result.message };
+  // the canonical text (decimals at their scale, timestamps in UTC); numbers and booleans stay JSON ones
+  const kind = typeOf(col).kind;
+  return { value: kind === 'number' || kind === 'boolean' ? value : result.value };
 }
 
 /** Parse and check in one go. @returns {{ value: any, error?: string }} */
 export function validate(col, raw) {
   const parsed = parseText(col, raw);
   if ('error' in parsed) return { value: raw, error: parsed.error };
-  const error = checkValue(col, parsed.value);
-  return error ? { value: parsed.value, error } : { value: parsed.value };
+  const checked = checkValue(col, parsed.value);
+  return 'error' in checked ? { value: parsed.value, error: checked.error } : { value: checked.value };
 }
 
 /** A value as shown in a cell: decimals and integers with digit grouping, booleans as Yes/No. */

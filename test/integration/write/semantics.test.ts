@@ -99,7 +99,8 @@ describe('write semantics', () => {
     const reused = await env.wb.inputs.write('forecast', [{ ...key, amount: '9.00' }], opts);
     expect(!reused.ok && reused.error.code).toBe('idempotency_key_reused');
     expect(await logCount(env, 'forecast')).toBe(1);
-    expect(await env.count("select count(*) as n from writeback._wb_idempotency where request_id = 'req-1'")).toBe(1);
+    // stored scoped to its user: another user's 'req-1' is another request
+    expect(await env.count(`select count(*) as n from writeback._wb_idempotency where request_id = '["alice","req-1"]'`)).toBe(1);
     // concurrent retries of one request: still written once
     const same = { user: 'alice', requestId: 'req-2' };
     const all = await Promise.all(Array.from({ length: 5 }, () => env.wb.inputs.write('forecast', [{ ...key, amount: '7.00' }], same)));

@@ -14,7 +14,7 @@ describe('input file problems', () => {
     const diags = await diagnose(input('key: id', 'columns:', '  id: { type: integer, mn: 0 }'));
     expect(diags.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual(['unknown-key@3:24']);
     expect(diags[0]?.message).toBe(
-      'unknown key `mn` in `columns.id`; allowed keys: `type`, `description`, `required`, `default`, `min`, `max`, `pattern`, `max_length`, `values`, `transitions`',
+      'unknown key `mn` in `columns.id`; allowed keys: `type`, `description`, `required`, `default`, `min`, `max`, `pattern`, `max_length`, `values`, `transitions`, `initial`, `locked`',
     );
     expect(diags[0]?.hint).toBe('did you mean `min`?');
   });
@@ -57,6 +57,9 @@ describe('input file problems', () => {
         "  code: { type: string, pattern: '^[A-Z]+$', default: abc }",
         '  note: { type: text, max_length: 3, default: toolong }',
         '  when: { type: date, default: 2026-02-30 }',
+        "  at: { type: timestamp, default: '2026-01-01' }",
+        "  stamp: { type: timestamp, default: '2026-01-01T00:00:00.1234Z' }",
+        '  label: { type: string, default: "x\\ud800y" }',
       ),
     );
     expect(diags.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual([
@@ -66,9 +69,16 @@ describe('input file problems', () => {
       'invalid-default@7:55',
       'invalid-default@8:47',
       'invalid-default@9:32',
+      'invalid-default@10:35',
+      'invalid-default@11:38',
+      'invalid-default@12:35',
     ]);
-    expect(diags[0]?.message).toBe('default "medium" is not one of the enum values "low", "high"');
-    expect(diags[1]?.message).toBe('default -1 is less than min 0');
+    // the write path's own checker: a default validate accepts is one the write path accepts
+    expect(diags[0]?.message).toBe("default 'medium' is not one of: low, high");
+    expect(diags[6]?.message).toMatch(/^default expected an ISO 8601 timestamp with a time zone/);
+    expect(diags[7]?.message).toMatch(/more than millisecond precision/);
+    expect(diags[8]?.message).toMatch(/unpaired UTF-16 surrogate \(\\ud800\) at character 2/);
+    expect(diags[1]?.message).toBe('default -1 is below the minimum 0');
   });
 
   it('invalid-key for an optional key column', async () => {

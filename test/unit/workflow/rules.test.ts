@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../../src/project/load-project.js';
 import type { InputColumn, InputTable } from '../../../src/ir/types.js';
 import { conditionHolds, needsApproval } from '../../../src/workflow/approval-rule.js';
-import { checkTransitions } from '../../../src/workflow/transitions.js';
+import { allowedStatuses, initialStatuses, lockProblem, moveProblem } from '../../../src/rules/status-rules.js';
 import { keysFromPairs } from '../../../src/cli/commands/action.js';
 import { BASE, writeProject } from '../project/helpers.js';
 
@@ -24,7 +24,6 @@ const table: InputTable = {
   approval: { requiredFor: ['planner'], when: { amount: { gt: 1000000 } } },
   loc,
 };
-const cur = (s: string | null) => ({ version: 1, deleted: false, values: ['k', null, s], setColumns: '|id|status|', updatedBy: 'x', updatedAtMs: 0 });
 
 describe('approval rules', () => {
   it('compares decimals exactly and combines bounds', () => {
@@ -45,26 +44,41 @@ describe('approval rules', () => {
   });
 });
 
-describe('status transitions', () => {
-  const rows = (s: string) => [{ values: { id: 'k', status: s } }];
-  it('allows declared moves, new rows and unchanged values; refuses undeclared moves naming from and to', () => {
-    const actor = { user: 'a', role: 'planner' };
-    expect(checkTransitions(table, actor, rows('submitted'), [0], () => cur('draft'))).toEqual({ invalid: [], forbidden: [] });
-    expect(checkTransitions(table, actor, rows('approved'), [0], () => undefined).invalid).toEqual([]);
-    expect(checkTransitions(table, actor, rows('draft'), [0], () => cur('draft')).invalid).toEqual([]);
-    const bad = checkTransitions(table, actor, rows('approved'), [3], () => cur('draft'));
-    expect(bad.invalid).toEqual([expect.objectContaining({ row: 3, column: 'status', from: 'draft', to: 'approved' })]);
-    expect(checkTransitions(table, actor, rows('draft'), [0], () => cur('approved')).invalid[0]?.message).toMatch(/'approved' is final/);
+describe('status rules (src/rules/status-rules.js: the write path and the form use this module)', () => {
+  it('allows declared moves and unchanged values; refuses undeclared moves naming from and to', () => {
+    expect(moveProblem(status, 'planner', 'draft', 'submitted')).toBeUndefined();
+    expect(moveProblem(status, 'planner', 'draft', 'draft')).toBeUndefined();
+    expect(moveProblem(status, 'planner', 'draft', 'approved')).toEqual({ kind: 'invalid', message: "status cannot go from 'draft' to 'approved' (from 'draft' it may go to 'submitted')" });
+    expect(moveProblem(status, 'planner', 'approved', 'draft')?.message).toMatch(/'approved' is final/);
   });
   it('a value once set cannot be cleared (draft → null → approved would skip the declared moves)', () => {
-    const cleared = checkTransitions(table, { user: 'a' }, [{ values: { id: 'k', status: null } }], [0], () => cur('draft'));
-    expect(cleared.invalid).toEqual([expect.objectContaining({ column: 'status', from: 'draft', to: null, message: "status cannot be cleared once set (it is 'draft')" })]);
-    expect(checkTransitions(table, { user: 'a' }, [{ values: { id: 'k', status: null } }], [0], () => undefined).invalid).toEqual([]);
+    expect(moveProblem(status, undefined, 'draft', null)).toEqual({ kind: 'invalid', message: "status cannot be cleared once set (it is 'draft')" });
+    expect(moveProblem(status, undefined, null, null)).toBeUndefined();
   });
   it('a move that needs a role is forbidden for others; the administrator may make it', () => {
-    expect(checkTransitions(table, { user: 'a', role: 'planner' }, rows('approved'), [0], () => cur('submitted')).forbidden).toHaveLength(1);
-    expect(checkTransitions(table, { user: 'a', role: 'finance' }, rows('approved'), [0], () => cur('submitted')).forbidden).toHaveLength(0);
-    expect(checkTransitions(table, { user: 'a' }, rows('approved'), [0], () => cur('submitted')).forbidden).toHaveLength(0);
+    expect(moveProblem(status, 'planner', 'submitted', 'approved')?.kind).toBe('forbidden');
+    expect(moveProblem(status, 'finance', 'submitted', 'approved')).toBeUndefined();
+    expect(moveProblem(status, undefined, 'submitted', 'approved')).toBeUndefined();
+  });
+  it('a new row starts in an initial status: the declared `initial`, else the default; without either, anywhere', () => {
+    expect(moveProblem(status, 'planner', null, 'approved')).toBeUndefined();
+    const withDefault = { ...status, default: 'draft' };
+    expect(initialStatuses(withDefault)).toEqual(['draft']);
+    expect(moveProblem(withDefault, 'planner', null, 'approved')).toEqual({ kind: 'invalid', message: "a new row's status must start as 'draft', not 'approved'" });
+    // the administrator follows the workflow too: only role requirements do not bind it
+    expect(moveProblem(withDefault, undefined, null, 'approved')?.kind).toBe('invalid');
+    expect(moveProblem({ ...status, initial: ['draft', 'submitted'] }, 'planner', null, 'submitted')).toBeUndefined();
+    expect(allowedStatuses({ ...status, initial: ['draft', 'submitted'] }, 'planner', null, ['draft', 'submitted', 'approved'])).toEqual(['draft', 'submitted']);
+    expect(allowedStatuses(status, 'planner', 'submitted', ['draft', 'submitted', 'approved'])).toEqual(['draft', 'submitted']);
+    expect(allowedStatuses(status, 'finance', 'submitted', ['draft', 'submitted', 'approved'])).toEqual(['draft', 'submitted', 'approved']);
+  });
+  it('a locking status lets only its roles (and the administrator) change the row', () => {
+    const locking = { ...status, locked: { approved: ['finance'], submitted: [] } };
+    expect(lockProblem(locking, 'planner', 'approved')).toBe("the row is status 'approved', which locks it (only finance may change it)");
+    expect(lockProblem(locking, 'finance', 'approved')).toBeUndefined();
+    expect(lockProblem(locking, undefined, 'approved')).toBeUndefined();
+    expect(lockProblem(locking, 'finance', 'submitted')).toBe("the row is status 'submitted', which locks it");
+    expect(lockProblem(locking, 'planner', 'draft')).toBeUndefined();
   });
 });
 

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InputColumn, InputTable } from '../../../src/ir/types.js';
-import { valueChecker } from '../../../src/write/column-rules.js';
+import { valueChecker, decimalToScaled, scaledToDecimal } from '../../../src/rules/column-rules.js';
 import { canonicalEntryText, type LogEntry } from '../../../src/write/log-entry.js';
 import { type ParsedRow, parseRow, parseRowWithZod, parseValidRow } from '../../../src/write/row-schema.js';
-import { decimalToScaled, scaledToDecimal } from '../../../src/rules/wire-values.js';
 
 const loc = { file: 'inputs/t.yml', line: 1, col: 1 };
 const col = (name: string, type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name, type, required: false, loc, ...more });

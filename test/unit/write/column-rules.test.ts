@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { InputColumn, InputTable } from '../../../src/ir/types.js';
-import { valueChecker } from '../../../src/write/column-rules.js';
+import { valueChecker, decimalToScaled, scaledToDecimal } from '../../../src/rules/column-rules.js';
 import { parseRow, parseRowWithZod } from '../../../src/write/row-schema.js';
-import { decimalToScaled, scaledToDecimal } from '../../../src/rules/wire-values.js';
 
 const loc = { file: 'inputs/t.yml', line: 1, col: 1 };
 const col = (type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name: 'c', type, required: false, loc, ...more });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InputColumn, InputTable } from '../../../src/ir/types.js';
-import { valueChecker } from '../../../src/write/column-rules.js';
+import { valueChecker } from '../../../src/rules/column-rules.js';
 import { parseTime } from '../../../src/write/read-rows.js';
 import { parseRow } from '../../../src/write/row-schema.js';
 

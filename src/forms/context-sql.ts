@@ -2,7 +2,7 @@ import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../auth/actor.js';
-import { attributeValue, rowFilters } from '../auth/permissions.js';
+import { onSourceRows, rowScope } from '../auth/row-filter.js';
 
 /** The select of a context read, or why the caller's row filter cannot be placed on the source. */
 export type ContextSql = { ok: true; sql: string; params: SqlValue[] } | { ok: false; message: string };
@@ -16,20 +16,9 @@ export function contextSql(input: InputTable, actor: Actor, names: SqlNames, pag
   const link = input.linksTo;
   if (!link) return { ok: false, message: `${input.name} links to no source` };
   const d = names.dialect;
-  const str = d.columnType({ kind: 'system', type: 'string' });
   const params: SqlValue[] = [];
-  const where: string[] = [];
-  for (const f of rowFilters(input, actor)) {
-    const column = f.onSource ? f.column : link.on[f.column];
-    if (column === undefined) return { ok: false, message: `the row filter on ${input.name}.${f.column} cannot be applied to ${link.source}.${link.table}` };
-    const value = attributeValue(actor, f);
-    if (value === undefined) {
-      where.push('1 = 0');
-      continue;
-    }
-    params.push(value);
-    where.push(`cast(s.${d.quoteIdent(column)} as ${str}) = ${d.param(params.length)}`);
-  }
+  const where = rowScope(input, actor).where(d, params, onSourceRows(input, d, 's'));
+  if (!where) return { ok: false, message: `the row filter of ${input.name} cannot be applied to ${link.source}.${link.table}` };
   const order = Object.values(link.on).map((c) => `s.${d.quoteIdent(c)}`).join(', ');
   params.push(page.limit + 1, page.offset);
   const sql =

@@ -1,6 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { SqlValue } from '../adapters/adapter.js';
-import type { InputTable, Model, Project } from '../ir/types.js';
+import type { InputTable, Model, Project, RowFilter } from '../ir/types.js';
+import { checkPermission } from '../auth/permissions.js';
+import { onOutputColumns, rowScope } from '../auth/row-filter.js';
 import type { Actor } from '../auth/actor.js';
 import { apiError, type ApiFailure } from './api-error.js';
 
@@ -22,12 +24,6 @@ export function inputsOfModel(project: Project, model: Model): InputTable[] {
   return [...inputs].flatMap((name) => (project.inputs[name] ? [project.inputs[name]] : []));
 }
 
-/** A `column = value` condition on the model's output. */
-export interface ModelCondition {
-  column: string;
-  value: string;
-}
-
 /** Input columns that a model shows under another name (the base column an input key is joined on). */
 function joinedAs(model: Model, input: string, column: string): string | undefined {
   const body = model.body;
@@ -37,38 +33,37 @@ function joinedAs(model: Model, input: string, column: string): string | undefin
 }
 
 /**
- * The caller's row filters as conditions on a model's output columns. A model shows a role only
+ * The caller's row filters as conditions on a model's output (`alias`). A model shows a role only
  * what the role may read of every input it includes: no `read` on one of them is 403; each row
- * filter (`column = user.<attr>`) becomes a condition on the output column of the same name (for
- * an input key column, also the base column it is joined on). A filter that cannot be placed on
- * the output is 403 too — the server never returns rows it cannot filter.
+ * filter applies (through the row-filter module) to the output column of the same name (for an
+ * input key column, also the base column it is joined on). A filter that cannot be placed on the
+ * output is 403 too — the server never returns rows it cannot filter.
  */
-export function modelConditions(project: Project, model: Model, actor: Actor, outputColumns: string[]): { ok: true; conditions: ModelCondition[] } | { ok: false; failure: ApiFailure } {
-  if (actor.role === undefined) return { ok: true, conditions: [] };
-  const conditions: ModelCondition[] = [];
+export function modelScope(
+  project: Project,
+  model: Model,
+  actor: Actor,
+  outputColumns: string[],
+  dialect: Dialect,
+  alias: string,
+  params: SqlValue[],
+): { ok: true; where: string[] } | { ok: false; failure: ApiFailure } {
+  const where: string[] = [];
   const present = new Set(outputColumns);
   for (const input of inputsOfModel(project, model)) {
-    const perm = input.permissions[actor.role];
-    if (!perm?.read) {
-      return { ok: false, failure: apiError('forbidden', `role '${actor.role}' may not read input table '${input.name}', which model '${model.name}' includes`) };
+    const denied = checkPermission(input, actor, 'read');
+    if (denied) return { ok: false, failure: apiError('forbidden', `role '${actor.role}' may not read input table '${input.name}', which model '${model.name}' includes`) };
+    const columnOf = (f: RowFilter) => (f.onSource ? [f.column] : [f.column, joinedAs(model, input.name, f.column)]).find((c): c is string => c !== undefined && present.has(c));
+    const conditions = rowScope(input, actor).where(dialect, params, onOutputColumns(dialect, alias, columnOf));
+    if (!conditions) {
+      return {
+        ok: false,
+        failure: apiError('forbidden', `model '${model.name}' has no column to apply the row filter of '${input.name}' for role '${actor.role}'`),
+      };
     }
-    for (const f of perm.rowFilter) {
-      const value = actor.attributes?.[f.attribute];
-      if (value === undefined) {
-        return { ok: false, failure: apiError('forbidden', `the row filter of '${input.name}' needs the user attribute '${f.attribute}', which this caller does not have`) };
-      }
-      const candidates = f.onSource ? [f.column] : [f.column, joinedAs(model, input.name, f.column)];
-      const column = candidates.find((c): c is string => c !== undefined && present.has(c));
-      if (!column) {
-        return {
-          ok: false,
-          failure: apiError('forbidden', `model '${model.name}' has no column '${f.column}' to apply the row filter of '${input.name}' for role '${actor.role}'`),
-        };
-      }
-      if (!conditions.some((c) => c.column === column && c.value === value)) conditions.push({ column, value });
-    }
+    where.push(...conditions);
   }
-  return { ok: true, conditions };
+  return { ok: true, where };
 }
 
 /** Offset cursor of model pages (views have no key; pages are ordered by every column). */
@@ -87,19 +82,15 @@ export function decodeCursor(cursor: string): number | undefined {
   }
 }
 
-/** The select of a model read: identifiers quoted by the dialect, every value a bound parameter. */
+/** The select of a model read (the view as `m`): identifiers quoted by the dialect, every value a bound parameter already in `params`. */
 export function modelSelectSql(
   dialect: Dialect,
   view: { schema: string; name: string; columns: string[] },
-  conditions: ModelCondition[],
+  where: string[],
+  params: SqlValue[],
   page?: { limit: number; offset: number },
 ): { sql: string; params: SqlValue[] } {
-  const params: SqlValue[] = [];
-  const where = conditions.map((c) => {
-    params.push(c.value);
-    return `${dialect.quoteIdent(c.column)} = ${dialect.param(params.length)}`;
-  });
-  let sql = `select * from ${dialect.qualify(view.schema, view.name)}`;
+  let sql = `select * from ${dialect.qualify(view.schema, view.name)} m`;
   if (where.length > 0) sql += ` where ${where.join(' and ')}`;
   if (page) {
     const order = view.columns.map((_, i) => String(i + 1)).join(', ');

@@ -7,6 +7,7 @@ import type { WriteContext } from '../write/write-context.js';
 import { type PreparedRequest } from '../write/write-request.js';
 import type { WorkflowHost } from './workflows.js';
 import { loadEffectiveRows } from './effective-rows.js';
+import { rowsInScope } from './rows-in-scope.js';
 import { findScenario, scenarioChain } from './scenario-store.js';
 
 /** What promoting writes into the parent, per table. */
@@ -79,7 +80,8 @@ export interface PromoteOptions extends WriteOptions {
 export type PromoteHost = Pick<WorkflowHost, 'prepare' | 'commitTogether'>;
 
 /**
- * Write a scenario's overrides into its parent as new logged writes by the promoting user, in ONE
+ * Write a scenario's overrides into its parent as new logged writes by the promoting user (those
+ * rows the user's row filter lets it see; the rest stay in the scenario), in ONE
  * transaction across every table (all or nothing). Every batch is validated and checked like any
  * write and first dry-run together; a dry run returns that preview; otherwise `confirm: true` is
  * required. A batch the user's role must have approved becomes a pending change (in the same
@@ -100,7 +102,12 @@ export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name
   const requests: PreparedRequest[] = [];
   const owner: PromotedTable[] = [];
   for (const input of inputs) {
-    const { upserts, deletes } = await overridesOf(ctx, input, name, parentChain);
+    const all = await overridesOf(ctx, input, name, parentChain);
+    // the caller promotes the rows it may see; others' rows stay in the scenario, unmentioned
+    const upsertsSeen = await rowsInScope(ctx, input, [name, ...parentChain], all.upserts, opts);
+    const deletesSeen = await rowsInScope(ctx, input, parentChain, all.deletes, opts);
+    const upserts = all.upserts.filter((_, i) => upsertsSeen[i]);
+    const deletes = all.deletes.filter((_, i) => deletesSeen[i]);
     if (upserts.length === 0 && deletes.length === 0) continue;
     const table: PromotedTable = { table: input.name, upserts, deletes, entries: 0 };
     plan.push(table);

@@ -1,4 +1,8 @@
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import type { Actor } from '../auth/actor.js';
+import { onInputRows, rowScope } from '../auth/row-filter.js';
+import type { InputTable } from '../ir/types.js';
+import type { WriteContext } from '../write/write-context.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import { WEBHOOK_CALLS_TABLE } from '../managed/names.js';
@@ -77,14 +81,18 @@ export async function callWebhook(
   return outcome;
 }
 
-/** Recorded webhook calls of a table (newest last). */
-export async function listWebhookCalls(reader: Adapter, names: SqlNames, table: string): Promise<Record<string, unknown>[]> {
+/**
+ * Recorded webhook calls of a table (newest last) that `reader` may see: a call whose log entries
+ * are not all in the reader's row scope is left out (its keys, users and times stay private).
+ */
+export async function listWebhookCalls(ctx: WriteContext, input: InputTable, reader: Actor | undefined): Promise<Record<string, unknown>[]> {
+  const { names } = ctx;
   const d = names.dialect;
-  const rows = await reader.query(
+  const rows = await ctx.reader.query(
     `select call_id, table_name, action, url, user_name, entry_ids, status, attempts, http_status, error, created_at, finished_at from ${names.meta(WEBHOOK_CALLS_TABLE)} where table_name = ${d.param(1)} order by created_at, call_id`,
-    [table],
+    [input.name],
   );
-  return rows.map((r) => ({
+  const calls = rows.map((r) => ({
     call_id: String(r.call_id),
     action: String(r.action),
     url: String(r.url),
@@ -97,4 +105,16 @@ export async function listWebhookCalls(reader: Adapter, names: SqlNames, table: 
     created_at: r.created_at instanceof Date ? r.created_at.toISOString() : String(r.created_at),
     finished_at: r.finished_at instanceof Date ? r.finished_at.toISOString() : String(r.finished_at),
   }));
+  const scope = rowScope(input, reader);
+  if (scope.unrestricted || calls.length === 0) return calls;
+  const ids = [...new Set(calls.flatMap((c) => c.entry_ids))];
+  const visible = new Set<string>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const params: SqlValue[] = ids.slice(start, start + 500);
+    const list = params.map((_, i) => d.param(i + 1)).join(', ');
+    const where = scope.where(d, params, onInputRows(input, names, 'l')) ?? ['1 = 0'];
+    const found = await ctx.reader.query(`select l.${d.quoteIdent('_entry_id')} as id from ${names.log(input.name)} l where l.${d.quoteIdent('_entry_id')} in (${list}) and ${where.join(' and ')}`, params);
+    for (const f of found) visible.add(String(f.id));
+  }
+  return calls.filter((c) => c.entry_ids.every((id) => visible.has(id)));
 }

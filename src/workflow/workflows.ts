@@ -14,7 +14,9 @@ import { compareScenarios, type CompareResult } from './compare.js';
 import { decidePending, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
 import { type PromoteOptions, promoteScenario, type PromoteResult } from './promote.js';
 import { checkScenarioPermission } from './scenario-permission.js';
-import { archiveScenario, chainIn, createScenario, recordWrittenScenario, type CreateScenarioInput, listScenarios, type ScenarioInfo } from './scenario-store.js';
+import { archiveScenario, chainIn, createScenario, recordWrittenScenario, type CreateScenarioInput, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
+import { rowsInScope } from './rows-in-scope.js';
+import { rowScope } from '../auth/row-filter.js';
 import { listWebhookCalls } from './webhook.js';
 
 /** What the workflows need from the write-path library (Writeback implements it). */
@@ -115,7 +117,10 @@ export class Workflows {
       const denied = checkPermission(input, opts.actor, 'read');
       if (denied) return { ok: false, error: denied };
       const ctx = this.host.ctx();
-      return { ok: true, changes: await listPending(ctx.reader, ctx.names, table, opts.status ?? 'pending') };
+      const all = await listPending(ctx.reader, ctx.names, table, opts.status ?? 'pending');
+      const changes: PendingChange[] = [];
+      for (const change of all) if (await this.visible(input, change, opts.actor)) changes.push(change);
+      return { ok: true, changes };
     },
     /** Approve: the change is written with its proposer's checks (conflict when a row moved on since), logged as the approver's entries with the comment; the decision commits with them. */
     approve: (table: string, id: string, opts: DecideOptions): Promise<Outcome<{ change: PendingChange; result: WriteResult }>> => this.decide(table, id, opts, 'approved'),
@@ -130,9 +135,20 @@ export class Workflows {
       const ctx = this.host.ctx();
       return runAction(this.input(table), action, opts, (t, rows, o) => this.host.submit('upsert', t, rows, o), this.host.adapter, ctx.names);
     },
-    /** Recorded webhook calls of a table. */
-    calls: (table: string): Promise<Record<string, unknown>[]> => listWebhookCalls(this.host.ctx().reader, this.host.ctx().names, table),
+    /** Recorded webhook calls of a table: those whose every entry is in the reader's row scope. */
+    calls: (table: string, actor?: Actor): Promise<Record<string, unknown>[]> => {
+      const input = this.input(table);
+      return input ? listWebhookCalls(this.host.ctx(), input, actor) : Promise.resolve([]);
+    },
   };
+
+  /** Whether every row of a pending change, as it would be once approved, is in the reader's row scope. */
+  private async visible(input: InputTable, change: PendingChange, reader: Actor | undefined): Promise<boolean> {
+    if (rowScope(input, reader).unrestricted) return true;
+    const ctx = this.host.ctx();
+    const chain = await scenarioChain(ctx.reader, ctx.names, change.scenario);
+    return (await rowsInScope(ctx, input, chain, change.rows, reader)).every(Boolean);
+  }
 
   private input(table: string): InputTable | undefined {
     const inputs = this.host.ctx().project.inputs;
@@ -151,7 +167,8 @@ export class Workflows {
     if (!opts.user) return failure('bad_request', 'a user is required');
     if (typeof opts.comment !== 'string' || opts.comment.trim() === '') return failure('bad_request', `a comment is required to ${status === 'approved' ? 'approve' : 'reject'}`);
     const change = await getPending(ctx.reader, ctx.names, id);
-    if (!change || change.table !== table) return failure('not_found', `no pending change '${id}' on ${table}`);
+    // a change with a row outside the reviewer's row filter is, to them, a change that does not exist
+    if (!change || change.table !== table || !(await this.visible(input, change, opts))) return failure('not_found', `no pending change '${id}' on ${table}`);
     if (change.status !== 'pending') return failure('conflict', `change ${id} was already ${change.status} by ${change.decidedBy} at ${change.decidedAt}`);
     const denied = checkPermission(input, opts, 'approve');
     if (denied) return { ok: false, error: denied };

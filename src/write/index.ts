@@ -7,5 +7,6 @@ export { HTTP_STATUS } from '../rules/outcome.js';
 export { READ_LIMITS } from './read-rows.js';
 export type * from './types.js';
 export type * from '../auth/types.js';
-export { checkPermission, readFilterConditions, isAdmin, type Permission } from '../auth/permissions.js';
+export { checkPermission, isAdmin, type Permission } from '../auth/permissions.js';
+export { rowScope, RowScope, onInputRows, onSourceRows, onOutputColumns, type BoundFilter, type Placement } from '../auth/row-filter.js';
 export { sqlNames, type SqlNames } from '../managed/sql-names.js';

@@ -1,5 +1,5 @@
-import { attributeValue, rowFilters } from '../auth/permissions.js';
-import type { InputColumn, InputTable } from '../ir/types.js';
+import { type RowScope, rowScope } from '../auth/row-filter.js';
+import type { InputColumn, InputTable, RowFilter } from '../ir/types.js';
 import { rowThroughChain } from '../workflow/chain-row.js';
 import { lockProblem, moveProblem } from '../rules/status-rules.js';
 import { valueChecker } from '../rules/column-rules.js';
@@ -84,17 +84,16 @@ function wireValues(input: InputTable, values: Canonical[]): Record<string, Wire
 
 const json = (v: Canonical) => (v === null ? 'null' : JSON.stringify(v));
 
-/** Row filters on input columns that a request must meet: the writer's, and on an approval the approver's too. */
-function inputFilters(req: PreparedRequest): InputFilter[] {
-  const index = shapeOf(req.input).index;
-  return [req.actor, ...(req.reviewer ? [req.reviewer] : [])].flatMap((actor) =>
-    rowFilters(req.input, actor)
-      .filter((f) => !f.onSource)
-      .map((f) => ({ f, i: index.get(f.column)!, want: attributeValue(actor, f) })),
-  );
+/** The rows a request may touch: the writer's row filter, and on an approval the approver's too. */
+function scopeOf(req: PreparedRequest): RowScope {
+  return rowScope(req.input, req.actor, req.reviewer);
 }
 
-type InputFilter = { f: ReturnType<typeof rowFilters>[number]; i: number; want: string | undefined };
+/** How the scope reads a row's filtered (input) columns. */
+function valuesOf(input: InputTable, values: readonly Canonical[]): (f: RowFilter) => Canonical | undefined {
+  const index = shapeOf(input).index;
+  return (f) => values[index.get(f.column)!] ?? null;
+}
 
 /**
  * Whether deciding a scenario write needs each key's row as the scenario's readers see it (through
@@ -103,7 +102,7 @@ type InputFilter = { f: ReturnType<typeof rowFilters>[number]; i: number; want: 
  */
 function readsThroughChain(req: PreparedRequest): boolean {
   if (req.scenario === 'base' || req.op === 'reject') return false;
-  return req.op === 'delete' || (req.op === 'upsert' && shapeOf(req.input).status.length > 0) || inputFilters(req).length > 0;
+  return req.op === 'delete' || (req.op === 'upsert' && shapeOf(req.input).status.length > 0) || scopeOf(req).onInput.length > 0;
 }
 
 /** The scenarios whose state rows a request's decision reads, in the write transaction. */
@@ -128,7 +127,8 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   const levels = levelsOf(req);
   const seen = (key: Canonical[]) => rowThroughChain(input, levels, key, current);
   if (req.op === 'reject') return { ok: true, entries: rejectEntries(req, current) };
-  const filters = inputFilters(req);
+  const scope = scopeOf(req);
+  const filtered = scope.onInput.length > 0;
   const conflicts: ErrorDetail[] = [];
   const forbidden: ErrorDetail[] = [];
   const invalid: ErrorDetail[] = [];
@@ -142,37 +142,47 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
     const key = req.keys[r]!;
     const sk = stateKey(req.scenario, key);
     const cur = current(sk);
-    const alive = cur !== undefined && !cur.deleted;
-    const curVersion = cur?.version ?? 0;
+    // the row as its readers see it: in a scenario, through the parent chain
+    const before = isBase ? (cur && !cur.deleted ? cur : undefined) : filtered || req.op === 'delete' || shape.status.length > 0 ? seen(key) : undefined;
+    // a row outside the caller's row filter is, to the caller, a row that does not exist: no
+    // answer may show its values, who wrote it, when, or its version. So is a tombstone, whose
+    // filtered columns are gone.
+    const hidden = filtered && ((before !== undefined && !scope.admits(valuesOf(input, before.values), 'input')) || cur?.deleted === true);
+    const shown = hidden ? undefined : cur;
+    const alive = shown !== undefined && !shown.deleted;
+    const curVersion = shown?.version ?? 0;
+    // the next entry continues the key's real version, whatever the caller may see of it
+    const nextVersion = (cur?.version ?? 0) + 1;
     if (row.expectedVersion !== undefined && row.expectedVersion !== curVersion && !(row.expectedVersion === 0 && !alive)) {
       const wk = JSON.stringify(wireKey(input, key));
       conflicts.push({
         row: r,
         message: alive
-          ? `${input.name} ${wk} was changed by ${cur!.updatedBy} at ${new Date(cur!.updatedAtMs).toISOString()} (now version ${curVersion}; you sent ${row.expectedVersion})`
-          : cur
-            ? `${input.name} ${wk} was deleted by ${cur.updatedBy} at ${new Date(cur.updatedAtMs).toISOString()}`
+          ? `${input.name} ${wk} was changed by ${shown!.updatedBy} at ${new Date(shown!.updatedAtMs).toISOString()} (now version ${curVersion}; you sent ${row.expectedVersion})`
+          : shown
+            ? `${input.name} ${wk} was deleted by ${shown.updatedBy} at ${new Date(shown.updatedAtMs).toISOString()}`
             : `${input.name} ${wk} does not exist (version 0; you sent ${row.expectedVersion})`,
         key: wireKey(input, key),
-        current: alive ? wireValues(input, cur!.values) : null,
+        current: alive ? wireValues(input, shown!.values) : null,
         expected_version: row.expectedVersion,
         _version: curVersion,
-        ...(cur ? { _updated_by: cur.updatedBy, _updated_at: new Date(cur.updatedAtMs).toISOString() } : {}),
+        ...(shown ? { _updated_by: shown.updatedBy, _updated_at: new Date(shown.updatedAtMs).toISOString() } : {}),
       });
       continue;
     }
-    // the row as its readers see it: in a scenario, through the parent chain
-    const before = isBase ? (alive ? cur : undefined) : filters.length > 0 || req.op === 'delete' || shape.status.length > 0 ? seen(key) : undefined;
+    if (hidden && before !== undefined) {
+      const wk = JSON.stringify(wireKey(input, key));
+      // the one thing a caller learns of a row it cannot see: its key is taken (as with any unique key)
+      if (req.op === 'upsert') forbidden.push({ row: r, message: `${input.name} ${wk} cannot be written by you` });
+      else invalid.push({ row: r, message: req.op === 'reset' ? `${input.name} ${wk} has no override in scenario '${req.scenario}'` : `${input.name} ${wk} does not exist in scenario '${req.scenario}'` });
+      continue;
+    }
     // a status that locks the row (in base, the plan of record) binds every change of it, deletes included
     if (isBase && before && req.op !== 'reset')
       for (const { c, i } of shape.status) {
         const locked = lockProblem(c, req.actor.role, before.values[i] ?? null);
         if (locked) forbidden.push({ row: r, column: c.name, message: locked });
       }
-    if (before)
-      for (const { f, i, want } of filters)
-        if (want === undefined || before.values[i] !== want)
-          forbidden.push({ row: r, column: f.column, message: `the current row has ${f.column} '${before.values[i]}', outside your ${f.attribute}` });
 
     if (req.op === 'reset') {
       // issue 5: a reset entry leaves a transparent state row (no set columns, not deleted): the key follows the parent again
@@ -187,7 +197,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
         values[i] = shape.isKey[i] ? v : null;
         if (!shape.isKey[i] && (cur.setColumns ?? '').includes(shape.markers[i]!)) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(v)}`;
       }
-      entries.push({ stateKey: sk, op: 'reset', version: curVersion + 1, values, setColumns: null, oldValues: `{${old}}` });
+      entries.push({ stateKey: sk, op: 'reset', version: nextVersion, values, setColumns: null, oldValues: `{${old}}` });
       continue;
     }
 
@@ -207,7 +217,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
         values[i] = shape.isKey[i] ? v : null;
         if (!shape.isKey[i] && (v !== null || curSet.includes(shape.markers[i]!))) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(v)}`;
       }
-      const version = curVersion + 1;
+      const version = nextVersion;
       entries.push({
         stateKey: sk,
         op: 'delete',
@@ -249,13 +259,16 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       const problem = moveProblem(c, req.actor.role, from, to);
       if (problem) (problem.kind === 'invalid' ? invalid : forbidden).push({ row: r, column: c.name, message: problem.message, from, to });
     }
-    for (const { f, i, want } of filters) {
+    if (filtered) {
       // in a scenario, a column the scenario does not set is read from its parent chain
-      const after = isBase || isSet[i] ? values[i] : (before?.values[i] ?? null);
-      if (want === undefined || after !== want)
-        forbidden.push({ row: r, column: f.column, message: `${f.column} '${after}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
+      const after = (f: RowFilter) => {
+        const i = shape.index.get(f.column)!;
+        return isBase || isSet[i] ? (values[i] ?? null) : (before?.values[i] ?? null);
+      };
+      for (const { filter: f, value: want } of scope.failing(after, 'input'))
+        forbidden.push({ row: r, column: f.column, message: `${f.column} '${after(f)}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
     }
-    const version = curVersion + 1;
+    const version = nextVersion;
     const set = setColumns === '' ? null : setColumns;
     entries.push({
       stateKey: sk,

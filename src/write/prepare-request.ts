@@ -1,4 +1,5 @@
-import { attributeValue, checkPermission, rowFilters } from '../auth/permissions.js';
+import { checkPermission } from '../auth/permissions.js';
+import { rowScope } from '../auth/row-filter.js';
 import type { InputTable } from '../ir/types.js';
 import { findIdempotency, payloadHash, replayOrReject, scopedIdempotencyKey } from './idempotency.js';
 import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
@@ -172,23 +173,28 @@ function countRows(details: ErrorDetail[]): number {
  * (an approval checks the approver's; filters on input columns are checked in the transaction).
  */
 export async function sourceFilterProblems(ctx: WriteContext, req: PreparedRequest, actor: Actor): Promise<ErrorDetail[]> {
-  if (!rowFilters(req.input, actor).some((f) => f.onSource)) return [];
+  if (rowScope(req.input, actor).onSource.length === 0) return [];
   // as for a delete: only the filters (the rows' values were checked when they were proposed)
   return (await checkSources(ctx, req.input, 'delete', req.rows, req.rows.map((_, i) => i), actor)).forbidden;
 }
 
-/** Linked key exists, allowed values from a source column (invalid), and row filters on linked-source columns (forbidden). */
+/**
+ * Linked keys exist and are in the caller's scope, and values come from their source columns.
+ * A linked row outside the caller's row filter on source columns is, to the caller, a row that
+ * does not exist: both get the same answer (422 naming the key, nothing about the row).
+ */
 async function checkSources(
   ctx: WriteContext,
   input: InputTable,
   op: PreparedRequest['op'],
   rows: ParsedRow[],
   positions: number[],
-  opts: WriteOptions,
+  opts: Actor,
 ): Promise<{ invalid: ErrorDetail[]; forbidden: ErrorDetail[] }> {
   const details: ErrorDetail[] = [];
   const forbidden: ErrorDetail[] = [];
-  const sourceFilters = rowFilters(input, opts).filter((f) => f.onSource);
+  const scope = rowScope(input, opts);
+  const sourceFilters = scope.onSource.map((b) => b.filter);
   const link = input.linksTo;
   if (link && (op === 'upsert' || sourceFilters.length > 0)) {
     const inputCols = Object.keys(link.on);
@@ -201,28 +207,17 @@ async function checkSources(
       tuples.filter((t) => t.every((v) => v !== '')),
       sourceFilters.map((f) => f.column),
     );
+    const named = (t: string[]) => inputCols.map((c, j) => `${c} '${t[j]}'`).join(', ');
     rows.forEach((r, i) => {
       const t = tuples[i]!;
       if (t.some((v) => v === '')) return;
       const extra = found.get(JSON.stringify(t));
-      if (!extra) {
-        if (op === 'upsert')
-          details.push({
-            row: positions[i]!,
-            column: inputCols[0]!,
-            message: `${inputCols.map((c, j) => `${c} '${t[j]}'`).join(', ')} does not exist in ${link.source}.${link.table}`,
-          });
-        return;
-      }
-      sourceFilters.forEach((f, j) => {
-        const want = attributeValue(opts, f);
-        if (want === undefined || extra[j] !== want)
-          forbidden.push({
-            row: positions[i]!,
-            column: inputCols[0]!,
-            message: `the linked ${link.table}.${f.column} is '${extra[j]}', but your ${f.attribute} is ${want === undefined ? 'not set' : `'${want}'`}`,
-          });
-      });
+      const inScope = extra !== undefined && scope.admits((f) => extra[sourceFilters.indexOf(f)], 'source');
+      if (inScope) return;
+      const message =
+        sourceFilters.length > 0 ? `${named(t)} is not a row of ${link.source}.${link.table} that you may write` : `${named(t)} does not exist in ${link.source}.${link.table}`;
+      // a write names a row to create or change (422); a delete or an approval only needs the scope (403)
+      (op === 'upsert' ? details : forbidden).push({ row: positions[i]!, column: inputCols[0]!, message });
     });
   }
   if (op === 'upsert') {

@@ -1,5 +1,6 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import { checkPermission, readFilterConditions } from '../auth/permissions.js';
+import { checkPermission } from '../auth/permissions.js';
+import { onInputRows, rowScope } from '../auth/row-filter.js';
 import { valueChecker } from '../rules/column-rules.js';
 import { parseTime } from './read-rows.js';
 import type { ColumnChange, HistoryEntry, HistoryOptions, HistoryResult } from './types.js';
@@ -31,7 +32,7 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
   const d = ctx.names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const params: SqlValue[] = [];
-  const where = readFilterConditions(input, opts.actor, ctx.names, 'l', params);
+  const where = rowScope(input, opts.actor).where(d, params, onInputRows(input, ctx.names, 'l')) ?? ['1 = 0'];
   for (const [name, value] of Object.entries(opts.key ?? {})) {
     const col = input.columns.find((c) => c.name === name);
     if (!col || !input.key.includes(name)) return failure('bad_request', `'${name}' is not a key column of ${input.name}`, [{ column: name, message: 'not a key column' }]);

@@ -1,5 +1,6 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import { checkPermission, readFilterConditions } from '../auth/permissions.js';
+import { checkPermission } from '../auth/permissions.js';
+import { onInputRows, rowScope } from '../auth/row-filter.js';
 import { isoInstantMs, valueChecker } from '../rules/column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
 import { readableScenario } from '../workflow/scenario-store.js';
@@ -55,7 +56,7 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
   const params: SqlValue[] = [];
   const chain = known.chain;
   const from = scenarioRowsSql(ctx.names, input, chain, params, asOf);
-  const where = readFilterConditions(input, opts.actor, ctx.names, 'v', params);
+  const where = rowScope(input, opts.actor).where(d, params, onInputRows(input, ctx.names, 'v')) ?? ['1 = 0'];
   for (const [name, value] of Object.entries(opts.filter ?? {})) {
     const col = input.columns.find((c) => c.name === name);
     if (!col) return failure('bad_request', `unknown column '${name}' in filter`, [{ column: name, message: 'unknown column' }]);

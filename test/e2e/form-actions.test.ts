@@ -6,7 +6,7 @@ import { startFormServer, type FormServer } from './form-server.js';
 
 type Row = Record<string, string | number | boolean | null>;
 type Rows = { rows: Row[]; next_cursor: string | null };
-type ErrorAnswer = { error: { code: string; message: string } };
+type ErrorAnswer = { error: { code: string; message: string; details: unknown[] } };
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the browser tests: ${missing}`);
@@ -219,8 +219,12 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
   it("shows the server's refusal of a promote (403) and of an archive inline, with its message", async () => {
     expect((await api('POST', '/api/v1/scenarios', s.tokens.fin, { name: 'amer_push' })).status).toBe(201);
     expect((await api('POST', '/api/v1/scenarios', s.tokens.fin, { name: 'amer_push_child', from: 'amer_push' })).status).toBe(201);
-    expect((await api('POST', '/api/v1/inputs/revenue_forecast/rows', s.tokens.fin, { scenario: 'amer_push', rows: [{ account_id: 'acc_005', quarter: '2026-Q4', amount: '1.00' }] })).status).toBe(200);
-    const { page } = a; // ana (EMEA) may not write the AMER row the scenario changes
+    // finance approves an EMEA forecast, which locks it for planners, then changes it in the scenario
+    const key = { account_id: 'acc_023', quarter: '2026-Q4' };
+    for (const status of [undefined, 'submitted', 'approved'])
+      expect((await api('POST', '/api/v1/inputs/revenue_forecast/rows', s.tokens.fin, { rows: [{ ...key, amount: '1.00', ...(status ? { status } : {}) }] })).status).toBe(200);
+    expect((await api('POST', '/api/v1/inputs/revenue_forecast/rows', s.tokens.fin, { scenario: 'amer_push', rows: [{ ...key, amount: '2.00' }] })).status).toBe(200);
+    const { page } = a; // ana (EMEA) sees the row but may not change what finance approved
     await page.goto(form('amer_push'));
     await page.locator('#save-status', { hasText: 'All changes saved' }).waitFor();
     const preview = page.waitForResponse((r) => r.url().endsWith('/api/v1/scenarios/amer_push/promote'));
@@ -228,6 +232,8 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
     const answer = await preview;
     expect(answer.status()).toBe(403);
     const refused = (await answer.json()) as ErrorAnswer;
+    expect(refused.error.message).toContain('nothing was promoted');
+    expect(JSON.stringify(refused.error.details)).toContain('locks it');
     const dialog = page.getByRole('dialog', { name: 'Promote amer_push into base' });
     const alert = dialog.getByRole('alert');
     await alert.waitFor();

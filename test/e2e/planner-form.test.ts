@@ -123,7 +123,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     await page.getByRole('button', { name: 'Save 1 row' }).click();
     const serverErr = fresh.locator('td[data-col="account_id"] .field-error');
     await serverErr.waitFor();
-    expect(await serverErr.textContent()).toContain("does not exist in crm.accounts");
+    expect(await serverErr.textContent()).toContain("account_id 'acc_999' is not a row of crm.accounts that you may write");
     expect(await page.locator('#save-status').textContent()).toContain('Not saved');
     await shot(page, '03-field-error');
     await page.getByRole('button', { name: 'Discard' }).click();

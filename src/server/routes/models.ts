@@ -8,7 +8,7 @@ import { apiError, fromWriteError, type ApiFailure } from '../api-error.js';
 import { checkScenarioName } from '../../workflow/scenario-store.js';
 import { parseQuery, sendFailure } from '../parse-request.js';
 import { ModelRowsQuerySchema } from '../wire-schemas.js';
-import { decodeCursor, encodeCursor, modelConditions, modelSelectSql } from '../model-read.js';
+import { decodeCursor, encodeCursor, modelScope, modelSelectSql } from '../model-read.js';
 import { streamRows, toJson, type StreamFormat } from '../stream-rows.js';
 
 /** Run a small query on a connection of its own when the adapter has them (never inside a writer's transaction). */
@@ -86,11 +86,17 @@ export function modelRoutes(wb: ServerLibrary, logger: ServerLogger) {
           : apiError('not_found', `model '${model.name}' is declared but not applied yet (run \`writeback apply\`)`),
       );
     }
-    const allowed = modelConditions(wb.project, model, c.get('actor'), columns);
+    const d = wb.adapter.dialect;
+    const bound: SqlValue[] = [];
+    const allowed = modelScope(wb.project, model, c.get('actor'), columns, d, 'm', bound);
     if (!allowed.ok) return sendFailure(c, allowed.failure);
-    const conditions = byScenario ? [...allowed.conditions, { column: '_scenario', value: scenario }] : allowed.conditions;
+    const where = [...allowed.where];
+    if (byScenario) {
+      bound.push(scenario);
+      where.push(`m.${d.quoteIdent('_scenario')} = ${d.param(bound.length)}`);
+    }
     const page = limit !== undefined ? { limit, offset } : offset > 0 ? { limit: Number.MAX_SAFE_INTEGER - 1, offset } : undefined;
-    const { sql, params } = modelSelectSql(wb.adapter.dialect, { schema, name: viewName, columns }, conditions, page);
+    const { sql, params } = modelSelectSql(d, { schema, name: viewName, columns }, where, bound, page);
     const csv = wantsCsv(c, format);
 
     if (!canStream(wb.adapter)) {

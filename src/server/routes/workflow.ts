@@ -225,7 +225,7 @@ export function workflowRoutes(wb: ServerLibrary, settings: BulkSettings & { bod
   app.get('/inputs/:table/webhook-calls', async (c) => {
     const table = c.req.param('table');
     if (!wb.inputs.list(readerOf(c)).some((t) => t.name === table)) return sendFailure(c, apiError('not_found', `unknown input table '${table}'`));
-    return c.json({ calls: await actions.calls(table) });
+    return c.json({ calls: await actions.calls(table, readerOf(c)) });
   });
 
   return app;

@@ -147,10 +147,12 @@ describe('HTTP API on the demo project', () => {
     expect(e.message).toContain(String(BODY_LIMIT));
   });
 
-  it('403: a role without the permission, and a row outside the row filter (write and delete)', async () => {
+  it('403 for a role without the permission; a row outside the row filter answers as a row that does not exist', async () => {
     const path = '/api/v1/inputs/revenue_forecast/rows';
     await rejected(403, 'forbidden', () => api('POST', path, { token: tokens.vic, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }] } }));
-    await rejected(403, 'forbidden', () => api('POST', path, { token: tokens.ana, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }, { account_id: AMER, quarter: '2026-Q1', amount: '1.00' }] } }));
+    const outside = await rejected(422, 'validation_failed', () => api('POST', path, { token: tokens.ana, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }, { account_id: AMER, quarter: '2026-Q1', amount: '1.00' }] } }));
+    const missing = await rejected(422, 'validation_failed', () => api('POST', path, { token: tokens.ana, body: { rows: [{ account_id: EMEA, quarter: '2026-Q1', amount: '1.00' }, { account_id: 'acc_999', quarter: '2026-Q1', amount: '1.00' }] } }));
+    expect(JSON.stringify(missing).replace('acc_999', AMER)).toBe(JSON.stringify(outside));
     await rejected(403, 'forbidden', () => api('POST', '/api/v1/inputs/revenue_forecast/delete', { token: tokens.ana, body: { keys: [{ account_id: EMEA, quarter: '2026-Q1' }] } }));
   });
 

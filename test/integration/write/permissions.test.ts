@@ -9,7 +9,7 @@ const emea = { user: 'pat', role: 'planner', attributes: { region: 'EMEA' } };
 const amer = { user: 'sam', role: 'planner', attributes: { region: 'AMER' } };
 
 describe('permissions', () => {
-  it('a filter on a linked-source column limits reads and writes (a row outside → forbidden, nothing written)', async () => {
+  it('a filter on a linked-source column limits reads and writes (a row outside looks like no row at all, nothing written)', async () => {
     await env.wb.inputs.write(
       'forecast',
       ['A1', 'A2', 'B1'].map((a) => ({ account_id: a, quarter: '2026-Q1', amount: '1.00' })),
@@ -26,8 +26,12 @@ describe('permissions', () => {
     const w = await env.wb.inputs.write('forecast', [{ account_id: 'A1', quarter: '2026-Q2', amount: '2.00' }, { account_id: 'B2', quarter: '2026-Q2', amount: '2.00' }], emea);
     expect(w.ok).toBe(false);
     if (w.ok) return;
-    expect(w.error.code).toBe('forbidden');
-    expect(w.error.details).toEqual([{ row: 1, column: 'account_id', message: expect.stringContaining('AMER') }]);
+    expect(w.error.code).toBe('validation_failed');
+    expect(w.error.details).toEqual([{ row: 1, column: 'account_id', message: "account_id 'B2' is not a row of crm.accounts that you may write" }]);
+    expect(JSON.stringify(w.error)).not.toContain('AMER');
+    // the same answer as for an account that does not exist at all
+    const none = await env.wb.inputs.write('forecast', [{ account_id: 'A1', quarter: '2026-Q2', amount: '2.00' }, { account_id: 'Z9', quarter: '2026-Q2', amount: '2.00' }], emea);
+    expect(JSON.stringify(!none.ok && none.error).replace('Z9', 'B2')).toBe(JSON.stringify(w.error));
     expect(await logCount(env, 'forecast')).toBe(before);
     const allowed = await env.wb.inputs.write('forecast', [{ account_id: 'A1', quarter: '2026-Q2', amount: '2.00' }], emea);
     expect(allowed.ok).toBe(true);
@@ -43,10 +47,16 @@ describe('permissions', () => {
     const before = await logCount(env, 'notes');
     const moveOut = await env.wb.inputs.write('notes', [{ id: 1, region: 'AMER' }], eu);
     expect(!moveOut.ok && moveOut.error.code).toBe('forbidden');
+    // a row outside the filter is, to eve, a row that does not exist: nothing of it is shown
     const touchOther = await env.wb.inputs.write('notes', [{ id: 2, region: 'EMEA' }], eu);
-    expect(!touchOther.ok && touchOther.error).toMatchObject({ code: 'forbidden', details: [{ row: 0, column: 'region' }] });
+    expect(!touchOther.ok && touchOther.error).toEqual({ code: 'forbidden', message: "1 row(s) are outside what role 'regional' may write", details: [{ row: 0, message: 'notes {"id":2} cannot be written by you' }] });
     const delOther = await env.wb.inputs.delete('notes', [{ id: 2 }], eu);
-    expect(!delOther.ok && delOther.error.code).toBe('forbidden');
+    const delNone = await env.wb.inputs.delete('notes', [{ id: 99 }], eu);
+    expect(!delOther.ok && delOther.error).toEqual({ code: 'not_found', message: '1 key(s) do not exist; nothing was deleted', details: [{ row: 0, message: `notes {"id":2} does not exist in scenario 'base'` }] });
+    expect(JSON.stringify(!delNone.ok && delNone.error).replace('99', '2')).toBe(JSON.stringify(!delOther.ok && delOther.error));
+    const stale = await env.wb.inputs.write('notes', [{ id: 2, body: 'x', _version: 1 }], eu);
+    const staleNone = await env.wb.inputs.write('notes', [{ id: 99, body: 'x', _version: 1 }], eu);
+    expect(JSON.stringify(!staleNone.ok && staleNone.error).replaceAll('99', '2')).toBe(JSON.stringify(!stale.ok && stale.error));
     expect(await logCount(env, 'notes')).toBe(before);
     const fine = await env.wb.inputs.write('notes', [{ id: 1, body: 'edited' }, { id: 3, region: 'EMEA' }], eu);
     expect(fine.ok).toBe(true);

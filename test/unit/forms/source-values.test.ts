@@ -29,10 +29,22 @@ describe('source values', () => {
     expect(valuesSource(input, 'nope')).toBeUndefined();
   });
   it("reads the source table of the target's schema, distinct and ordered, with the limit bound", () => {
-    const q = sourceValuesSql(valuesSource(input, 'category')!, sqlNames(project, 'dev', duckdbDialect), 5000);
+    const q = sourceValuesSql(input, valuesSource(input, 'category')!, { user: 'u', role: 'planner', attributes: { region: 'EMEA' } }, sqlNames(project, 'dev', duckdbDialect), 5000);
     expect(q).toEqual({
       sql: 'select distinct cast(s."name" as VARCHAR) as "value" from "crm_dev"."Categories" s where s."name" is not null order by 1 limit $1',
       params: [5001],
+    });
+  });
+  it("applies the caller's row filter when the values come from the source the input links to", () => {
+    const linked = {
+      ...input,
+      linksTo: { source: 'crm', table: 'categories', on: { account_id: 'name' } },
+      permissions: { planner: { read: true, write: true, delete: false, approve: false, rowFilter: [{ column: 'region', onSource: true, attribute: 'region' }] } },
+    } as unknown as InputTable;
+    const q = sourceValuesSql(linked, valuesSource(linked, 'category')!, { user: 'u', role: 'planner', attributes: { region: 'EMEA' } }, sqlNames(project, 'dev', duckdbDialect), 10);
+    expect(q).toEqual({
+      sql: 'select distinct cast(s."name" as VARCHAR) as "value" from "crm_dev"."Categories" s where s."name" is not null and cast(s."region" as VARCHAR) = $1 order by 1 limit $2',
+      params: ['EMEA', 11],
     });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import type { InputTable, Model, Project } from '../../../src/ir/types.js';
-import { decodeCursor, encodeCursor, inputsOfModel, modelConditions, modelSelectSql } from '../../../src/server/model-read.js';
+import type { SqlValue } from '../../../src/adapters/adapter.js';
+import { decodeCursor, encodeCursor, inputsOfModel, modelScope, modelSelectSql } from '../../../src/server/model-read.js';
 
 const loc = { file: 'x.yml', line: 1, col: 1 };
 const forecast: InputTable = {
@@ -30,6 +31,11 @@ const summary: Model = {
   loc,
 };
 const project = { inputs: { revenue_forecast: forecast }, models: [plan, summary] } as unknown as Project;
+const scopeOf = (model: Model, actor: Parameters<typeof modelScope>[2], columns: string[]) => {
+  const params: SqlValue[] = [];
+  const r = modelScope(project, model, actor, columns, duckdbDialect, 'm', params);
+  return r.ok ? { where: r.where, params } : r;
+};
 
 describe('model reads', () => {
   it('finds inputs through upstream models', () => {
@@ -37,37 +43,36 @@ describe('model reads', () => {
   });
 
   it('administrators read unfiltered', () => {
-    expect(modelConditions(project, plan, { user: 'cli' }, ['id'])).toEqual({ ok: true, conditions: [] });
+    expect(scopeOf(plan, { user: 'cli' }, ['id'])).toEqual({ where: [], params: [] });
   });
 
   it('turns a source row filter into a condition on the output column', () => {
-    const r = modelConditions(project, plan, { user: 'p', role: 'planner', attributes: { region: 'EMEA' } }, ['id', 'region', 'amount']);
-    expect(r).toEqual({ ok: true, conditions: [{ column: 'region', value: 'EMEA' }] });
+    const r = scopeOf(plan, { user: 'p', role: 'planner', attributes: { region: 'EMEA' } }, ['id', 'region', 'amount']);
+    expect(r).toEqual({ where: ['cast(m."region" as VARCHAR) = $1'], params: ['EMEA'] });
   });
 
   it('maps an input key column to the base column it is joined on', () => {
-    const r = modelConditions(project, plan, { user: 'o', role: 'owner', attributes: { account: 'A1' } }, ['id', 'amount']);
-    expect(r).toEqual({ ok: true, conditions: [{ column: 'id', value: 'A1' }] });
+    const r = scopeOf(plan, { user: 'o', role: 'owner', attributes: { account: 'A1' } }, ['id', 'amount']);
+    expect(r).toEqual({ where: ['cast(m."id" as VARCHAR) = $1'], params: ['A1'] });
   });
 
-  it('refuses what it cannot filter, a missing attribute, and a role without read', () => {
-    const noColumn = modelConditions(project, summary, { user: 'p', role: 'planner', attributes: { region: 'EMEA' } }, ['total']);
-    const noAttr = modelConditions(project, plan, { user: 'p', role: 'planner', attributes: {} }, ['region']);
-    const noRead = modelConditions(project, plan, { user: 'v', role: 'viewer' }, ['region']);
-    for (const r of [noColumn, noAttr, noRead]) {
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.failure.body.error.code).toBe('forbidden');
+  it('refuses what it cannot filter and a role without read; a caller without the attribute reads nothing', () => {
+    const noColumn = scopeOf(summary, { user: 'p', role: 'planner', attributes: { region: 'EMEA' } }, ['total']);
+    const noRead = scopeOf(plan, { user: 'v', role: 'viewer' }, ['region']);
+    for (const r of [noColumn, noRead]) {
+      expect('failure' in r && r.failure.body.error.code).toBe('forbidden');
     }
+    expect(scopeOf(plan, { user: 'p', role: 'planner', attributes: {} }, ['region'])).toEqual({ where: ['1 = 0'], params: [] });
   });
 
   it('builds the select with quoted identifiers and bound values', () => {
     const view = { schema: 'planning', name: 'account_plan', columns: ['id', 'region'] };
-    expect(modelSelectSql(duckdbDialect, view, [{ column: 'region', value: "EM'EA" }])).toEqual({
-      sql: 'select * from "planning"."account_plan" where "region" = $1',
+    expect(modelSelectSql(duckdbDialect, view, ['cast(m."region" as VARCHAR) = $1'], ["EM'EA"])).toEqual({
+      sql: 'select * from "planning"."account_plan" m where cast(m."region" as VARCHAR) = $1',
       params: ["EM'EA"],
     });
-    expect(modelSelectSql(duckdbDialect, view, [], { limit: 10, offset: 20 })).toEqual({
-      sql: 'select * from "planning"."account_plan" order by 1, 2 limit $1 offset $2',
+    expect(modelSelectSql(duckdbDialect, view, [], [], { limit: 10, offset: 20 })).toEqual({
+      sql: 'select * from "planning"."account_plan" m order by 1, 2 limit $1 offset $2',
       params: [11, 20],
     });
   });

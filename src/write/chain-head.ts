@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { WarehouseError } from '../adapters/warehouse-error.js';
 import { CHAIN_HEADS_TABLE } from '../managed/names.js';
 import type { SqlNames } from '../managed/sql-names.js';
 
@@ -9,9 +10,16 @@ export interface ChainHead {
   head: string;
 }
 
-/** Another writer advanced the chain between our read and our compare-and-swap: retry the group. */
-export class ChainMovedError extends Error {
+/**
+ * Another writer advanced the chain between our read and our compare-and-swap: a `conflict`
+ * (the transaction runner rolls back and decides the group again on a fresh head).
+ */
+export class ChainMovedError extends WarehouseError {
   override readonly name = 'ChainMovedError';
+
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 /** Read the head (creating the table's row at seq 0 when missing), inside the write transaction. */

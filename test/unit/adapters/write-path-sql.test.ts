@@ -36,11 +36,14 @@ class RecordingAdapter implements Adapter {
     this.log.push({ sql, params });
     return 1;
   }
-  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+  async begin(): Promise<void> {
     this.log.push({ sql: 'BEGIN', params: [] });
-    const v = await fn(this);
+  }
+  async commit(): Promise<void> {
     this.log.push({ sql: 'COMMIT', params: [] });
-    return v;
+  }
+  async rollback(): Promise<void> {
+    this.log.push({ sql: 'ROLLBACK', params: [] });
   }
   async describeSchemas(): Promise<TableInfo[]> {
     const project = testProject('/tmp');

@@ -9,7 +9,7 @@ export interface StatementCounts {
 
 const DDL = /^\s*(create|alter|drop|comment|rename|truncate)\b/i;
 
-/** Wraps an adapter and counts every statement it runs (DDL separately), transactions included. */
+/** Wraps an adapter and counts every statement it runs (DDL separately), inside transactions too. */
 export class CountingAdapter implements Adapter {
   readonly counts: StatementCounts = { statements: 0, ddl: 0, ddlSql: [] };
 
@@ -37,15 +37,17 @@ export class CountingAdapter implements Adapter {
     return this.inner.execute(sql, params);
   }
 
-  transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    return this.inner.transaction((tx) => {
-      const counted = new CountingAdapter(tx);
-      return fn(counted).finally(() => {
-        this.counts.statements += counted.counts.statements;
-        this.counts.ddl += counted.counts.ddl;
-        this.counts.ddlSql.push(...counted.counts.ddlSql);
-      });
-    });
+  // BEGIN/COMMIT/ROLLBACK are not counted (the statements inside the transaction are)
+  begin(): Promise<void> {
+    return this.inner.begin();
+  }
+
+  commit(): Promise<void> {
+    return this.inner.commit();
+  }
+
+  rollback(): Promise<void> {
+    return this.inner.rollback();
   }
 
   describeSchemas(schemas: string[]): Promise<TableInfo[]> {

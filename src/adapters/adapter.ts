@@ -17,6 +17,8 @@ export interface TableInfo {
 /**
  * Runs SQL that a dialect produced. Adapters never build SQL from user values:
  * values always arrive as bound parameters (placeholders in the dialect's style).
+ * Failures a caller can act on are thrown as `WarehouseError` (warehouse-error.ts) with a kind;
+ * configuration problems as `UsageError`; anything else as the SDK threw it.
  */
 export interface Adapter {
   readonly dialect: Dialect;
@@ -24,8 +26,15 @@ export interface Adapter {
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   /** Run a statement for its effect; returns the number of rows changed where the warehouse reports it. */
   execute(sql: string, params?: SqlValue[]): Promise<number>;
-  /** Run `fn` in one transaction on one connection: commit on success, roll back on throw. */
-  transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T>;
+  /**
+   * Open a transaction on this connection (the warehouse's BEGIN). Use `runTransaction`
+   * (run-transaction.ts), which pairs it with commit/rollback and retries; never call it directly.
+   */
+  begin(): Promise<void>;
+  /** Commit the open transaction. A `connection-lost` WarehouseError here leaves its outcome unknown. */
+  commit(): Promise<void>;
+  /** Roll the open transaction back. */
+  rollback(): Promise<void>;
   /** Tables and views (with columns) in the given schemas. */
   describeSchemas(schemas: string[]): Promise<TableInfo[]>;
   /** Which of these schemas exist. Optional: without it, `information_schema.schemata` of `current_database()` is read. */

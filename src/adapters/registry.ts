@@ -39,19 +39,7 @@ export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'>, tar
     case 'duckdb': {
       const { DuckDBAdapter } = await import('./duckdb/duckdb-adapter.js');
       const path = duckdbPath(project, target);
-      try {
-        return await DuckDBAdapter.open(path, dialect, options);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        const holder = /Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?(?: by user|\.|$)/.exec(message);
-        if (!holder) throw err;
-        const pid = holder[2] ? ` (PID ${holder[2]})` : '';
-        throw new UsageError(
-          `${path} is held by another process${pid}: a DuckDB file has one writer at a time. ` +
-            'If it is `writeback serve` or `writeback dev`, run this command while it is stopped, or use the running ' +
-            "server's API; BI tools should read target/snapshot.duckdb instead.",
-        );
-      }
+      return DuckDBAdapter.open(path, dialect, options);
     }
     // settings are resolved before the SDK is imported: a missing variable costs no SDK load
     case 'postgres': {

@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { runTransaction } from '../adapters/run-transaction.js';
 import { error, type Result } from '../diagnostics/diagnostic.js';
 import type { Operation, Plan } from '../plan/operation.js';
 import { operationStatements, type ApplyStamp } from './operation-sql.js';
@@ -45,7 +46,7 @@ export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOpti
   };
   if (total === 0) return { ok: true, value: { operations: 0, statements: 0, transactional: dialect.transactionalDdl }, warnings: [] };
   try {
-    if (dialect.transactionalDdl) await adapter.transaction(run);
+    if (dialect.transactionalDdl) await runTransaction(adapter, run);
     else await run(adapter);
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).replace(/[.!\s]+$/, '');

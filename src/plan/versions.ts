@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { runTransaction } from '../adapters/run-transaction.js';
 import { dropViewSql } from '../emit/ddl.js';
 import type { Project } from '../ir/types.js';
 import { versionViewName } from '../managed/names.js';
@@ -78,7 +79,7 @@ export async function pruneVersions(adapter: Adapter, project: Project, options:
   const run = async (db: Adapter) => {
     for (const { view } of dropped) for (const sql of dropViewSql(db.dialect, view.schema, view.name, { ifExists: true })) await db.execute(sql);
   };
-  if (adapter.dialect.transactionalDdl) await adapter.transaction(run);
+  if (adapter.dialect.transactionalDdl) await runTransaction(adapter, run);
   else await run(adapter);
   return dropped;
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Adapter } from '../adapters/adapter.js';
+import { runTransaction } from '../adapters/run-transaction.js';
 
 /** Options of {@link writeSnapshot}. */
 export interface WriteSnapshotOptions {
@@ -48,7 +49,7 @@ export async function writeSnapshot(conn: Adapter, options: WriteSnapshotOptions
   await conn.execute(`attach ${d.literal(tmp)} as ${target}`);
   let copied = 0;
   try {
-    await conn.transaction(async (tx) => {
+    await runTransaction(conn, async (tx) => {
       await tx.execute(`copy from database ${source} to ${target} (schema)`);
       const tables = await tx.query<{ schema_name: string; table_name: string }>(
         `select schema_name, table_name from duckdb_tables()

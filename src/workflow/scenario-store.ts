@@ -1,5 +1,6 @@
 import { textFieldProblem } from '../rules/text-fields.js';
 import type { Adapter } from '../adapters/adapter.js';
+import { runTransaction } from '../adapters/run-transaction.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../auth/actor.js';
 import { type Outcome, type WriteError, failure } from '../rules/outcome.js';
@@ -151,7 +152,7 @@ export async function createScenario(writer: Adapter, names: SqlNames, input: Cr
   if (p.archivedAt) return failure('bad_request', `scenario '${parent}' is archived`);
   const chain = await scenarioChain(writer, names, parent);
   const now = new Date(Date.now());
-  await writer.transaction((tx) => insertScenario(tx, names, { name: input.name, parent, description: input.description ?? null, user: input.user, at: now }, chain));
+  await runTransaction(writer, (tx) => insertScenario(tx, names, { name: input.name, parent, description: input.description ?? null, user: input.user, at: now }, chain));
   return {
     ok: true,
     scenario: { name: input.name, parent, description: input.description ?? null, createdBy: input.user, createdAt: now.toISOString(), archivedBy: null, archivedAt: null },

@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { WarehouseError } from '../adapters/warehouse-error.js';
 import { CHAIN_HEADS_TABLE } from '../managed/names.js';
 import type { SqlNames } from '../managed/sql-names.js';
 
@@ -9,9 +10,16 @@ export interface ChainHead {
   head: string;
 }
 
-/** Another writer advanced the chain between our read and our compare-and-swap: retry the group. */
-export class ChainMovedError extends Error {
+/**
+ * Another writer advanced the chain between our read and our compare-and-swap: a `conflict`
+ * (the transaction runner rolls back and decides the group again on a fresh head).
+ */
+export class ChainMovedError extends WarehouseError {
   override readonly name = 'ChainMovedError';
+
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 /** Read the head (creating the table's row at seq 0 when missing), inside the write transaction. */
@@ -32,12 +40,18 @@ export async function readChainHead(tx: Adapter, names: SqlNames, table: string,
  * Take the row lock of a table's chain head before reading anything (`update … set seq = seq`):
  * writers in other processes queue here instead of deciding on data that is about to change.
  * Under READ COMMITTED (Postgres, Snowflake) every later statement of the transaction then sees
- * the latest committed head and rows. No row yet (first write): nothing to lock; the insert in
+ * the latest committed head and rows. With `expected` (the head this writer committed last), the
+ * lock is taken only if the head is still that one, and true says so: the cached head can be used
+ * as is. Else (another process committed since, or no cache) the row is locked unconditionally and
+ * false says the head must be read. No row yet (first write): nothing to lock; the insert in
  * `readChainHead` and the compare-and-swap decide.
  */
-export async function lockChainHead(tx: Adapter, names: SqlNames, table: string): Promise<void> {
+export async function lockChainHead(tx: Adapter, names: SqlNames, table: string, expected?: ChainHead): Promise<boolean> {
   const d = names.dialect;
-  await tx.execute(`update ${names.meta(CHAIN_HEADS_TABLE)} set seq = seq where table_name = ${d.param(1)}`, [table]);
+  const update = `update ${names.meta(CHAIN_HEADS_TABLE)} set seq = seq where table_name = ${d.param(1)}`;
+  if (expected && (await tx.execute(`${update} and seq = ${d.param(2)} and head = ${d.param(3)}`, [table, BigInt(expected.seq), expected.head])) === 1) return true;
+  await tx.execute(update, [table]);
+  return false;
 }
 
 /** Compare-and-swap the head: exactly one row must change, else another writer moved it (throws ChainMovedError). */

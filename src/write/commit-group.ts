@@ -18,9 +18,10 @@ import type { CurrentRow, PreparedRequest } from './write-request.js';
 
 /**
  * What a table's writer remembers between groups (single-process shortcuts; a miss is safe:
- * a stale head fails the compare-and-swap, an id recorded by another writer fails its unique key
- * (dialects without enforced keys always look ids up), and the group is then decided again with
- * `checkAllIds` and a fresh head).
+ * a stale head is caught by the chain-head lock where writers lock first, else by the
+ * compare-and-swap — both before anything is written —, an id recorded by another writer fails
+ * its unique key (dialects without enforced keys always look ids up), and the group is then
+ * decided again with `checkAllIds` and a fresh head).
  */
 export interface WriterMemory {
   /** The chain head this writer committed last; undefined = read it in the transaction. */
@@ -72,8 +73,15 @@ export function logLayout(input: InputTable, physical: string[]): LogLayout {
 /**
  * Decide and commit a group of requests of one table in ONE transaction: read the chain head and
  * the current rows, decide each request on its own (a conflict or replay affects only that request),
- * stage every accepted entry, insert the log, upsert the state, record idempotency, and advance the
- * chain head by compare-and-swap. Returns each request's result (only valid once committed).
+ * advance the chain head by compare-and-swap over every accepted entry, then insert the log, upsert
+ * the state and record idempotency. Returns each request's result (only valid once committed).
+ *
+ * The head moves before anything is appended, by every writer: a stale head fails the
+ * compare-and-swap (`ChainMovedError`, a conflict) before anything is written, and once it has
+ * moved no other writer can append to this log until the transaction ends (under READ COMMITTED
+ * the others wait on the head row, then miss; under snapshot isolation the warehouse aborts one of
+ * two writers of the row). So the log entries with `_seq` in (read head, new head] are exactly this
+ * transaction's, whatever another writer committed before — the bulk state upsert reads those.
  */
 export async function commitGroup(
   tx: Adapter,
@@ -85,9 +93,12 @@ export async function commitGroup(
   memory: WriterMemory,
 ): Promise<GroupOutcome> {
   const at = new Date(atMs).toISOString();
-  // warehouses where writers of other processes must queue on the chain-head row (Postgres, Snowflake) lock it first
-  if (names.dialect.lockChainHeadFirst) await lockChainHead(tx, names, logTableName(input.name));
-  const head = memory.head ?? (await readChainHead(tx, names, logTableName(input.name), atMs));
+  const chain = logTableName(input.name);
+  // warehouses where writers of other processes must queue on the chain-head row (Postgres, Snowflake)
+  // lock it first; the lock also tells whether the head this writer committed last is still current
+  let cached = memory.head;
+  if (names.dialect.lockChainHeadFirst && !(await lockChainHead(tx, names, chain, cached))) cached = undefined;
+  const head = cached ?? (await readChainHead(tx, names, chain, atMs));
   // without an enforced unique key on request ids, every id is looked up again here
   const checkAll = memory.checkAllIds || names.dialect.primaryKeys !== 'enforced';
   const ids = requests.map((r) => r.idempotencyKey).filter((id): id is string => id !== null && (checkAll || memory.recentIds.has(id)));
@@ -154,9 +165,11 @@ export async function commitGroup(
     }
   }
 
+  const next: ChainHead = { seq, head: prev ?? '' };
   if (entries.length > 0) {
+    await advanceChainHead(tx, names, chain, head, next, atMs);
     const layout = stages.logLayout ?? logLayout(input, logColumns(input).map((c) => c.name));
-    await appendRows(tx, { schema: names.inputsSchema, table: logTableName(input.name) }, layout.columns, {
+    await appendRows(tx, { schema: names.inputsSchema, table: chain }, layout.columns, {
       count: entries.length,
       value: (r, c) => {
         const j = layout.from[c]!;
@@ -167,13 +180,12 @@ export async function commitGroup(
       const params: SqlValue[] = [];
       const small = stateEntries.length <= SMALL_BATCH;
       const source = small ? entriesValuesSql(names, input, stateEntries, params) : appendedLogSql(names, input);
-      if (!small) params.push(BigInt(head.seq));
+      if (!small) params.push(BigInt(head.seq), BigInt(next.seq));
       await tx.execute(upsertStateSql(names, input, source, dedupe, allNew && !dedupe), params);
     }
     await recordIdempotency(tx, names, input, newRecords, atMs);
-    await advanceChainHead(tx, names, logTableName(input.name), head, { seq, head: prev ?? '' }, atMs);
   }
-  return { results, head: { seq, head: prev ?? '' }, recordedIds: newRecords.map(({ req }) => req.idempotencyKey!) };
+  return { results, head: next, recordedIds: newRecords.map(({ req }) => req.idempotencyKey!) };
 }
 
 /** The op a planned entry is logged as: a proposal's upserts and deletes become `propose_*`. */

@@ -5,10 +5,15 @@ import { type LogEntry } from './log-entry.js';
 import { stateOpCondition } from '../managed/log-ops.js';
 import type { SqlNames } from '../managed/sql-names.js';
 
-/** The state-changing log entries just appended, read back from the log: `_seq` above bound parameter 1 (the bulk path). */
+/**
+ * The state-changing log entries this transaction appended, read back from the log (the bulk
+ * path): `_seq` above bound parameter 1 (the head it read) and at most parameter 2 (the head it
+ * moved to) — exactly its own entries, since a writer moves the head before appending (commitGroup).
+ */
 export function appendedLogSql(names: SqlNames, input: InputTable): string {
   const d = names.dialect;
-  return `(select * from ${names.log(input.name)} where ${d.quoteIdent('_seq')} > ${d.param(1)} and ${stateOpCondition(d.quoteIdent('_op'))})`;
+  const seq = d.quoteIdent('_seq');
+  return `(select * from ${names.log(input.name)} where ${seq} > ${d.param(1)} and ${seq} <= ${d.param(2)} and ${stateOpCondition(d.quoteIdent('_op'))})`;
 }
 
 const STATE_SOURCE = ['_entry_id', '_seq', '_op', '_scenario', '_version', '_user', '_at', '_set_columns'];

@@ -1,7 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { runTransaction } from '../adapters/run-transaction.js';
 import { commitGroup, type WriterMemory } from './commit-group.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import { CAS_RETRIES, isRetryable, prepareStages, retryDelay, type StageCache } from './table-writer.js';
+import { prepareStages, type StageCache, WRITE_RETRIES } from './table-writer.js';
 import type { WriteResult } from './types.js';
 import type { PreparedRequest } from './write-request.js';
 
@@ -41,10 +42,11 @@ export class JointCommitter {
     const tables = [...byTable.keys()].sort();
     const stages = new Map<string, Awaited<ReturnType<typeof prepareStages>>>();
     for (const t of tables) stages.set(t, await prepareStages(this.conn, names, requests[byTable.get(t)![0]!]!.input, this.stageCache));
-    for (let attempt = 0; ; attempt++) {
-      const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
-      try {
-        const results = await this.conn.transaction(async (tx) => {
+    try {
+      const results = await runTransaction(
+        this.conn,
+        async (tx) => {
+          const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
           const out: WriteResult[] = new Array(requests.length);
           for (const t of tables) {
             const indexes = byTable.get(t)!;
@@ -56,13 +58,13 @@ export class JointCommitter {
             });
           }
           return out;
-        });
-        return { ok: true, results };
-      } catch (err) {
-        if (err instanceof Refused) return { ok: false, index: err.index, result: err.result };
-        if (!isRetryable(err) || attempt >= CAS_RETRIES) throw err;
-        await retryDelay(attempt);
-      }
+        },
+        { retries: WRITE_RETRIES },
+      );
+      return { ok: true, results };
+    } catch (err) {
+      if (err instanceof Refused) return { ok: false, index: err.index, result: err.result };
+      throw err;
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
+import { runTransaction } from '../adapters/run-transaction.js';
+import { isWarehouseError } from '../adapters/warehouse-error.js';
 import { logTableName } from '../managed/names.js';
 import type { InputTable } from '../ir/types.js';
-import { ChainMovedError } from './chain-head.js';
 import { commitGroup, type GroupOutcome, logLayout, type StageTables, type WriterMemory } from './commit-group.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { createStageTableSql } from './stage-rows.js';
@@ -11,26 +12,12 @@ import type { PreparedRequest } from './write-request.js';
 
 /** A group stops growing once it holds this many rows (a bigger single request still runs alone). */
 const GROUP_ROWS = 50_000;
-/** Retries of a group when another writer got there first (see isRetryable); backoff doubles from 1 ms. */
-export const CAS_RETRIES = 12;
-
 /**
- * Another writer got there first: our chain-head compare-and-swap missed, or the warehouse
- * aborted the transaction for a concurrent update (DuckDB "Transaction conflict", Postgres/BigQuery
- * "could not serialize", "concurrent update"), or a unique key we check before inserting was
- * taken meanwhile (the chain-head row of a new table, an idempotency key, a new state key).
- * The whole group is decided again (reads included).
+ * Extra attempts of a write transaction after a `conflict` or `retryable` WarehouseError (another
+ * writer got there first, the chain-head compare-and-swap missed, a lock queue or DML quota was
+ * full); each attempt decides the group again on fresh reads. Backoff doubles from 1 ms (~8 s in all).
  */
-export function isRetryable(err: unknown): boolean {
-  if (err instanceof ChainMovedError) return true;
-  const message = err instanceof Error ? err.message : String(err);
-  return /transaction conflict|conflict on update|could not serialize|concurrent update|constraint violation|duplicate key|too many DML statements outstanding|number of waiters for this lock exceeds|deadlock/i.test(message);
-}
-
-/** Wait before retry `attempt` of a transaction another writer got to first (doubling from 1 ms, with jitter). */
-export function retryDelay(attempt: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
-}
+export const WRITE_RETRIES = 12;
 
 /** Request ids remembered per table before the memory starts over (a forgotten id that comes back fails the unique key once and is replayed on retry). */
 const MAX_RECENT_IDS = 100_000;
@@ -77,7 +64,10 @@ export async function prepareStages(conn: Adapter, names: SqlNames, input: Input
 /**
  * Serializes the writes of one input table on its own connection, with group commit: requests
  * that arrive while a transaction runs are committed together in the next one, each decided on
- * its own. If a group's transaction fails unexpectedly, its requests are retried one by one.
+ * its own. If a group's transaction fails for another reason than a lost connection, its requests
+ * are retried one by one (one request's data must not fail the others). A lost connection fails
+ * every request of the group: the commit may have happened, so nothing is repeated blindly — a
+ * client retry with the same request id is replayed from its idempotency record if it did.
  * `exclusive` runs work between two groups with the queue paused (a commit across tables).
  */
 export class TableWriter {
@@ -133,32 +123,31 @@ export class TableWriter {
 
   private async runGroup(group: Waiting[]): Promise<void> {
     try {
-      const results = await this.commitWithRetry(group.map((w) => w.req));
+      const results = await this.commit(group.map((w) => w.req));
       group.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
-      if (group.length === 1) {
-        group[0]!.reject(err);
+      if (group.length === 1 || isWarehouseError(err, 'connection-lost')) {
+        for (const w of group) w.reject(err);
         return;
       }
       for (const w of group) await this.runGroup([w]);
     }
   }
 
-  private async commitWithRetry(requests: PreparedRequest[]): Promise<WriteResult[]> {
+  private async commit(requests: PreparedRequest[]): Promise<WriteResult[]> {
     const input = requests[0]!.input;
     const stages = await prepareStages(this.conn, this.names(), input, this.stageCache);
-    for (let attempt = 0; ; attempt++) {
-      const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
-      try {
-        const outcome = await this.conn.transaction((tx) => commitGroup(tx, this.names(), input, stages, requests, atMs, this.memory));
-        this.remember(outcome);
-        return outcome.results;
-      } catch (err) {
-        this.forget();
-        if (!isRetryable(err) || attempt >= CAS_RETRIES) throw err;
-        await retryDelay(attempt);
-      }
-    }
+    const outcome = await runTransaction(
+      this.conn,
+      (tx) => {
+        const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
+        return commitGroup(tx, this.names(), input, stages, requests, atMs, this.memory);
+      },
+      // whatever failed, the next attempt reads the chain head and looks up every request id again
+      { retries: WRITE_RETRIES, onRollback: () => this.forget() },
+    );
+    this.remember(outcome);
+    return outcome.results;
   }
 
   private remember(outcome: GroupOutcome): void {

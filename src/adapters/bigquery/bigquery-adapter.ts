@@ -58,7 +58,6 @@ export function bigqueryValue(v: unknown): unknown {
  */
 export class BigQueryAdapter implements Adapter {
   private sessionId: string | undefined;
-  private inTransaction = false;
 
   constructor(
     readonly dialect: Dialect,
@@ -91,21 +90,17 @@ export class BigQueryAdapter implements Adapter {
     return (await this.run(sql, params)).affected ?? 0;
   }
 
-  /** A multi-statement transaction in this session; a concurrent update aborts it (the write path retries). */
-  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
+  /** A multi-statement transaction in this session (snapshot isolation; a concurrent update aborts it: `conflict`). */
+  async begin(): Promise<void> {
     await this.execute('begin transaction');
-    this.inTransaction = true;
-    try {
-      const value = await fn(this);
-      await this.execute('commit transaction');
-      return value;
-    } catch (err) {
-      await this.execute('rollback transaction').catch(() => undefined);
-      throw err;
-    } finally {
-      this.inTransaction = false;
-    }
+  }
+
+  async commit(): Promise<void> {
+    await this.execute('commit transaction');
+  }
+
+  async rollback(): Promise<void> {
+    await this.execute('rollback transaction');
   }
 
   async describeSchemas(schemas: string[]): Promise<TableInfo[]> {

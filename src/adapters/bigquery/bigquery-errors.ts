@@ -1,14 +1,35 @@
 import { UsageError } from '../usage-error.js';
+import { WarehouseError } from '../warehouse-error.js';
+
+/** The first error reason BigQuery gave (`invalidQuery`, `rateLimitExceeded`, `quotaExceeded`, …). */
+function reasonOf(e: { errors?: unknown }): string | undefined {
+  const first = Array.isArray(e.errors) ? (e.errors[0] as { reason?: unknown } | undefined) : undefined;
+  return typeof first?.reason === 'string' ? first.reason : undefined;
+}
+
+// BigQuery reports a concurrent-update abort and a DML quota with reason `invalidQuery` /
+// `quotaExceeded` shared with unrelated failures, so the text tells them apart — here, and only here.
+const CONCURRENT_UPDATE = /could not serialize access to table .* due to concurrent update|transaction is aborted due to concurrent update/i;
+const DML_QUOTA = /too many DML statements outstanding/i;
+/** Socket failures of the HTTP client while a job is sent or read: the job may or may not have run. */
+const SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
- * A BigQuery failure a user can fix (no credentials, unreachable API, missing permission, unknown
- * project) as a UsageError with a hint; anything else is returned unchanged (the write path
- * retries "could not serialize access", "concurrent update" and "too many DML statements" by message).
+ * A BigQuery failure as what a caller can do about it: a concurrent-update abort (`conflict`), a
+ * DML quota or rate limit (`retryable`), a connection reset (`connection-lost`) become
+ * WarehouseErrors; a failure a user can fix (no credentials, unreachable API, missing
+ * permission, unknown project) becomes a UsageError with a hint. Anything else is returned unchanged.
  */
 export function bigqueryError(err: unknown, projectId: string): unknown {
   if (!(err instanceof Error)) return err;
-  const e = err as Error & { code?: unknown };
+  const e = err as Error & { code?: unknown; errors?: unknown };
   const message = e.message;
+  const reason = reasonOf(e);
+  const code = reason ?? (e.code === undefined ? undefined : String(e.code));
+  const info = { ...(code !== undefined ? { code } : {}), cause: err };
+  if (CONCURRENT_UPDATE.test(message)) return new WarehouseError('conflict', message, info);
+  if (reason === 'rateLimitExceeded' || DML_QUOTA.test(message)) return new WarehouseError('retryable', message, info);
+  if (SOCKET.has(String(e.code)) || /socket hang up/i.test(message)) return new WarehouseError('connection-lost', `the connection to BigQuery was lost: ${message}`, info);
   if (/could not load the default credentials|invalid_grant|ENOENT.*\.json|error:0[0-9A-F]+:.*(PEM|key)/i.test(message))
     return new UsageError(
       `BigQuery has no usable credentials: ${message} (set key_file in the target to a service-account key, or GOOGLE_APPLICATION_CREDENTIALS, ` +

@@ -15,6 +15,7 @@ import {
 import type { Adapter, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { appendWithAppender, type BulkKind, type BulkRows, type BulkTarget } from './duckdb-bulk-append.js';
+import { duckdbError, duckdbOpenError } from './duckdb-errors.js';
 import { rowObjects } from './duckdb-rows.js';
 
 /** Options for opening a DuckDB file. */
@@ -63,7 +64,12 @@ export class DuckDBAdapter implements StreamingAdapter {
 
   static async open(path: string, dialect: Dialect, options: DuckDBAdapterOptions = {}): Promise<DuckDBAdapter> {
     if (path !== ':memory:' && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
-    const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (err) {
+      throw duckdbOpenError(err, path);
+    }
     return new DuckDBAdapter(dialect, instance, await instance.connect());
   }
 
@@ -73,8 +79,12 @@ export class DuckDBAdapter implements StreamingAdapter {
   }
 
   /** Append rows in bulk (the Appender, one column function per kind) inside this connection's open transaction; see {@link appendWithAppender}. */
-  appendBulk(target: BulkTarget, kinds: readonly BulkKind[], rows: BulkRows): Promise<void> {
-    return appendWithAppender(this.connection, target, kinds, rows);
+  async appendBulk(target: BulkTarget, kinds: readonly BulkKind[], rows: BulkRows): Promise<void> {
+    try {
+      await appendWithAppender(this.connection, target, kinds, rows);
+    } catch (err) {
+      throw duckdbError(err);
+    }
   }
 
   /** A second connection on the same instance (DuckDB allows concurrent connections in one process). */
@@ -94,6 +104,14 @@ export class DuckDBAdapter implements StreamingAdapter {
    * (concurrent use of the reader connection) take the uncached path.
    */
   private async cached<R>(sql: string, params: SqlValue[], run: (s: DuckDBPreparedStatement) => Promise<R>, uncached: () => Promise<R>): Promise<R> {
+    try {
+      return await this.cachedOrNot(sql, params, run, uncached);
+    } catch (err) {
+      throw duckdbError(err);
+    }
+  }
+
+  private async cachedOrNot<R>(sql: string, params: SqlValue[], run: (s: DuckDBPreparedStatement) => Promise<R>, uncached: () => Promise<R>): Promise<R> {
     if (DDL.test(sql)) {
       this.clearStatements();
       return uncached();
@@ -163,15 +181,23 @@ export class DuckDBAdapter implements StreamingAdapter {
     return Number(result.rowsChanged);
   }
 
-  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    await this.connection.run('BEGIN TRANSACTION');
+  async begin(): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+  }
+
+  async commit(): Promise<void> {
+    await this.run('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    await this.run('ROLLBACK');
+  }
+
+  private async run(sql: string): Promise<void> {
     try {
-      const value = await fn(this);
-      await this.connection.run('COMMIT');
-      return value;
+      await this.connection.run(sql);
     } catch (err) {
-      await this.connection.run('ROLLBACK').catch(() => undefined);
-      throw err;
+      throw duckdbError(err);
     }
   }
 

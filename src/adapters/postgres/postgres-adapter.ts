@@ -58,13 +58,17 @@ function bind(params: SqlValue[]): unknown[] {
  * the dialect's setup (`set time zone 'UTC'`).
  */
 export class PostgresAdapter implements Adapter {
-  private inTransaction = false;
+  /** The session ended or its socket failed (pg reports it as an 'error'/'end' event before failing the queries). */
+  private lost = false;
 
   private constructor(
     readonly dialect: Dialect,
     private readonly client: pg.Client,
     private readonly options: PostgresConnectionOptions,
-  ) {}
+  ) {
+    client.on('error', () => (this.lost = true));
+    client.on('end', () => (this.lost = true));
+  }
 
   /** Connect and prepare the session; connection failures become UsageErrors with a hint. */
   static async open(options: PostgresConnectionOptions, dialect: Dialect): Promise<PostgresAdapter> {
@@ -79,14 +83,14 @@ export class PostgresAdapter implements Adapter {
       application_name: options.applicationName ?? 'writeback',
       types: typeParsers,
     });
-    // a dropped connection must not crash the process; the next query reports it
+    // a dropped connection must not crash the process; the next query reports it (connection-lost)
     client.on('error', () => undefined);
     try {
       await client.connect();
       for (const sql of dialect.sessionSetupSql) await client.query(sql);
     } catch (err) {
       await client.end().catch(() => undefined);
-      throw postgresError(err, options);
+      throw postgresError(err, options, 'connect');
     }
     return new PostgresAdapter(dialect, client, options);
   }
@@ -101,7 +105,7 @@ export class PostgresAdapter implements Adapter {
       const result = await this.client.query(sql, bind(params));
       return result.rows as T[];
     } catch (err) {
-      throw postgresError(err, this.options);
+      throw postgresError(err, this.options, 'session', this.lost);
     }
   }
 
@@ -110,25 +114,21 @@ export class PostgresAdapter implements Adapter {
       const result = await this.client.query(sql, bind(params));
       return result.rowCount ?? 0;
     } catch (err) {
-      throw postgresError(err, this.options);
+      throw postgresError(err, this.options, 'session', this.lost);
     }
   }
 
-  /** BEGIN … COMMIT on this session (READ COMMITTED); ROLLBACK on throw. Nested calls join the open transaction. */
-  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
+  /** BEGIN on this session (READ COMMITTED). */
+  async begin(): Promise<void> {
     await this.execute('begin');
-    this.inTransaction = true;
-    try {
-      const value = await fn(this);
-      await this.execute('commit');
-      return value;
-    } catch (err) {
-      await this.client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      this.inTransaction = false;
-    }
+  }
+
+  async commit(): Promise<void> {
+    await this.execute('commit');
+  }
+
+  async rollback(): Promise<void> {
+    await this.execute('rollback');
   }
 
   /** Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`, `timestamp with time zone`). */

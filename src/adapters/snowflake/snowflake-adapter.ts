@@ -74,8 +74,6 @@ export function snowflakeRows(result: SnowflakeResult): Row[] {
  * back to project names.
  */
 export class SnowflakeAdapter implements Adapter {
-  private inTransaction = false;
-
   private constructor(
     readonly dialect: Dialect,
     private readonly session: SnowflakeSession,
@@ -89,7 +87,7 @@ export class SnowflakeAdapter implements Adapter {
     try {
       session = await connect();
     } catch (err) {
-      throw snowflakeError(err, where);
+      throw snowflakeError(err, where, 'connect');
     }
     const adapter = new SnowflakeAdapter(dialect, session, connect, where);
     for (const sql of [...dialect.sessionSetupSql, ...OUTPUT_FORMATS]) await adapter.execute(sql);
@@ -105,7 +103,7 @@ export class SnowflakeAdapter implements Adapter {
     try {
       return await this.session.execute(sql, params.map(snowflakeBind));
     } catch (err) {
-      throw snowflakeError(err, this.where);
+      throw snowflakeError(err, this.where, 'session');
     }
   }
 
@@ -117,21 +115,18 @@ export class SnowflakeAdapter implements Adapter {
     return (await this.run(sql, params)).updated ?? 0;
   }
 
-  /** BEGIN … COMMIT on this session; ROLLBACK explicitly on error (Snowflake keeps a failed transaction open otherwise). */
-  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
+  /** BEGIN on this session (READ COMMITTED; DDL would commit it). */
+  async begin(): Promise<void> {
     await this.execute('begin');
-    this.inTransaction = true;
-    try {
-      const value = await fn(this);
-      await this.execute('commit');
-      return value;
-    } catch (err) {
-      await this.execute('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      this.inTransaction = false;
-    }
+  }
+
+  async commit(): Promise<void> {
+    await this.execute('commit');
+  }
+
+  /** Explicit: Snowflake keeps a failed transaction open until ROLLBACK. */
+  async rollback(): Promise<void> {
+    await this.execute('rollback');
   }
 
   async describeSchemas(schemas: string[]): Promise<TableInfo[]> {

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAdapter } from '../../../src/adapters/registry.js';
+import type { Adapter } from '../../../src/adapters/adapter.js';
+import { runTransaction } from '../../../src/adapters/run-transaction.js';
 import { UsageError } from '../../../src/adapters/usage-error.js';
+import { WarehouseError } from '../../../src/adapters/warehouse-error.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import type { Project } from '../../../src/ir/types.js';
 import { testProject } from '../write/fixture.js';
 import { freePort, postgresUnavailable, startPostgres, type PgServer } from './pg-server.js';
 
-// Clear errors on a real PostgreSQL server: unreachable host, unknown database, missing grants.
+// Clear errors on a real PostgreSQL server: unreachable host, unknown database, missing grants;
+// and the typed errors the write path acts on (conflict, retryable, connection lost), by SQLSTATE.
 const missing = postgresUnavailable();
 let server: PgServer;
 
@@ -58,5 +62,93 @@ describe.skipIf(Boolean(missing))(`Postgres connection and grant errors${missing
     } finally {
       await adapter.close();
     }
+  });
+
+  describe('typed errors by SQLSTATE', () => {
+    const open: Adapter[] = [];
+    const connect = async () => {
+      const p = projectOn({ host: '127.0.0.1', port: String(server.port), database: 'wb_typed', user: 'postgres' });
+      const a = await openAdapter(p, p.targets.pg!);
+      open.push(a);
+      return a;
+    };
+    const pidOf = async (a: Adapter) => (await a.query<{ pid: number }>('select pg_backend_pid() as pid'))[0]!.pid;
+    beforeAll(async () => {
+      server.createDatabase('wb_typed');
+      const a = await connect();
+      await a.execute('create table t (k integer primary key, v integer)');
+      await a.execute('insert into t values (1, 0), (2, 0)');
+    });
+    afterAll(async () => {
+      for (const a of open) await a.close();
+    });
+
+    it('a taken unique key (23505) is a conflict with the server\'s message', async () => {
+      const a = await connect();
+      const err = await a.execute('insert into t values (1, 1)').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WarehouseError);
+      expect(err).toMatchObject({ kind: 'conflict', code: '23505', message: expect.stringMatching(/duplicate key value violates unique constraint/) });
+    });
+
+    it('a deadlock (40P01) is a conflict, and the runner decides the victim again once the other committed', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const failures: unknown[] = [];
+      let locked = () => {};
+      const aLocked = new Promise<void>((r) => (locked = r));
+      const first = runTransaction(a, async (tx) => {
+        await tx.execute('update t set v = v + 1 where k = 1');
+        locked();
+        await new Promise((r) => setTimeout(r, 50));
+        await tx.execute('update t set v = v + 1 where k = 2');
+      }, { retries: 3, onRollback: (e) => failures.push(e) });
+      await aLocked;
+      const second = runTransaction(b, async (tx) => {
+        await tx.execute('update t set v = v + 10 where k = 2');
+        await tx.execute('update t set v = v + 10 where k = 1');
+      }, { retries: 3, onRollback: (e) => failures.push(e) });
+      await Promise.all([first, second]);
+      // the server picked one of the two as the victim; it was rolled back, retried, and both increments landed
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ name: 'WarehouseError', kind: 'conflict', code: '40P01', message: expect.stringMatching(/deadlock detected/) });
+      expect(await a.query('select k, v from t order by k')).toEqual([{ k: 1, v: 11 }, { k: 2, v: 11 }]);
+    });
+
+    it('a lock not available (55P03) is retryable', async () => {
+      const [a, b] = [await connect(), await connect()];
+      await b.execute("set lock_timeout = '20ms'");
+      let err: unknown;
+      await runTransaction(a, async (tx) => {
+        await tx.execute('update t set v = v where k = 1');
+        err = await b.execute('update t set v = v where k = 1').catch((e: unknown) => e);
+      });
+      expect(err).toMatchObject({ name: 'WarehouseError', kind: 'retryable', code: '55P03' });
+    });
+
+    it('a terminated session is connection-lost; lost during COMMIT it is never retried and says the outcome is unknown', async () => {
+      const [admin, victim] = [await connect(), await connect()];
+      await admin.query('select pg_terminate_backend($1)', [await pidOf(victim)]);
+      await expect(victim.query('select 1')).rejects.toMatchObject({ kind: 'connection-lost', commitOutcomeUnknown: false });
+      await expect(victim.query('select 1')).rejects.toMatchObject({ kind: 'connection-lost' });
+
+      const other = await connect();
+      const pid = await pidOf(other);
+      let attempts = 0;
+      const err = await runTransaction(
+        other,
+        async (tx) => {
+          attempts++;
+          await tx.execute('update t set v = v + 100 where k = 1');
+          // the session is killed after its last statement, before COMMIT reaches the server
+          await admin.query('select pg_terminate_backend($1)', [pid]);
+          while ((await admin.query('select 1 from pg_stat_activity where pid = $1', [pid])).length > 0) await new Promise((r) => setTimeout(r, 10));
+        },
+        { retries: 5 },
+      ).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WarehouseError);
+      expect(err).toMatchObject({ kind: 'connection-lost', commitOutcomeUnknown: true });
+      expect((err as Error).message).toMatch(/lost during COMMIT, so the transaction may or may not have committed/);
+      expect(attempts).toBe(1);
+      expect(await admin.query('select v from t where k = 1')).toEqual([{ v: 11 }]); // here it did not commit
+    });
   });
 });

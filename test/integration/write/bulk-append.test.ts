@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Adapter, Row, SqlValue } from '../../../src/adapters/adapter.js';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
+import { runTransaction } from '../../../src/adapters/run-transaction.js';
 import { getDialect } from '../../../src/dialects/registry.js';
 import type { ManagedColumn } from '../../../src/managed/columns.js';
 import { appendRows, createStageTableSql, stageRows, type StageValue } from '../../../src/write/stage-rows.js';
@@ -46,7 +47,9 @@ function sqlOnly(inner: Adapter): Adapter {
     dialect: inner.dialect,
     query: <T extends Row = Row>(sql: string, params?: SqlValue[]) => inner.query<T>(sql, params),
     execute: (sql: string, params?: SqlValue[]) => inner.execute(sql, params),
-    transaction: <T>(fn: (tx: Adapter) => Promise<T>) => inner.transaction((tx) => fn(sqlOnly(tx))),
+    begin: () => inner.begin(),
+    commit: () => inner.commit(),
+    rollback: () => inner.rollback(),
     describeSchemas: (schemas: string[]) => inner.describeSchemas(schemas),
     close: () => inner.close(),
   };
@@ -76,9 +79,9 @@ describe('bulk append', () => {
     const d = db.dialect;
     for (const t of ['bulk', 'raw', 'sql']) await db.execute(`create table s.${t} (${COLUMNS.map((c) => `${d.quoteIdent(c.name)} ${d.columnType(c.type)}`).join(', ')})`);
     const source = { count: ROWS.length, value: (r: number, c: number) => ROWS[r]![c] ?? null };
-    await db.transaction((tx) => appendRows(tx, { schema: 's', table: 'bulk' }, COLUMNS, source));
-    await db.transaction(() => appendRows(rawOnly(db), { schema: 's', table: 'raw' }, COLUMNS, source));
-    await db.transaction(() => appendRows(sqlOnly(db), { schema: 's', table: 'sql' }, COLUMNS, source));
+    await runTransaction(db, (tx) => appendRows(tx, { schema: 's', table: 'bulk' }, COLUMNS, source));
+    await runTransaction(db, () => appendRows(rawOnly(db), { schema: 's', table: 'raw' }, COLUMNS, source));
+    await runTransaction(db, () => appendRows(sqlOnly(db), { schema: 's', table: 'sql' }, COLUMNS, source));
     const portable = await dump('s.sql');
     expect(portable).toHaveLength(ROWS.length);
     expect(await dump('s.bulk')).toEqual(portable);
@@ -101,7 +104,7 @@ describe('bulk append', () => {
   it('a column count that does not match the table fails instead of shifting values', async () => {
     await db.execute('create table s.two (a varchar, b varchar, c varchar)');
     const two = COLUMNS.slice(0, 2);
-    await expect(db.transaction((tx) => appendRows(tx, { schema: 's', table: 'two' }, two, { count: 1, value: () => 'x' }))).rejects.toThrow();
+    await expect(runTransaction(db, (tx) => appendRows(tx, { schema: 's', table: 'two' }, two, { count: 1, value: () => 'x' }))).rejects.toThrow();
     expect(await db.query('select count(*)::integer as n from s.two')).toEqual([{ n: 0 }]);
   });
 

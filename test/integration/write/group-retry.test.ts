@@ -15,25 +15,28 @@ afterEach(async () => env.done());
 /** A connection that fails the state upsert of the N-th transaction once (an "unexpected" warehouse error). */
 function flaky(real: DuckDBAdapter, failOnTransaction: number, state: { failed: boolean }): Adapter & { raw: DuckDBAdapter['raw'] } {
   let transactions = 0;
-  const wrap = (inner: Adapter, inTx: boolean): Adapter & { raw: DuckDBAdapter['raw'] } => ({
-    dialect: inner.dialect,
+  let inTx = false;
+  return {
+    dialect: real.dialect,
     raw: real.raw,
-    query: <T extends Row = Row>(sql: string, params?: SqlValue[]) => inner.query<T>(sql, params),
+    query: <T extends Row = Row>(sql: string, params?: SqlValue[]) => real.query<T>(sql, params),
     execute: async (sql: string, params?: SqlValue[]) => {
       if (inTx && !state.failed && transactions === failOnTransaction && /^insert into .*"forecast" \(/.test(sql)) {
         state.failed = true;
         throw new Error('simulated warehouse failure');
       }
-      return inner.execute(sql, params);
+      return real.execute(sql, params);
     },
-    transaction: <T>(fn: (tx: Adapter) => Promise<T>) => {
+    begin: async () => {
       transactions++;
-      return inner.transaction((tx) => fn(wrap(tx, true)));
+      inTx = true;
+      await real.begin();
     },
-    describeSchemas: (schemas: string[]) => inner.describeSchemas(schemas),
-    close: () => inner.close(),
-  });
-  return wrap(real, false);
+    commit: () => real.commit().finally(() => (inTx = false)),
+    rollback: () => real.rollback().finally(() => (inTx = false)),
+    describeSchemas: (schemas: string[]) => real.describeSchemas(schemas),
+    close: () => real.close(),
+  };
 }
 
 describe('group commit failure', () => {

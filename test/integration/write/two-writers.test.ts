@@ -21,4 +21,16 @@ describe('several writers on one warehouse', () => {
     const ids = await env.count('select count(distinct _entry_id) as n from writeback.forecast__log');
     expect(ids).toBe(30);
   });
+
+  it('a bulk batch from a writer whose cached chain head went stale (the other writer committed since) is decided again and upserts only its own entries', async () => {
+    const other = await createWriteback(env.project, env.adapter, { targetName: 'dev' });
+    const rows = (body: string) => Array.from({ length: 40 }, (_, i) => ({ id: i + 1, body }));
+    expect((await env.wb.inputs.write('notes', rows('a'), { user: 'a' })).ok).toBe(true);
+    expect((await other.inputs.write('notes', [{ id: 8, body: 'b' }], { user: 'b' })).ok).toBe(true);
+    const again = await env.wb.inputs.write('notes', rows('c'), { user: 'a' });
+    expect(again.ok && again.entries.map((e) => e.version)).toEqual(Array.from({ length: 40 }, (_, i) => (i === 7 ? 3 : 2)));
+    await other.close();
+    expect(await env.count("select count(*) as n from writeback.notes where body = 'c'")).toBe(40);
+    expect((await env.wb.verify()).problems).toEqual([]);
+  });
 });

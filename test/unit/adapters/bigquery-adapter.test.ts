@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BigQueryAdapter, bigqueryParams, bigqueryValue } from '../../../src/adapters/bigquery/bigquery-adapter.js';
 import type { BigQueryClient, BigQueryResult } from '../../../src/adapters/bigquery/bigquery-client.js';
 import { bigqueryOptions } from '../../../src/adapters/bigquery/open-bigquery.js';
+import { runTransaction } from '../../../src/adapters/run-transaction.js';
 import { UsageError } from '../../../src/adapters/usage-error.js';
+import { WarehouseError } from '../../../src/adapters/warehouse-error.js';
 import { bigqueryDialect } from '../../../src/dialects/bigquery/bigquery-dialect.js';
 
 // Only the SDK boundary (BigQueryClient) is mocked: no test here talks to BigQuery.
@@ -65,7 +67,7 @@ describe('BigQuery adapter (mocked SDK)', () => {
     const m = mockClient((sql) => (sql.startsWith('update') ? { affected: 1 } : {}));
     const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
     await a.query('select 1');
-    expect(await a.transaction(async (tx) => tx.execute('update t set x = 1 where true'))).toBe(1);
+    expect(await runTransaction(a, async (tx) => tx.execute('update t set x = 1 where true'))).toBe(1);
     expect(m.calls.map((c) => [c.sql, c.session])).toEqual([
       ['select 1', { create: true }],
       ['begin transaction', { id: 's1', create: false }],
@@ -77,12 +79,38 @@ describe('BigQuery adapter (mocked SDK)', () => {
     expect(m.calls.at(-1)!.session).toEqual({ create: true });
   });
 
-  it('mocked: a failed transaction is rolled back and the concurrent-update error reaches the write path unchanged', async () => {
-    const conflict = new Error('Transaction is aborted due to concurrent update against table proj.writeback._wb_chain_heads');
-    const m = mockClient((sql) => (sql.startsWith('merge') ? conflict : {}));
+  it('mocked: a concurrent-update abort is a conflict (rolled back, retried when asked); a DML quota is retryable; both keep BigQuery\'s message', async () => {
+    const apiError = (message: string, reason: string) => Object.assign(new Error(message), { code: 400, errors: [{ reason, message }] });
+    const conflict = apiError('Transaction is aborted due to concurrent update against table proj.writeback._wb_chain_heads', 'invalidQuery');
+    let merges = 0;
+    const m = mockClient((sql) => (sql.startsWith('merge') && ++merges === 1 ? conflict : {}));
     const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
-    await expect(a.transaction((tx) => tx.execute('merge …'))).rejects.toBe(conflict);
+    const failed = await runTransaction(a, (tx) => tx.execute('merge …')).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WarehouseError);
+    expect(failed).toMatchObject({ kind: 'conflict', code: 'invalidQuery', message: conflict.message, cause: conflict });
     expect(m.calls.map((c) => c.sql)).toEqual(['begin transaction', 'merge …', 'rollback transaction']);
+    m.calls.length = 0;
+    merges = 0;
+    await runTransaction(a, (tx) => tx.execute('merge …'), { retries: 1 });
+    expect(m.calls.map((c) => c.sql)).toEqual(['begin transaction', 'merge …', 'rollback transaction', 'begin transaction', 'merge …', 'commit transaction']);
+
+    const quota = apiError('Too many DML statements outstanding against table proj:writeback.forecast, limit is 20', 'quotaExceeded');
+    const q = new BigQueryAdapter(bigqueryDialect, mockClient((sql) => (sql.startsWith('update') ? quota : {})).client, 'proj');
+    await expect(q.execute('update …')).rejects.toMatchObject({ name: 'WarehouseError', kind: 'retryable' });
+    // an unrelated invalid query passes through as the SDK threw it
+    const syntax = apiError('Syntax error: Unexpected identifier at [1:1]', 'invalidQuery');
+    const x = new BigQueryAdapter(bigqueryDialect, mockClient(() => syntax).client, 'proj');
+    await expect(x.query('selec 1')).rejects.toBe(syntax);
+  });
+
+  it('mocked: a connection reset during COMMIT TRANSACTION is connection-lost with an unknown outcome, never retried', async () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const m = mockClient((sql) => (sql === 'commit transaction' ? reset : { affected: 1 }));
+    const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
+    const failed = await runTransaction(a, (tx) => tx.execute('update t set x = 1 where true'), { retries: 5 }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ name: 'WarehouseError', kind: 'connection-lost', commitOutcomeUnknown: true });
+    expect((failed as Error).message).toMatch(/lost during COMMIT, so the transaction may or may not have committed/);
+    expect(m.calls.map((c) => c.sql)).toEqual(['begin transaction', 'update t set x = 1 where true', 'commit transaction']);
   });
 
   it('mocked: describeSchemas reads each existing dataset\'s INFORMATION_SCHEMA and skips missing ones', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runTransaction } from '../../../src/adapters/run-transaction.js';
 import { UsageError } from '../../../src/adapters/usage-error.js';
 import { SnowflakeAdapter, foldName, unfoldName } from '../../../src/adapters/snowflake/snowflake-adapter.js';
 import { snowflakeOptions } from '../../../src/adapters/snowflake/open-snowflake.js';
@@ -65,8 +66,8 @@ describe('Snowflake adapter (mocked SDK)', () => {
     const m = mockSession((sql) => (sql === 'boom' ? new Error('SQL compilation error') : { columns: [], rows: [], updated: 1 }));
     const a = await SnowflakeAdapter.open(m.connect, snowflakeDialect, where);
     const start = m.calls.length;
-    await a.transaction(async (tx) => tx.execute('update a set x = 1 where true'));
-    await expect(a.transaction(async (tx) => tx.execute('boom'))).rejects.toThrow('SQL compilation error');
+    await runTransaction(a, async (tx) => tx.execute('update a set x = 1 where true'));
+    await expect(runTransaction(a, async (tx) => tx.execute('boom'), { retries: 3 })).rejects.toThrow('SQL compilation error');
     expect(m.calls.slice(start).map((c) => c.sql)).toEqual(['begin', 'update a set x = 1 where true', 'commit', 'begin', 'boom', 'rollback']);
   });
 
@@ -99,10 +100,25 @@ describe('Snowflake adapter (mocked SDK)', () => {
     const m = mockSession((sql) => (sql.startsWith('create') ? new Error("SQL access control error: Insufficient privileges to operate on schema 'CRM'") : { columns: [], rows: [], updated: 0 }));
     const a = await SnowflakeAdapter.open(m.connect, snowflakeDialect, where);
     await expect(a.execute('create table …')).rejects.toThrow(/lacks a grant.*OWNERSHIP of the write-back schemas/);
-    const lock = new Error('Statement was aborted because the number of waiters for this lock exceeds the 20 statements limit');
-    const m2 = mockSession((sql) => (sql.startsWith('update') ? lock : { columns: [], rows: [], updated: 0 }));
+  });
+
+  it('mocked: the lock-waiter limit (000625) is retryable and retried in a new transaction; a lost session during COMMIT is never retried', async () => {
+    const lock = Object.assign(new Error("Statement '01b4' has locked table 'FORECAST' … the number of waiters for this lock exceeds the 20 statements limit."), { code: '000625', sqlState: '57014' });
+    let updates = 0;
+    const m = mockSession((sql) => (sql.startsWith('update') && ++updates === 1 ? lock : { columns: [], rows: [], updated: 1 }));
+    const a = await SnowflakeAdapter.open(m.connect, snowflakeDialect, where);
+    await expect(a.execute('update …')).rejects.toMatchObject({ name: 'WarehouseError', kind: 'retryable', code: '000625', message: lock.message });
+    updates = 0;
+    const start = m.calls.length;
+    expect(await runTransaction(a, (tx) => tx.execute('update …'), { retries: 2 })).toBe(1);
+    expect(m.calls.slice(start).map((c) => c.sql)).toEqual(['begin', 'update …', 'rollback', 'begin', 'update …', 'commit']);
+
+    const gone = Object.assign(new Error('Unable to perform operation using terminated connection.'), { code: 407002 });
+    const m2 = mockSession((sql) => (sql === 'commit' ? gone : { columns: [], rows: [], updated: 1 }));
     const b = await SnowflakeAdapter.open(m2.connect, snowflakeDialect, where);
-    await expect(b.execute('update …')).rejects.toBe(lock); // left as is: the write path retries it
+    const from = m2.calls.length;
+    await expect(runTransaction(b, (tx) => tx.execute('update …'), { retries: 5 })).rejects.toMatchObject({ kind: 'connection-lost', commitOutcomeUnknown: true });
+    expect(m2.calls.slice(from).map((c) => c.sql)).toEqual(['begin', 'update …', 'commit']);
   });
 
   it('folds and unfolds names like the dialect', () => {

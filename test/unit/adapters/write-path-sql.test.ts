@@ -36,11 +36,14 @@ class RecordingAdapter implements Adapter {
     this.log.push({ sql, params });
     return 1;
   }
-  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+  async begin(): Promise<void> {
     this.log.push({ sql: 'BEGIN', params: [] });
-    const v = await fn(this);
+  }
+  async commit(): Promise<void> {
     this.log.push({ sql: 'COMMIT', params: [] });
-    return v;
+  }
+  async rollback(): Promise<void> {
+    this.log.push({ sql: 'ROLLBACK', params: [] });
   }
   async describeSchemas(): Promise<TableInfo[]> {
     const project = testProject('/tmp');
@@ -89,7 +92,7 @@ describe.each(['snowflake', 'bigquery', 'postgres'] as const)('%s: write path SQ
     return { small, bulk, smallLog, bulkLog, readLog };
   };
 
-  it('mocked: one transaction runs lock (READ COMMITTED warehouses), head, current rows, log insert, state upsert, idempotency, chain-head CAS', async () => {
+  it('mocked: one transaction runs lock (READ COMMITTED warehouses), head, current rows, chain-head CAS, then log insert, state upsert, idempotency', async () => {
     const { small, smallLog } = await run();
     expect(small.ok).toBe(true);
     const kinds = smallLog.map(({ sql }) => {
@@ -111,7 +114,7 @@ describe.each(['snowflake', 'bigquery', 'postgres'] as const)('%s: write path SQ
     const idem = getDialect(type).primaryKeys === 'enforced' ? [] : ['idempotency-lookup'];
     // (a request id is first looked up outside the transaction, by prepare-request; a new key is a plain insert)
     const inTx = kinds.slice(kinds.indexOf('BEGIN')).filter((k) => !/^(create|drop) /.test(k));
-    expect(inTx).toEqual(['BEGIN', ...lock, 'read-head', 'create-head', ...idem, 'current-rows', 'log', 'state-insert', 'idempotency-record', 'cas', 'COMMIT']);
+    expect(inTx).toEqual(['BEGIN', ...lock, 'read-head', 'create-head', ...idem, 'current-rows', 'cas', 'log', 'state-insert', 'idempotency-record', 'COMMIT']);
   });
 
   it('mocked: the state upsert of existing keys is a MERGE (Snowflake, BigQuery) or INSERT … ON CONFLICT (Postgres) (parsed where the parser knows the construct)', () => {

@@ -15,6 +15,10 @@ import { verifyTables } from '../write/verify.js';
 import type { WriteContext } from '../write/write-context.js';
 import { type InternalWrite, Workflows } from '../workflow/workflows.js';
 import { JointCommitter, type JointOutcome } from '../write/joint-commit.js';
+import { Deployment } from './deployment.js';
+import { readModelRows, type ModelReadOptions, type ModelReadResult } from './model-rows.js';
+import { readContext, type ContextReadOptions, type ContextReadResult } from './source-context.js';
+import { readSourceValues, type SourceValuesResult } from './source-values.js';
 
 /** Options of `createWriteback`. */
 export interface WritebackOptions {
@@ -54,6 +58,24 @@ export class Writeback {
     history: (table: string, opts?: HistoryOptions): Promise<HistoryResult> => readHistory(this.ctx, table, opts),
   };
 
+  /** Merged-view reads. */
+  readonly models = {
+    /** Rows of a model's view (or `__by_scenario` view) under the reader's row filters, streamed; see model-rows.ts. */
+    rows: (model: string, opts?: ModelReadOptions): Promise<ModelReadResult> =>
+      readModelRows({ project: this.ctx.project, adapter: this.adapter, scenarios: () => this.scenarios.list() }, model, opts),
+  };
+
+  /** Reads of the sources input tables link to (what the planner form shows beside the inputs). */
+  readonly sources = {
+    /** A page of the source an input table links to, under the reader's row filters. */
+    context: (table: string, opts: ContextReadOptions): Promise<ContextReadResult> => readContext(this.ctx, table, opts),
+    /** The allowed values of a column declared `values: { source, column }`. */
+    values: (table: string, column: string, actor?: Actor): Promise<SourceValuesResult> => readSourceValues(this.ctx, table, column, actor),
+  };
+
+  /** Plan/apply against this connection, and whether the warehouse matches the project. */
+  readonly deploy: Deployment;
+
   /** API tokens (`_wb_tokens`). */
   readonly tokens: TokenStore;
 
@@ -88,6 +110,13 @@ export class Writeback {
       prepare: (op, table, rows, opts) => this.prepare(op, table, rows, opts),
       commitTogether: (requests) => this.commitTogether(requests),
       admitted: (fn) => this.admitted(fn),
+    });
+    this.deploy = new Deployment({
+      project: () => this.ctx.project,
+      adapter,
+      targetName: options.targetName,
+      quiesce: (fn) => this.quiesce(fn),
+      reload: (p) => this.reload(p),
     });
     this.scenarios = this.workflows.scenarios;
     this.pending = this.workflows.pending;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import type { InputTable, Model, Project } from '../../../src/ir/types.js';
-import { decodeCursor, encodeCursor, inputsOfModel, modelConditions, modelSelectSql } from '../../../src/server/model-read.js';
+import { inputsOfModel, modelConditions, modelSelectSql } from '../../../src/library/model-filter.js';
+import { decodeCursor, encodeCursor } from '../../../src/library/page-cursor.js';
 
 const loc = { file: 'x.yml', line: 1, col: 1 };
 const forecast: InputTable = {
@@ -56,7 +57,7 @@ describe('model reads', () => {
     const noRead = modelConditions(project, plan, { user: 'v', role: 'viewer' }, ['region']);
     for (const r of [noColumn, noAttr, noRead]) {
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.failure.body.error.code).toBe('forbidden');
+      if (!r.ok) expect(r.error.code).toBe('forbidden');
     }
   });
 

@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { SqlValue } from '../adapters/adapter.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
 import type { Actor } from '../auth/actor.js';
-import { apiError, type ApiFailure } from './api-error.js';
+import { readFailure, type ReadError } from './read-error.js';
 
 /** Every input table a model reads, directly or through upstream models. */
 export function inputsOfModel(project: Project, model: Model): InputTable[] {
@@ -41,50 +41,31 @@ function joinedAs(model: Model, input: string, column: string): string | undefin
  * what the role may read of every input it includes: no `read` on one of them is 403; each row
  * filter (`column = user.<attr>`) becomes a condition on the output column of the same name (for
  * an input key column, also the base column it is joined on). A filter that cannot be placed on
- * the output is 403 too — the server never returns rows it cannot filter.
+ * the output is 403 too — no read returns rows it cannot filter.
  */
-export function modelConditions(project: Project, model: Model, actor: Actor, outputColumns: string[]): { ok: true; conditions: ModelCondition[] } | { ok: false; failure: ApiFailure } {
-  if (actor.role === undefined) return { ok: true, conditions: [] };
+export function modelConditions(project: Project, model: Model, actor: Actor | undefined, outputColumns: string[]): { ok: true; conditions: ModelCondition[] } | { ok: false; error: ReadError } {
+  if (actor?.role === undefined) return { ok: true, conditions: [] };
   const conditions: ModelCondition[] = [];
   const present = new Set(outputColumns);
   for (const input of inputsOfModel(project, model)) {
     const perm = input.permissions[actor.role];
     if (!perm?.read) {
-      return { ok: false, failure: apiError('forbidden', `role '${actor.role}' may not read input table '${input.name}', which model '${model.name}' includes`) };
+      return readFailure('forbidden', `role '${actor.role}' may not read input table '${input.name}', which model '${model.name}' includes`);
     }
     for (const f of perm.rowFilter) {
       const value = actor.attributes?.[f.attribute];
       if (value === undefined) {
-        return { ok: false, failure: apiError('forbidden', `the row filter of '${input.name}' needs the user attribute '${f.attribute}', which this caller does not have`) };
+        return readFailure('forbidden', `the row filter of '${input.name}' needs the user attribute '${f.attribute}', which this caller does not have`);
       }
       const candidates = f.onSource ? [f.column] : [f.column, joinedAs(model, input.name, f.column)];
       const column = candidates.find((c): c is string => c !== undefined && present.has(c));
       if (!column) {
-        return {
-          ok: false,
-          failure: apiError('forbidden', `model '${model.name}' has no column '${f.column}' to apply the row filter of '${input.name}' for role '${actor.role}'`),
-        };
+        return readFailure('forbidden', `model '${model.name}' has no column '${f.column}' to apply the row filter of '${input.name}' for role '${actor.role}'`);
       }
       if (!conditions.some((c) => c.column === column && c.value === value)) conditions.push({ column, value });
     }
   }
   return { ok: true, conditions };
-}
-
-/** Offset cursor of model pages (views have no key; pages are ordered by every column). */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-/** The offset in a cursor, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): number | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const o = typeof parsed === 'object' && parsed !== null && 'o' in parsed ? parsed.o : undefined;
-    return typeof o === 'number' && Number.isSafeInteger(o) && o >= 0 ? o : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The select of a model read: identifiers quoted by the dialect, every value a bound parameter. */

@@ -92,7 +92,7 @@ export function adminRoutes(wb: HttpLibrary, options: Pick<ServerOptions, 'apply
       summary: 'Create an API token for a user with a role and its attributes',
       body: TokenCreateSchema,
       responses: { 201: { description: 'Created (the secret is shown once)', json: TokenCreatedSchema } },
-      errors: ['validation_failed'],
+      errors: [],
       handler: async (c, { body: b }) => {
         const result = await wb.tokens.create({
           user: b.user,

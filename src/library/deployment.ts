@@ -69,7 +69,8 @@ export class Deployment {
   apply(opts: DeployOptions): Promise<DeployResult> {
     return this.host.quiesce(async () => {
       const result = await this.applyNow(opts);
-      if (result.ok && result.applied) await this.check();
+      // after an apply (or a failed one) the warehouse may match the project, or only partly
+      if (!opts.dryRun && (!result.ok || result.applied)) await this.check().catch(() => undefined);
       return result;
     });
   }

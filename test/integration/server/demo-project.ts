@@ -30,3 +30,6 @@ export async function appliedDemoProject(prepare?: (dir: string) => void): Promi
   }
   return dir;
 }
+
+/** A SQL model whose SQL fails in the warehouse on every read (INT64 overflow). */
+export const BROKEN_MODEL = 'name: broken_total\nkind: sql\nsql: |\n  select cast(9223372036854775807 as bigint) + 1 as x\n';

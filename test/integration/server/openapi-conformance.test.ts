@@ -9,11 +9,9 @@ import { createServer } from '../../../src/server/create-server.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { applyThroughServer } from '../../../src/server/admin-apply.js';
-import { appliedDemoProject } from './demo-project.js';
+import { appliedDemoProject, BROKEN_MODEL } from './demo-project.js';
 import { OpenApiChecker, type ApiDocument } from './openapi-check.js';
 
-/** A SQL model whose SQL fails in the warehouse on every read (INT64 overflow). */
-export const BROKEN_MODEL = 'name: broken_total\nkind: sql\nsql: |\n  select cast(9223372036854775807 as bigint) + 1 as x\n';
 
 /**
  * Every route of the server — user and admin, API and pages — called with real requests against

@@ -79,7 +79,7 @@ export class Writeback {
   /** API tokens (`_wb_tokens`). */
   readonly tokens: TokenStore;
 
-  /** Scenarios, approvals, status transitions and actions (issue 5; src/workflow). */
+  /** Scenarios, approvals, status transitions and actions (src/workflow). */
   private readonly workflows: Workflows;
   /** Scenarios: list, create, archive, reset, compare, promote. */
   readonly scenarios: Workflows['scenarios'];
@@ -208,7 +208,7 @@ export class Writeback {
   private async prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal: InternalWrite = {}): Promise<PreparedRequest | WriteResult> {
     const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
     if (!('input' in prepared)) return prepared;
-    // issue 5: archived scenarios, scenario chains, approvals (status transitions are checked in the transaction)
+    // archived scenarios, scenario chains, approvals (status transitions are checked in the transaction)
     const gated = await this.workflows.gate(prepared, Array.isArray(rows) ? rows : [], internal);
     if (gated) return gated;
     if (internal.loggedBy !== undefined) prepared.loggedBy = internal.loggedBy;

@@ -141,6 +141,25 @@ export const HistoryEntrySchema = z
 /** Response of `GET /inputs/{table}/history`. */
 export const HistoryResponseSchema = z.object({ entries: z.array(HistoryEntrySchema) }).register(wireRegistry, { id: 'HistoryResponse' });
 
+/** A portable column type as the rules module reads it. */
+const RuleTypeSchema = z.union([
+  z.object({ kind: z.enum(['string', 'text', 'integer', 'number', 'boolean', 'date', 'timestamp']) }),
+  z.object({ kind: z.literal('decimal'), precision: z.number().int(), scale: z.number().int() }),
+  z.object({ kind: z.literal('enum'), values: z.array(z.string()) }),
+]);
+
+/** The column as the shared rules module (src/rules/column-rules.js) reads it; the form checks values with it. */
+const ColumnRuleSchema = z
+  .object({
+    type: RuleTypeSchema,
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    pattern: z.string().optional(),
+    maxLength: z.number().int().optional(),
+    allowedValues: z.array(z.string()).optional(),
+  })
+  .register(wireRegistry, { id: 'ColumnRule' });
+
 /** One column of an input table as described by `GET /inputs`. */
 export const ColumnDescriptionSchema = z
   .object({
@@ -160,6 +179,9 @@ export const ColumnDescriptionSchema = z
       .record(z.string(), z.array(z.object({ to: z.string(), roles: z.array(z.string()).optional() })))
       .optional()
       .describe('Status workflow: from value → the values it may move to (`roles` = only these roles).'),
+    initial: z.array(z.string()).optional().describe('Status workflow: the values a new row may start in.'),
+    locked: z.record(z.string(), z.array(z.string())).optional().describe('Status workflow: value → the roles that may still change a row in it (`[]`: only the administrator).'),
+    rule: ColumnRuleSchema,
   })
   .register(wireRegistry, { id: 'Column' });
 

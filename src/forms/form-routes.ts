@@ -1,38 +1,17 @@
-import { Hono, type MiddlewareHandler } from 'hono';
-import { canStream, type Adapter, type Row, type SqlValue } from '../adapters/adapter.js';
-import { checkPermission } from '../auth/permissions.js';
-import { apiError } from '../server/api-error.js';
-import { authenticateCaller } from '../server/authenticate.js';
-import type { ServerVariables } from '../server/context.js';
-import type { ServerLibrary } from '../server/library.js';
-import { decodeCursor, encodeCursor } from '../server/model-read.js';
-import { sendFailure } from '../server/parse-request.js';
-import { limitParam } from '../server/wire-schemas.js';
-import { sqlNames } from '../managed/sql-names.js';
+import { apiError, fromWriteError } from '../http/api-error.js';
+import type { HttpLibrary } from '../http/library.js';
+import { sendFailure } from '../http/parse-request.js';
+import { route, type Route } from '../http/route.js';
+import { jsonResponse } from '../http/to-json.js';
 import type { Actor } from '../auth/actor.js';
-import { contextSql } from './context-sql.js';
+import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';
-import { sourceValuesRoute } from './source-values.js';
 import { assetsDir, readAsset } from './static-assets.js';
 
 /** Options of {@link formRoutes}. */
 export interface FormOptions {
   /** The `--dev-user` actor: pages sign in automatically. */
   devUser?: Actor | undefined;
-  /** Target whose source names the context reads use; default the project's default target. */
-  targetName?: string | undefined;
-}
-
-const DEFAULT_CONTEXT_LIMIT = 1000;
-const MAX_CONTEXT_LIMIT = 10_000;
-
-/** Run a read on a connection of its own when the adapter has them (never inside a writer's transaction). */
-async function queryAside(adapter: Adapter, sql: string, params: SqlValue[]): Promise<Row[]> {
-  if (!canStream(adapter)) return adapter.query(sql, params);
-  const stream = await adapter.stream(sql, params);
-  const rows: Row[] = [];
-  for await (const chunk of stream.chunks()) rows.push(...chunk);
-  return rows;
 }
 
 function pageResponse(body: string, status = 200): Response {
@@ -48,78 +27,110 @@ function pageResponse(body: string, status = 200): Response {
   });
 }
 
+const PAGE = { 'text/html': 'The page shell; `/assets/app.js` fills it from the API.' };
+
 /**
- * The planner pages: `/` (the input tables), `/forms/{table}`, `/assets/*`, plus two small
- * additive API routes the pages need: `GET /api/v1/me` (who is signed in) and
- * `GET /api/v1/inputs/{table}/context` (the linked source's rows, under the caller's row filter).
+ * The planner pages: `/` (the input tables), `/forms/{table}`, `/assets/*`, plus three small
+ * API routes the pages need: `GET /api/v1/me` (who is signed in), `GET /api/v1/inputs/{table}/context`
+ * (the linked source's rows, under the caller's row filter) and
+ * `GET /api/v1/inputs/{table}/columns/{column}/values` (a column's allowed values from a source).
  */
-export function formRoutes(wb: ServerLibrary, options: FormOptions = {}) {
-  const app = new Hono<{ Variables: ServerVariables }>();
+export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] {
   const dir = assetsDir();
-  const caller = authenticateCaller(wb, options.devUser);
-  const ensureActor: MiddlewareHandler<{ Variables: ServerVariables }> = async (c, next) =>
-    c.get('actor') === undefined ? caller(c, next) : next();
   const shell = (table?: string) => ({
     project: wb.project.name,
     ...(options.devUser ? { devUser: options.devUser.user } : {}),
     ...(table !== undefined ? { page: 'form' as const, table } : { page: 'index' as const }),
   });
+  const page = { tags: ['pages'], auth: 'none' as const, touches: 'nothing' as const, errors: [] };
 
-  app.get('/', () => pageResponse(renderPage(shell())));
-  app.get('/forms', (c) => c.redirect('/'));
-  app.get('/forms/:table', (c) => {
-    const table = c.req.param('table');
-    const known = Object.hasOwn(wb.project.inputs, table);
-    return pageResponse(renderPage(shell(table)), known ? 200 : 404);
-  });
-  app.get('/assets/:name', (c) => {
-    const asset = readAsset(dir, c.req.param('name'));
-    if (!asset) return sendFailure(c, apiError('not_found', `no asset ${c.req.param('name')}`));
-    return new Response(asset.body, { headers: { 'content-type': asset.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' } });
-  });
-
-  app.get('/api/v1/me', ensureActor, (c) => {
-    const actor = c.get('actor');
-    return c.json({
-      user: actor.user,
-      role: actor.role ?? null,
-      attributes: actor.attributes ?? {},
-      dev_user: options.devUser !== undefined && options.devUser.user === actor.user && c.req.header('authorization') === undefined,
-      project: wb.project.name,
-    });
-  });
-
-  app.get('/api/v1/inputs/:table/context', ensureActor, async (c) => {
-    const actor = c.get('actor');
-    const name = c.req.param('table');
-    const input = Object.hasOwn(wb.project.inputs, name) ? wb.project.inputs[name] : undefined;
-    if (!input) return sendFailure(c, apiError('not_found', `unknown input table '${name}'`));
-    const denied = checkPermission(input, actor, 'read');
-    if (denied) return sendFailure(c, apiError('forbidden', denied.message));
-    if (!input.linksTo) return c.json({ source: null, link: {}, columns: [], rows: [], next_cursor: null });
-    const parsedLimit = limitParam(MAX_CONTEXT_LIMIT, 'context rows per page').safeParse(c.req.query('limit'));
-    if (!parsedLimit.success)
-      return sendFailure(c, apiError('bad_request', `limit must be a whole number from 1 to ${MAX_CONTEXT_LIMIT}`, [{ column: 'limit', message: 'out of range' }]));
-    const limit = parsedLimit.data ?? DEFAULT_CONTEXT_LIMIT;
-    const cursor = c.req.query('cursor');
-    const offset = cursor === undefined ? 0 : decodeCursor(cursor);
-    if (offset === undefined) return sendFailure(c, apiError('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]));
-    const names = sqlNames(wb.project, options.targetName ?? wb.project.defaultTarget, wb.adapter.dialect);
-    const query = contextSql(input, actor, names, { limit, offset });
-    if (!query.ok) return sendFailure(c, apiError('forbidden', query.message));
-    const rows = await queryAside(wb.adapter, query.sql, query.params);
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    return c.json({
-      source: `${input.linksTo.source}.${input.linksTo.table}`,
-      link: input.linksTo.on,
-      columns: page[0] ? Object.keys(page[0]) : [],
-      rows: page,
-      next_cursor: more ? encodeCursor(offset + limit) : null,
-    });
-  });
-
-  app.get('/api/v1/inputs/:table/columns/:column/values', ensureActor, sourceValuesRoute(wb, options.targetName, (sql, params) => queryAside(wb.adapter, sql, params)));
-
-  return app;
+  return [
+    route({ ...page, method: 'get', path: '/', operationId: 'indexPage', summary: 'The page listing the input tables the signed-in user may read', responses: { 200: { description: 'HTML', text: PAGE } }, handler: () => pageResponse(renderPage(shell())) }),
+    route({ ...page, method: 'get', path: '/forms', operationId: 'formsPage', summary: 'Redirects to `/`', responses: { 302: { description: 'To `/`' } }, handler: (c) => c.redirect('/') }),
+    route({
+      ...page,
+      method: 'get',
+      path: '/forms/{table}',
+      operationId: 'formPage',
+      summary: 'The form of one input table (a 404 page for a table the project does not declare)',
+      params: { table: 'Input table name.' },
+      responses: { 200: { description: 'HTML', text: PAGE }, 404: { description: 'HTML: the table is not declared', text: PAGE } },
+      handler: (c) => {
+        const table = c.req.param('table') ?? '';
+        const known = Object.hasOwn(wb.project.inputs, table);
+        return pageResponse(renderPage(shell(table)), known ? 200 : 404);
+      },
+    }),
+    route({
+      ...page,
+      method: 'get',
+      path: '/assets/{name}',
+      operationId: 'pageAsset',
+      summary: "The pages' JavaScript modules, CSS and icon (plain file names only)",
+      params: { name: 'File name, e.g. `app.js`.' },
+      responses: { 200: { description: 'The file', text: { 'text/javascript': 'An ES module.', 'text/css': 'A stylesheet.', 'image/svg+xml': 'An icon.' } } },
+      errors: ['not_found'],
+      handler: (c) => {
+        const asset = readAsset(dir, c.req.param('name') ?? '');
+        if (!asset) return sendFailure(c, apiError('not_found', `no asset ${c.req.param('name')}`));
+        return new Response(asset.body, { headers: { 'content-type': asset.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' } });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/me',
+      operationId: 'me',
+      summary: 'Who the caller is (token or `--dev-user`)',
+      tags: ['forms'],
+      auth: 'caller',
+      responses: { 200: { description: 'OK', json: MeResponseSchema } },
+      errors: [],
+      handler: (c) => {
+        const actor = c.get('actor');
+        return c.json({
+          user: actor.user,
+          role: actor.role ?? null,
+          attributes: actor.attributes ?? {},
+          dev_user: options.devUser !== undefined && options.devUser.user === actor.user && c.req.header('authorization') === undefined,
+          project: wb.project.name,
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/inputs/{table}/context',
+      operationId: 'readContext',
+      summary: "Rows of the source the table links to, under the caller's row filter (needs `read`; 403 when a row filter cannot be placed on the source)",
+      tags: ['forms'],
+      auth: 'caller',
+      params: { table: 'Input table name.' },
+      query: ContextQuerySchema,
+      responses: { 200: { description: 'OK', json: ContextResponseSchema } },
+      errors: ['forbidden', 'not_found'],
+      handler: async (c, { query }) => {
+        const res = await wb.sources.context(c.req.param('table') ?? '', {
+          actor: c.get('actor'),
+          limit: query.limit ?? CONTEXT_LIMITS.default,
+          ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+        });
+        if (!res.ok) return sendFailure(c, fromWriteError(res.error));
+        return jsonResponse({ source: res.source, link: res.link, columns: res.columns, rows: res.rows, next_cursor: res.nextCursor });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/inputs/{table}/columns/{column}/values',
+      operationId: 'readSourceValues',
+      summary: 'The allowed values of a column declared `values: { source, column }`: distinct, non-null, ordered, at most 5,000 (needs `read`; 404 for an unknown table or column, or a column without source values)',
+      tags: ['forms'],
+      auth: 'caller',
+      params: { table: 'Input table name.', column: 'Column name.' },
+      responses: { 200: { description: 'OK', json: SourceValuesResponseSchema } },
+      errors: ['forbidden', 'not_found'],
+      handler: async (c) => {
+        const res = await wb.sources.values(c.req.param('table') ?? '', c.req.param('column') ?? '', c.get('actor'));
+        return res.ok ? c.json({ source: res.source, values: res.values, truncated: res.truncated }) : sendFailure(c, fromWriteError(res.error));
+      },
+    }),
+  ];
 }

@@ -3,3 +3,10 @@ export { openProject, OpenProjectError, type OpenProjectOptions } from './open-p
 export { Writeback, createWriteback, type WritebackOptions } from './writeback.js';
 export * from '../write/index.js';
 export * from '../workflow/index.js';
+export type { ModelReadOptions, ModelReadResult, ModelRows, ModelRow } from './model-rows.js';
+export { ModelReadFailed } from './model-rows.js';
+export type { ContextReadOptions, ContextReadResult } from './source-context.js';
+export type { SourceValuesResult } from './source-values.js';
+export type { Drift } from './drift.js';
+export type { DeployOptions, DeployResult } from './deployment.js';
+export type { ReadError, ReadErrorCode, ReadOutcome } from './read-error.js';

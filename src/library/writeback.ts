@@ -15,6 +15,10 @@ import { verifyTables } from '../write/verify.js';
 import type { WriteContext } from '../write/write-context.js';
 import { type InternalWrite, Workflows } from '../workflow/workflows.js';
 import { JointCommitter, type JointOutcome } from '../write/joint-commit.js';
+import { Deployment } from './deployment.js';
+import { readModelRows, type ModelReadOptions, type ModelReadResult } from './model-rows.js';
+import { readContext, type ContextReadOptions, type ContextReadResult } from './source-context.js';
+import { readSourceValues, type SourceValuesResult } from './source-values.js';
 
 /** Options of `createWriteback`. */
 export interface WritebackOptions {
@@ -54,10 +58,28 @@ export class Writeback {
     history: (table: string, opts?: HistoryOptions): Promise<HistoryResult> => readHistory(this.ctx, table, opts),
   };
 
+  /** Merged-view reads. */
+  readonly models = {
+    /** Rows of a model's view (or `__by_scenario` view) under the reader's row filters, streamed; see model-rows.ts. */
+    rows: (model: string, opts?: ModelReadOptions): Promise<ModelReadResult> =>
+      readModelRows({ project: this.ctx.project, adapter: this.adapter, scenarios: () => this.scenarios.list() }, model, opts),
+  };
+
+  /** Reads of the sources input tables link to (what the planner form shows beside the inputs). */
+  readonly sources = {
+    /** A page of the source an input table links to, under the reader's row filters. */
+    context: (table: string, opts: ContextReadOptions): Promise<ContextReadResult> => readContext(this.ctx, table, opts),
+    /** The allowed values of a column declared `values: { source, column }`. */
+    values: (table: string, column: string, actor?: Actor): Promise<SourceValuesResult> => readSourceValues(this.ctx, table, column, actor),
+  };
+
+  /** Plan/apply against this connection, and whether the warehouse matches the project. */
+  readonly deploy: Deployment;
+
   /** API tokens (`_wb_tokens`). */
   readonly tokens: TokenStore;
 
-  /** Scenarios, approvals, status transitions and actions (issue 5; src/workflow). */
+  /** Scenarios, approvals, status transitions and actions (src/workflow). */
   private readonly workflows: Workflows;
   /** Scenarios: list, create, archive, reset, compare, promote. */
   readonly scenarios: Workflows['scenarios'];
@@ -88,6 +110,13 @@ export class Writeback {
       prepare: (op, table, rows, opts) => this.prepare(op, table, rows, opts),
       commitTogether: (requests) => this.commitTogether(requests),
       admitted: (fn) => this.admitted(fn),
+    });
+    this.deploy = new Deployment({
+      project: () => this.ctx.project,
+      adapter,
+      targetName: options.targetName,
+      quiesce: (fn) => this.quiesce(fn),
+      reload: (p) => this.reload(p),
     });
     this.scenarios = this.workflows.scenarios;
     this.pending = this.workflows.pending;
@@ -179,7 +208,7 @@ export class Writeback {
   private async prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal: InternalWrite = {}): Promise<PreparedRequest | WriteResult> {
     const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
     if (!('input' in prepared)) return prepared;
-    // issue 5: archived scenarios, scenario chains, approvals (status transitions are checked in the transaction)
+    // archived scenarios, scenario chains, approvals (status transitions are checked in the transaction)
     const gated = await this.workflows.gate(prepared, Array.isArray(rows) ? rows : [], internal);
     if (gated) return gated;
     if (internal.loggedBy !== undefined) prepared.loggedBy = internal.loggedBy;

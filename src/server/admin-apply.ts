@@ -1,62 +1,47 @@
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadProject } from '../project/load-project.js';
-import { planProject } from '../plan/plan-project.js';
-import { applyPlan } from '../apply/apply-plan.js';
-import type { ErrorDetail } from '../rules/outcome.js';
-import type { ServerLibrary } from './library.js';
+import type { HttpLibrary } from '../http/library.js';
+import { issueDetails } from '../http/parse-request.js';
+import { wireRegistry } from '../http/wire-schemas.js';
 import type { AdminOperationResult } from './server-options.js';
-import { issueDetails } from './parse-request.js';
 
-const ApplyBodySchema = z.strictObject({
-  user: z.string().min(1).optional(),
-  allow_destructive: z.boolean().optional(),
-  dry_run: z.boolean().optional(),
-});
+/** Body of `POST /api/v1/admin/apply`. */
+export const ApplyBodySchema = z
+  .strictObject({
+    user: z.string().min(1).optional().describe('Recorded as `applied_by` (default: the user running the server).'),
+    allow_destructive: z.boolean().optional(),
+    dry_run: z.boolean().optional(),
+  })
+  .register(wireRegistry, { id: 'ApplyRequest' });
 
-function diagnosticDetails(diagnostics: Diagnostic[]): ErrorDetail[] {
-  return diagnostics.map((d) => ({ message: d.message, code: d.code, severity: d.severity, ...(d.loc ? { loc: d.loc } : {}), ...(d.hint ? { hint: d.hint } : {}) }));
-}
+/** One planned warehouse change, as `writeback plan --json` prints it (more fields per `kind`). */
+const OperationSchema = z.looseObject({ kind: z.string(), description: z.string(), destructive: z.boolean() });
 
-const failed = (status: number, code: string, message: string, details: ErrorDetail[]): AdminOperationResult => ({
-  status,
-  body: { error: { code, message, details } },
-});
+/** Response of `POST /api/v1/admin/apply`. */
+export const ApplyResponseSchema = z
+  .object({
+    ok: z.literal(true),
+    applied: z.boolean().describe('False for a dry run or when the warehouse already matched.'),
+    operations: z.array(OperationSchema),
+    summary: z.unknown().optional().describe('What apply ran (statements, time).'),
+  })
+  .register(wireRegistry, { id: 'ApplyResponse' });
 
 /**
  * The `apply` hook of `startServer` (`POST /api/v1/admin/apply`, body `{ user?, allow_destructive?, dry_run? }`):
- * re-load the project from disk, plan it against the server's own connection, apply, and swap the
- * new project into the library. So `writeback apply` works while `serve` holds the DuckDB file.
+ * the library re-loads the project from disk, plans it against the server's own connection,
+ * applies it with the write path quiet and swaps the new project in (`wb.deploy.apply`). So
+ * `writeback apply` works while `serve` holds the DuckDB file, and `dev` re-applies through it.
  * Answers `{ ok, applied, operations }`, or 422 `validation_failed` with the diagnostics.
  */
-export function applyThroughServer(wb: ServerLibrary, options: { targetName: string; defaultUser: string }) {
+export function applyThroughServer(wb: HttpLibrary, options: { defaultUser: string }) {
   return async (body: unknown): Promise<AdminOperationResult> => {
     const parsed = ApplyBodySchema.safeParse(body ?? {});
-    if (!parsed.success) return failed(400, 'bad_request', 'request body does not match the expected shape', issueDetails(parsed.error.issues));
-    // the write path stays quiet while the tables change under it (in-flight writes finish first)
-    return wb.quiesce(() => applyNow(wb, parsed.data, options));
+    if (!parsed.success) {
+      return { status: 400, body: { error: { code: 'bad_request', message: 'request body does not match the expected shape', details: issueDetails(parsed.error.issues) } } };
+    }
+    const b = parsed.data;
+    const res = await wb.deploy.apply({ user: b.user ?? options.defaultUser, ...(b.allow_destructive ? { allowDestructive: true } : {}), ...(b.dry_run ? { dryRun: true } : {}) });
+    if (!res.ok) return { status: 422, body: { error: res.error } };
+    return { status: 200, body: { ok: true, applied: res.applied, operations: res.operations, ...(res.summary !== undefined ? { summary: res.summary } : {}) } };
   };
-}
-
-/** Load, plan and apply the project from disk, then swap it into the library (the write path is quiet meanwhile). */
-async function applyNow(
-  wb: ServerLibrary,
-  body: z.infer<typeof ApplyBodySchema>,
-  options: { targetName: string; defaultUser: string },
-): Promise<AdminOperationResult> {
-  const loaded = await loadProject(wb.project.dir);
-  if (!loaded.ok) return failed(422, 'validation_failed', 'the project does not load', diagnosticDetails(loaded.diagnostics));
-  const plan = await planProject(loaded.value, {
-    targetName: options.targetName,
-    adapter: wb.adapter,
-    user: body.user ?? options.defaultUser,
-    allowDestructive: body.allow_destructive ?? false,
-  });
-  if (!plan.ok) return failed(422, 'validation_failed', 'the plan was refused', diagnosticDetails(plan.diagnostics));
-  const operations = plan.value.operations;
-  if (body.dry_run || operations.length === 0) return { status: 200, body: { ok: true, applied: false, operations } };
-  const applied = await applyPlan(plan.value, wb.adapter);
-  if (!applied.ok) return failed(422, 'validation_failed', 'apply failed', diagnosticDetails(applied.diagnostics));
-  await wb.reload(loaded.value);
-  return { status: 200, body: { ok: true, applied: true, operations, summary: applied.value } };
 }

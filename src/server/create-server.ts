@@ -1,72 +1,120 @@
 import { Hono } from 'hono';
-import type { ServerVariables, ServerApp } from './context.js';
-import type { ServerLibrary } from './library.js';
-import type { ServerOptions } from './server-options.js';
-import { apiError, failureResponse } from './api-error.js';
-import { authenticateAdmin, authenticateCaller } from './authenticate.js';
-import { jsonLogger } from './logger.js';
-import { openApiDocument } from './openapi.js';
-import { DEFAULT_ADMIN_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from './read-json-body.js';
+import { z } from 'zod';
+import { apiError, failureResponse } from '../http/api-error.js';
+import { authenticateAdmin, authenticateCaller } from '../http/authenticate.js';
+import type { HttpApp, HttpEnv } from '../http/context.js';
+import type { HttpLibrary } from '../http/library.js';
+import { openApiDocument } from '../http/openapi.js';
+import { DEFAULT_ADMIN_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from '../http/read-json-body.js';
+import { mountRoutes, route, type Route } from '../http/route.js';
+import { wireRegistry } from '../http/wire-schemas.js';
+import { formRoutes } from '../forms/form-routes.js';
+import { applyGuard } from './apply-guard.js';
+import { jsonLogger, type ServerLogger } from './logger.js';
 import { adminRoutes } from './routes/admin.js';
 import { inputRoutes } from './routes/inputs.js';
 import { modelRoutes } from './routes/models.js';
 import { workflowRoutes } from './routes/workflow.js';
-import { formRoutes } from '../forms/form-routes.js';
+import type { ServerOptions } from './server-options.js';
+import type { BulkSettings } from './write-request.js';
 
 /** Default of {@link ServerOptions.confirmThreshold}. */
 export const DEFAULT_CONFIRM_THRESHOLD = 100;
 
+const HealthSchema = z
+  .object({
+    ok: z.literal(true),
+    project: z.string(),
+    snapshot: z
+      .object({
+        path: z.string(),
+        delayMs: z.number(),
+        lastPublishedAt: z.string().nullable(),
+        lastDurationMs: z.number().nullable(),
+        pending: z.boolean(),
+      })
+      .nullable()
+      .describe('The BI snapshot (DuckDB files), or null.'),
+    in_sync: z.boolean().describe('The warehouse matches the project (else requests on the tables and models it is behind on answer 503 `apply_required`).'),
+  })
+  .register(wireRegistry, { id: 'Health' });
+
+const OpenApiSchema = z.looseObject({ openapi: z.string() }).describe('An OpenAPI 3.1 document').register(wireRegistry, { id: 'OpenApiDocument' });
+
 /**
- * The HTTP API over the write-path library, as a Hono app (`app.fetch(request)` answers a
- * web `Request`; `startServer` listens on a port). Routes: see src/server/CONTEXT.md.
+ * Every route the server answers, in registration order: the API, the admin routes, the planner
+ * pages, `/healthz` and the OpenAPI document — one list that both registers the handlers and
+ * generates the document, so neither can have a route the other lacks.
  */
-export function createServer(wb: ServerLibrary, options: ServerOptions = {}): ServerApp {
-  const logger = options.logger ?? jsonLogger();
-  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const settings = {
-    bodyLimitBytes,
-    // project.yml `confirm_threshold` (issue 5), unless the caller overrides it; read per request (dev reloads the project)
+export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: ServerLogger): Route[] {
+  const settings: BulkSettings = {
+    // project.yml `confirm_threshold`, unless the caller overrides it; read per request (dev reloads the project)
     get confirmThreshold(): number {
       return options.confirmThreshold ?? wb.project.confirmThreshold ?? DEFAULT_CONFIRM_THRESHOLD;
     },
     onWrite: options.onWrite,
   };
-  const app = new Hono<{ Variables: ServerVariables }>();
+  const routes: Route[] = [
+    ...inputRoutes(wb, settings, false),
+    ...workflowRoutes(wb, settings, false),
+    ...modelRoutes(wb, logger),
+    ...inputRoutes(wb, settings, true),
+    ...workflowRoutes(wb, settings, true),
+    ...adminRoutes(wb, options),
+    ...formRoutes(wb, { devUser: options.devUser }),
+    route({
+      method: 'get',
+      path: '/healthz',
+      operationId: 'health',
+      summary: 'Liveness, the BI snapshot, and whether the warehouse matches the project',
+      tags: ['server'],
+      auth: 'none',
+      touches: 'nothing',
+      responses: { 200: { description: 'OK', json: HealthSchema } },
+      errors: [],
+      handler: (c) => c.json({ ok: true, project: wb.project.name, snapshot: options.snapshotStatus?.() ?? null, in_sync: wb.deploy.drift.inSync }),
+    }),
+  ];
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  routes.push(
+    route({
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      operationId: 'openapi',
+      summary: 'This document',
+      tags: ['server'],
+      auth: 'none',
+      touches: 'nothing',
+      responses: { 200: { description: 'OK', json: OpenApiSchema } },
+      errors: [],
+      handler: (c) => {
+        document ??= openApiDocument(routes, { title: `writeback API — ${wb.project.name}`, bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
+        return c.json(document);
+      },
+    }),
+  );
+  return routes;
+}
 
+/**
+ * The HTTP API over the library, as a Hono app (`app.fetch(request)` answers a web `Request`;
+ * `startServer` listens on a port). Routes: see src/server/CONTEXT.md.
+ */
+export function createServer(wb: HttpLibrary, options: ServerOptions = {}): HttpApp {
+  const logger = options.logger ?? jsonLogger();
+  const app = new Hono<HttpEnv>();
   app.onError((err, c) => {
     // Unexpected: log everything, send nothing of it (no stack, no SQL) to the client.
     logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
     return failureResponse(apiError('internal', 'internal error; the server log has the details'));
   });
   app.notFound((c) => failureResponse(apiError('not_found', `no route ${c.req.method} ${c.req.path}`)));
-
-  app.get('/healthz', (c) =>
-    c.json({ ok: true, project: wb.project.name, snapshot: options.snapshotStatus?.() ?? null }),
-  );
-  const spec = openApiDocument({ title: `writeback API — ${wb.project.name}`, bodyLimitBytes });
-  app.get('/api/v1/openapi.json', (c) => c.json(spec));
-
-  app.use('/api/v1/admin/*', authenticateAdmin(options.adminToken));
-  const adminSettings = {
-    get confirmThreshold(): number {
-      return settings.confirmThreshold;
-    },
-    onWrite: settings.onWrite,
-    bodyLimitBytes: options.adminBodyLimitBytes ?? DEFAULT_ADMIN_BODY_LIMIT_BYTES,
-  };
-  app.route('/api/v1/admin', adminRoutes(wb, adminSettings, options));
-  app.route('/api/v1/admin', workflowRoutes(wb, adminSettings, true));
-
-  const caller = authenticateCaller(wb, options.devUser);
-  for (const base of ['/api/v1/inputs', '/api/v1/models', '/api/v1/scenarios']) {
-    app.use(base, caller);
-    app.use(`${base}/*`, caller);
-  }
-  app.route('/api/v1/inputs', inputRoutes(wb, settings));
-  // scenarios, pending changes, resets, actions (issue 5): /api/v1/scenarios…, /api/v1/inputs/{t}/pending|reset|actions…
-  app.route('/api/v1', workflowRoutes(wb, settings, false));
-  app.route('/api/v1/models', modelRoutes(wb, logger));
-  // The planner pages (src/forms): `/`, `/forms/{table}`, `/assets/*`, `/api/v1/me`, `/api/v1/inputs/{t}/context`.
-  app.route('/', formRoutes(wb, { devUser: options.devUser, targetName: options.targetName }));
+  mountRoutes(app, serverRoutes(wb, options, logger), {
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    adminBodyLimitBytes: options.adminBodyLimitBytes ?? DEFAULT_ADMIN_BODY_LIMIT_BYTES,
+    caller: authenticateCaller(wb, options.devUser),
+    admin: authenticateAdmin(options.adminToken),
+    guard: applyGuard(wb),
+  });
   return app;
 }

@@ -1,9 +1,9 @@
 /** The HTTP API: `createServer` builds the app, `startServer` listens and runs the process model. */
-export { createServer, DEFAULT_CONFIRM_THRESHOLD } from './create-server.js';
+export { createServer, serverRoutes, DEFAULT_CONFIRM_THRESHOLD } from './create-server.js';
 export { startServer, DEFAULT_PORT, type StartServerOptions, type RunningHttpServer } from './start-server.js';
 export type { ServerOptions, AdminOperationResult } from './server-options.js';
-export type { ServerLibrary } from './library.js';
+export type { HttpLibrary as ServerLibrary } from '../http/library.js';
 export { jsonLogger, silentLogger, type ServerLogger } from './logger.js';
-export { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_ADMIN_BODY_LIMIT_BYTES } from './read-json-body.js';
-export { openApiDocument } from './openapi.js';
+export { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_ADMIN_BODY_LIMIT_BYTES } from '../http/read-json-body.js';
+export { openApiDocument } from '../http/openapi.js';
 export { applyThroughServer } from './admin-apply.js';

@@ -26,7 +26,7 @@ export interface ServerOptions {
   snapshotStatus?: () => SnapshotStatus | undefined;
   /** `POST /api/v1/admin/apply`: plan + apply on the server's connection (wired by the CLI); absent = 404. */
   apply?: (body: unknown) => Promise<AdminOperationResult>;
-  /** Target the server is connected to (source names of the form's context reads); default the project's default target. */
+  /** Target the server is connected to (informational: the library reads with its own target). */
   targetName?: string;
   /** Default: JSON lines on stderr. */
   logger?: ServerLogger;

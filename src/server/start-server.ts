@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { ServerLibrary } from './library.js';
-import type { ServerOptions } from './server-options.js';
-import { createServer } from './create-server.js';
-import { apiError, failureResponse } from './api-error.js';
-import { jsonLogger } from './logger.js';
+import type { HttpLibrary } from '../http/library.js';
+import { apiError, failureResponse } from '../http/api-error.js';
+import { describeDrift, type Drift } from '../library/drift.js';
+import { UsageError } from '../library/usage-error.js';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-file.js';
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
 import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
-import type { Adapter } from '../adapters/adapter.js';
-import { UsageError } from '../adapters/registry.js';
+import type { ServerOptions } from './server-options.js';
+import { createServer } from './create-server.js';
+import { jsonLogger, type ServerLogger } from './logger.js';
 
 /** Default port of `writeback serve`. */
 export const DEFAULT_PORT = 4580;
@@ -35,6 +35,11 @@ export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | '
   closeLibrary?: boolean;
   /** How long `close()` waits for open connections (streams) before cutting them. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * Plan the project against the warehouse before listening: tables and models it is behind on
+   * answer 503 `apply_required`, and a warning names them. Default true.
+   */
+  checkSync?: boolean;
 }
 
 /** A listening server. */
@@ -49,6 +54,8 @@ export interface RunningHttpServer {
   discoveryFile?: string;
   /** The snapshot publisher, when snapshots are on. */
   snapshot?: SnapshotPublisher;
+  /** Whether the warehouse matched the project at start-up (see `checkSync`). */
+  drift: Drift;
   /** Stop accepting, finish in-flight requests (queued writes commit), publish a last snapshot, close the DB, remove the discovery file. */
   close(): Promise<void>;
 }
@@ -81,7 +88,26 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostn
  * On a DuckDB file it also publishes target/snapshot.duckdb for BI tools and writes
  * target/server.json so that CLI commands go through it.
  */
-export async function startServer(wb: ServerLibrary, options: StartServerOptions = {}): Promise<RunningHttpServer> {
+/**
+ * Plan the project against the warehouse and say, when it is behind, which tables and models and
+ * what to run. A failed check (e.g. the warehouse is unreachable) is logged and serving goes on.
+ */
+async function checkWarehouse(wb: HttpLibrary, logger: ServerLogger): Promise<Drift> {
+  try {
+    const drift = await wb.deploy.check();
+    if (!drift.inSync) {
+      const line = describeDrift(drift);
+      process.stderr.write(`\n!!! ${line}\n!!! until then, requests on them answer 503 apply_required\n\n`);
+      logger.warn(line, { inputs: Object.keys(drift.inputs), models: Object.keys(drift.models), everything: drift.everything, seeds: drift.seeds, refused: drift.refused });
+    }
+    return drift;
+  } catch (err) {
+    logger.warn('could not compare the project with the warehouse', { error: err instanceof Error ? err.message : String(err) });
+    return wb.deploy.drift;
+  }
+}
+
+export async function startServer(wb: HttpLibrary, options: StartServerOptions = {}): Promise<RunningHttpServer> {
   const logger = options.logger ?? jsonLogger();
   const projectDir = options.projectDir ?? wb.project.dir;
   let host = options.host ?? '127.0.0.1';
@@ -92,8 +118,9 @@ export async function startServer(wb: ServerLibrary, options: StartServerOptions
     logger.warn('development mode: every request is signed in without a token', { user: options.devUser.user, role: options.devUser.role ?? null });
   }
   const adminToken = randomBytes(32).toString('base64url');
+  const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
 
-  let snapshotConn: Adapter | undefined;
+  let snapshotConn: Awaited<ReturnType<typeof openSnapshotConnection>>;
   let snapshot: SnapshotPublisher | undefined;
   if (options.snapshot !== false) {
     snapshotConn = await openSnapshotConnection(wb.adapter);
@@ -204,5 +231,5 @@ export async function startServer(wb: ServerLibrary, options: StartServerOptions
     return closed;
   }
 
-  return { port, host, url, adminToken, ...(discoveryFile ? { discoveryFile } : {}), ...(snapshot ? { snapshot } : {}), close };
+  return { port, host, url, adminToken, drift, ...(discoveryFile ? { discoveryFile } : {}), ...(snapshot ? { snapshot } : {}), close };
 }

@@ -1,4 +1,5 @@
-import type { Row, RowStream } from '../adapters/adapter.js';
+import { toJson } from '../http/to-json.js';
+import { ModelReadFailed, type ModelRow, type ModelRows } from '../library/model-rows.js';
 
 /** Output format of a streamed read. */
 export type StreamFormat = 'json' | 'csv';
@@ -6,20 +7,10 @@ export type StreamFormat = 'json' | 'csv';
 /** Options of {@link streamRows}. */
 export interface StreamRowsOptions {
   format: StreamFormat;
-  /** Page size: the stream was asked for `limit + 1` rows; the extra one only says that a next page exists. */
-  limit?: number;
-  /** The cursor of the next page, used when more rows remain. */
-  nextCursor?: () => string;
   /** Called when reading fails after the response has started (the response is then cut off). */
   onError?: (err: unknown) => void;
 }
 
-/** JSON.stringify that keeps big integers exact and binary readable. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-  );
-}
 
 /** One CSV field (RFC 4180): null is empty, text with a comma, quote or line break is quoted. */
 export function csvField(value: unknown): string {
@@ -30,26 +21,41 @@ export function csvField(value: unknown): string {
 }
 
 /**
+ * The last line of a stream that failed after it started: its status (200) is already sent, so the
+ * failure is said in the body — after which a JSON body does not parse — and the connection is
+ * then closed before the chunked body is complete, which every HTTP client reports.
+ */
+export function streamFailureLine(err: unknown): string {
+  const error = err instanceof ModelReadFailed ? err.error : { code: 'internal', message: 'the read failed; the server log has the details' };
+  return `\nwriteback-error: ${error.code}: ${error.message.replace(/[\r\n]+/g, ' ')}\n`;
+}
+
+/**
  * A response that streams rows as they are read, never holding the whole result: JSON
  * `{"rows":[…],"next_cursor":…}` or CSV with a header line. Backpressure comes from the
  * pull-based stream: the next chunk is read only when the client has taken the previous one.
  */
-export function streamRows(source: RowStream, options: StreamRowsOptions): Response {
+export function streamRows(source: ModelRows, options: StreamRowsOptions): Response {
   const encoder = new TextEncoder();
   const chunks = source.chunks();
   const csv = options.format === 'csv';
   let sent = 0;
-  let more = false;
-  const line = (row: Row) =>
+  let failed: unknown;
+  const line = (row: ModelRow) =>
     csv ? `${source.columns.map((c) => csvField(row[c])).join(',')}\r\n` : `${sent === 0 ? '' : ','}${toJson(row)}`;
-  const tail = () =>
-    csv ? '' : `],"next_cursor":${more && options.nextCursor ? JSON.stringify(options.nextCursor()) : 'null'}}`;
+  const tail = () => {
+    if (csv) return '';
+    const next = source.nextCursor();
+    return `],"next_cursor":${next === null ? 'null' : JSON.stringify(next)}}`;
+  };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(csv ? `${source.columns.map(csvField).join(',')}\r\n` : '{"rows":['));
     },
     async pull(controller) {
+      // the failure line was queued by the previous pull; erroring now (not then) lets it reach the client
+      if (failed !== undefined) return controller.error(failed);
       try {
         const next = await chunks.next();
         if (next.done) {
@@ -59,23 +65,15 @@ export function streamRows(source: RowStream, options: StreamRowsOptions): Respo
         }
         let text = '';
         for (const row of next.value) {
-          if (options.limit !== undefined && sent >= options.limit) {
-            more = true;
-            break;
-          }
           text += line(row);
           sent += 1;
         }
         if (text) controller.enqueue(encoder.encode(text));
-        if (more) {
-          await chunks.return(undefined);
-          controller.enqueue(encoder.encode(tail()));
-          controller.close();
-        }
       } catch (err) {
         source.close();
         options.onError?.(err);
-        controller.error(err);
+        failed = err ?? new Error('stream failed');
+        controller.enqueue(encoder.encode(streamFailureLine(err)));
       }
     },
     async cancel() {

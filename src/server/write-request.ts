@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { Actor } from '../auth/actor.js';
 import type { WireRow, WriteResult } from '../write/types.js';
-import type { ServerLibrary } from './library.js';
-import { apiError, fromWriteError, type ApiFailure } from './api-error.js';
-import { sendFailure } from './parse-request.js';
+import type { HttpLibrary } from '../http/library.js';
+import { apiError, fromWriteError, type ApiFailure } from '../http/api-error.js';
+import { sendFailure } from '../http/parse-request.js';
 
 /** A write or delete as the routes hand it to the library. */
 export interface BulkRequest {
@@ -23,6 +23,13 @@ export interface BulkSettings {
   onWrite?: ((table: string) => void) | undefined;
 }
 
+/** The `Idempotency-Key` header as the OpenAPI document describes it. */
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  description: "Retrying with the same key returns the first result and writes nothing twice. 1 to 200 visible ASCII characters.",
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+};
+
 /** `Idempotency-Key`: at most 200 visible ASCII characters. */
 export function idempotencyKey(c: Context): { ok: true; value: string | undefined } | { ok: false; failure: ApiFailure } {
   const key = c.req.header('idempotency-key');
@@ -40,14 +47,14 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>) {
     at: result.at,
     replayed: result.replayed,
     dry_run: result.dryRun,
-    // issue 5: the write needs approval and was recorded as a pending change (HTTP 202)
+    // the write needs approval and was recorded as a pending change (HTTP 202)
     ...(result.pending ? { pending: result.pending } : {}),
     ...(result.needsApproval ? { needs_approval: true } : {}),
   };
 }
 
 /**
- * The bulk-confirmation rule (issue 5): a change of more than `confirmThreshold` rows needs
+ * The bulk-confirmation rule: a change of more than `confirmThreshold` rows needs
  * `"confirm": true` or `"dry_run": true`; otherwise a 400 `confirmation_required` with the count.
  */
 export function confirmationFailure(count: number, verb: string, body: { confirm?: boolean | undefined; dry_run?: boolean | undefined }, settings: BulkSettings): ApiFailure | undefined {
@@ -67,7 +74,7 @@ export function sendWriteResult(c: Context, result: WriteResult, table: string, 
 }
 
 /** Run a write or delete: confirmation rule, idempotency key, library call, snapshot notification. */
-export async function runBulk(c: Context, wb: ServerLibrary, req: BulkRequest, settings: BulkSettings): Promise<Response> {
+export async function runBulk(c: Context, wb: HttpLibrary, req: BulkRequest, settings: BulkSettings): Promise<Response> {
   const key = idempotencyKey(c);
   if (!key.ok) return sendFailure(c, key.failure);
   const refused = confirmationFailure(req.rows.length, req.op === 'delete' ? 'deleting' : 'writing', { confirm: req.confirm, dry_run: req.dryRun }, settings);

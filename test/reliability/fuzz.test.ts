@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server/create-server.js';
-import type { ServerApp } from '../../src/server/context.js';
+import type { HttpApp as ServerApp } from '../../src/http/context.js';
 import type { ServerLogger } from '../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { openProject } from '../../src/library/open-project.js';

@@ -158,7 +158,10 @@ export class DuckDBAdapter implements StreamingAdapter {
       own?.closeSync();
     };
     try {
-      const result = await conn.stream(sql, bind(params));
+      // Materialized in DuckDB (its buffer manager), converted to JS a chunk at a time: a DuckDB
+      // streaming result that fails midway ends exactly like a finished one (node-api cannot read
+      // the result's error), which would send a truncated result as if it were whole.
+      const result = await conn.run(sql, bind(params));
       const columns = result.deduplicatedColumnNames();
       async function* chunks(): AsyncGenerator<Row[], void, undefined> {
         try {

@@ -57,7 +57,7 @@ export async function serveProject(
     ? { user: flags.devUser, ...(flags.role ? { role: flags.role } : {}), ...(flags.attr.length > 0 ? { attributes } : {}) }
     : undefined;
   const wb = await createWriteback(project, adapter, { targetName, ownsAdapter });
-  const apply = applyThroughServer(wb, { targetName, defaultUser: osUser() });
+  const apply = applyThroughServer(wb, { defaultUser: osUser() });
   const server = await startServer(wb, {
     port,
     host: flags.host,

@@ -1,113 +1,139 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ServerVariables } from '../context.js';
-import type { ServerLibrary } from '../library.js';
+import { apiError, fromWriteError } from '../../http/api-error.js';
+import type { HttpLibrary } from '../../http/library.js';
+import { sendFailure } from '../../http/parse-request.js';
+import { route, type Route } from '../../http/route.js';
+import { WireValueSchema, wireRegistry } from '../../http/wire-schemas.js';
+import { ApplyBodySchema, ApplyResponseSchema } from '../admin-apply.js';
 import type { ServerOptions } from '../server-options.js';
-import { fromWriteError, apiError } from '../api-error.js';
-import { parseJsonBody, parseQuery, sendFailure } from '../parse-request.js';
-import { AdminDeleteBodySchema, AdminWriteBodySchema, HistoryQuerySchema, RowsQuerySchema } from '../wire-schemas.js';
-import { runBulk, type BulkSettings } from '../write-request.js';
-import { historyResponse, rowsResponse } from './inputs.js';
-import { readJsonBody } from '../read-json-body.js';
 
-const TokenCreateSchema = z.strictObject({
-  user: z.string().min(1),
-  role: z.string().min(1),
-  attributes: z.record(z.string(), z.string()).optional(),
-  created_by: z.string().min(1).optional(),
-});
+const TokenCreateSchema = z
+  .strictObject({
+    user: z.string().min(1),
+    role: z.string().min(1),
+    attributes: z.record(z.string(), z.string()).optional(),
+    created_by: z.string().min(1).optional(),
+  })
+  .register(wireRegistry, { id: 'TokenCreateRequest' });
 
-const VerifySchema = z.strictObject({ tables: z.array(z.string()).optional() });
+const VerifySchema = z.strictObject({ tables: z.array(z.string()).optional() }).register(wireRegistry, { id: 'VerifyRequest' });
+
+/** A stored token as listed (the secret is never stored). */
+const TokenInfoSchema = z
+  .object({
+    tokenId: z.string(),
+    user: z.string(),
+    role: z.string(),
+    attributes: z.record(z.string(), z.string()),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .register(wireRegistry, { id: 'TokenInfo' });
+
+const TokensResponseSchema = z.object({ tokens: z.array(TokenInfoSchema) }).register(wireRegistry, { id: 'TokensResponse' });
+const TokenCreatedSchema = z.object({ token: z.string().describe('The secret: shown once.'), info: TokenInfoSchema }).register(wireRegistry, { id: 'TokenCreated' });
+const TokenRevokedSchema = z.object({ info: TokenInfoSchema }).register(wireRegistry, { id: 'TokenRevoked' });
+
+const VerifyReportSchema = z
+  .object({
+    ok: z.boolean(),
+    tables: z.array(z.object({ table: z.string(), entries: z.number().int(), stateRows: z.number().int() })),
+    problems: z.array(
+      z.object({
+        table: z.string(),
+        kind: z.enum(['state-drift', 'broken-chain', 'chain-head-mismatch']),
+        message: z.string(),
+        key: z.record(z.string(), WireValueSchema).optional(),
+        scenario: z.string().optional(),
+        entryId: z.string().optional(),
+        seq: z.number().int().optional(),
+      }),
+    ),
+  })
+  .register(wireRegistry, { id: 'VerifyReport' });
 
 /**
- * `/api/v1/admin/*`: what the CLI does through a running server (`write`, `history`, `verify`,
- * `token`, `apply`). Authenticated with the per-process credential of target/server.json; the
- * caller acts as administrator (every permission, no row filter) and names the user it records.
+ * `/api/v1/admin/*` besides the input and workflow routes: what the CLI does through a running
+ * server (`verify`, `token`, `apply`). Authenticated with the per-process credential of
+ * target/server.json; the caller acts as administrator.
  */
-export function adminRoutes(wb: ServerLibrary, settings: BulkSettings & { bodyLimitBytes: number }, options: ServerOptions) {
-  const app = new Hono<{ Variables: ServerVariables }>();
-  const limit = settings.bodyLimitBytes;
-
-  app.post('/inputs/:table/rows', async (c) => {
-    const body = await parseJsonBody(c, AdminWriteBodySchema, limit);
-    if (!body.ok) return sendFailure(c, body.failure);
-    const b = body.value;
-    return runBulk(c, wb, { op: 'write', table: c.req.param('table'), rows: b.rows, actor: { user: b.user }, scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings);
-  });
-
-  app.post('/inputs/:table/delete', async (c) => {
-    const body = await parseJsonBody(c, AdminDeleteBodySchema, limit);
-    if (!body.ok) return sendFailure(c, body.failure);
-    const b = body.value;
-    return runBulk(c, wb, { op: 'delete', table: c.req.param('table'), rows: b.keys, actor: { user: b.user }, scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings);
-  });
-
-  app.get('/inputs/:table/rows', async (c) => {
-    const q = parseQuery(c, RowsQuerySchema, 'filter');
-    if (!q.ok) return sendFailure(c, q.failure);
-    const { scenario, as_of, limit: pageSize, cursor } = q.value.query;
-    const result = await wb.inputs.rows(c.req.param('table'), {
-      ...(scenario !== undefined ? { scenario } : {}),
-      ...(as_of !== undefined ? { asOf: as_of } : {}),
-      ...(pageSize !== undefined ? { limit: pageSize } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-      ...(Object.keys(q.value.prefixed).length > 0 ? { filter: q.value.prefixed } : {}),
-    });
-    return result.ok ? c.json(rowsResponse(result)) : sendFailure(c, fromWriteError(result.error));
-  });
-
-  app.get('/inputs/:table/history', async (c) => {
-    const q = parseQuery(c, HistoryQuerySchema, 'key');
-    if (!q.ok) return sendFailure(c, q.failure);
-    const { user, since, scenario, limit: max } = q.value.query;
-    const result = await wb.inputs.history(c.req.param('table'), {
-      ...(Object.keys(q.value.prefixed).length > 0 ? { key: q.value.prefixed } : {}),
-      ...(user !== undefined ? { user } : {}),
-      ...(since !== undefined ? { since } : {}),
-      ...(scenario !== undefined ? { scenario } : {}),
-      ...(max !== undefined ? { limit: max } : {}),
-    });
-    return result.ok ? c.json(historyResponse(result)) : sendFailure(c, fromWriteError(result.error));
-  });
-
-  app.post('/verify', async (c) => {
-    let tables: string[] | undefined;
-    if (c.req.header('content-type')) {
-      const body = await parseJsonBody(c, VerifySchema, limit);
-      if (!body.ok) return sendFailure(c, body.failure);
-      tables = body.value.tables;
-    }
-    return c.json(await wb.verify(tables ? { tables } : {}));
-  });
-
-  app.get('/tokens', async (c) => c.json({ tokens: await wb.tokens.list() }));
-
-  app.post('/tokens', async (c) => {
-    const body = await parseJsonBody(c, TokenCreateSchema, limit);
-    if (!body.ok) return sendFailure(c, body.failure);
-    const b = body.value;
-    const result = await wb.tokens.create({
-      user: b.user,
-      role: b.role,
-      ...(b.attributes ? { attributes: b.attributes } : {}),
-      ...(b.created_by ? { createdBy: b.created_by } : {}),
-    });
-    return result.ok ? c.json({ token: result.token, info: result.info }, 201) : sendFailure(c, fromWriteError(result.error));
-  });
-
-  app.post('/tokens/:id/revoke', async (c) => {
-    const result = await wb.tokens.revoke(c.req.param('id'));
-    return result.ok ? c.json({ info: result.info }) : sendFailure(c, fromWriteError(result.error));
-  });
-
-  app.post('/apply', async (c) => {
-    if (!options.apply) return sendFailure(c, apiError('not_found', 'this server does not apply project changes (run `writeback apply` after stopping it, or use `writeback dev`)'));
-    const body = await readJsonBody(c.req.raw, limit);
-    if (!body.ok) return sendFailure(c, body.failure);
-    const result = await options.apply(body.value);
-    if (result.status < 400) options.onWrite?.('*');
-    return new Response(JSON.stringify(result.body), { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
-  });
-
-  return app;
+export function adminRoutes(wb: HttpLibrary, options: Pick<ServerOptions, 'apply' | 'onWrite'>): Route[] {
+  const base = '/api/v1/admin';
+  const common = { tags: ['admin'], auth: 'admin' as const };
+  return [
+    route({
+      ...common,
+      method: 'post',
+      path: `${base}/verify`,
+      operationId: 'adminVerify',
+      summary: "Replay every input's log and compare with its state; recompute every hash chain",
+      body: VerifySchema,
+      bodyOptional: true,
+      responses: { 200: { description: 'The report (`ok: false` lists the problems)', json: VerifyReportSchema } },
+      errors: [],
+      handler: async (c, { body }) => c.json(await wb.verify(body?.tables ? { tables: body.tables } : {})),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: `${base}/tokens`,
+      operationId: 'adminListTokens',
+      summary: 'Every API token (revoked ones too); secrets are never stored',
+      responses: { 200: { description: 'OK', json: TokensResponseSchema } },
+      errors: [],
+      handler: async (c) => c.json({ tokens: await wb.tokens.list() }),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: `${base}/tokens`,
+      operationId: 'adminCreateToken',
+      summary: 'Create an API token for a user with a role and its attributes',
+      body: TokenCreateSchema,
+      responses: { 201: { description: 'Created (the secret is shown once)', json: TokenCreatedSchema } },
+      errors: [],
+      handler: async (c, { body: b }) => {
+        const result = await wb.tokens.create({
+          user: b.user,
+          role: b.role,
+          ...(b.attributes ? { attributes: b.attributes } : {}),
+          ...(b.created_by ? { createdBy: b.created_by } : {}),
+        });
+        return result.ok ? c.json({ token: result.token, info: result.info }, 201) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: `${base}/tokens/{id}/revoke`,
+      operationId: 'adminRevokeToken',
+      summary: 'Revoke a token (it answers 401 from then on)',
+      params: { id: 'Token id (`tokenId`).' },
+      responses: { 200: { description: 'Revoked', json: TokenRevokedSchema } },
+      errors: ['not_found'],
+      handler: async (c) => {
+        const result = await wb.tokens.revoke(c.req.param('id') ?? '');
+        return result.ok ? c.json({ info: result.info }) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: `${base}/apply`,
+      operationId: 'adminApply',
+      summary: "Plan the project on disk against the server's connection and apply it (the write path waits meanwhile); `writeback apply` uses it while the server holds the DuckDB file",
+      body: ApplyBodySchema,
+      bodyLimit: 'admin',
+      responses: { 200: { description: 'Applied, or nothing to do, or the dry run', json: ApplyResponseSchema } },
+      errors: ['validation_failed', 'not_found'],
+      touches: 'nothing',
+      handler: async (c, { body }) => {
+        if (!options.apply) return sendFailure(c, apiError('not_found', 'this server does not apply project changes (run `writeback apply` after stopping it, or use `writeback dev`)'));
+        const result = await options.apply(body);
+        if (result.status < 400) options.onWrite?.('*');
+        return new Response(JSON.stringify(result.body), { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+      },
+    }),
+  ];
 }

@@ -1,12 +1,23 @@
-import { Hono } from 'hono';
-import type { ServerVariables } from '../context.js';
-import type { ServerLibrary } from '../library.js';
+import type { HttpLibrary } from '../../http/library.js';
 import type { HistoryResult, ReadResult } from '../../write/types.js';
-import { fromWriteError } from '../api-error.js';
+import { fromWriteError } from '../../http/api-error.js';
+import { sendFailure } from '../../http/parse-request.js';
+import { route, type Route } from '../../http/route.js';
+import {
+  AdminDeleteBodySchema,
+  AdminWriteBodySchema,
+  DeleteBodySchema,
+  HistoryQuerySchema,
+  HistoryResponseSchema,
+  InputsResponseSchema,
+  PendingWriteResponseSchema,
+  RowsQuerySchema,
+  RowsResponseSchema,
+  WriteBodySchema,
+  WriteResponseSchema,
+} from '../../http/wire-schemas.js';
 import { describeInput } from '../describe-input.js';
-import { parseJsonBody, parseQuery, sendFailure } from '../parse-request.js';
-import { DeleteBodySchema, HistoryQuerySchema, RowsQuerySchema, WriteBodySchema } from '../wire-schemas.js';
-import { runBulk, type BulkSettings } from '../write-request.js';
+import { IDEMPOTENCY_HEADER, runBulk, type BulkSettings } from '../write-request.js';
 
 /** The wire shape of a page of rows. */
 export function rowsResponse(result: Extract<ReadResult, { ok: true }>) {
@@ -32,58 +43,162 @@ export function historyResponse(result: Extract<HistoryResult, { ok: true }>) {
   };
 }
 
-/** `/api/v1/inputs/...` for signed-in callers (the actor comes from the auth middleware). */
-export function inputRoutes(wb: ServerLibrary, settings: BulkSettings & { bodyLimitBytes: number }) {
-  const app = new Hono<{ Variables: ServerVariables }>();
+const TABLE = { table: 'Input table name.' };
+const FILTER = { prefix: 'filter', description: 'Equality filter on a user column: `filter.<column>=<value>` (repeat per column).' };
+const KEY = { prefix: 'key', description: 'Only entries of this key: `key.<column>=<value>` (every key column, or a prefix of them).' };
+const WRITTEN = {
+  200: { description: 'Written (or the replayed first result, or a dry run)', json: WriteResponseSchema },
+  202: { description: 'The write needs approval: it was recorded as a pending change; the state is untouched until approved', json: PendingWriteResponseSchema },
+};
 
-  app.get('/', (c) => {
-    const actor = c.get('actor');
-    return c.json({ inputs: wb.inputs.list(actor).map((t) => describeInput(t, actor)) });
-  });
+/**
+ * `/api/v1/inputs/...` (signed-in callers; the actor comes from the token) and, with `admin`,
+ * `/api/v1/admin/inputs/...` for the CLI: the caller is the administrator (every permission, no
+ * row filter) and names the recorded `user` in write bodies.
+ */
+export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: boolean): Route[] {
+  const base = admin ? '/api/v1/admin/inputs' : '/api/v1/inputs';
+  const auth = admin ? 'admin' : 'caller';
+  const tags = admin ? ['admin'] : ['inputs'];
+  const id = (name: string) => (admin ? `admin${name[0]!.toUpperCase()}${name.slice(1)}` : name);
+  const reader = (c: Parameters<Route['run']>[0]) => (admin ? {} : { actor: c.get('actor') });
+  const routes: Route[] = [];
 
-  app.get('/:table/rows', async (c) => {
-    const q = parseQuery(c, RowsQuerySchema, 'filter');
-    if (!q.ok) return sendFailure(c, q.failure);
-    const { scenario, as_of, limit, cursor } = q.value.query;
-    const result = await wb.inputs.rows(c.req.param('table'), {
-      actor: c.get('actor'),
-      ...(scenario !== undefined ? { scenario } : {}),
-      ...(as_of !== undefined ? { asOf: as_of } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-      ...(Object.keys(q.value.prefixed).length > 0 ? { filter: q.value.prefixed } : {}),
-    });
-    return result.ok ? c.json(rowsResponse(result)) : sendFailure(c, fromWriteError(result.error));
-  });
+  if (!admin) {
+    routes.push(
+      route({
+        method: 'get',
+        path: base,
+        operationId: 'listInputs',
+        summary: "Input tables the caller may read, with columns, rules, key, links, approval rule, actions and the caller's permissions",
+        tags,
+        auth,
+        responses: { 200: { description: 'OK', json: InputsResponseSchema } },
+        errors: [],
+        handler: (c) => {
+          const actor = c.get('actor');
+          return c.json({ inputs: wb.inputs.list(actor).map((t) => describeInput(t, actor)) });
+        },
+      }),
+    );
+  }
 
-  app.post('/:table/rows', async (c) => {
-    const body = await parseJsonBody(c, WriteBodySchema, settings.bodyLimitBytes);
-    if (!body.ok) return sendFailure(c, body.failure);
-    const b = body.value;
-    return runBulk(c, wb, { op: 'write', table: c.req.param('table'), rows: b.rows, actor: c.get('actor'), scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings);
-  });
-
-  app.post('/:table/delete', async (c) => {
-    const body = await parseJsonBody(c, DeleteBodySchema, settings.bodyLimitBytes);
-    if (!body.ok) return sendFailure(c, body.failure);
-    const b = body.value;
-    return runBulk(c, wb, { op: 'delete', table: c.req.param('table'), rows: b.keys, actor: c.get('actor'), scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings);
-  });
-
-  app.get('/:table/history', async (c) => {
-    const q = parseQuery(c, HistoryQuerySchema, 'key');
-    if (!q.ok) return sendFailure(c, q.failure);
-    const { user, since, scenario, limit } = q.value.query;
-    const result = await wb.inputs.history(c.req.param('table'), {
-      actor: c.get('actor'),
-      ...(Object.keys(q.value.prefixed).length > 0 ? { key: q.value.prefixed } : {}),
-      ...(user !== undefined ? { user } : {}),
-      ...(since !== undefined ? { since } : {}),
-      ...(scenario !== undefined ? { scenario } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    });
-    return result.ok ? c.json(historyResponse(result)) : sendFailure(c, fromWriteError(result.error));
-  });
-
-  return app;
+  routes.push(
+    route({
+      method: 'get',
+      path: `${base}/{table}/rows`,
+      operationId: id('readRows'),
+      summary: 'Current (or as-of) rows of one scenario, ordered by key, keyset-paginated',
+      tags,
+      auth,
+      params: TABLE,
+      query: RowsQuerySchema,
+      prefixed: FILTER,
+      responses: { 200: { description: 'OK', json: RowsResponseSchema } },
+      errors: ['forbidden', 'not_found'],
+      handler: async (c, { query, prefixed }) => {
+        const { scenario, as_of, limit, cursor } = query;
+        const result = await wb.inputs.rows(c.req.param('table') ?? '', {
+          ...reader(c),
+          ...(scenario !== undefined ? { scenario } : {}),
+          ...(as_of !== undefined ? { asOf: as_of } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+          ...(Object.keys(prefixed).length > 0 ? { filter: prefixed } : {}),
+        });
+        return result.ok ? c.json(rowsResponse(result)) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+    admin
+      ? route({
+          method: 'post',
+          path: `${base}/{table}/rows`,
+          operationId: id('writeRows'),
+          summary: 'Upsert a batch of rows as the administrator, recorded as `user`, all or nothing',
+          tags,
+          auth,
+          params: TABLE,
+          headers: [IDEMPOTENCY_HEADER],
+          body: AdminWriteBodySchema,
+          bodyLimit: 'admin',
+          responses: WRITTEN,
+          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          handler: (c, { body: b }) =>
+            runBulk(c, wb, { op: 'write', table: c.req.param('table') ?? '', rows: b.rows, actor: { user: b.user }, scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
+        })
+      : route({
+          method: 'post',
+          path: `${base}/{table}/rows`,
+          operationId: 'writeRows',
+          summary: 'Upsert a batch of rows, all or nothing',
+          description: 'A batch that needs approval (the table\'s `approval` rule) is answered 202 with the pending change; nothing reaches the state until it is approved.',
+          tags,
+          auth,
+          params: TABLE,
+          headers: [IDEMPOTENCY_HEADER],
+          body: WriteBodySchema,
+          responses: WRITTEN,
+          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          handler: (c, { body: b }) =>
+            runBulk(c, wb, { op: 'write', table: c.req.param('table') ?? '', rows: b.rows, actor: c.get('actor'), scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
+        }),
+    admin
+      ? route({
+          method: 'post',
+          path: `${base}/{table}/delete`,
+          operationId: id('deleteRows'),
+          summary: 'Delete a batch of keys as the administrator, recorded as `user`, all or nothing',
+          tags,
+          auth,
+          params: TABLE,
+          headers: [IDEMPOTENCY_HEADER],
+          body: AdminDeleteBodySchema,
+          bodyLimit: 'admin',
+          responses: WRITTEN,
+          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          handler: (c, { body: b }) =>
+            runBulk(c, wb, { op: 'delete', table: c.req.param('table') ?? '', rows: b.keys, actor: { user: b.user }, scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
+        })
+      : route({
+          method: 'post',
+          path: `${base}/{table}/delete`,
+          operationId: 'deleteRows',
+          summary: 'Delete a batch of keys, all or nothing (logged; history stays)',
+          tags,
+          auth,
+          params: TABLE,
+          headers: [IDEMPOTENCY_HEADER],
+          body: DeleteBodySchema,
+          responses: WRITTEN,
+          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          handler: (c, { body: b }) =>
+            runBulk(c, wb, { op: 'delete', table: c.req.param('table') ?? '', rows: b.keys, actor: c.get('actor'), scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
+        }),
+    route({
+      method: 'get',
+      path: `${base}/{table}/history`,
+      operationId: id('readHistory'),
+      summary: 'Log entries with old → new values per changed column, oldest first',
+      tags,
+      auth,
+      params: TABLE,
+      query: HistoryQuerySchema,
+      prefixed: KEY,
+      responses: { 200: { description: 'OK', json: HistoryResponseSchema } },
+      errors: ['forbidden', 'not_found'],
+      handler: async (c, { query, prefixed }) => {
+        const { user, since, scenario, limit } = query;
+        const result = await wb.inputs.history(c.req.param('table') ?? '', {
+          ...reader(c),
+          ...(Object.keys(prefixed).length > 0 ? { key: prefixed } : {}),
+          ...(user !== undefined ? { user } : {}),
+          ...(since !== undefined ? { since } : {}),
+          ...(scenario !== undefined ? { scenario } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        });
+        return result.ok ? c.json(historyResponse(result)) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+  );
+  return routes;
 }

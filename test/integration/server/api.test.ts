@@ -345,6 +345,9 @@ describe('HTTP API on the demo project', () => {
       reload: wb.reload.bind(wb),
       quiesce: wb.quiesce.bind(wb),
       close: async () => {},
+      models: wb.models,
+      sources: wb.sources,
+      deploy: wb.deploy,
       inputs: { ...wb.inputs, rows: async () => { throw new Error('boom in /secret/path'); } },
     };
     const app = createServer(broken, { devUser: { user: 'dev' }, logger });

@@ -8,12 +8,13 @@ import { loadProject } from '../../../src/project/load-project.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-/** A copy of the root demo project in a temp dir, applied (seeds loaded, tables and views created). */
-export async function appliedDemoProject(): Promise<string> {
+/** A copy of the root demo project in a temp dir, applied (seeds loaded, tables and views created); `prepare` edits the copy first. */
+export async function appliedDemoProject(prepare?: (dir: string) => void): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'wb-server-'));
   for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) {
     cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   }
+  prepare?.(dir);
   const loaded = await loadProject(dir);
   if (!loaded.ok) throw new Error(`demo does not load: ${JSON.stringify(loaded.diagnostics)}`);
   const project = loaded.value;
@@ -29,3 +30,6 @@ export async function appliedDemoProject(): Promise<string> {
   }
   return dir;
 }
+
+/** A SQL model whose SQL fails in the warehouse on every read (INT64 overflow). */
+export const BROKEN_MODEL = 'name: broken_total\nkind: sql\nsql: |\n  select cast(9223372036854775807 as bigint) + 1 as x\n';

@@ -8,7 +8,7 @@ import { startServer } from '../../../src/server/start-server.js';
 import { applyThroughServer } from '../../../src/server/admin-apply.js';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
 import { silentLogger } from '../../../src/server/logger.js';
-import type { ServerLibrary } from '../../../src/server/library.js';
+import type { HttpLibrary } from '../../../src/http/library.js';
 import { findRunningServer } from '../../../src/runtime/find-running-server.js';
 import { appliedDemoProject } from './demo-project.js';
 import { call } from './http-client.js';
@@ -33,7 +33,7 @@ describe('server lifecycle', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     // The library as the server sees it, with a write that waits at a gate once it has started.
-    const gated: ServerLibrary = {
+    const gated: HttpLibrary = {
       project: wb.project,
       adapter: wb.adapter,
       tokens: wb.tokens,
@@ -41,6 +41,9 @@ describe('server lifecycle', () => {
       reload: (p) => wb.reload(p),
       quiesce: (fn) => wb.quiesce(fn),
       close: () => wb.close(),
+      models: wb.models,
+      sources: wb.sources,
+      deploy: wb.deploy,
       inputs: {
         ...wb.inputs,
         write: async (table, rows, opts) => {
@@ -94,7 +97,7 @@ describe('server lifecycle', () => {
   it('applies a changed project through the running server (`writeback apply` while `serve` holds the file)', async () => {
     const dir = await appliedDemoProject();
     const wb = await openProject(dir);
-    const server = await startServer(wb, { port: 0, devUser: { user: 'dev' }, logger: silentLogger, snapshot: false, apply: applyThroughServer(wb, { targetName: 'dev', defaultUser: 'tester' }) });
+    const server = await startServer(wb, { port: 0, devUser: { user: 'dev' }, logger: silentLogger, snapshot: false, apply: applyThroughServer(wb, { defaultUser: 'tester' }) });
     try {
       const running = findRunningServer(dir)!;
       const nothing = await adminRequest(running, 'POST', 'apply', {});

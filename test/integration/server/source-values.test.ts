@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../src/server/create-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
-import type { ServerApp } from '../../../src/server/context.js';
+import type { HttpApp as ServerApp } from '../../../src/http/context.js';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { appliedDemoProject } from './demo-project.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../../src/server/openapi.js';
-import { HistoryQuerySchema, ModelRowsQuerySchema, RowsQuerySchema } from '../../../src/server/wire-schemas.js';
+import { HistoryQuerySchema, ModelRowsQuerySchema, RowsQuerySchema } from '../../../src/http/wire-schemas.js';
+import { documentOfRoutes } from './document.js';
 import { READ_LIMITS } from '../../../src/write/read-rows.js';
 
 describe('query parameters of the read routes', () => {
@@ -28,7 +28,7 @@ describe('query parameters of the read routes', () => {
   });
 
   it('the OpenAPI document takes the read parameters from the same schemas (pattern, description)', () => {
-    const doc = openApiDocument({ bodyLimitBytes: 1024 }) as unknown as { paths: Record<string, { get?: { parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown>; description?: string }[] } }> };
+    const doc = documentOfRoutes() as unknown as { paths: Record<string, { get?: { parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown>; description?: string }[] } }> };
     const params = (path: string) => Object.fromEntries(doc.paths[path]!.get!.parameters.map((p) => [p.name, p]));
     for (const path of ['/inputs/{table}/rows', '/models/{model}/rows']) {
       const limit = params(path).limit!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonBody } from '../../../src/server/read-json-body.js';
+import { readJsonBody } from '../../../src/http/read-json-body.js';
 
 const post = (body: string | ReadableStream<Uint8Array> | null, type = 'application/json', extra: Record<string, string> = {}) =>
   new Request('http://x/', { method: 'POST', body, headers: { 'content-type': type, ...extra }, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { Row, RowStream } from '../../../src/adapters/adapter.js';
+import { ModelReadFailed, modelFailed, type ModelRow, type ModelRows } from '../../../src/library/model-rows.js';
 import { csvField, streamRows } from '../../../src/server/stream-rows.js';
 
-function fakeStream(columns: string[], chunks: Row[][]): RowStream & { closed: () => boolean } {
+/** Model rows from chunks; `failAt` = index of the chunk whose read fails as the warehouse would. */
+function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string; failAt?: number } = {}): ModelRows & { closed: () => boolean } {
   let closed = false;
   return {
+    model: 'm',
     columns,
     async *chunks() {
       try {
-        for (const c of chunks) yield c;
+        for (const [i, c] of chunks.entries()) {
+          if (i === opts.failAt) throw new ModelReadFailed(modelFailed('m', new Error('Out of Range Error: Overflow in addition of INT64')));
+          yield c;
+        }
       } finally {
         closed = true;
       }
@@ -16,40 +21,64 @@ function fakeStream(columns: string[], chunks: Row[][]): RowStream & { closed: (
     close() {
       closed = true;
     },
+    nextCursor: () => opts.next ?? null,
     closed: () => closed,
   };
 }
 
+/** Everything the body delivered before it ended, and how it ended. */
+async function drain(res: Response): Promise<{ text: string; failed: boolean }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text, failed: false };
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return { text, failed: true };
+  }
+}
+
 describe('streamRows', () => {
-  it('streams JSON across chunks', async () => {
-    const res = streamRows(fakeStream(['a'], [[{ a: 1 }, { a: 2 }], [{ a: 3 }]]), { format: 'json' });
+  it('streams JSON across chunks, with the next cursor of the rows read', async () => {
+    const res = streamRows(fakeRows(['a'], [[{ a: 1 }, { a: 2 }], [{ a: 3 }]]), { format: 'json' });
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ rows: [{ a: 1 }, { a: 2 }, { a: 3 }], next_cursor: null });
-  });
-
-  it('stops at the page size, gives the next cursor and releases the stream', async () => {
-    const s = fakeStream(['a'], [[{ a: 1 }], [{ a: 2 }]]);
-    const res = streamRows(s, { format: 'json', limit: 2, nextCursor: () => 'next' });
-    expect(await res.json()).toEqual({ rows: [{ a: 1 }, { a: 2 }], next_cursor: null });
-    const s1 = fakeStream(['a'], [[{ a: 1 }, { a: 2 }], [{ a: 3 }]]);
-    const res1 = streamRows(s1, { format: 'json', limit: 2, nextCursor: () => 'next' });
-    expect(await res1.json()).toEqual({ rows: [{ a: 1 }, { a: 2 }], next_cursor: 'next' });
-    const s2 = fakeStream(['a'], [[{ a: 1 }, { a: 2 }, { a: 3 }]]);
-    const res2 = streamRows(s2, { format: 'json', limit: 2, nextCursor: () => 'next' });
-    expect(await res2.json()).toEqual({ rows: [{ a: 1 }, { a: 2 }], next_cursor: 'next' });
-    expect(s2.closed()).toBe(true);
+    const paged = streamRows(fakeRows(['a'], [[{ a: 1 }]], { next: 'abc' }), { format: 'json' });
+    expect(await paged.json()).toEqual({ rows: [{ a: 1 }], next_cursor: 'abc' });
   });
 
   it('streams CSV with a header, quoting and ISO timestamps; null is empty', async () => {
     const rows = [{ id: 'x,1', note: 'say "hi"', at: new Date('2026-01-02T03:04:05.006Z'), n: null }];
-    const res = streamRows(fakeStream(['id', 'note', 'at', 'n'], [rows]), { format: 'csv' });
+    const res = streamRows(fakeRows(['id', 'note', 'at', 'n'], [rows]), { format: 'csv' });
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     expect(await res.text()).toBe('id,note,at,n\r\n"x,1","say ""hi""",2026-01-02T03:04:05.006Z,\r\n');
   });
 
   it('writes the header of an empty result', async () => {
-    expect(await streamRows(fakeStream(['a', 'b'], []), { format: 'csv' }).text()).toBe('a,b\r\n');
-    expect(await streamRows(fakeStream(['a'], []), { format: 'json' }).json()).toEqual({ rows: [], next_cursor: null });
+    expect(await streamRows(fakeRows(['a', 'b'], []), { format: 'csv' }).text()).toBe('a,b\r\n');
+    expect(await streamRows(fakeRows(['a'], []), { format: 'json' }).json()).toEqual({ rows: [], next_cursor: null });
+  });
+
+  it('a failure after the first chunk ends the body with the reason, then errors it (JSON that does not parse)', async () => {
+    const logged: unknown[] = [];
+    const source = fakeRows(['a'], [[{ a: 1 }], [{ a: 2 }]], { failAt: 1 });
+    const { text, failed } = await drain(streamRows(source, { format: 'json', onError: (e) => logged.push(e) }));
+    expect(failed).toBe(true);
+    expect(text.startsWith('{"rows":[{"a":1}')).toBe(true);
+    expect(text).toMatch(/\nwriteback-error: model_failed: model 'm' failed in the warehouse: Out of Range Error: Overflow in addition of INT64\n$/);
+    expect(() => JSON.parse(text)).toThrow();
+    expect(logged).toHaveLength(1);
+    expect(source.closed()).toBe(true);
+  });
+
+  it('a CSV stream that fails says so on its last line and errors', async () => {
+    const { text, failed } = await drain(streamRows(fakeRows(['a'], [[{ a: 1 }], [{ a: 2 }]], { failAt: 1 }), { format: 'csv' }));
+    expect(failed).toBe(true);
+    expect(text).toMatch(/^a\r\n1\r\n\nwriteback-error: model_failed: /);
   });
 
   it('escapes CSV fields', () => {

@@ -4,7 +4,7 @@ import type { InputTable, Model, Project, RowFilter } from '../ir/types.js';
 import { checkPermission } from '../auth/permissions.js';
 import { onOutputColumns, rowScope } from '../auth/row-filter.js';
 import type { Actor } from '../auth/actor.js';
-import { apiError, type ApiFailure } from './api-error.js';
+import { readFailure, type ReadError } from './read-error.js';
 
 /** Every input table a model reads, directly or through upstream models. */
 export function inputsOfModel(project: Project, model: Model): InputTable[] {
@@ -37,49 +37,28 @@ function joinedAs(model: Model, input: string, column: string): string | undefin
  * what the role may read of every input it includes: no `read` on one of them is 403; each row
  * filter applies (through the row-filter module) to the output column of the same name (for an
  * input key column, also the base column it is joined on). A filter that cannot be placed on the
- * output is 403 too — the server never returns rows it cannot filter.
+ * output is 403 too — no read returns rows it cannot filter.
  */
 export function modelScope(
   project: Project,
   model: Model,
-  actor: Actor,
+  actor: Actor | undefined,
   outputColumns: string[],
   dialect: Dialect,
   alias: string,
   params: SqlValue[],
-): { ok: true; where: string[] } | { ok: false; failure: ApiFailure } {
+): { ok: true; where: string[] } | { ok: false; error: ReadError } {
   const where: string[] = [];
   const present = new Set(outputColumns);
   for (const input of inputsOfModel(project, model)) {
     const denied = checkPermission(input, actor, 'read');
-    if (denied) return { ok: false, failure: apiError('forbidden', `role '${actor.role}' may not read input table '${input.name}', which model '${model.name}' includes`) };
+    if (denied) return readFailure('forbidden', `role '${actor?.role}' may not read input table '${input.name}', which model '${model.name}' includes`);
     const columnOf = (f: RowFilter) => (f.onSource ? [f.column] : [f.column, joinedAs(model, input.name, f.column)]).find((c): c is string => c !== undefined && present.has(c));
     const conditions = rowScope(input, actor).where(dialect, params, onOutputColumns(dialect, alias, columnOf));
-    if (!conditions) {
-      return {
-        ok: false,
-        failure: apiError('forbidden', `model '${model.name}' has no column to apply the row filter of '${input.name}' for role '${actor.role}'`),
-      };
-    }
+    if (!conditions) return readFailure('forbidden', `model '${model.name}' has no column to apply the row filter of '${input.name}' for role '${actor?.role}'`);
     where.push(...conditions);
   }
   return { ok: true, where };
-}
-
-/** Offset cursor of model pages (views have no key; pages are ordered by every column). */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-/** The offset in a cursor, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): number | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const o = typeof parsed === 'object' && parsed !== null && 'o' in parsed ? parsed.o : undefined;
-    return typeof o === 'number' && Number.isSafeInteger(o) && o >= 0 ? o : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The select of a model read (the view as `m`): identifiers quoted by the dialect, every value a bound parameter already in `params`. */

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Actor } from '../auth/actor.js';
-import type { ServerLibrary } from './library.js';
-import type { ServerVariables } from './context.js';
+import type { HttpLibrary } from './library.js';
+import type { HttpEnv } from './context.js';
 import { apiError, failureResponse } from './api-error.js';
 
 const unauthorized = (message: string) =>
@@ -27,7 +27,7 @@ export function sameSecret(a: string, b: string): boolean {
  * dev user when the server runs with `--dev-user` (so a token still signs in as its own user and
  * role in development, e.g. to try a planner's row filter), else 401.
  */
-export function authenticateCaller(wb: ServerLibrary, devUser: Actor | undefined): MiddlewareHandler<{ Variables: ServerVariables }> {
+export function authenticateCaller(wb: HttpLibrary, devUser: Actor | undefined): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (devUser && header === undefined) {
@@ -44,7 +44,7 @@ export function authenticateCaller(wb: ServerLibrary, devUser: Actor | undefined
 }
 
 /** Admin routes: the per-process credential of target/server.json. The CLI names the user per call. */
-export function authenticateAdmin(adminToken: string | undefined): MiddlewareHandler<{ Variables: ServerVariables }> {
+export function authenticateAdmin(adminToken: string | undefined): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (!adminToken || !token || !sameSecret(token, adminToken)) {

@@ -1,7 +1,11 @@
 import { type ErrorDetail, type WriteError, HTTP_STATUS } from '../rules/outcome.js';
 
-/** Error codes the server itself produces, besides the write path's. */
-export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'confirmation_required' | 'unavailable' | 'internal';
+/**
+ * Error codes the HTTP layer produces besides the write path's: `apply_required` (the warehouse
+ * is behind the project for this table or model: run `writeback apply`), `model_failed` (a
+ * model's SQL failed in the warehouse), `unavailable` (shutting down), `internal` (a bug; logged).
+ */
+export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'confirmation_required' | 'unavailable' | 'apply_required' | 'model_failed' | 'internal';
 
 /** Every error code on the wire. */
 export type ApiErrorCode = WriteError['code'] | ServerErrorCode;
@@ -22,8 +26,15 @@ const SERVER_STATUS: Readonly<Record<ServerErrorCode, number>> = {
   unsupported_media_type: 400,
   confirmation_required: 400,
   unavailable: 503,
+  apply_required: 503,
+  model_failed: 502,
   internal: 500,
 };
+
+/** Every error code on the wire (the OpenAPI document lists them per status). */
+export const API_ERROR_CODES: readonly ApiErrorCode[] = [...(Object.keys(HTTP_STATUS) as WriteError['code'][]), ...(Object.keys(SERVER_STATUS) as ServerErrorCode[])].filter(
+  (code, i, all) => all.indexOf(code) === i,
+);
 
 /** HTTP status of an error code. */
 export function statusOf(code: ApiErrorCode): number {
@@ -36,7 +47,7 @@ export function apiError(code: ApiErrorCode, message: string, details: ErrorDeta
 }
 
 /** Wrap an expected failure of the library. */
-export function fromWriteError(error: WriteError): ApiFailure {
+export function fromWriteError(error: { code: ApiErrorCode; message: string; details: ErrorDetail[] }): ApiFailure {
   return apiError(error.code, error.message, error.details);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sourceValuesSql, valuesSource } from '../../../src/forms/source-values.js';
+import { sourceValuesSql, valuesSource } from '../../../src/library/source-values.js';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import { sqlNames } from '../../../src/managed/sql-names.js';
 import type { InputColumn, InputTable, Project } from '../../../src/ir/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextSql } from '../../../src/forms/context-sql.js';
+import { contextSql } from '../../../src/library/source-context.js';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import { sqlNames } from '../../../src/managed/sql-names.js';
 import type { InputTable, Project } from '../../../src/ir/types.js';

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import type { LogOp } from '../managed/log-ops.js';
+import type { WrittenEntry } from '../write/types.js';
 import { HISTORY_LIMITS } from '../write/read-history.js';
 import { READ_LIMITS } from '../write/read-rows.js';
+import { API_ERROR_CODES } from './api-error.js';
 
 /** Every named schema of the API, for the `components.schemas` of the OpenAPI document. */
 export const wireRegistry = z.registry<{ id: string }>();
@@ -8,7 +11,22 @@ export const wireRegistry = z.registry<{ id: string }>();
 /**
  * The HTTP API's request and response bodies: one zod schema per shape, used to check
  * requests and to generate `/api/v1/openapi.json`. Bodies and query parameters are snake_case.
+ * Response schemas are closed objects (`additionalProperties: false` in the document), so a
+ * field the server sends but the document lacks fails the response-validation test.
  */
+
+/** Every log op (a Record, so a new op must be added here). */
+const LOG_OPS: Record<LogOp, string> = {
+  upsert: 'created or changed the row',
+  delete: 'deleted the row',
+  reset: "removed a scenario's override (the key follows the parent again)",
+  propose_upsert: 'proposed a change waiting for approval',
+  propose_delete: 'proposed a deletion waiting for approval',
+  reject: 'rejected a proposed change',
+};
+/** The ops of written entries. */
+const WRITTEN_OPS: Record<WrittenEntry['op'], true> = { upsert: true, delete: true, reset: true, reject: true };
+const enumOf = <K extends string>(record: Record<K, unknown>) => z.enum(Object.keys(record) as [K, ...K[]]);
 
 /** A cell value on the wire: decimals and integers beyond 2^53 as strings, dates and timestamps ISO 8601. */
 export const WireValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]).register(wireRegistry, { id: 'WireValue' });
@@ -51,7 +69,7 @@ export const WrittenEntrySchema = z
     entry_id: z.string(),
     key: z.record(z.string(), WireValueSchema),
     version: z.number().int(),
-    op: z.enum(['upsert', 'delete']),
+    op: enumOf(WRITTEN_OPS).describe('`upsert`, `delete`, `reset` (a scenario reset) or `reject` (a rejected pending change).'),
   })
   .register(wireRegistry, { id: 'WrittenEntry' });
 
@@ -70,17 +88,45 @@ export const WriteResponseSchema = z
   })
   .register(wireRegistry, { id: 'WriteResponse' });
 
-/** Response of `GET /inputs/{table}/rows` and `GET /models/{model}/rows`. */
+/** Response of a write that needs approval (HTTP 202): nothing is in the state until approved. */
+export const PendingWriteResponseSchema = WriteResponseSchema.extend({
+  entries: z.array(WrittenEntrySchema).max(0),
+  pending: z.object({ id: z.string(), status: z.literal('pending'), rows: z.number().int() }).describe('The pending change (`GET /inputs/{table}/pending`).'),
+}).register(wireRegistry, { id: 'PendingWriteResponse' });
+
+/** The outcome of an action's webhook. */
+export const WebhookOutcomeSchema = z
+  .object({
+    call_id: z.string(),
+    status: z.enum(['ok', 'failed']),
+    attempts: z.number().int(),
+    http_status: z.number().int().nullable(),
+    error: z.string().nullable(),
+  })
+  .register(wireRegistry, { id: 'WebhookOutcome' });
+
+/** Response of an action: a write response, plus the webhook's outcome when the action has one. */
+export const ActionResponseSchema = WriteResponseSchema.extend({ webhook: WebhookOutcomeSchema.optional() }).register(wireRegistry, { id: 'ActionResponse' });
+
+/** An action that needs approval (HTTP 202). */
+export const PendingActionResponseSchema = PendingWriteResponseSchema.extend({ webhook: WebhookOutcomeSchema.optional() }).register(wireRegistry, { id: 'PendingActionResponse' });
+
+/** Response of `GET /inputs/{table}/rows`. */
 export const RowsResponseSchema = z
   .object({ rows: z.array(z.record(z.string(), WireValueSchema)), next_cursor: z.string().nullable() })
   .register(wireRegistry, { id: 'RowsResponse' });
+
+/** Response of `GET /models/{model}/rows` as JSON: a view's columns may hold any JSON value (lists, structs). */
+export const ModelRowsResponseSchema = z
+  .object({ rows: z.array(z.record(z.string(), z.unknown())), next_cursor: z.string().nullable() })
+  .register(wireRegistry, { id: 'ModelRowsResponse' });
 
 /** One log entry in a history response. */
 export const HistoryEntrySchema = z
   .object({
     entry_id: z.string(),
     seq: z.number().int(),
-    op: z.enum(['upsert', 'delete']),
+    op: enumOf(LOG_OPS).describe(Object.entries(LOG_OPS).map(([op, what]) => `\`${op}\`: ${what}`).join('; ')),
     scenario: z.string(),
     key: z.record(z.string(), WireValueSchema),
     version: z.number().int(),
@@ -94,6 +140,25 @@ export const HistoryEntrySchema = z
 
 /** Response of `GET /inputs/{table}/history`. */
 export const HistoryResponseSchema = z.object({ entries: z.array(HistoryEntrySchema) }).register(wireRegistry, { id: 'HistoryResponse' });
+
+/** A portable column type as the rules module reads it. */
+const RuleTypeSchema = z.union([
+  z.object({ kind: z.enum(['string', 'text', 'integer', 'number', 'boolean', 'date', 'timestamp']) }),
+  z.object({ kind: z.literal('decimal'), precision: z.number().int(), scale: z.number().int() }),
+  z.object({ kind: z.literal('enum'), values: z.array(z.string()) }),
+]);
+
+/** The column as the shared rules module (src/rules/column-rules.js) reads it; the form checks values with it. */
+const ColumnRuleSchema = z
+  .object({
+    type: RuleTypeSchema,
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    pattern: z.string().optional(),
+    maxLength: z.number().int().optional(),
+    allowedValues: z.array(z.string()).optional(),
+  })
+  .register(wireRegistry, { id: 'ColumnRule' });
 
 /** One column of an input table as described by `GET /inputs`. */
 export const ColumnDescriptionSchema = z
@@ -114,6 +179,9 @@ export const ColumnDescriptionSchema = z
       .record(z.string(), z.array(z.object({ to: z.string(), roles: z.array(z.string()).optional() })))
       .optional()
       .describe('Status workflow: from value → the values it may move to (`roles` = only these roles).'),
+    initial: z.array(z.string()).optional().describe('Status workflow: the values a new row may start in.'),
+    locked: z.record(z.string(), z.array(z.string())).optional().describe('Status workflow: value → the roles that may still change a row in it (`[]`: only the administrator).'),
+    rule: ColumnRuleSchema,
   })
   .register(wireRegistry, { id: 'Column' });
 
@@ -147,7 +215,7 @@ export const InputsResponseSchema = z.object({ inputs: z.array(InputDescriptionS
 export const ErrorResponseSchema = z
   .object({
     error: z.object({
-      code: z.string().describe('Stable code: validation_failed, conflict, forbidden, not_found, unauthorized, bad_request, payload_too_large, idempotency_key_reused, internal, …'),
+      code: z.enum(API_ERROR_CODES).describe('Stable code; each response lists the codes its status can carry.'),
       message: z.string(),
       details: z.array(
         z.looseObject({ row: z.number().int().optional(), column: z.string().optional(), message: z.string() }),

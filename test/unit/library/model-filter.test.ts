@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import type { InputTable, Model, Project } from '../../../src/ir/types.js';
 import type { SqlValue } from '../../../src/adapters/adapter.js';
-import { decodeCursor, encodeCursor, inputsOfModel, modelScope, modelSelectSql } from '../../../src/server/model-read.js';
+import { inputsOfModel, modelScope, modelSelectSql } from '../../../src/library/model-filter.js';
+import { decodeCursor, encodeCursor } from '../../../src/library/page-cursor.js';
 
 const loc = { file: 'x.yml', line: 1, col: 1 };
 const forecast: InputTable = {
@@ -59,9 +60,7 @@ describe('model reads', () => {
   it('refuses what it cannot filter and a role without read; a caller without the attribute reads nothing', () => {
     const noColumn = scopeOf(summary, { user: 'p', role: 'planner', attributes: { region: 'EMEA' } }, ['total']);
     const noRead = scopeOf(plan, { user: 'v', role: 'viewer' }, ['region']);
-    for (const r of [noColumn, noRead]) {
-      expect('failure' in r && r.failure.body.error.code).toBe('forbidden');
-    }
+    for (const r of [noColumn, noRead]) expect('error' in r && r.error.code).toBe('forbidden');
     expect(scopeOf(plan, { user: 'p', role: 'planner', attributes: {} }, ['region'])).toEqual({ where: ['1 = 0'], params: [] });
   });
 

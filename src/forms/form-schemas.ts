@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { limitParam, wireRegistry } from '../http/wire-schemas.js';
+
+/** Default and largest page of `GET /api/v1/inputs/{t}/context`. */
+export const CONTEXT_LIMITS = { default: 1000, max: 10_000 };
+
+/** Query of `GET /api/v1/inputs/{t}/context`. */
+export const ContextQuerySchema = z.strictObject({
+  limit: limitParam(CONTEXT_LIMITS.max, `Page size, 1 to ${CONTEXT_LIMITS.max}; default ${CONTEXT_LIMITS.default}.`),
+  cursor: z.string().min(1).optional().describe('`next_cursor` of the previous page.'),
+});
+
+/** `GET /api/v1/me`. */
+export const MeResponseSchema = z
+  .object({
+    user: z.string(),
+    role: z.string().nullable().describe('null = administrator (every permission).'),
+    attributes: z.record(z.string(), z.string()),
+    dev_user: z.boolean().describe('Signed in by `serve --dev-user` (no token sent).'),
+    project: z.string(),
+  })
+  .register(wireRegistry, { id: 'MeResponse' });
+
+/** `GET /api/v1/inputs/{t}/context`. */
+export const ContextResponseSchema = z
+  .object({
+    source: z.string().nullable().describe('`<source>.<table>` the input links to; null when it links to none.'),
+    link: z.record(z.string(), z.string()).describe('Input key column → source column.'),
+    columns: z.array(z.string()),
+    rows: z.array(z.record(z.string(), z.unknown())),
+    next_cursor: z.string().nullable(),
+  })
+  .register(wireRegistry, { id: 'ContextResponse' });
+
+/** `GET /api/v1/inputs/{t}/columns/{c}/values`. */
+export const SourceValuesResponseSchema = z
+  .object({
+    source: z.string().describe('`<source>.<table>.<column>`.'),
+    values: z.array(z.string()),
+    truncated: z.boolean().describe('More values exist than were returned (at most 5,000).'),
+  })
+  .register(wireRegistry, { id: 'SourceValuesResponse' });

@@ -1,0 +1,47 @@
+import type { Project, InputTable } from '../ir/types.js';
+import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/types.js';
+import type { Writeback } from '../library/writeback.js';
+import type { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
+import type { Workflows } from '../workflow/workflows.js';
+import type { Actor } from '../auth/actor.js';
+import type { Outcome } from '../rules/outcome.js';
+import type { HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from '../write/types.js';
+
+/**
+ * What the HTTP layer (server and forms) uses of the library (`openProject(...)` returns it; see
+ * src/library/CONTEXT.md). Declared structurally so tests may pass a wrapper. Every warehouse
+ * access is a library method.
+ */
+export interface HttpLibrary {
+  readonly project: Project;
+  /** The warehouse connection, only handed to the snapshot publisher (src/snapshot); never queried here. */
+  readonly adapter: Parameters<typeof openSnapshotConnection>[0];
+  inputs: {
+    list(actor?: Actor): InputTable[];
+    write(table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult>;
+    delete(table: string, keys: WireRow[], opts: WriteOptions): Promise<WriteResult>;
+    rows(table: string, opts?: ReadOptions): Promise<ReadResult>;
+    history(table: string, opts?: HistoryOptions): Promise<HistoryResult>;
+  };
+  /** Merged-view reads (src/library/model-rows.ts). */
+  models: Writeback['models'];
+  /** The linked source's rows and a column's source values (src/library/source-context.ts, source-values.ts). */
+  sources: Writeback['sources'];
+  /** Plan/apply through this connection, and whether the warehouse matches the project (src/library/deployment.ts). */
+  deploy: Pick<Writeback['deploy'], 'drift' | 'check' | 'apply'>;
+  tokens: {
+    create(input: CreateTokenInput): Promise<Outcome<{ token: string; info: TokenInfo }>>;
+    list(): Promise<TokenInfo[]>;
+    revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>>;
+    authenticate(token: string): Promise<AuthenticatedActor | null>;
+  };
+  /** Scenarios, pending changes and actions (src/workflow/workflows.ts). */
+  scenarios?: Workflows['scenarios'];
+  pending?: Workflows['pending'];
+  actions?: Workflows['actions'];
+  verify(opts?: { tables?: string[] }): Promise<VerifyReport>;
+  reload(project: Project): Promise<void>;
+  /** Run `fn` with no write in flight; writes arriving meanwhile wait (apply through the server). */
+  quiesce<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

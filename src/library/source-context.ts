@@ -1,0 +1,82 @@
+import type { Row, SqlValue } from '../adapters/adapter.js';
+import type { InputTable } from '../ir/types.js';
+import type { SqlNames } from '../managed/sql-names.js';
+import type { Actor } from '../auth/actor.js';
+import type { WriteContext } from '../write/write-context.js';
+import { checkPermission } from '../auth/permissions.js';
+import { onSourceRows, rowScope } from '../auth/row-filter.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { queryAside } from './read-aside.js';
+import { readFailure, type ReadOutcome } from './read-error.js';
+
+/** The select of a context read, or why the caller's row filter cannot be placed on the source. */
+export type ContextSql = { ok: true; sql: string; params: SqlValue[] } | { ok: false; message: string };
+
+/**
+ * Rows of the source an input table links to, restricted by the caller's row filters (a filter on
+ * a source column applies as it is; a filter on an input key column applies to the source column
+ * it links to; any other filter cannot be placed, so nothing is read). Ordered by the link columns.
+ */
+export function contextSql(input: InputTable, actor: Actor | undefined, names: SqlNames, page: { limit: number; offset: number }): ContextSql {
+  const link = input.linksTo;
+  if (!link) return { ok: false, message: `${input.name} links to no source` };
+  const d = names.dialect;
+  const params: SqlValue[] = [];
+  const where = rowScope(input, actor).where(d, params, onSourceRows(input, d, 's'));
+  if (!where) return { ok: false, message: `the row filter of ${input.name} cannot be applied to ${link.source}.${link.table}` };
+  const order = Object.values(link.on).map((c) => `s.${d.quoteIdent(c)}`).join(', ');
+  params.push(page.limit + 1, page.offset);
+  const sql =
+    `select s.* from ${names.source(link.source, link.table)} s` +
+    (where.length > 0 ? ` where ${where.join(' and ')}` : '') +
+    ` order by ${order} limit ${d.param(params.length - 1)} offset ${d.param(params.length)}`;
+  return { ok: true, sql, params };
+}
+
+/** Options of `sources.context`. */
+export interface ContextReadOptions {
+  /** Reader; absent = administrator. */
+  actor?: Actor;
+  /** Page size (the HTTP route bounds it). */
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A page of the source an input table links to. */
+export type ContextReadResult = ReadOutcome<{
+  /** `<source>.<table>`, or null when the table links to no source. */
+  source: string | null;
+  /** Input key column → source column. */
+  link: Record<string, string>;
+  columns: string[];
+  rows: Row[];
+  nextCursor: string | null;
+}>;
+
+/**
+ * Rows of the source an input table links to, under the reader's row filters (needs `read`):
+ * 404 for an unknown table, 403 without `read` or when a row filter cannot be placed on the source.
+ */
+export async function readContext(ctx: WriteContext, table: string, opts: ContextReadOptions): Promise<ContextReadResult> {
+  const input = Object.hasOwn(ctx.project.inputs, table) ? ctx.project.inputs[table] : undefined;
+  if (!input) return readFailure('not_found', `unknown input table '${table}'`);
+  const denied = checkPermission(input, opts.actor, 'read');
+  if (denied) return { ok: false, error: denied };
+  if (!input.linksTo) return { ok: true, source: null, link: {}, columns: [], rows: [], nextCursor: null };
+  const offset = opts.cursor === undefined ? 0 : decodeCursor(opts.cursor);
+  if (offset === undefined) return readFailure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
+  const query = contextSql(input, opts.actor, ctx.names, { limit: opts.limit, offset });
+  if (!query.ok) return readFailure('forbidden', query.message);
+  const rows = await queryAside(ctx.reader, query.sql, query.params);
+  const more = rows.length > opts.limit;
+  const page = more ? rows.slice(0, opts.limit) : rows;
+  return {
+    ok: true,
+    source: `${input.linksTo.source}.${input.linksTo.table}`,
+    link: input.linksTo.on,
+    columns: page[0] ? Object.keys(page[0]) : [],
+    rows: page,
+    nextCursor: more ? encodeCursor(offset + opts.limit) : null,
+  };
+}

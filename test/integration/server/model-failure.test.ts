@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../../src/library/open-project.js';
+import type { Writeback } from '../../../src/library/writeback.js';
+import { silentLogger, type ServerLogger } from '../../../src/server/logger.js';
+import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
+import { appliedDemoProject, BROKEN_MODEL } from './demo-project.js';
+
+/** Rows 0…199999; from row 150000 on, x overflows INT64 — long after the first chunk was sent. */
+const LATE_OVERFLOW =
+  'name: late_overflow\nkind: sql\nsql: |\n  select i, case when i >= 150000 then cast(9223372036854775807 as bigint) + i else i end as x from range(200000) t(i)\n';
+
+/** What a client receives: the text up to where the body ended, and whether it ended in an error. */
+async function receive(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; broken: boolean }> {
+  const res = await fetch(url, { headers });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { status: res.status, text, broken: false };
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return { status: res.status, text, broken: true };
+  }
+}
+
+describe('a model whose SQL fails in the warehouse at read time', () => {
+  let dir: string;
+  let wb: Writeback;
+  let server: RunningHttpServer;
+  const errors: string[] = [];
+  const logger: ServerLogger = { ...silentLogger, error: (m, f) => errors.push(`${m} ${JSON.stringify(f)}`) };
+
+  beforeAll(async () => {
+    dir = await appliedDemoProject((d) => {
+      writeFileSync(join(d, 'models', 'broken_total.yml'), BROKEN_MODEL);
+      writeFileSync(join(d, 'models', 'late_overflow.yml'), LATE_OVERFLOW);
+    });
+    wb = await openProject(dir);
+    server = await startServer(wb, { port: 0, logger, snapshot: false, discovery: false, devUser: { user: 'dev' } });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('is 502 model_failed naming the model and the warehouse message, as JSON and for CSV', async () => {
+    for (const query of ['', '?limit=5', '?format=csv']) {
+      const res = await fetch(`${server.url}/api/v1/models/broken_total/rows${query}`);
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      const body = (await res.json()) as { error: { code: string; message: string; details: { model: string; message: string }[] } };
+      expect(body.error.code).toBe('model_failed');
+      expect(body.error.message).toMatch(/^model 'broken_total' failed in the warehouse: .*Overflow/);
+      expect(body.error.details[0]).toMatchObject({ model: 'broken_total' });
+    }
+    expect(errors.some((e) => e.includes('broken_total'))).toBe(true);
+  });
+
+  it('a model that fails late in its result is 502 too, never a truncated 200 that looks whole', async () => {
+    // DuckDB's streaming results end silently on an error; the adapter reads a materialized result instead
+    for (const headers of [{}, { accept: 'text/csv' }] as Record<string, string>[]) {
+      const res = await receive(`${server.url}/api/v1/models/late_overflow/rows`, headers);
+      expect(res.status, res.text.slice(-200)).toBe(502);
+      expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'model_failed', message: expect.stringMatching(/^model 'late_overflow' failed in the warehouse: .*Overflow/) } });
+    }
+    // a page is ordered by every column, so every row is computed: the overflow shows there too
+    const page = await fetch(`${server.url}/api/v1/models/late_overflow/rows?limit=10`);
+    expect(page.status).toBe(502);
+    const library = await wb.models.rows('late_overflow');
+    expect(library.ok).toBe(false);
+  });
+
+  it('the server keeps serving', async () => {
+    expect((await fetch(`${server.url}/api/v1/models/account_forecast/rows?limit=1`)).status).toBe(200);
+  });
+});

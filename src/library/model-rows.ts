@@ -1,7 +1,8 @@
 import { canStream, type Adapter, type Row, type SqlValue } from '../adapters/adapter.js';
 import type { Project } from '../ir/types.js';
 import { byScenarioViewName } from '../managed/names.js';
-import { checkScenarioName, type ScenarioInfo } from '../workflow/scenario-store.js';
+import { checkScenarioName } from '../rules/scenario-name.js';
+import { type ScenarioInfo } from '../write/scenario-registry.js';
 import type { Actor } from '../auth/actor.js';
 import { modelScope, modelSelectSql } from './model-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';

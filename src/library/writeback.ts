@@ -3,7 +3,7 @@ import { checkPermission } from '../auth/permissions.js';
 import { TokenStore } from '../auth/tokens.js';
 import type { Project, InputTable } from '../ir/types.js';
 import { prepareRequest, sourceFilterProblems } from '../write/prepare-request.js';
-import { addAlongside, type PreparedRequest } from '../write/write-request.js';
+import type { PreparedRequest } from '../write/write-request.js';
 import { failure } from '../rules/outcome.js';
 import { readHistory } from '../write/read-history.js';
 import { readRows } from '../write/read-rows.js';
@@ -204,15 +204,16 @@ export class Writeback {
     });
   }
 
-  /** Validate a request and pass it through the workflow gate: the request to commit, or its final result. */
+  /** Validate a request and let the workflows admit it: the request to commit, or its final result. */
   private async prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal: InternalWrite = {}): Promise<PreparedRequest | WriteResult> {
     const prepared = await prepareRequest(this.ctx, op, table, rows, opts);
     if (!('input' in prepared)) return prepared;
-    // archived scenarios, scenario chains, approvals (status transitions are checked in the transaction)
-    const gated = await this.workflows.gate(prepared, Array.isArray(rows) ? rows : [], internal);
-    if (gated) return gated;
+    if (internal.approved) prepared.approved = true;
     if (internal.loggedBy !== undefined) prepared.loggedBy = internal.loggedBy;
-    if (internal.alongside) addAlongside(prepared, internal.alongside);
+    // archived and unrecorded scenarios, scenario chains, approvals (status moves are decided in the transaction)
+    const refused = await this.workflows.admit(prepared, Array.isArray(rows) ? rows : []);
+    if (refused) return refused;
+    if (internal.effects) prepared.effects.push(...internal.effects);
     if (internal.reviewer) {
       const outside = await sourceFilterProblems(this.ctx, prepared, internal.reviewer);
       if (outside.length > 0) return failure('forbidden', `${outside.length} row(s) are outside what role '${internal.reviewer.role}' may approve`, outside);
@@ -228,7 +229,7 @@ export class Writeback {
     if (this.closed) throw new Error('Writeback is closed');
     const tables = [...new Set(requests.map((r) => r.input.name))].sort();
     const writers = await Promise.all(tables.map((t) => this.writerFor(t)));
-    this.joint ??= this.fork().then((conn) => new JointCommitter(conn, () => this.ctx.names));
+    this.joint ??= this.fork().then((conn) => new JointCommitter(conn, () => this.ctx.names, this.workflows));
     const joint = await this.joint;
     const commit = async () => {
       try {
@@ -258,7 +259,7 @@ export class Writeback {
     if (!pending) {
       pending = (async () => {
         const conn = await this.fork();
-        const writer = new TableWriter(conn, () => this.ctx.names, table);
+        const writer = new TableWriter(conn, () => this.ctx.names, table, this.workflows);
         this.writers.set(table, writer);
         return writer;
       })();

@@ -5,7 +5,7 @@ import { type Outcome, failure } from '../rules/outcome.js';
 import type { StateRow, WireValue } from '../write/types.js';
 import { decimalToScaled, scaledToDecimal } from '../rules/column-rules.js';
 import type { WriteContext } from '../write/write-context.js';
-import { readableScenario } from './scenario-store.js';
+import { readableScenario } from '../write/scenario-registry.js';
 
 /** One key whose values differ between scenario `a` and `b`. */
 export interface CompareRow {

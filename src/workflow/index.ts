@@ -1,7 +1,8 @@
 /** The planning workflows' public surface (issue 5; re-exported by src/index.ts). */
 export type { Workflows, DecideOptions } from './workflows.js';
-export type { ScenarioInfo, CreateScenarioInput } from './scenario-store.js';
-export { SCENARIO_NAME_RE, checkScenarioName } from './scenario-store.js';
+export type { ScenarioInfo } from '../write/scenario-registry.js';
+export type { CreateScenarioInput } from './scenario-store.js';
+export { SCENARIO_NAME_RE, checkScenarioName } from '../rules/scenario-name.js';
 export { checkScenarioPermission, scenarioRoles, type ScenarioAction, type ScenarioRoles } from './scenario-permission.js';
 export type { PendingChange } from './pending-store.js';
 export type { CompareResult, CompareRow } from './compare.js';

@@ -5,10 +5,10 @@ import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { canonicalFromDb, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
 import { type PreparedRequest } from '../write/write-request.js';
-import type { WorkflowHost } from './workflows.js';
+import type { JointOutcome } from '../write/joint-commit.js';
 import { loadEffectiveRows } from './effective-rows.js';
 import { rowsInScope } from './rows-in-scope.js';
-import { findScenario, scenarioChain } from './scenario-store.js';
+import { findScenario, scenarioChain } from '../write/scenario-registry.js';
 
 /** What promoting writes into the parent, per table. */
 export interface PromotedTable {
@@ -76,8 +76,13 @@ export interface PromoteOptions extends WriteOptions {
   expectedPreview?: string;
 }
 
-/** What promoting needs from the write path: prepare (validate + gate) and commit across tables. */
-export type PromoteHost = Pick<WorkflowHost, 'prepare' | 'commitTogether'>;
+/** What promoting needs from the write path: prepare (validate + admit) and commit across tables. */
+export interface PromoteHost {
+  /** Validate and admit a write without committing it: the request to commit, or its final result. */
+  prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions): Promise<PreparedRequest | WriteResult>;
+  /** Commit requests of several tables in one transaction: all or none. */
+  commitTogether(requests: PreparedRequest[]): Promise<JointOutcome>;
+}
 
 /**
  * Write a scenario's overrides into its parent as new logged writes by the promoting user (those

@@ -2,7 +2,7 @@ import { isAdmin } from '../auth/permissions.js';
 import type { Project } from '../ir/types.js';
 import type { Actor } from '../auth/actor.js';
 import type { WriteError } from '../rules/outcome.js';
-import type { ScenarioInfo } from './scenario-store.js';
+import type { ScenarioInfo } from '../write/scenario-registry.js';
 
 /** What an actor wants to do with the scenario registry. */
 export type ScenarioAction = 'create' | 'archive';

@@ -3,43 +3,55 @@ import { checkPermission } from '../auth/permissions.js';
 import type { InputTable } from '../ir/types.js';
 import type { Actor } from '../auth/actor.js';
 import { type ErrorDetail, type Outcome, failure } from '../rules/outcome.js';
-import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
+import type { WireRow, WriteOptions, WriteResult, WrittenEntry } from '../write/types.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import type { WriteContext } from '../write/write-context.js';
-import type { JointOutcome } from '../write/joint-commit.js';
-import { addAlongside, type PreparedRequest } from '../write/write-request.js';
+import type { PreparedRequest } from '../write/write-request.js';
+import type { WriteEffect, WritePolicy } from '../write/write-policy.js';
+import type { SqlNames } from '../managed/sql-names.js';
 import { runAction, type ActionRunOptions, type ActionResult } from './action-run.js';
 import { needsApproval } from './approval-rule.js';
 import { compareScenarios, type CompareResult } from './compare.js';
 import { decidePending, getPending, insertPending, listPending, type PendingChange } from './pending-store.js';
-import { type PromoteOptions, promoteScenario, type PromoteResult } from './promote.js';
+import { type PromoteHost, type PromoteOptions, promoteScenario, type PromoteResult } from './promote.js';
 import { checkScenarioPermission } from './scenario-permission.js';
-import { archiveScenario, chainIn, createScenario, recordWrittenScenario, type CreateScenarioInput, listScenarios, scenarioChain, type ScenarioInfo } from './scenario-store.js';
+import { archiveScenario, createScenario, recordWrittenScenario, type CreateScenarioInput } from './scenario-store.js';
+import { chainIn, listScenarios, scenarioChain, type ScenarioInfo } from '../write/scenario-registry.js';
 import { rowsInScope } from './rows-in-scope.js';
 import { rowScope } from '../auth/row-filter.js';
 import { listWebhookCalls } from './webhook.js';
 
 /** What the workflows need from the write-path library (Writeback implements it). */
-export interface WorkflowHost {
+export interface WorkflowHost extends PromoteHost {
   ctx(): WriteContext;
   /** The main connection (meta-table writes). */
   readonly adapter: Adapter;
-  /** A full write (prepare, gate, commit); `internal` only for deciding a pending change. */
+  /** A full write (prepare, admit, commit); `internal` only for deciding a pending change. */
   submit(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal?: InternalWrite): Promise<WriteResult>;
-  /** Validate and gate a write without committing it: the request to commit, or its final result. */
-  prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions): Promise<PreparedRequest | WriteResult>;
-  /** Commit requests of several tables in one transaction: all or none (call inside `admitted`). */
-  commitTogether(requests: PreparedRequest[]): Promise<JointOutcome>;
   /** Run a multi-step write as one admitted write (an `apply` through the server waits for it, and it for `apply`). */
   admitted<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-/** What deciding a pending change adds to its write (see PreparedRequest). */
+/** What deciding a pending change adds to its write (plain data; see PreparedRequest). */
 export interface InternalWrite {
-  skipApproval?: boolean;
+  /** The write of an approved change (the approval rule was applied when it was proposed). */
+  approved?: boolean;
   loggedBy?: string;
   reviewer?: PreparedRequest['reviewer'];
-  alongside?: PreparedRequest['alongside'];
+  effects?: WorkflowEffect[];
+}
+
+/** What the workflows commit with a write, in its transaction (see `commitEffects`). */
+export type WorkflowEffect =
+  /** A scenario nobody created: record it (a child of `base`), unless a concurrent write did. */
+  | { kind: 'record-scenario'; scenario: string; user: string }
+  /** The write needs approval: record the pending change (rows as sent, without `_version`). */
+  | { kind: 'propose'; op: 'upsert' | 'delete'; rows: WireRow[] }
+  /** A decision of a pending change, compare-and-set on its still being pending. */
+  | { kind: 'decide'; id: string; status: 'approved' | 'rejected'; by: string; comment: string };
+
+function isWorkflowEffect(e: WriteEffect): e is WorkflowEffect {
+  return e.kind === 'record-scenario' || e.kind === 'propose' || e.kind === 'decide';
 }
 
 /** Options of approve / reject. */
@@ -48,22 +60,24 @@ export interface DecideOptions extends Actor {
 }
 
 /**
- * Scenarios, approvals, status transitions and actions (issue 5), on top of the write path.
- * `gate` runs for every write between `prepareRequest` and the commit.
+ * Scenarios, approvals, status transitions and actions, on top of the write path. Implements the
+ * write path's policy: `admit` runs for every write between validation and the queue,
+ * `commitEffects` inside its transaction.
  */
-export class Workflows {
+export class Workflows implements WritePolicy {
   constructor(private readonly host: WorkflowHost) {}
 
   /**
    * Checks of a prepared write that need the scenario registry, and the approval rule. Refuses
-   * writes to archived scenarios (except rejections; an unrecorded scenario is recorded as a child
-   * of `base`); gives the request its scenario chain, every level of which is read inside the write
-   * transaction (row filters, transitions and deletes see the row as readers do); and
-   * turns a write that needs approval into a proposal: logged (`propose_*` entries) and recorded
-   * in `_wb_pending` in the same transaction, the state untouched. Returns a final result, or
-   * undefined to commit.
+   * writes to archived scenarios (except rejections) and, for roles without the scenario `create`
+   * permission, writes to a scenario nobody created (it would create it; a permitted write records
+   * it with its entries); gives the request its scenario chain, every level of which is read inside
+   * the write transaction (row filters, transitions and deletes see the row as readers do); and
+   * turns a write that needs approval into a proposal: logged (`propose_*` entries) and recorded in
+   * `_wb_pending` in the same transaction, the state untouched. Returns a final result, or undefined
+   * to commit.
    */
-  async gate(req: PreparedRequest, rawRows: readonly unknown[], internal: InternalWrite = {}): Promise<WriteResult | undefined> {
+  async admit(req: PreparedRequest, rows: readonly unknown[]): Promise<WriteResult | undefined> {
     const ctx = this.host.ctx();
     const { input } = req;
     let chain = ['base'];
@@ -73,15 +87,75 @@ export class Workflows {
       const info = all.find((s) => s.name === req.scenario);
       // a pending change of an archived scenario can still be rejected (and so leave the queue)
       if (info?.archivedAt && req.op !== 'reject') return failure('bad_request', `scenario '${req.scenario}' is archived`);
-      // a scenario nobody created is recorded with the write that first uses it (and not if that write is refused)
-      if (!info) addAlongside(req, (tx, names, _entries, at) => recordWrittenScenario(tx, names, req.scenario, req.actor.user, at).then(() => undefined));
+      if (!info) {
+        const denied = checkScenarioPermission(ctx.project, req.actor, 'create');
+        if (denied) return { ok: false, error: { ...denied, message: `scenario '${req.scenario}' does not exist and writing to it would create it: ${denied.message}` } };
+        // recorded with the write that first uses it (and not if that write is refused)
+        const record: WorkflowEffect = { kind: 'record-scenario', scenario: req.scenario, user: req.actor.user };
+        req.effects.unshift(record);
+      }
       chain = chainIn(all, req.scenario);
     }
     // where the decision needs it (row filters, transitions, deletes), every level is read in the transaction
     req.chain = chain;
-    if (internal.skipApproval || (req.op !== 'upsert' && req.op !== 'delete') || !needsApproval(input, req.actor, req.op, req.rows)) return undefined;
-    proposeInstead(req, req.op, rawRows);
+    if (req.approved || (req.op !== 'upsert' && req.op !== 'delete') || !needsApproval(input, req.actor, req.op, req.rows)) return undefined;
+    // a proposal: decided exactly like the write, logged as `propose_*` entries, recorded with them
+    req.propose = true;
+    const sent = rows.map((r) => {
+      const { _version: _ignored, ...rest } = r as WireRow;
+      return rest;
+    });
+    const propose: WorkflowEffect = { kind: 'propose', op: req.op, rows: sent };
+    req.effects.push(propose);
     return undefined;
+  }
+
+  /** Inside the write transaction: record scenarios, pending changes and decisions, in order; a failed one stops the rest. */
+  async commitEffects(tx: Adapter, names: SqlNames, req: PreparedRequest, entries: readonly WrittenEntry[], at: string): Promise<WriteResult | undefined> {
+    let result: WriteResult | undefined;
+    for (const effect of req.effects) {
+      if (!isWorkflowEffect(effect)) throw new Error(`no policy commits effects of kind '${effect.kind}'`);
+      const next = await this.commitEffect(tx, names, req, effect, entries, at);
+      if (next && !next.ok) return next;
+      result = next ?? result;
+    }
+    return result;
+  }
+
+  private async commitEffect(tx: Adapter, names: SqlNames, req: PreparedRequest, effect: WorkflowEffect, entries: readonly WrittenEntry[], at: string): Promise<WriteResult | undefined> {
+    switch (effect.kind) {
+      case 'record-scenario':
+        await recordWrittenScenario(tx, names, effect.scenario, effect.user, at);
+        return undefined;
+      case 'propose': {
+        const id = entries[0]?.entryId ?? uuidv7();
+        await insertPending(tx, names, {
+          id,
+          table: req.input.name,
+          scenario: req.scenario,
+          op: effect.op,
+          rows: effect.rows,
+          versions: entries.map((e) => e.version),
+          proposedBy: req.actor.user,
+          proposedRole: req.actor.role ?? null,
+          proposedAttributes: req.actor.attributes ?? {},
+          proposedAt: at,
+          comment: req.comment,
+          status: 'pending',
+          decidedBy: null,
+          decidedAt: null,
+          decisionComment: null,
+          entryIds: null,
+          proposalEntryIds: entries.map((e) => e.entryId),
+          requestId: req.requestId,
+        });
+        return { ok: true, entries: [], at, replayed: false, dryRun: false, pending: { id, status: 'pending', rows: effect.rows.length } };
+      }
+      case 'decide': {
+        const decided = await decidePending(tx, names, effect.id, { status: effect.status, by: effect.by, comment: effect.comment, at, entryIds: entries.map((e) => e.entryId) });
+        return decided ? undefined : failure('conflict', `change ${effect.id} was decided by someone else meanwhile`);
+      }
+    }
   }
 
   /** Scenarios: create, list, archive, reset a row, compare, promote. */
@@ -176,10 +250,7 @@ export class Workflows {
     if (status === 'approved' && change.proposedBy === opts.user)
       return failure('forbidden', `${opts.user} proposed change ${id}; nobody approves their own change (four-eyes)`);
     // the decision is recorded on the pending change in the same transaction as its log entries
-    const alongside: InternalWrite['alongside'] = async (tx, names, entries, at) => {
-      const decided = await decidePending(tx, names, id, { status, by: opts.user, comment: opts.comment, at, entryIds: entries.map((e) => e.entryId) });
-      return decided ? undefined : failure('conflict', `change ${id} was decided by someone else meanwhile`);
-    };
+    const effects: WorkflowEffect[] = [{ kind: 'decide', id, status, by: opts.user, comment: opts.comment }];
     const verb = status === 'approved' ? 'approved' : 'rejected';
     const comment = `${verb} change ${id} proposed by ${change.proposedBy}: ${opts.comment}`;
     const result =
@@ -196,9 +267,9 @@ export class Workflows {
               comment,
               requestId: `approve:${id}`,
             },
-            { skipApproval: true, loggedBy: opts.user, reviewer: approver, alongside },
+            { approved: true, loggedBy: opts.user, reviewer: approver, effects },
           )
-        : await this.host.submit('reject', table, change.rows.map((r) => keyOf(input, r)), { user: opts.user, scenario: change.scenario, comment, requestId: `reject:${id}` }, { alongside });
+        : await this.host.submit('reject', table, change.rows.map((r) => keyOf(input, r)), { user: opts.user, scenario: change.scenario, comment, requestId: `reject:${id}` }, { effects });
     // the decision's request id is the change's: a second decision meanwhile finds it taken
     const decidedMeanwhile = result.ok ? result.replayed : result.error.code === 'idempotency_key_reused';
     if (decidedMeanwhile) {
@@ -218,40 +289,4 @@ export class Workflows {
 /** The key columns of a stored row. */
 function keyOf(input: InputTable, row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(input.key.map((k) => [k, row[k]]));
-}
-
-/**
- * Make a write a proposal: its entries are logged as `propose_*` (validated and checked like the
- * write itself), and the pending change — id = its first entry's id — is recorded with them.
- */
-function proposeInstead(req: PreparedRequest, op: 'upsert' | 'delete', rawRows: readonly unknown[]): void {
-  const rows = rawRows.map((r) => {
-    const { _version: _ignored, ...rest } = r as WireRow;
-    return rest;
-  });
-  req.propose = true;
-  addAlongside(req, async (tx, names, entries, at) => {
-    const id = entries[0]?.entryId ?? uuidv7();
-    await insertPending(tx, names, {
-      id,
-      table: req.input.name,
-      scenario: req.scenario,
-      op,
-      rows,
-      versions: entries.map((e) => e.version),
-      proposedBy: req.actor.user,
-      proposedRole: req.actor.role ?? null,
-      proposedAttributes: req.actor.attributes ?? {},
-      proposedAt: at,
-      comment: req.comment,
-      status: 'pending',
-      decidedBy: null,
-      decidedAt: null,
-      decisionComment: null,
-      entryIds: null,
-      proposalEntryIds: entries.map((e) => e.entryId),
-      requestId: req.requestId,
-    });
-    return { ok: true, entries: [], at, replayed: false, dryRun: false, pending: { id, status: 'pending', rows: rows.length } };
-  });
 }

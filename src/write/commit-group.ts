@@ -15,6 +15,7 @@ import { loadCurrentRows } from './state-lookup.js';
 import type { WriteResult } from './types.js';
 import { uuidv7 } from './uuid-v7.js';
 import type { CurrentRow, PreparedRequest } from './write-request.js';
+import type { WritePolicy } from './write-policy.js';
 
 /**
  * What a table's writer remembers between groups (single-process shortcuts; a miss is safe:
@@ -91,6 +92,7 @@ export async function commitGroup(
   requests: PreparedRequest[],
   atMs: number,
   memory: WriterMemory,
+  policy: WritePolicy,
 ): Promise<GroupOutcome> {
   const at = new Date(atMs).toISOString();
   const chain = logTableName(input.name);
@@ -137,7 +139,7 @@ export async function commitGroup(
     const written = writtenEntries(input, req.keys, logged.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op })));
     let result: WriteResult = { ok: true, entries: written, at, replayed: false, dryRun: req.dryRun };
     if (req.dryRun && req.propose) result = { ...result, entries: [], needsApproval: true };
-    if (!req.dryRun && req.alongside) result = (await req.alongside(tx, names, written, at)) ?? result;
+    if (!req.dryRun && req.effects.length > 0) result = (await policy.commitEffects(tx, names, req, written, at)) ?? result;
     results.push(result);
     if (req.dryRun || !result.ok) continue;
     logged.forEach((p, i) => {

@@ -5,6 +5,7 @@ import type { SqlNames } from '../managed/sql-names.js';
 import { prepareStages, type StageCache, WRITE_RETRIES } from './table-writer.js';
 import type { WriteResult } from './types.js';
 import type { PreparedRequest } from './write-request.js';
+import { NO_POLICY, type WritePolicy } from './write-policy.js';
 
 /** Outcome of a joint commit: every request's result, or the first refused request (nothing was written). */
 export type JointOutcome = { ok: true; results: WriteResult[] } | { ok: false; index: number; result: Extract<WriteResult, { ok: false }> };
@@ -32,6 +33,7 @@ export class JointCommitter {
   constructor(
     private readonly conn: Adapter,
     private readonly names: () => SqlNames,
+    private readonly policy: WritePolicy = NO_POLICY,
   ) {}
 
   /** Decide and write every request in one transaction (retried when another writer got there first); the first refusal rolls all back. */
@@ -51,7 +53,7 @@ export class JointCommitter {
           for (const t of tables) {
             const indexes = byTable.get(t)!;
             const memory: WriterMemory = { recentIds: new Set(), checkAllIds: true };
-            const group = await commitGroup(tx, names, requests[indexes[0]!]!.input, stages.get(t)!, indexes.map((i) => requests[i]!), atMs, memory);
+            const group = await commitGroup(tx, names, requests[indexes[0]!]!.input, stages.get(t)!, indexes.map((i) => requests[i]!), atMs, memory, this.policy);
             group.results.forEach((r, j) => {
               if (!r.ok) throw new Refused(indexes[j]!, r);
               out[indexes[j]!] = r;

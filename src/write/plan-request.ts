@@ -1,6 +1,6 @@
 import { type RowScope, rowScope } from '../auth/row-filter.js';
 import type { InputColumn, InputTable, RowFilter } from '../ir/types.js';
-import { rowThroughChain } from '../workflow/chain-row.js';
+import { rowThroughChain } from './chain-row.js';
 import { lockProblem, moveProblem } from '../rules/status-rules.js';
 import { valueChecker } from '../rules/column-rules.js';
 import { type ErrorDetail, failure } from '../rules/outcome.js';

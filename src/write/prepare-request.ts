@@ -12,8 +12,7 @@ import type { Canonical } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
 import { type PreparedRequest, stateKey } from './write-request.js';
 import { loadCurrentRows } from './state-lookup.js';
-import { checkScenarioName, findScenario } from '../workflow/scenario-store.js';
-import { checkScenarioPermission } from '../workflow/scenario-permission.js';
+import { checkScenarioName } from '../rules/scenario-name.js';
 
 /**
  * Everything about a request that does not depend on the current state, checked before it
@@ -41,8 +40,6 @@ export async function prepareRequest(
   if (invalidScenario) return { ok: false, error: invalidScenario };
   if (scenario !== 'base' && !input.scenarios)
     return failure('bad_request', `${input.name} has no scenarios (declare \`scenarios: true\`); write scenario 'base'`);
-  const mayNotCreate = await unrecordedScenarioRefusal(ctx, opts, scenario);
-  if (mayNotCreate) return { ok: false, error: mayNotCreate };
   if (!Array.isArray(rows)) return failure('bad_request', 'rows must be an array of objects');
   if (rows.length === 0) return failure('bad_request', 'no rows given');
   if (rows.length > ctx.maxBatchRows)
@@ -118,6 +115,7 @@ export async function prepareRequest(
     comment,
     requestId,
     idempotencyKey: requestId === null ? null : scopedIdempotencyKey(opts.user, requestId),
+    effects: [],
     payloadHash: hash,
     dryRun: opts.dryRun === true,
     rows: parsed,
@@ -235,16 +233,4 @@ async function checkSources(
     }
   }
   return { invalid: details, forbidden };
-}
-
-/**
- * A write to a scenario that was never created records it (as a child of `base`), so it needs the
- * scenario `create` permission: `forbidden` when the role lacks it and the scenario does not exist.
- * The registry is read only for such roles.
- */
-async function unrecordedScenarioRefusal(ctx: WriteContext, actor: WriteOptions, scenario: string): Promise<WriteError | undefined> {
-  if (scenario === 'base') return undefined;
-  const denied = checkScenarioPermission(ctx.project, actor, 'create');
-  if (!denied || (await findScenario(ctx.reader, ctx.names, scenario))) return undefined;
-  return { ...denied, message: `scenario '${scenario}' does not exist and writing to it would create it: ${denied.message}` };
 }

@@ -9,7 +9,7 @@ import type { WriteContext } from './write-context.js';
 import { failure } from '../rules/outcome.js';
 import { wireKey } from './plan-request.js';
 import { logOpFromDb } from '../managed/log-ops.js';
-import { checkScenarioName } from '../workflow/scenario-store.js';
+import { checkScenarioName } from '../rules/scenario-name.js';
 
 /** Entries per history answer: default 1000, at most 100000 (library and HTTP). */
 export const HISTORY_LIMITS = { default: 1000, max: 100_000 } as const;

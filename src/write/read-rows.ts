@@ -3,7 +3,7 @@ import { checkPermission } from '../auth/permissions.js';
 import { onInputRows, rowScope } from '../auth/row-filter.js';
 import { isoInstantMs, valueChecker } from '../rules/column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
-import { readableScenario } from '../workflow/scenario-store.js';
+import { readableScenario } from './scenario-registry.js';
 import type { ReadOptions, ReadResult, StateRow } from './types.js';
 import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';

@@ -9,6 +9,7 @@ import { createStageTableSql } from './stage-rows.js';
 import { keyStageColumns } from './state-lookup.js';
 import type { WriteResult } from './types.js';
 import type { PreparedRequest } from './write-request.js';
+import { NO_POLICY, type WritePolicy } from './write-policy.js';
 
 /** A group stops growing once it holds this many rows (a bigger single request still runs alone). */
 const GROUP_ROWS = 50_000;
@@ -82,6 +83,7 @@ export class TableWriter {
     private readonly conn: Adapter,
     private readonly names: () => SqlNames,
     readonly table: string,
+    private readonly policy: WritePolicy = NO_POLICY,
   ) {}
 
   /** Run `fn` between two groups of this table, its queue paused meanwhile. */
@@ -141,7 +143,7 @@ export class TableWriter {
       this.conn,
       (tx) => {
         const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
-        return commitGroup(tx, this.names(), input, stages, requests, atMs, this.memory);
+        return commitGroup(tx, this.names(), input, stages, requests, atMs, this.memory, this.policy);
       },
       // whatever failed, the next attempt reads the chain head and looks up every request id again
       { retries: WRITE_RETRIES, onRollback: () => this.forget() },

@@ -1,10 +1,13 @@
-import type { Adapter } from '../adapters/adapter.js';
 import type { InputTable } from '../ir/types.js';
 import type { ParsedRow } from './row-schema.js';
-import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../auth/actor.js';
-import type { WriteResult, WrittenEntry } from './types.js';
+import type { WriteResult } from './types.js';
 import type { Canonical } from '../rules/wire-values.js';
+
+/** Something a policy asked to commit with a request (see WritePolicy): plain data, carried by the write path unread. */
+export interface WriteEffect {
+  readonly kind: string;
+}
 
 /** A validated request waiting in a table's queue. */
 export interface PreparedRequest {
@@ -38,12 +41,10 @@ export interface PreparedRequest {
   loggedBy?: string;
   /** An approval: the approver, whose row filters must hold too (they may approve only rows they may see). */
   reviewer?: Actor;
-  /**
-   * Statements that must commit with this request's entries (pending-change records and
-   * decisions), run inside the transaction once the request is decided. Returning a result
-   * replaces the request's result; a failed one drops its entries (nothing of it is written).
-   */
-  alongside?: (tx: Adapter, names: SqlNames, entries: WrittenEntry[], at: string) => Promise<WriteResult | undefined>;
+  /** Effects a policy asked to commit with this request's entries (plain data; see WritePolicy). */
+  effects: WriteEffect[];
+  /** The write of an approved change: the approval rule was applied when it was proposed. */
+  approved?: boolean;
 }
 
 /** The current state of one (scenario, key), as read in the write transaction or left by an earlier request of the group. */
@@ -56,18 +57,6 @@ export interface CurrentRow {
   setColumns: string | null;
   updatedBy: string;
   updatedAtMs: number;
-}
-
-/** Add statements to commit with a request (after those already there; a failed result of one stops the next). */
-export function addAlongside(req: PreparedRequest, more: NonNullable<PreparedRequest['alongside']>): void {
-  const first = req.alongside;
-  req.alongside = first
-    ? async (tx, names, entries, at) => {
-        const result = await first(tx, names, entries, at);
-        if (result && !result.ok) return result;
-        return (await more(tx, names, entries, at)) ?? result;
-      }
-    : more;
 }
 
 /** Map key of a (scenario, key tuple). */

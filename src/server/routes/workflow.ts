@@ -1,6 +1,6 @@
 import type { PendingChange } from '../../workflow/pending-store.js';
 import { checkScenarioPermission } from '../../workflow/scenario-permission.js';
-import type { ScenarioInfo } from '../../workflow/scenario-store.js';
+import type { ScenarioInfo } from '../../write/scenario-registry.js';
 import type { Actor } from '../../auth/actor.js';
 import type { WireRow } from '../../write/types.js';
 import { apiError, fromWriteError, type ApiErrorCode } from '../../http/api-error.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InputTable } from '../../../src/ir/types.js';
-import { rowThroughChain } from '../../../src/workflow/chain-row.js';
+import { rowThroughChain } from '../../../src/write/chain-row.js';
 import { type CurrentRow, stateKey } from '../../../src/write/write-request.js';
 
 const loc = { file: 'inputs/t.yml', line: 1, col: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InputTable, Project, TablePermission } from '../../../src/ir/types.js';
 import { checkScenarioPermission, scenarioRoles } from '../../../src/workflow/scenario-permission.js';
-import type { ScenarioInfo } from '../../../src/workflow/scenario-store.js';
+import type { ScenarioInfo } from '../../../src/write/scenario-registry.js';
 
 const loc = { file: 'inputs/t.yml', line: 1, col: 1 };
 const grant = (more: Partial<TablePermission>): TablePermission => ({ read: true, write: false, delete: false, approve: false, rowFilter: [], ...more });

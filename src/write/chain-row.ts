@@ -1,6 +1,6 @@
 import type { InputTable } from '../ir/types.js';
 import type { Canonical } from '../rules/wire-values.js';
-import { type CurrentRow, stateKey } from '../write/write-request.js';
+import { type CurrentRow, stateKey } from './write-request.js';
 
 /**
  * A key's row as seen through a scenario chain (itself first, `base` last), from each level's

@@ -1,0 +1,15 @@
+import type { WriteError } from './outcome.js';
+
+/** Scenario names: a lower-case letter, then lower-case letters, digits and `_`; at most 63 characters. The one rule for reads, writes and `create`. */
+export const SCENARIO_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** `bad_request` naming the scenario when it is not a valid scenario name; undefined when it is. */
+export function checkScenarioName(name: string): WriteError | undefined {
+  if (SCENARIO_NAME_RE.test(name)) return undefined;
+  const shown = name.length > 70 ? `${name.slice(0, 70)}…` : name;
+  return {
+    code: 'bad_request',
+    message: `invalid scenario name '${shown}' (a lower-case letter, then lower-case letters, digits and _; at most 63 characters)`,
+    details: [{ column: 'scenario', message: `invalid scenario name '${shown}'` }],
+  };
+}

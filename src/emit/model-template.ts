@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MacroVariant, SourceLocation } from '../ir/types.js';
-import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from '../resolve/template.js';
+import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from './template.js';
 import { needsDerivedTableAlias } from './derived-table-alias.js';
 import { inputRelationSql, lookupInput, modelRefSql, sourceTableSql } from './relations.js';
 import type { RenderContext } from './render-context.js';

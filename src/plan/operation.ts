@@ -1,5 +1,5 @@
-import type { ColumnType } from '../ir/types.js';
 import type { ManagedColumn } from '../managed/columns.js';
+import type { SeedLoad } from '../seeds/seed-load.js';
 
 /**
  * One warehouse change, dialect-neutral and JSON-printable. Every operation carries
@@ -98,16 +98,10 @@ export interface ArchiveInputTableOp extends OpBase {
   dropViews: QualifiedName[];
 }
 
-/** (Re)load a CSV seed into its source table, replacing the table. */
-export interface LoadSeedOp extends OpBase {
+/** (Re)load a CSV seed into its source table, replacing the table (`file`, `path`, `table`, `columnTypes`: see SeedLoad). */
+export interface LoadSeedOp extends OpBase, SeedLoad {
   kind: 'load-seed';
-  /** Path relative to the project directory, as declared (the `_wb_seeds` key). */
-  file: string;
-  /** Absolute path read by the warehouse. */
-  path: string;
   table: QualifiedName;
-  /** Column name → portable type, overriding the inferred types. */
-  columnTypes: Record<string, ColumnType>;
   /** sha256 of the file's content. */
   fingerprint: string;
 }

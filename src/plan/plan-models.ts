@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model, Project } from '../ir/types.js';
 import { renderModel, type SourceColumnsLookup } from '../emit/model-sql.js';
-import { fingerprintModel } from '../resolve/fingerprint.js';
+import { fingerprintModel } from '../emit/fingerprint.js';
 import { seedSourceColumns } from '../seeds/seed-columns.js';
 import { versionViewName } from '../managed/names.js';
 import { type Operation, type QualifiedName } from './operation.js';
@@ -10,7 +10,7 @@ import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**
  * Version every model, upstream first: a model whose fingerprint (its definition and its
- * upstream's, see resolve/fingerprint.ts) is already registered keeps that version; otherwise
+ * upstream's, see emit/fingerprint.ts) is already registered keeps that version; otherwise
  * it gets max(version)+1. Its SQL pins each `ref()` to the upstream's resolved `__vN`. The alias `<model>` is re-pointed only when its target changes.
  */
 export function planModels(

@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { META_TABLES } from '../managed/meta-tables.js';
 import type { Project } from '../ir/types.js';
-import { planSeeds, seedSchemas } from '../seeds/plan-seeds.js';
+import { planSeeds, seedSchemas } from './plan-seeds.js';
 import type { Operation, Plan } from './operation.js';
 import { planArchives } from './plan-archives.js';
 import { planInputs } from './plan-inputs.js';

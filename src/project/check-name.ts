@@ -1,6 +1,6 @@
 import { error } from '../diagnostics/diagnostic.js';
 import { nameProblem, physicalNameProblem, showName } from '../schema/names.js';
-import type { DiagnosticSink } from './load-context.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
 import { pathLoc, type YamlDoc, type YamlPath } from './yaml-file.js';
 
 /**

@@ -5,7 +5,8 @@ import { error, formatLocation, type Diagnostic, type Result } from '../diagnost
 import { orderModels } from '../resolve/graph.js';
 import { checkReferences, type MacroDraft, type ModelDraft } from '../resolve/references.js';
 import { findFiles } from './find-files.js';
-import { DiagnosticSink, emptyScope, type LoadScope } from './load-context.js';
+import { DiagnosticSink } from '../diagnostics/reporter.js';
+import { emptyScope, type LoadScope } from '../resolve/scope.js';
 import { readInputFile } from './read-input-file.js';
 import { readMacroFile } from './read-macro-file.js';
 import { readModelDoc, readSqlModelFile } from './read-model-file.js';

@@ -5,10 +5,11 @@ import { boundProblem, compareValues, compilePattern, valueChecker } from '../ru
 import { parseSourceTableRef } from '../schema/common.js';
 import { inputFileSchema, type InputColumnEntry, type InputFile, type PermissionEntry } from '../schema/input-file.js';
 import { salvageObject } from '../schema/salvage.js';
-import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
+import { zodIssuesToDiagnostics } from './zod-issues.js';
 import { checkName } from './check-name.js';
-import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
-import { reportUnknownSourceTable, sourceTableExists } from './read-project-file.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
+import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
+import { reportUnknownSourceTable } from './read-project-file.js';
 import type { InputColumn, InputTable, RowFilter, Scalar, TablePermission } from '../ir/types.js';
 import { readActions, readApproval, readStatusRules, readTransitions } from './read-workflow.js';
 import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';

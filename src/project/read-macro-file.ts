@@ -1,9 +1,9 @@
 import { LineCounter } from 'yaml';
 import { error } from '../diagnostics/diagnostic.js';
 import type { MacroDraft } from '../resolve/references.js';
-import { parseMacroFile } from '../resolve/template.js';
+import { parseMacroFile } from '../emit/template.js';
 import { nameProblem, showName } from '../schema/names.js';
-import type { DiagnosticSink } from './load-context.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
 import { rangeLoc } from './yaml-file.js';
 
 /** `default__name` is the same as `name` (dbt's spelling of the default variant). */

@@ -1,11 +1,12 @@
 import { error } from '../diagnostics/diagnostic.js';
 import { span, type ModelDraft } from '../resolve/references.js';
-import { parseTemplate } from '../resolve/template.js';
+import { parseTemplate } from '../emit/template.js';
 import { parseSourceTableRef } from '../schema/common.js';
 import { modelFileSchema, type ModelFile } from '../schema/model-file.js';
-import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
+import { zodIssuesToDiagnostics } from './zod-issues.js';
 import { checkName } from './check-name.js';
-import type { DiagnosticSink, LoadScope } from './load-context.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
+import type { LoadScope } from '../resolve/scope.js';
 import { scalarLocator } from './scalar-locator.js';
 import type { ModelBody, Relation } from '../ir/types.js';
 import { docStartLoc, pathLoc, rangeLoc, resolvePath, type YamlDoc } from './yaml-file.js';

@@ -6,9 +6,10 @@ import { parseColumnType } from '../schema/column-type.js';
 import { parseSourceTableRef } from '../schema/common.js';
 import { projectFileSchema, type ProjectFile, type SeedEntry, type SourceEntry, type TargetEntry } from '../schema/project-file.js';
 import { salvageObject } from '../schema/salvage.js';
-import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
+import { zodIssuesToDiagnostics } from './zod-issues.js';
 import { checkName, checkPhysicalName } from './check-name.js';
-import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
+import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
 import { checkRole } from './read-workflow.js';
 import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from '../ir/types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
@@ -232,12 +233,6 @@ function readSeed(yd: YamlDoc, i: number, entry: SeedEntry, scope: LoadScope, si
   }
   if (!ok || !into) return undefined;
   return { file: norm, into, columnTypes, loc };
-}
-
-/** True when `source.table` is declared (or its source is broken, to avoid follow-on errors). */
-export function sourceTableExists(scope: LoadScope, source: string, table: string): boolean {
-  if (isBroken(scope.broken.sources, source)) return true;
-  return scope.sources[source]?.tables[table] !== undefined;
 }
 
 /** Reports `unknown-source` for a reference to an undeclared source or table, with a hint. */

@@ -2,7 +2,8 @@ import { error } from '../diagnostics/diagnostic.js';
 import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
 import type { InputFile } from '../schema/input-file.js';
 import { checkName } from './check-name.js';
-import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
+import { isBroken, type LoadScope } from '../resolve/scope.js';
 import type { ApprovalRule, InputAction, InputColumn, Transition } from '../ir/types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 

@@ -1,10 +1,10 @@
 import { error } from '../diagnostics/diagnostic.js';
 import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
 import { showName } from '../schema/names.js';
-import { isBroken, type DiagnosticSink, type LoadScope } from '../project/load-context.js';
-import { sourceTableExists } from '../project/read-project-file.js';
+import type { DiagnosticSink } from '../diagnostics/reporter.js';
+import { isBroken, sourceTableExists, type LoadScope } from './scope.js';
 import type { MacroVariant, Model, SourceLocation, SourceTableRef } from '../ir/types.js';
-import { BUILTIN_FUNCTIONS, templateCalls, templateIdents, type Template, type TemplateCall, type TemplateExpr } from './template.js';
+import { BUILTIN_FUNCTIONS, templateCalls, templateIdents, type Template, type TemplateCall, type TemplateExpr } from '../emit/template.js';
 
 /** A model as read from its file, with what is needed to locate problems in it. */
 export interface ModelDraft {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
-import { keyLoc, pathLoc, type YamlDoc, type YamlPath } from '../project/yaml-file.js';
+import { keyLoc, pathLoc, type YamlDoc, type YamlPath } from './yaml-file.js';
 
 /**
  * Turns zod issues into diagnostics located at the YAML node each issue's path points to:

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { Model, Project } from '../ir/types.js';
-import { renderModel, type RenderOptions } from '../emit/model-sql.js';
+import { renderModel, type RenderOptions } from './model-sql.js';
 
 /**
  * A model's fingerprint: sha256 over the dialect name, its SQL rendered with refs pointing at

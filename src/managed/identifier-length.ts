@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { logTableName, stateTableName, archiveLogName, versionViewName } from '../managed/names.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { logTableName, stateTableName, archiveLogName, versionViewName } from './names.js';
 import type { Project } from '../ir/types.js';
-import type { Dialect } from './dialect.js';
 
 /** Version numbers up to this many digits must fit (`<model>__v9999`). */
 const VERSION_DIGITS = 4;

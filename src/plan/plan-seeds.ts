@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Dialect } from '../dialects/dialect.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project, Seed } from '../ir/types.js';
-import type { LoadSeedOp, QualifiedName } from '../plan/operation.js';
-import { tableKey, type WarehouseState } from '../plan/warehouse-state.js';
-import { seedLoaderFor } from './seed-loader.js';
+import { seedLoaderFor } from '../seeds/seed-loader.js';
+import type { LoadSeedOp, QualifiedName } from './operation.js';
+import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /** sha256 (hex) of a file's bytes. */
 export function fileFingerprint(path: string): string {

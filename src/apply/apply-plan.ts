@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { runTransaction } from '../adapters/run-transaction.js';
-import { error, type Result } from '../diagnostics/diagnostic.js';
+import type { Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import type { Operation, Plan } from '../plan/operation.js';
 import { operationStatements, type ApplyStamp } from './operation-sql.js';
 
@@ -28,8 +29,10 @@ export interface ApplySummary {
 export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOptions = {}): Promise<Result<ApplySummary>> {
   const stamp: ApplyStamp = { user: plan.user, at: options.now ?? new Date(), metaSchema: plan.metaSchema };
   const dialect = adapter.dialect;
+  const report = new Reporter();
   if (plan.dialect !== dialect.name) {
-    return { ok: false, diagnostics: [error('plan-target-mismatch', `the plan was made for ${plan.dialect} but the connection is ${dialect.name}; plan again`)] };
+    report.error('plan-target-mismatch', { planned: plan.dialect, connected: dialect.name });
+    return report.result<ApplySummary>(undefined);
   }
   const total = plan.operations.length;
   let statements = 0;
@@ -50,8 +53,8 @@ export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOpti
     else await run(adapter);
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).replace(/[.!\s]+$/, '');
-    const rolledBack = dialect.transactionalDdl ? ' Nothing was changed (the apply was rolled back).' : '';
-    return { ok: false, diagnostics: [error('apply-failed', `${current ? `${current.description}: ` : ''}${reason}.${rolledBack}`)] };
+    report.error('apply-failed', { ...(current ? { operation: current.description } : {}), reason, rolledBack: dialect.transactionalDdl });
+    return report.result<ApplySummary>(undefined);
   }
-  return { ok: true, value: { operations: total, statements, transactional: dialect.transactionalDdl }, warnings: [] };
+  return report.result<ApplySummary>({ operations: total, statements, transactional: dialect.transactionalDdl });
 }

@@ -1,5 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import type { Model, Project } from '../ir/types.js';
 import { renderAppend } from './model-append.js';
 import { renderEnrich } from './model-enrich.js';
@@ -22,11 +23,8 @@ export function renderModel(
   resolveRef: RefResolver,
   options: RenderOptions = {},
 ): Result<string> {
-  const ctx: RenderContext = { project, model, dialect, targetName, resolveRef, options, diagnostics: [] };
-  const sql = renderModelBody(ctx);
-  const errors = ctx.diagnostics.filter((d) => d.severity === 'error');
-  if (sql === undefined || errors.length > 0) return { ok: false, diagnostics: ctx.diagnostics };
-  return { ok: true, value: sql, warnings: ctx.diagnostics };
+  const ctx: RenderContext = { project, model, dialect, targetName, resolveRef, options, report: new Reporter() };
+  return ctx.report.result(renderModelBody(ctx));
 }
 
 /** The SELECT of `ctx.model` (undefined after a diagnostic); `renderModel` without the result wrapping. */

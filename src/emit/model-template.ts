@@ -1,4 +1,3 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MacroVariant, SourceLocation } from '../ir/types.js';
 import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from './template.js';
 import { needsDerivedTableAlias } from './derived-table-alias.js';
@@ -30,12 +29,12 @@ interface Frame {
  * passes `a.x`. Vars become literals. Problems are collected as diagnostics.
  */
 export function renderSqlTemplate(ctx: RenderContext, sql: string, sqlLoc: SourceLocation): string | undefined {
-  const before = ctx.diagnostics.length;
+  const mark = ctx.report.size;
   const parsed = parseTemplate(sql);
-  for (const e of parsed.errors) ctx.diagnostics.push(error('template-syntax', e.message, locationInText(sqlLoc, sql, e.start, e.end)));
+  for (const e of parsed.errors) ctx.report.error('template-syntax', { problem: e.message }, locationInText(sqlLoc, sql, e.start, e.end));
   if (parsed.errors.length > 0) return undefined;
   const out = renderTemplate(ctx, parsed.template, { text: sql, base: sqlLoc, fallback: sqlLoc, params: new Map(), stack: [] });
-  return ctx.diagnostics.length > before ? undefined : out.trim().replace(/;+$/, '').trimEnd();
+  return ctx.report.errorsSince(mark) ? undefined : out.trim().replace(/;+$/, '').trimEnd();
 }
 
 function renderTemplate(ctx: RenderContext, template: Template, frame: Frame): string {
@@ -72,10 +71,9 @@ function locate(frame: Frame, start: number, end: number): SourceLocation {
   return frame.base ? locationInText(frame.base, frame.text, start, end, frame.continuationCol) : frame.fallback;
 }
 
-function fail(ctx: RenderContext, frame: Frame, code: string, message: string, start: number, end: number): undefined {
-  const where = frame.stack.length > 0 ? ` (in macro ${frame.stack.join(' → ')})` : '';
-  ctx.diagnostics.push(error(code, `${message}${where}`, locate(frame, start, end)));
-  return undefined;
+/** The macro chain of a frame, as the `stack` parameter of template codes. */
+function stackOf(frame: Frame): { stack?: string[] } {
+  return frame.stack.length > 0 ? { stack: frame.stack } : {};
 }
 
 function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string | undefined {
@@ -87,7 +85,8 @@ function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string 
     case 'ident': {
       const value = frame.params.get(expr.name);
       if (value !== undefined) return value;
-      return fail(ctx, frame, 'unknown-name', `unknown name '${expr.name}' (only macro parameters may be used bare)`, expr.start, expr.end);
+      ctx.report.error('unknown-name', { name: expr.name, ...stackOf(frame) }, locate(frame, expr.start, expr.end));
+      return undefined;
     }
     case 'call':
       return (BUILTIN_FUNCTIONS as readonly string[]).includes(expr.name) ? builtin(ctx, expr, frame) : macroCall(ctx, expr, frame);
@@ -97,8 +96,8 @@ function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string 
 /** Positional string arguments of a built-in, or undefined after a diagnostic. */
 function stringArgs(ctx: RenderContext, call: TemplateCall, frame: Frame, min: number, max: number): string[] | undefined {
   if (call.kwargs.length > 0 || call.args.length < min || call.args.length > max) {
-    const count = min === max ? `${min}` : `${min} to ${max}`;
-    return fail(ctx, frame, 'template-arguments', `${call.name}() takes ${count} positional argument(s)`, call.start, call.end);
+    ctx.report.error('template-arguments', { problem: 'count', call: call.name, min, max, ...stackOf(frame) }, locate(frame, call.start, call.end));
+    return undefined;
   }
   const values: string[] = [];
   for (const a of call.args) {
@@ -133,7 +132,8 @@ function builtin(ctx: RenderContext, call: TemplateCall, frame: Frame): string |
       const fallback = call.args[1];
       if (fallback?.kind === 'string' || fallback?.kind === 'number') return ctx.dialect.literal(fallback.value);
       if (fallback) return a[1];
-      return fail(ctx, frame, 'unknown-var', `var '${name}' is not declared in project.yml \`vars\` and has no default`, call.start, call.end);
+      ctx.report.error('unknown-var', { var: name, noDefault: true, ...stackOf(frame) }, locate(frame, call.start, call.end));
+      return undefined;
     }
   }
 }
@@ -147,18 +147,19 @@ function macroCall(ctx: RenderContext, call: TemplateCall, frame: Frame): string
   const variants = Object.hasOwn(ctx.project.macros, call.name) ? ctx.project.macros[call.name] : undefined;
   const variant = variants && pickMacroVariant(variants, ctx.dialect.name);
   if (!variant) {
-    const why = variants ? `has no variant for ${ctx.dialect.name} and no default` : 'is not defined in macros/';
-    return fail(ctx, frame, 'unknown-macro', `macro '${call.name}' ${why}`, call.nameStart, call.nameEnd);
+    ctx.report.error('unknown-macro', { macro: call.name, ...(variants ? { dialect: ctx.dialect.name } : {}), ...stackOf(frame) }, locate(frame, call.nameStart, call.nameEnd));
+    return undefined;
   }
   if (frame.stack.includes(call.name) || frame.stack.length >= MAX_MACRO_DEPTH) {
-    return fail(ctx, frame, 'macro-recursion', `macro '${call.name}' calls itself (${[...frame.stack, call.name].join(' → ')})`, call.start, call.end);
+    ctx.report.error('macro-recursion', { macro: call.name, chain: [...frame.stack, call.name], ...stackOf(frame) }, locate(frame, call.start, call.end));
+    return undefined;
   }
   const params = bindParams(ctx, call, frame, variant);
   if (!params) return undefined;
   const parsed = parsedMacroBody(variant);
   const at = (start: number, end: number) => (variant.bodyLoc ? locationInText(variant.bodyLoc, variant.body, start, end, 1) : variant.loc);
   for (const e of parsed.errors) {
-    ctx.diagnostics.push(error('template-syntax', `macro '${call.name}': ${e.message}`, at(e.start, e.end)));
+    ctx.report.error('template-syntax', { problem: e.message, macro: call.name }, at(e.start, e.end));
   }
   if (parsed.errors.length > 0) return undefined;
   const inner: Frame = { text: variant.body, fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(variant.bodyLoc ? { base: variant.bodyLoc, continuationCol: 1 } : {}) };
@@ -178,11 +179,13 @@ function parsedMacroBody(variant: MacroVariant): ReturnType<typeof parseTemplate
 
 /** Binds positional, then keyword arguments, then defaults (as raw SQL text); undefined after a diagnostic. */
 function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, variant: MacroVariant): Map<string, string> | undefined {
-  const diagnostics: Diagnostic[] = ctx.diagnostics;
-  const before = diagnostics.length;
+  const mark = ctx.report.size;
   const params = new Map<string, string>();
+  const argumentProblem = (problem: 'unknown-param' | 'repeated-param' | 'missing-param', param: string, start: number, end: number) =>
+    ctx.report.error('template-arguments', { problem, macro: call.name, param, ...stackOf(frame) }, locate(frame, start, end));
   if (call.args.length > variant.params.length) {
-    return fail(ctx, frame, 'template-arguments', `macro '${call.name}' takes at most ${variant.params.length} argument(s), got ${call.args.length}`, call.start, call.end);
+    ctx.report.error('template-arguments', { problem: 'too-many', macro: call.name, max: variant.params.length, got: call.args.length, ...stackOf(frame) }, locate(frame, call.start, call.end));
+    return undefined;
   }
   call.args.forEach((arg, i) => {
     const v = evaluate(ctx, arg, frame);
@@ -191,11 +194,11 @@ function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, varian
   });
   for (const kw of call.kwargs) {
     if (!variant.params.some((p) => p.name === kw.name)) {
-      fail(ctx, frame, 'template-arguments', `macro '${call.name}' has no parameter '${kw.name}'`, kw.start, kw.end);
+      argumentProblem('unknown-param', kw.name, kw.start, kw.end);
       continue;
     }
     if (params.has(kw.name)) {
-      fail(ctx, frame, 'template-arguments', `macro '${call.name}': parameter '${kw.name}' is given twice`, kw.start, kw.end);
+      argumentProblem('repeated-param', kw.name, kw.start, kw.end);
       continue;
     }
     const v = evaluate(ctx, kw.value, frame);
@@ -204,7 +207,7 @@ function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, varian
   for (const p of variant.params) {
     if (params.has(p.name)) continue;
     if (p.default !== undefined) params.set(p.name, p.default === null ? 'null' : String(p.default));
-    else fail(ctx, frame, 'template-arguments', `macro '${call.name}' needs argument '${p.name}'`, call.start, call.end);
+    else argumentProblem('missing-param', p.name, call.start, call.end);
   }
-  return diagnostics.length > before ? undefined : params;
+  return ctx.report.errorsSince(mark) ? undefined : params;
 }

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
 
 /** Where a `ref('m')` points: the latest alias `m` (offline compile, fingerprints) or a pinned version `m__vN` (apply). */
@@ -25,7 +25,7 @@ export interface ScenarioScope {
   model(name: string): string | undefined;
 }
 
-/** Everything a model renderer reads, plus the diagnostics it collects. */
+/** Everything a model renderer reads, and where it reports problems. */
 export interface RenderContext {
   project: Project;
   model: Model;
@@ -33,7 +33,7 @@ export interface RenderContext {
   targetName: string;
   resolveRef: RefResolver;
   options: RenderOptions;
-  diagnostics: Diagnostic[];
+  report: Reporter;
   /** Rendering for one scenario of a `__by_scenario` view; absent for the model's own (base) SQL. */
   scenario?: ScenarioScope;
 }

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { SourceLocation } from '../ir/types.js';
 
 /** One YAML document of a project file, with what is needed to turn offsets into `file:line:col`. */
@@ -16,24 +16,23 @@ export type YamlPath = readonly PropertyKey[];
 
 /**
  * Parses a YAML file into its documents, with positions. Syntax errors (`yaml-syntax`) and
- * duplicate mapping keys (`duplicate-key`) are returned as diagnostics with `file:line:col`.
+ * duplicate mapping keys (`duplicate-key`) are reported with `file:line:col`.
  */
-export function parseYamlFile(file: string, text: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
+export function parseYamlFile(file: string, text: string, report: Reporter): YamlDoc[] {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const diagnostics: Diagnostic[] = [];
   const docs: YamlDoc[] = [];
   const list: Document.Parsed[] = 'empty' in parsed ? [] : parsed;
   if ('empty' in parsed) {
-    for (const e of parsed.errors) diagnostics.push(error('yaml-syntax', cleanMessage(e.message), rangeLoc(file, lineCounter, e.pos[0], e.pos[1])));
+    for (const e of parsed.errors) report.error('yaml-syntax', { problem: cleanMessage(e.message) }, rangeLoc(file, lineCounter, e.pos[0], e.pos[1]));
   }
   for (const doc of list) {
     const yd: YamlDoc = { file, text, lineCounter, doc };
-    for (const e of doc.errors) diagnostics.push(error('yaml-syntax', cleanMessage(e.message), rangeLoc(file, lineCounter, e.pos[0], e.pos[1])));
-    diagnostics.push(...duplicateKeys(yd));
+    for (const e of doc.errors) report.error('yaml-syntax', { problem: cleanMessage(e.message) }, rangeLoc(file, lineCounter, e.pos[0], e.pos[1]));
+    duplicateKeys(yd, report);
     docs.push(yd);
   }
-  return { docs, diagnostics };
+  return docs;
 }
 
 /** The location of an offset range of the file. */
@@ -114,8 +113,7 @@ function cleanMessage(message: string): string {
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
 
-function duplicateKeys(yd: YamlDoc): Diagnostic[] {
-  const out: Diagnostic[] = [];
+function duplicateKeys(yd: YamlDoc, report: Reporter): void {
   visit(yd.doc, {
     Map(_, map) {
       const seen = new Map<string, Node>();
@@ -125,10 +123,9 @@ function duplicateKeys(yd: YamlDoc): Diagnostic[] {
         const first = seen.get(k);
         if (first) {
           const f = nodeLoc(yd, first);
-          out.push(error('duplicate-key', `duplicate key \`${k}\` (first defined at line ${f.line}, column ${f.col})`, nodeLoc(yd, pair.key)));
+          report.error('duplicate-key', { key: k, line: f.line, col: f.col }, nodeLoc(yd, pair.key));
         } else seen.set(k, pair.key);
       }
     },
   });
-  return out;
 }

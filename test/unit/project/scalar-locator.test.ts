@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Reporter } from '../../../src/diagnostics/reporter.js';
 import { scalarLocator } from '../../../src/project/scalar-locator.js';
 import { parseYamlFile, resolvePath } from '../../../src/project/yaml-file.js';
 import { at } from './helpers.js';
 
 function locate(text: string, needle: string): string {
-  const { docs } = parseYamlFile('m.yml', text);
+  const docs = parseYamlFile('m.yml', text, new Reporter());
   const yd = docs[0];
   if (!yd) throw new Error('no doc');
   const node = resolvePath(yd, ['sql']).node;

@@ -26,7 +26,11 @@ export const LOAD_CODES = {
   'empty-file': defineCode<{ file: string; declares: 'input' | 'model' }>('an input or model file without any content', (p) =>
     p.declares === 'input' ? `${p.file} is empty; an input file declares one input table` : `${p.file} is empty; a model file declares one or more models`,
   ),
-  'yaml-syntax': defineCode<{ problem: string }>('a YAML syntax error', (p) => p.problem),
+  'yaml-syntax': defineCode<{ problem: string } | { problem: 'over-indented'; continues: number }>(
+    'a YAML syntax error (located at the offending token)',
+    (p) => ('continues' in p ? `this line is indented deeper than the keys of its mapping, so YAML reads it as part of the value on line ${p.continues}` : p.problem),
+    (p) => ('continues' in p ? 'indent it like the other keys of its mapping' : undefined),
+  ),
   'duplicate-key': defineCode<{ key: string; line: number; col: number }>(
     'the same key twice in one YAML mapping',
     (p) => `duplicate key \`${p.key}\` (first defined at line ${p.line}, column ${p.col})`,

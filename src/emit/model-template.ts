@@ -1,21 +1,17 @@
-import type { MacroVariant, SourceLocation } from '../ir/types.js';
+import { copySpans, dropPrefix, locateRange, mapOfText } from '../diagnostics/text-map.js';
+import type { MacroVariant, SourceLocation, TextMap, TextSpan } from '../ir/types.js';
 import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from './template.js';
 import { needsDerivedTableAlias } from './derived-table-alias.js';
 import { inputRelationSql, lookupInput, modelRefSql, sourceTableSql } from './relations.js';
-import type { RenderContext } from './render-context.js';
-import { locationInText } from './template-location.js';
+import type { RenderContext, RenderedSql } from './render-context.js';
 
 /** How deep macros may call macros before rendering gives up (a guard besides the cycle check). */
 export const MAX_MACRO_DEPTH = 32;
 
 /** Where the template being rendered came from, to turn offsets into project locations. */
 interface Frame {
-  /** Raw text the offsets point into. */
-  text: string;
-  /** Location of the text's first character; undefined when only `fallback` is known. */
-  base?: SourceLocation;
-  /** Column where the text's second and later lines start (see `locationInText`). */
-  continuationCol?: number;
+  /** Where the characters of the text the offsets point into are; undefined when only `fallback` is known. */
+  map?: TextMap;
   fallback: SourceLocation;
   /** Macro parameter values (already rendered SQL text), empty at the model level. */
   params: Map<string, string>;
@@ -24,29 +20,41 @@ interface Frame {
 }
 
 /**
- * sql: renders `{{ ref/source/input/var/macro(...) }}` to SQL text for the context's dialect.
- * Macro arguments and parameters are substituted as raw SQL text (like dbt): `{{ q('a.x') }}`
- * passes `a.x`. Vars become literals. Problems are collected as diagnostics.
+ * sql: renders `{{ ref/source/input/var/macro(...) }}` to SQL text for the context's dialect, with
+ * where each part of the result comes from in the model's file: text as written maps to itself,
+ * what a call produced (a relation name, a macro's expansion) to the call. Macro arguments and
+ * parameters are substituted as raw SQL text (like dbt): `{{ q('a.x') }}` passes `a.x`. Vars
+ * become literals. Problems are reported to the context.
  */
-export function renderSqlTemplate(ctx: RenderContext, sql: string, sqlLoc: SourceLocation): string | undefined {
+export function renderSqlTemplate(ctx: RenderContext, sql: string, sqlLoc: SourceLocation, sqlMap?: readonly TextSpan[]): RenderedSql | undefined {
   const mark = ctx.report.size;
+  const map: TextMap = sqlMap ? { file: sqlLoc.file, spans: [...sqlMap] } : mapOfText(sqlLoc, sql);
   const parsed = parseTemplate(sql);
-  for (const e of parsed.errors) ctx.report.error('template-syntax', { problem: e.message }, locationInText(sqlLoc, sql, e.start, e.end));
+  for (const e of parsed.errors) ctx.report.error('template-syntax', { problem: e.message }, locateRange(map, e.start, e.end));
   if (parsed.errors.length > 0) return undefined;
-  const out = renderTemplate(ctx, parsed.template, { text: sql, base: sqlLoc, fallback: sqlLoc, params: new Map(), stack: [] });
-  return ctx.report.errorsSince(mark) ? undefined : out.trim().replace(/;+$/, '').trimEnd();
+  const spans: TextSpan[] = [];
+  const out = renderTemplate(ctx, parsed.template, { map, fallback: sqlLoc, params: new Map(), stack: [] }, spans);
+  if (ctx.report.errorsSince(mark)) return undefined;
+  const lead = out.length - out.trimStart().length;
+  return { sql: out.trim().replace(/;+$/, '').trimEnd(), map: { file: map.file, spans: dropPrefix(spans, lead) } };
 }
 
-function renderTemplate(ctx: RenderContext, template: Template, frame: Frame): string {
+/** Renders a template; with `spans`, records where each part of the output comes from (the model level only). */
+function renderTemplate(ctx: RenderContext, template: Template, frame: Frame, spans?: TextSpan[]): string {
   const text = (n: TemplateNode | undefined) => (n?.kind === 'text' ? n.text : '');
   let out = '';
   template.nodes.forEach((n, i) => {
     if (n.kind === 'text') {
+      if (spans && frame.map) copySpans(frame.map.spans, n.start, n.end, out.length, spans);
       out += n.text;
       return;
     }
     const value = evaluate(ctx, n.expr, frame);
     if (value === undefined) return;
+    if (spans) {
+      const at = locate(frame, n.expr.start, n.expr.end);
+      spans.push({ offset: out.length, line: at.line, col: at.col, fixed: true });
+    }
     const alias = derivedAlias(ctx, n.expr, value);
     const before = out;
     out += value;
@@ -68,7 +76,7 @@ function derivedAlias(ctx: RenderContext, expr: TemplateExpr, value: string): st
 }
 
 function locate(frame: Frame, start: number, end: number): SourceLocation {
-  return frame.base ? locationInText(frame.base, frame.text, start, end, frame.continuationCol) : frame.fallback;
+  return frame.map ? locateRange(frame.map, start, end) : frame.fallback;
 }
 
 /** The macro chain of a frame, as the `stack` parameter of template codes. */
@@ -157,12 +165,13 @@ function macroCall(ctx: RenderContext, call: TemplateCall, frame: Frame): string
   const params = bindParams(ctx, call, frame, variant);
   if (!params) return undefined;
   const parsed = parsedMacroBody(variant);
-  const at = (start: number, end: number) => (variant.bodyLoc ? locationInText(variant.bodyLoc, variant.body, start, end, 1) : variant.loc);
+  const bodyMap = variant.bodyLoc ? mapOfText(variant.bodyLoc, variant.body, 1) : undefined;
+  const at = (start: number, end: number) => (bodyMap ? locateRange(bodyMap, start, end) : variant.loc);
   for (const e of parsed.errors) {
     ctx.report.error('template-syntax', { problem: e.message, macro: call.name }, at(e.start, e.end));
   }
   if (parsed.errors.length > 0) return undefined;
-  const inner: Frame = { text: variant.body, fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(variant.bodyLoc ? { base: variant.bodyLoc, continuationCol: 1 } : {}) };
+  const inner: Frame = { fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(bodyMap ? { map: bodyMap } : {}) };
   return renderTemplate(ctx, parsed.template, inner).trim();
 }
 

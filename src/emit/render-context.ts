@@ -1,6 +1,12 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
-import type { InputTable, Model, Project } from '../ir/types.js';
+import type { InputTable, Model, Project, TextMap } from '../ir/types.js';
+
+/** A model's SELECT with where each of its characters comes from in the model's file. */
+export interface RenderedSql {
+  sql: string;
+  map: TextMap;
+}
 
 /** Where a `ref('m')` points: the latest alias `m` (offline compile, fingerprints) or a pinned version `m__vN` (apply). */
 export type RefResolver = (model: string) => { schema: string; name: string };

@@ -1,3 +1,4 @@
+import type { TextMap } from '../ir/types.js';
 import type { ManagedColumn } from '../managed/columns.js';
 import type { SeedLoad } from '../seeds/seed-load.js';
 
@@ -114,6 +115,8 @@ export interface CreateModelVersionOp extends OpBase {
   view: QualifiedName;
   /** The view's select statement, refs pinned to upstream versions. */
   sql: string;
+  /** Where each character of `sql` comes from in the model's file (so a warehouse error in it can be located there). */
+  source?: TextMap;
   fingerprint: string;
   record: boolean;
 }
@@ -134,6 +137,8 @@ export interface CreateManagedViewOp extends OpBase {
   kind: 'create-managed-view';
   view: QualifiedName;
   sql: string;
+  /** Where the view's SQL comes from in the project, when it comes from one model (`<model>__by_scenario`). */
+  source?: TextMap;
 }
 
 /** The result of `planProject`: what `applyPlan` will do, in order. */

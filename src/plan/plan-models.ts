@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Model, Project } from '../ir/types.js';
-import { renderModel, type SourceColumnsLookup } from '../emit/model-sql.js';
+import { renderModelMapped, type SourceColumnsLookup } from '../emit/model-sql.js';
 import { fingerprintModel } from '../emit/fingerprint.js';
 import { seedSourceColumns } from '../seeds/seed-columns.js';
 import { versionViewName } from '../managed/names.js';
@@ -57,14 +57,14 @@ export function planModels(
     const createView = !known || !state.tables.has(tableKey(views, view.name));
     // The pinned SQL is only needed when the version view is (re-)created; the fingerprint's
     // render already reported the model's problems and warnings (refs aside, it is the same render).
-    const rendered = createView ? renderModel(project, model, dialect, targetName, resolveRef, { sourceColumns }) : fp;
-    if (!rendered.ok) {
-      report.add(...rendered.diagnostics);
-      continue;
-    }
-    report.add(...rendered.warnings);
-    if (createView) {
-      const sql = rendered.value;
+    if (!createView) report.add(...fp.warnings);
+    else {
+      const rendered = renderModelMapped(project, model, dialect, targetName, resolveRef, { sourceColumns });
+      if (!rendered.ok) {
+        report.add(...rendered.diagnostics);
+        continue;
+      }
+      report.add(...rendered.warnings);
       ops.push({
         kind: 'create-model-version',
         description: known
@@ -74,7 +74,8 @@ export function planModels(
         model: model.name,
         version,
         view,
-        sql,
+        sql: rendered.value.sql,
+        source: rendered.value.map,
         fingerprint,
         record: !known,
       });

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Reporter } from '../diagnostics/reporter.js';
+import { fixedMap } from '../diagnostics/text-map.js';
 import { byScenarioViewName, pendingViewName, versionViewName } from '../managed/names.js';
 import { hasByScenarioView, renderByScenario } from '../emit/model-by-scenario.js';
 import { inputsReadTransitively, renderSqlByScenario, sqlModelHasByScenarioView } from '../emit/model-sql-by-scenario.js';
@@ -76,6 +77,7 @@ export function planWorkflowViews(
       destructive: false,
       view: { schema: views, name },
       sql: rendered.value,
+      source: fixedMap(model.loc),
     });
   }
   return ops;

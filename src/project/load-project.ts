@@ -13,7 +13,8 @@ import { readMacroFile } from './read-macro-file.js';
 import { readModelDoc, readSqlModelFile } from './read-model-file.js';
 import { type ProjectConfig, readProjectFile } from './read-project-file.js';
 import type { Project, SourceLocation } from '../ir/types.js';
-import { docStartLoc, parseYamlFile, type YamlDoc } from './yaml-file.js';
+import { parseYamlFile } from './parse-yaml.js';
+import { docStartLoc, type YamlDoc } from './yaml-file.js';
 
 /** Options of `loadProject`. */
 export interface LoadOptions {

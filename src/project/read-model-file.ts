@@ -1,14 +1,14 @@
 import type { Reporter } from '../diagnostics/reporter.js';
-import { span, type ModelDraft } from '../resolve/references.js';
+import { locateOffset, locateRange, mapOfText } from '../diagnostics/text-map.js';
+import type { ModelDraft } from '../resolve/references.js';
 import { parseTemplate } from '../emit/template.js';
 import { parseSourceTableRef } from '../schema/common.js';
 import { modelFileSchema, type ModelFile } from '../schema/model-file.js';
 import { checkName } from './check-name.js';
 import type { LoadScope } from '../resolve/scope.js';
-import { scalarLocator } from './scalar-locator.js';
+import { scalarMap } from './scalar-map.js';
 import type { ModelBody, Relation } from '../ir/types.js';
-import { docStartLoc, pathLoc, rangeLoc, resolvePath, type YamlDoc } from './yaml-file.js';
-import { LineCounter } from 'yaml';
+import { docStartLoc, pathLoc, resolvePath, type YamlDoc } from './yaml-file.js';
 import { reportZodIssues } from './zod-issues.js';
 
 /**
@@ -40,11 +40,12 @@ export function readModelDoc(yd: YamlDoc, defaultName: string | undefined, scope
   const dependsOn = { models: [], inputs: [], sources: [] };
 
   if (m.kind === 'sql') {
-    const sqlNode = resolvePath(yd, ['sql']).node;
-    const locSql = scalarLocator(yd, sqlNode);
+    const map = scalarMap(yd, resolvePath(yd, ['sql']).node);
+    const locSql = (offset: number) => locateOffset(map, offset);
     const t = parseTemplate(m.sql);
-    for (const e of t.errors) report.error('template-syntax', { problem: e.message }, span(locSql, e.start, e.end));
-    return { model: { name, ...(m.description ? { description: m.description } : {}), body: { kind: 'sql', sql: m.sql, sqlLoc: locSql(0) }, dependsOn, loc }, locField, columnsOmitted, template: t.template, locSql };
+    for (const e of t.errors) report.error('template-syntax', { problem: e.message }, locateRange(map, e.start, e.end));
+    const body: ModelBody = { kind: 'sql', sql: m.sql, sqlLoc: locSql(0), sqlMap: map.spans };
+    return { model: { name, ...(m.description ? { description: m.description } : {}), body, dependsOn, loc }, locField, columnsOmitted, template: t.template, locSql };
   }
 
   const from = readRelation(yd, m, report);
@@ -71,15 +72,13 @@ export function readModelDoc(yd: YamlDoc, defaultName: string | undefined, scope
  * positions taken directly from the file.
  */
 export function readSqlModelFile(file: string, name: string, text: string, report: Reporter): ModelDraft {
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineCounter.addNewLine(i + 1);
-  const locSql = (offset: number) => rangeLoc(file, lineCounter, offset);
-  const loc = locSql(0);
+  const loc = { file, line: 1, col: 1 };
+  const map = mapOfText(loc, text, 1);
+  const locSql = (offset: number) => locateOffset(map, offset);
   const t = parseTemplate(text);
-  for (const e of t.errors) report.error('template-syntax', { problem: e.message }, span(locSql, e.start, e.end));
+  for (const e of t.errors) report.error('template-syntax', { problem: e.message }, locateRange(map, e.start, e.end));
   return {
-    model: { name, body: { kind: 'sql', sql: text, sqlLoc: loc }, dependsOn: { models: [], inputs: [], sources: [] }, loc },
+    model: { name, body: { kind: 'sql', sql: text, sqlLoc: loc, sqlMap: map.spans }, dependsOn: { models: [], inputs: [], sources: [] }, loc },
     locField: () => loc,
     columnsOmitted: { root: false, joins: [] },
     template: t.template,

@@ -1,5 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
-import type { Reporter } from '../diagnostics/reporter.js';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourceLocation } from '../ir/types.js';
 
 /** One YAML document of a project file, with what is needed to turn offsets into `file:line:col`. */
@@ -13,27 +12,6 @@ export interface YamlDoc {
 
 /** A path into a YAML document, as zod reports it (`['columns', 'amount', 'min']`). */
 export type YamlPath = readonly PropertyKey[];
-
-/**
- * Parses a YAML file into its documents, with positions. Syntax errors (`yaml-syntax`) and
- * duplicate mapping keys (`duplicate-key`) are reported with `file:line:col`.
- */
-export function parseYamlFile(file: string, text: string, report: Reporter): YamlDoc[] {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const docs: YamlDoc[] = [];
-  const list: Document.Parsed[] = 'empty' in parsed ? [] : parsed;
-  if ('empty' in parsed) {
-    for (const e of parsed.errors) report.error('yaml-syntax', { problem: cleanMessage(e.message) }, rangeLoc(file, lineCounter, e.pos[0], e.pos[1]));
-  }
-  for (const doc of list) {
-    const yd: YamlDoc = { file, text, lineCounter, doc };
-    for (const e of doc.errors) report.error('yaml-syntax', { problem: cleanMessage(e.message) }, rangeLoc(file, lineCounter, e.pos[0], e.pos[1]));
-    duplicateKeys(yd, report);
-    docs.push(yd);
-  }
-  return docs;
-}
 
 /** The location of an offset range of the file. */
 export function rangeLoc(file: string, lineCounter: LineCounter, start: number, end?: number): SourceLocation {
@@ -107,25 +85,4 @@ export function keyLoc(yd: YamlDoc, path: YamlPath): SourceLocation {
 
 function isNodeLike(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && 'range' in v;
-}
-
-function cleanMessage(message: string): string {
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-}
-
-function duplicateKeys(yd: YamlDoc, report: Reporter): void {
-  visit(yd.doc, {
-    Map(_, map) {
-      const seen = new Map<string, Node>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const k = String(pair.key.value);
-        const first = seen.get(k);
-        if (first) {
-          const f = nodeLoc(yd, first);
-          report.error('duplicate-key', { key: k, line: f.line, col: f.col }, nodeLoc(yd, pair.key));
-        } else seen.set(k, pair.key);
-      }
-    },
-  });
 }

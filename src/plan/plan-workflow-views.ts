@@ -12,7 +12,7 @@ import { type Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**
- * Views of the planning workflows (issue 5), as `create-managed-view` operations:
+ * Views of the planning workflows, as `create-managed-view` operations:
  * - `<views>.<t>__pending` for every input with `approval:` (created when missing);
  * - `<views>.<model>__by_scenario` for every structured model that reads an input with
  *   `scenarios: true`, and every `kind: sql` model that reads one directly or through refs (where

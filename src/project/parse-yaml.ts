@@ -34,10 +34,14 @@ export function parseYamlFile(file: string, text: string, report: Reporter): Yam
  * place) located at that scalar; and `BAD_INDENT` is located at the start of the line.
  */
 function syntaxErrors(yd: YamlDoc, errors: readonly YAMLError[], report: Reporter): void {
-  const multiline = new Set(errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
+  // both at one offset: a block mapping's line continued by a deeper-indented one
+  const at = (code: string) => new Set(errors.filter((e) => e.code === code).map((e) => e.pos[0]));
+  const multiline = at('MULTILINE_IMPLICIT_KEY');
+  const blockKey = at('BLOCK_AS_IMPLICIT_KEY');
+  const overIndented = (offset: number) => multiline.has(offset) && blockKey.has(offset);
   for (const e of errors) {
-    if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])) continue;
-    if (e.code === 'MULTILINE_IMPLICIT_KEY') {
+    if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && overIndented(e.pos[0])) continue;
+    if (e.code === 'MULTILINE_IMPLICIT_KEY' && overIndented(e.pos[0])) {
       const over = overIndentedLine(yd, e.pos[0]);
       if (over) {
         report.error('yaml-syntax', { problem: 'over-indented', continues: over.continues }, over.loc);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, codesAt } from './helpers.js';
+import { at, codesAt, diagnose } from './helpers.js';
 
 // Problems are located at the token they are about, whatever YAML style holds it.
 describe('error positions', () => {
@@ -44,6 +44,12 @@ describe('error positions', () => {
       `yaml-syntax@inputs/note.yml:${at(input, 'max_length')}`,
       `yaml-syntax@inputs/top.yml:${at(top, 'columns')}`,
     ]);
+  });
+
+  it('a multi-line key that is not an over-indented line keeps the parser\'s own message', async () => {
+    const input = 'key: [ id\n  x: 1 ]\ncolumns: {}\n';
+    const diags = await diagnose({ 'inputs/flow.yml': input });
+    expect(diags.map((d) => [d.code, d.message])).toEqual([['yaml-syntax', 'Implicit keys of flow sequence pairs need to be on a single line']]);
   });
 
   it('a key out of line with the other keys of its mapping is located at the key, not at the line start', async () => {

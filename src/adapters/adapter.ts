@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
+import type { SqlValue } from '../dialects/sql-value.js';
 
-/** A bound parameter value. Decimals travel as strings, timestamps as Date, big integers as bigint. */
-export type SqlValue = string | number | bigint | boolean | Date | null;
+export type { SqlValue };
 
 /** One row as plain JS values (decimals as strings, timestamps as Date, BIGINT as bigint when beyond 2^53). */
 export type Row = Record<string, unknown>;

@@ -1,8 +1,14 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { runTransaction } from '../adapters/run-transaction.js';
-import { error, type Result } from '../diagnostics/diagnostic.js';
+import { statementFailure } from '../adapters/error-position.js';
+import type { Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
+import { locateOffset } from '../diagnostics/text-map.js';
+import type { SourceLocation } from '../ir/types.js';
 import type { Operation, Plan } from '../plan/operation.js';
-import { operationStatements, type ApplyStamp } from './operation-sql.js';
+import { operationStatements, type ApplyStamp, type Statement } from './operation-sql.js';
 
 /** Options of `applyPlan`. */
 export interface ApplyOptions {
@@ -10,6 +16,11 @@ export interface ApplyOptions {
   onProgress?: (done: number, total: number, op: Operation) => void;
   /** Clock for `applied_at` / `loaded_at` (default: now). */
   now?: Date;
+  /**
+   * The project directory: a statement the warehouse rejects is written to
+   * `target/run/<dialect>/…` in it, and the diagnostic names that file (default: not written).
+   */
+  projectDir?: string;
 }
 
 /** What an apply did. */
@@ -23,35 +34,107 @@ export interface ApplySummary {
 /**
  * Run a plan's operations in order. Where the dialect has transactional DDL (DuckDB) the
  * whole apply is one transaction, so a failed apply changes nothing. A statement the
- * warehouse rejects is returned as an `apply-failed` diagnostic naming the operation.
+ * warehouse rejects is an `apply-failed` diagnostic naming the operation; when the warehouse
+ * names a position inside a model's SQL, the diagnostic is located at that place of the model's
+ * file (through the operation's source map), and the statement's own line and column are given
+ * with the file it was written to.
  */
 export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOptions = {}): Promise<Result<ApplySummary>> {
   const stamp: ApplyStamp = { user: plan.user, at: options.now ?? new Date(), metaSchema: plan.metaSchema };
   const dialect = adapter.dialect;
+  const report = new Reporter();
   if (plan.dialect !== dialect.name) {
-    return { ok: false, diagnostics: [error('plan-target-mismatch', `the plan was made for ${plan.dialect} but the connection is ${dialect.name}; plan again`)] };
+    report.error('plan-target-mismatch', { planned: plan.dialect, connected: dialect.name });
+    return report.result<ApplySummary>(undefined);
   }
   const total = plan.operations.length;
   let statements = 0;
-  let current: Operation | undefined;
+  let current: { op: Operation; statement?: Statement } | undefined;
   const run = async (db: Adapter) => {
     for (const [index, op] of plan.operations.entries()) {
-      current = op;
+      current = { op };
       for (const statement of operationStatements(dialect, op, stamp)) {
+        current = { op, statement };
         await db.execute(statement.sql, statement.params);
         statements += 1;
       }
       options.onProgress?.(index + 1, total, op);
     }
   };
-  if (total === 0) return { ok: true, value: { operations: 0, statements: 0, transactional: dialect.transactionalDdl }, warnings: [] };
+  if (total === 0) return report.result<ApplySummary>({ operations: 0, statements: 0, transactional: dialect.transactionalDdl });
   try {
     if (dialect.transactionalDdl) await runTransaction(adapter, run);
     else await run(adapter);
   } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).replace(/[.!\s]+$/, '');
-    const rolledBack = dialect.transactionalDdl ? ' Nothing was changed (the apply was rolled back).' : '';
-    return { ok: false, diagnostics: [error('apply-failed', `${current ? `${current.description}: ` : ''}${reason}.${rolledBack}`)] };
+    const rolledBack = dialect.transactionalDdl;
+    const statement = current?.statement;
+    if (!statement) {
+      const reason = oneLine(err instanceof Error ? err.message : String(err));
+      report.error('apply-failed', { ...(current ? { operation: current.op.description } : {}), reason, rolledBack });
+      return report.result<ApplySummary>(undefined);
+    }
+    const failure = statementFailure(err, statement.sql);
+    const file = current && options.projectDir ? writeStatement(options.projectDir, dialect.name, current.op, statement.sql) : undefined;
+    const at = failure.line !== undefined ? { line: failure.line, ...(failure.col !== undefined ? { col: failure.col } : {}) } : {};
+    report.error(
+      'apply-failed',
+      { ...(current ? { operation: current.op.description } : {}), reason: oneLine(failure.message), rolledBack, ...(file ? { statementFile: file } : {}), ...at },
+      modelLocation(statement, failure.line, failure.col),
+    );
   }
-  return { ok: true, value: { operations: total, statements, transactional: dialect.transactionalDdl }, warnings: [] };
+  return report.result<ApplySummary>({ operations: total, statements, transactional: dialect.transactionalDdl });
+}
+
+/** A warehouse message on one line, without its closing punctuation (the diagnostic adds its own). */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').replace(/[.!\s]+$/, '');
+}
+
+/**
+ * Where in the project a position of a failed statement is: inside a view's SELECT, through its
+ * source map (a position in the statement's header, or none, is the SELECT's start). Undefined for
+ * statements that come from no project file.
+ */
+function modelLocation(statement: Statement, line: number | undefined, col: number | undefined): SourceLocation | undefined {
+  const source = statement.source;
+  if (!source) return undefined;
+  if (line === undefined) return locateOffset(source.map, 0);
+  const lines = statement.sql.split('\n');
+  let offset = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += (lines[i]?.length ?? 0) + 1;
+  offset += (col ?? 1) - 1;
+  return locateOffset(source.map, Math.max(0, offset - source.offset));
+}
+
+/** Writes the rejected statement under `target/run/<dialect>/`; returns its path relative to the project, or undefined when it cannot be written. */
+function writeStatement(projectDir: string, dialect: string, op: Operation, sql: string): string | undefined {
+  const file = ['target', 'run', dialect, statementFile(op)].join('/');
+  try {
+    mkdirSync(dirname(join(projectDir, file)), { recursive: true });
+    writeFileSync(join(projectDir, file), `${sql}\n`);
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file a rejected statement of `op` is written to, under `target/run/<dialect>/`. */
+function statementFile(op: Operation): string {
+  switch (op.kind) {
+    case 'create-model-version':
+      return `models/${op.view.name}.sql`;
+    case 'point-model-alias':
+      return `models/${op.alias.name}.sql`;
+    case 'create-managed-view':
+      return `views/${op.view.name}.sql`;
+    case 'load-seed':
+      return `seeds/${op.table.name}.sql`;
+    case 'create-input-tables':
+    case 'add-input-column':
+    case 'drop-input-column':
+    case 'archive-input-table':
+      return `inputs/${op.input}.sql`;
+    default:
+      return `${op.kind}.sql`;
+  }
 }

@@ -10,6 +10,7 @@ import {
   renameTableSql,
 } from '../emit/ddl.js';
 import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
+import type { TextMap } from '../ir/types.js';
 import type { Operation } from '../plan/operation.js';
 import { seedLoaderFor } from '../seeds/seed-loader.js';
 
@@ -17,6 +18,8 @@ import { seedLoaderFor } from '../seeds/seed-loader.js';
 export interface Statement {
   sql: string;
   params: SqlValue[];
+  /** A view's statement: where its SELECT starts in `sql`, and where that SELECT's characters come from in the project. */
+  source?: { offset: number; map: TextMap };
 }
 
 /** Who and when, recorded with versions and seeds. */
@@ -28,6 +31,11 @@ export interface ApplyStamp {
 }
 
 const ddl = (statements: string[]): Statement[] => statements.map((sql) => ({ sql, params: [] }));
+
+/** The statements of a view whose SELECT (the end of the creating statement) comes from `source`. */
+function viewDdl(statements: string[], select: string, source: TextMap | undefined): Statement[] {
+  return statements.map((sql) => (source && sql.endsWith(select) ? { sql, params: [], source: { offset: sql.length - select.length, map: source } } : { sql, params: [] }));
+}
 
 /** The statements that carry out one operation, registry writes included (values bound). */
 export function operationStatements(dialect: Dialect, op: Operation, stamp: ApplyStamp): Statement[] {
@@ -78,7 +86,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
       ];
     }
     case 'create-model-version': {
-      const view = ddl(createViewSql(dialect, op.view.schema, op.view.name, op.sql));
+      const view = viewDdl(createViewSql(dialect, op.view.schema, op.view.name, op.sql), op.sql, op.source);
       if (!op.record) return view;
       const registry = dialect.qualify(stamp.metaSchema, MODEL_VERSIONS_TABLE);
       const cols = ['model', 'version', 'fingerprint', 'sql', 'applied_at', 'applied_by'].map((c) => dialect.quoteIdent(c)).join(', ');
@@ -91,7 +99,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
       ];
     }
     case 'create-managed-view':
-      return ddl(createViewSql(dialect, op.view.schema, op.view.name, op.sql));
+      return viewDdl(createViewSql(dialect, op.view.schema, op.view.name, op.sql), op.sql, op.source);
     case 'point-model-alias':
       return ddl(createViewSql(dialect, op.alias.schema, op.alias.name, `select * from ${dialect.qualify(op.target.schema, op.target.name)}`));
   }

@@ -1,5 +1,5 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SystemType } from '../managed/columns.js';
+import type { SystemType } from './dialect.js';
 import type { Dialect } from './dialect.js';
 
 /** ANSI names of the portable column types; a dialect spreads this and overrides a few. */

@@ -1,5 +1,7 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SystemType } from '../managed/columns.js';
+
+/** A system column type: portable, never VARIANT/JSON (JSON is stored as text); each dialect maps it. */
+export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
 
 /**
  * A dialect produces SQL text for one warehouse; it never runs anything.

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
 import { META_TABLES } from '../managed/meta-tables.js';
 import { logTableName, stateTableName } from '../managed/names.js';
-import { fingerprintModel } from '../resolve/fingerprint.js';
+import { fingerprintModel } from './fingerprint.js';
 import { createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
 import { formatScript, formatSql } from './format.js';
 import { latestAliasResolver, renderModel, type RenderOptions } from './model-sql.js';

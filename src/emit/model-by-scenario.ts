@@ -1,5 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import { stateTableName } from '../managed/names.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
 import { allLevelsSql, resolvedRowsSql, scenarioListSql } from './scenario-rows.js';
@@ -40,7 +41,7 @@ export function renderByScenario(
   options: RenderOptions = {},
 ): Result<string> | undefined {
   if (!hasByScenarioView(project, model)) return undefined;
-  const ctx: RenderContext = { project, model, dialect, targetName, resolveRef, options, diagnostics: [] };
+  const ctx: RenderContext = { project, model, dialect, targetName, resolveRef, options, report: new Reporter() };
   const d = dialect;
   const q = (n: string) => d.quoteIdent(n);
   const sc = `${scenarioListSql(d, project.schemas.inputs)} as ${q('sc')}`;
@@ -86,7 +87,5 @@ export function renderByScenario(
         `union all select ${q('i')}.${q('_scenario')}, ${list('i')}, ${d.literal('input')} as ${q('_origin')} from ${scenarioInputSql(ctx, input)} as ${q('i')}`;
     }
   }
-  const errors = ctx.diagnostics.filter((x) => x.severity === 'error');
-  if (sql === undefined || errors.length > 0) return { ok: false, diagnostics: ctx.diagnostics };
-  return { ok: true, value: sql, warnings: ctx.diagnostics };
+  return ctx.report.result(sql);
 }

@@ -1,4 +1,3 @@
-import { error } from '../diagnostics/diagnostic.js';
 import type { Model, Relation } from '../ir/types.js';
 import { findModel } from './model-lookup.js';
 import type { RenderContext } from './render-context.js';
@@ -39,7 +38,7 @@ export function checkBaseColumns(ctx: RenderContext, relation: Relation, columns
   if (!known) return true;
   const missing = [...new Set(columns.filter((c) => !known.includes(c)))];
   for (const col of missing) {
-    ctx.diagnostics.push(error('unknown-column', `model '${ctx.model.name}': the base relation has no column '${col}'`, ctx.model.loc));
+    ctx.report.error('unknown-column', { as: 'base-column', model: ctx.model.name, column: col }, ctx.model.loc);
   }
   return missing.length === 0;
 }

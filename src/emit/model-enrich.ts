@@ -1,4 +1,3 @@
-import { error } from '../diagnostics/diagnostic.js';
 import type { EnrichJoin, InputTable, Relation } from '../ir/types.js';
 import { baseRelationSql, inputRelationSql, lookupInput } from './relations.js';
 import { checkBaseColumns, relationColumns } from './model-columns.js';
@@ -12,7 +11,8 @@ export function renderEnrich(ctx: RenderContext, from: Relation, joins: EnrichJo
   const { dialect: d } = ctx;
   const q = (n: string) => d.quoteIdent(n);
   const base = baseRelationSql(ctx, from);
-  const taken = new Map<string, string>((relationColumns(ctx, from) ?? []).map((c) => [c, 'the base relation']));
+  // column → the input that added it ('' for the base relation)
+  const taken = new Map<string, string>((relationColumns(ctx, from) ?? []).map((c) => [c, '']));
   const selects = [`${q('b')}.*`];
   const clauses: string[] = [];
   joins.forEach((join, i) => {
@@ -23,13 +23,11 @@ export function renderEnrich(ctx: RenderContext, from: Relation, joins: EnrichJo
     if (!checkBaseColumns(ctx, from, Object.values(join.on))) return;
     for (const col of join.columns) {
       const owner = taken.get(col);
-      if (owner) {
-        ctx.diagnostics.push(
-          error('column-clash', `model '${ctx.model.name}': column '${col}' of input '${input.name}' clashes with a column of ${owner}`, ctx.model.loc, 'leave the column out of `columns`, or rename it in one place'),
-        );
+      if (owner !== undefined) {
+        ctx.report.error('column-clash', { model: ctx.model.name, column: col, input: input.name, ...(owner ? { takenBy: owner } : {}) }, ctx.model.loc);
         continue;
       }
-      taken.set(col, `input '${input.name}'`);
+      taken.set(col, input.name);
       selects.push(`${alias}.${q(col)} as ${q(col)}`);
     }
     const on = Object.entries(join.on).map(([inputCol, baseCol]) => `${alias}.${q(inputCol)} = ${q('b')}.${q(baseCol)}`);
@@ -44,7 +42,7 @@ export function checkColumns(ctx: RenderContext, input: InputTable, columns: str
   const known = new Set(input.columns.map((c) => c.name));
   const missing = [...new Set(columns.filter((c) => !known.has(c)))];
   for (const col of missing) {
-    ctx.diagnostics.push(error('unknown-column', `model '${ctx.model.name}': input '${input.name}' has no column '${col}'`, ctx.model.loc));
+    ctx.report.error('unknown-column', { as: 'input-column', model: ctx.model.name, input: input.name, column: col }, ctx.model.loc);
   }
   return missing.length === 0;
 }
@@ -52,6 +50,6 @@ export function checkColumns(ctx: RenderContext, input: InputTable, columns: str
 /** True when a model lists at least one column; records `model-no-columns` otherwise. */
 export function requireColumns(ctx: RenderContext, columns: string[]): boolean {
   if (columns.length > 0) return true;
-  ctx.diagnostics.push(error('model-no-columns', `model '${ctx.model.name}' (${ctx.model.body.kind}) lists no columns`, ctx.model.loc));
+  ctx.report.error('model-no-columns', { model: ctx.model.name, kind: ctx.model.body.kind }, ctx.model.loc);
   return false;
 }

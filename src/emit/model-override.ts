@@ -1,4 +1,3 @@
-import { error } from '../diagnostics/diagnostic.js';
 import type { Relation } from '../ir/types.js';
 import { baseRelationSql, inputRelationSql, lookupInput } from './relations.js';
 import { checkColumns, requireColumns } from './model-enrich.js';
@@ -52,8 +51,6 @@ export function passThrough(ctx: RenderContext, from: Relation, columns: string[
   if (d.starExcludeKeyword) {
     return [`${star} ${d.starExcludeKeyword} (${columns.map((c) => d.quoteIdent(c)).join(', ')})`, ...replaced.values()];
   }
-  ctx.diagnostics.push(
-    error('override-unsupported', `model '${ctx.model.name}': the ${d.name} dialect has no \`select * exclude/replace\`, and the base relation's columns are unknown`, ctx.model.loc, 'apply against the warehouse (its columns are described there), or write the model as kind: sql'),
-  );
+  ctx.report.error('override-unsupported', { model: ctx.model.name, dialect: d.name }, ctx.model.loc);
   return undefined;
 }

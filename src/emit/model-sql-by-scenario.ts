@@ -1,5 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
-import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import { stateTableName } from '../managed/names.js';
 import type { InputTable, Model, Project } from '../ir/types.js';
 import { allLevelsSql, resolvedRowsSql, scenarioListSql } from './scenario-rows.js';
@@ -97,17 +98,18 @@ export function renderSqlByScenario(
 ): Result<string> | undefined {
   if (!sqlModelHasByScenarioView(project, model)) return undefined;
   if (model.body.kind === 'sql' && /(?<![A-Za-z0-9_$])_scenario(?![A-Za-z0-9_$])/i.test(model.body.sql)) {
-    const why = `its SQL names a column _scenario, which would clash with the view's own _scenario column`;
-    return { ok: false, diagnostics: [error('by-scenario-column', `model '${model.name}': ${why}`, model.body.sqlLoc, 'rename that column')] };
+    const clash = new Reporter();
+    clash.error('by-scenario-column', { model: model.name }, model.body.sqlLoc);
+    return clash.result<string>(undefined);
   }
   const q = (n: string) => dialect.quoteIdent(n);
-  const diagnostics: Diagnostic[] = [];
+  const report = new Reporter();
   const scenario = `${q(SCENARIO_LIST_ALIAS)}.${q('_scenario')}`;
-  const base = { project, dialect, targetName, resolveRef, options, diagnostics };
+  const base = { project, dialect, targetName, resolveRef, options, report };
   const body = renderModelBody({ ...base, model, scenario: scenarioScope(base, scenario) });
-  if (body === undefined || diagnostics.some((x) => x.severity === 'error')) return { ok: false, diagnostics };
+  if (body === undefined || report.hasErrors) return report.result<string>(undefined);
   const sql =
     `select ${scenario} as ${q('_scenario')}, ${q(MODEL_ALIAS)}.* from ${scenarioListSql(dialect, project.schemas.inputs)} as ${q(SCENARIO_LIST_ALIAS)} ` +
     `cross join lateral (${body}\n) as ${q(MODEL_ALIAS)}`;
-  return { ok: true, value: sql, warnings: diagnostics };
+  return report.result(sql);
 }

@@ -1,22 +1,17 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { MacroVariant, SourceLocation } from '../ir/types.js';
-import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from '../resolve/template.js';
+import { copySpans, dropPrefix, locateRange, mapOfText } from '../diagnostics/text-map.js';
+import type { MacroVariant, SourceLocation, TextMap, TextSpan } from '../ir/types.js';
+import { BUILTIN_FUNCTIONS, parseTemplate, type Template, type TemplateCall, type TemplateExpr, type TemplateNode } from './template.js';
 import { needsDerivedTableAlias } from './derived-table-alias.js';
 import { inputRelationSql, lookupInput, modelRefSql, sourceTableSql } from './relations.js';
-import type { RenderContext } from './render-context.js';
-import { locationInText } from './template-location.js';
+import type { RenderContext, RenderedSql } from './render-context.js';
 
 /** How deep macros may call macros before rendering gives up (a guard besides the cycle check). */
 export const MAX_MACRO_DEPTH = 32;
 
 /** Where the template being rendered came from, to turn offsets into project locations. */
 interface Frame {
-  /** Raw text the offsets point into. */
-  text: string;
-  /** Location of the text's first character; undefined when only `fallback` is known. */
-  base?: SourceLocation;
-  /** Column where the text's second and later lines start (see `locationInText`). */
-  continuationCol?: number;
+  /** Where the characters of the text the offsets point into are; undefined when only `fallback` is known. */
+  map?: TextMap;
   fallback: SourceLocation;
   /** Macro parameter values (already rendered SQL text), empty at the model level. */
   params: Map<string, string>;
@@ -25,29 +20,41 @@ interface Frame {
 }
 
 /**
- * sql: renders `{{ ref/source/input/var/macro(...) }}` to SQL text for the context's dialect.
- * Macro arguments and parameters are substituted as raw SQL text (like dbt): `{{ q('a.x') }}`
- * passes `a.x`. Vars become literals. Problems are collected as diagnostics.
+ * sql: renders `{{ ref/source/input/var/macro(...) }}` to SQL text for the context's dialect, with
+ * where each part of the result comes from in the model's file: text as written maps to itself,
+ * what a call produced (a relation name, a macro's expansion) to the call. Macro arguments and
+ * parameters are substituted as raw SQL text (like dbt): `{{ q('a.x') }}` passes `a.x`. Vars
+ * become literals. Problems are reported to the context.
  */
-export function renderSqlTemplate(ctx: RenderContext, sql: string, sqlLoc: SourceLocation): string | undefined {
-  const before = ctx.diagnostics.length;
+export function renderSqlTemplate(ctx: RenderContext, sql: string, sqlLoc: SourceLocation, sqlMap?: readonly TextSpan[]): RenderedSql | undefined {
+  const mark = ctx.report.size;
+  const map: TextMap = sqlMap ? { file: sqlLoc.file, spans: [...sqlMap] } : mapOfText(sqlLoc, sql);
   const parsed = parseTemplate(sql);
-  for (const e of parsed.errors) ctx.diagnostics.push(error('template-syntax', e.message, locationInText(sqlLoc, sql, e.start, e.end)));
+  for (const e of parsed.errors) ctx.report.error('template-syntax', { problem: e.message }, locateRange(map, e.start, e.end));
   if (parsed.errors.length > 0) return undefined;
-  const out = renderTemplate(ctx, parsed.template, { text: sql, base: sqlLoc, fallback: sqlLoc, params: new Map(), stack: [] });
-  return ctx.diagnostics.length > before ? undefined : out.trim().replace(/;+$/, '').trimEnd();
+  const spans: TextSpan[] = [];
+  const out = renderTemplate(ctx, parsed.template, { map, fallback: sqlLoc, params: new Map(), stack: [] }, spans);
+  if (ctx.report.errorsSince(mark)) return undefined;
+  const lead = out.length - out.trimStart().length;
+  return { sql: out.trim().replace(/;+$/, '').trimEnd(), map: { file: map.file, spans: dropPrefix(spans, lead) } };
 }
 
-function renderTemplate(ctx: RenderContext, template: Template, frame: Frame): string {
+/** Renders a template; with `spans`, records where each part of the output comes from (the model level only). */
+function renderTemplate(ctx: RenderContext, template: Template, frame: Frame, spans?: TextSpan[]): string {
   const text = (n: TemplateNode | undefined) => (n?.kind === 'text' ? n.text : '');
   let out = '';
   template.nodes.forEach((n, i) => {
     if (n.kind === 'text') {
+      if (spans && frame.map) copySpans(frame.map.spans, n.start, n.end, out.length, spans);
       out += n.text;
       return;
     }
     const value = evaluate(ctx, n.expr, frame);
     if (value === undefined) return;
+    if (spans) {
+      const at = locate(frame, n.expr.start, n.expr.end);
+      spans.push({ offset: out.length, line: at.line, col: at.col, fixed: true });
+    }
     const alias = derivedAlias(ctx, n.expr, value);
     const before = out;
     out += value;
@@ -69,13 +76,12 @@ function derivedAlias(ctx: RenderContext, expr: TemplateExpr, value: string): st
 }
 
 function locate(frame: Frame, start: number, end: number): SourceLocation {
-  return frame.base ? locationInText(frame.base, frame.text, start, end, frame.continuationCol) : frame.fallback;
+  return frame.map ? locateRange(frame.map, start, end) : frame.fallback;
 }
 
-function fail(ctx: RenderContext, frame: Frame, code: string, message: string, start: number, end: number): undefined {
-  const where = frame.stack.length > 0 ? ` (in macro ${frame.stack.join(' → ')})` : '';
-  ctx.diagnostics.push(error(code, `${message}${where}`, locate(frame, start, end)));
-  return undefined;
+/** The macro chain of a frame, as the `stack` parameter of template codes. */
+function stackOf(frame: Frame): { stack?: string[] } {
+  return frame.stack.length > 0 ? { stack: frame.stack } : {};
 }
 
 function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string | undefined {
@@ -87,7 +93,8 @@ function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string 
     case 'ident': {
       const value = frame.params.get(expr.name);
       if (value !== undefined) return value;
-      return fail(ctx, frame, 'unknown-name', `unknown name '${expr.name}' (only macro parameters may be used bare)`, expr.start, expr.end);
+      ctx.report.error('unknown-name', { name: expr.name, ...stackOf(frame) }, locate(frame, expr.start, expr.end));
+      return undefined;
     }
     case 'call':
       return (BUILTIN_FUNCTIONS as readonly string[]).includes(expr.name) ? builtin(ctx, expr, frame) : macroCall(ctx, expr, frame);
@@ -97,8 +104,8 @@ function evaluate(ctx: RenderContext, expr: TemplateExpr, frame: Frame): string 
 /** Positional string arguments of a built-in, or undefined after a diagnostic. */
 function stringArgs(ctx: RenderContext, call: TemplateCall, frame: Frame, min: number, max: number): string[] | undefined {
   if (call.kwargs.length > 0 || call.args.length < min || call.args.length > max) {
-    const count = min === max ? `${min}` : `${min} to ${max}`;
-    return fail(ctx, frame, 'template-arguments', `${call.name}() takes ${count} positional argument(s)`, call.start, call.end);
+    ctx.report.error('template-arguments', { problem: 'count', call: call.name, min, max, ...stackOf(frame) }, locate(frame, call.start, call.end));
+    return undefined;
   }
   const values: string[] = [];
   for (const a of call.args) {
@@ -133,7 +140,8 @@ function builtin(ctx: RenderContext, call: TemplateCall, frame: Frame): string |
       const fallback = call.args[1];
       if (fallback?.kind === 'string' || fallback?.kind === 'number') return ctx.dialect.literal(fallback.value);
       if (fallback) return a[1];
-      return fail(ctx, frame, 'unknown-var', `var '${name}' is not declared in project.yml \`vars\` and has no default`, call.start, call.end);
+      ctx.report.error('unknown-var', { var: name, noDefault: true, ...stackOf(frame) }, locate(frame, call.start, call.end));
+      return undefined;
     }
   }
 }
@@ -147,21 +155,23 @@ function macroCall(ctx: RenderContext, call: TemplateCall, frame: Frame): string
   const variants = Object.hasOwn(ctx.project.macros, call.name) ? ctx.project.macros[call.name] : undefined;
   const variant = variants && pickMacroVariant(variants, ctx.dialect.name);
   if (!variant) {
-    const why = variants ? `has no variant for ${ctx.dialect.name} and no default` : 'is not defined in macros/';
-    return fail(ctx, frame, 'unknown-macro', `macro '${call.name}' ${why}`, call.nameStart, call.nameEnd);
+    ctx.report.error('unknown-macro', { macro: call.name, ...(variants ? { dialect: ctx.dialect.name } : {}), ...stackOf(frame) }, locate(frame, call.nameStart, call.nameEnd));
+    return undefined;
   }
   if (frame.stack.includes(call.name) || frame.stack.length >= MAX_MACRO_DEPTH) {
-    return fail(ctx, frame, 'macro-recursion', `macro '${call.name}' calls itself (${[...frame.stack, call.name].join(' → ')})`, call.start, call.end);
+    ctx.report.error('macro-recursion', { macro: call.name, chain: [...frame.stack, call.name], ...stackOf(frame) }, locate(frame, call.start, call.end));
+    return undefined;
   }
   const params = bindParams(ctx, call, frame, variant);
   if (!params) return undefined;
   const parsed = parsedMacroBody(variant);
-  const at = (start: number, end: number) => (variant.bodyLoc ? locationInText(variant.bodyLoc, variant.body, start, end, 1) : variant.loc);
+  const bodyMap = variant.bodyLoc ? mapOfText(variant.bodyLoc, variant.body, 1) : undefined;
+  const at = (start: number, end: number) => (bodyMap ? locateRange(bodyMap, start, end) : variant.loc);
   for (const e of parsed.errors) {
-    ctx.diagnostics.push(error('template-syntax', `macro '${call.name}': ${e.message}`, at(e.start, e.end)));
+    ctx.report.error('template-syntax', { problem: e.message, macro: call.name }, at(e.start, e.end));
   }
   if (parsed.errors.length > 0) return undefined;
-  const inner: Frame = { text: variant.body, fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(variant.bodyLoc ? { base: variant.bodyLoc, continuationCol: 1 } : {}) };
+  const inner: Frame = { fallback: variant.loc, params, stack: [...frame.stack, call.name], ...(bodyMap ? { map: bodyMap } : {}) };
   return renderTemplate(ctx, parsed.template, inner).trim();
 }
 
@@ -178,11 +188,13 @@ function parsedMacroBody(variant: MacroVariant): ReturnType<typeof parseTemplate
 
 /** Binds positional, then keyword arguments, then defaults (as raw SQL text); undefined after a diagnostic. */
 function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, variant: MacroVariant): Map<string, string> | undefined {
-  const diagnostics: Diagnostic[] = ctx.diagnostics;
-  const before = diagnostics.length;
+  const mark = ctx.report.size;
   const params = new Map<string, string>();
+  const argumentProblem = (problem: 'unknown-param' | 'repeated-param' | 'missing-param', param: string, start: number, end: number) =>
+    ctx.report.error('template-arguments', { problem, macro: call.name, param, ...stackOf(frame) }, locate(frame, start, end));
   if (call.args.length > variant.params.length) {
-    return fail(ctx, frame, 'template-arguments', `macro '${call.name}' takes at most ${variant.params.length} argument(s), got ${call.args.length}`, call.start, call.end);
+    ctx.report.error('template-arguments', { problem: 'too-many', macro: call.name, max: variant.params.length, got: call.args.length, ...stackOf(frame) }, locate(frame, call.start, call.end));
+    return undefined;
   }
   call.args.forEach((arg, i) => {
     const v = evaluate(ctx, arg, frame);
@@ -191,11 +203,11 @@ function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, varian
   });
   for (const kw of call.kwargs) {
     if (!variant.params.some((p) => p.name === kw.name)) {
-      fail(ctx, frame, 'template-arguments', `macro '${call.name}' has no parameter '${kw.name}'`, kw.start, kw.end);
+      argumentProblem('unknown-param', kw.name, kw.start, kw.end);
       continue;
     }
     if (params.has(kw.name)) {
-      fail(ctx, frame, 'template-arguments', `macro '${call.name}': parameter '${kw.name}' is given twice`, kw.start, kw.end);
+      argumentProblem('repeated-param', kw.name, kw.start, kw.end);
       continue;
     }
     const v = evaluate(ctx, kw.value, frame);
@@ -204,7 +216,7 @@ function bindParams(ctx: RenderContext, call: TemplateCall, frame: Frame, varian
   for (const p of variant.params) {
     if (params.has(p.name)) continue;
     if (p.default !== undefined) params.set(p.name, p.default === null ? 'null' : String(p.default));
-    else fail(ctx, frame, 'template-arguments', `macro '${call.name}' needs argument '${p.name}'`, call.start, call.end);
+    else argumentProblem('missing-param', p.name, call.start, call.end);
   }
-  return diagnostics.length > before ? undefined : params;
+  return ctx.report.errorsSince(mark) ? undefined : params;
 }

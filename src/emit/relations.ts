@@ -1,4 +1,3 @@
-import { error } from '../diagnostics/diagnostic.js';
 import type { InputTable, Relation, SourceLocation } from '../ir/types.js';
 import { stateTableName } from '../managed/names.js';
 import { findModel } from './model-lookup.js';
@@ -37,7 +36,7 @@ export function inputRelationSql(ctx: RenderContext, input: InputTable, options:
 /** The input named `name`, or undefined after recording an `unknown-input` diagnostic. */
 export function lookupInput(ctx: RenderContext, name: string, loc: SourceLocation = ctx.model.loc): InputTable | undefined {
   const input = Object.hasOwn(ctx.project.inputs, name) ? ctx.project.inputs[name] : undefined;
-  if (!input) ctx.diagnostics.push(error('unknown-input', `model '${ctx.model.name}' reads input '${name}', which is not declared`, loc));
+  if (!input) ctx.report.error('unknown-input', { model: ctx.model.name, input: name }, loc);
   return input;
 }
 
@@ -46,12 +45,12 @@ export function sourceTableSql(ctx: RenderContext, source: string, table: string
   const src = Object.hasOwn(ctx.project.sources, source) ? ctx.project.sources[source] : undefined;
   const t = src && Object.hasOwn(src.tables, table) ? src.tables[table] : undefined;
   if (!t) {
-    ctx.diagnostics.push(error('unknown-source', `model '${ctx.model.name}' reads source '${source}.${table}', which is not declared`, loc));
+    ctx.report.error('unknown-source', { missing: 'declaration', model: ctx.model.name, source, table }, loc);
     return undefined;
   }
   const schema = t.schema[ctx.targetName];
   if (schema === undefined) {
-    ctx.diagnostics.push(error('unknown-source', `source '${source}.${table}' has no schema for target '${ctx.targetName}'`, loc));
+    ctx.report.error('unknown-source', { missing: 'target-schema', source, table, target: ctx.targetName }, loc);
     return undefined;
   }
   return ctx.dialect.qualify(schema, t.identifier, t.database[ctx.targetName]);
@@ -64,7 +63,7 @@ export function sourceTableSql(ctx: RenderContext, source: string, table: string
  */
 export function modelRefSql(ctx: RenderContext, model: string, loc: SourceLocation = ctx.model.loc): string | undefined {
   if (!findModel(ctx.project, model)) {
-    ctx.diagnostics.push(error('unknown-model', `model '${ctx.model.name}' refers to model '${model}', which is not declared`, loc));
+    ctx.report.error('unknown-model', { model: ctx.model.name, ref: model }, loc);
     return undefined;
   }
   const scoped = ctx.scenario?.model(model);

@@ -1,6 +1,12 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { InputTable, Model, Project } from '../ir/types.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { InputTable, Model, Project, TextMap } from '../ir/types.js';
+
+/** A model's SELECT with where each of its characters comes from in the model's file. */
+export interface RenderedSql {
+  sql: string;
+  map: TextMap;
+}
 
 /** Where a `ref('m')` points: the latest alias `m` (offline compile, fingerprints) or a pinned version `m__vN` (apply). */
 export type RefResolver = (model: string) => { schema: string; name: string };
@@ -25,7 +31,7 @@ export interface ScenarioScope {
   model(name: string): string | undefined;
 }
 
-/** Everything a model renderer reads, plus the diagnostics it collects. */
+/** Everything a model renderer reads, and where it reports problems. */
 export interface RenderContext {
   project: Project;
   model: Model;
@@ -33,7 +39,7 @@ export interface RenderContext {
   targetName: string;
   resolveRef: RefResolver;
   options: RenderOptions;
-  diagnostics: Diagnostic[];
+  report: Reporter;
   /** Rendering for one scenario of a `__by_scenario` view; absent for the model's own (base) SQL. */
   scenario?: ScenarioScope;
 }

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../adapters/adapter.js';
+import type { SqlValue } from '../dialects/sql-value.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
 import { SCENARIO_PATHS_TABLE, SCENARIOS_TABLE } from '../managed/names.js';

@@ -13,6 +13,26 @@ export interface SourceLocation {
   endCol?: number;
 }
 
+/**
+ * One piece of a text embedded in a project file (a model's `sql:`, a rendered view): the text's
+ * character at `offset` is at `line`:`col`, and each following character of the piece one column
+ * further — or, when `fixed`, at `line`:`col` too (text that stands for a `{{ … }}` call or was
+ * generated). A piece ends where the next one starts.
+ */
+export interface TextSpan {
+  offset: number;
+  line: number;
+  col: number;
+  fixed?: true;
+}
+
+/** Where the characters of a text come from in one project file: spans sorted by offset, the first at 0. */
+export interface TextMap {
+  /** Path relative to the project directory. */
+  file: string;
+  spans: TextSpan[];
+}
+
 /** Portable column types; each dialect maps them to its own SQL type. */
 export type ColumnType =
   | { kind: 'string' }
@@ -179,7 +199,8 @@ export type ModelBody =
   | { kind: 'enrich'; from: Relation; joins: EnrichJoin[] }
   | { kind: 'override'; from: Relation; input: string; on: Record<string, string>; columns: string[] }
   | { kind: 'append'; from: Relation; input: string; columns: string[] }
-  | { kind: 'sql'; sql: string; sqlLoc: SourceLocation };
+  /** `sqlMap`: where each character of `sql` is in its file (absent: `sql` starts at `sqlLoc` and every line at its column). */
+  | { kind: 'sql'; sql: string; sqlLoc: SourceLocation; sqlMap?: TextSpan[] };
 
 export interface Model {
   name: string;

@@ -93,7 +93,7 @@ export class Deployment {
       }
       return { ok: true, applied: false, operations };
     }
-    const applied = await applyPlan(plan.value, this.host.adapter);
+    const applied = await applyPlan(plan.value, this.host.adapter, { projectDir: loaded.value.dir });
     if (!applied.ok) return refused('apply failed', applied.diagnostics);
     await this.host.reload(loaded.value);
     return { ok: true, applied: true, operations, summary: applied.value };

@@ -1,7 +1,7 @@
+import type { SystemType } from '../dialects/dialect.js';
 import type { ColumnType } from '../ir/types.js';
 
-/** A system column type: portable, never VARIANT/JSON (JSON is stored as text). */
-export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
+export type { SystemType };
 
 /** One column of a managed table: a user column's type, or a system type. */
 export interface ManagedColumn {

@@ -1,5 +1,6 @@
-import type { ColumnType } from '../ir/types.js';
+import type { TextMap } from '../ir/types.js';
 import type { ManagedColumn } from '../managed/columns.js';
+import type { SeedLoad } from '../seeds/seed-load.js';
 
 /**
  * One warehouse change, dialect-neutral and JSON-printable. Every operation carries
@@ -98,16 +99,10 @@ export interface ArchiveInputTableOp extends OpBase {
   dropViews: QualifiedName[];
 }
 
-/** (Re)load a CSV seed into its source table, replacing the table. */
-export interface LoadSeedOp extends OpBase {
+/** (Re)load a CSV seed into its source table, replacing the table (`file`, `path`, `table`, `columnTypes`: see SeedLoad). */
+export interface LoadSeedOp extends OpBase, SeedLoad {
   kind: 'load-seed';
-  /** Path relative to the project directory, as declared (the `_wb_seeds` key). */
-  file: string;
-  /** Absolute path read by the warehouse. */
-  path: string;
   table: QualifiedName;
-  /** Column name → portable type, overriding the inferred types. */
-  columnTypes: Record<string, ColumnType>;
   /** sha256 of the file's content. */
   fingerprint: string;
 }
@@ -120,6 +115,8 @@ export interface CreateModelVersionOp extends OpBase {
   view: QualifiedName;
   /** The view's select statement, refs pinned to upstream versions. */
   sql: string;
+  /** Where each character of `sql` comes from in the model's file (so a warehouse error in it can be located there). */
+  source?: TextMap;
   fingerprint: string;
   record: boolean;
 }
@@ -140,6 +137,8 @@ export interface CreateManagedViewOp extends OpBase {
   kind: 'create-managed-view';
   view: QualifiedName;
   sql: string;
+  /** Where the view's SQL comes from in the project, when it comes from one model (`<model>__by_scenario`). */
+  source?: TextMap;
 }
 
 /** The result of `planProject`: what `applyPlan` will do, in order. */

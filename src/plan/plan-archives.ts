@@ -1,6 +1,6 @@
 import { historyViewName, logTableName, stateTableName, archiveLogName, versionViewName } from '../managed/names.js';
 import type { Dialect } from '../dialects/dialect.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { Project } from '../ir/types.js';
 import { type ArchiveInputTableOp, type QualifiedName } from './operation.js';
 import { referencedVersions, tableKey, type VersionRecord, type WarehouseState } from './warehouse-state.js';
@@ -17,22 +17,17 @@ export function planArchives(
   dialect: Dialect,
   allowDestructive: boolean,
   now: Date,
-): { ops: ArchiveInputTableOp[]; diagnostics: Diagnostic[] } {
+  report: Reporter,
+): ArchiveInputTableOp[] {
   const schema = project.schemas.inputs;
   const ops: ArchiveInputTableOp[] = [];
-  const diagnostics: Diagnostic[] = [];
   for (const table of state.tables.values()) {
     if (table.schema !== schema || table.kind !== 'table' || !table.name.endsWith(LOG_SUFFIX)) continue;
     const input = table.name.slice(0, -LOG_SUFFIX.length);
     // Archived logs (`<t>__log__archived_…`) never end in `__log`; `__` cannot occur in an input name.
     if (input.length === 0 || input.includes('__') || Object.hasOwn(project.inputs, input)) continue;
     if (!allowDestructive) {
-      diagnostics.push(
-        error(
-          'destructive-change-refused',
-          `input table '${input}' is no longer declared in inputs/; removing it needs --allow-destructive (its log ${schema}.${table.name} is kept, renamed to an archive)`,
-        ),
-      );
+      report.error('destructive-change-refused', { input, log: `${schema}.${table.name}` });
       continue;
     }
     const stateTable = state.tables.get(tableKey(schema, stateTableName(input)));
@@ -58,7 +53,7 @@ export function planArchives(
       dropViews,
     });
   }
-  return { ops, diagnostics };
+  return ops;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TableInfo } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Project } from '../ir/types.js';
 import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
 import { logTableName, stateTableName, versionViewName } from '../managed/names.js';
@@ -9,19 +9,10 @@ import { type AddInputColumnOp, type Operation, type QualifiedName } from './ope
 import { sameType } from './same-type.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
-/** Operations and problems found while diffing the project's input tables against the warehouse. */
-export interface InputsDiff {
-  ops: Operation[];
-  diagnostics: Diagnostic[];
-  warnings: Diagnostic[];
-}
-
 /** Create new input tables, add/drop columns of changed ones; removed inputs are handled by `planArchives`. */
-export function planInputs(project: Project, state: WarehouseState, dialect: Dialect, allowDestructive: boolean): InputsDiff {
+export function planInputs(project: Project, state: WarehouseState, dialect: Dialect, allowDestructive: boolean, report: Reporter): Operation[] {
   const schema = project.schemas.inputs;
   const ops: Operation[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
   for (const input of Object.values(project.inputs)) {
     const log = state.tables.get(tableKey(schema, logTableName(input.name)));
     const current = state.tables.get(tableKey(schema, stateTableName(input.name)));
@@ -38,34 +29,26 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
     }
     if (!log || !current || log.kind !== 'table' || current.kind !== 'table') {
       const missing = !log ? logTableName(input.name) : stateTableName(input.name);
-      diagnostics.push(
-        error('input-table-incomplete', `input table '${input.name}': ${schema}.${missing} is missing or is not a table; the write-back tables must be repaired by hand`, input.loc),
-      );
+      report.error('input-table-incomplete', { input: input.name, table: `${schema}.${missing}` }, input.loc);
       continue;
     }
-    diffColumns(input, log, current, dialect, allowDestructive, ops, diagnostics);
+    diffColumns(input, log, current, dialect, allowDestructive, ops, report);
     const drop = ops.find((op) => op.kind === 'drop-input-column' && op.input === input.name);
-    if (drop?.kind === 'drop-input-column') warnings.push(...brokenVersions(project, state, dialect, drop.table, drop.columns));
+    if (drop?.kind === 'drop-input-column') warnBrokenVersions(project, state, dialect, drop.table, drop.columns, report);
   }
-  return { ops, diagnostics, warnings };
+  return ops;
 }
 
 /** A warning per existing model version whose SQL reads a column about to be dropped (it will fail when queried). */
-function brokenVersions(project: Project, state: WarehouseState, dialect: Dialect, table: QualifiedName, columns: string[]): Diagnostic[] {
+function warnBrokenVersions(project: Project, state: WarehouseState, dialect: Dialect, table: QualifiedName, columns: string[], report: Reporter): void {
   const tableSql = dialect.qualify(table.schema, table.name);
-  const out: Diagnostic[] = [];
   for (const v of state.versions) {
     const view = versionViewName(v.model, v.version);
     if (!state.tables.has(tableKey(project.schemas.views, view)) || !v.sql.includes(tableSql)) continue;
     const read = columns.filter((c) => v.sql.includes(dialect.quoteIdent(c)));
     if (read.length === 0) continue;
-    out.push({
-      code: 'old-version-reads-dropped-column',
-      severity: 'warning',
-      message: `${project.schemas.views}.${view} reads ${read.join(', ')} of ${table.schema}.${table.name}; it will fail once dropped (\`writeback prune\` removes old versions)`,
-    });
+    report.warn('old-version-reads-dropped-column', { view: `${project.schemas.views}.${view}`, columns: read, table: `${table.schema}.${table.name}` });
   }
-  return out;
 }
 
 function diffColumns(
@@ -75,7 +58,7 @@ function diffColumns(
   dialect: Dialect,
   allowDestructive: boolean,
   ops: Operation[],
-  diagnostics: Diagnostic[],
+  report: Reporter,
 ): void {
   const logHas = new Map(log.columns.map((c) => [c.name, c.dataType]));
   const stateHas = new Map(current.columns.map((c) => [c.name, c.dataType]));
@@ -90,14 +73,7 @@ function diffColumns(
         op.tables.push(qualified(table));
         adds.set(column.name, op);
       } else if (!sameType(declared, reported)) {
-        diagnostics.push(
-          error(
-            'column-type-change',
-            `input table '${input.name}': column '${column.name}' is ${reported} in ${table.schema}.${table.name} but is declared as ${declared}; changing a column's type is not supported`,
-            locOf(column.name),
-            'keep the old type, or add a new column with the new type (and remove the old one with --allow-destructive)',
-          ),
-        );
+        report.error('column-type-change', { input: input.name, column: column.name, table: `${table.schema}.${table.name}`, reported, declared }, locOf(column.name));
       }
     }
   };
@@ -111,16 +87,8 @@ function diffColumns(
   const declared = new Set(stateColumns(input).map((c) => c.name));
   const removed = current.columns.map((c) => c.name).filter((name) => !declared.has(name));
   if (removed.length === 0) return;
-  const list = removed.map((c) => `'${c}'`).join(', ');
   if (!allowDestructive) {
-    diagnostics.push(
-      error(
-        'destructive-change-refused',
-        `input table '${input.name}': column${removed.length > 1 ? 's' : ''} ${list} ${removed.length > 1 ? 'were' : 'was'} removed; ` +
-          `dropping ${removed.length > 1 ? 'them' : 'it'} from ${current.schema}.${current.name} needs --allow-destructive (the log keeps the values)`,
-        input.loc,
-      ),
-    );
+    report.error('destructive-change-refused', { input: input.name, columns: removed, table: `${current.schema}.${current.name}` }, input.loc);
     return;
   }
   ops.push({

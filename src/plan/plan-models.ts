@@ -1,8 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { Model, Project } from '../ir/types.js';
-import { renderModel, type SourceColumnsLookup } from '../emit/model-sql.js';
-import { fingerprintModel } from '../resolve/fingerprint.js';
+import { renderModelMapped, type SourceColumnsLookup } from '../emit/model-sql.js';
+import { fingerprintModel } from '../emit/fingerprint.js';
 import { seedSourceColumns } from '../seeds/seed-columns.js';
 import { versionViewName } from '../managed/names.js';
 import { type Operation, type QualifiedName } from './operation.js';
@@ -10,7 +10,7 @@ import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**
  * Version every model, upstream first: a model whose fingerprint (its definition and its
- * upstream's, see resolve/fingerprint.ts) is already registered keeps that version; otherwise
+ * upstream's, see emit/fingerprint.ts) is already registered keeps that version; otherwise
  * it gets max(version)+1. Its SQL pins each `ref()` to the upstream's resolved `__vN`. The alias `<model>` is re-pointed only when its target changes.
  */
 export function planModels(
@@ -18,11 +18,10 @@ export function planModels(
   state: WarehouseState,
   dialect: Dialect,
   targetName: string,
-): { ops: Operation[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] } {
+  report: Reporter,
+): Operation[] {
   const views = project.schemas.views;
   const ops: Operation[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
   const resolved = new Map<string, number>();
   const fingerprints = new Map<string, string>();
   const resolveRef = (name: string): QualifiedName => {
@@ -41,7 +40,7 @@ export function planModels(
   for (const model of project.models) {
     const fp = fingerprintModel(project, model, dialect, targetName, fingerprints, { sourceColumns });
     if (!fp.ok) {
-      diagnostics.push(...fp.diagnostics);
+      report.add(...fp.diagnostics);
       continue;
     }
     const fingerprint = fp.value;
@@ -51,22 +50,21 @@ export function planModels(
     const version = known?.version ?? Math.max(0, ...records.map((v) => v.version)) + 1;
     resolved.set(model.name, version);
     const view = { schema: views, name: versionViewName(model.name, version) };
-    const taken = nameTakenByTable(state, views, model);
-    if (taken) {
-      diagnostics.push(taken);
+    if (nameTakenByTable(state, views, model)) {
+      report.error('model-name-taken', { model: model.name, views }, model.loc);
       continue;
     }
     const createView = !known || !state.tables.has(tableKey(views, view.name));
     // The pinned SQL is only needed when the version view is (re-)created; the fingerprint's
     // render already reported the model's problems and warnings (refs aside, it is the same render).
-    const rendered = createView ? renderModel(project, model, dialect, targetName, resolveRef, { sourceColumns }) : fp;
-    if (!rendered.ok) {
-      diagnostics.push(...rendered.diagnostics);
-      continue;
-    }
-    warnings.push(...rendered.warnings);
-    if (createView) {
-      const sql = rendered.value;
+    if (!createView) report.add(...fp.warnings);
+    else {
+      const rendered = renderModelMapped(project, model, dialect, targetName, resolveRef, { sourceColumns });
+      if (!rendered.ok) {
+        report.add(...rendered.diagnostics);
+        continue;
+      }
+      report.add(...rendered.warnings);
       ops.push({
         kind: 'create-model-version',
         description: known
@@ -76,7 +74,8 @@ export function planModels(
         model: model.name,
         version,
         view,
-        sql,
+        sql: rendered.value.sql,
+        source: rendered.value.map,
         fingerprint,
         record: !known,
       });
@@ -98,16 +97,13 @@ export function planModels(
       });
     }
   }
-  return { ops, diagnostics, warnings };
+  return ops;
 }
 
-/** A table (not a view) already using a model's alias or version name in the views schema. */
-function nameTakenByTable(state: WarehouseState, views: string, model: Model): Diagnostic | undefined {
+/** True when a table (not a view) already uses a model's alias name in the views schema. */
+function nameTakenByTable(state: WarehouseState, views: string, model: Model): boolean {
   const alias = state.tables.get(tableKey(views, model.name));
-  if (alias && alias.kind !== 'view') {
-    return error('model-name-taken', `model '${model.name}': ${views}.${model.name} exists and is a table, not a view; rename the model or move the table`, model.loc);
-  }
-  return undefined;
+  return alias !== undefined && alias.kind !== 'view';
 }
 
 /**

@@ -1,15 +1,16 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import { META_TABLES } from '../managed/meta-tables.js';
 import type { Project } from '../ir/types.js';
-import { planSeeds, seedSchemas } from '../seeds/plan-seeds.js';
+import { planSeeds, seedSchemas } from './plan-seeds.js';
 import type { Operation, Plan } from './operation.js';
 import { planArchives } from './plan-archives.js';
 import { planInputs } from './plan-inputs.js';
 import { planModels, sourceColumnsLookup } from './plan-models.js';
 import { planHistoryViews } from './plan-history-views.js';
 import { planWorkflowViews } from './plan-workflow-views.js';
-import { readWarehouseState, tableKey } from './warehouse-state.js';
+import { readWarehouseState, tableKey, type WarehouseState } from './warehouse-state.js';
 
 export type { Operation, Plan } from './operation.js';
 
@@ -39,11 +40,21 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   const now = options.now ?? new Date();
   const allowDestructive = options.allowDestructive ?? false;
   const { inputs, views } = project.schemas;
-  if (!project.targets[targetName]) return { ok: false, diagnostics: [error('unknown-target', `unknown target '${targetName}'`)] };
+  const report = new Reporter();
+  if (!project.targets[targetName]) {
+    report.error('unknown-target', { target: targetName, declared: Object.keys(project.targets) });
+    return report.result<Plan>(undefined);
+  }
   const seedTargets = seedSchemas(project, targetName);
   // source schemas are described too: dialects without `select * exclude` list their columns
   const sourceSchemas = Object.values(project.sources).flatMap((s) => Object.values(s.tables).map((t) => t.schema[targetName] ?? s.name));
-  const state = await readWarehouseState(adapter, { inputs, views, others: [...seedTargets, ...sourceSchemas] });
+  let state: WarehouseState;
+  try {
+    state = await readWarehouseState(adapter, { inputs, views, others: [...seedTargets, ...sourceSchemas] });
+  } catch (err) {
+    report.error('warehouse-read-failed', { target: targetName, reason: err instanceof Error ? err.message : String(err) });
+    return report.result<Plan>(undefined);
+  }
 
   const ops: Operation[] = [];
   for (const schema of [...new Set([inputs, views, ...seedTargets])]) {
@@ -73,22 +84,15 @@ export async function planProject(project: Project, options: PlanOptions): Promi
       primaryKey: meta.primaryKey ?? [],
     });
   }
-  // In apply order: input tables, archives, seeds (models read them), then model versions.
-  const inputsDiff = planInputs(project, state, dialect, allowDestructive);
-  const archives = planArchives(project, state, dialect, allowDestructive, now);
-  const seeds = planSeeds(project, state, dialect, targetName);
-  const models = planModels(project, state, dialect, targetName);
-  const historyViews = { ops: planHistoryViews(project, state, dialect, inputsDiff.ops), diagnostics: [] };
-  // issue 5: <t>__pending and <model>__by_scenario views (after the model versions they read)
-  const workflowViews = planWorkflowViews(project, state, dialect, targetName, [...inputsDiff.ops, ...models.ops], { sourceColumns: sourceColumnsLookup(project, state, targetName) });
-  const parts: { ops: Operation[]; diagnostics: Diagnostic[] }[] = [inputsDiff, archives, seeds, models, historyViews, workflowViews];
-  const diagnostics = parts.flatMap((p) => p.diagnostics);
-  const warnings = [...inputsDiff.warnings, ...seeds.warnings, ...models.warnings, ...workflowViews.warnings];
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-  ops.push(...parts.flatMap((p) => p.ops));
-  return {
-    ok: true,
-    value: { target: targetName, dialect: dialect.name, metaSchema: inputs, user: options.user, createdAt: now.toISOString(), operations: ops },
-    warnings,
-  };
+  // In apply order: input tables, archives, seeds (models read them), model versions, then the
+  // managed views: <t>__history, <t>__pending and <model>__by_scenario (after the versions they read).
+  const inputOps = planInputs(project, state, dialect, allowDestructive, report);
+  const archiveOps = planArchives(project, state, dialect, allowDestructive, now, report);
+  const seedOps = planSeeds(project, state, dialect, targetName, report);
+  const modelOps = planModels(project, state, dialect, targetName, report);
+  const historyOps = planHistoryViews(project, state, dialect, inputOps);
+  const sourceColumns = sourceColumnsLookup(project, state, targetName);
+  const workflowOps = planWorkflowViews(project, state, dialect, targetName, [...inputOps, ...modelOps], report, { sourceColumns });
+  ops.push(...inputOps, ...archiveOps, ...seedOps, ...modelOps, ...historyOps, ...workflowOps);
+  return report.result<Plan>({ target: targetName, dialect: dialect.name, metaSchema: inputs, user: options.user, createdAt: now.toISOString(), operations: ops });
 }

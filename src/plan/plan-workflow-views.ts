@@ -1,5 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import { fixedMap } from '../diagnostics/text-map.js';
 import { byScenarioViewName, pendingViewName, versionViewName } from '../managed/names.js';
 import { hasByScenarioView, renderByScenario } from '../emit/model-by-scenario.js';
 import { inputsReadTransitively, renderSqlByScenario, sqlModelHasByScenarioView } from '../emit/model-sql-by-scenario.js';
@@ -10,7 +12,7 @@ import { type Operation } from './operation.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /**
- * Views of the planning workflows (issue 5), as `create-managed-view` operations:
+ * Views of the planning workflows, as `create-managed-view` operations:
  * - `<views>.<t>__pending` for every input with `approval:` (created when missing);
  * - `<views>.<model>__by_scenario` for every structured model that reads an input with
  *   `scenarios: true`, and every `kind: sql` model that reads one directly or through refs (where
@@ -26,12 +28,11 @@ export function planWorkflowViews(
   dialect: Dialect,
   targetName: string,
   earlier: readonly Operation[],
+  report: Reporter,
   options: RenderOptions = {},
-): { ops: Operation[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] } {
+): Operation[] {
   const { inputs: inputsSchema, views } = project.schemas;
   const ops: Operation[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
   for (const input of Object.values(project.inputs)) {
     if (!input.approval) continue;
     const name = pendingViewName(input.name);
@@ -53,7 +54,7 @@ export function planWorkflowViews(
     const structured = hasByScenarioView(project, model);
     if (!structured && !sqlModelHasByScenarioView(project, model)) continue;
     if (!structured && !dialect.lateralJoins) {
-      warnings.push(unsupported(model, dialect));
+      report.warn('by-scenario-unsupported', { model: model.name, view: byScenarioViewName(model.name), dialect: dialect.name }, model.loc);
       continue;
     }
     const name = byScenarioViewName(model.name);
@@ -66,8 +67,8 @@ export function planWorkflowViews(
     if (!rendered) continue;
     if (!rendered.ok) {
       // a SQL model's own errors are reported by planModels; its scenario view is left out with a warning
-      if (structured) diagnostics.push(...rendered.diagnostics);
-      else warnings.push(notRendered(model, rendered.diagnostics));
+      if (structured) report.add(...rendered.diagnostics);
+      else warnNotRendered(model, rendered.diagnostics, report);
       continue;
     }
     ops.push({
@@ -76,9 +77,10 @@ export function planWorkflowViews(
       destructive: false,
       view: { schema: views, name },
       sql: rendered.value,
+      source: fixedMap(model.loc),
     });
   }
-  return { ops, diagnostics, warnings };
+  return ops;
 }
 
 /** Each `ref('m')` → `m__vN`, N being the version m's alias points at once the earlier operations ran (else the alias `m`). */
@@ -90,26 +92,8 @@ function pinnedResolver(views: string, state: WarehouseState, earlier: readonly 
   };
 }
 
-/** Warning: a SQL model reads scenario inputs but the dialect cannot express its `__by_scenario` view. */
-function unsupported(model: Model, dialect: Dialect): Diagnostic {
-  return {
-    code: 'by-scenario-unsupported',
-    severity: 'warning',
-    message:
-      `model '${model.name}' (kind: sql) reads inputs with scenarios but gets no ${byScenarioViewName(model.name)} view on ${dialect.name}: ` +
-      'it would need a correlated LATERAL subquery, which this dialect does not support (lateralJoins)',
-    loc: model.loc,
-    hint: `read a scenario with a structured model (enrich/override/append), or query ${model.name} after promoting the scenario`,
-  };
-}
-
 /** Warning: a SQL model's `__by_scenario` view could not be rendered (the first error says why). */
-function notRendered(model: Model, diagnostics: Diagnostic[]): Diagnostic {
+function warnNotRendered(model: Model, diagnostics: Diagnostic[], report: Reporter): void {
   const first = diagnostics.find((x) => x.severity === 'error');
-  return {
-    code: 'by-scenario-unsupported',
-    severity: 'warning',
-    message: `model '${model.name}' gets no ${byScenarioViewName(model.name)} view: ${first?.message ?? 'it could not be rendered for one scenario'}`,
-    loc: first?.loc ?? model.loc,
-  };
+  report.warn('by-scenario-unsupported', { model: model.name, view: byScenarioViewName(model.name), ...(first ? { reason: first.message } : {}) }, first?.loc ?? model.loc);
 }

@@ -1,25 +1,24 @@
-import { error } from '../diagnostics/diagnostic.js';
-import { nameProblem, physicalNameProblem, showName } from '../schema/names.js';
-import type { DiagnosticSink } from './load-context.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import { nameProblem, physicalNameProblem } from '../schema/names.js';
 import { pathLoc, type YamlDoc, type YamlPath } from './yaml-file.js';
 
 /**
  * Reports `invalid-name` when `name` breaks the name rules; located at the map key (`which: 'key'`)
  * or the value at `path`. Returns true when the name is valid.
  */
-export function checkName(sink: DiagnosticSink, yd: YamlDoc, path: YamlPath, name: string, what: string, which: 'key' | 'value' = 'key'): boolean {
+export function checkName(report: Reporter, yd: YamlDoc, path: YamlPath, name: string, what: string, which: 'key' | 'value' = 'key'): boolean {
   const problem = nameProblem(name);
   if (!problem) return true;
   const suggestion = suggestName(name);
-  sink.add(error('invalid-name', `invalid ${what} name "${showName(name)}": ${problem}`, pathLoc(yd, path, which), suggestion ? `try \`${suggestion}\`` : undefined));
+  report.error('invalid-name', { what, name, problem }, pathLoc(yd, path, which), suggestion ? `try \`${suggestion}\`` : undefined);
   return false;
 }
 
 /** Reports `invalid-name` for a physical warehouse name (schema, database, identifier). */
-export function checkPhysicalName(sink: DiagnosticSink, yd: YamlDoc, path: YamlPath, name: string, what: string): boolean {
+export function checkPhysicalName(report: Reporter, yd: YamlDoc, path: YamlPath, name: string, what: string): boolean {
   const problem = physicalNameProblem(name);
   if (!problem) return true;
-  sink.add(error('invalid-name', `invalid ${what} "${showName(name)}": ${problem}`, pathLoc(yd, path)));
+  report.error('invalid-name', { what, name, problem, physical: true }, pathLoc(yd, path));
   return false;
 }
 

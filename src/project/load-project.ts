@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { error, formatLocation, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
+import { formatLocation } from '../diagnostics/message-text.js';
 import { orderModels } from '../resolve/graph.js';
 import { checkReferences, type MacroDraft, type ModelDraft } from '../resolve/references.js';
 import { findFiles } from './find-files.js';
-import { DiagnosticSink, emptyScope, type LoadScope } from './load-context.js';
+import { Reporter } from '../diagnostics/reporter.js';
+import { emptyScope, type LoadScope } from '../resolve/scope.js';
 import { readInputFile } from './read-input-file.js';
 import { readMacroFile } from './read-macro-file.js';
 import { readModelDoc, readSqlModelFile } from './read-model-file.js';
 import { type ProjectConfig, readProjectFile } from './read-project-file.js';
 import type { Project, SourceLocation } from '../ir/types.js';
-import { docStartLoc, parseYamlFile, type YamlDoc } from './yaml-file.js';
+import { parseYamlFile } from './parse-yaml.js';
+import { docStartLoc, type YamlDoc } from './yaml-file.js';
 
 /** Options of `loadProject`. */
 export interface LoadOptions {
@@ -30,60 +33,61 @@ export const PROJECT_FILES = ['project.yml', 'project.yaml'] as const;
  */
 export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Result<Project>> {
   const root = resolve(dir);
-  const sink = new DiagnosticSink();
+  const report = new Reporter();
   const scope = emptyScope(root);
 
   const projectFile = await readFirst(root, PROJECT_FILES);
   if (!projectFile) {
-    return { ok: false, diagnostics: [error('no-project', `no project.yml found in ${root}`, undefined, 'run writeback in a project directory, or pass --project <dir>')] };
+    report.error('no-project', { dir: root });
+    return report.result<Project>(undefined);
   }
-  const projectDocs = parseFile(projectFile.file, projectFile.text, sink);
+  const projectDocs = parseFile(projectFile.file, projectFile.text, report);
   const first = projectDocs[0];
-  for (const extra of projectDocs.slice(1)) sink.add(error('multiple-documents', 'project.yml must hold a single YAML document', docStartLoc(extra)));
+  for (const extra of projectDocs.slice(1)) report.error('multiple-documents', {}, docStartLoc(extra));
   // A file with YAML syntax errors is not validated further: its content is unreliable.
-  const projectBroken = hasSyntaxErrors(sink, projectFile.file);
+  const projectBroken = hasSyntaxErrors(report, projectFile.file);
   if (projectBroken) markAllBroken(scope);
-  else if (!first) sink.add(error('missing-key', `${projectFile.file} is empty: missing required key \`name\``, { file: projectFile.file, line: 1, col: 1 }));
-  const config = first && !projectBroken ? readProjectFile(first, scope, sink) : undefined;
-  if (config && !sink.hasErrors) options.onConfig?.(config, root);
+  else if (!first) report.error('missing-key', { key: 'name', emptyFile: projectFile.file }, { file: projectFile.file, line: 1, col: 1 });
+  const config = first && !projectBroken ? readProjectFile(first, scope, report) : undefined;
+  if (config && !report.hasErrors) options.onConfig?.(config, root);
 
-  const macroDrafts = await loadMacros(root, scope, sink);
-  await loadInputs(root, scope, sink);
-  const modelDrafts = await loadModels(root, scope, sink);
+  const macroDrafts = await loadMacros(root, scope, report);
+  await loadInputs(root, scope, report);
+  const modelDrafts = await loadModels(root, scope, report);
 
-  const refs = checkReferences(modelDrafts, macroDrafts, scope, sink);
+  const refs = checkReferences(modelDrafts, macroDrafts, scope, report);
   const refLoc = (from: string, to: string): SourceLocation | undefined => refs.get(from)?.models.find((r) => r.target === to)?.loc;
-  const ordered = orderModels(
+  const models = orderModels(
     modelDrafts.map((d) => d.model),
+    report,
     refLoc,
   );
-  sink.add(...ordered.diagnostics);
 
-  const diagnostics = sortDiagnostics(sink.all);
-  if (sink.hasErrors || !config) return { ok: false, diagnostics };
+  const diagnostics = sortDiagnostics(report.all);
+  if (report.hasErrors || !config) return { ok: false, diagnostics };
   const project: Project = {
     dir: root,
     ...config,
     inputs: scope.inputs,
-    models: ordered.models,
+    models,
     macros: scope.macros,
   };
   return { ok: true, value: project, warnings: diagnostics };
 }
 
-async function loadMacros(root: string, scope: LoadScope, sink: DiagnosticSink): Promise<MacroDraft[]> {
+async function loadMacros(root: string, scope: LoadScope, report: Reporter): Promise<MacroDraft[]> {
   const drafts: MacroDraft[] = [];
   const seen = new Map<string, SourceLocation>();
   for (const [file, read] of readAll(root, await findFiles(root, 'macros', ['.sql']))) {
-    const text = readText(file, read, sink);
+    const text = readText(file, read, report);
     if (text === undefined) continue;
-    for (const d of readMacroFile(file, text, sink)) {
+    for (const d of readMacroFile(file, text, report)) {
       const v = d.variant;
       const base = v.dialect === undefined ? v.name : v.name.slice(v.dialect.length + 2);
       const key = `${v.dialect ?? ''}__${base}`;
       const prev = seen.get(key);
       if (prev) {
-        sink.add(error('duplicate-name', `macro \`${v.name}\` is already defined at ${formatLocation(prev)}`, v.loc));
+        report.error('duplicate-name', { what: 'macro', name: v.name, first: formatLocation(prev) }, v.loc);
         continue;
       }
       seen.set(key, v.loc);
@@ -94,29 +98,29 @@ async function loadMacros(root: string, scope: LoadScope, sink: DiagnosticSink):
   for (const [name, variants] of Object.entries(scope.macros)) {
     const first = variants[0];
     if (first && !variants.some((v) => v.dialect === undefined)) {
-      sink.warn(error('missing-default-macro', `macro \`${name}\` has only dialect variants (${variants.map((v) => v.dialect).join(', ')}); other targets cannot compile calls to it`, first.loc, `add a default \`{% macro ${name}(…) %}\``));
+      report.warn('missing-default-macro', { macro: name, dialects: variants.flatMap((v) => v.dialect ?? []) }, first.loc);
     }
   }
   return drafts;
 }
 
-async function loadInputs(root: string, scope: LoadScope, sink: DiagnosticSink): Promise<void> {
+async function loadInputs(root: string, scope: LoadScope, report: Reporter): Promise<void> {
   for (const [file, read] of readAll(root, await findFiles(root, 'inputs', ['.yml', '.yaml']))) {
-    const text = readText(file, read, sink);
+    const text = readText(file, read, report);
     if (text === undefined) continue;
-    const docs = parseFile(file, text, sink);
+    const docs = parseFile(file, text, report);
     const fileName = basename(file, extname(file));
-    if (docs.length === 0) sink.add(error('empty-file', `${file} is empty; an input file declares one input table`, { file, line: 1, col: 1 }));
-    if (hasSyntaxErrors(sink, file)) {
+    if (docs.length === 0) report.error('empty-file', { file, declares: 'input' }, { file, line: 1, col: 1 });
+    if (hasSyntaxErrors(report, file)) {
       scope.broken.inputs.add(fileName);
       continue;
     }
     for (const yd of docs) {
-      const table = readInputFile(yd, docs.length === 1 ? fileName : undefined, scope, sink);
+      const table = readInputFile(yd, docs.length === 1 ? fileName : undefined, scope, report);
       if (!table) continue;
       const prev = scope.inputs[table.name];
       if (prev) {
-        sink.add(error('duplicate-name', `input \`${table.name}\` is already declared at ${formatLocation(prev.loc)}`, table.loc));
+        report.error('duplicate-name', { what: 'input', name: table.name, first: formatLocation(prev.loc) }, table.loc);
         continue;
       }
       scope.inputs[table.name] = table;
@@ -124,52 +128,51 @@ async function loadInputs(root: string, scope: LoadScope, sink: DiagnosticSink):
   }
 }
 
-async function loadModels(root: string, scope: LoadScope, sink: DiagnosticSink): Promise<ModelDraft[]> {
+async function loadModels(root: string, scope: LoadScope, report: Reporter): Promise<ModelDraft[]> {
   const drafts: ModelDraft[] = [];
   const add = (d: ModelDraft | undefined): void => {
     if (!d) return;
     const prev = scope.models.get(d.model.name);
     if (prev) {
-      sink.add(error('duplicate-name', `model \`${d.model.name}\` is already declared at ${formatLocation(prev)}`, d.model.loc));
+      report.error('duplicate-name', { what: 'model', name: d.model.name, first: formatLocation(prev) }, d.model.loc);
       return;
     }
     scope.models.set(d.model.name, d.model.loc);
     drafts.push(d);
   };
   for (const [file, read] of readAll(root, await findFiles(root, 'models', ['.yml', '.yaml', '.sql']))) {
-    const text = readText(file, read, sink);
+    const text = readText(file, read, report);
     if (text === undefined) continue;
     const fileName = basename(file, extname(file));
     if (file.endsWith('.sql')) {
-      const d = readSqlModelFile(file, fileName, text, sink);
-      if (checkFileName(file, fileName, sink)) add(d);
+      const d = readSqlModelFile(file, fileName, text, report);
+      if (checkFileName(file, fileName, report)) add(d);
       continue;
     }
-    const docs = parseFile(file, text, sink);
-    if (docs.length === 0) sink.add(error('empty-file', `${file} is empty; a model file declares one or more models`, { file, line: 1, col: 1 }));
-    if (hasSyntaxErrors(sink, file)) {
+    const docs = parseFile(file, text, report);
+    if (docs.length === 0) report.error('empty-file', { file, declares: 'model' }, { file, line: 1, col: 1 });
+    if (hasSyntaxErrors(report, file)) {
       scope.broken.models.add(fileName);
       continue;
     }
-    for (const yd of docs) add(readModelDoc(yd, docs.length === 1 ? fileName : undefined, scope, sink));
+    for (const yd of docs) add(readModelDoc(yd, docs.length === 1 ? fileName : undefined, scope, report));
   }
   return drafts;
 }
 
-function checkFileName(file: string, name: string, sink: DiagnosticSink): boolean {
+function checkFileName(file: string, name: string, report: Reporter): boolean {
   if (/^[a-z][a-z0-9_]*$/.test(name) && !name.includes('__') && name.length <= 63) return true;
-  sink.add(error('invalid-name', `invalid model name "${name}" (from the file name): must match ^[a-z][a-z0-9_]*$, at most 63 characters, without \`__\``, { file, line: 1, col: 1 }));
+  report.error('invalid-name', { what: 'model', name, fromFileName: true, problem: 'must match ^[a-z][a-z0-9_]*$, at most 63 characters, without `__`' }, { file, line: 1, col: 1 });
   return false;
 }
 
-function parseFile(file: string, text: string, sink: DiagnosticSink): YamlDoc[] {
-  const { docs, diagnostics } = parseYamlFile(file, text);
-  sink.add(...diagnostics);
+function parseFile(file: string, text: string, report: Reporter): YamlDoc[] {
+  const docs = parseYamlFile(file, text, report);
   return docs.filter((d) => d.doc.contents !== null || docs.length === 1);
 }
 
-function hasSyntaxErrors(sink: DiagnosticSink, file: string): boolean {
-  return sink.all.some((d) => d.code === 'yaml-syntax' && d.loc?.file === file);
+function hasSyntaxErrors(report: Reporter, file: string): boolean {
+  return report.all.some((d) => d.code === 'yaml-syntax' && d.loc?.file === file);
 }
 
 function markAllBroken(scope: LoadScope): void {
@@ -205,10 +208,10 @@ function readAll(root: string, files: string[]): [string, FileRead][] {
   });
 }
 
-function readText(file: string, read: FileRead, sink: DiagnosticSink): string | undefined {
+function readText(file: string, read: FileRead, report: Reporter): string | undefined {
   if ('text' in read) return read.text;
   const e = read.error;
-  sink.add(error('unreadable-file', `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, { file, line: 1, col: 1 }));
+  report.error('unreadable-file', { file, reason: e instanceof Error ? e.message : String(e) }, { file, line: 1, col: 1 });
   return undefined;
 }
 

@@ -1,23 +1,23 @@
-import { error } from '../diagnostics/diagnostic.js';
-import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
+import { didYouMean } from '../diagnostics/message-text.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import { isOrderedType, isTextType, parseColumnType } from '../schema/column-type.js';
 import { boundProblem, compareValues, compilePattern, valueChecker } from '../rules/column-rules.js';
 import { parseSourceTableRef } from '../schema/common.js';
 import { inputFileSchema, type InputColumnEntry, type InputFile, type PermissionEntry } from '../schema/input-file.js';
 import { salvageObject } from '../schema/salvage.js';
-import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName } from './check-name.js';
-import { isBroken, type DiagnosticSink, type LoadScope } from './load-context.js';
-import { reportUnknownSourceTable, sourceTableExists } from './read-project-file.js';
+import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
+import { reportUnknownSourceTable } from './read-project-file.js';
 import type { InputColumn, InputTable, RowFilter, Scalar, TablePermission } from '../ir/types.js';
 import { readActions, readApproval, readStatusRules, readTransitions } from './read-workflow.js';
+import { reportZodIssues } from './zod-issues.js';
 import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /**
  * Validates and converts one input document. `defaultName` is the file's base name (used when
  * the document has no `name:`). Returns the table (best effort) or undefined when it has no usable name.
  */
-export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, sink: DiagnosticSink): InputTable | undefined {
+export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, report: Reporter): InputTable | undefined {
   const raw: unknown = yd.doc.toJS();
   const parsed = inputFileSchema.safeParse(raw);
   let file: Partial<InputFile>;
@@ -25,7 +25,7 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   let keyBroken = false;
   if (parsed.success) file = parsed.data;
   else {
-    sink.add(...zodIssuesToDiagnostics(parsed.error.issues, yd, raw, inputFileSchema));
+    reportZodIssues(parsed.error.issues, yd, raw, inputFileSchema, report);
     const s = salvageObject(inputFileSchema, raw);
     file = s.value;
     for (const k of s.broken.get('columns') ?? []) brokenColumns.add(k);
@@ -33,11 +33,11 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   }
   const name = file.name ?? defaultName;
   if (name === undefined) {
-    sink.add(error('missing-key', 'missing required key `name` (needed when a file holds several documents)', docStartLoc(yd)));
+    report.error('missing-key', { key: 'name', severalDocuments: true }, docStartLoc(yd));
     return undefined;
   }
-  if (file.name !== undefined) checkName(sink, yd, ['name'], name, 'input', 'value');
-  else checkName(sink, yd, [], name, 'input (from the file name)', 'value');
+  if (file.name !== undefined) checkName(report, yd, ['name'], name, 'input', 'value');
+  else checkName(report, yd, [], name, 'input (from the file name)', 'value');
   if (!parsed.success && (file.columns === undefined || brokenColumns.has('*'))) scope.broken.inputs.add(name);
 
   const declared = file.columns ?? {};
@@ -45,10 +45,10 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   const keyPath = (i: number): PropertyKey[] => (typeof file.key === 'string' ? ['key'] : ['key', i]);
   const keySet = new Set<string>();
   key.forEach((k, i) => {
-    if (keySet.has(k)) sink.add(error('duplicate-name', `key column \`${k}\` is listed twice`, pathLoc(yd, keyPath(i))));
+    if (keySet.has(k)) report.error('duplicate-name', { what: 'key column', name: k }, pathLoc(yd, keyPath(i)));
     keySet.add(k);
     if (!(k in declared) && !brokenColumns.has(k) && !brokenColumns.has('*')) {
-      sink.add(error('unknown-column', `key column \`${k}\` is not declared under \`columns\`; columns: ${listNames(Object.keys(declared))}`, pathLoc(yd, keyPath(i)), didYouMean(k, Object.keys(declared))));
+      report.error('unknown-column', { as: 'key', column: k, columns: Object.keys(declared) }, pathLoc(yd, keyPath(i)), didYouMean(k, Object.keys(declared)));
     }
   });
   if (keyBroken) scope.broken.inputs.add(name);
@@ -58,29 +58,29 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   for (const colName of ordered) {
     const entry = declared[colName];
     if (!entry) continue;
-    const col = readColumn(yd, colName, entry, keySet.has(colName), scope, sink);
+    const col = readColumn(yd, colName, entry, keySet.has(colName), scope, report);
     if (col) columns.push(col);
   }
 
   let linksTo: InputTable['linksTo'];
-  if (file.links_to) linksTo = readLink(yd, file.links_to, keySet, declared, scope, sink);
+  if (file.links_to) linksTo = readLink(yd, file.links_to, keySet, declared, scope, report);
 
   const permissions: Record<string, TablePermission> = {};
   for (const [role, entry] of Object.entries(file.permissions ?? {})) {
-    const p = readPermission(yd, role, entry, declared, linksTo !== undefined, scope, sink);
+    const p = readPermission(yd, role, entry, declared, linksTo !== undefined, scope, report);
     if (p) permissions[role] = p;
   }
 
   for (const col of columns) {
     const entry = declared[col.name];
     if (entry?.transitions) {
-      const transitions = readTransitions(yd, col, entry.transitions, scope, sink);
+      const transitions = readTransitions(yd, col, entry.transitions, scope, report);
       if (transitions) col.transitions = transitions;
     }
-    if (entry?.initial || entry?.locked) readStatusRules(yd, col, entry, scope, sink);
+    if (entry?.initial || entry?.locked) readStatusRules(yd, col, entry, scope, report);
   }
-  const approval = file.approval ? readApproval(yd, file.approval, columns, scope, sink) : undefined;
-  const actions = file.actions ? readActions(yd, file.actions, columns, key, scope, sink) : undefined;
+  const approval = file.approval ? readApproval(yd, file.approval, columns, scope, report) : undefined;
+  const actions = file.actions ? readActions(yd, file.actions, columns, key, scope, report) : undefined;
 
   return {
     name,
@@ -96,70 +96,70 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   };
 }
 
-function readColumn(yd: YamlDoc, name: string, e: InputColumnEntry, isKey: boolean, scope: LoadScope, sink: DiagnosticSink): InputColumn | undefined {
+function readColumn(yd: YamlDoc, name: string, e: InputColumnEntry, isKey: boolean, scope: LoadScope, report: Reporter): InputColumn | undefined {
   const base = ['columns', name];
-  checkName(sink, yd, base, name, 'column');
+  checkName(report, yd, base, name, 'column');
   const parsedType = parseColumnType(e.type);
   if (!parsedType.ok) {
-    sink.add(error('unknown-type', parsedType.message, pathLoc(yd, [...base, 'type'])));
+    report.error('unknown-type', parsedType.problem, pathLoc(yd, [...base, 'type']));
     return undefined;
   }
   let type = parsedType.type;
-  const notApplicable = (rule: string, why: string): void => {
-    sink.add(error('rule-not-applicable', `\`${rule}\` does not apply to a ${type.kind} column (${why})`, keyLoc(yd, [...base, rule])));
+  const notApplicable = (rule: 'min' | 'max' | 'pattern' | 'max_length' | 'values'): void => {
+    report.error('rule-not-applicable', { rule, kind: type.kind }, keyLoc(yd, [...base, rule]));
   };
   let allowedValues: InputColumn['allowedValues'];
   if (type.kind === 'enum') {
     if (e.values === undefined) {
-      sink.add(error('missing-values', `enum column \`${name}\` needs \`values: [..]\``, keyLoc(yd, [...base, 'type'])));
+      report.error('missing-values', { column: name, empty: false }, keyLoc(yd, [...base, 'type']));
     } else if (!Array.isArray(e.values)) {
-      sink.add(error('rule-not-applicable', 'an enum needs a fixed list of `values`; use `type: string` with `values: { source, column }` for values from a source', pathLoc(yd, [...base, 'values'])));
+      report.error('rule-not-applicable', { rule: 'values-source', kind: 'enum' }, pathLoc(yd, [...base, 'values']));
     } else {
       const values = e.values.map(String);
-      if (values.length === 0) sink.add(error('missing-values', `enum column \`${name}\` has an empty \`values\` list`, pathLoc(yd, [...base, 'values'])));
+      if (values.length === 0) report.error('missing-values', { column: name, empty: true }, pathLoc(yd, [...base, 'values']));
       type = { kind: 'enum', values };
     }
   } else if (e.values !== undefined) {
-    if (!isTextType(type)) notApplicable('values', 'only string, text and enum columns take values');
+    if (!isTextType(type)) notApplicable('values');
     else if (Array.isArray(e.values)) allowedValues = e.values.map(String);
     else {
       const ref = parseSourceTableRef(e.values.source);
-      if (!ref) sink.add(error('invalid-value', `\`values.source\` must be \`<source>.<table>\`, found \`${e.values.source}\``, pathLoc(yd, [...base, 'values', 'source'])));
-      else if (!sourceTableExists(scope, ref.source, ref.table)) reportUnknownSourceTable(yd, [...base, 'values', 'source'], ref, scope, sink, 'allowed values from');
+      if (!ref) report.error('invalid-value', { reason: 'table-ref', key: 'values.source', found: e.values.source }, pathLoc(yd, [...base, 'values', 'source']));
+      else if (!sourceTableExists(scope, ref.source, ref.table)) reportUnknownSourceTable(yd, [...base, 'values', 'source'], ref, scope, report, 'allowed values from');
       else allowedValues = { ...ref, column: e.values.column };
     }
   }
   const col: InputColumn = { name, type, required: isKey || (e.required ?? false), loc: keyLoc(yd, base) };
   if (e.description) col.description = e.description;
   if (allowedValues) col.allowedValues = allowedValues;
-  if (isKey && e.required === false) sink.add(error('invalid-key', `key column \`${name}\` cannot be \`required: false\`; key columns are always required`, pathLoc(yd, [...base, 'required'])));
+  if (isKey && e.required === false) report.error('invalid-key', { column: name }, pathLoc(yd, [...base, 'required']));
 
   for (const bound of ['min', 'max'] as const) {
     const v = e[bound];
     if (v === undefined) continue;
     if (!isOrderedType(type)) {
-      notApplicable(bound, 'only numeric, date and timestamp columns are ordered');
+      notApplicable(bound);
       continue;
     }
     const problem = boundProblem({ type }, v);
-    if (problem) sink.add(error('invalid-value', `\`${bound}\` ${problem}`, pathLoc(yd, [...base, bound])));
+    if (problem) report.error('invalid-value', { reason: 'bound', bound, problem }, pathLoc(yd, [...base, bound]));
     else col[bound] = v;
   }
   if (col.min !== undefined && col.max !== undefined && compareValues({ type }, col.min, col.max) > 0) {
-    sink.add(error('invalid-range', `\`min\` (${String(col.min)}) is greater than \`max\` (${String(col.max)})`, pathLoc(yd, [...base, 'max'])));
+    report.error('invalid-range', { min: String(col.min), max: String(col.max) }, pathLoc(yd, [...base, 'max']));
   }
   if (e.pattern !== undefined) {
-    if (!isTextType(type)) notApplicable('pattern', 'only string and text columns take a pattern');
-    else if (!compilePattern(e.pattern)) sink.add(error('invalid-pattern', `\`pattern\` is not a valid regular expression: ${regexError(e.pattern)}`, pathLoc(yd, [...base, 'pattern'])));
+    if (!isTextType(type)) notApplicable('pattern');
+    else if (!compilePattern(e.pattern)) report.error('invalid-pattern', { problem: regexError(e.pattern) }, pathLoc(yd, [...base, 'pattern']));
     else col.pattern = e.pattern;
   }
   if (e.max_length !== undefined) {
-    if (!isTextType(type)) notApplicable('max_length', 'only string and text columns take a max_length');
+    if (!isTextType(type)) notApplicable('max_length');
     else col.maxLength = e.max_length;
   }
   if (e.default !== undefined) {
     const problem = defaultProblem(col, e.default);
-    if (problem) sink.add(error('invalid-default', `default ${problem}`, pathLoc(yd, [...base, 'default'])));
+    if (problem) report.error('invalid-default', { problem }, pathLoc(yd, [...base, 'default']));
     else col.default = e.default;
   }
   return col;
@@ -187,29 +187,29 @@ function readLink(
   keySet: Set<string>,
   declared: Record<string, InputColumnEntry>,
   scope: LoadScope,
-  sink: DiagnosticSink,
+  report: Reporter,
 ): InputTable['linksTo'] {
   const ref = parseSourceTableRef(link.source);
   if (!ref) {
-    sink.add(error('invalid-value', `\`links_to.source\` must be \`<source>.<table>\`, found \`${link.source}\``, pathLoc(yd, ['links_to', 'source'])));
+    report.error('invalid-value', { reason: 'table-ref', key: 'links_to.source', found: link.source }, pathLoc(yd, ['links_to', 'source']));
     return undefined;
   }
   let ok = true;
   if (!sourceTableExists(scope, ref.source, ref.table)) {
-    reportUnknownSourceTable(yd, ['links_to', 'source'], ref, scope, sink, 'link to');
+    reportUnknownSourceTable(yd, ['links_to', 'source'], ref, scope, report, 'link to');
     ok = false;
   }
   for (const col of Object.keys(link.on)) {
     if (!(col in declared)) {
-      sink.add(error('unknown-column', `\`links_to.on\` uses \`${col}\`, which is not a column of this input`, keyLoc(yd, ['links_to', 'on', col]), didYouMean(col, Object.keys(declared))));
+      report.error('unknown-column', { as: 'link', column: col }, keyLoc(yd, ['links_to', 'on', col]), didYouMean(col, Object.keys(declared)));
       ok = false;
     } else if (!keySet.has(col)) {
-      sink.add(error('invalid-link', `\`links_to.on\` column \`${col}\` must be a key column of the input (key: ${listNames(keySet)})`, keyLoc(yd, ['links_to', 'on', col])));
+      report.error('invalid-link', { problem: 'not-key', column: col, key: [...keySet] }, keyLoc(yd, ['links_to', 'on', col]));
       ok = false;
     }
   }
   if (Object.keys(link.on).length === 0) {
-    sink.add(error('invalid-link', '`links_to.on` must map at least one key column to a source column', pathLoc(yd, ['links_to', 'on'])));
+    report.error('invalid-link', { problem: 'empty' }, pathLoc(yd, ['links_to', 'on']));
     ok = false;
   }
   return ok ? { ...ref, on: link.on } : undefined;
@@ -222,14 +222,14 @@ function readPermission(
   declared: Record<string, InputColumnEntry>,
   hasLink: boolean,
   scope: LoadScope,
-  sink: DiagnosticSink,
+  report: Reporter,
 ): TablePermission | undefined {
   const base = ['permissions', role];
   const roleDef = scope.roles[role];
   if (!roleDef) {
     if (!isBroken(scope.broken.roles, role)) {
       const names = Object.keys(scope.roles);
-      sink.add(error('unknown-role', `role \`${role}\` is not declared under \`roles:\` in project.yml; roles: ${listNames(names)}`, keyLoc(yd, base), didYouMean(role, names)));
+      report.error('unknown-role', { role, declared: names }, keyLoc(yd, base), didYouMean(role, names));
     }
     return undefined;
   }
@@ -239,23 +239,21 @@ function readPermission(
     const onSource = colSpec.startsWith('source.');
     const column = onSource ? colSpec.slice('source.'.length) : colSpec;
     if (onSource && !hasLink) {
-      sink.add(error('invalid-link', `row filter \`${colSpec}\` uses a source column, but this input has no valid \`links_to\``, keyLoc(yd, at)));
+      report.error('invalid-link', { problem: 'no-link', filter: colSpec }, keyLoc(yd, at));
       continue;
     }
     if (!onSource && !(column in declared)) {
-      sink.add(error('unknown-column', `row filter column \`${column}\` is not a column of this input`, keyLoc(yd, at), didYouMean(column, Object.keys(declared))));
+      report.error('unknown-column', { as: 'row-filter', column }, keyLoc(yd, at), didYouMean(column, Object.keys(declared)));
       continue;
     }
     const m = /^user\.(.+)$/.exec(attrSpec);
     if (!m?.[1]) {
-      sink.add(error('invalid-value', `row filter value must be \`user.<attribute>\`, found \`${attrSpec}\``, pathLoc(yd, at)));
+      report.error('invalid-value', { reason: 'row-filter-value', found: attrSpec }, pathLoc(yd, at));
       continue;
     }
     const attribute = m[1];
     if (!roleDef.attributes.includes(attribute)) {
-      sink.add(
-        error('unknown-attribute', `role \`${role}\` has no user attribute \`${attribute}\`; its attributes: ${listNames(roleDef.attributes)}`, pathLoc(yd, at), didYouMean(attribute, roleDef.attributes) ?? `declare it in project.yml: roles.${role}.attributes`),
-      );
+      report.error('unknown-attribute', { role, attribute, attributes: roleDef.attributes }, pathLoc(yd, at), didYouMean(attribute, roleDef.attributes));
       continue;
     }
     rowFilter.push({ column, onSource, attribute });

@@ -1,9 +1,8 @@
 import { LineCounter } from 'yaml';
-import { error } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { MacroDraft } from '../resolve/references.js';
-import { parseMacroFile } from '../resolve/template.js';
-import { nameProblem, showName } from '../schema/names.js';
-import type { DiagnosticSink } from './load-context.js';
+import { parseMacroFile } from '../emit/template.js';
+import { nameProblem } from '../schema/names.js';
 import { rangeLoc } from './yaml-file.js';
 
 /** `default__name` is the same as `name` (dbt's spelling of the default variant). */
@@ -13,24 +12,24 @@ const DEFAULT_PREFIX = 'default';
  * Reads a `macros/*.sql` file into macro variants (`<dialect>__name` → `dialect` set), reporting
  * `template-syntax` and `invalid-name` problems at their exact `file:line:col`.
  */
-export function readMacroFile(file: string, text: string, sink: DiagnosticSink): MacroDraft[] {
+export function readMacroFile(file: string, text: string, report: Reporter): MacroDraft[] {
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineCounter.addNewLine(i + 1);
   const locAt = (offset: number, end?: number) => rangeLoc(file, lineCounter, offset, end);
   const parsed = parseMacroFile(text);
-  for (const e of parsed.errors) sink.add(error('template-syntax', e.message, locAt(e.start, e.end)));
+  for (const e of parsed.errors) report.error('template-syntax', { problem: e.message }, locAt(e.start, e.end));
   const out: MacroDraft[] = [];
   for (const m of parsed.macros) {
     const dialect = m.dialect === DEFAULT_PREFIX ? undefined : m.dialect;
     const problem = nameProblem(m.baseName) ?? (m.dialect !== undefined ? nameProblem(m.dialect) : undefined);
     if (problem) {
-      sink.add(error('invalid-name', `invalid macro name "${showName(m.name)}": ${problem}`, locAt(m.nameStart, m.nameEnd), 'a dialect variant is written `<dialect>__<name>`, e.g. `snowflake__fiscal_quarter`'));
+      report.error('invalid-name', { what: 'macro', name: m.name, problem }, locAt(m.nameStart, m.nameEnd), 'a dialect variant is written `<dialect>__<name>`, e.g. `snowflake__fiscal_quarter`');
       continue;
     }
     for (const p of m.params) {
       const pp = nameProblem(p.name);
-      if (pp) sink.add(error('invalid-name', `invalid parameter name "${showName(p.name)}": ${pp}`, locAt(p.start, p.end)));
+      if (pp) report.error('invalid-name', { what: 'parameter', name: p.name, problem: pp }, locAt(p.start, p.end));
     }
     out.push({
       variant: {

@@ -1,53 +1,54 @@
-import { error } from '../diagnostics/diagnostic.js';
-import { span, type ModelDraft } from '../resolve/references.js';
-import { parseTemplate } from '../resolve/template.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import { locateOffset, locateRange, mapOfText } from '../diagnostics/text-map.js';
+import type { ModelDraft } from '../resolve/references.js';
+import { parseTemplate } from '../emit/template.js';
 import { parseSourceTableRef } from '../schema/common.js';
 import { modelFileSchema, type ModelFile } from '../schema/model-file.js';
-import { zodIssuesToDiagnostics } from '../schema/zod-issues.js';
 import { checkName } from './check-name.js';
-import type { DiagnosticSink, LoadScope } from './load-context.js';
-import { scalarLocator } from './scalar-locator.js';
+import type { LoadScope } from '../resolve/scope.js';
+import { scalarMap } from './scalar-map.js';
 import type { ModelBody, Relation } from '../ir/types.js';
-import { docStartLoc, pathLoc, rangeLoc, resolvePath, type YamlDoc } from './yaml-file.js';
-import { LineCounter } from 'yaml';
+import { docStartLoc, pathLoc, resolvePath, type YamlDoc } from './yaml-file.js';
+import { reportZodIssues } from './zod-issues.js';
 
 /**
  * Validates and converts one model document of `models/*.yml`. `defaultName` is the file's base
  * name (only when the file holds one document). `kind` defaults to `sql` when `sql:` is given.
  * A model that fails validation is recorded in `scope.broken.models` and not returned.
  */
-export function readModelDoc(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, sink: DiagnosticSink): ModelDraft | undefined {
+export function readModelDoc(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, report: Reporter): ModelDraft | undefined {
   let raw: unknown = yd.doc.toJS();
   if (isRecord(raw) && raw.kind === undefined && 'sql' in raw) raw = { ...raw, kind: 'sql' };
   const rawName = isRecord(raw) && typeof raw.name === 'string' ? raw.name : defaultName;
   const parsed = modelFileSchema.safeParse(raw);
   if (!parsed.success) {
-    sink.add(...zodIssuesToDiagnostics(parsed.error.issues, yd, raw, modelFileSchema));
+    reportZodIssues(parsed.error.issues, yd, raw, modelFileSchema, report);
     if (rawName !== undefined) scope.broken.models.add(rawName);
     return undefined;
   }
   const m: ModelFile = parsed.data;
   const name = m.name ?? defaultName;
   if (name === undefined) {
-    sink.add(error('missing-key', 'missing required key `name` (needed when a file holds several documents)', docStartLoc(yd)));
+    report.error('missing-key', { key: 'name', severalDocuments: true }, docStartLoc(yd));
     return undefined;
   }
-  if (m.name !== undefined) checkName(sink, yd, ['name'], name, 'model', 'value');
-  else checkName(sink, yd, [], name, 'model (from the file name)', 'value');
+  if (m.name !== undefined) checkName(report, yd, ['name'], name, 'model', 'value');
+  else checkName(report, yd, [], name, 'model (from the file name)', 'value');
   const loc = m.name !== undefined ? pathLoc(yd, ['name']) : docStartLoc(yd);
   const locField = (path: readonly PropertyKey[], which: 'key' | 'value' = 'value') => pathLoc(yd, path, which);
   const columnsOmitted = { root: false, joins: [] as boolean[] };
   const dependsOn = { models: [], inputs: [], sources: [] };
 
   if (m.kind === 'sql') {
-    const sqlNode = resolvePath(yd, ['sql']).node;
-    const locSql = scalarLocator(yd, sqlNode);
+    const map = scalarMap(yd, resolvePath(yd, ['sql']).node);
+    const locSql = (offset: number) => locateOffset(map, offset);
     const t = parseTemplate(m.sql);
-    for (const e of t.errors) sink.add(error('template-syntax', e.message, span(locSql, e.start, e.end)));
-    return { model: { name, ...(m.description ? { description: m.description } : {}), body: { kind: 'sql', sql: m.sql, sqlLoc: locSql(0) }, dependsOn, loc }, locField, columnsOmitted, template: t.template, locSql };
+    for (const e of t.errors) report.error('template-syntax', { problem: e.message }, locateRange(map, e.start, e.end));
+    const body: ModelBody = { kind: 'sql', sql: m.sql, sqlLoc: locSql(0), sqlMap: map.spans };
+    return { model: { name, ...(m.description ? { description: m.description } : {}), body, dependsOn, loc }, locField, columnsOmitted, template: t.template, locSql };
   }
 
-  const from = readRelation(yd, m, sink);
+  const from = readRelation(yd, m, report);
   if (!from) {
     scope.broken.models.add(name);
     return undefined;
@@ -70,16 +71,14 @@ export function readModelDoc(yd: YamlDoc, defaultName: string | undefined, scope
  * Reads `models/<name>.sql`: a SQL model whose name is the file's base name, with template
  * positions taken directly from the file.
  */
-export function readSqlModelFile(file: string, name: string, text: string, sink: DiagnosticSink): ModelDraft {
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineCounter.addNewLine(i + 1);
-  const locSql = (offset: number) => rangeLoc(file, lineCounter, offset);
-  const loc = locSql(0);
+export function readSqlModelFile(file: string, name: string, text: string, report: Reporter): ModelDraft {
+  const loc = { file, line: 1, col: 1 };
+  const map = mapOfText(loc, text, 1);
+  const locSql = (offset: number) => locateOffset(map, offset);
   const t = parseTemplate(text);
-  for (const e of t.errors) sink.add(error('template-syntax', e.message, span(locSql, e.start, e.end)));
+  for (const e of t.errors) report.error('template-syntax', { problem: e.message }, locateRange(map, e.start, e.end));
   return {
-    model: { name, body: { kind: 'sql', sql: text, sqlLoc: loc }, dependsOn: { models: [], inputs: [], sources: [] }, loc },
+    model: { name, body: { kind: 'sql', sql: text, sqlLoc: loc, sqlMap: map.spans }, dependsOn: { models: [], inputs: [], sources: [] }, loc },
     locField: () => loc,
     columnsOmitted: { root: false, joins: [] },
     template: t.template,
@@ -87,19 +86,19 @@ export function readSqlModelFile(file: string, name: string, text: string, sink:
   };
 }
 
-function readRelation(yd: YamlDoc, m: Exclude<ModelFile, { kind: 'sql' }>, sink: DiagnosticSink): Relation | undefined {
+function readRelation(yd: YamlDoc, m: Exclude<ModelFile, { kind: 'sql' }>, report: Reporter): Relation | undefined {
   if (m.source !== undefined && m.model !== undefined) {
-    sink.add(error('invalid-model', 'a model reads from exactly one base relation: give `source` or `model`, not both', pathLoc(yd, ['model'], 'key')));
+    report.error('invalid-model', { problem: 'two-bases' }, pathLoc(yd, ['model'], 'key'));
     return undefined;
   }
   if (m.model !== undefined) return { kind: 'model', model: m.model };
   if (m.source === undefined) {
-    sink.add(error('invalid-model', `a ${m.kind} model needs a base relation: \`source: <source>.<table>\` or \`model: <model>\``, docStartLoc(yd)));
+    report.error('invalid-model', { problem: 'no-base', kind: m.kind }, docStartLoc(yd));
     return undefined;
   }
   const ref = parseSourceTableRef(m.source);
   if (!ref) {
-    sink.add(error('invalid-value', `\`source\` must be \`<source>.<table>\`, found \`${m.source}\``, pathLoc(yd, ['source'])));
+    report.error('invalid-value', { reason: 'table-ref', key: 'source', found: m.source }, pathLoc(yd, ['source']));
     return undefined;
   }
   return { kind: 'source', ...ref };

@@ -1,5 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourceLocation } from '../ir/types.js';
 
 /** One YAML document of a project file, with what is needed to turn offsets into `file:line:col`. */
@@ -13,28 +12,6 @@ export interface YamlDoc {
 
 /** A path into a YAML document, as zod reports it (`['columns', 'amount', 'min']`). */
 export type YamlPath = readonly PropertyKey[];
-
-/**
- * Parses a YAML file into its documents, with positions. Syntax errors (`yaml-syntax`) and
- * duplicate mapping keys (`duplicate-key`) are returned as diagnostics with `file:line:col`.
- */
-export function parseYamlFile(file: string, text: string): { docs: YamlDoc[]; diagnostics: Diagnostic[] } {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const diagnostics: Diagnostic[] = [];
-  const docs: YamlDoc[] = [];
-  const list: Document.Parsed[] = 'empty' in parsed ? [] : parsed;
-  if ('empty' in parsed) {
-    for (const e of parsed.errors) diagnostics.push(error('yaml-syntax', cleanMessage(e.message), rangeLoc(file, lineCounter, e.pos[0], e.pos[1])));
-  }
-  for (const doc of list) {
-    const yd: YamlDoc = { file, text, lineCounter, doc };
-    for (const e of doc.errors) diagnostics.push(error('yaml-syntax', cleanMessage(e.message), rangeLoc(file, lineCounter, e.pos[0], e.pos[1])));
-    diagnostics.push(...duplicateKeys(yd));
-    docs.push(yd);
-  }
-  return { docs, diagnostics };
-}
 
 /** The location of an offset range of the file. */
 export function rangeLoc(file: string, lineCounter: LineCounter, start: number, end?: number): SourceLocation {
@@ -108,27 +85,4 @@ export function keyLoc(yd: YamlDoc, path: YamlPath): SourceLocation {
 
 function isNodeLike(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && 'range' in v;
-}
-
-function cleanMessage(message: string): string {
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-}
-
-function duplicateKeys(yd: YamlDoc): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  visit(yd.doc, {
-    Map(_, map) {
-      const seen = new Map<string, Node>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const k = String(pair.key.value);
-        const first = seen.get(k);
-        if (first) {
-          const f = nodeLoc(yd, first);
-          out.push(error('duplicate-key', `duplicate key \`${k}\` (first defined at line ${f.line}, column ${f.col})`, nodeLoc(yd, pair.key)));
-        } else seen.set(k, pair.key);
-      }
-    },
-  });
-  return out;
 }

@@ -1,4 +1,4 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { Model, SourceLocation } from '../ir/types.js';
 
 /**
@@ -8,11 +8,10 @@ import type { Model, SourceLocation } from '../ir/types.js';
  * the first one (`refLoc(from, to)`, else that model's own location). Models in a cycle are
  * still returned (in declaration order) so that later stages can keep going.
  */
-export function orderModels(models: Model[], refLoc?: (from: string, to: string) => SourceLocation | undefined): { models: Model[]; diagnostics: Diagnostic[] } {
+export function orderModels(models: Model[], report: Reporter, refLoc?: (from: string, to: string) => SourceLocation | undefined): Model[] {
   const byName = new Map(models.map((m) => [m.name, m]));
   const state = new Map<string, 'visiting' | 'done'>();
   const ordered: Model[] = [];
-  const diagnostics: Diagnostic[] = [];
   const stack: string[] = [];
   const visit = (m: Model): void => {
     state.set(m.name, 'visiting');
@@ -24,7 +23,7 @@ export function orderModels(models: Model[], refLoc?: (from: string, to: string)
       if (s === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(up)), up];
         const loc = refLoc?.(m.name, up) ?? m.loc;
-        diagnostics.push(error('model-cycle', `models depend on each other in a cycle: ${cycle.join(' -> ')}`, loc, 'a model cannot (even indirectly) select from itself; break the cycle by removing one of these references'));
+        report.error('model-cycle', { cycle }, loc);
       } else if (s === undefined) visit(next);
     }
     stack.pop();
@@ -32,7 +31,7 @@ export function orderModels(models: Model[], refLoc?: (from: string, to: string)
     ordered.push(m);
   };
   for (const m of models) if (!state.has(m.name)) visit(m);
-  return { models: ordered, diagnostics };
+  return ordered;
 }
 
 /** Every model upstream of `name` (transitively), nearest first; `name` itself excluded. */

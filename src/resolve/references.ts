@@ -1,10 +1,8 @@
-import { error } from '../diagnostics/diagnostic.js';
-import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
-import { showName } from '../schema/names.js';
-import { isBroken, type DiagnosticSink, type LoadScope } from '../project/load-context.js';
-import { sourceTableExists } from '../project/read-project-file.js';
+import { didYouMean } from '../diagnostics/message-text.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import { isBroken, sourceTableExists, type LoadScope } from './scope.js';
 import type { MacroVariant, Model, SourceLocation, SourceTableRef } from '../ir/types.js';
-import { BUILTIN_FUNCTIONS, templateCalls, templateIdents, type Template, type TemplateCall, type TemplateExpr } from './template.js';
+import { BUILTIN_FUNCTIONS, templateCalls, templateIdents, type Template, type TemplateCall, type TemplateExpr } from '../emit/template.js';
 
 /** A model as read from its file, with what is needed to locate problems in it. */
 export interface ModelDraft {
@@ -51,17 +49,17 @@ interface CallContext {
  * `invalid-model`), fills omitted `columns` lists and each `Model.dependsOn`, and returns the
  * references with their locations (for cycle messages).
  */
-export function checkReferences(drafts: ModelDraft[], macros: MacroDraft[], scope: LoadScope, sink: DiagnosticSink): Map<string, ModelRefs> {
-  const macroRefs = macroReferences(macros, scope, sink);
+export function checkReferences(drafts: ModelDraft[], macros: MacroDraft[], scope: LoadScope, report: Reporter): Map<string, ModelRefs> {
+  const macroRefs = macroReferences(macros, scope, report);
   const out = new Map<string, ModelRefs>();
   for (const d of drafts) {
     const refs: ModelRefs = { models: [], inputs: [], sources: [] };
     if (d.model.body.kind === 'sql') {
       if (d.template && d.locSql) {
         const ctx: CallContext = { locAt: d.locSql, where: `model \`${d.model.name}\`` };
-        reportIdents(d.template, ctx, sink);
+        reportIdents(d.template, ctx, report);
         for (const call of templateCalls(d.template)) {
-          const macro = checkCall(call, ctx, scope, sink, refs);
+          const macro = checkCall(call, ctx, scope, report, refs);
           if (macro) {
             const via = macroRefs.get(macro);
             const loc = span(ctx.locAt, call.start, call.end);
@@ -73,7 +71,7 @@ export function checkReferences(drafts: ModelDraft[], macros: MacroDraft[], scop
           }
         }
       }
-    } else checkStructured(d, scope, sink, refs);
+    } else checkStructured(d, scope, report, refs);
     const dedupe = <T>(sites: RefSite<T>[], key: (t: T) => string): T[] => [...new Map(sites.map((s) => [key(s.target), s.target])).values()];
     d.model.dependsOn = {
       models: dedupe(refs.models, (m) => m),
@@ -85,32 +83,32 @@ export function checkReferences(drafts: ModelDraft[], macros: MacroDraft[], scop
   return out;
 }
 
-function checkStructured(d: ModelDraft, scope: LoadScope, sink: DiagnosticSink, refs: ModelRefs): void {
+function checkStructured(d: ModelDraft, scope: LoadScope, report: Reporter, refs: ModelRefs): void {
   const body = d.model.body;
   if (body.kind === 'sql') return;
   const from = body.from;
   if (from.kind === 'source') {
-    if (!sourceTableExists(scope, from.source, from.table)) reportUnknown(d.locField(['source']), 'source table', `${from.source}.${from.table}`, sourceTableNames(scope), sink);
+    if (!sourceTableExists(scope, from.source, from.table)) reportUnknown(d.locField(['source']), 'source table', `${from.source}.${from.table}`, sourceTableNames(scope), report);
     else refs.sources.push({ target: { source: from.source, table: from.table }, loc: d.locField(['source']) });
   } else if (!scope.models.has(from.model) && !isBroken(scope.broken.models, from.model)) {
-    reportUnknown(d.locField(['model']), 'model', from.model, [...scope.models.keys()], sink);
+    reportUnknown(d.locField(['model']), 'model', from.model, [...scope.models.keys()], report);
   } else refs.models.push({ target: from.model, loc: d.locField(['model']) });
 
   const checkInput = (input: string, at: PropertyKey[], on: Record<string, string> | undefined, columns: string[], omitted: boolean, allColumns: boolean): string[] => {
     const table = scope.inputs[input];
     if (!table) {
-      if (!isBroken(scope.broken.inputs, input)) reportUnknown(d.locField([...at, 'input']), 'input', input, Object.keys(scope.inputs), sink);
+      if (!isBroken(scope.broken.inputs, input)) reportUnknown(d.locField([...at, 'input']), 'input', input, Object.keys(scope.inputs), report);
       return columns;
     }
     refs.inputs.push({ target: input, loc: d.locField([...at, 'input']) });
     const names = table.columns.map((c) => c.name);
     for (const col of Object.keys(on ?? {})) {
-      if (!names.includes(col)) sink.add(error('unknown-column', `\`on\` uses \`${col}\`, which is not a column of input \`${input}\``, d.locField([...at, 'on', col], 'key'), didYouMean(col, names)));
+      if (!names.includes(col)) report.error('unknown-column', { as: 'join-on', column: col, input }, d.locField([...at, 'on', col], 'key'), didYouMean(col, names));
     }
     if (omitted) return table.columns.filter((c) => allColumns || !table.key.includes(c.name)).map((c) => c.name);
     columns.forEach((col, i) => {
       if (!names.includes(col)) {
-        sink.add(error('unknown-column', `column \`${col}\` is not a column of input \`${input}\`; columns: ${listNames(names)}`, d.locField([...at, 'columns', i]), didYouMean(col, names)));
+        report.error('unknown-column', { as: 'model-column', column: col, input, columns: names }, d.locField([...at, 'columns', i]), didYouMean(col, names));
       }
     });
     return columns;
@@ -127,48 +125,48 @@ function checkStructured(d: ModelDraft, scope: LoadScope, sink: DiagnosticSink, 
 }
 
 /** Checks one call; returns the macro's base name when it is a (valid) macro call. */
-function checkCall(call: TemplateCall, ctx: CallContext, scope: LoadScope, sink: DiagnosticSink, refs: ModelRefs): string | undefined {
+function checkCall(call: TemplateCall, ctx: CallContext, scope: LoadScope, report: Reporter, refs: ModelRefs): string | undefined {
   const loc = span(ctx.locAt, call.start, call.end);
-  const strings = (n: number, usage: string): string[] | undefined => {
+  const strings = (builtin: 'ref' | 'source' | 'input', n: number): string[] | undefined => {
     const ok = call.kwargs.length === 0 && call.args.length === n && call.args.every((a) => a.kind === 'string');
     if (!ok) {
-      sink.add(error('invalid-call', `\`${call.name}()\` takes ${n === 1 ? 'one string literal' : `${n} string literals`}: \`${usage}\``, loc));
+      report.error('invalid-call', { call: builtin }, loc);
       return undefined;
     }
     return call.args.map((a) => (a.kind === 'string' ? a.value : ''));
   };
   switch (call.name) {
     case 'ref': {
-      const [m] = strings(1, "ref('model')") ?? [];
+      const [m] = strings('ref', 1) ?? [];
       if (m === undefined) return undefined;
-      if (!scope.models.has(m) && !isBroken(scope.broken.models, m)) reportUnknown(loc, 'model', m, [...scope.models.keys()], sink);
+      if (!scope.models.has(m) && !isBroken(scope.broken.models, m)) reportUnknown(loc, 'model', m, [...scope.models.keys()], report);
       else refs.models.push({ target: m, loc });
       return undefined;
     }
     case 'source': {
-      const two = strings(2, "source('source', 'table')");
+      const two = strings('source', 2);
       if (!two) return undefined;
       const args = { source: two[0] ?? '', table: two[1] ?? '' };
-      if (!sourceTableExists(scope, args.source, args.table)) reportUnknown(loc, 'source table', `${args.source}.${args.table}`, sourceTableNames(scope), sink);
+      if (!sourceTableExists(scope, args.source, args.table)) reportUnknown(loc, 'source table', `${args.source}.${args.table}`, sourceTableNames(scope), report);
       else refs.sources.push({ target: args, loc });
       return undefined;
     }
     case 'input': {
-      const [i] = strings(1, "input('input_table')") ?? [];
+      const [i] = strings('input', 1) ?? [];
       if (i === undefined) return undefined;
-      if (!scope.inputs[i] && !isBroken(scope.broken.inputs, i)) reportUnknown(loc, 'input', i, Object.keys(scope.inputs), sink);
+      if (!scope.inputs[i] && !isBroken(scope.broken.inputs, i)) reportUnknown(loc, 'input', i, Object.keys(scope.inputs), report);
       else refs.inputs.push({ target: i, loc });
       return undefined;
     }
     case 'var': {
       const first = call.args[0];
       if (call.kwargs.length > 0 || call.args.length < 1 || call.args.length > 2 || first?.kind !== 'string' || !isLiteral(call.args[1])) {
-        sink.add(error('invalid-call', "`var()` takes a var name and an optional literal default: `var('name')` or `var('name', 0)`", loc));
+        report.error('invalid-call', { call: 'var' }, loc);
         return undefined;
       }
       if (!(first.value in scope.vars) && call.args.length === 1 && !isBroken(scope.broken.vars, first.value)) {
         const names = Object.keys(scope.vars);
-        sink.add(error('unknown-var', `var \`${first.value}\` is not declared under \`vars:\` in project.yml; vars: ${listNames(names)}`, loc, didYouMean(first.value, names) ?? `declare it in project.yml or give a default: var('${first.value}', …)`));
+        report.error('unknown-var', { var: first.value, declared: names }, loc, didYouMean(first.value, names));
       }
       return undefined;
     }
@@ -176,32 +174,34 @@ function checkCall(call: TemplateCall, ctx: CallContext, scope: LoadScope, sink:
   const variants = scope.macros[call.name];
   if (!variants || variants.length === 0) {
     const names = [...Object.keys(scope.macros), 'ref', 'source', 'input', 'var'];
-    sink.add(error('unknown-macro', `unknown macro \`${call.name}\` in ${ctx.where}; macros: ${listNames(Object.keys(scope.macros))}`, span(ctx.locAt, call.nameStart, call.nameEnd), didYouMean(call.name, names)));
+    report.error('unknown-macro', { macro: call.name, in: ctx.where, macros: Object.keys(scope.macros) }, span(ctx.locAt, call.nameStart, call.nameEnd), didYouMean(call.name, names));
     return undefined;
   }
   const variant = variants.find((v) => v.dialect === undefined) ?? variants[0];
-  if (variant) checkMacroArgs(call, variant, loc, sink);
+  if (variant) checkMacroArgs(call, variant, loc, report);
   return call.name;
 }
 
-function checkMacroArgs(call: TemplateCall, macro: MacroVariant, loc: SourceLocation, sink: DiagnosticSink): void {
+function checkMacroArgs(call: TemplateCall, macro: MacroVariant, loc: SourceLocation, report: Reporter): void {
   const params = macro.params;
   const signature = `${macro.name}(${params.map((p) => (p.default !== undefined ? `${p.name}=${JSON.stringify(p.default)}` : p.name)).join(', ')})`;
-  const problems: string[] = [];
-  if (call.args.length > params.length) problems.push(`takes at most ${params.length} argument(s), got ${call.args.length}`);
+  const tooMany = call.args.length > params.length ? { max: params.length, got: call.args.length } : {};
   const given = new Set(params.slice(0, call.args.length).map((p) => p.name));
+  const unknown: string[] = [];
+  const repeated: string[] = [];
   for (const k of call.kwargs) {
-    if (!params.some((p) => p.name === k.name)) problems.push(`has no parameter \`${k.name}\``);
-    else if (given.has(k.name)) problems.push(`got parameter \`${k.name}\` twice`);
+    if (!params.some((p) => p.name === k.name)) unknown.push(k.name);
+    else if (given.has(k.name)) repeated.push(k.name);
     given.add(k.name);
   }
   const missing = params.filter((p) => p.default === undefined && !given.has(p.name)).map((p) => p.name);
-  if (missing.length > 0) problems.push(`is missing required argument(s) ${listNames(missing)}`);
-  if (problems.length > 0) sink.add(error('macro-args', `macro \`${macro.name}\` ${problems.join('; ')}`, loc, `signature: ${signature}`));
+  if ('max' in tooMany || unknown.length > 0 || repeated.length > 0 || missing.length > 0) {
+    report.error('macro-args', { macro: macro.name, signature, ...tooMany, unknown, repeated, missing }, loc);
+  }
 }
 
 /** Per macro base name: references made by its bodies, transitively through the macros it calls. */
-function macroReferences(macros: MacroDraft[], scope: LoadScope, sink: DiagnosticSink): Map<string, ModelRefs> {
+function macroReferences(macros: MacroDraft[], scope: LoadScope, report: Reporter): Map<string, ModelRefs> {
   const direct = new Map<string, { refs: ModelRefs; calls: { name: string; loc: SourceLocation }[] }>();
   for (const m of macros) {
     const base = m.variant.dialect === undefined ? m.variant.name : m.variant.name.slice(m.variant.dialect.length + 2);
@@ -209,9 +209,9 @@ function macroReferences(macros: MacroDraft[], scope: LoadScope, sink: Diagnosti
     direct.set(base, entry);
     const params = new Set(m.variant.params.map((p) => p.name));
     const ctx: CallContext = { locAt: m.locAt, params, where: `macro \`${m.variant.name}\`` };
-    reportIdents(m.template, ctx, sink);
+    reportIdents(m.template, ctx, report);
     for (const call of templateCalls(m.template)) {
-      const callee = checkCall(call, ctx, scope, sink, entry.refs);
+      const callee = checkCall(call, ctx, scope, report, entry.refs);
       if (callee) entry.calls.push({ name: callee, loc: span(m.locAt, call.start, call.end) });
     }
   }
@@ -228,7 +228,7 @@ function macroReferences(macros: MacroDraft[], scope: LoadScope, sink: Diagnosti
     for (const c of entry?.calls ?? []) {
       if (state.get(c.name) === 'visiting') {
         const cycle = [...stack.slice(stack.indexOf(c.name)), c.name];
-        sink.add(error('macro-cycle', `macros call each other in a cycle: ${cycle.join(' -> ')}`, c.loc));
+        report.error('macro-cycle', { cycle }, c.loc);
         continue;
       }
       const sub = visit(c.name);
@@ -249,7 +249,7 @@ function macroReferences(macros: MacroDraft[], scope: LoadScope, sink: Diagnosti
  * Reports bare names that are not parameters in scope (`unknown-param`). Names passed to
  * built-ins are left to `invalid-call`.
  */
-function reportIdents(template: Template, ctx: CallContext, sink: DiagnosticSink): void {
+function reportIdents(template: Template, ctx: CallContext, report: Reporter): void {
   const builtinArgs = new Set<number>();
   const macroArgs = new Set<number>();
   for (const call of templateCalls(template)) {
@@ -260,11 +260,11 @@ function reportIdents(template: Template, ctx: CallContext, sink: DiagnosticSink
     if (builtinArgs.has(id.start) || ctx.params?.has(id.name)) continue;
     const loc = span(ctx.locAt, id.start, id.end);
     if (ctx.params) {
-      sink.add(error('unknown-param', `\`${id.name}\` is not a parameter of ${ctx.where}; parameters: ${listNames(ctx.params)}`, loc, didYouMean(id.name, ctx.params)));
+      report.error('unknown-param', { name: id.name, in: ctx.where, params: [...ctx.params] }, loc, didYouMean(id.name, ctx.params));
     } else if (macroArgs.has(id.start)) {
-      sink.add(error('unknown-param', `\`${id.name}\` is not a parameter here; pass SQL text as a string literal: '${id.name}'`, loc));
+      report.error('unknown-param', { name: id.name, as: 'macro-argument' }, loc);
     } else {
-      sink.add(error('unknown-param', `\`{{ ${id.name} }}\` is not allowed in a model: bare names are macro parameters; did you mean a call like \`${id.name}()\` or \`var('${id.name}')\`?`, loc));
+      report.error('unknown-param', { name: id.name, as: 'model' }, loc);
     }
   }
 }
@@ -284,6 +284,6 @@ function sourceTableNames(scope: LoadScope): string[] {
   return Object.values(scope.sources).flatMap((s) => Object.keys(s.tables).map((t) => `${s.name}.${t}`));
 }
 
-function reportUnknown(loc: SourceLocation, what: string, name: string, known: string[], sink: DiagnosticSink): void {
-  sink.add(error('unknown-reference', `unknown ${what} \`${showName(name)}\`; declared: ${listNames(known)}`, loc, didYouMean(name, known)));
+function reportUnknown(loc: SourceLocation, what: 'model' | 'input' | 'source table', name: string, known: string[], report: Reporter): void {
+  report.error('unknown-reference', { what, name, declared: known }, loc, didYouMean(name, known));
 }

@@ -1,3 +1,4 @@
+import type { ParamsOf } from '../diagnostics/diagnostic.js';
 import type { ColumnType } from '../ir/types.js';
 
 /** The type names accepted in `type:` (plus `decimal(p,s)`). */
@@ -10,7 +11,7 @@ export const MAX_DECIMAL_PRECISION = 38;
  * Parses a `type:` string. `decimal(p,s)` needs 1 ≤ p ≤ 38 and 0 ≤ s ≤ p; bare `decimal` is
  * `decimal(18,2)`. `enum` gets its values from the column's `values:` (filled by the caller).
  */
-export function parseColumnType(text: string): { ok: true; type: ColumnType } | { ok: false; message: string } {
+export function parseColumnType(text: string): { ok: true; type: ColumnType } | { ok: false; problem: ParamsOf<'unknown-type'> } {
   const t = text.trim().toLowerCase().replace(/\s+/g, '');
   switch (t) {
     case 'string':
@@ -30,12 +31,12 @@ export function parseColumnType(text: string): { ok: true; type: ColumnType } | 
   if (m) {
     const precision = Number(m[1]);
     const scale = Number(m[2]);
-    if (precision < 1 || precision > MAX_DECIMAL_PRECISION) return { ok: false, message: `decimal precision must be between 1 and ${MAX_DECIMAL_PRECISION}, found ${precision}` };
-    if (scale > precision) return { ok: false, message: `decimal scale (${scale}) must not exceed its precision (${precision})` };
+    if (precision < 1 || precision > MAX_DECIMAL_PRECISION) return { ok: false, problem: { type: text, problem: 'precision', precision, max: MAX_DECIMAL_PRECISION } };
+    if (scale > precision) return { ok: false, problem: { type: text, problem: 'scale', precision, scale } };
     return { ok: true, type: { kind: 'decimal', precision, scale } };
   }
-  if (/^decimal\(/.test(t)) return { ok: false, message: `\`${text}\` is not a valid decimal type; write \`decimal(precision,scale)\`, e.g. \`decimal(18,2)\`` };
-  return { ok: false, message: `unknown column type \`${text}\`; allowed: ${COLUMN_TYPE_NAMES.map((n) => (n === 'decimal' ? '`decimal(p,s)`' : `\`${n}\``)).join(', ')}` };
+  if (/^decimal\(/.test(t)) return { ok: false, problem: { type: text, problem: 'decimal-syntax' } };
+  return { ok: false, problem: { type: text, problem: 'unknown', allowed: COLUMN_TYPE_NAMES } };
 }
 
 /** True for types that take `min`/`max`. */

@@ -32,9 +32,3 @@ export function physicalNameProblem(name: string): string | undefined {
   if (!PHYSICAL_NAME_PATTERN.test(name)) return 'may only contain A-Z, a-z, 0-9, `_`, `$` and `-`';
   return undefined;
 }
-
-/** A short, safe rendering of a user-written name for messages (control characters escaped, long names cut). */
-export function showName(name: string): string {
-  const escaped = JSON.stringify(name).slice(1, -1);
-  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
-}

@@ -1,4 +1,4 @@
-import type { SeedLoader } from './seed-loader.js';
+import type { SeedLoader } from './seed-load.js';
 
 /**
  * DuckDB reads the CSV itself: `read_csv` with a header and inferred types, overridden by the
@@ -7,16 +7,16 @@ import type { SeedLoader } from './seed-loader.js';
  * project YAML and are written as literals by the dialect.
  */
 export const duckdbCsvLoader: SeedLoader = {
-  loadSql(dialect, op) {
-    const overrides = Object.entries(op.columnTypes).map(
+  loadSql(dialect, load) {
+    const overrides = Object.entries(load.columnTypes).map(
       ([column, type]) => `${dialect.literal(column)}: ${dialect.literal(dialect.columnType(type))}`,
     );
     const types = overrides.length > 0 ? `, types = {${overrides.join(', ')}}` : '';
-    const table = dialect.qualify(op.table.schema, op.table.name);
+    const table = dialect.qualify(load.table.schema, load.table.name);
     return [
       {
         sql: `create or replace table ${table} as select * from read_csv(${dialect.param(1)}, header = true${types})`,
-        params: [op.path],
+        params: [load.path],
       },
     ];
   },

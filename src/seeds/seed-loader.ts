@@ -1,14 +1,9 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { SqlValue } from '../adapters/adapter.js';
-import type { LoadSeedOp } from '../plan/operation.js';
 import { duckdbCsvLoader } from './duckdb-csv-loader.js';
+import type { SeedLoader } from './seed-load.js';
 import { valuesCsvLoader } from './values-csv-loader.js';
 
-/** How one warehouse loads a CSV file into a table: statements with bound parameters. */
-export interface SeedLoader {
-  /** Statements that (re)create `op.table` from the CSV at `op.path`, replacing what was there. */
-  loadSql(dialect: Dialect, op: LoadSeedOp): { sql: string; params: SqlValue[] }[];
-}
+export type { SeedLoad, SeedLoader } from './seed-load.js';
 
 /** Loaders by dialect name; a warehouse without one cannot load seeds (plan warns and skips them). */
 const LOADERS: Record<string, SeedLoader> = {

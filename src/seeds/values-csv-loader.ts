@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { SqlValue } from '../adapters/adapter.js';
+import type { SqlValue } from '../dialects/sql-value.js';
 import type { ColumnType } from '../ir/types.js';
 import { csvRecords } from './csv-records.js';
-import type { SeedLoader } from './seed-loader.js';
+import type { SeedLoader } from './seed-load.js';
 
 /** Bound parameters per INSERT (under Postgres's 65,535, Snowflake's and BigQuery's statement limits). */
 const MAX_PARAMS = 10_000;
@@ -32,15 +32,15 @@ export function inferColumnType(values: (string | null)[]): ColumnType {
  * table that views depend on); a CSV whose columns changed needs the table dropped by hand.
  */
 export const valuesCsvLoader: SeedLoader = {
-  loadSql(dialect, op) {
-    const [header, ...rows] = csvRecords(readFileSync(op.path, 'utf8'));
-    if (!header) throw new Error(`seed ${op.file} is empty`);
+  loadSql(dialect, load) {
+    const [header, ...rows] = csvRecords(readFileSync(load.path, 'utf8'));
+    if (!header) throw new Error(`seed ${load.file} is empty`);
     const columns = header.map((h, i) => {
       const name = h ?? '';
-      const type = op.columnTypes[name] ?? inferColumnType(rows.map((r) => r[i] ?? null));
+      const type = load.columnTypes[name] ?? inferColumnType(rows.map((r) => r[i] ?? null));
       return { name, sqlType: dialect.columnType(type) };
     });
-    const table = dialect.qualify(op.table.schema, op.table.name);
+    const table = dialect.qualify(load.table.schema, load.table.name);
     const list = columns.map((c) => dialect.quoteIdent(c.name)).join(', ');
     const out: { sql: string; params: SqlValue[] }[] = [
       { sql: `create table if not exists ${table} (${columns.map((c) => `${dialect.quoteIdent(c.name)} ${c.sqlType}`).join(', ')})`, params: [] },

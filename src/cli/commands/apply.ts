@@ -24,7 +24,7 @@ export async function planAndApply(project: Project, adapter: Adapter, target: T
   }
   const bar = progress('applying');
   const started = performance.now();
-  const result = await applyPlan(plan, adapter, { onProgress: (done, total) => bar.update(done, total) });
+  const result = await applyPlan(plan, adapter, { onProgress: (done, total) => bar.update(done, total), projectDir: project.dir });
   bar.done();
   if (!result.ok) {
     reportDiagnostics(result.diagnostics, opts, project.dir);

@@ -5,7 +5,7 @@ import { globals, loadOrExit, reportDiagnostics, ReportedFailure } from '../cont
 import { paint, printJson } from '../output.js';
 import { resolveTarget } from '../../adapters/registry.js';
 import { getDialect } from '../../dialects/registry.js';
-import { identifierLengthDiagnostics } from '../../dialects/identifier-length.js';
+import { identifierLengthDiagnostics } from '../../managed/identifier-length.js';
 import { compileProject } from '../../emit/compile-project.js';
 import { seedSourceColumns } from '../../seeds/seed-columns.js';
 

@@ -1,5 +1,5 @@
 import type { ColumnType, Scalar } from '../../ir/types.js';
-import type { SystemType } from '../../managed/columns.js';
+import type { SystemType } from '../dialect.js';
 import { BaseDialect } from '../base-dialect.js';
 
 /** Largest NUMERIC scale and integer digits; beyond them a decimal becomes BIGNUMERIC. */

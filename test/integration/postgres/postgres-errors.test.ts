@@ -6,7 +6,7 @@ import { UsageError } from '../../../src/adapters/usage-error.js';
 import { WarehouseError } from '../../../src/adapters/warehouse-error.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { planProject } from '../../../src/plan/plan-project.js';
-import type { Project } from '../../../src/ir/types.js';
+import type { Model, Project } from '../../../src/ir/types.js';
 import { testProject } from '../write/fixture.js';
 import { freePort, postgresUnavailable, startPostgres, type PgServer } from './pg-server.js';
 
@@ -150,5 +150,26 @@ describe.skipIf(Boolean(missing))(`Postgres connection and grant errors${missing
       expect(attempts).toBe(1);
       expect(await admin.query('select v from t where k = 1')).toEqual([{ v: 11 }]); // here it did not commit
     });
+  });
+
+  it('a column Postgres does not know is located in the SQL model, at the column', async () => {
+    const p = projectOn({ host: '127.0.0.1', port: String(server.port), database: 'wb_errors', user: 'postgres' });
+    const sql = "select amount,\n  nope\nfrom {{ input('forecast') }}";
+    const model: Model = { name: 'bad', body: { kind: 'sql', sql, sqlLoc: { file: 'models/bad.sql', line: 1, col: 1 } }, dependsOn: { models: [], inputs: ['forecast'], sources: [] }, loc: { file: 'models/bad.sql', line: 1, col: 1 } };
+    const adapter = await openAdapter(p, p.targets.pg!);
+    try {
+      const plan = await planProject({ ...p, models: [model] }, { targetName: 'pg', adapter, user: 'postgres' });
+      expect(plan.ok).toBe(true);
+      if (!plan.ok) return;
+      const applied = await applyPlan(plan.value, adapter);
+      expect(applied.ok).toBe(false);
+      const d = applied.ok ? undefined : applied.diagnostics[0];
+      expect(d?.code).toBe('apply-failed');
+      expect(d?.message).toMatch(/column "nope" does not exist/);
+      expect(d?.loc).toEqual({ file: 'models/bad.sql', line: 2, col: 3 });
+      expect(d?.params).toMatchObject({ line: 3, col: 3 });
+    } finally {
+      await adapter.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect as d } from '../../../src/dialects/duckdb/duckdb-dialect.js';
-import { fingerprintModel, fingerprintProject, normalizeSql } from '../../../src/resolve/fingerprint.js';
+import { fingerprintModel, fingerprintProject, normalizeSql } from '../../../src/emit/fingerprint.js';
 import type { Project } from '../../../src/ir/types.js';
 import { fixtureProject } from './fixture-project.js';
 import { withFlags } from './with-flags.js';

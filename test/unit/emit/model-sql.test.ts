@@ -3,7 +3,7 @@ import { duckdbDialect as d } from '../../../src/dialects/duckdb/duckdb-dialect.
 import type { Dialect } from '../../../src/dialects/dialect.js';
 import { latestAliasResolver, renderModel, type RenderOptions } from '../../../src/emit/model-sql.js';
 import { pickMacroVariant } from '../../../src/emit/model-template.js';
-import { locationInText } from '../../../src/emit/template-location.js';
+import { locateRange, mapOfText } from '../../../src/diagnostics/text-map.js';
 import type { Model, Project } from '../../../src/ir/types.js';
 import { fixtureProject } from './fixture-project.js';
 import { withFlags } from './with-flags.js';
@@ -162,7 +162,7 @@ describe('sql models', () => {
 
   it('maps offsets of an embedded text to project locations', () => {
     const base = { file: 'm.yml', line: 10, col: 5 };
-    expect(locationInText(base, 'ab\ncd', 1)).toMatchObject({ line: 10, col: 6 });
-    expect(locationInText(base, 'ab\ncd', 4, 5)).toMatchObject({ line: 11, col: 6, endLine: 11, endCol: 7 });
+    expect(locateRange(mapOfText(base, 'ab\ncd'), 1)).toMatchObject({ line: 10, col: 6 });
+    expect(locateRange(mapOfText(base, 'ab\ncd'), 4, 5)).toMatchObject({ line: 11, col: 6, endLine: 11, endCol: 7 });
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeSql } from '../../../src/resolve/fingerprint.js';
+import { normalizeSql } from '../../../src/emit/fingerprint.js';
 
 // The implementation fingerprints were first computed with, kept verbatim as the reference:
 // normalizeSql feeds every model fingerprint, so its output must never change.

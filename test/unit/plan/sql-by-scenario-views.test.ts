@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { readsScenarioInputs, renderSqlByScenario, sqlModelHasByScenarioView } from '../../../src/emit/model-sql-by-scenario.js';
 import { latestAliasResolver } from '../../../src/emit/render-context.js';
+import { Reporter } from '../../../src/diagnostics/reporter.js';
 import { planWorkflowViews } from '../../../src/plan/plan-workflow-views.js';
 import type { WarehouseState } from '../../../src/plan/warehouse-state.js';
 import type { Model, Project } from '../../../src/ir/types.js';
@@ -9,6 +10,13 @@ import { projectOn, ROOT } from '../dialects/remote-projects.js';
 
 // `kind: sql` models reading scenario inputs get `<model>__by_scenario` where the dialect has
 // lateral joins, and a warning naming the model elsewhere (never a silent gap).
+
+/** planWorkflowViews with what it reported, split into errors and warnings. */
+function plan(...args: [Project, WarehouseState, ReturnType<typeof getDialect>, string, []]) {
+  const report = new Reporter();
+  const ops = planWorkflowViews(...args, report);
+  return { ops, diagnostics: report.all.filter((d) => d.severity === 'error'), warnings: report.all.filter((d) => d.severity === 'warning') };
+}
 
 const empty = (): WarehouseState => ({ tables: new Map(), schemas: new Set(), versions: [], seeds: [], aliases: new Map() });
 const loc = { file: 'models/x.yml', line: 1, col: 1 };
@@ -31,7 +39,7 @@ describe('__by_scenario of SQL models in the plan', () => {
     const project = await demoOn(type);
     const state = empty();
     state.aliases.set('account_categories', 3);
-    const { ops, diagnostics, warnings } = planWorkflowViews(project, state, getDialect(type), project.defaultTarget, []);
+    const { ops, diagnostics, warnings } = plan(project, state, getDialect(type), project.defaultTarget, []);
     expect(diagnostics).toEqual([]);
     expect(warnings).toEqual([]);
     const views = new Map(ops.flatMap((o) => (o.kind === 'create-managed-view' ? [[o.view.name, o.sql] as const] : [])));
@@ -48,7 +56,7 @@ describe('__by_scenario of SQL models in the plan', () => {
 
   it.each(['snowflake', 'bigquery'] as const)('%s (no lateral joins): no view, a warning naming each SQL model; structured views stay', async (type) => {
     const project = await demoOn(type);
-    const { ops, diagnostics, warnings } = planWorkflowViews(project, empty(), getDialect(type), project.defaultTarget, []);
+    const { ops, diagnostics, warnings } = plan(project, empty(), getDialect(type), project.defaultTarget, []);
     expect(diagnostics).toEqual([]);
     expect(ops.flatMap((o) => (o.kind === 'create-managed-view' && o.view.name.endsWith('__by_scenario') ? [o.view.name] : []))).toEqual(['account_forecast__by_scenario']);
     expect(warnings.map((w) => [w.code, w.severity, w.loc?.file])).toEqual([
@@ -74,7 +82,7 @@ describe('__by_scenario of SQL models in the plan', () => {
   it('a SQL view that cannot be rendered for a scenario is a warning, not a plan failure', async () => {
     const project = await demoOn('postgres');
     const broken = sqlModel('broken', "select * from {{ input('revenue_forecast') }} f join {{ ref('nope') }} n on true", { inputs: ['revenue_forecast'] });
-    const { ops, diagnostics, warnings } = planWorkflowViews({ ...project, models: [...project.models, broken] }, empty(), getDialect('postgres'), project.defaultTarget, []);
+    const { ops, diagnostics, warnings } = plan({ ...project, models: [...project.models, broken] }, empty(), getDialect('postgres'), project.defaultTarget, []);
     expect(diagnostics).toEqual([]);
     expect(ops.some((o) => o.kind === 'create-managed-view' && o.view.name === 'broken__by_scenario')).toBe(false);
     expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining("model 'broken' gets no broken__by_scenario view: model 'broken' refers to model 'nope'")]);
@@ -83,7 +91,7 @@ describe('__by_scenario of SQL models in the plan', () => {
   it('a SQL model that names a _scenario column gets no view (it would clash), with a warning', async () => {
     const project = await demoOn('postgres');
     const clash = sqlModel('clash', "select 'x' as _scenario, amount from {{ input('revenue_forecast') }}", { inputs: ['revenue_forecast'] });
-    const { ops, warnings } = planWorkflowViews({ ...project, models: [...project.models, clash] }, empty(), getDialect('postgres'), project.defaultTarget, []);
+    const { ops, warnings } = plan({ ...project, models: [...project.models, clash] }, empty(), getDialect('postgres'), project.defaultTarget, []);
     expect(ops.some((o) => o.kind === 'create-managed-view' && o.view.name === 'clash__by_scenario')).toBe(false);
     expect(warnings.map((w) => [w.code, w.message])).toEqual([['by-scenario-unsupported', expect.stringContaining('_scenario, which would clash')]]);
   });

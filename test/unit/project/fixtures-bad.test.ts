@@ -62,12 +62,17 @@ describe('bad-yaml: syntax errors and duplicate keys have positions', () => {
 });
 
 describe('diagnostic codes', () => {
-  it('every code the bad fixtures produce is documented in LOAD_DIAGNOSTIC_CODES', async () => {
-    const { LOAD_DIAGNOSTIC_CODES } = await import('../../../src/diagnostics/codes.js');
+  it('every code the bad fixtures produce is declared, and its message is made from its params by the code', async () => {
+    const { DIAGNOSTIC_CODES, describeUnchecked } = await import('../../../src/diagnostics/codes.js');
     for (const name of ['bad-many-errors', 'bad-yaml']) {
       const r = await loadProject(join(fixtures, name));
       const diags = r.ok ? r.warnings : r.diagnostics;
-      for (const d of diags) expect(Object.keys(LOAD_DIAGNOSTIC_CODES)).toContain(d.code);
+      expect(diags.length).toBeGreaterThan(0);
+      for (const d of diags) {
+        expect(Object.keys(DIAGNOSTIC_CODES)).toContain(d.code);
+        expect(describeUnchecked(d.code, d.params).message).toBe(d.message);
+        expect(JSON.parse(JSON.stringify(d.params))).toEqual(d.params);
+      }
     }
   });
 });

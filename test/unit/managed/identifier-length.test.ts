@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identifierLengthDiagnostics } from '../../../src/dialects/identifier-length.js';
+import { identifierLengthDiagnostics } from '../../../src/managed/identifier-length.js';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { fixtureProject } from '../emit/fixture-project.js';
 

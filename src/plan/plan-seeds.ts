@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Dialect } from '../dialects/dialect.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Reporter } from '../diagnostics/reporter.js';
 import type { Project, Seed } from '../ir/types.js';
-import type { LoadSeedOp, QualifiedName } from '../plan/operation.js';
-import { tableKey, type WarehouseState } from '../plan/warehouse-state.js';
-import { seedLoaderFor } from './seed-loader.js';
+import { seedLoaderFor } from '../seeds/seed-loader.js';
+import type { LoadSeedOp, QualifiedName } from './operation.js';
+import { tableKey, type WarehouseState } from './warehouse-state.js';
 
 /** sha256 (hex) of a file's bytes. */
 export function fileFingerprint(path: string): string {
@@ -34,22 +34,18 @@ export function planSeeds(
   state: WarehouseState,
   dialect: Dialect,
   targetName: string,
-): { ops: LoadSeedOp[]; diagnostics: Diagnostic[]; warnings: Diagnostic[] } {
+  report: Reporter,
+): LoadSeedOp[] {
   const ops: LoadSeedOp[] = [];
-  const diagnostics: Diagnostic[] = [];
-  if (project.seeds.length === 0) return { ops, diagnostics, warnings: [] };
+  if (project.seeds.length === 0) return ops;
   if (!seedLoaderFor(dialect)) {
-    const warning: Diagnostic = {
-      code: 'seeds-not-supported',
-      severity: 'warning',
-      message: `target '${targetName}' (${dialect.name}) cannot load CSV seeds; they were skipped`,
-    };
-    return { ops, diagnostics, warnings: [warning] };
+    report.warn('seeds-not-supported', { target: targetName, dialect: dialect.name });
+    return ops;
   }
   for (const seed of project.seeds) {
     const table = seedTable(project, seed, targetName);
     if (!table) {
-      diagnostics.push(error('seed-target-unknown', `seed ${seed.file}: source table ${seed.into.source}.${seed.into.table} has no schema for target '${targetName}'`, seed.loc));
+      report.error('seed-target-unknown', { seed: seed.file, ...seed.into, target: targetName }, seed.loc);
       continue;
     }
     const path = join(project.dir, seed.file);
@@ -58,7 +54,7 @@ export function planSeeds(
       fingerprint = fileFingerprint(path);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      diagnostics.push(error('seed-file-unreadable', `seed ${seed.file} cannot be read: ${reason}`, seed.loc));
+      report.error('seed-file-unreadable', { seed: seed.file, reason }, seed.loc);
       continue;
     }
     const record = state.seeds.find((r) => r.file === seed.file);
@@ -75,5 +71,5 @@ export function planSeeds(
       fingerprint,
     });
   }
-  return { ops, diagnostics, warnings: [] };
+  return ops;
 }

@@ -1,4 +1,3 @@
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { InputTable, MacroVariant, Role, Scalar, Source, SourceLocation, TargetConfig } from '../ir/types.js';
 
 /** Names that were declared but failed validation: references to them are not reported again. */
@@ -26,24 +25,6 @@ export interface LoadScope {
   broken: BrokenNames;
 }
 
-/** Collects diagnostics; errors make the load fail, warnings do not. */
-export class DiagnosticSink {
-  /** Every error and warning, in the order found. */
-  readonly all: Diagnostic[] = [];
-  /** Adds one or more diagnostics. */
-  add(...diags: Diagnostic[]): void {
-    this.all.push(...diags);
-  }
-  /** Adds a warning. */
-  warn(d: Diagnostic): void {
-    this.all.push({ ...d, severity: 'warning' });
-  }
-  /** True when at least one error was collected. */
-  get hasErrors(): boolean {
-    return this.all.some((d) => d.severity === 'error');
-  }
-}
-
 /** An empty scope for a project directory. */
 export function emptyScope(dir: string): LoadScope {
   return {
@@ -62,4 +43,10 @@ export function emptyScope(dir: string): LoadScope {
 /** True when `name` is in the set or the whole section is broken. */
 export function isBroken(set: Set<string>, name: string): boolean {
   return set.has(name) || set.has('*');
+}
+
+/** True when `source.table` is declared (or its source is broken, to avoid follow-on errors). */
+export function sourceTableExists(scope: LoadScope, source: string, table: string): boolean {
+  if (isBroken(scope.broken.sources, source)) return true;
+  return scope.sources[source]?.tables[table] !== undefined;
 }

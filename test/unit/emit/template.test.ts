@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMacroFile, parseTemplate, templateCalls, templateIdents } from '../../../src/resolve/template.js';
+import { parseMacroFile, parseTemplate, templateCalls, templateIdents } from '../../../src/emit/template.js';
 
 describe('parseTemplate', () => {
   it('splits text and expressions with offsets', () => {

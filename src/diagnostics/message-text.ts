@@ -1,3 +1,5 @@
+import type { SourceLocation } from '../ir/types.js';
+
 /** Levenshtein edit distance between two strings (small inputs only: names and keys). */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -40,4 +42,15 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
 export function listNames(names: Iterable<string>): string {
   const all = [...names];
   return all.length === 0 ? '(none)' : all.map((n) => `\`${n}\``).join(', ');
+}
+
+/** A short, safe rendering of a user-written name for messages (control characters escaped, long names cut). */
+export function showName(name: string): string {
+  const escaped = JSON.stringify(name).slice(1, -1);
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+}
+
+/** `file:line:col` of a location. */
+export function formatLocation(loc: SourceLocation): string {
+  return `${loc.file}:${loc.line}:${loc.col}`;
 }

@@ -1,7 +1,8 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { logTableName, stateTableName, archiveLogName, versionViewName } from '../managed/names.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { logTableName, stateTableName, archiveLogName, versionViewName } from './names.js';
 import type { Project } from '../ir/types.js';
-import type { Dialect } from './dialect.js';
 
 /** Version numbers up to this many digits must fit (`<model>__v9999`). */
 const VERSION_DIGITS = 4;
@@ -14,18 +15,16 @@ const VERSION_DIGITS = 4;
 export function identifierLengthDiagnostics(project: Project, dialect: Dialect): Diagnostic[] {
   const max = dialect.maxIdentifierLength;
   if (max === undefined) return [];
-  const out: Diagnostic[] = [];
-  const check = (generated: string, owner: string, loc: Diagnostic['loc']) => {
+  const report = new Reporter();
+  const check = (generated: string, owner: 'input' | 'model', name: string, loc: Diagnostic['loc']) => {
     const bytes = Buffer.byteLength(generated, 'utf8');
-    if (bytes <= max) return;
-    out.push(error('identifier-too-long', `${owner}: the generated name '${generated}' is ${bytes} bytes; ${dialect.name} keeps at most ${max}`, loc, `shorten the name by ${bytes - max} characters`));
+    if (bytes > max) report.error('identifier-too-long', { owner, name, generated, bytes, dialect: dialect.name, max }, loc);
   };
   for (const input of Object.values(project.inputs)) {
-    const owner = `input '${input.name}'`;
     const longest = [logTableName(input.name), stateTableName(input.name), `${stateTableName(input.name)}__rebuild`, archiveLogName(input.name, new Date(0))];
     const worst = longest.reduce((a, b) => (Buffer.byteLength(b) > Buffer.byteLength(a) ? b : a));
-    check(worst, owner, input.loc);
+    check(worst, 'input', input.name, input.loc);
   }
-  for (const model of project.models) check(versionViewName(model.name, 10 ** VERSION_DIGITS - 1), `model '${model.name}'`, model.loc);
-  return out;
+  for (const model of project.models) check(versionViewName(model.name, 10 ** VERSION_DIGITS - 1), 'model', model.name, model.loc);
+  return report.all;
 }

@@ -1,67 +1,62 @@
 import { z } from 'zod';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean, listNames } from '../diagnostics/did-you-mean.js';
-import { keyLoc, pathLoc, type YamlDoc, type YamlPath } from '../project/yaml-file.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import { didYouMean } from '../diagnostics/message-text.js';
+import { keyLoc, pathLoc, type YamlDoc, type YamlPath } from './yaml-file.js';
 
 /**
- * Turns zod issues into diagnostics located at the YAML node each issue's path points to:
+ * Reports zod issues located at the YAML node each issue's path points to:
  * `unknown-key` (at the key itself, listing allowed keys, with a "did you mean"),
  * `missing-key` (at the object that lacks it) and `invalid-value` (at the value).
  * `data` is the plain value that was validated; `schema` is used to list allowed keys.
  */
-export function zodIssuesToDiagnostics(issues: readonly z.core.$ZodIssue[], yd: YamlDoc, data: unknown, schema: z.ZodType, base: YamlPath = []): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const issue of issues) out.push(...convert(issue, yd, data, schema, base, []));
-  return out;
+export function reportZodIssues(issues: readonly z.core.$ZodIssue[], yd: YamlDoc, data: unknown, schema: z.ZodType, report: Reporter, base: YamlPath = []): void {
+  for (const issue of issues) convert(issue, yd, data, schema, base, [], report);
 }
 
-function convert(issue: z.core.$ZodIssue, yd: YamlDoc, data: unknown, schema: z.ZodType, base: YamlPath, prefix: PropertyKey[]): Diagnostic[] {
+function convert(issue: z.core.$ZodIssue, yd: YamlDoc, data: unknown, schema: z.ZodType, base: YamlPath, prefix: PropertyKey[], report: Reporter): void {
   const rel = [...prefix, ...issue.path];
   const full = [...base, ...rel];
   const where = showPath(rel);
+  const path = where || undefined;
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeys(schema, rel, data);
-      return issue.keys.map((k) =>
-        error(
-          'unknown-key',
-          `unknown key \`${k}\`${where ? ` in \`${where}\`` : ''}; allowed keys: ${listNames(allowed)}`,
-          keyLoc(yd, [...full, k]),
-          didYouMean(k, allowed),
-        ),
-      );
+      for (const k of issue.keys) report.error('unknown-key', { key: k, ...(path ? { in: path } : {}), allowed }, keyLoc(yd, [...full, k]), didYouMean(k, allowed));
+      return;
     }
     case 'invalid_type': {
       const value = valueAt(data, rel);
       if (value === undefined && isMissing(data, rel)) {
         const key = String(rel[rel.length - 1]);
-        return [error('missing-key', `missing required key \`${key}\`${rel.length > 1 ? ` in \`${showPath(rel.slice(0, -1))}\`` : ''}`, pathLoc(yd, full.slice(0, -1)))];
+        const parent = rel.length > 1 ? showPath(rel.slice(0, -1)) : undefined;
+        return report.error('missing-key', { key, ...(parent ? { in: parent } : {}) }, pathLoc(yd, full.slice(0, -1)));
       }
-      return [error('invalid-value', `${where ? `\`${where}\`` : 'the document'} must be ${article(issue.expected)}, found ${describe(value)}`, pathLoc(yd, full))];
+      return report.error('invalid-value', { reason: 'type', ...(path ? { path } : {}), expected: article(issue.expected), found: describe(value) }, pathLoc(yd, full));
     }
     case 'invalid_union': {
       if ('note' in issue && issue.note === 'No matching discriminator') {
         const disc = 'discriminator' in issue ? String(issue.discriminator) : String(rel[rel.length - 1]);
         const options = 'options' in issue && Array.isArray(issue.options) ? issue.options.map(String) : [];
         const value = valueAt(data, rel);
-        if (value === undefined) {
-          return [error('missing-key', `missing required key \`${disc}\` (one of ${listNames(options)})`, pathLoc(yd, full.slice(0, -1)))];
-        }
-        return [error('invalid-value', `\`${where}\` must be one of ${listNames(options)}, found ${describe(value)}`, pathLoc(yd, full), didYouMean(String(value), options))];
+        if (value === undefined) return report.error('missing-key', { key: disc, oneOf: options }, pathLoc(yd, full.slice(0, -1)));
+        return report.error('invalid-value', { reason: 'one-of', path: where, allowed: options, found: describe(value) }, pathLoc(yd, full), didYouMean(String(value), options));
       }
       const branches = issue.errors.filter((b) => !b.every((i) => i.code === 'invalid_type' && i.path.length === 0));
       const chosen = branches[0];
-      if (branches.length >= 1 && chosen) return chosen.flatMap((i) => convert(i, yd, data, schema, base, rel));
+      if (branches.length >= 1 && chosen) {
+        for (const i of chosen) convert(i, yd, data, schema, base, rel, report);
+        return;
+      }
       const expected = [...new Set(issue.errors.flatMap((b) => b.map((i) => (i.code === 'invalid_type' ? article(i.expected) : 'valid'))))];
-      return [error('invalid-value', `${where ? `\`${where}\`` : 'the document'} must be ${expected.join(' or ')}, found ${describe(valueAt(data, rel))}`, pathLoc(yd, full))];
+      return report.error('invalid-value', { reason: 'type', ...(path ? { path } : {}), expected: expected.join(' or '), found: describe(valueAt(data, rel)) }, pathLoc(yd, full));
     }
     case 'too_small':
-      if (issue.origin === 'array') return [error('invalid-value', `\`${where}\` must have at least ${String(issue.minimum)} item(s)`, pathLoc(yd, full))];
-      return [error('invalid-value', `\`${where}\` must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`, pathLoc(yd, full))];
+      if (issue.origin === 'array') return report.error('invalid-value', { reason: 'min-items', path: where, min: Number(issue.minimum) }, pathLoc(yd, full));
+      return report.error('invalid-value', { reason: 'too-small', path: where, min: Number(issue.minimum), inclusive: issue.inclusive ?? false }, pathLoc(yd, full));
     case 'invalid_value':
-      return [error('invalid-value', `\`${where}\` must be one of ${listNames(issue.values.map(String))}, found ${describe(valueAt(data, rel))}`, pathLoc(yd, full))];
+      return report.error('invalid-value', { reason: 'one-of', path: where, allowed: issue.values.map(String), found: describe(valueAt(data, rel)) }, pathLoc(yd, full));
     default:
-      return [error('invalid-value', `${where ? `\`${where}\`: ` : ''}${issue.message}`, pathLoc(yd, full))];
+      return report.error('invalid-value', { reason: 'schema', ...(path ? { path } : {}), detail: issue.message }, pathLoc(yd, full));
   }
 }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Dialect } from '../dialects/dialect.js';
-import { error, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
 import type { Model, Project } from '../ir/types.js';
-import { renderModel, type RenderOptions } from '../emit/model-sql.js';
+import { renderModel, type RenderOptions } from './model-sql.js';
 
 /**
  * A model's fingerprint: sha256 over the dialect name, its SQL rendered with refs pointing at
@@ -25,15 +26,16 @@ export function fingerprintModel(
   }, options);
   if (!rendered.ok) return rendered;
   const pairs: [string, string][] = [];
-  const diagnostics: Diagnostic[] = [];
+  const report = new Reporter();
+  report.add(...rendered.warnings);
   for (const name of [...refs].sort()) {
     const fp = upstream.get(name);
-    if (fp === undefined) diagnostics.push(error('upstream-failed', `model '${model.name}' refers to model '${name}', which could not be compiled`, model.loc));
+    if (fp === undefined) report.error('upstream-failed', { model: model.name, upstream: name }, model.loc);
     else pairs.push([name, fp]);
   }
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (report.hasErrors) return report.result<string>(undefined);
   const payload = JSON.stringify({ dialect: dialect.name, sql: normalizeSql(rendered.value, dialect), upstream: pairs });
-  return { ok: true, value: createHash('sha256').update(payload).digest('hex'), warnings: rendered.warnings };
+  return report.result(createHash('sha256').update(payload).digest('hex'));
 }
 
 /** Fingerprints of every model, upstream first (`project.models` is in dependency order); failures as diagnostics. */

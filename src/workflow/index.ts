@@ -1,4 +1,4 @@
-/** The planning workflows' public surface (issue 5; re-exported by src/index.ts). */
+/** The planning workflows' public surface (re-exported by src/index.ts). */
 export type { Workflows, DecideOptions } from './workflows.js';
 export type { ScenarioInfo } from '../write/scenario-registry.js';
 export type { CreateScenarioInput } from './scenario-store.js';

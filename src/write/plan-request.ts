@@ -185,7 +185,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       }
 
     if (req.op === 'reset') {
-      // issue 5: a reset entry leaves a transparent state row (no set columns, not deleted): the key follows the parent again
+      // a reset entry leaves a transparent state row (no set columns, not deleted): the key follows the parent again
       if (!cur || (!cur.deleted && cur.setColumns === null)) {
         invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} has no override in scenario '${req.scenario}'` });
         continue;

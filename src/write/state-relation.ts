@@ -50,7 +50,7 @@ export function scenarioRowsSql(names: SqlNames, input: InputTable, scenarioOrCh
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const scenario = typeof scenarioOrChain === 'string' ? scenarioOrChain : scenarioOrChain[0]!;
-  // a scenario of a scenario (issue 5): fall back along the whole parent chain (src/workflow/resolved-rows.ts)
+  // a scenario of a scenario: fall back along the whole parent chain (src/emit/scenario-rows.ts)
   if (typeof scenarioOrChain !== 'string' && scenarioOrChain.length > 1) {
     const rel = stateRelationSql(names, input, params, asOf);
     return resolvedRowsSql(d, input, rel, chainLevelsSql(d, scenarioOrChain, params));

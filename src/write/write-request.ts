@@ -12,7 +12,7 @@ export interface WriteEffect {
 /** A validated request waiting in a table's queue. */
 export interface PreparedRequest {
   /**
-   * `reset` (issue 5): remove a scenario's override of the keys, so they follow the parent again.
+   * `reset`: remove a scenario's override of the keys, so they follow the parent again.
    * `reject`: log the rejection of a pending change of these keys (state untouched, no checks).
    */
   op: 'upsert' | 'delete' | 'reset' | 'reject';

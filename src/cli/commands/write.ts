@@ -39,7 +39,7 @@ export function registerWrite(program: Command): void {
       if (reading) process.stderr.write(`reading ${flags.file}…`);
       const rows = await readRowsFile(flags.file, input);
       if (reading) process.stderr.write(`\r\x1b[K`);
-      const threshold = project.confirmThreshold ?? CONFIRM_THRESHOLD; // project.yml `confirm_threshold` (issue 5)
+      const threshold = project.confirmThreshold ?? CONFIRM_THRESHOLD; // project.yml `confirm_threshold`
       if (rows.length > threshold && !flags.yes && !flags.dryRun) {
         const message = `${flags.delete ? 'deleting' : 'writing'} ${rows.length} rows needs --yes (or --dry-run to see what would change)`;
         if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: rows.length, threshold }], count: rows.length } });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { appliedDemoProject } from '../server/demo-project.js';
 
-/** The CLI commands of issue 5, working directly on the DuckDB file (no server running). */
+/** The CLI commands of the planning workflows, working directly on the DuckDB file (no server running). */
 describe('writeback scenario / pending / action (direct on the file)', () => {
   it('creates and lists scenarios, compares, promotes with --yes, runs an action with --yes', async () => {
     const dir = await appliedDemoProject();

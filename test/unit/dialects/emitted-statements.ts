@@ -56,7 +56,7 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
   for (const input of Object.values(project.inputs)) {
     ops.push({ ...base, kind: 'create-managed-view', view: { schema: views, name: historyViewName(input.name) }, sql: historyViewSql(dialect, schema, input) });
   }
-  // issue 5: `<model>__by_scenario` (structured models; SQL models where the dialect has lateral joins)
+  // `<model>__by_scenario` (structured models; SQL models where the dialect has lateral joins)
   for (const model of project.models) {
     const options = { sourceColumns: seedSourceColumns(project) };
     const rendered = hasByScenarioView(project, model)

@@ -6,6 +6,7 @@ import type { WriteContext } from '../write/write-context.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import { WEBHOOK_CALLS_TABLE } from '../managed/names.js';
+import { isoFromDb } from '../rules/wire-values.js';
 
 /** The outcome of an action's webhook after its retries (also stored in `_wb_webhook_calls`). */
 export interface WebhookOutcome {
@@ -102,8 +103,8 @@ export async function listWebhookCalls(ctx: WriteContext, input: InputTable, rea
     attempts: Number(r.attempts),
     http_status: r.http_status == null ? null : Number(r.http_status),
     error: r.error == null ? null : String(r.error),
-    created_at: r.created_at instanceof Date ? r.created_at.toISOString() : String(r.created_at),
-    finished_at: r.finished_at instanceof Date ? r.finished_at.toISOString() : String(r.finished_at),
+    created_at: isoFromDb(r.created_at),
+    finished_at: isoFromDb(r.finished_at),
   }));
   const scope = rowScope(input, reader);
   if (scope.unrestricted || calls.length === 0) return calls;

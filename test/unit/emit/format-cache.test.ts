@@ -19,6 +19,17 @@ function direct(dialect: Dialect, sql: string): string {
 const name = fc.string({ unit: fc.constantFrom('a', 'b', 'z', '_', '1', ' ', '"', "'", 'é', '€', '-', '.', '*', '/', '(', ')', ',', ';'), minLength: 1, maxLength: 40 });
 const value = fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '--', '/*', '*/', 'é', ',', '('), maxLength: 30 });
 
+/**
+ * Text that can stand inside one block comment: no `*/`, and no `/*` either (a nested comment,
+ * which the warehouses and sql-formatter read differently; sql-formatter then rewrites the SQL
+ * after it, so a cache that declines such text is right not to match it).
+ */
+function commentText(v: string): string {
+  let text = v;
+  while (/\/\*|\*\//.test(text)) text = text.replace(/\/\*|\*\//g, '');
+  return text;
+}
+
 function statements(d: Dialect, n: string[], v: string): string[] {
   const q = (i: number) => d.quoteIdent(n[i % n.length]!);
   const lit = d.literal(v);
@@ -26,7 +37,7 @@ function statements(d: Dialect, n: string[], v: string): string[] {
     `create table if not exists ${d.qualify(n[0]!, n[1]!)} (${q(2)} VARCHAR not null, ${q(3)} DECIMAL(18,2), primary key (${q(2)}, ${q(3)}))`,
     `create table ${q(0)} (${q(1)} INTEGER)`,
     `select b.*, i0.${q(1)}, i0.${q(2)} from ${d.qualify(n[0]!, n[1]!)} as b left join (select ${q(1)}, ${q(2)}, ${q(3)} from ${q(0)} where ${q(4)} = ${lit} and not ${q(5)}) as i0 on i0.${q(1)} = b.${q(1)}`,
-    `select p.id, case when ${q(1)} is null or ${q(1)} = 0 then null else (p.amount) / (${q(1)}) end as ratio -- it's a comment "x"\nfrom ${q(2)} p where p.period like ${lit} /* ${v.replaceAll('*/', '')} */ and p.x in (${lit}, ${lit})`,
+    `select p.id, case when ${q(1)} is null or ${q(1)} = 0 then null else (p.amount) / (${q(1)}) end as ratio -- it's a comment "x"\nfrom ${q(2)} p where p.period like ${lit} /* ${commentText(v)} */ and p.x in (${lit}, ${lit})`,
     `select ${lit} as ${q(0)} union all select ${q(1)}, 'it''s' from t`,
   ];
 }

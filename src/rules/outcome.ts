@@ -60,3 +60,8 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: WriteError };
 export function failure(code: WriteErrorCode, message: string, details: ErrorDetail[] = []): { ok: false; error: WriteError } {
   return { ok: false, error: { code, message, details } };
 }
+
+/** How many rows of a batch the details name (several problems of one row count once). */
+export function countRows(details: readonly ErrorDetail[]): number {
+  return new Set(details.map((d) => d.row)).size;
+}

@@ -3,7 +3,7 @@ import type { InputColumn, InputTable, RowFilter } from '../ir/types.js';
 import { rowThroughChain } from './chain-row.js';
 import { lockProblem, moveProblem } from '../rules/status-rules.js';
 import { valueChecker } from '../rules/column-rules.js';
-import { type ErrorDetail, failure } from '../rules/outcome.js';
+import { countRows, type ErrorDetail, failure } from '../rules/outcome.js';
 import type { WireValue, WrittenEntry } from './types.js';
 import { type Canonical, wireFromCanonical } from '../rules/wire-values.js';
 import { type CurrentRow, type PreparedRequest, type Rejected, stateKey } from './write-request.js';
@@ -284,13 +284,13 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   }
 
   if (conflicts.length > 0)
-    return failure('conflict', `${conflicts.length} row(s) changed since the version they were based on; nothing was written`, conflicts);
-  if (forbidden.length > 0) return failure('forbidden', `${forbidden.length} row(s) are outside what role '${req.actor.role}' may write`, forbidden);
+    return failure('conflict', `${countRows(conflicts)} row(s) changed since the version they were based on; nothing was written`, conflicts);
+  if (forbidden.length > 0) return failure('forbidden', `${countRows(forbidden)} row(s) are outside what role '${req.actor.role}' may write`, forbidden);
   if (invalid.length > 0) {
     const notFound = req.op !== 'upsert';
     return failure(
       notFound ? 'not_found' : 'validation_failed',
-      notFound ? `${invalid.length} key(s) do not exist; nothing was deleted` : `${invalid.length} row(s) failed validation`,
+      notFound ? `${countRows(invalid)} key(s) do not exist; nothing was deleted` : `${countRows(invalid)} row(s) failed validation`,
       invalid,
     );
   }

@@ -6,7 +6,7 @@ import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
 import { textFieldProblem } from '../rules/text-fields.js';
 import { lookupTuples } from './source-lookup.js';
 import type { Actor } from '../auth/actor.js';
-import { type ErrorDetail, type WriteError, failure } from '../rules/outcome.js';
+import { countRows, type ErrorDetail, failure } from '../rules/outcome.js';
 import type { WriteOptions, WriteResult } from './types.js';
 import type { Canonical } from '../rules/wire-values.js';
 import type { WriteContext } from './write-context.js';
@@ -94,19 +94,21 @@ export async function prepareRequest(
     keys.push(key);
     positions.push(i);
   }
-  if (op === 'upsert') details.push(...(await checkRequired(ctx, input, scenario, parsed, keys, positions)));
   const forbidden: ErrorDetail[] = [];
+  const unseen = new Set<number>();
   if (parsed.length > 0) {
     const found = await checkSources(ctx, input, op, parsed, positions, opts);
     details.push(...found.invalid);
     forbidden.push(...found.forbidden);
+    for (const d of [...found.invalid, ...found.forbidden]) if (d.row !== undefined) unseen.add(d.row);
   }
+  if (op === 'upsert') details.push(...(await checkRequired(ctx, input, scenario, parsed, keys, positions, opts, unseen)));
   if (details.length > 0) {
     details.sort((a, b) => (a.row ?? -1) - (b.row ?? -1));
     return failure('validation_failed', `${countRows(details)} row(s) failed validation`, details);
   }
   if (forbidden.length > 0)
-    return failure('forbidden', `${forbidden.length} row(s) are outside what role '${opts.role}' may write`, forbidden);
+    return failure('forbidden', `${countRows(forbidden)} row(s) are outside what role '${opts.role}' may write`, forbidden);
   return {
     op,
     input,
@@ -126,7 +128,9 @@ export async function prepareRequest(
 /**
  * Required columns: an explicit null is always an error; a missing value is an error for a row
  * that does not exist yet in `base` (and has no default). Existence is read here so the error
- * lists every row; the transaction checks again against the state it locks.
+ * lists every row; the transaction checks again against the state it locks. A row the caller
+ * cannot see (outside its row filter, or whose linked key it may not name: `unseen`) counts as
+ * not existing, so the answer says nothing of it.
  */
 async function checkRequired(
   ctx: WriteContext,
@@ -135,8 +139,11 @@ async function checkRequired(
   rows: ParsedRow[],
   keys: Canonical[][],
   positions: number[],
+  actor: Actor,
+  unseen: ReadonlySet<number>,
 ): Promise<ErrorDetail[]> {
   const details: ErrorDetail[] = [];
+  const scope = rowScope(input, actor);
   const required = input.columns.filter((c) => c.required && !input.key.includes(c.name));
   const missing: { i: number; cols: string[] }[] = [];
   if (required.length === 0) return details;
@@ -155,15 +162,11 @@ async function checkRequired(
     const found = await loadCurrentRows(ctx.reader, ctx.names, input, chunk.map(({ i }) => ({ scenario, key: keys[i]! })), '');
     for (const { i, cols } of chunk) {
       const cur = found.get(stateKey(scenario, keys[i]!));
-      if (cur && !cur.deleted) continue;
+      if (cur && !cur.deleted && !unseen.has(positions[i]!) && scope.admits((f) => cur.values[input.columns.findIndex((c) => c.name === f.column)] ?? null, 'input')) continue;
       for (const c of cols) details.push({ row: positions[i]!, column: c, message: `'${c}' is required` });
     }
   }
   return details;
-}
-
-function countRows(details: ErrorDetail[]): number {
-  return new Set(details.map((d) => d.row)).size;
 }
 
 /**

@@ -357,6 +357,15 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     await page.keyboard.press('Enter');
     expect(await cell.locator('option').allTextContents()).toEqual(['draft', 'submitted']);
     await page.keyboard.press('Escape');
+    // once finance approved it, the row is locked for ana: no Submit, no editable cell, no status choice
+    expect((await api('POST', '/api/v1/inputs/revenue_forecast/rows', s.tokens.fin, { rows: [{ account_id: 'acc_023', quarter: '2026-Q4', status: 'approved' }] })).status).toBe(200);
+    await page.reload();
+    await row.waitFor();
+    expect(await row.getByRole('button', { name: /^Submit/ }).count()).toBe(0);
+    expect(await row.locator('td.cell.editable').count()).toBe(0);
+    expect(await row.locator('td[data-col="status"]').getAttribute('class')).toContain('readonly');
+    // finance reopens it (approved → draft is theirs to make)
+    expect((await api('POST', '/api/v1/inputs/revenue_forecast/rows', s.tokens.fin, { rows: [{ account_id: 'acc_023', quarter: '2026-Q4', status: 'draft' }] })).status).toBe(200);
   });
 
   it('signs in automatically in --dev-user mode and makes no external request', async () => {

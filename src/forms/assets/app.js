@@ -31,7 +31,7 @@ function renderSignIn(problem) {
     h('label', { for: 'token', text: 'API token' }),
     input,
     error,
-    h('p', { id: 'token-help', class: 'help', text: 'Ask an administrator for a token (writeback token create --user NAME --role ROLE). It is kept in this browser tab only and forgotten when you close it.' }),
+    h('p', { id: 'token-help', class: 'help', text: 'Ask an administrator for a token (writeback token create --user NAME --role ROLE [--attr NAME=VALUE for each attribute the row filters of the role read]). It is kept in this browser tab only and forgotten when you close it.' }),
     h('button', { type: 'submit', class: 'primary', text: 'Sign in' }));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { formatTime, h, modal, replace, toast } from './dom.js';
 import { display } from './rules.js';
+import { moveProblem } from './status-rules.js';
 
 const pick = (o, snake, camel) => o?.[snake] ?? o?.[camel] ?? null;
 
@@ -26,9 +27,23 @@ function mayRun(page, action) {
 
 /** Buttons of the table's one-click actions on a saved row. */
 export function rowActionButtons(page, row) {
-  return actionsOf(page.meta).filter((a) => mayRun(page, a) && !alreadySet(a, row)).map((a) =>
+  return actionsOf(page.meta).filter((a) => mayRun(page, a) && !alreadySet(a, row) && statusAllows(page, a, row)).map((a) =>
     h('button', { type: 'button', class: 'icon action', dataset: { action: a.name }, title: a.description ?? describeSet(a),
       'aria-label': `${a.label ?? humanize(a.name)}: ${page.keyLabel(row)}`, onclick: () => runAction(page, a, row) }, a.label ?? humanize(a.name)));
+}
+
+/**
+ * True when the server's status rules let the caller run the action on this row: the row is not
+ * locked for them, and every status it sets is a move they may make from the row's saved value.
+ */
+function statusAllows(page, action, row) {
+  if (page.lockOf(row)) return false;
+  const role = page.me.role ?? undefined;
+  return Object.entries(action.set ?? {}).every(([name, to]) => {
+    const col = page.meta.columns.find((c) => c.name === name);
+    if (!col || (!col.transitions && !col.initial)) return true;
+    return !moveProblem(col, role, row.base ? (row.base[name] ?? null) : null, to);
+  });
 }
 
 /** True when running the action would change nothing on this row (its fixed values are already there). */

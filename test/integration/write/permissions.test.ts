@@ -33,6 +33,11 @@ describe('permissions', () => {
     const none = await env.wb.inputs.write('forecast', [{ account_id: 'A1', quarter: '2026-Q2', amount: '2.00' }, { account_id: 'Z9', quarter: '2026-Q2', amount: '2.00' }], emea);
     expect(JSON.stringify(!none.ok && none.error).replace('Z9', 'B2')).toBe(JSON.stringify(w.error));
     expect(await logCount(env, 'forecast')).toBe(before);
+    // a required column left out says nothing either: the existing EMEA row (A1) and a key with no row (A2) answer alike
+    const existing = await env.wb.inputs.write('forecast', [{ account_id: 'A1', quarter: '2026-Q1', note: 'x' }], amer);
+    const absent = await env.wb.inputs.write('forecast', [{ account_id: 'A2', quarter: '2026-Q1', note: 'x' }], amer);
+    expect(JSON.stringify(!absent.ok && absent.error).replaceAll('A2', 'A1')).toBe(JSON.stringify(!existing.ok && existing.error));
+    expect(!existing.ok && existing.error.details.map((d) => d.column)).toEqual(['account_id', 'amount']);
     const allowed = await env.wb.inputs.write('forecast', [{ account_id: 'A1', quarter: '2026-Q2', amount: '2.00' }], emea);
     expect(allowed.ok).toBe(true);
     const h = await env.wb.inputs.history('forecast', { actor: amer });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { InputTable } from '../ir/types.js';
@@ -11,8 +11,14 @@ import { UsageError } from '../adapters/registry.js';
  */
 export async function readRowsFile(file: string, input: InputTable | undefined): Promise<Record<string, unknown>[]> {
   const ext = extname(file).toLowerCase();
+  if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
   if (ext === '.json') {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const rows = Array.isArray(parsed) ? parsed : (parsed as { rows?: unknown }).rows;
     if (!Array.isArray(rows)) throw new UsageError(`${file}: expected an array of rows or { "rows": [...] }`);
     return rows as Record<string, unknown>[];
@@ -20,8 +26,15 @@ export async function readRowsFile(file: string, input: InputTable | undefined):
   if (ext === '.jsonl' || ext === '.ndjson') {
     return readFileSync(file, 'utf8')
       .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+      .map((l, i) => ({ l, line: i + 1 }))
+      .filter(({ l }) => l.trim() !== '')
+      .map(({ l, line }) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch (err) {
+          throw new UsageError(`${file}:${line}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
   }
   if (ext !== '.csv' && ext !== '.tsv') throw new UsageError(`${file}: use a .csv, .tsv, .json or .jsonl file`);
   const db = await DuckDBInstance.create(':memory:');

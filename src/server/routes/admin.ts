@@ -71,8 +71,12 @@ export function adminRoutes(wb: HttpLibrary, options: Pick<ServerOptions, 'apply
       body: VerifySchema,
       bodyOptional: true,
       responses: { 200: { description: 'The report (`ok: false` lists the problems)', json: VerifyReportSchema } },
-      errors: [],
-      handler: async (c, { body }) => c.json(await wb.verify(body?.tables ? { tables: body.tables } : {})),
+      errors: ['not_found'],
+      handler: async (c, { body }) => {
+        const unknown = (body?.tables ?? []).filter((t) => !Object.hasOwn(wb.project.inputs, t));
+        if (unknown.length > 0) return sendFailure(c, apiError('not_found', `unknown input table${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `'${t}'`).join(', ')}`));
+        return c.json(await wb.verify(body?.tables ? { tables: body.tables } : {}));
+      },
     }),
     route({
       ...common,

@@ -75,6 +75,14 @@ describe('writeback CLI on a scaffolded project', () => {
     const verify = await runCli(['verify', '--project', dir, '--json']);
     expect(verify.code).toBe(0);
     expect((JSON.parse(verify.stdout) as { ok: boolean }).ok).toBe(true);
+    // a table that does not exist is an error, not a clean report; a missing file is named, not a crash
+    const nope = await runCli(['verify', 'nope', '--project', dir]);
+    expect(nope.code).not.toBe(0);
+    expect(nope.stderr).toContain("unknown input table 'nope'");
+    const missing = await runCli(['write', 'customer_notes', '--file', join(dir, 'nope.csv'), '--project', dir]);
+    expect(missing.code).toBe(2); // a usage error, not a crash (70)
+    expect(missing.stderr).toContain('nope.csv does not exist');
+    expect(missing.stderr).not.toContain('internal error');
 
     const token = (await runCli(['token', 'create', '--user', 'bo', '--role', 'viewer', '--project', dir])).stdout.trim();
     expect(token).toMatch(/^wb_/);

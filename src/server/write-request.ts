@@ -69,7 +69,7 @@ export function confirmationFailure(count: number, verb: string, body: { confirm
 /** Send a write's result: 200, or 202 when it became a pending change; `extra` fields are added to a success. */
 export function sendWriteResult(c: Context, result: WriteResult, table: string, settings: BulkSettings, extra: Record<string, unknown> = {}): Response {
   if (!result.ok) return sendFailure(c, fromWriteError(result.error));
-  if (!result.dryRun && !result.replayed && !result.pending) settings.onWrite?.(table);
+  if (!result.dryRun && !result.replayed) settings.onWrite?.(table); // a pending change is in `<t>__pending` too
   return c.json({ ...writeResponse(result), ...extra }, result.pending ? 202 : 200);
 }
 

@@ -115,7 +115,10 @@ export function workflowRoutes(wb: HttpLibrary, settings: BulkSettings, admin: b
         const actor = actorOf(c, b.user);
         if (actor instanceof Response) return actor;
         const res = await scenarios.create({ ...actor, name: b.name, ...(b.from ? { from: b.from } : {}), ...(b.description ? { description: b.description } : {}) });
-        return res.ok ? c.json({ scenario: scenarioJson(res.scenario) }, 201) : sendFailure(c, fromWriteError(res.error));
+        if (!res.ok) return sendFailure(c, fromWriteError(res.error));
+        // the scenario registry feeds every `__by_scenario` view
+        settings.onWrite?.('*');
+        return c.json({ scenario: scenarioJson(res.scenario) }, 201);
       },
     }),
     route({
@@ -151,7 +154,9 @@ export function workflowRoutes(wb: HttpLibrary, settings: BulkSettings, admin: b
         const actor = actorOf(c, body.user);
         if (actor instanceof Response) return actor;
         const res = await scenarios.archive(param(c, 'name'), actor);
-        return res.ok ? c.json({ scenario: scenarioJson(res.scenario) }) : sendFailure(c, fromWriteError(res.error));
+        if (!res.ok) return sendFailure(c, fromWriteError(res.error));
+        settings.onWrite?.('*');
+        return c.json({ scenario: scenarioJson(res.scenario) });
       },
     }),
     route({
@@ -254,7 +259,8 @@ export function workflowRoutes(wb: HttpLibrary, settings: BulkSettings, admin: b
           const table = param(c, 'table');
           const res = await pending[decision](table, param(c, 'id'), { ...actor, comment: body.comment });
           if (!res.ok) return sendFailure(c, fromWriteError(res.error));
-          if (decision === 'approve') settings.onWrite?.(table);
+          // either decision changes what BI reads: the state and `<t>__pending`
+          settings.onWrite?.(table);
           const entries = res.result && res.result.ok ? res.result.entries.map((e) => ({ entry_id: e.entryId, key: e.key, version: e.version, op: e.op })) : [];
           return c.json({ change: pendingJson(res.change), entries });
         },

@@ -299,6 +299,18 @@ describe('HTTP API on the demo project', () => {
     console.log(`demo snapshot: visible to another process ${Date.now() - acknowledged} ms after the acknowledgement (incl. process start); one copy took ${server.snapshot!.status().lastDurationMs} ms`);
   });
 
+  it('publishes the snapshot after a scenario is created or archived (no write needed)', async () => {
+    const child = join(import.meta.dirname, 'read-snapshot-child.ts');
+    const created = await api('POST', '/api/v1/scenarios', { token: tokens.fin, body: { name: 'bi_sees_me' } });
+    expect(created.status).toBe(201);
+    const sql = "select count(*) from writeback._wb_scenarios where name = 'bi_sees_me' and archived_at is not null";
+    const before = JSON.parse((await run(process.execPath, ['--import', 'tsx', child, server.snapshot!.status().path, "select count(*) from writeback._wb_scenarios where name = 'bi_sees_me'", '1', '400'])).stdout) as { seen: boolean };
+    expect(before.seen).toBe(true);
+    expect((await api('POST', '/api/v1/scenarios/bi_sees_me/archive', { token: tokens.fin, body: {} })).status).toBe(200);
+    const after = JSON.parse((await run(process.execPath, ['--import', 'tsx', child, server.snapshot!.status().path, sql, '1', '400'])).stdout) as { seen: boolean };
+    expect(after.seen).toBe(true);
+  });
+
   it('lets the CLI go through the server: discovery file, admin write, history, verify', async () => {
     const file = join(dir, 'target', 'server.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -1,6 +1,5 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SystemType } from './dialect.js';
-import type { Dialect } from './dialect.js';
+import type { SystemType, Dialect } from './dialect.js';
 
 /** ANSI names of the portable column types; a dialect spreads this and overrides a few. */
 export const ANSI_TYPE_NAMES: Readonly<Record<ColumnType['kind'], string>> = {

@@ -1,11 +1,11 @@
 import { type ErrorDetail, type WriteError, HTTP_STATUS } from '../rules/outcome.js';
 
 /**
- * Error codes the HTTP layer produces besides the write path's: `apply_required` (the warehouse
- * is behind the project for this table or model: run `writeback apply`), `model_failed` (a
- * model's SQL failed in the warehouse), `unavailable` (shutting down), `internal` (a bug; logged).
+ * Error codes the HTTP layer produces besides the library's: `unauthorized`,
+ * `unsupported_media_type`, `apply_required` (the warehouse is behind the project for this table
+ * or model: run `writeback apply`), `unavailable` (shutting down), `internal` (a bug; logged).
  */
-export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'confirmation_required' | 'unavailable' | 'apply_required' | 'model_failed' | 'internal';
+export type ServerErrorCode = 'unauthorized' | 'unsupported_media_type' | 'unavailable' | 'apply_required' | 'internal';
 
 /** Every error code on the wire. */
 export type ApiErrorCode = WriteError['code'] | ServerErrorCode;
@@ -24,10 +24,8 @@ export interface ApiFailure {
 const SERVER_STATUS: Readonly<Record<ServerErrorCode, number>> = {
   unauthorized: 401,
   unsupported_media_type: 400,
-  confirmation_required: 400,
   unavailable: 503,
   apply_required: 503,
-  model_failed: 502,
   internal: 500,
 };
 

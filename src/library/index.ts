@@ -9,4 +9,3 @@ export type { ContextReadOptions, ContextReadResult } from './source-context.js'
 export type { SourceValuesResult } from './source-values.js';
 export type { Drift } from './drift.js';
 export type { DeployOptions, DeployResult } from './deployment.js';
-export type { ReadError, ReadErrorCode, ReadOutcome } from './read-error.js';

@@ -4,7 +4,7 @@ import type { InputTable, Model, Project, RowFilter } from '../ir/types.js';
 import { checkPermission } from '../auth/permissions.js';
 import { onOutputColumns, rowScope } from '../auth/row-filter.js';
 import type { Actor } from '../auth/actor.js';
-import { readFailure, type ReadError } from './read-error.js';
+import { failure, type WriteError } from '../rules/outcome.js';
 
 /** Every input table a model reads, directly or through upstream models. */
 export function inputsOfModel(project: Project, model: Model): InputTable[] {
@@ -47,15 +47,15 @@ export function modelScope(
   dialect: Dialect,
   alias: string,
   params: SqlValue[],
-): { ok: true; where: string[] } | { ok: false; error: ReadError } {
+): { ok: true; where: string[] } | { ok: false; error: WriteError } {
   const where: string[] = [];
   const present = new Set(outputColumns);
   for (const input of inputsOfModel(project, model)) {
     const denied = checkPermission(input, actor, 'read');
-    if (denied) return readFailure('forbidden', `role '${actor?.role}' may not read input table '${input.name}', which model '${model.name}' includes`);
+    if (denied) return failure('forbidden', `role '${actor?.role}' may not read input table '${input.name}', which model '${model.name}' includes`);
     const columnOf = (f: RowFilter) => (f.onSource ? [f.column] : [f.column, joinedAs(model, input.name, f.column)]).find((c): c is string => c !== undefined && present.has(c));
     const conditions = rowScope(input, actor).where(dialect, params, onOutputColumns(dialect, alias, columnOf));
-    if (!conditions) return readFailure('forbidden', `model '${model.name}' has no column to apply the row filter of '${input.name}' for role '${actor?.role}'`);
+    if (!conditions) return failure('forbidden', `model '${model.name}' has no column to apply the row filter of '${input.name}' for role '${actor?.role}'`);
     where.push(...conditions);
   }
   return { ok: true, where };

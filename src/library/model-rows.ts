@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.js';
 import { modelScope, modelSelectSql } from './model-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { queryAside } from './read-aside.js';
-import { readFailure, type ReadError, type ReadOutcome } from './read-error.js';
+import { failure, type Outcome, type WriteError } from '../rules/outcome.js';
 
 /** One row of a model read: column → value as the warehouse returned it (decimals as strings, big integers as bigint). */
 export type ModelRow = Row;
@@ -41,12 +41,12 @@ export interface ModelRows {
 }
 
 /** Result of `models.rows`. */
-export type ModelReadResult = ReadOutcome<{ rows: ModelRows }>;
+export type ModelReadResult = Outcome<{ rows: ModelRows }>;
 
 /** Thrown by {@link ModelRows.chunks} when the warehouse fails after the first chunk was read. */
 export class ModelReadFailed extends Error {
   override readonly name = 'ModelReadFailed';
-  constructor(readonly error: ReadError) {
+  constructor(readonly error: WriteError) {
     super(error.message);
   }
 }
@@ -60,7 +60,7 @@ export interface ModelReadHost {
 }
 
 /** `model_failed`: the model's SQL failed in the warehouse (the request was fine). */
-export function modelFailed(model: string, err: unknown): ReadError {
+export function modelFailed(model: string, err: unknown): WriteError {
   const reason = err instanceof Error ? err.message : String(err);
   return {
     code: 'model_failed',
@@ -87,7 +87,7 @@ async function viewColumns(adapter: Adapter, schema: string, name: string): Prom
  * Why a model read may not name this scenario, or undefined: an invalid name is 400, a valid name
  * never recorded 404 (as for input reads), an archived one 400 (`__by_scenario` views hide it).
  */
-async function scenarioProblem(host: ModelReadHost, scenario: string): Promise<ReadError | undefined> {
+async function scenarioProblem(host: ModelReadHost, scenario: string): Promise<WriteError | undefined> {
   const invalid = checkScenarioName(scenario);
   if (invalid) return invalid;
   if (scenario === 'base' || !host.scenarios) return undefined;
@@ -111,14 +111,14 @@ async function scenarioProblem(host: ModelReadHost, scenario: string): Promise<R
 export async function readModelRows(host: ModelReadHost, name: string, opts: ModelReadOptions = {}): Promise<ModelReadResult> {
   const { project, adapter } = host;
   const model = project.models.find((m) => m.name === name);
-  if (!model) return readFailure('not_found', `unknown model '${name}'`);
+  if (!model) return failure('not_found', `unknown model '${name}'`);
   const { scenario, limit } = opts;
   if (scenario !== undefined) {
     const problem = await scenarioProblem(host, scenario);
     if (problem) return { ok: false, error: problem };
   }
   const offset = opts.cursor === undefined ? 0 : decodeCursor(opts.cursor);
-  if (offset === undefined) return readFailure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
+  if (offset === undefined) return failure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
 
   const byScenario = scenario !== undefined && scenario !== 'base';
   const schema = project.schemas.views;
@@ -126,8 +126,8 @@ export async function readModelRows(host: ModelReadHost, name: string, opts: Mod
   const columns = await viewColumns(adapter, schema, viewName);
   if (!columns) {
     return byScenario
-      ? readFailure('bad_request', `model '${model.name}' has no scenarios (no view ${schema}.${viewName})`)
-      : readFailure('not_found', `model '${model.name}' is declared but not applied yet (run \`writeback apply\`)`);
+      ? failure('bad_request', `model '${model.name}' has no scenarios (no view ${schema}.${viewName})`)
+      : failure('not_found', `model '${model.name}' is declared but not applied yet (run \`writeback apply\`)`);
   }
   const d = adapter.dialect;
   const bound: SqlValue[] = [];

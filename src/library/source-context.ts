@@ -7,7 +7,7 @@ import { checkPermission } from '../auth/permissions.js';
 import { onSourceRows, rowScope } from '../auth/row-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { queryAside } from './read-aside.js';
-import { readFailure, type ReadOutcome } from './read-error.js';
+import { failure, type Outcome } from '../rules/outcome.js';
 
 /** The select of a context read, or why the caller's row filter cannot be placed on the source. */
 export type ContextSql = { ok: true; sql: string; params: SqlValue[] } | { ok: false; message: string };
@@ -44,7 +44,7 @@ export interface ContextReadOptions {
 }
 
 /** A page of the source an input table links to. */
-export type ContextReadResult = ReadOutcome<{
+export type ContextReadResult = Outcome<{
   /** `<source>.<table>`, or null when the table links to no source. */
   source: string | null;
   /** Input key column → source column. */
@@ -60,14 +60,14 @@ export type ContextReadResult = ReadOutcome<{
  */
 export async function readContext(ctx: WriteContext, table: string, opts: ContextReadOptions): Promise<ContextReadResult> {
   const input = Object.hasOwn(ctx.project.inputs, table) ? ctx.project.inputs[table] : undefined;
-  if (!input) return readFailure('not_found', `unknown input table '${table}'`);
+  if (!input) return failure('not_found', `unknown input table '${table}'`);
   const denied = checkPermission(input, opts.actor, 'read');
   if (denied) return { ok: false, error: denied };
   if (!input.linksTo) return { ok: true, source: null, link: {}, columns: [], rows: [], nextCursor: null };
   const offset = opts.cursor === undefined ? 0 : decodeCursor(opts.cursor);
-  if (offset === undefined) return readFailure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
+  if (offset === undefined) return failure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
   const query = contextSql(input, opts.actor, ctx.names, { limit: opts.limit, offset });
-  if (!query.ok) return readFailure('forbidden', query.message);
+  if (!query.ok) return failure('forbidden', query.message);
   const rows = await queryAside(ctx.reader, query.sql, query.params);
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;

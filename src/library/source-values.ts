@@ -6,7 +6,7 @@ import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../auth/actor.js';
 import type { WriteContext } from '../write/write-context.js';
 import { queryAside } from './read-aside.js';
-import { readFailure, type ReadOutcome } from './read-error.js';
+import { failure, type Outcome } from '../rules/outcome.js';
 
 /** Most values `GET /api/v1/inputs/{t}/columns/{c}/values` returns; beyond it the answer is `truncated`. */
 export const MAX_SOURCE_VALUES = 5000;
@@ -39,7 +39,7 @@ export function sourceValuesSql(input: InputTable, from: AllowedFromSource, acto
 }
 
 /** Result of `sources.values`: `<source>.<table>.<column>`, the values, and whether there were more. */
-export type SourceValuesResult = ReadOutcome<{ source: string; values: string[]; truncated: boolean }>;
+export type SourceValuesResult = Outcome<{ source: string; values: string[]; truncated: boolean }>;
 
 /**
  * The allowed values of a column declared `values: { source, column }`: the distinct non-null
@@ -48,11 +48,11 @@ export type SourceValuesResult = ReadOutcome<{ source: string; values: string[];
  */
 export async function readSourceValues(ctx: WriteContext, table: string, column: string, actor: Actor | undefined): Promise<SourceValuesResult> {
   const input = Object.hasOwn(ctx.project.inputs, table) ? ctx.project.inputs[table] : undefined;
-  if (!input) return readFailure('not_found', `unknown input table '${table}'`);
+  if (!input) return failure('not_found', `unknown input table '${table}'`);
   const denied = checkPermission(input, actor, 'read');
   if (denied) return { ok: false, error: denied };
   const from = valuesSource(input, column);
-  if (!from) return readFailure('not_found', `${table} has no column '${column}' whose values come from a source`);
+  if (!from) return failure('not_found', `${table} has no column '${column}' whose values come from a source`);
   const query = sourceValuesSql(input, from, actor, ctx.names, MAX_SOURCE_VALUES);
   const rows = await queryAside(ctx.reader, query.sql, query.params);
   const values = rows.slice(0, MAX_SOURCE_VALUES).map((r) => String(r['value']));

@@ -5,7 +5,7 @@ import type { WireValue } from './wire-values.js';
  * shape every layer returns (the server wraps it as `{"error": …}`). Never thrown.
  */
 
-/** Error codes of the write path; the server maps them to HTTP statuses (in parentheses). */
+/** Error codes of the library (writes, reads, workflows); the server maps them to HTTP statuses (in parentheses). */
 export type WriteErrorCode =
   | 'validation_failed' // 422
   | 'conflict' // 409
@@ -14,7 +14,8 @@ export type WriteErrorCode =
   | 'idempotency_key_reused' // 422
   | 'bad_request' // 400
   | 'payload_too_large' // 413
-  | 'confirmation_required'; // 400 (an action with `confirm: true`, a promote, without the confirmation)
+  | 'confirmation_required' // 400 (an action with `confirm: true`, a promote, without the confirmation)
+  | 'model_failed'; // 502 (a model's SQL failed in the warehouse when read: the request was fine)
 
 /** HTTP status of each error code. */
 export const HTTP_STATUS: Readonly<Record<WriteErrorCode, number>> = {
@@ -26,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<WriteErrorCode, number>> = {
   bad_request: 400,
   payload_too_large: 413,
   confirmation_required: 400,
+  model_failed: 502,
 };
 
 /** One problem of a request: `row` is the 0-based index in the batch, `column` the column name, where they apply. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../../src/ir/types.js';
+import type { Model, SourceLocation } from '../../../src/ir/types.js';
 import { Reporter } from '../../../src/diagnostics/reporter.js';
-import type { SourceLocation } from '../../../src/ir/types.js';
 import { downstreamModels, orderModels, upstreamModels } from '../../../src/resolve/graph.js';
 
 function order(list: Model[], refLoc?: (from: string, to: string) => SourceLocation) {

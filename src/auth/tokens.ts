@@ -3,7 +3,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { Project } from '../ir/types.js';
 import { TOKENS_TABLE } from '../managed/names.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import { type Outcome, failure } from '../rules/outcome.js';
+import { type ErrorDetail, type Outcome, type WriteError, failure } from '../rules/outcome.js';
 import { textProblem } from '../rules/column-rules.js';
 import { isoFromDb } from '../rules/wire-values.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from './types.js';
@@ -40,6 +40,33 @@ export function attributesNeeded(project: Project, role: string): { attribute: s
   return [...needed].map(([attribute, tables]) => ({ attribute, tables }));
 }
 
+/**
+ * Why an identity (a token's, or `serve --dev-user`'s) cannot act: no user, a role project.yml does
+ * not declare, attributes the role does not declare, a missing attribute that the role's row
+ * filters read (it would silently see no rows), or text that cannot be stored exactly. Undefined
+ * when it can.
+ */
+export function identityProblem(project: Project, user: unknown, roleName: string, attributes: Record<string, unknown>): WriteError | undefined {
+  const bad = (message: string, details: ErrorDetail[] = []) => failure('bad_request', message, details).error;
+  if (typeof user !== 'string' || user === '') return bad('a token needs a user');
+  const role = Object.hasOwn(project.roles, roleName) ? project.roles[roleName] : undefined;
+  if (!role) return bad(`unknown role '${roleName}' (project.yml declares: ${Object.keys(project.roles).join(', ') || 'none'})`);
+  const unknown = Object.keys(attributes).filter((a) => !role.attributes.includes(a));
+  if (unknown.length > 0) return bad(`role '${roleName}' has no attribute ${unknown.join(', ')} (declared: ${role.attributes.join(', ') || 'none'})`);
+  const missing = attributesNeeded(project, roleName).filter(({ attribute }) => !Object.hasOwn(attributes, attribute) || attributes[attribute] === '');
+  if (missing.length > 0)
+    return bad(
+      `role '${roleName}' needs ${missing.map((m) => `the attribute '${m.attribute}' (the row filter of ${m.tables.join(', ')})`).join(' and ')}: a token without it would see no rows`,
+      missing.map((m) => ({ column: m.attribute, message: `required by the row filter of ${m.tables.join(', ')}` })),
+    );
+  for (const [what, text] of [['user', user], ...Object.entries(attributes).map(([k, v]) => [`attribute '${k}'`, v])] as [string, unknown][]) {
+    if (typeof text !== 'string') return bad(`the ${what} must be a string`);
+    const problem = textProblem(text);
+    if (problem) return bad(`the ${what} ${problem}`);
+  }
+  return undefined;
+}
+
 /** API tokens stored (as hashes) in `_wb_tokens`. */
 export class TokenStore {
   constructor(
@@ -55,26 +82,9 @@ export class TokenStore {
 
   /** Create a token for a user with a declared role; the secret is returned once and never stored. */
   async create(input: CreateTokenInput): Promise<Outcome<{ token: string; info: TokenInfo }>> {
-    const role = this.project().roles[input.role];
-    if (!input.user) return failure('bad_request', 'a token needs a user');
-    if (!role || !Object.hasOwn(this.project().roles, input.role))
-      return failure('bad_request', `unknown role '${input.role}' (project.yml declares: ${Object.keys(this.project().roles).join(', ') || 'none'})`);
+    const problem = identityProblem(this.project(), input.user, input.role, input.attributes ?? {});
+    if (problem) return { ok: false, error: problem };
     const attributes = input.attributes ?? {};
-    const unknown = Object.keys(attributes).filter((a) => !role.attributes.includes(a));
-    if (unknown.length > 0)
-      return failure('bad_request', `role '${input.role}' has no attribute ${unknown.join(', ')} (declared: ${role.attributes.join(', ') || 'none'})`);
-    const missing = attributesNeeded(this.project(), input.role).filter(({ attribute }) => !Object.hasOwn(attributes, attribute));
-    if (missing.length > 0)
-      return failure(
-        'bad_request',
-        `role '${input.role}' needs ${missing.map((m) => `the attribute '${m.attribute}' (the row filter of ${m.tables.join(', ')})`).join(' and ')}: a token without it would see no rows`,
-        missing.map((m) => ({ column: m.attribute, message: `required by the row filter of ${m.tables.join(', ')}` })),
-      );
-    for (const [what, text] of [['user', input.user], ...Object.entries(attributes).map(([k, v]) => [`attribute '${k}'`, v])] as [string, unknown][]) {
-      if (typeof text !== 'string') return failure('bad_request', `the ${what} must be a string`);
-      const bad = textProblem(text);
-      if (bad) return failure('bad_request', `the ${what} ${bad}`);
-    }
     const tokenId = randomBytes(6).toString('hex');
     const token = `wb_${tokenId}_${randomBytes(32).toString('base64url')}`;
     const now = new Date(Date.now());

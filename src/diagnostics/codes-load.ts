@@ -10,6 +10,7 @@ const RULE_TYPES = {
   pattern: 'only string and text columns take a pattern',
   max_length: 'only string and text columns take a max_length',
   values: 'only string, text and enum columns take values',
+  row_filter: 'a row filter compares a column as text with a user attribute, and number and timestamp columns read as different text in different places; filter on a string, enum, integer, decimal, boolean or date column',
 } as const;
 
 const inPath = (path: string | undefined) => (path ? ` in \`${path}\`` : '');

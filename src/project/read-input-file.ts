@@ -246,6 +246,12 @@ function readPermission(
       report.error('unknown-column', { as: 'row-filter', column }, keyLoc(yd, at), didYouMean(column, Object.keys(declared)));
       continue;
     }
+    const declaredType = !onSource ? declared[column]?.type : undefined;
+    const parsedType = typeof declaredType === 'string' ? parseColumnType(declaredType) : undefined;
+    if (parsedType?.ok && (parsedType.type.kind === 'number' || parsedType.type.kind === 'timestamp')) {
+      report.error('rule-not-applicable', { rule: 'row_filter', kind: parsedType.type.kind }, keyLoc(yd, at));
+      continue;
+    }
     const m = /^user\.(.+)$/.exec(attrSpec);
     if (!m?.[1]) {
       report.error('invalid-value', { reason: 'row-filter-value', found: attrSpec }, pathLoc(yd, at));

@@ -1,3 +1,4 @@
+import { identityProblem } from '../../auth/tokens.js';
 import type { Command } from 'commander';
 import { globals, loadOrExit, UsageError, type GlobalOptions } from '../context.js';
 import { paint } from '../output.js';
@@ -56,6 +57,9 @@ export async function serveProject(
   const devUser: Actor | undefined = flags.devUser
     ? { user: flags.devUser, ...(flags.role ? { role: flags.role } : {}), ...(flags.attr.length > 0 ? { attributes } : {}) }
     : undefined;
+  // the same identity rules as a token's: a role whose row filters read an attribute needs it
+  const problem = devUser?.role !== undefined ? identityProblem(project, devUser.user, devUser.role, attributes) : undefined;
+  if (problem) throw new UsageError(`--dev-user: ${problem.message}${problem.details.length > 0 ? ` (give it with --attr ${problem.details.map((d) => `${d.column}=…`).join(' --attr ')})` : ''}`);
   const wb = await createWriteback(project, adapter, { targetName, ownsAdapter });
   const apply = applyThroughServer(wb, { defaultUser: osUser() });
   const server = await startServer(wb, {

@@ -78,11 +78,17 @@ describe('values, status workflow, tokens and idempotency as a client meets them
   it('a new row starts in its initial status: a planner cannot create it as approved', async () => {
     const err = await refused(422, 'validation_failed', () => write(tokens.ana, [{ account_id: 'acc_023', quarter: '2026-Q2', amount: '10.00', status: 'approved' }]));
     expect(err.details).toEqual([expect.objectContaining({ row: 0, column: 'status', message: "a new row's status must start as 'draft', not 'approved'", from: null, to: 'approved' })]);
-    // nor through a scenario row that starts with no status and then "moves" from nothing
+    // without a status it starts with the default
     const created = await write(tokens.ana, [{ account_id: 'acc_023', quarter: '2026-Q2', amount: '10.00' }]);
     expect(created.status, created.text).toBe(200);
     const row = await api<{ rows: Row[] }>('GET', '/api/v1/inputs/revenue_forecast/rows?filter.account_id=acc_023&filter.quarter=2026-Q2', { token: tokens.ana });
     expect(row.body.rows[0]?.status).toBe('draft');
+    // nor through a scenario row, which starts with no status (defaults are base's), and then "moves" from nothing
+    expect((await api('POST', '/api/v1/scenarios', { token: tokens.ana, body: { name: 'from_nothing' } })).status).toBe(201);
+    const fresh = await write(tokens.ana, [{ account_id: 'acc_023', quarter: '2027-Q1', amount: '10.00' }], { scenario: 'from_nothing' });
+    expect(fresh.status, fresh.text).toBe(200);
+    const skip = await refused(422, 'validation_failed', () => write(tokens.ana, [{ account_id: 'acc_023', quarter: '2027-Q1', status: 'approved' }], { scenario: 'from_nothing' }));
+    expect(skip.details).toEqual([expect.objectContaining({ column: 'status', from: null, to: 'approved' })]);
   });
 
   it('an approved row is locked for planners on every route (write, action, promote), and finance may still change it', async () => {
@@ -122,6 +128,14 @@ describe('values, status workflow, tokens and idempotency as a client meets them
     expect(http.status, http.text).toBe(400);
     expect(http.body.error.details).toEqual([{ column: 'region', message: 'required by the row filter of account_category, revenue_forecast' }]);
     expect((await wb.tokens.list()).some((t) => t.user === 'bob2')).toBe(false);
+  });
+
+  it('refuses a --dev-user whose role needs an attribute it lacks, before serving anything', async () => {
+    const other = await appliedDemoProject();
+    const r = await runCli(['serve', '--dev-user', 'zed', '--role', 'planner', '--port', '0', '--no-snapshot', '--project', other]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("role 'planner' needs the attribute 'region'");
+    expect(r.stderr).toContain('--attr region=');
   });
 
   it('scopes idempotency keys to the caller: another user reusing a key writes their own request, and learns nothing', async () => {

@@ -118,6 +118,14 @@ describe('input file problems', () => {
     expect(diags[2]?.message).toBe('role `planner` has no user attribute `country`; its attributes: `region`');
   });
 
+  it('rule-not-applicable for a row filter on a number or timestamp column (their text differs between the warehouse and the write path)', async () => {
+    const diags = await diagnose(
+      input('key: id', 'columns:', '  id: { type: string }', '  at: { type: timestamp }', '  score: { type: number }', '  team: { type: integer }', 'permissions:', '  planner: { row_filter: { at: user.region, score: user.region, team: user.region } }'),
+    );
+    expect(diags.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual(['rule-not-applicable@8:28', 'rule-not-applicable@8:45']);
+    expect(diags[0]?.message).toMatch(/^`row_filter` does not apply to a timestamp column/);
+  });
+
   it('duplicate-name across files points at the second and mentions the first', async () => {
     const diags = await diagnose({ 'inputs/zz_copy.yml': 'name: forecast\nkey: id\ncolumns:\n  id: { type: string }\n' });
     expect(diags.map((d) => `${d.code}@${d.loc?.file}:${d.loc?.line}:${d.loc?.col}`)).toEqual(['duplicate-name@inputs/zz_copy.yml:1:7']);

@@ -30,6 +30,9 @@ export interface BoundFilter {
  */
 export type Placement = (f: RowFilter, matches: (expr: string) => string) => string | undefined;
 
+/** A filter no row passes: the scope of a role the table grants nothing. */
+const NOTHING: BoundFilter = { filter: { column: '', onSource: false, attribute: '' }, value: undefined };
+
 /** The rows of one input table an actor (and, for an approval, its reviewer) may see and write. */
 export class RowScope {
   constructor(
@@ -59,7 +62,9 @@ export class RowScope {
   where(d: Dialect, params: SqlValue[], place: Placement): string[] | undefined {
     const str = d.columnType({ kind: 'system', type: 'string' });
     const conditions: string[] = [];
-    for (const { filter, value } of this.filters) {
+    for (const bound of this.filters) {
+      if (bound === NOTHING) return ['1 = 0'];
+      const { filter, value } = bound;
       const condition = place(filter, (expr) => {
         if (value === undefined) return '1 = 0';
         params.push(value);
@@ -86,15 +91,20 @@ export class RowScope {
   }
 }
 
-/** The scope of `actor` on `input`; with `also`, rows must be in both actors' scopes (an approval: proposer and approver). */
+/**
+ * The scope of `actor` on `input`; with `also`, rows must be in both actors' scopes (an approval:
+ * proposer and approver). A role the table grants nothing sees no row.
+ */
 export function rowScope(input: InputTable, actor: Actor | undefined, also?: Actor): RowScope {
-  const bound = (a: Actor | undefined): BoundFilter[] =>
-    isAdmin(a)
-      ? []
-      : (input.permissions[a!.role!]?.rowFilter ?? []).map((filter) => ({
-          filter,
-          value: a!.attributes && Object.hasOwn(a!.attributes, filter.attribute) ? a!.attributes[filter.attribute] : undefined,
-        }));
+  const bound = (a: Actor | undefined): BoundFilter[] => {
+    if (isAdmin(a)) return [];
+    const grant = Object.hasOwn(input.permissions, a!.role!) ? input.permissions[a!.role!] : undefined;
+    if (!grant) return [NOTHING];
+    return grant.rowFilter.map((filter) => ({
+      filter,
+      value: a!.attributes && Object.hasOwn(a!.attributes, filter.attribute) ? a!.attributes[filter.attribute] : undefined,
+    }));
+  };
   return new RowScope(input, [...bound(actor), ...bound(also)]);
 }
 

@@ -210,9 +210,12 @@ export class Workflows implements WritePolicy {
       return runAction(this.input(table), action, opts, (t, rows, o) => this.host.submit('upsert', t, rows, o), this.host.adapter, ctx.names);
     },
     /** Recorded webhook calls of a table: those whose every entry is in the reader's row scope. */
-    calls: (table: string, actor?: Actor): Promise<Record<string, unknown>[]> => {
+    calls: async (table: string, actor?: Actor): Promise<Outcome<{ calls: Record<string, unknown>[] }>> => {
       const input = this.input(table);
-      return input ? listWebhookCalls(this.host.ctx(), input, actor) : Promise.resolve([]);
+      if (!input) return failure('not_found', `unknown input table '${table}'`);
+      const denied = checkPermission(input, actor, 'read');
+      if (denied) return { ok: false, error: denied };
+      return { ok: true, calls: await listWebhookCalls(this.host.ctx(), input, actor) };
     },
   };
 
@@ -240,12 +243,12 @@ export class Workflows implements WritePolicy {
     if (!input) return failure('not_found', `unknown input table '${table}'`);
     if (!opts.user) return failure('bad_request', 'a user is required');
     if (typeof opts.comment !== 'string' || opts.comment.trim() === '') return failure('bad_request', `a comment is required to ${status === 'approved' ? 'approve' : 'reject'}`);
+    const denied = checkPermission(input, opts, 'approve');
+    if (denied) return { ok: false, error: denied };
     const change = await getPending(ctx.reader, ctx.names, id);
     // a change with a row outside the reviewer's row filter is, to them, a change that does not exist
     if (!change || change.table !== table || !(await this.visible(input, change, opts))) return failure('not_found', `no pending change '${id}' on ${table}`);
     if (change.status !== 'pending') return failure('conflict', `change ${id} was already ${change.status} by ${change.decidedBy} at ${change.decidedAt}`);
-    const denied = checkPermission(input, opts, 'approve');
-    if (denied) return { ok: false, error: denied };
     const approver: Actor = { user: opts.user, ...(opts.role !== undefined ? { role: opts.role } : {}), ...(opts.attributes ? { attributes: opts.attributes } : {}) };
     if (status === 'approved' && change.proposedBy === opts.user)
       return failure('forbidden', `${opts.user} proposed change ${id}; nobody approves their own change (four-eyes)`);

@@ -314,11 +314,10 @@ export function workflowRoutes(wb: HttpLibrary, settings: BulkSettings, admin: b
       auth,
       params: { table: TABLE },
       responses: { 200: { description: 'OK', json: WebhookCallsResponseSchema } },
-      errors: ['not_found'],
+      errors: ['not_found', 'forbidden'],
       handler: async (c) => {
-        const table = param(c, 'table');
-        if (!wb.inputs.list(readerOf(c)).some((t) => t.name === table)) return sendFailure(c, apiError('not_found', `unknown input table '${table}'`));
-        return c.json({ calls: await actions.calls(table, readerOf(c)) });
+        const res = await actions.calls(param(c, 'table'), readerOf(c));
+        return res.ok ? c.json({ calls: res.calls }) : sendFailure(c, fromWriteError(res.error));
       },
     }),
   );

@@ -66,6 +66,18 @@ describe('approvals at the edges', () => {
     expect((await env.wb.pending.approve('forecast', big.pending.id, { ...fred, comment: 'ok' })).ok).toBe(true);
   });
 
+  it('a role the table grants nothing learns nothing of its pending changes, decided or not', async () => {
+    const big = await env.wb.inputs.write('forecast', [{ ...k1, amount: '3000000.00' }], planner);
+    if (!big.ok || !big.pending) throw new Error('expected a pending change');
+    expect((await env.wb.pending.reject('forecast', big.pending.id, { ...fred, comment: 'no' })).ok).toBe(true);
+    const stranger = { user: 'rita', role: 'regional', attributes: { region: 'EMEA' }, comment: 'mine now' };
+    const tried = await env.wb.pending.approve('forecast', big.pending.id, stranger);
+    expect(tried.ok || tried.error.code).toBe('forbidden');
+    expect(JSON.stringify(tried)).not.toMatch(/fred|rejected|\d{4}-\d{2}-\d{2}T/);
+    const listed = await env.wb.pending.list('forecast', { status: 'all', actor: stranger });
+    expect(listed.ok || listed.error.code).toBe('forbidden');
+  });
+
   it('a pending change of an archived scenario can still be rejected', async () => {
     expect((await env.wb.scenarios.create({ name: 'stretch', user: 'admin' })).ok).toBe(true);
     const big = await env.wb.inputs.write('forecast', [{ ...k1, amount: '5000000.00' }], { ...planner, scenario: 'stretch' });

@@ -297,7 +297,7 @@ describe('transitions and actions', () => {
       const h = await env.wb.inputs.history('forecast');
       expect(h.ok && h.entries.at(-1)).toMatchObject({ user: 'ana', comment: 'action submit: ready' });
       const calls = await env.wb.actions.calls('forecast');
-      expect(calls).toEqual([expect.objectContaining({ action: 'submit', status: 'failed', attempts: 3, http_status: 500, user: 'ana' })]);
+      expect(calls.ok && calls.calls).toEqual([expect.objectContaining({ action: 'submit', status: 'failed', attempts: 3, http_status: 500, user: 'ana' })]);
     } finally {
       receiver.close();
     }

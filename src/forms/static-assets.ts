@@ -16,11 +16,13 @@ export function assetsDir(): string {
 
 /**
  * Engine modules the pages load unchanged, so the browser runs the server's own rules: the column
- * rules and the status rules (`src/rules/*.js`, next to this folder in src/ and in dist/).
+ * rules, the status rules and the scenario-name rule (`src/rules/*.js`, next to this folder in src/
+ * and in dist/).
  */
 const SHARED_MODULES: Readonly<Record<string, string>> = {
   'column-rules.js': resolve(import.meta.dirname, '../rules/column-rules.js'),
   'status-rules.js': resolve(import.meta.dirname, '../rules/status-rules.js'),
+  'scenario-name.js': resolve(import.meta.dirname, '../rules/scenario-name.js'),
 };
 
 /** A static asset by file name (`app.js`), or undefined for anything not a plain file name we serve. */

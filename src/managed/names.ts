@@ -7,6 +7,11 @@
 
 /** `<t>__log`: the append-only log of an input table (inputs schema). */
 export const logTableName = (input: string): string => `${input}__log`;
+/** The input a table name is the log of (`orders` for `orders__log`), or undefined; archived logs are no input's. */
+export function inputOfLog(table: string): string | undefined {
+  const m = /^([a-z][a-z0-9_]*)__log$/.exec(table);
+  return m && !m[1]!.includes('__') && logTableName(m[1]!) === table ? m[1] : undefined;
+}
 /** `<t>`: the current state of an input table (inputs schema). */
 export const stateTableName = (input: string): string => input;
 /** `<t>__history`: one row per changed column of every state-changing entry (views schema). */

@@ -1,11 +1,9 @@
-import { historyViewName, logTableName, stateTableName, archiveLogName, versionViewName } from '../managed/names.js';
+import { archiveLogName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Project } from '../ir/types.js';
 import { type ArchiveInputTableOp, type QualifiedName } from './operation.js';
 import { referencedVersions, tableKey, type VersionRecord, type WarehouseState } from './warehouse-state.js';
-
-const LOG_SUFFIX = '__log';
 
 /**
  * Input tables the warehouse has but the project no longer declares: archive the log
@@ -22,10 +20,9 @@ export function planArchives(
   const schema = project.schemas.inputs;
   const ops: ArchiveInputTableOp[] = [];
   for (const table of state.tables.values()) {
-    if (table.schema !== schema || table.kind !== 'table' || !table.name.endsWith(LOG_SUFFIX)) continue;
-    const input = table.name.slice(0, -LOG_SUFFIX.length);
-    // Archived logs (`<t>__log__archived_…`) never end in `__log`; `__` cannot occur in an input name.
-    if (input.length === 0 || input.includes('__') || Object.hasOwn(project.inputs, input)) continue;
+    if (table.schema !== schema || table.kind !== 'table') continue;
+    const input = inputOfLog(table.name);
+    if (input === undefined || Object.hasOwn(project.inputs, input)) continue;
     if (!allowDestructive) {
       report.error('destructive-change-refused', { input, log: `${schema}.${table.name}` });
       continue;

@@ -97,7 +97,7 @@ describe.skipIf(missing !== undefined)('the form and the server run the same rul
   });
 
   it('serves the rule modules unchanged', async () => {
-    for (const name of ['column-rules.js', 'status-rules.js']) {
+    for (const name of ['column-rules.js', 'status-rules.js', 'scenario-name.js']) {
       const served = await (await fetch(`${s.server.url}/assets/${name}`)).text();
       expect(served, name).toBe(readFileSync(resolve(import.meta.dirname, '../../src/rules', name), 'utf8'));
     }

@@ -4,6 +4,7 @@
 import { api, query } from './api.js';
 import { h, modal, replace, toast } from './dom.js';
 import { display } from './rules.js';
+import { checkScenarioName } from './scenario-name.js';
 
 const pick = (o, snake, camel) => o?.[snake] ?? o?.[camel] ?? null;
 
@@ -58,14 +59,14 @@ export function scenarioTools(page, extra = null) {
 
 /** "New scenario from…": name, parent, description → POST /api/v1/scenarios, then open it. */
 export async function newScenario(page) {
-  const name = h('input', { id: 'scn-name', required: true, pattern: '[a-z][a-z0-9_]*', autocomplete: 'off', 'aria-describedby': 'scn-help scn-error' });
+  const name = h('input', { id: 'scn-name', required: true, autocomplete: 'off', 'aria-describedby': 'scn-help scn-error' });
   const from = h('select', { id: 'scn-from' }, page.scenarios.map((s) => h('option', { value: s.name, text: s.name, selected: s.name === page.scenario })));
   const desc = h('input', { id: 'scn-desc', autocomplete: 'off' });
   const error = h('p', { class: 'field-error', id: 'scn-error', role: 'alert' });
   const form = h('form', { method: 'dialog' },
     h('h2', { id: 'scn-title', text: 'New scenario' }),
     h('label', { for: 'scn-name', text: 'Name' }), name,
-    h('p', { class: 'help', id: 'scn-help', text: 'Lower case letters, digits and _ (e.g. stretch_q4).' }),
+    h('p', { class: 'help', id: 'scn-help', text: 'A lower-case letter, then lower-case letters, digits and _; at most 63 (e.g. stretch_q4).' }),
     h('label', { for: 'scn-from', text: 'Starts from' }), from,
     h('p', { class: 'help', text: 'A new scenario stores only what you change in it; everything else follows its parent.' }),
     h('label', { for: 'scn-desc', text: 'Description (optional)' }), desc,
@@ -76,6 +77,8 @@ export async function newScenario(page) {
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'scn-title' }, form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const invalid = checkScenarioName(name.value.trim());
+    if (invalid) { replace(error, invalid.message); name.setAttribute('aria-invalid', 'true'); name.focus(); return; }
     const res = await api('POST', '/api/v1/scenarios', { name: name.value.trim(), from: from.value, ...(desc.value.trim() ? { description: desc.value.trim() } : {}) });
     if (!res.ok) {
       error.textContent = [res.body.error.message, ...res.body.error.details.map((d) => d.message)].join(' — ');

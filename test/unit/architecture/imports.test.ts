@@ -42,7 +42,7 @@ const SRC = resolve(import.meta.dirname, '../../../src');
 /** The planner pages' browser modules, served as they are: not part of the Node program. */
 const ASSETS = join(SRC, 'forms', 'assets');
 /** Engine modules the pages load unchanged (see forms/static-assets.ts). */
-const SHARED_WITH_BROWSER = ['rules/column-rules.js', 'rules/status-rules.js'];
+const SHARED_WITH_BROWSER = ['rules/column-rules.js', 'rules/status-rules.js', 'rules/scenario-name.js'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -86,6 +86,11 @@ export class RowScope {
   }
 }
 
+/** Whether some role's row filter on `input` reads one of the input's own columns. */
+export function filtersInputColumns(input: InputTable): boolean {
+  return Object.values(input.permissions).some((p) => p.rowFilter.some((f) => !f.onSource));
+}
+
 /** The scope of `actor` on `input`; with `also`, rows must be in both actors' scopes (an approval: proposer and approver). */
 export function rowScope(input: InputTable, actor: Actor | undefined, also?: Actor): RowScope {
   const bound = (a: Actor | undefined): BoundFilter[] =>

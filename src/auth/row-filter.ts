@@ -91,6 +91,11 @@ export class RowScope {
   }
 }
 
+/** Whether some role's row filter on `input` reads one of the input's own columns. */
+export function filtersInputColumns(input: InputTable): boolean {
+  return Object.values(input.permissions).some((p) => p.rowFilter.some((f) => !f.onSource));
+}
+
 /**
  * The scope of `actor` on `input`; with `also`, rows must be in both actors' scopes (an approval:
  * proposer and approver). A role the table grants nothing sees no row.

@@ -125,7 +125,7 @@ export const ModelRowsResponseSchema = z
 export const HistoryEntrySchema = z
   .object({
     entry_id: z.string(),
-    seq: z.number().int(),
+    seq: z.number().int().nullable().describe("Position in the table's hash chain; null for a caller with a row filter (the chain also counts entries it may not see)."),
     op: enumOf(LOG_OPS).describe(Object.entries(LOG_OPS).map(([op, what]) => `\`${op}\`: ${what}`).join('; ')),
     scenario: z.string(),
     key: z.record(z.string(), WireValueSchema),

@@ -159,6 +159,7 @@ export async function commitGroup(
         setColumns: p.setColumns,
         updatedBy: entry.user,
         updatedAtMs: atMs,
+        ...(p.deletedValues ? { deletedValues: p.deletedValues } : {}),
       });
     });
     if (req.idempotencyKey !== null) {

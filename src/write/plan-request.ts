@@ -16,6 +16,8 @@ export interface PlannedEntry {
   values: Canonical[];
   setColumns: string | null;
   oldValues: string | null;
+  /** A delete's row before it (what the tombstone holds the key for; see CurrentRow.deletedValues). */
+  deletedValues?: Canonical[];
 }
 
 /** A request's decision: the entries to write, or why nothing is written. */
@@ -129,6 +131,16 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
   if (req.op === 'reject') return { ok: true, entries: rejectEntries(req, current) };
   const scope = scopeOf(req);
   const filtered = scope.onInput.length > 0;
+  const admits = (values: readonly Canonical[]) => scope.admits(valuesOf(input, values), 'input');
+  /** Whether a level of the chain holds the key for a row outside the scope (alive, as seen from that level, or deleted). */
+  const heldOutside = (key: Canonical[]) =>
+    levels.some((scenario, i) => {
+      const row = current(stateKey(scenario, key));
+      if (!row) return false;
+      if (row.deleted) return !row.deletedValues || !admits(row.deletedValues);
+      const through = rowThroughChain(input, levels.slice(i), key, current);
+      return through !== undefined && !admits(through.values);
+    });
   const conflicts: ErrorDetail[] = [];
   const forbidden: ErrorDetail[] = [];
   const invalid: ErrorDetail[] = [];
@@ -145,10 +157,12 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
     // the row as its readers see it: in a scenario, through the parent chain
     const before = isBase ? (cur && !cur.deleted ? cur : undefined) : filtered || req.op === 'delete' || shape.status.length > 0 ? seen(key) : undefined;
     // a row outside the caller's row filter is, to the caller, a row that does not exist: no
-    // answer may show its values, who wrote it, when, or its version. So is a tombstone, whose
-    // filtered columns are gone.
-    const hidden = filtered && ((before !== undefined && !scope.admits(valuesOf(input, before.values), 'input')) || cur?.deleted === true);
-    const shown = hidden ? undefined : cur;
+    // answer may show its values, who wrote it, when, or its version. Seeing no row, the key may
+    // still be held outside the filter: by a row alive further down the scenario chain (its values
+    // would show through a write here) or by the tombstone of such a row (its versions would count
+    // on) — then the caller learns only that the key is taken. Other tombstones are unseen too.
+    const hidden = filtered && (before !== undefined ? !admits(before.values) : heldOutside(key));
+    const shown = hidden || (filtered && cur?.deleted === true) ? undefined : cur;
     const alive = shown !== undefined && !shown.deleted;
     const curVersion = shown?.version ?? 0;
     // the next entry continues the key's real version, whatever the caller may see of it
@@ -170,7 +184,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       });
       continue;
     }
-    if (hidden && before !== undefined) {
+    if (hidden) {
       const wk = JSON.stringify(wireKey(input, key));
       // the one thing a caller learns of a row it cannot see: its key is taken (as with any unique key)
       if (req.op === 'upsert') forbidden.push({ row: r, message: `${input.name} ${wk} cannot be written by you` });
@@ -186,10 +200,8 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
 
     if (req.op === 'reset') {
       // a reset entry leaves a transparent state row (no set columns, not deleted): the key follows the parent again
-      // a filtered caller resets only what it sees: a tombstone over a parent row outside its
-      // filter is an override it cannot see, like one that does not exist
-      const after = filtered && cur?.deleted ? rowThroughChain(input, levels.slice(1), key, current) : undefined;
-      if (!cur || (!cur.deleted && cur.setColumns === null) || (after && !scope.admits(valuesOf(input, after.values), 'input'))) {
+      // (a tombstone over a parent row outside the caller's filter is a hidden key, answered above)
+      if (!cur || (!cur.deleted && cur.setColumns === null)) {
         invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} has no override in scenario '${req.scenario}'` });
         continue;
       }
@@ -228,6 +240,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
         values,
         setColumns: null,
         oldValues: `{${old}}`,
+        deletedValues: visible.values.slice(),
       });
       continue;
     }

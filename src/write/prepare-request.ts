@@ -1,11 +1,12 @@
 import { checkPermission } from '../auth/permissions.js';
-import { rowScope } from '../auth/row-filter.js';
+import { onSourceRows, rowScope } from '../auth/row-filter.js';
 import type { InputTable } from '../ir/types.js';
 import { findIdempotency, payloadHash, replayOrReject, scopedIdempotencyKey } from './idempotency.js';
 import { parseRow, parseValidRow, type ParsedRow } from './row-schema.js';
 import { textFieldProblem } from '../rules/text-fields.js';
 import { lookupTuples } from './source-lookup.js';
 import type { Actor } from '../auth/actor.js';
+import type { SqlValue } from '../adapters/adapter.js';
 import { countRows, type ErrorDetail, failure } from '../rules/outcome.js';
 import type { WriteOptions, WriteResult } from './types.js';
 import type { Canonical } from '../rules/wire-values.js';
@@ -182,7 +183,9 @@ export async function sourceFilterProblems(ctx: WriteContext, req: PreparedReque
 /**
  * Linked keys exist and are in the caller's scope, and values come from their source columns.
  * A linked row outside the caller's row filter on source columns is, to the caller, a row that
- * does not exist: both get the same answer (422 naming the key, nothing about the row).
+ * does not exist: both get the same answer (422 naming the key, nothing about the row); so is a
+ * value taken from rows of the linked source outside the filter (the form does not offer it
+ * either: src/library/source-values.ts places the filter the same way).
  */
 async function checkSources(
   ctx: WriteContext,
@@ -227,7 +230,9 @@ async function checkSources(
       if (!allowed || Array.isArray(allowed)) continue;
       const values = rows.map((r) => r.values[col.name]).filter((v): v is string => typeof v === 'string');
       if (values.length === 0) continue;
-      const found = await lookupTuples(ctx.reader, ctx.names.source(allowed.source, allowed.table), [allowed.column], values.map((v) => [v]));
+      const fromLink = link !== undefined && allowed.source === link.source && allowed.table === link.table;
+      const scoped = fromLink ? (params: SqlValue[], alias: string) => scope.where(ctx.names.dialect, params, onSourceRows(input, ctx.names.dialect, alias)) : undefined;
+      const found = await lookupTuples(ctx.reader, ctx.names.source(allowed.source, allowed.table), [allowed.column], values.map((v) => [v]), [], scoped);
       rows.forEach((r, i) => {
         const v = r.values[col.name];
         if (typeof v === 'string' && !found.has(JSON.stringify([v])))

@@ -6,6 +6,8 @@ const MAX_LISTED = 500;
 /**
  * Which of `tuples` exist in `table` (a qualified source name) over `columns`, compared as text.
  * Returns tuple key (JSON of the tuple) → values of `extra` columns (as text) of a matching row.
+ * `scoped` adds conditions on the table (as `s`, values pushed onto the params); undefined from it
+ * means no row may be read.
  */
 export async function lookupTuples(
   reader: Adapter,
@@ -13,6 +15,7 @@ export async function lookupTuples(
   columns: string[],
   tuples: string[][],
   extra: string[] = [],
+  scoped?: (params: SqlValue[], alias: string) => string[] | undefined,
 ): Promise<Map<string, (string | null)[]>> {
   const d = reader.dialect;
   const str = d.columnType({ kind: 'system', type: 'string' });
@@ -23,7 +26,7 @@ export async function lookupTuples(
   if (distinct.size === 0) return found;
   const select = [...columns, ...extra].map((c, i) => `${asText(c)} as c${i}`).join(', ');
   const params: SqlValue[] = [];
-  let where = '';
+  const conditions: string[] = [];
   if (distinct.size <= MAX_LISTED) {
     const ors = [...distinct.values()].map((t) => {
       const ands = columns.map((c, i) => {
@@ -32,9 +35,15 @@ export async function lookupTuples(
       });
       return `(${ands.join(' and ')})`;
     });
-    where = ` where ${ors.join(' or ')}`;
+    conditions.push(`(${ors.join(' or ')})`);
   }
-  const rows = await reader.query(`select distinct ${select} from ${table}${where}`, params);
+  if (scoped) {
+    const more = scoped(params, 's');
+    if (!more) return found;
+    conditions.push(...more);
+  }
+  const where = conditions.length > 0 ? ` where ${conditions.join(' and ')}` : '';
+  const rows = await reader.query(`select distinct ${select} from ${table} s${where}`, params);
   for (const r of rows) {
     const key = JSON.stringify(columns.map((_, i) => String(r[`c${i}`])));
     if (!distinct.has(key) || found.has(key)) continue;

@@ -1,10 +1,11 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import { filtersInputColumns } from '../auth/row-filter.js';
 import type { ManagedColumn } from '../managed/columns.js';
 import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { type StageValue, stageRows } from './stage-rows.js';
-import { canonicalFromDb } from '../rules/wire-values.js';
+import { type Canonical, canonicalFromDb } from '../rules/wire-values.js';
 import { type CurrentRow, stateKey } from './write-request.js';
 
 /** Above this many keys the lookup stages them in a temporary table and joins (callers without one pass at most this many). */
@@ -16,7 +17,12 @@ export function keyStageColumns(input: InputTable): ManagedColumn[] {
   return [scenario, ...input.key.map((k) => ({ name: k, type: input.columns.find((c) => c.name === k)!.type, nullable: false, description: '' }))];
 }
 
-/** The current state rows (tombstones included) of these (scenario, key) pairs, read inside the write transaction. */
+/**
+ * The current state rows (tombstones included) of these (scenario, key) pairs, read inside the
+ * write transaction. Where the input has row filters on its own columns, a tombstone also carries
+ * the values it deleted (`deletedValues`, from its log entry's old values), so a row filter can
+ * tell whose key it holds.
+ */
 export async function loadCurrentRows(
   tx: Adapter,
   names: SqlNames,
@@ -28,7 +34,7 @@ export async function loadCurrentRows(
   const q = (c: string) => d.quoteIdent(c);
   const select = [
     ...input.columns.map((c) => `s.${q(c.name)}`),
-    ...['_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at'].map((c) => `s.${q(c)}`),
+    ...['_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', '_entry_id'].map((c) => `s.${q(c)}`),
   ].join(', ');
   const unique = new Map<string, { scenario: string; key: (string | null)[] }>();
   for (const w of wanted) unique.set(stateKey(w.scenario, w.key), w);
@@ -55,6 +61,7 @@ export async function loadCurrentRows(
     sql = `select ${select} from ${names.state(input.name)} s join ${q(keyStageName)} k on ${on}`;
   }
   const found = await tx.query(sql, params);
+  const deleted = filtersInputColumns(input) ? await deletedValuesOf(tx, names, input, found.filter((r) => r._deleted === true).map((r) => String(r._entry_id))) : undefined;
   for (const r of found) {
     const values = input.columns.map((c) => canonicalFromDb(c.type, r[c.name]));
     const key = input.key.map((k) => values[input.columns.findIndex((c) => c.name === k)] ?? null);
@@ -66,7 +73,26 @@ export async function loadCurrentRows(
       setColumns: (r._set_columns as string | null) ?? null,
       updatedBy: String(r._updated_by),
       updatedAtMs: at instanceof Date ? at.getTime() : Date.parse(String(at)),
+      ...(deleted && r._deleted === true ? { deletedValues: deleted(String(r._entry_id), key) } : {}),
     });
   }
   return out;
+}
+
+/** The values deleted by these delete entries (their old values; key columns from the key). */
+async function deletedValuesOf(tx: Adapter, names: SqlNames, input: InputTable, entryIds: string[]): Promise<(entryId: string, key: Canonical[]) => Canonical[]> {
+  const d = names.dialect;
+  const old = new Map<string, Record<string, Canonical>>();
+  for (let start = 0; start < entryIds.length; start += MAX_LISTED_KEYS) {
+    const ids = entryIds.slice(start, start + MAX_LISTED_KEYS);
+    const rows = await tx.query(
+      `select ${d.quoteIdent('_entry_id')} as id, ${d.quoteIdent('_old_values')} as old from ${names.log(input.name)} where ${d.quoteIdent('_entry_id')} in (${ids.map((_, i) => d.param(i + 1)).join(', ')})`,
+      ids,
+    );
+    for (const r of rows) old.set(String(r.id), r.old ? (JSON.parse(String(r.old)) as Record<string, Canonical>) : {});
+  }
+  return (entryId, key) => {
+    const values = old.get(entryId) ?? {};
+    return input.columns.map((c) => (input.key.includes(c.name) ? (key[input.key.indexOf(c.name)] ?? null) : (values[c.name] ?? null)));
+  };
 }

@@ -101,7 +101,8 @@ export interface ColumnChange {
 /** One log entry as shown by `history`. */
 export interface HistoryEntry {
   entryId: string;
-  seq: number;
+  /** Position in the table's hash chain; null for a reader with a row filter (the chain also counts rows it may not see). */
+  seq: number | null;
   /** See `LogOp`: `propose_*` entries are pending changes (their `changes` are what was proposed), `reject` a rejection. */
   op: LogOp;
   scenario: string;

@@ -57,6 +57,11 @@ export interface CurrentRow {
   setColumns: string | null;
   updatedBy: string;
   updatedAtMs: number;
+  /**
+   * A tombstone's values before its delete (in `input.columns` order), read from the delete's log
+   * entry where the input has row filters on its own columns: the scope of the row it deleted.
+   */
+  deletedValues?: Canonical[];
 }
 
 /** Map key of a (scenario, key tuple). */

@@ -4,6 +4,7 @@ import { byScenarioViewName } from '../managed/names.js';
 import { checkScenarioName } from '../rules/scenario-name.js';
 import { type ScenarioInfo } from '../write/scenario-registry.js';
 import type { Actor } from '../auth/actor.js';
+import { isAdmin } from '../auth/permissions.js';
 import { modelScope, modelSelectSql } from './model-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { queryAside } from './read-aside.js';
@@ -59,14 +60,16 @@ export interface ModelReadHost {
   scenarios?: () => Promise<ScenarioInfo[]>;
 }
 
-/** `model_failed`: the model's SQL failed in the warehouse (the request was fine). */
-export function modelFailed(model: string, err: unknown): WriteError {
+/**
+ * `model_failed`: the model's SQL failed in the warehouse (the request was fine). The warehouse's
+ * message may quote any row the model read, so only an administrator reads it; a caller with a
+ * role gets the model's name, and the message goes to `cause` (the operator's log).
+ */
+export function modelFailed(model: string, err: unknown, actor: Actor | undefined): WriteError {
   const reason = err instanceof Error ? err.message : String(err);
-  return {
-    code: 'model_failed',
-    message: `model '${model}' failed in the warehouse: ${reason}`,
-    details: [{ message: reason, model }],
-  };
+  if (isAdmin(actor)) return { code: 'model_failed', message: `model '${model}' failed in the warehouse: ${reason}`, details: [{ message: reason, model }], cause: reason };
+  const message = `model '${model}' failed in the warehouse (its error is in the server log; an administrator can read the model with the CLI)`;
+  return { code: 'model_failed', message, details: [{ message, model }], cause: reason };
 }
 
 /** Column names of a view, or undefined when it does not exist. */
@@ -148,7 +151,7 @@ export async function readModelRows(host: ModelReadHost, name: string, opts: Mod
     try {
       rows = await adapter.query(sql, params);
     } catch (err) {
-      return { ok: false, error: modelFailed(model.name, err) };
+      return { ok: false, error: modelFailed(model.name, err, opts.actor) };
     }
     more = limit !== undefined && rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -175,7 +178,7 @@ export async function readModelRows(host: ModelReadHost, name: string, opts: Mod
     first = await reader.next();
   } catch (err) {
     stream?.close();
-    return { ok: false, error: modelFailed(model.name, err) };
+    return { ok: false, error: modelFailed(model.name, err, opts.actor) };
   }
   const opened = stream;
   return {
@@ -199,7 +202,7 @@ export async function readModelRows(host: ModelReadHost, name: string, opts: Mod
             try {
               next = await reader.next();
             } catch (err) {
-              throw new ModelReadFailed(modelFailed(model.name, err));
+              throw new ModelReadFailed(modelFailed(model.name, err, opts.actor));
             }
           }
         } finally {

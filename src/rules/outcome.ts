@@ -53,6 +53,8 @@ export interface WriteError {
   code: WriteErrorCode;
   message: string;
   details: ErrorDetail[];
+  /** For the operator's log only, never sent to a client: what the message leaves out (e.g. the warehouse's own error text). */
+  cause?: string;
 }
 
 /** Either a value or an expected failure. */

@@ -62,10 +62,12 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
   const entries: HistoryEntry[] = rows.map((r) => {
     const values = new Map<string, Canonical>(input.columns.map((c) => [c.name, canonicalFromDb(c.type, r[c.name])]));
     const old = r._old_values ? (JSON.parse(String(r._old_values)) as Record<string, Canonical>) : {};
+    // an entry that moved the row into the reader's filter: what it was before is not the reader's to see
+    const cameIn = scope.onInput.length > 0 && !scope.admits((f) => (Object.hasOwn(old, f.column) ? (old[f.column] ?? null) : (values.get(f.column) ?? null)), 'input');
     const changes: ColumnChange[] = [];
     for (const c of input.columns) {
       if (!Object.hasOwn(old, c.name)) continue;
-      changes.push({ column: c.name, old: wireFromCanonical(c.type, old[c.name] ?? null), new: wireFromCanonical(c.type, values.get(c.name) ?? null) });
+      changes.push({ column: c.name, old: cameIn ? null : wireFromCanonical(c.type, old[c.name] ?? null), new: wireFromCanonical(c.type, values.get(c.name) ?? null) });
     }
     return {
       entryId: String(r._entry_id),

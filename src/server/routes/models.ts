@@ -38,7 +38,7 @@ export function modelRoutes(wb: HttpLibrary, logger: ServerLogger): Route[] {
           ...(cursor !== undefined ? { cursor } : {}),
         });
         if (!read.ok) {
-          if (read.error.code === 'model_failed') logger.error('model read failed', { model: c.req.param('model'), error: read.error.message });
+          if (read.error.code === 'model_failed') logger.error('model read failed', { model: c.req.param('model'), error: read.error.cause ?? read.error.message });
           return sendFailure(c, fromWriteError(read.error));
         }
         return streamRows(read.rows, {

@@ -61,6 +61,18 @@ describe('a model whose SQL fails in the warehouse at read time', () => {
     expect(errors.some((e) => e.includes('broken_total'))).toBe(true);
   });
 
+  it("gives a caller with a role the model's name, not the warehouse's message (it may quote rows outside the caller's filter); the log has it", async () => {
+    const made = await wb.tokens.create({ user: 'vi', role: 'viewer' });
+    if (!made.ok) throw new Error(made.error.message);
+    errors.length = 0;
+    const res = await fetch(`${server.url}/api/v1/models/broken_total/rows`, { headers: { authorization: `Bearer ${made.token}` } });
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'model_failed', message: expect.stringMatching(/^model 'broken_total' failed in the warehouse \(its error is in the server log/) } });
+    expect(text).not.toMatch(/Overflow|INT64|cast/i);
+    expect(errors.some((e) => /broken_total.*Overflow/.test(e))).toBe(true);
+  });
+
   it('a model that fails late in its result is 502 too, never a truncated 200 that looks whole', async () => {
     // DuckDB's streaming results end silently on an error; the adapter reads a materialized result instead
     for (const headers of [{}, { accept: 'text/csv' }] as Record<string, string>[]) {

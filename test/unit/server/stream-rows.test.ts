@@ -11,7 +11,7 @@ function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string
     async *chunks() {
       try {
         for (const [i, c] of chunks.entries()) {
-          if (i === opts.failAt) throw new ModelReadFailed(modelFailed('m', new Error('Out of Range Error: Overflow in addition of INT64')));
+          if (i === opts.failAt) throw new ModelReadFailed(modelFailed('m', new Error('Out of Range Error: Overflow in addition of INT64'), undefined));
           yield c;
         }
       } finally {

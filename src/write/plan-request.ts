@@ -205,6 +205,15 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
         invalid.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} has no override in scenario '${req.scenario}'` });
         continue;
       }
+      // the row a reset leaves is the parent's: a filtered caller may not move a row out of its filter
+      // this way either (and learns nothing of the parent's values: no column is named)
+      if (filtered) {
+        const after = rowThroughChain(input, levels.slice(1), key, current);
+        if (after && !scope.admits(valuesOf(input, after.values), 'input')) {
+          forbidden.push({ row: r, message: `${input.name} ${JSON.stringify(wireKey(input, key))} cannot be reset by you` });
+          continue;
+        }
+      }
       const values: Canonical[] = new Array(n);
       let old = '';
       for (let i = 0; i < n; i++) {

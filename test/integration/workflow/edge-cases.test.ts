@@ -112,6 +112,17 @@ describe('row filters through a scenario chain', () => {
     const base = await env.wb.inputs.rows('notes', { filter: { id: 2 } });
     expect(base.ok && base.rows.map((r) => r.body)).toEqual(['eu deal']);
   });
+
+  it('a reset may not move a row out of the caller\'s filter: the parent row it would leave is outside', async () => {
+    // the administrator brings the AMER row into EMEA in the scenario; rita sees it there
+    expect((await env.wb.inputs.write('notes', [{ id: 1, region: 'EMEA', body: 'now ours' }], { user: 'admin', scenario: 'what_if' })).ok).toBe(true);
+    const seen = await env.wb.inputs.rows('notes', { scenario: 'what_if', actor: emea });
+    expect(seen.ok && seen.rows.map((r) => r.id)).toEqual([1, 2]);
+    const reset = await env.wb.scenarios.reset('notes', [{ id: 1 }], { ...emea, scenario: 'what_if' });
+    expect(reset.ok || reset.error).toEqual({ code: 'forbidden', message: "1 row(s) are outside what role 'regional' may write", details: [{ row: 0, message: 'notes {"id":1} cannot be reset by you' }] });
+    const still = await env.wb.inputs.rows('notes', { scenario: 'what_if', filter: { id: 1 } });
+    expect(still.ok && still.rows[0]).toMatchObject({ region: 'EMEA', body: 'now ours' });
+  });
 });
 
 describe('a scenario nobody created', () => {

@@ -108,6 +108,24 @@ describe('the layering of src/ (read from the imports)', () => {
     expect(edges.filter((e) => folderOf(e.from) === 'write' && folderOf(e.to) === 'workflow').map(where)).toEqual([]);
   });
 
+  it('names every import literally (a computed import() or a require() would slip past the rules above)', () => {
+    const hidden: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+          const dynamic = node.expression.kind === ts.SyntaxKind.ImportKeyword;
+          const required = ts.isIdentifier(node.expression) && (node.expression.text === 'require' || node.expression.text === 'createRequire');
+          const literal = node.arguments[0] !== undefined && ts.isStringLiteralLike(node.arguments[0]);
+          if (required || (dynamic && !literal)) hidden.push(`${relative(SRC, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(hidden).toEqual([]);
+  });
+
   it('has no circle of files', () => {
     const graph = new Map<string, string[]>(files.map((f) => [f, []]));
     for (const e of edges) graph.get(e.from)?.push(e.to);

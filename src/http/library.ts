@@ -1,7 +1,6 @@
 import type { Project, InputTable } from '../ir/types.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/types.js';
 import type { Writeback } from '../library/writeback.js';
-import type { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
 import type { Workflows } from '../workflow/workflows.js';
 import type { Actor } from '../auth/actor.js';
 import type { Outcome } from '../rules/outcome.js';
@@ -14,8 +13,8 @@ import type { HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyRepo
  */
 export interface HttpLibrary {
   readonly project: Project;
-  /** The warehouse connection, only handed to the snapshot publisher (src/snapshot); never queried here. */
-  readonly adapter: Parameters<typeof openSnapshotConnection>[0];
+  /** Read-only copies of the warehouse for BI tools (src/library/writeback.ts). */
+  publishSnapshots: Writeback['publishSnapshots'];
   inputs: {
     list(actor?: Actor): InputTable[];
     write(table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult>;

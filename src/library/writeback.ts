@@ -19,6 +19,8 @@ import { Deployment } from './deployment.js';
 import { readModelRows, type ModelReadOptions, type ModelReadResult } from './model-rows.js';
 import { readContext, type ContextReadOptions, type ContextReadResult } from './source-context.js';
 import { readSourceValues, type SourceValuesResult } from './source-values.js';
+import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
+import { createSnapshotPublisher, type SnapshotPublisher, type SnapshotPublisherOptions } from '../snapshot/snapshot-publisher.js';
 
 /** Options of `createWriteback`. */
 export interface WritebackOptions {
@@ -75,6 +77,18 @@ export class Writeback {
 
   /** Plan/apply against this connection, and whether the warehouse matches the project. */
   readonly deploy: Deployment;
+
+  /**
+   * Start publishing read-only copies of the warehouse for BI tools (a DuckDB file: one process
+   * holds it), on a connection of its own that closing the publisher closes; undefined where the
+   * warehouse needs none (every other target is read by BI tools directly).
+   */
+  async publishSnapshots(options: SnapshotPublisherOptions): Promise<SnapshotPublisher | undefined> {
+    const conn = await openSnapshotConnection(this.adapter);
+    if (!conn) return undefined;
+    this.connections.push(conn);
+    return createSnapshotPublisher(conn, options);
+  }
 
   /** API tokens (`_wb_tokens`). */
   readonly tokens: TokenStore;

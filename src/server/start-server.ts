@@ -9,7 +9,6 @@ import { describeDrift, type Drift } from '../library/drift.js';
 import { UsageError } from '../library/usage-error.js';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-file.js';
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
-import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
 import type { ServerOptions } from './server-options.js';
 import { createServer } from './create-server.js';
 import { jsonLogger, type ServerLogger } from './logger.js';
@@ -120,20 +119,15 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   const adminToken = randomBytes(32).toString('base64url');
   const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
 
-  let snapshotConn: Awaited<ReturnType<typeof openSnapshotConnection>>;
   let snapshot: SnapshotPublisher | undefined;
   if (options.snapshot !== false) {
-    snapshotConn = await openSnapshotConnection(wb.adapter);
-    if (snapshotConn) {
-      const path = options.snapshot?.path ?? join(projectDir, 'target', 'snapshot.duckdb');
-      snapshot = createSnapshotPublisher(snapshotConn, {
-        path,
-        delayMs: options.snapshot?.delayMs ?? DEFAULT_SNAPSHOT_DELAY_MS,
-        onPublished: (r) => logger.info('snapshot published', { path: r.path, tables: r.tables, ms: Math.round(r.ms) }),
-        onError: (err) => logger.error('snapshot failed', { error: err instanceof Error ? err.message : String(err) }),
-      });
-      await snapshot.flush();
-    }
+    snapshot = await wb.publishSnapshots({
+      path: options.snapshot?.path ?? join(projectDir, 'target', 'snapshot.duckdb'),
+      delayMs: options.snapshot?.delayMs ?? DEFAULT_SNAPSHOT_DELAY_MS,
+      onPublished: (r) => logger.info('snapshot published', { path: r.path, tables: r.tables, ms: Math.round(r.ms) }),
+      onError: (err) => logger.error('snapshot failed', { error: err instanceof Error ? err.message : String(err) }),
+    });
+    await snapshot?.flush();
   }
 
   const app = createServer(wb, {
@@ -170,7 +164,6 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     server = await listen(fetch, options.port ?? DEFAULT_PORT, host);
   } catch (err) {
     await snapshot?.close();
-    await snapshotConn?.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(`port ${options.port ?? DEFAULT_PORT} on ${host} is already in use: pass another --port (0 picks a free one)`);
     }
@@ -223,7 +216,6 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
       await stopped;
       clearTimeout(timeout);
       await snapshot?.close();
-      await snapshotConn?.close();
       if (options.closeLibrary !== false) await wb.close();
       if (discoveryFile) removeDiscoveryFile(projectDir);
       logger.info('stopped', { url });

@@ -162,6 +162,9 @@ export class Workflows implements WritePolicy {
   readonly scenarios = {
     /** Every scenario (`base` first); archived ones carry `archivedAt`. */
     list: (): Promise<ScenarioInfo[]> => listScenarios(this.host.ctx().reader, this.host.ctx().names),
+    /** Whether the actor may create scenarios, or archive `scenario` (scenario-permission.ts; what the form offers). */
+    may: (actor: Actor | undefined, action: 'create' | 'archive', scenario?: ScenarioInfo): boolean =>
+      checkScenarioPermission(this.host.ctx().project, actor, action, scenario) === undefined,
     /** Record a scenario that falls back to `from` (default `base`). The actor's role needs the scenario `create` permission (scenario-permission.ts). */
     create: async (input: CreateScenarioInput): Promise<Outcome<{ scenario: ScenarioInfo }>> => {
       const denied = checkScenarioPermission(this.host.ctx().project, input, 'create');

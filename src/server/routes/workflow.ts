@@ -1,5 +1,4 @@
 import type { PendingChange } from '../../workflow/pending-store.js';
-import { checkScenarioPermission } from '../../workflow/scenario-permission.js';
 import type { ScenarioInfo } from '../../write/scenario-registry.js';
 import type { Actor } from '../../auth/actor.js';
 import type { WireRow } from '../../write/types.js';
@@ -95,7 +94,7 @@ export function workflowRoutes(wb: HttpLibrary, settings: BulkSettings, admin: b
       errors: [],
       handler: async (c) => {
         const actor = readerOf(c);
-        const may = (action: 'create' | 'archive', s?: ScenarioInfo) => checkScenarioPermission(wb.project, actor, action, s) === undefined;
+        const may = (action: 'create' | 'archive', s?: ScenarioInfo) => scenarios.may(actor, action, s);
         const list = (await scenarios.list()).map((s) => ({ ...scenarioJson(s), permissions: { archive: s.name !== 'base' && s.archivedAt === null && may('archive', s) } }));
         return c.json({ scenarios: list, permissions: { create: may('create') } });
       },

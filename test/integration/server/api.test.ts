@@ -351,7 +351,6 @@ describe('HTTP API on the demo project', () => {
   it('maps an unexpected failure to 500 internal without leaking it, and logs it', async () => {
     const broken = {
       project: wb.project,
-      adapter: wb.adapter,
       tokens: wb.tokens,
       verify: wb.verify.bind(wb),
       reload: wb.reload.bind(wb),
@@ -360,6 +359,7 @@ describe('HTTP API on the demo project', () => {
       models: wb.models,
       sources: wb.sources,
       deploy: wb.deploy,
+      publishSnapshots: wb.publishSnapshots.bind(wb),
       inputs: { ...wb.inputs, rows: async () => { throw new Error('boom in /secret/path'); } },
     };
     const app = createServer(broken, { devUser: { user: 'dev' }, logger });

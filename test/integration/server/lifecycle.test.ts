@@ -35,7 +35,7 @@ describe('server lifecycle', () => {
     // The library as the server sees it, with a write that waits at a gate once it has started.
     const gated: HttpLibrary = {
       project: wb.project,
-      adapter: wb.adapter,
+      publishSnapshots: (o) => wb.publishSnapshots(o),
       tokens: wb.tokens,
       verify: (o) => wb.verify(o),
       reload: (p) => wb.reload(p),

@@ -1,3 +1,4 @@
+import { confirmThreshold } from '../rules/confirmation.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiError, failureResponse } from '../http/api-error.js';
@@ -18,8 +19,6 @@ import { workflowRoutes } from './routes/workflow.js';
 import type { ServerOptions } from './server-options.js';
 import type { BulkSettings } from './write-request.js';
 
-/** Default of {@link ServerOptions.confirmThreshold}. */
-export const DEFAULT_CONFIRM_THRESHOLD = 100;
 
 const HealthSchema = z
   .object({
@@ -50,7 +49,7 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
   const settings: BulkSettings = {
     // project.yml `confirm_threshold`, unless the caller overrides it; read per request (dev reloads the project)
     get confirmThreshold(): number {
-      return options.confirmThreshold ?? wb.project.confirmThreshold ?? DEFAULT_CONFIRM_THRESHOLD;
+      return options.confirmThreshold ?? confirmThreshold(wb.project);
     },
     onWrite: options.onWrite,
   };

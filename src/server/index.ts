@@ -1,5 +1,6 @@
 /** The HTTP API: `createServer` builds the app, `startServer` listens and runs the process model. */
-export { createServer, serverRoutes, DEFAULT_CONFIRM_THRESHOLD } from './create-server.js';
+export { createServer, serverRoutes } from './create-server.js';
+export { DEFAULT_CONFIRM_THRESHOLD } from '../rules/confirmation.js';
 export { startServer, DEFAULT_PORT, type StartServerOptions, type RunningHttpServer } from './start-server.js';
 export type { ServerOptions, AdminOperationResult } from './server-options.js';
 export type { HttpLibrary as ServerLibrary } from '../http/library.js';

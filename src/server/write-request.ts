@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { confirmationRequired } from '../rules/confirmation.js';
 import type { Actor } from '../auth/actor.js';
 import type { WireRow, WriteResult } from '../write/types.js';
 import type { HttpLibrary } from '../http/library.js';
@@ -53,17 +54,10 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>) {
   };
 }
 
-/**
- * The bulk-confirmation rule: a change of more than `confirmThreshold` rows needs
- * `"confirm": true` or `"dry_run": true`; otherwise a 400 `confirmation_required` with the count.
- */
+/** The bulk-confirmation rule (src/rules/confirmation.ts) in the API's words. */
 export function confirmationFailure(count: number, verb: string, body: { confirm?: boolean | undefined; dry_run?: boolean | undefined }, settings: BulkSettings): ApiFailure | undefined {
-  if (count <= settings.confirmThreshold || body.confirm || body.dry_run) return undefined;
-  return apiError(
-    'confirmation_required',
-    `${verb} ${count} rows at once needs "confirm": true (or "dry_run": true to see what would change); the limit without confirmation is ${settings.confirmThreshold}`,
-    [{ message: `${count} rows`, count, threshold: settings.confirmThreshold }],
-  );
+  const refused = confirmationRequired(count, verb, { confirm: body.confirm, dryRun: body.dry_run }, settings.confirmThreshold, { confirm: '"confirm": true', dryRun: '"dry_run": true' });
+  return refused ? fromWriteError(refused) : undefined;
 }
 
 /** Send a write's result: 200, or 202 when it became a pending change; `extra` fields are added to a success. */

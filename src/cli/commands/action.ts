@@ -3,7 +3,8 @@ import { adminOrFail } from '../admin-call.js';
 import { globals, loadOrExit, ReportedFailure, UsageError } from '../context.js';
 import { paint, printJson } from '../output.js';
 import { osUser } from '../user.js';
-import { CONFIRM_THRESHOLD } from './write.js';
+import { CLI_CONFIRM } from './write.js';
+import { confirmationRequired, confirmThreshold } from '../../rules/confirmation.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -48,11 +49,14 @@ export function registerAction(program: Command): void {
       const keys = keysFromPairs(flags.key);
       if (keys.length === 0) throw new UsageError('give the rows with --key col=val');
       const declared = project.inputs[table]?.actions?.[action];
-      const threshold = project.confirmThreshold ?? CONFIRM_THRESHOLD;
-      if (!flags.yes && !flags.dryRun && (declared?.confirm || keys.length > threshold)) {
-        const message = `action ${action} on ${keys.length} row(s) of ${table} needs --yes (or --dry-run to see what would change)`;
-        if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: keys.length }] } });
-        else process.stderr.write(paint('yellow', message) + '\n');
+      // an action declared `confirm: true` asks every time; any action asks above the bulk threshold
+      const declaredConfirm = declared?.confirm && !flags.yes && !flags.dryRun;
+      const refused = declaredConfirm
+        ? { code: 'confirmation_required' as const, message: `action ${action} of ${table} is declared with confirm: true: it needs --yes (or --dry-run to see what would change)`, details: [] }
+        : confirmationRequired(keys.length, `action ${action} changing`, { confirm: flags.yes, dryRun: flags.dryRun }, confirmThreshold(project), CLI_CONFIRM);
+      if (refused) {
+        if (opts.json) printJson({ error: refused });
+        else process.stderr.write(paint('yellow', refused.message) + '\n');
         throw new ReportedFailure(1);
       }
       const res = await adminOrFail<ActionJson>(opts, 'POST', `inputs/${encodeURIComponent(table)}/actions/${encodeURIComponent(action)}`, {

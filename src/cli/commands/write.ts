@@ -1,3 +1,4 @@
+import { confirmationRequired, confirmThreshold } from '../../rules/confirmation.js';
 import type { Command } from 'commander';
 import { globals, loadOrExit, ReportedFailure, UsageError } from '../context.js';
 import { paint, printJson } from '../output.js';
@@ -6,8 +7,6 @@ import { withBackend } from '../backend.js';
 import { printApiError } from '../print-error.js';
 import { readRowsFile } from '../read-rows-file.js';
 
-/** Default of project.yml `confirm_threshold`: rows changed at once beyond which the CLI asks for `--yes` (DESIGN: confirmation of bulk changes). */
-export const CONFIRM_THRESHOLD = 100;
 
 interface WriteFlags {
   file: string;
@@ -18,6 +17,9 @@ interface WriteFlags {
   yes?: boolean;
   delete?: boolean;
 }
+
+/** The confirmation in the CLI's words. */
+export const CLI_CONFIRM = { confirm: '--yes', dryRun: '--dry-run' };
 
 export function registerWrite(program: Command): void {
   program
@@ -39,11 +41,10 @@ export function registerWrite(program: Command): void {
       if (reading) process.stderr.write(`reading ${flags.file}…`);
       const rows = await readRowsFile(flags.file, input);
       if (reading) process.stderr.write(`\r\x1b[K`);
-      const threshold = project.confirmThreshold ?? CONFIRM_THRESHOLD; // project.yml `confirm_threshold`
-      if (rows.length > threshold && !flags.yes && !flags.dryRun) {
-        const message = `${flags.delete ? 'deleting' : 'writing'} ${rows.length} rows needs --yes (or --dry-run to see what would change)`;
-        if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: rows.length, threshold }], count: rows.length } });
-        else process.stderr.write(paint('yellow', message) + '\n');
+      const refused = confirmationRequired(rows.length, flags.delete ? 'deleting' : 'writing', { confirm: flags.yes, dryRun: flags.dryRun }, confirmThreshold(project), CLI_CONFIRM);
+      if (refused) {
+        if (opts.json) printJson({ error: refused });
+        else process.stderr.write(paint('yellow', refused.message) + '\n');
         throw new ReportedFailure(1);
       }
       const started = performance.now();

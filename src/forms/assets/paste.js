@@ -58,7 +58,13 @@ export function planPaste(page, text) {
     });
     for (const k of page.keyCols) if (values[k.name] === undefined || values[k.name] === null) errors[k.name] = 'is required (key)';
     const match = existing.get(JSON.stringify(page.keyCols.map((c) => String(values[c.name]))));
-    if (!match) for (const c of page.inputCols) if (c.required && (values[c.name] === undefined || values[c.name] === null) && c.default === undefined) errors[c.name] = 'is required';
+    // as the server decides: a new row must carry its required columns in base; a scenario row falls back to its parent
+    const newInBase = !match && page.scenario === 'base';
+    for (const c of page.inputCols) {
+      if (!c.required) continue;
+      if (values[c.name] === null) errors[c.name] = 'is required and cannot be null';
+      else if (values[c.name] === undefined && newInBase && c.default === undefined) errors[c.name] = 'is required';
+    }
     return { values, errors, extra, match };
   });
   return { columns: columns.filter(Boolean), rows, notes };

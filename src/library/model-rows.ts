@@ -5,6 +5,7 @@ import { checkScenarioName } from '../rules/scenario-name.js';
 import { type ScenarioInfo } from '../write/scenario-registry.js';
 import type { Actor } from '../auth/actor.js';
 import { isAdmin } from '../auth/permissions.js';
+import { isWarehouseError } from '../adapters/warehouse-error.js';
 import { modelScope, modelSelectSql } from './model-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { queryAside } from './read-aside.js';
@@ -66,6 +67,8 @@ export interface ModelReadHost {
  * role gets the model's name, and the message goes to `cause` (the operator's log).
  */
 export function modelFailed(model: string, err: unknown, actor: Actor | undefined): WriteError {
+  // a lost connection or an exhausted retry is not the model's fault: not a `model_failed`
+  if (isWarehouseError(err) && err.kind !== 'conflict') throw err;
   const reason = err instanceof Error ? err.message : String(err);
   if (isAdmin(actor)) return { code: 'model_failed', message: `model '${model}' failed in the warehouse: ${reason}`, details: [{ message: reason, model }], cause: reason };
   const message = `model '${model}' failed in the warehouse (its error is in the server log; an administrator can read the model with the CLI)`;

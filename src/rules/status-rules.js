@@ -52,7 +52,7 @@ export function moveProblem(col, role, from, to) {
   if (!col.transitions) return undefined;
   // clearing the value would let the next write start anywhere: not a declared move
   if (to === null) return { kind: 'invalid', message: `${col.name} cannot be cleared once set (it is '${from}')` };
-  const moves = col.transitions[from] ?? [];
+  const moves = (Object.hasOwn(col.transitions, from) ? col.transitions[from] : undefined) ?? [];
   const move = moves.find((m) => m.to === to);
   if (!move) {
     const allowed = moves.map((m) => m.to);

@@ -72,6 +72,12 @@ describe('status rules (src/rules/status-rules.js: the write path and the form u
     expect(allowedStatuses(status, 'planner', 'submitted', ['draft', 'submitted', 'approved'])).toEqual(['draft', 'submitted']);
     expect(allowedStatuses(status, 'finance', 'submitted', ['draft', 'submitted', 'approved'])).toEqual(['draft', 'submitted', 'approved']);
   });
+  it('takes status values as data: a value named like an object member is not a declared move', () => {
+    expect(moveProblem(status, 'planner', 'constructor', 'draft')).toEqual({ kind: 'invalid', message: "status cannot go from 'constructor' to 'draft' ('constructor' is final)" });
+    expect(moveProblem(status, 'planner', '__proto__', 'draft')?.kind).toBe('invalid');
+    expect(lockProblem({ ...status, locked: { approved: [] } }, 'planner', 'toString')).toBeUndefined();
+  });
+
   it('a locking status lets only its roles (and the administrator) change the row', () => {
     const locking = { ...status, locked: { approved: ['finance'], submitted: [] } };
     expect(lockProblem(locking, 'planner', 'approved')).toBe("the row is status 'approved', which locks it (only finance may change it)");

@@ -3,8 +3,11 @@ import { confirmationRequired } from '../rules/confirmation.js';
 import type { Actor } from '../auth/actor.js';
 import type { WireRow, WriteResult } from '../write/types.js';
 import type { HttpLibrary } from '../http/library.js';
-import { apiError, fromWriteError, type ApiFailure } from '../http/api-error.js';
+import { apiError, fromWriteError, type ApiErrorCode, type ApiFailure } from '../http/api-error.js';
 import { sendFailure } from '../http/parse-request.js';
+
+/** What a write through the write path can answer besides the generic codes. */
+export const WRITE_ERRORS: ApiErrorCode[] = ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'];
 
 /** A write or delete as the routes hand it to the library. */
 export interface BulkRequest {

@@ -17,7 +17,7 @@ import {
   WriteResponseSchema,
 } from '../../http/wire-schemas.js';
 import { describeInput } from '../describe-input.js';
-import { IDEMPOTENCY_HEADER, runBulk, type BulkSettings } from '../write-request.js';
+import { IDEMPOTENCY_HEADER, runBulk, WRITE_ERRORS, type BulkSettings } from '../write-request.js';
 
 /** The wire shape of a page of rows. */
 export function rowsResponse(result: Extract<ReadResult, { ok: true }>) {
@@ -122,7 +122,7 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
           body: AdminWriteBodySchema,
           bodyLimit: 'admin',
           responses: WRITTEN,
-          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          errors: WRITE_ERRORS,
           handler: (c, { body: b }) =>
             runBulk(c, wb, { op: 'write', table: c.req.param('table') ?? '', rows: b.rows, actor: { user: b.user }, scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
         })
@@ -138,7 +138,7 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
           headers: [IDEMPOTENCY_HEADER],
           body: WriteBodySchema,
           responses: WRITTEN,
-          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          errors: WRITE_ERRORS,
           handler: (c, { body: b }) =>
             runBulk(c, wb, { op: 'write', table: c.req.param('table') ?? '', rows: b.rows, actor: c.get('actor'), scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
         }),
@@ -155,7 +155,7 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
           body: AdminDeleteBodySchema,
           bodyLimit: 'admin',
           responses: WRITTEN,
-          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          errors: WRITE_ERRORS,
           handler: (c, { body: b }) =>
             runBulk(c, wb, { op: 'delete', table: c.req.param('table') ?? '', rows: b.keys, actor: { user: b.user }, scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
         })
@@ -170,7 +170,7 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
           headers: [IDEMPOTENCY_HEADER],
           body: DeleteBodySchema,
           responses: WRITTEN,
-          errors: ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'],
+          errors: WRITE_ERRORS,
           handler: (c, { body: b }) =>
             runBulk(c, wb, { op: 'delete', table: c.req.param('table') ?? '', rows: b.keys, actor: c.get('actor'), scenario: b.scenario, comment: b.comment, dryRun: b.dry_run, confirm: b.confirm }, settings),
         }),

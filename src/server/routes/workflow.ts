@@ -2,7 +2,7 @@ import type { PendingChange } from '../../workflow/pending-store.js';
 import type { ScenarioInfo } from '../../write/scenario-registry.js';
 import type { Actor } from '../../auth/actor.js';
 import type { WireRow } from '../../write/types.js';
-import { apiError, fromWriteError, type ApiErrorCode } from '../../http/api-error.js';
+import { apiError, fromWriteError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
 import type { HttpLibrary } from '../../http/library.js';
 import { sendFailure } from '../../http/parse-request.js';
@@ -25,7 +25,7 @@ import {
   ScenariosResponseSchema,
   WebhookCallsResponseSchema,
 } from '../workflow-schemas.js';
-import { confirmationFailure, IDEMPOTENCY_HEADER, idempotencyKey, sendWriteResult, type BulkSettings } from '../write-request.js';
+import { confirmationFailure, IDEMPOTENCY_HEADER, idempotencyKey, sendWriteResult, WRITE_ERRORS, type BulkSettings } from '../write-request.js';
 
 /** Wire shape of a scenario. */
 export function scenarioJson(s: ScenarioInfo) {
@@ -53,8 +53,6 @@ export function pendingJson(p: PendingChange) {
   };
 }
 
-/** What a write through the write path can answer besides the generic codes. */
-const WRITE_ERRORS: ApiErrorCode[] = ['forbidden', 'not_found', 'conflict', 'validation_failed', 'idempotency_key_reused', 'confirmation_required'];
 const TABLE = 'Input table name.';
 
 /**

@@ -63,7 +63,7 @@ export function registerWrite(program: Command): void {
         throw new ReportedFailure(1);
       }
       if (opts.json) return printJson(result.value);
-      const verb = flags.dryRun ? 'would write' : flags.delete ? 'deleted' : 'wrote';
+      const verb = flags.dryRun ? (flags.delete ? 'would delete' : 'would write') : flags.delete ? 'deleted' : 'wrote';
       console.log(
         `${paint('green', '✓')} ${verb} ${result.value.entries.length} rows of ${table} at ${result.value.at} ` +
           `in ${Math.round(performance.now() - started)} ms${result.value.replayed ? ' (replayed)' : ''}`,

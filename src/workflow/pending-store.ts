@@ -1,6 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { isoFromDb } from '../rules/wire-values.js';
+import { META_TABLES } from '../managed/meta-tables.js';
 import { PENDING_TABLE } from '../managed/names.js';
 
 /** A write waiting for approval, or a decided one. */
@@ -30,8 +31,11 @@ export interface PendingChange {
   requestId?: string | null;
 }
 
-const COLUMNS =
-  'pending_id, table_name, scenario, op, rows, versions, row_count, proposed_by, proposed_role, proposed_attributes, proposed_at, comment, status, decided_by, decided_at, decision_comment, entry_ids, request_id, proposal_entry_ids';
+/** The columns of `_wb_pending`, from the catalog, each quoted (`rows` is a reserved word on Snowflake and BigQuery). */
+function columns(d: SqlNames['dialect']): string {
+  const table = META_TABLES.find((t) => t.name === PENDING_TABLE)!;
+  return table.columns.map((c) => d.quoteIdent(c.name)).join(', ');
+}
 
 function fromRow(r: Record<string, unknown>): PendingChange {
   return {
@@ -60,7 +64,7 @@ function fromRow(r: Record<string, unknown>): PendingChange {
 export async function insertPending(tx: Adapter, names: SqlNames, p: PendingChange): Promise<void> {
   const d = names.dialect;
   await tx.execute(
-    `insert into ${names.meta(PENDING_TABLE)} (${COLUMNS}) values (${Array.from({ length: 13 }, (_, i) => d.param(i + 1)).join(', ')}, null, null, null, null, ${d.param(14)}, ${d.param(15)})`,
+    `insert into ${names.meta(PENDING_TABLE)} (${columns(d)}) values (${Array.from({ length: 13 }, (_, i) => d.param(i + 1)).join(', ')}, null, null, null, null, ${d.param(14)}, ${d.param(15)})`,
     [
       p.id,
       p.table,
@@ -83,7 +87,8 @@ export async function insertPending(tx: Adapter, names: SqlNames, p: PendingChan
 
 /** One pending change by id (any status). */
 export async function getPending(reader: Adapter, names: SqlNames, id: string): Promise<PendingChange | undefined> {
-  const rows = await reader.query(`select ${COLUMNS} from ${names.meta(PENDING_TABLE)} where pending_id = ${names.dialect.param(1)}`, [id]);
+  const d = names.dialect;
+  const rows = await reader.query(`select ${columns(d)} from ${names.meta(PENDING_TABLE)} where ${d.quoteIdent('pending_id')} = ${d.param(1)}`, [id]);
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
@@ -91,12 +96,13 @@ export async function getPending(reader: Adapter, names: SqlNames, id: string): 
 export async function listPending(reader: Adapter, names: SqlNames, table: string, status: PendingChange['status'] | 'all' = 'pending'): Promise<PendingChange[]> {
   const d = names.dialect;
   const params: string[] = [table];
-  let where = `table_name = ${d.param(1)}`;
+  const q = (c: string) => d.quoteIdent(c);
+  let where = `${q('table_name')} = ${d.param(1)}`;
   if (status !== 'all') {
     params.push(status);
-    where += ` and status = ${d.param(2)}`;
+    where += ` and ${q('status')} = ${d.param(2)}`;
   }
-  const rows = await reader.query(`select ${COLUMNS} from ${names.meta(PENDING_TABLE)} where ${where} order by proposed_at, pending_id`, params);
+  const rows = await reader.query(`select ${columns(d)} from ${names.meta(PENDING_TABLE)} where ${where} order by ${q('proposed_at')}, ${q('pending_id')}`, params);
   return rows.map(fromRow);
 }
 
@@ -108,9 +114,10 @@ export async function decidePending(
   decision: { status: 'approved' | 'rejected'; by: string; comment: string; at: string; entryIds: string[] },
 ): Promise<boolean> {
   const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
   const n = await tx.execute(
-    `update ${names.meta(PENDING_TABLE)} set status = ${d.param(1)}, decided_by = ${d.param(2)}, decided_at = ${d.param(3)}, decision_comment = ${d.param(4)}, entry_ids = ${d.param(5)} ` +
-      `where pending_id = ${d.param(6)} and status = 'pending'`,
+    `update ${names.meta(PENDING_TABLE)} set ${q('status')} = ${d.param(1)}, ${q('decided_by')} = ${d.param(2)}, ${q('decided_at')} = ${d.param(3)}, ` +
+      `${q('decision_comment')} = ${d.param(4)}, ${q('entry_ids')} = ${d.param(5)} where ${q('pending_id')} = ${d.param(6)} and ${q('status')} = ${d.literal('pending')}`,
     [decision.status, decision.by, new Date(decision.at), decision.comment, JSON.stringify(decision.entryIds), id],
   );
   return n > 0;

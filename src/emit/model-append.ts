@@ -16,6 +16,6 @@ export function renderAppend(ctx: RenderContext, from: Relation, inputName: stri
   return (
     `select ${list('b')}, ${d.literal('source')} as ${q('_origin')} from ${base} as ${q('b')} ` +
     `union all ` +
-    `select ${list('i')}, ${d.literal('input')} as ${q('_origin')} from ${inputRelationSql(ctx, input)} as ${q('i')}`
+    `select ${list('i')}, ${d.literal('input')} as ${q('_origin')} from ${inputRelationSql(ctx, input, { columns })} as ${q('i')}`
   );
 }

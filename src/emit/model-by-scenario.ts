@@ -59,7 +59,7 @@ export function renderByScenario(
       for (const col of join.columns) selects.push(`${alias}.${q(col)} as ${q(col)}`);
       const on = Object.entries(join.on).map(([ic, bc]) => `${alias}.${q(ic)} = ${q('b')}.${q(bc)}`);
       if (input.scenarios) joins.push(`left join ${scenarioInputSql(ctx, input)} as ${alias} on ${[...on, `${alias}.${q('_scenario')} = ${scen}`].join(' and ')}`);
-      else joins.push(`left join ${inputRelationSql(ctx, input)} as ${alias} on ${on.join(' and ')}`);
+      else joins.push(`left join ${inputRelationSql(ctx, input, { columns: [...Object.keys(join.on), ...join.columns] })} as ${alias} on ${on.join(' and ')}`);
     });
     if (base !== undefined) sql = `select ${selects.join(', ')} from ${base} as ${q('b')} cross join ${sc} ${joins.join(' ')}`.trimEnd();
   } else if (body.kind === 'override') {

@@ -31,7 +31,7 @@ export function renderEnrich(ctx: RenderContext, from: Relation, joins: EnrichJo
       selects.push(`${alias}.${q(col)} as ${q(col)}`);
     }
     const on = Object.entries(join.on).map(([inputCol, baseCol]) => `${alias}.${q(inputCol)} = ${q('b')}.${q(baseCol)}`);
-    clauses.push(`left join ${inputRelationSql(ctx, input)} as ${alias} on ${on.join(' and ')}`);
+    clauses.push(`left join ${inputRelationSql(ctx, input, { columns: [...Object.keys(join.on), ...join.columns] })} as ${alias} on ${on.join(' and ')}`);
   });
   if (base === undefined) return undefined;
   return `select ${selects.join(', ')} from ${base} as ${q('b')} ${clauses.join(' ')}`.trimEnd();

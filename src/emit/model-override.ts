@@ -35,7 +35,7 @@ export function renderOverride(ctx: RenderContext, from: Relation, inputName: st
   const join = Object.entries(on).map(([inputCol, baseCol]) => `${q('o')}.${q(inputCol)} = ${q('b')}.${q(baseCol)}`);
   return (
     `select ${[...selects, `${overridden} as ${q('_overridden')}`].join(', ')} ` +
-    `from ${base} as ${q('b')} left join ${inputRelationSql(ctx, input, { setColumns: true })} as ${q('o')} on ${join.join(' and ')}`
+    `from ${base} as ${q('b')} left join ${inputRelationSql(ctx, input, { setColumns: true, columns: [...Object.keys(on), ...columns] })} as ${q('o')} on ${join.join(' and ')}`
   );
 }
 

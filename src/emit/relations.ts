@@ -10,11 +10,18 @@ export const INPUT_RELATION_SYSTEM_COLUMNS = ['_version', '_updated_by', '_updat
 export interface InputRelationOptions {
   /** Also expose `_set_columns` (override models need it). */
   setColumns?: boolean;
+  /**
+   * Expose only these user columns (in the input's declared order), not all of them: a model
+   * that reads some columns keeps its SQL, and so its version, when the input gains others.
+   */
+  columns?: readonly string[];
 }
 
 /** Names of the columns `inputRelationSql` exposes, in order. */
 export function inputRelationColumns(input: InputTable, options: InputRelationOptions = {}): string[] {
-  const cols = [...input.columns.map((c) => c.name), ...INPUT_RELATION_SYSTEM_COLUMNS];
+  const wanted = options.columns && new Set(options.columns);
+  const user = input.columns.map((c) => c.name).filter((c) => !wanted || wanted.has(c));
+  const cols = [...user, ...INPUT_RELATION_SYSTEM_COLUMNS];
   return options.setColumns ? [...cols, '_set_columns'] : cols;
 }
 

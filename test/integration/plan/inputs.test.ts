@@ -44,13 +44,9 @@ describe('input table changes', () => {
     await insertRows(adapter);
     project.inputs.forecast = forecastInput([...defaultForecastColumns(), column('owner', { kind: 'string' })]);
     const p = await plan(project, adapter);
-    // the enrich model lists the input's columns, so it gets a new version; v1 keeps its shape
+    // the enrich model reads only the columns it names, so its SQL and its version stay
     expect(p.operations.map((o) => o.description)).toEqual([
       'add column owner to writeback.forecast__log and writeback.forecast (existing rows keep their values)',
-      'create view planning.account_plan__v2 (model account_plan, version 2)',
-      'point view planning.account_plan at account_plan__v2 (was account_plan__v1)',
-      'create view planning.region_totals__v2 (model region_totals, version 2)',
-      'point view planning.region_totals at region_totals__v2 (was region_totals__v1)',
       'create view planning.forecast__history (who changed what in forecast, one row per changed column)',
     ]);
     await planAndApply(project, adapter);
@@ -59,21 +55,27 @@ describe('input table changes', () => {
       { account_id: '008', amount: '20.00', note: 'second', owner: null },
     ]);
     expect(await adapter.query('select count(*) as n, count(owner) as owners from writeback.forecast__log')).toEqual([{ n: 2, owners: 0 }]);
-    // the model version that existed keeps reading exactly what it read before
+    // the model version keeps reading exactly what it read before
     expect(await adapter.query('select id, amount from planning.account_plan__v1 order by id')).toEqual([
       { id: '007', amount: '10.50' },
       { id: '008', amount: '20.00' },
       { id: '009', amount: null },
     ]);
     expect((await plan(project, adapter)).operations).toEqual([]);
+
+    // a model that starts reading the new column gets a new version
+    project.models = [accountPlan(['amount', 'owner']), ...project.models.slice(1)];
+    expect(kinds(await plan(project, adapter))).toEqual(['create-model-version', 'point-model-alias', 'create-model-version', 'point-model-alias']);
   });
 
   it('removing a column is refused without allowDestructive; with it the state drops it and the log keeps its data', async () => {
     project = makeProject();
+    project.models = [accountPlan(['amount', 'note']), ...project.models.slice(1)];
     adapter = await open(project);
     await planAndApply(project, adapter);
     await insertRows(adapter);
     project.inputs.forecast = forecastInput(defaultForecastColumns().filter((c) => c.name !== 'note'));
+    project.models = [accountPlan(['amount']), ...project.models.slice(1)];
 
     const refused = await planResult(adapter);
     expect(refused.ok).toBe(false);

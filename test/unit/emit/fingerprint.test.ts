@@ -64,12 +64,18 @@ describe('fingerprintModel', () => {
     expect(after.get('all_products')).toBe(before.get('all_products'));
   });
 
-  it('depends on the dialect and on the input shape it reads', () => {
+  it('depends on the dialect and on the input columns it reads, not on the others', () => {
     const p = fixtureProject();
     const base = fp(p).fingerprints.get('all_products');
     expect(fingerprintProject(p, withFlags(d, { name: 'other' }), 'dev').fingerprints.get('all_products')).not.toBe(base);
-    p.inputs['manual_products']!.columns.push({ name: 'extra', type: { kind: 'string' }, required: false, loc: { file: 'x', line: 1, col: 1 } });
-    expect(fp(p).fingerprints.get('all_products')).not.toBe(base);
+    const columns = p.inputs['manual_products']!.columns;
+    columns.push({ name: 'extra', type: { kind: 'string' }, required: false, loc: { file: 'x', line: 1, col: 1 } });
+    expect(fp(p).fingerprints.get('all_products')).toBe(base);
+    // a sql model's input('t') exposes every column (its SQL may select them all)
+    setSql(p, 'plan_summary', "select * from {{ input('manual_products') }}");
+    const before = fp(p).fingerprints.get('plan_summary');
+    columns.push({ name: 'another', type: { kind: 'string' }, required: false, loc: { file: 'x', line: 1, col: 1 } });
+    expect(fp(p).fingerprints.get('plan_summary')).not.toBe(before);
   });
 
   it('fails when an upstream fingerprint is missing', () => {

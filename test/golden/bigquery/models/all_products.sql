@@ -17,11 +17,6 @@ from
       `id`,
       `name`,
       `category`,
-      `price`,
-      `launched`,
-      `active`,
-      `units`,
-      `checked_at`,
       `_version`,
       `_updated_by`,
       `_updated_at`

@@ -6,10 +6,7 @@ from
   left join (
     select
       `account_id`,
-      `quarter`,
       `amount`,
-      `confidence`,
-      `note`,
       `_version`,
       `_updated_by`,
       `_updated_at`

@@ -11,7 +11,6 @@ from
       "quarter",
       "amount",
       "confidence",
-      "note",
       "_version",
       "_updated_by",
       "_updated_at"

@@ -11,7 +11,6 @@ from
       "QUARTER",
       "AMOUNT",
       "CONFIDENCE",
-      "NOTE",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT"

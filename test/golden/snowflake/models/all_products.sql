@@ -17,11 +17,6 @@ from
       "ID",
       "NAME",
       "CATEGORY",
-      "PRICE",
-      "LAUNCHED",
-      "ACTIVE",
-      "UNITS",
-      "CHECKED_AT",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT"

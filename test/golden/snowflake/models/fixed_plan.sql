@@ -6,10 +6,7 @@ from
   left join (
     select
       "ACCOUNT_ID",
-      "QUARTER",
       "AMOUNT",
-      "CONFIDENCE",
-      "NOTE",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT"

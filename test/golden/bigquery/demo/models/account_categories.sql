@@ -14,8 +14,6 @@ from
     select
       `account_id`,
       `category`,
-      `reason`,
-      `reviewed`,
       `_version`,
       `_updated_by`,
       `_updated_at`,

@@ -11,8 +11,6 @@ from
       `quarter`,
       `amount`,
       `confidence`,
-      `note`,
-      `status`,
       `_version`,
       `_updated_by`,
       `_updated_at`

@@ -29,7 +29,6 @@ from
       `product_id`,
       `category`,
       `brand`,
-      `reason`,
       `_version`,
       `_updated_by`,
       `_updated_at`,

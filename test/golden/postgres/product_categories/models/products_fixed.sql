@@ -31,7 +31,6 @@ from
       "product_id",
       "category",
       "brand",
-      "reason",
       "_version",
       "_updated_by",
       "_updated_at",

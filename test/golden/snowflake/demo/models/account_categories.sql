@@ -14,8 +14,6 @@ from
     select
       "ACCOUNT_ID",
       "CATEGORY",
-      "REASON",
-      "REVIEWED",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT",

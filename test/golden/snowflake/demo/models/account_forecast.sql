@@ -11,8 +11,6 @@ from
       "QUARTER",
       "AMOUNT",
       "CONFIDENCE",
-      "NOTE",
-      "STATUS",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT"

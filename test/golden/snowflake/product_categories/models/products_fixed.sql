@@ -29,7 +29,6 @@ from
       "PRODUCT_ID",
       "CATEGORY",
       "BRAND",
-      "REASON",
       "_VERSION",
       "_UPDATED_BY",
       "_UPDATED_AT",

@@ -25,7 +25,7 @@ const LOG_OPS: Record<LogOp, string> = {
   reject: 'rejected a proposed change',
 };
 /** The ops of written entries. */
-const WRITTEN_OPS: Record<WrittenEntry['op'], true> = { upsert: true, delete: true, reset: true, reject: true };
+const WRITTEN_OPS: Record<WrittenEntry['op'], true> = { upsert: true, delete: true, reset: true, reject: true, unchanged: true };
 const enumOf = <K extends string>(record: Record<K, unknown>) => z.enum(Object.keys(record) as [K, ...K[]]);
 
 /** A cell value on the wire: decimals and integers beyond 2^53 as strings, dates and timestamps ISO 8601. */
@@ -66,10 +66,12 @@ export const AdminDeleteBodySchema = DeleteBodySchema.extend({ user: z.string().
 /** One entry written by a batch. */
 export const WrittenEntrySchema = z
   .object({
-    entry_id: z.string(),
+    entry_id: z.string().nullable().describe('The log entry; null for an `unchanged` row (nothing was logged).'),
     key: z.record(z.string(), WireValueSchema),
-    version: z.number().int(),
-    op: enumOf(WRITTEN_OPS).describe('`upsert`, `delete`, `reset` (a scenario reset) or `reject` (a rejected pending change).'),
+    version: z.number().int().describe("The row's `_version` after the write."),
+    op: enumOf(WRITTEN_OPS).describe(
+      '`upsert`, `delete`, `reset` (a scenario reset), `reject` (a rejected pending change) or `unchanged` (the row already held every value sent, each column set: nothing logged, version kept).',
+    ),
   })
   .register(wireRegistry, { id: 'WrittenEntry' });
 

@@ -65,13 +65,16 @@ export async function runAction(
   if (bad.length > 0) return failure('bad_request', `${bad.length} key(s) are malformed`, bad);
   const { keys: _keys, confirm: _confirm, ...writeOpts } = opts;
   const result = await write(input.name, rows, { ...writeOpts, comment: `action ${name}${comment ? `: ${comment}` : ''}` });
-  if (!result.ok || result.dryRun || result.pending || !action.webhook) return result;
+  // a webhook announces what changed: rows the action left as they were are not in it, and an
+  // action that changed nothing calls nobody
+  const changed = result.ok ? result.entries.flatMap((e) => (e.entryId === null ? [] : [{ key: e.key, entryId: e.entryId }])) : [];
+  if (!result.ok || result.dryRun || result.pending || !action.webhook || changed.length === 0) return result;
   const webhook = await callWebhook(writer, names, action.webhook, {
     table: input.name,
     action: name,
     user: opts.user,
-    keys: result.entries.map((e) => e.key),
-    entry_ids: result.entries.map((e) => e.entryId),
+    keys: changed.map((e) => e.key),
+    entry_ids: changed.map((e) => e.entryId),
     at: result.at,
     comment: comment ?? null,
   });

@@ -146,13 +146,13 @@ export class Workflows implements WritePolicy {
           decidedAt: null,
           decisionComment: null,
           entryIds: null,
-          proposalEntryIds: entries.map((e) => e.entryId),
+          proposalEntryIds: loggedIds(entries),
           requestId: req.requestId,
         });
         return { ok: true, entries: [], at, replayed: false, dryRun: false, pending: { id, status: 'pending', rows: effect.rows.length } };
       }
       case 'decide': {
-        const decided = await decidePending(tx, names, effect.id, { status: effect.status, by: effect.by, comment: effect.comment, at, entryIds: entries.map((e) => e.entryId) });
+        const decided = await decidePending(tx, names, effect.id, { status: effect.status, by: effect.by, comment: effect.comment, at, entryIds: loggedIds(entries) });
         return decided ? undefined : failure('conflict', `change ${effect.id} was decided by someone else meanwhile`);
       }
     }
@@ -295,4 +295,9 @@ export class Workflows implements WritePolicy {
 /** The key columns of a stored row. */
 function keyOf(input: InputTable, row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(input.key.map((k) => [k, row[k]]));
+}
+
+/** The log entries of a write (rows it left unchanged have none). */
+function loggedIds(entries: readonly WrittenEntry[]): string[] {
+  return entries.flatMap((e) => (e.entryId === null ? [] : [e.entryId]));
 }

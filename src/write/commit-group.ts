@@ -133,17 +133,19 @@ export async function commitGroup(
       results.push(plan);
       continue;
     }
-    const ids = plan.entries.map(() => uuidv7(atMs));
+    // an unchanged row is answered (with its current version) but gets no entry
+    const ids = plan.entries.map((p) => (p.op === 'unchanged' ? null : uuidv7(atMs)));
     // a proposal is logged with the version it was based on, and leaves the state alone
-    const logged = req.propose ? plan.entries.map((p) => ({ ...p, version: p.version - 1 })) : plan.entries;
-    const written = writtenEntries(input, req.keys, logged.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op })));
+    const answered = req.propose ? plan.entries.map((p) => ({ ...p, version: p.version - 1 })) : plan.entries;
+    const written = writtenEntries(input, req.keys, answered.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op })));
+    const logged = answered.flatMap((p, i) => (ids[i] ? [{ p, id: ids[i] }] : []));
     let result: WriteResult = { ok: true, entries: written, at, replayed: false, dryRun: req.dryRun };
     if (req.dryRun && req.propose) result = { ...result, entries: [], needsApproval: true };
     if (!req.dryRun && req.effects.length > 0) result = (await policy.commitEffects(tx, names, req, written, at)) ?? result;
     results.push(result);
     if (req.dryRun || !result.ok) continue;
-    logged.forEach((p, i) => {
-      const entry = toLogEntry(input, req, p, ids[i]!, ++seq, atMs, prev);
+    logged.forEach(({ p, id }) => {
+      const entry = toLogEntry(input, req, p, id, ++seq, atMs, prev);
       entries.push(entry);
       prev = entry.hash;
       if (!STATE_OPS.includes(entry.op)) return;
@@ -186,13 +188,15 @@ export async function commitGroup(
       if (!small) params.push(BigInt(head.seq), BigInt(next.seq));
       await tx.execute(upsertStateSql(names, input, source, dedupe, allNew && !dedupe), params);
     }
-    await recordIdempotency(tx, names, input, newRecords, atMs);
   }
+  // a request that changed nothing is recorded too: its retry must replay, not write what it finds then
+  if (newRecords.length > 0) await recordIdempotency(tx, names, input, newRecords, atMs);
   return { results, head: next, recordedIds: newRecords.map(({ req }) => req.idempotencyKey!) };
 }
 
 /** The op a planned entry is logged as: a proposal's upserts and deletes become `propose_*`. */
 function loggedOp(req: PreparedRequest, p: PlannedEntry): LogOp {
+  if (p.op === 'unchanged') throw new Error('an unchanged row is never logged');
   if (!req.propose) return p.op;
   return p.op === 'delete' ? 'propose_delete' : 'propose_upsert';
 }

@@ -11,7 +11,8 @@ import { type CurrentRow, type PreparedRequest, type Rejected, stateKey } from '
 /** A log entry decided by `planRequest`, before the group assigns its chain position and hash. */
 export interface PlannedEntry {
   stateKey: string;
-  op: 'upsert' | 'delete' | 'reset' | 'reject';
+  /** `unchanged`: an upsert that changes no value and no set column; it is neither logged nor applied. */
+  op: 'upsert' | 'delete' | 'reset' | 'reject' | 'unchanged';
   version: number;
   values: Canonical[];
   setColumns: string | null;
@@ -293,8 +294,14 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       for (const { filter: f, value: want } of scope.failing(after, 'input'))
         forbidden.push({ row: r, column: f.column, message: `${f.column} '${after(f)}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
     }
-    const version = nextVersion;
     const set = setColumns === '' ? null : setColumns;
+    // a row that is written as it already is changes nothing: no entry, no new version (a
+    // proposal is still recorded: it is the approver who decides)
+    if (alive && old === '' && set === (cur!.setColumns ?? null) && !req.propose) {
+      entries.push({ stateKey: sk, op: 'unchanged', version: cur!.version, values, setColumns: set, oldValues: null });
+      continue;
+    }
+    const version = nextVersion;
     entries.push({
       stateKey: sk,
       op: 'upsert',
@@ -332,6 +339,6 @@ function rejectEntries(req: PreparedRequest, current: (key: string) => CurrentRo
 }
 
 /** The `entries` of a successful result. */
-export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string; version: number; op: WrittenEntry['op'] }[]): WrittenEntry[] {
+export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string | null; version: number; op: WrittenEntry['op'] }[]): WrittenEntry[] {
   return planned.map((p, i) => ({ entryId: p.entryId, key: wireKey(input, keys[i]!), version: p.version, op: p.op }));
 }

@@ -29,13 +29,17 @@ export interface WriteOptions extends Actor {
 
 /** One log entry written by a batch. */
 export interface WrittenEntry {
-  /** UUIDv7 of the log entry. */
-  entryId: string;
+  /** UUIDv7 of the log entry; null for an `unchanged` row (nothing was logged). */
+  entryId: string | null;
   key: Record<string, WireValue>;
-  /** The row's `_version` after this entry. */
+  /** The row's `_version` after this entry (an `unchanged` row's current one). */
   version: number;
-  /** `reset`: a scenario's override removed (the key follows the parent scenario again); `reject`: a pending change rejected. */
-  op: 'upsert' | 'delete' | 'reset' | 'reject';
+  /**
+   * `reset`: a scenario's override removed (the key follows the parent scenario again); `reject`: a
+   * pending change rejected; `unchanged`: the row already held every value sent (and had each column
+   * set), so nothing was logged and its version stays.
+   */
+  op: 'upsert' | 'delete' | 'reset' | 'reject' | 'unchanged';
 }
 
 /** Result of `write` / `delete`. */

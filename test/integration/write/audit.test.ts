@@ -86,7 +86,7 @@ describe('group commit', () => {
     const versions = await env.adapter.query<{ v: number }>("select _version as v from writeback.forecast where account_id = 'A1' and quarter = '2099-Q1'");
     expect(versions).toEqual([{ v: 1 }]);
     // every acknowledged entry id is in the log
-    const acked = results.flatMap((r) => (r.ok ? r.entries.map((e) => e.entryId) : []));
+    const acked = results.flatMap((r) => (r.ok ? r.entries.map((e) => e.entryId!) : []));
     const inLog = new Set((await env.adapter.query<{ id: string }>('select _entry_id as id from writeback.forecast__log')).map((r) => r.id));
     expect(acked.every((id) => inLog.has(id))).toBe(true);
   });

@@ -1,28 +1,11 @@
 #!/usr/bin/env node
-// Runs the compiled CLI from dist/ (built by `npm ci` through the `prepare` script) when it is
-// at least as new as every file under src/; otherwise runs the TypeScript sources through tsx,
-// so an edit is never shadowed by a stale build.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli', 'main.js');
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-const fresh = existsSync(built) && statSync(join(root, 'dist', '.stamp'), { throwIfNoEntry: false })?.mtimeMs >= newestMtime(join(root, 'src'));
-if (fresh && !process.env.WRITEBACK_FROM_SOURCE) {
-  await import(built);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
+// The `writeback` command: runs the compiled CLI in dist/. In a checkout of the repository dist/ is
+// built by `npm ci` (the `prepare` script) and by `npm run build`; `npm start` and
+// `npm run writeback -- <command>` run the TypeScript sources instead.
+try {
+  await import('../dist/cli/main.js');
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli/main.js')) throw err;
+  process.stderr.write('writeback: dist/ is not built. In a checkout, run `npm run build`, or `npm run writeback -- <command>` to run the sources.\n');
+  process.exitCode = 70;
 }

@@ -7,11 +7,9 @@ const TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The folder of the page assets (next to this file in src/, or src/forms/assets from dist/). */
+/** The folder of the page assets, next to this file (the build copies it into dist/forms/). */
 export function assetsDir(): string {
-  const here = join(import.meta.dirname, 'assets');
-  if (existsSync(join(here, 'app.js'))) return here;
-  return resolve(import.meta.dirname, '../../src/forms/assets');
+  return join(import.meta.dirname, 'assets');
 }
 
 /**

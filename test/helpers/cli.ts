@@ -1,10 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-/** Absolute path of the `writeback` bin of this checkout. */
-export const BIN = resolve(import.meta.dirname, '../../bin/writeback.js');
+/**
+ * Node arguments that run this checkout's CLI from its TypeScript sources (through tsx, named by
+ * an absolute URL so any working directory works): tests never run a dist/ that may be stale.
+ * The built CLI (bin/writeback.js → dist/) is tested from a packed install in test/package/.
+ */
+export const CLI_ARGV: readonly string[] = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  resolve(import.meta.dirname, '../../src/cli/main.ts'),
+];
 
 export interface CliResult {
   code: number | null;
@@ -15,7 +25,7 @@ export interface CliResult {
 /** Run the real CLI in a child process and collect its output. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGV, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
     });
@@ -30,7 +40,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 
 /** Start a long-running CLI command (dev, serve); `waitFor` resolves when its output matches. */
 export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...CLI_ARGV, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
   });

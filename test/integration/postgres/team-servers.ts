@@ -2,10 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CLI_ARGV } from '../../helpers/cli.js';
 import { freePort, type PgServer } from './pg-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/writeback.js');
 
 /**
  * The demo project deployed for a team on a throwaway PostgreSQL: each `projectCopy()` is one
@@ -20,7 +20,7 @@ export class TeamServers {
   readonly env: NodeJS.ProcessEnv;
 
   constructor(server: PgServer, database: string) {
-    this.env = { ...process.env, WRITEBACK_FROM_SOURCE: '1', NO_COLOR: '1', WB_TEAM_PGPORT: String(server.port), WB_TEAM_PGUSER: server.user, WB_TEAM_PGDB: database };
+    this.env = { ...process.env, NO_COLOR: '1', WB_TEAM_PGPORT: String(server.port), WB_TEAM_PGUSER: server.user, WB_TEAM_PGDB: database };
   }
 
   /** A fresh copy of the demo project whose default target is the team's Postgres database. */
@@ -43,13 +43,13 @@ export class TeamServers {
 
   /** Run the CLI on a project copy. */
   cli(dir: string, args: string[]) {
-    return spawnSync(process.execPath, [BIN, '-p', dir, ...args], { encoding: 'utf8', env: this.env });
+    return spawnSync(process.execPath, [...CLI_ARGV, '-p', dir, ...args], { encoding: 'utf8', env: this.env });
   }
 
   /** Start `writeback serve` on a project copy (every request signed in as `lb-user`); resolves with its URL once it answers. */
   async serve(dir: string): Promise<string> {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, '-p', dir, 'serve', '--dev-user', 'lb-user', '--port', String(port)], { env: this.env });
+    const child = spawn(process.execPath, [...CLI_ARGV, '-p', dir, 'serve', '--dev-user', 'lb-user', '--port', String(port)], { env: this.env });
     this.serves.push(child);
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 200; i++) {

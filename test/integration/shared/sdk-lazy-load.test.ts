@@ -3,17 +3,18 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ARGV } from '../../helpers/cli.js';
 
-// `compile` (every dialect) and DuckDB use never import a warehouse SDK: the CLI runs from source in a
+// `compile` (every dialect) and DuckDB use never import a warehouse SDK: the CLI runs from its sources in a
 // child process whose module loader refuses pg, snowflake-sdk and @google-cloud/bigquery.
 const ROOT = resolve(import.meta.dirname, '../../..');
 const HOOK = join(import.meta.dirname, 'deny-sdk-hook.mjs');
 let dir = '';
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', HOOK, join(ROOT, 'bin/writeback.js'), '-p', dir, ...args], {
+  const r = spawnSync(process.execPath, ['--import', HOOK, ...CLI_ARGV, '-p', dir, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, WRITEBACK_FROM_SOURCE: '1', NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1' },
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -50,9 +51,9 @@ describe('warehouse SDKs load lazily', () => {
   it('control: connecting to a Postgres target does import pg (so the hook works), after resolving env()', () => {
     const missing = cli(['-t', 'pg', 'apply']);
     expect(missing.out).toContain("reads the environment variable WB_LAZY_PGUSER, which is not set");
-    const r = spawnSync(process.execPath, ['--import', HOOK, join(ROOT, 'bin/writeback.js'), '-p', dir, '-t', 'pg', 'apply'], {
+    const r = spawnSync(process.execPath, ['--import', HOOK, ...CLI_ARGV, '-p', dir, '-t', 'pg', 'apply'], {
       encoding: 'utf8',
-      env: { ...process.env, WRITEBACK_FROM_SOURCE: '1', NO_COLOR: '1', WB_LAZY_PGUSER: 'me' },
+      env: { ...process.env, NO_COLOR: '1', WB_LAZY_PGUSER: 'me' },
     });
     expect(`${r.stdout}${r.stderr}`).toContain('WAREHOUSE SDK LOADED: pg');
   });

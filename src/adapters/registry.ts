@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Project, TargetConfig } from '../ir/types.js';
 import type { Adapter } from './adapter.js';
 import { getDialect } from '../dialects/registry.js';
+import { importAdapter, WAREHOUSE_SDKS } from './optional-sdk.js';
 import { resolveTargetSettings } from './target-settings.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,8 +31,9 @@ export function duckdbPath(project: Pick<Project, 'dir'>, target: TargetConfig &
 }
 
 /**
- * Connect to a target. Each warehouse's SDK is imported here, lazily, only when
- * that target is used — `compile` never reaches this function.
+ * Connect to a target. Each warehouse's adapter, and with it its SDK, is imported here, lazily,
+ * only when that target is used — `compile` never reaches this function. The cloud warehouses'
+ * SDKs are optional peer dependencies: a missing one is a UsageError naming the install command.
  */
 export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'>, target: TargetConfig, options: OpenAdapterOptions = {}): Promise<Adapter> {
   const dialect = getDialect(target.type);
@@ -44,17 +46,17 @@ export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'>, tar
     // settings are resolved before the SDK is imported: a missing variable costs no SDK load
     case 'postgres': {
       const settings = resolveTargetSettings(target.name, target.settings);
-      const { openPostgres } = await import('./postgres/open-postgres.js');
+      const { openPostgres } = await importAdapter(target, WAREHOUSE_SDKS.postgres, () => import('./postgres/open-postgres.js'));
       return openPostgres(target.name, settings, dialect);
     }
     case 'snowflake': {
       const settings = resolveTargetSettings(target.name, target.settings);
-      const { openSnowflake } = await import('./snowflake/open-snowflake.js');
+      const { openSnowflake } = await importAdapter(target, WAREHOUSE_SDKS.snowflake, () => import('./snowflake/open-snowflake.js'));
       return openSnowflake(target.name, settings, dialect, project.dir, project.schemas.inputs);
     }
     case 'bigquery': {
       const settings = resolveTargetSettings(target.name, target.settings);
-      const { openBigQuery } = await import('./bigquery/open-bigquery.js');
+      const { openBigQuery } = await importAdapter(target, WAREHOUSE_SDKS.bigquery, () => import('./bigquery/open-bigquery.js'));
       return openBigQuery(target.name, settings, dialect, project.dir);
     }
     default:

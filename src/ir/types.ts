@@ -55,6 +55,7 @@ export interface AllowedFromSource {
   column: string;
 }
 
+/** One column of an input table as declared in `inputs/*.yml`, with its type and value rules. */
 export interface InputColumn {
   name: string;
   type: ColumnType;
@@ -137,6 +138,7 @@ export interface SourceTableRef {
   table: string;
 }
 
+/** An input table declared in `inputs/*.yml`: the rows people write, with key, columns, link, permissions and workflows. */
 export interface InputTable {
   name: string;
   description?: string;
@@ -202,6 +204,7 @@ export type ModelBody =
   /** `sqlMap`: where each character of `sql` is in its file (absent: `sql` starts at `sqlLoc` and every line at its column). */
   | { kind: 'sql'; sql: string; sqlLoc: SourceLocation; sqlMap?: TextSpan[] };
 
+/** A merge model declared in `models/`: a view that combines sources, other models and inputs. */
 export interface Model {
   name: string;
   description?: string;
@@ -242,6 +245,7 @@ export type TargetConfig =
   | { name: string; type: 'duckdb'; path: string }
   | { name: string; type: 'postgres' | 'snowflake' | 'bigquery'; settings: Record<string, string> };
 
+/** A loaded, validated project: project.yml, its input tables, models and macros (what `loadProject` returns). */
 export interface Project {
   /** Absolute path of the project directory. */
   dir: string;

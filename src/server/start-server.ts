@@ -83,11 +83,6 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostn
 }
 
 /**
- * Start the HTTP API: the server owns the warehouse connection of `wb` until `close()`.
- * On a DuckDB file it also publishes target/snapshot.duckdb for BI tools and writes
- * target/server.json so that CLI commands go through it.
- */
-/**
  * Plan the project against the warehouse and say, when it is behind, which tables and models and
  * what to run. A failed check (e.g. the warehouse is unreachable) is logged and serving goes on.
  */
@@ -106,6 +101,11 @@ async function checkWarehouse(wb: HttpLibrary, logger: ServerLogger): Promise<Dr
   }
 }
 
+/**
+ * Start the HTTP API: the server owns the warehouse connection of `wb` until `close()`.
+ * On a DuckDB file it also publishes target/snapshot.duckdb for BI tools and writes
+ * target/server.json so that CLI commands go through it.
+ */
 export async function startServer(wb: HttpLibrary, options: StartServerOptions = {}): Promise<RunningHttpServer> {
   const logger = options.logger ?? jsonLogger();
   const projectDir = options.projectDir ?? wb.project.dir;

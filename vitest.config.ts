@@ -12,6 +12,10 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // npm pack + npm install of the tarball, then the CLI and the library from that install: slow
+        test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000 },
+      },
     ],
   },
 });

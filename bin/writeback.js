@@ -2,10 +2,12 @@
 // The `writeback` command: runs the compiled CLI in dist/. In a checkout of the repository dist/ is
 // built by `npm ci` (the `prepare` script) and by `npm run build`; `npm start` and
 // `npm run writeback -- <command>` run the TypeScript sources instead.
-try {
-  await import('../dist/cli/main.js');
-} catch (err) {
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli/main.js')) throw err;
+import { existsSync } from 'node:fs';
+
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (existsSync(main)) {
+  await import(main.href);
+} else {
   process.stderr.write('writeback: dist/ is not built. In a checkout, run `npm run build`, or `npm run writeback -- <command>` to run the sources.\n');
-  process.exitCode = 70;
+  process.exitCode = 1;
 }

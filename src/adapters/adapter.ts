@@ -64,3 +64,22 @@ export interface StreamingAdapter extends Adapter {
 export function canStream(adapter: Adapter): adapter is StreamingAdapter {
   return typeof (adapter as Partial<StreamingAdapter>).stream === 'function';
 }
+
+/** What {@link ReadQueryAdapter.readQuery} answers: the first rows and the row count, or the warehouse's refusal. */
+export type ReadQueryResult =
+  | { ok: true; columns: string[]; types: string[]; rows: Row[]; rowCount: number }
+  | { ok: false; message: string };
+
+/** Optional power: run one statement the warehouse itself classifies as a read (ask with {@link canReadQuery}). */
+export interface ReadQueryAdapter extends Adapter {
+  /**
+   * Run `sql` if it is exactly one read-only statement, on a connection of its own inside a
+   * transaction that is rolled back; convert at most `maxRows` rows (wire-shaped like `query`'s).
+   */
+  readQuery(sql: string, maxRows: number): Promise<ReadQueryResult>;
+}
+
+/** True when the adapter can run a user's read-only statement. */
+export function canReadQuery(adapter: Adapter): adapter is ReadQueryAdapter {
+  return typeof (adapter as Partial<ReadQueryAdapter>).readQuery === 'function';
+}

@@ -1,5 +1,6 @@
-import type { GlobalOptions } from './context.js';
-import { adminCall, adminError } from './admin-call.js';
+import { ReportedFailure, type GlobalOptions } from './context.js';
+import { printApiError } from './print-error.js';
+import { adminCall, adminError, type LocalCall } from './admin-call.js';
 import type { VerifyReport, WireRow } from '../write/types.js';
 import type { WriteError } from '../rules/outcome.js';
 import type { TokenInfo } from '../auth/types.js';
@@ -39,18 +40,19 @@ export interface HistoryQuery {
  * server when one holds the project (DuckDB has one writer per file), otherwise of the same
  * routes in this process over a connection the CLI opens — so both paths behave identically.
  */
-export async function withBackend<T>(opts: GlobalOptions, fn: (backend: CliBackend) => Promise<T>): Promise<T> {
-  return fn(adminBackend(opts));
+export async function withBackend<T>(opts: GlobalOptions, fn: (backend: CliBackend) => Promise<T>, local: LocalCall = {}): Promise<T> {
+  return fn(adminBackend(opts, local));
 }
 
-function adminBackend(opts: GlobalOptions): CliBackend {
+function adminBackend(opts: GlobalOptions, local: LocalCall): CliBackend {
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CliOutcome<T>> => {
-    const res = await adminCall(opts, method, path, body);
+    const res = await adminCall(opts, method, path, body, local);
     return res.ok ? { ok: true, value: res.body as T } : { ok: false, error: adminError(res) };
   };
   const orThrow = <T>(r: CliOutcome<T>): T => {
     if (r.ok) return r.value;
-    throw new Error(`${r.error.code}: ${r.error.message}`);
+    printApiError(r.error, opts.json);
+    throw new ReportedFailure(1);
   };
   const table = (t: string) => `inputs/${encodeURIComponent(t)}`;
   return {

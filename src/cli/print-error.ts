@@ -1,4 +1,4 @@
-import { formatTable, paint, printJson } from './output.js';
+import { formatTable, paintErr, printJson } from './output.js';
 
 interface ErrorLike {
   code: string;
@@ -12,7 +12,7 @@ export function printApiError(error: ErrorLike, json: boolean | undefined): void
     printJson({ error });
     return;
   }
-  process.stderr.write(paint('red', `error (${error.code}): ${error.message}`) + '\n');
+  process.stderr.write(paintErr('red', `error (${error.code}): ${error.message}`) + '\n');
   const details = error.details as { row?: number; column?: string; message?: string }[];
   if (details.length === 0) return;
   const shown = details.slice(0, 50);
@@ -20,6 +20,7 @@ export function printApiError(error: ErrorLike, json: boolean | undefined): void
     formatTable(
       ['row', 'column', 'problem'],
       shown.map((d) => [d.row === undefined ? '' : d.row + 1, d.column ?? '', d.message ?? JSON.stringify(d)]),
+      { stderr: true },
     ) + '\n',
   );
   if (details.length > shown.length) process.stderr.write(`… and ${details.length - shown.length} more\n`);

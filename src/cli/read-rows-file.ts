@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { InputTable } from '../ir/types.js';
-import { UsageError } from '../adapters/registry.js';
+import { UsageError } from '../adapters/usage-error.js';
 
 /**
  * Rows of a `.json` (an array of objects, or `{ "rows": [...] }`), `.jsonl` or `.csv` file.
@@ -37,6 +36,7 @@ export async function readRowsFile(file: string, input: InputTable | undefined):
       });
   }
   if (ext !== '.csv' && ext !== '.tsv') throw new UsageError(`${file}: use a .csv, .tsv, .json or .jsonl file`);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:');
   try {
     const connection = await db.connect();

@@ -27,7 +27,9 @@ export interface HttpLibrary {
   /** The linked source's rows and a column's source values (src/library/source-context.ts, source-values.ts). */
   sources: Writeback['sources'];
   /** Plan/apply through this connection, and whether the warehouse matches the project (src/library/deployment.ts). */
-  deploy: Pick<Writeback['deploy'], 'drift' | 'check' | 'apply'>;
+  deploy: Pick<Writeback['deploy'], 'drift' | 'check' | 'apply' | 'versions' | 'prune'>;
+  /** One read-only SQL statement as the administrator (admin routes only: no row filters; src/library/read-query.ts). */
+  query?: Writeback['query'];
   tokens: {
     create(input: CreateTokenInput): Promise<Outcome<{ token: string; info: TokenInfo }>>;
     list(): Promise<TokenInfo[]>;

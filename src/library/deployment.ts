@@ -4,8 +4,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
 import type { Operation } from '../plan/operation.js';
 import { planProject } from '../plan/plan-project.js';
+import { listVersions, pruneVersions, type PrunedVersion, type VersionInfo } from '../plan/versions.js';
 import { loadProject } from '../project/load-project.js';
-import type { ErrorDetail, Outcome } from '../rules/outcome.js';
+import { failure, type ErrorDetail, type Outcome } from '../rules/outcome.js';
 import { driftOf, IN_SYNC, type Drift } from './drift.js';
 
 /** Options of `deploy.apply`. */
@@ -16,10 +17,22 @@ export interface DeployOptions {
   allowDestructive?: boolean;
   /** Plan only: report the operations, change nothing. */
   dryRun?: boolean;
+  /** The project to deploy, already loaded from the library's project directory (default: re-load it from disk). */
+  project?: Project;
+  /** Called as operations are applied (`done` of `total`), e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
-/** What `deploy.apply` did: the operations planned, whether they were applied, and the apply summary. */
-export type DeployResult = Outcome<{ applied: boolean; operations: Operation[]; summary?: unknown }>;
+/** What `deploy.apply` did: the operations planned, whether they were applied, the apply summary, and the plan's warnings. */
+export type DeployResult = Outcome<{ applied: boolean; operations: Operation[]; summary?: unknown; warnings: ErrorDetail[] }>;
+
+/** Options of `deploy.prune`. */
+export interface DeployPruneOptions {
+  /** How many of the newest versions of each model to keep (a whole number, at least 1). */
+  keep: number;
+  /** Report what would be dropped, drop nothing. */
+  dryRun?: boolean;
+}
 
 /** What deploying needs of the library. */
 export interface DeployHost {
@@ -32,9 +45,9 @@ export interface DeployHost {
   reload(project: Project): Promise<void>;
 }
 
-/** Diagnostics as error details (`loc` = file:line:col in the project). */
+/** Diagnostics as error details (`loc` = file:line:col in the project), every field kept so a client can print them as diagnostics again. */
 export function diagnosticDetails(diagnostics: Diagnostic[]): ErrorDetail[] {
-  return diagnostics.map((d) => ({ message: d.message, code: d.code, severity: d.severity, ...(d.loc ? { loc: d.loc } : {}), ...(d.hint ? { hint: d.hint } : {}) }));
+  return diagnostics.map((d) => ({ message: d.message, code: d.code, severity: d.severity, params: d.params, ...(d.loc ? { loc: d.loc } : {}), ...(d.hint ? { hint: d.hint } : {}) }));
 }
 
 const refused = (message: string, diagnostics: Diagnostic[]): DeployResult => ({ ok: false, error: { code: 'validation_failed', message, details: diagnosticDetails(diagnostics) } });
@@ -75,8 +88,25 @@ export class Deployment {
     });
   }
 
+  /** Every registered version of every model (or of `model`), ordered by model then version. */
+  async versions(model?: string): Promise<Outcome<{ versions: VersionInfo[] }>> {
+    const project = this.host.project();
+    const versions = await listVersions(this.host.adapter, project, model);
+    if (model !== undefined && versions.length === 0 && !project.models.some((m) => m.name === model)) {
+      return failure('not_found', `unknown model '${model}' (known: ${project.models.map((m) => m.name).join(', ') || 'none'})`);
+    }
+    return { ok: true, versions };
+  }
+
+  /** Drop version views beyond the newest `keep` of each model (never one an alias or a kept version reads), with the write path quiet. */
+  async prune(opts: DeployPruneOptions): Promise<Outcome<{ dropped: PrunedVersion[]; dryRun: boolean }>> {
+    if (!Number.isInteger(opts.keep) || opts.keep < 1) return failure('bad_request', `keep must be a whole number of at least 1, got ${opts.keep}`, [{ column: 'keep', message: 'a whole number of at least 1' }]);
+    const dropped = await this.host.quiesce(() => pruneVersions(this.host.adapter, this.host.project(), { keep: opts.keep, ...(opts.dryRun ? { dryRun: true } : {}) }));
+    return { ok: true, dropped, dryRun: opts.dryRun ?? false };
+  }
+
   private async applyNow(opts: DeployOptions): Promise<DeployResult> {
-    const loaded = await loadProject(this.host.project().dir);
+    const loaded = opts.project ? { ok: true as const, value: opts.project } : await loadProject(this.host.project().dir);
     if (!loaded.ok) return refused('the project does not load', loaded.diagnostics);
     const plan = await planProject(loaded.value, {
       targetName: this.host.targetName,
@@ -86,16 +116,17 @@ export class Deployment {
     });
     if (!plan.ok) return refused('the plan was refused', plan.diagnostics);
     const operations = plan.value.operations;
+    const warnings = diagnosticDetails(plan.warnings);
     if (opts.dryRun || operations.length === 0) {
       if (!opts.dryRun) {
         await this.host.reload(loaded.value);
         this.known = IN_SYNC;
       }
-      return { ok: true, applied: false, operations };
+      return { ok: true, applied: false, operations, warnings };
     }
-    const applied = await applyPlan(plan.value, this.host.adapter, { projectDir: loaded.value.dir });
+    const applied = await applyPlan(plan.value, this.host.adapter, { projectDir: loaded.value.dir, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     if (!applied.ok) return refused('apply failed', applied.diagnostics);
     await this.host.reload(loaded.value);
-    return { ok: true, applied: true, operations, summary: applied.value };
+    return { ok: true, applied: true, operations, summary: applied.value, warnings };
   }
 }

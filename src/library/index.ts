@@ -8,4 +8,5 @@ export { ModelReadFailed } from './model-rows.js';
 export type { ContextReadOptions, ContextReadResult } from './source-context.js';
 export type { SourceValuesResult } from './source-values.js';
 export type { Drift } from './drift.js';
-export type { DeployOptions, DeployResult } from './deployment.js';
+export type { DeployOptions, DeployResult, DeployPruneOptions } from './deployment.js';
+export type { QueryOptions, QueryResult } from './read-query.js';

@@ -19,6 +19,7 @@ import { Deployment } from './deployment.js';
 import { readModelRows, type ModelReadOptions, type ModelReadResult } from './model-rows.js';
 import { readContext, type ContextReadOptions, type ContextReadResult } from './source-context.js';
 import { readSourceValues, type SourceValuesResult } from './source-values.js';
+import { readQuery, type QueryOptions, type QueryResult } from './read-query.js';
 import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
 import { createSnapshotPublisher, type SnapshotPublisher, type SnapshotPublisherOptions } from '../snapshot/snapshot-publisher.js';
 
@@ -148,6 +149,14 @@ export class Writeback {
   /** The loaded project. */
   get project(): Project {
     return this.ctx.project;
+  }
+
+  /**
+   * Run one read-only SQL statement as the administrator (no row filters: never for signed-in
+   * users); see read-query.ts.
+   */
+  query(sql: string, opts?: QueryOptions): Promise<QueryResult> {
+    return readQuery(this.adapter, sql, opts);
   }
 
   /** Replay every input's log and compare with its state; recompute every hash chain. */

@@ -20,6 +20,10 @@ export const DiscoveryFileSchema = z.object({
   started_at: z.string(),
   /** The warehouse file the server holds, when the target is a DuckDB file. */
   database: z.string().optional(),
+  /** Name of the target it serves (absent in files of older servers: then any). */
+  target: z.string().optional(),
+  /** Whether that target is the project's `default_target` (what a command without `--target` means). */
+  default_target: z.boolean().optional(),
 });
 
 /** Contents of `target/server.json`. */

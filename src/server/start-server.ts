@@ -8,13 +8,13 @@ import { apiError, failureResponse } from '../http/api-error.js';
 import { describeDrift, type Drift } from '../library/drift.js';
 import { UsageError } from '../library/usage-error.js';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-file.js';
+import { DEFAULT_PORT } from '../runtime/default-port.js';
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
 import type { ServerOptions } from './server-options.js';
 import { createServer } from './create-server.js';
 import { jsonLogger, type ServerLogger } from './logger.js';
 
-/** Default port of `writeback serve`. */
-export const DEFAULT_PORT = 4580;
+export { DEFAULT_PORT };
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | 'onWrite' | 'snapshotStatus'> {
@@ -179,6 +179,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
       host,
       admin_token: adminToken,
       started_at: new Date().toISOString(),
+      ...(options.targetName ? { target: options.targetName, default_target: options.targetName === wb.project.defaultTarget } : {}),
     });
   }
   logger.info('listening', { url, project: wb.project.name, snapshot: snapshot?.status().path ?? null });

@@ -7,12 +7,13 @@ import {
   DuckDBPreparedStatement,
   DuckDBTypeId,
   JSDuckDBValueConverter,
+  StatementType,
   timestampValue,
   type DuckDBValue,
   type DuckDBValueConverter,
   type JS,
 } from '@duckdb/node-api';
-import type { Adapter, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
+import type { Adapter, ReadQueryAdapter, ReadQueryResult, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { appendWithAppender, type BulkKind, type BulkRows, type BulkTarget } from './duckdb-bulk-append.js';
 import { duckdbError, duckdbOpenError } from './duckdb-errors.js';
@@ -52,7 +53,7 @@ function bind(params: SqlValue[]): DuckDBValue[] {
 }
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
-export class DuckDBAdapter implements StreamingAdapter {
+export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter {
   private readonly statements = new Map<string, DuckDBPreparedStatement>();
   private readonly busy = new Set<DuckDBPreparedStatement>();
 
@@ -176,6 +177,54 @@ export class DuckDBAdapter implements StreamingAdapter {
     } catch (err) {
       close();
       throw err;
+    }
+  }
+
+  /**
+   * One statement that DuckDB's parser classifies as a SELECT (which covers WITH, FROM-first,
+   * VALUES, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table functions) — anything else is refused before
+   * it runs. It runs on a connection of its own inside a transaction that is always rolled back;
+   * the result is materialized by DuckDB and only the first `maxRows` rows are converted.
+   */
+  async readQuery(sql: string, maxRows: number): Promise<ReadQueryResult> {
+    if (!this.instance) throw new Error('readQuery() on a transaction adapter');
+    const conn = await this.instance.connect();
+    const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    let statement: DuckDBPreparedStatement | undefined;
+    try {
+      let count: number;
+      try {
+        count = (await conn.extractStatements(sql)).count;
+      } catch (err) {
+        return { ok: false, message: message(err) };
+      }
+      if (count !== 1) return { ok: false, message: count === 0 ? 'no SQL statement given' : `one statement at a time, got ${count}` };
+      try {
+        statement = await conn.prepare(sql);
+      } catch (err) {
+        return { ok: false, message: message(err) };
+      }
+      if (statement.statementType !== StatementType.SELECT) {
+        const kind = StatementType[statement.statementType] ?? 'other';
+        return { ok: false, message: `only a read-only statement (SELECT, WITH … SELECT, FROM, VALUES, DESCRIBE, SHOW) may run here; this is a ${kind} statement` };
+      }
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await statement.run();
+        const rows: Row[] = [];
+        for await (const chunk of result.yieldConvertedRowObjects(convertValue)) {
+          rows.push(...(chunk.slice(0, maxRows - rows.length) as Row[]));
+          if (rows.length >= maxRows) break;
+        }
+        return { ok: true, columns: result.deduplicatedColumnNames(), types: result.columnTypes().map((t) => t.toString()), rows, rowCount: result.rowCount };
+      } catch (err) {
+        return { ok: false, message: message(err) };
+      } finally {
+        await conn.run('ROLLBACK');
+      }
+    } finally {
+      statement?.destroySync();
+      conn.closeSync();
     }
   }
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../usage-error.js';
+import { WarehouseLockedError } from '../usage-error.js';
 import { WarehouseError } from '../warehouse-error.js';
 
 // DuckDB's node API gives errors a message and no code, so this file is the one place where
@@ -18,14 +18,16 @@ export function duckdbError(err: unknown): unknown {
   return err;
 }
 
-/** A failure to open `path`: a file held by another process becomes a UsageError naming what to do; anything else unchanged. */
+/** A failure to open `path`: a file held by another process becomes a WarehouseLockedError naming the holder; anything else unchanged. */
 export function duckdbOpenError(err: unknown, path: string): unknown {
   const holder = err instanceof Error ? LOCK_HELD.exec(err.message) : null;
   if (!holder) return err;
-  const pid = holder[2] ? ` (PID ${holder[2]})` : '';
-  return new UsageError(
-    `${path} is held by another process${pid}: a DuckDB file has one writer at a time. ` +
-      'If it is `writeback serve` or `writeback dev`, run this command while it is stopped, or use the running ' +
-      "server's API; BI tools should read target/snapshot.duckdb instead.",
+  const pid = holder[2] ? Number(holder[2]) : undefined;
+  return new WarehouseLockedError(
+    `${path} is held by another process${pid ? ` (PID ${pid})` : ''}: a DuckDB file has one writer at a time. ` +
+      'Stop that process, or, if it is `writeback serve` or `writeback dev`, go through its API (the writeback CLI does so by itself); ' +
+      'BI tools should read target/snapshot.duckdb instead.',
+    path,
+    pid,
   );
 }

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { adminOrFail } from '../admin-call.js';
 import { globals, loadOrExit, ReportedFailure, UsageError } from '../context.js';
-import { paint, printJson } from '../output.js';
+import { paint, paintErr, plural, printJson } from '../output.js';
+import { examples } from '../help.js';
+import { collect } from '../options.js';
 import { osUser } from '../user.js';
 import { CLI_CONFIRM } from './write.js';
 import { confirmationRequired, confirmThreshold } from '../../rules/confirmation.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `--key col=val` flags → keys; a column given again starts the next key (`--key id=1 --key id=2`). */
 export function keysFromPairs(pairs: string[]): Record<string, string>[] {
@@ -34,7 +35,7 @@ interface ActionJson {
 }
 
 export function registerAction(program: Command): void {
-  program
+  const cmd = program
     .command('action <table> <action>')
     .description('run a one-click action declared on an input table on the given keys (an ordinary logged write)')
     .option('--key <col=val>', 'key column value (repeat per key column; a repeated column starts the next key)', collect, [])
@@ -56,7 +57,7 @@ export function registerAction(program: Command): void {
         : confirmationRequired(keys.length, `action ${action} changing`, { confirm: flags.yes, dryRun: flags.dryRun }, confirmThreshold(project), CLI_CONFIRM);
       if (refused) {
         if (opts.json) printJson({ error: refused });
-        else process.stderr.write(paint('yellow', refused.message) + '\n');
+        else process.stderr.write(paintErr('yellow', refused.message) + '\n');
         throw new ReportedFailure(1);
       }
       const res = await adminOrFail<ActionJson>(opts, 'POST', `inputs/${encodeURIComponent(table)}/actions/${encodeURIComponent(action)}`, {
@@ -69,10 +70,14 @@ export function registerAction(program: Command): void {
       });
       if (opts.json) return printJson(res);
       if (res.pending) return console.log(`${paint('yellow', '…')} action ${action} is waiting for approval (pending change ${res.pending.id})`);
-      console.log(`${paint('green', '✓')} ${flags.dryRun ? 'would run' : 'ran'} ${action} on ${res.entries.length} row(s) of ${table} at ${res.at}`);
+      console.log(`${paint('green', '✓')} ${flags.dryRun ? 'would run' : 'ran'} ${action} on ${plural(res.entries.length, 'row')} of ${table} at ${res.at}`);
       if (res.webhook) {
         const w = res.webhook;
-        console.log(w.status === 'ok' ? `  webhook called (${w.attempts} attempt(s))` : paint('yellow', `  webhook failed after ${w.attempts} attempt(s): ${w.error} — the write stands; see _wb_webhook_calls`));
+        console.log(w.status === 'ok' ? `  webhook called (${plural(w.attempts, 'attempt')})` : paint('yellow', `  webhook failed after ${plural(w.attempts, 'attempt')}: ${w.error} — the write stands; see _wb_webhook_calls`));
       }
     });
+  examples(cmd, [
+    ['writeback action revenue_forecast submit --key account_id=acc_022 --key quarter=2026-Q4 --yes', 'submit one forecast row'],
+    ['writeback action revenue_forecast submit --key account_id=acc_022 --key quarter=2026-Q4 --key account_id=acc_023 --key quarter=2026-Q4 --dry-run', 'two rows (a repeated column starts the next key), checked only'],
+  ]);
 }

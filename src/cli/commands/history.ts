@@ -1,49 +1,43 @@
 import type { Command } from 'commander';
-import { globals, ReportedFailure, UsageError } from '../context.js';
+import { globals, ReportedFailure } from '../context.js';
 import { formatTable, printJson } from '../output.js';
 import { withBackend } from '../backend.js';
 import { printApiError } from '../print-error.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** `col=val` pairs of repeated `--key` flags. */
-function parsePairs(pairs: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at < 1) throw new UsageError(`${flag} expects column=value, got '${pair}'`);
-    out[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return out;
-}
-
-export { collect, parsePairs };
+import { examples } from '../help.js';
+import { collect, inOptionTerms, parsePairs, parseTime, wholeNumber } from '../options.js';
+import { HISTORY_LIMITS } from '../../write/read-history.js';
 
 const show = (v: unknown) => (v === null ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The history route's parameters as the options that set them. */
+const OPTIONS = { since: '--since', user: '--user', scenario: '--scenario', limit: '--limit', key: '--key' };
+
 export function registerHistory(program: Command): void {
-  program
+  const cmd = program
     .command('history <table>')
-    .description('who changed what and when: every log entry with old → new per column')
+    .description('who changed what and when: every log entry with old → new per column, oldest first')
     .option('--key <col=val>', 'only this key (repeat for each key column)', collect, [])
     .option('--user <name>', 'only entries written by this user')
-    .option('--since <time>', 'only entries at or after this ISO time')
+    .option('--since <time>', 'only entries at or after this time: a date (start of day, UTC) or a date and time (UTC unless a zone is given)')
     .option('--scenario <name>', 'only this scenario')
-    .option('--limit <n>', 'at most this many entries (newest last)', '1000')
+    .option('--limit <n>', `at most this many entries, the newest (1 to ${HISTORY_LIMITS.max.toLocaleString('en-US')})`, String(HISTORY_LIMITS.default))
     .action(async (table: string, flags: { key: string[]; user?: string; since?: string; scenario?: string; limit: string }, command: Command) => {
       const opts = globals(command);
       const key = parsePairs(flags.key, '--key');
+      const limit = wholeNumber(flags.limit, '--limit', 1, HISTORY_LIMITS.max);
+      const since = flags.since !== undefined ? parseTime(flags.since, '--since') : undefined;
       const result = await withBackend(opts, (backend) =>
         backend.history(table, {
           ...(Object.keys(key).length > 0 ? { key } : {}),
           ...(flags.user ? { user: flags.user } : {}),
-          ...(flags.since ? { since: flags.since } : {}),
+          ...(since ? { since } : {}),
           ...(flags.scenario ? { scenario: flags.scenario } : {}),
-          limit: Number(flags.limit),
+          limit,
         }),
       );
       if (!result.ok) {
-        printApiError(result.error, opts.json);
+        const keyColumns = Object.fromEntries(Object.keys(key).map((k) => [k, `--key ${k}=…`]));
+        printApiError(inOptionTerms(result.error, { ...OPTIONS, ...keyColumns }), opts.json);
         throw new ReportedFailure(1);
       }
       if (opts.json) return printJson(result.value);
@@ -59,4 +53,9 @@ export function registerHistory(program: Command): void {
       if (rows.length === 0) return console.log('no entries');
       console.log(formatTable(['at', 'user', 'op', 'scenario', 'key', 'column', 'old → new', 'comment'], rows));
     });
+  examples(cmd, [
+    ['writeback history revenue_forecast --key account_id=acc_022 --key quarter=2026-Q4', 'one row'],
+    ['writeback history revenue_forecast --since 2026-11-01 --user ana', "ana's changes since 1 November (UTC)"],
+    ['writeback history revenue_forecast --since 2026-11-01T09:30+01:00 --json', 'since a moment in another zone, as JSON'],
+  ]);
 }

@@ -15,6 +15,7 @@ import { registerToken } from './token.js';
 import { registerScenario } from './scenario.js';
 import { registerPending } from './pending.js';
 import { registerAction } from './action.js';
+import { registerQuery } from './query.js';
 
 /** Every `writeback` subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -35,6 +36,7 @@ export function registerCommands(program: Command): void {
     registerScenario,
     registerPending,
     registerAction,
+    registerQuery,
   ]) {
     register(program);
   }

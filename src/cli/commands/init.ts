@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../context.js';
 import { paint } from '../output.js';
+import { examples } from '../help.js';
 
 /** The files of a new project: one source seed, one input table, one merge model, one macro. */
 export function scaffold(name: string): Record<string, string> {
@@ -14,6 +15,9 @@ targets:
 schemas: { inputs: writeback, views: analytics }
 sources:
   crm:
+    # Where the source's tables live in the warehouse. Here the seed below loads crm.customers
+    # into DuckDB's default schema, main; point it at the schema your real data is loaded into,
+    # per target if they differ: schema: { dev: main, prod: RAW_CRM }
     schema: main
     tables:
       customers: { description: One row per customer }
@@ -59,21 +63,43 @@ inputs:
   };
 }
 
+/** Whether a folder holds anything a person put there (hidden entries like .git do not count). */
+function visibleEntries(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => !f.startsWith('.')) : [];
+}
+
 export function registerInit(program: Command): void {
-  program
+  const cmd = program
     .command('init [dir]')
-    .description('scaffold a working project (DuckDB target, a seed, an input table, a model)')
-    .action((dir: string | undefined) => {
+    .description('scaffold a working project (DuckDB target, a seed, an input table, a model) in an empty or new folder')
+    .option('--force', 'also into a folder that has files (existing files are kept, never overwritten)')
+    .action((dir: string | undefined, flags: { force?: boolean }) => {
       const root = resolve(dir ?? '.');
-      if (existsSync(root) && readdirSync(root).some((f) => f === 'project.yml')) {
-        throw new UsageError(`${root} already has a project.yml; nothing written`);
+      if (existsSync(root) && !statSync(root).isDirectory()) throw new UsageError(`${root} is a file, not a folder`);
+      if (existsSync(join(root, 'project.yml'))) throw new UsageError(`${root} already has a project.yml; nothing written`);
+      const present = visibleEntries(root);
+      if (present.length > 0 && !flags.force) {
+        const shown = present.slice(0, 5).join(', ') + (present.length > 5 ? `, … (${present.length} in all)` : '');
+        throw new UsageError(`${root} is not empty (${shown}): init into an empty or new folder, or pass --force to add the project's files here (existing files are kept); nothing written`);
       }
       const name = basename(root).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '') || 'my_project';
+      const kept: string[] = [];
       for (const [file, content] of Object.entries(scaffold(name))) {
-        mkdirSync(join(root, file, '..'), { recursive: true });
-        writeFileSync(join(root, file), content);
+        const path = join(root, file);
+        if (existsSync(path)) {
+          kept.push(file);
+          continue;
+        }
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
       }
       console.log(`${paint('green', '✓')} created project '${name}' in ${root}`);
-      console.log(`  next: writeback apply --project ${dir ?? '.'}`);
+      if (kept.length > 0) console.log(paint('yellow', `  kept the existing ${kept.join(', ')} (not overwritten)`));
+      const project = dir === undefined ? '' : ` --project ${dir}`;
+      console.log(`  next: writeback apply${project} && writeback dev${project}`);
     });
+  examples(cmd, [
+    ['writeback init shop', 'a new project in ./shop'],
+    ['cd existing && writeback init --force', 'add a project to a folder that already has files'],
+  ]);
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { adminOrFail } from '../admin-call.js';
 import { globals } from '../context.js';
-import { formatTable, paint, printJson } from '../output.js';
+import { formatTable, paint, plural, printJson } from '../output.js';
+import { examples } from '../help.js';
 import { osUser } from '../user.js';
 
 interface PendingJson {
@@ -22,7 +23,7 @@ const enc = encodeURIComponent;
 export function registerPending(program: Command): void {
   const cmd = program.command('pending').description('changes waiting for approval: list, approve, reject');
 
-  cmd
+  const list = cmd
     .command('list <table>')
     .description('pending changes of an input table (oldest first)')
     .option('--status <status>', 'pending, approved, rejected or all', 'pending')
@@ -40,7 +41,7 @@ export function registerPending(program: Command): void {
     });
 
   for (const decision of ['approve', 'reject'] as const) {
-    cmd
+    const decide = cmd
       .command(`${decision} <table> <id>`)
       .description(decision === 'approve' ? 'approve a pending change: it is written as its proposer\'s write (four-eyes: not your own)' : 'reject a pending change (nothing is written)')
       .requiredOption('--comment <text>', 'why (logged with your name and the time)')
@@ -52,7 +53,13 @@ export function registerPending(program: Command): void {
           user: flags.user ?? osUser(),
         });
         if (opts.json) return printJson(res);
-        console.log(`${paint('green', '✓')} ${res.change.status} change ${id} of ${table}${decision === 'approve' ? ` (${res.entries.length} row(s) written)` : ''}`);
+        console.log(`${paint('green', '✓')} ${res.change.status} change ${id} of ${table}${decision === 'approve' ? ` (${plural(res.entries.length, 'row')} written)` : ''}`);
       });
+    examples(decide, [[`writeback pending ${decision} revenue_forecast 0193… --comment "${decision === 'approve' ? 'checked with sales' : 'too high'}"`, 'the id from `pending list`']]);
   }
+  examples(cmd, [
+    ['writeback pending list revenue_forecast', 'changes waiting for approval'],
+    ['writeback pending approve revenue_forecast 0193… --comment "ok"', 'approve one (not your own)'],
+  ]);
+  examples(list, [['writeback pending list revenue_forecast --status all --json', 'decided ones too, as JSON']]);
 }

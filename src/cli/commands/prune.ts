@@ -1,23 +1,29 @@
-import { versionViewName } from '../../managed/names.js';
 import type { Command } from 'commander';
-import { globals, loadOrExit, withAdapter, UsageError } from '../context.js';
-import { paint, printJson } from '../output.js';
-import { pruneVersions } from '../../plan/versions.js';
+import { versionViewName } from '../../managed/names.js';
+import type { PrunedVersion } from '../../plan/versions.js';
+import { adminOrFail } from '../admin-call.js';
+import { globals, UsageError } from '../context.js';
+import { paint, plural, printJson } from '../output.js';
+import { examples } from '../help.js';
 
 export function registerPrune(program: Command): void {
-  program
+  const cmd = program
     .command('prune')
-    .description('drop old model versions, keeping the newest N of each model (never the latest)')
+    .description('drop old model version views, keeping the newest N of each model (never the latest, nor one a kept version reads)')
     .requiredOption('--keep <n>', 'versions to keep per model (at least 1)')
-    .action(async (options: { keep: string }, command: Command) => {
+    .option('--dry-run', 'only list what would be dropped')
+    .action(async (options: { keep: string; dryRun?: boolean }, command: Command) => {
       const opts = globals(command);
       const keep = Number(options.keep);
-      if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be a whole number of at least 1, got '${options.keep}'`);
-      const project = await loadOrExit(opts);
-      const dropped = await withAdapter(project, opts, (adapter) => pruneVersions(adapter, project, { keep }));
-      if (opts.json) return printJson({ ok: true, dropped });
-      if (dropped.length === 0) return console.log(`${paint('green', '✓')} nothing to prune`);
-      for (const d of dropped) console.log(`  ${paint('red', '-')} dropped ${versionViewName(d.model, d.version)}`);
-      console.log(`${paint('green', '✓')} pruned ${dropped.length} view${dropped.length === 1 ? '' : 's'}`);
+      if (!/^\d+$/.test(options.keep) || keep < 1) throw new UsageError(`--keep must be a whole number of at least 1, got '${options.keep}'`);
+      const res = await adminOrFail<{ dropped: PrunedVersion[]; dry_run: boolean }>(opts, 'POST', 'prune', { keep, ...(options.dryRun ? { dry_run: true } : {}) });
+      if (opts.json) return printJson({ ok: true, dropped: res.dropped, ...(options.dryRun ? { dry_run: true } : {}) });
+      if (res.dropped.length === 0) return console.log(`${paint('green', '✓')} nothing to prune`);
+      for (const d of res.dropped) console.log(`  ${paint('red', '-')} ${options.dryRun ? 'would drop' : 'dropped'} ${versionViewName(d.model, d.version)}`);
+      console.log(`${paint('green', '✓')} ${options.dryRun ? 'would prune' : 'pruned'} ${plural(res.dropped.length, 'view')}`);
     });
+  examples(cmd, [
+    ['writeback prune --keep 3 --dry-run', 'which version views would go'],
+    ['writeback prune --keep 3', 'keep the newest three versions of every model'],
+  ]);
 }

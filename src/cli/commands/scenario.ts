@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { adminOrFail } from '../admin-call.js';
 import { globals, ReportedFailure } from '../context.js';
-import { formatTable, paint, printJson } from '../output.js';
+import { formatTable, paint, paintErr, plural, printJson } from '../output.js';
+import { examples } from '../help.js';
 import { osUser } from '../user.js';
 
 interface ScenarioJson {
@@ -30,7 +31,7 @@ const enc = encodeURIComponent;
 export function registerScenario(program: Command): void {
   const cmd = program.command('scenario').description('what-if scenarios: create, list, archive, compare, promote');
 
-  cmd
+  const create = cmd
     .command('create <name>')
     .description('create a scenario that falls back to --from (copy-on-write: nothing is copied)')
     .option('--from <scenario>', 'parent scenario: base or another scenario', 'base')
@@ -48,7 +49,7 @@ export function registerScenario(program: Command): void {
       console.log(`${paint('green', '✓')} scenario ${name} created from ${res.scenario.parent}`);
     });
 
-  cmd
+  const list = cmd
     .command('list')
     .description('every scenario with its parent, who created it and when')
     .action(async (_flags: unknown, command: Command) => {
@@ -63,7 +64,7 @@ export function registerScenario(program: Command): void {
       );
     });
 
-  cmd
+  const archive = cmd
     .command('archive <name>')
     .description('archive a scenario: no more writes, hidden from __by_scenario views (data and log stay)')
     .option('--user <name>', 'who is recorded (default: the OS user)')
@@ -74,7 +75,7 @@ export function registerScenario(program: Command): void {
       console.log(`${paint('green', '✓')} scenario ${name} archived`);
     });
 
-  cmd
+  const compare = cmd
     .command('compare <a> <b>')
     .description('per key, the values that differ between two scenarios (numeric deltas b − a)')
     .option('--table <table>', 'only this input table')
@@ -84,7 +85,7 @@ export function registerScenario(program: Command): void {
       const res = await adminOrFail<CompareJson>(opts, 'GET', `scenarios/compare?${q}`);
       if (opts.json) return printJson(res);
       for (const t of res.tables) {
-        console.log(paint('bold', `${t.table}: ${t.rows.length} key(s) differ`));
+        console.log(paint('bold', `${t.table}: ${plural(t.rows.length, 'key')} differ${t.rows.length === 1 ? 's' : ''}`));
         const lines = t.rows.flatMap((r) =>
           r.changes.map((ch) => [Object.values(r.key).map(show).join(' / '), r.status, ch.column, show(ch.a), show(ch.b), ch.delta === undefined ? '' : show(ch.delta)]),
         );
@@ -92,7 +93,7 @@ export function registerScenario(program: Command): void {
       }
     });
 
-  cmd
+  const promote = cmd
     .command('promote <name>')
     .description("write a scenario's overrides into its parent as new logged writes (shows a preview; --yes to do it)")
     .option('--table <table>', 'only this input table')
@@ -108,16 +109,29 @@ export function registerScenario(program: Command): void {
       if (opts.json && (doIt || flags.dryRun || res.rows === 0)) return printJson(res);
       // nothing differs from the parent: nothing to confirm either
       if (res.rows === 0) return console.log(`nothing to promote: ${name} does not differ from ${res.parent}`);
-      const summary = res.tables.map((t) => `${t.table}: ${t.upserts.length} upsert(s), ${t.deletes.length} delete(s)${approvalNote(t)}`).join('; ');
+      const summary = res.tables.map((t) => `${t.table}: ${plural(t.upserts.length, 'upsert')}, ${plural(t.deletes.length, 'delete')}${approvalNote(t)}`).join('; ');
       if (doIt) return console.log(`${paint('green', '✓')} promoted ${name} into ${res.parent}: ${summary}`);
       console.log(`promoting ${name} into ${res.parent} would write ${rowsText(res.rows)}: ${summary}`);
       if (!flags.dryRun) {
         const message = `promoting writes ${rowsText(res.rows)} into ${res.parent}: run again with --yes`;
         if (opts.json) printJson({ error: { code: 'confirmation_required', message, details: [{ message, count: res.rows }] } });
-        else process.stderr.write(paint('yellow', message) + '\n');
+        else process.stderr.write(paintErr('yellow', message) + '\n');
         throw new ReportedFailure(1);
       }
     });
+  examples(cmd, [
+    ['writeback scenario create downside --description "-10% EMEA"', 'a what-if scenario on top of base'],
+    ['writeback scenario compare base downside', 'what differs, with numeric deltas'],
+    ['writeback scenario promote downside --yes', "write its overrides into base"],
+  ]);
+  examples(create, [['writeback scenario create downside --from base --description "-10% EMEA"', 'nothing is copied: it falls back to base']]);
+  examples(list, [['writeback scenario list --json', 'every scenario with its parent']]);
+  examples(archive, [['writeback scenario archive downside', 'no more writes; hidden from __by_scenario views']]);
+  examples(compare, [['writeback scenario compare base downside --table revenue_forecast', 'one table']]);
+  examples(promote, [
+    ['writeback scenario promote downside', 'preview what would be written'],
+    ['writeback scenario promote downside --yes --comment "board approved"', 'write it into the parent'],
+  ]);
 }
 
 /** What a promoted table's writes wait for, if anything. */
@@ -128,5 +142,5 @@ function approvalNote(t: PromoteJson['tables'][number]): string {
 
 /** `1 row`, `3 rows`. */
 function rowsText(n: number): string {
-  return `${n} ${n === 1 ? 'row' : 'rows'}`;
+  return plural(n, 'row');
 }

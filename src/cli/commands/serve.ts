@@ -1,15 +1,16 @@
-import { identityProblem } from '../../auth/tokens.js';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { globals, loadOrExit, UsageError, type GlobalOptions } from '../context.js';
 import { paint } from '../output.js';
 import { osUser } from '../user.js';
-import { collect, parsePairs } from './history.js';
-import { resolveTarget, openAdapter } from '../../adapters/registry.js';
-import { createWriteback } from '../../library/index.js';
+import { examples } from '../help.js';
+import { alreadyServing, openWarehouse } from '../connect.js';
+import { collect, parsePairs } from '../options.js';
+import type { Writeback } from '../../library/index.js';
 import type { Actor } from '../../auth/actor.js';
-import { applyThroughServer, DEFAULT_PORT, startServer, type RunningHttpServer } from '../../server/index.js';
-import type { Project } from '../../ir/types.js';
-import type { Adapter } from '../../adapters/adapter.js';
+import type { RunningHttpServer } from '../../server/index.js';
+import type { Project, TargetConfig } from '../../ir/types.js';
+import { awaitServer, DEFAULT_PORT, readStartingMarker, removeStartingMarker, writeStartingMarker } from '../../runtime/index.js';
 
 /** Flags shared by `serve` and `dev`. */
 export interface ServeFlags {
@@ -36,22 +37,25 @@ export function serveOptions(command: Command): Command {
     .option('--no-snapshot', 'do not publish target/snapshot.duckdb for BI tools');
 }
 
-/** A running server with the library it serves and its apply hook (what `dev` re-applies through). */
-export interface Served {
-  server: RunningHttpServer;
-  apply: ReturnType<typeof applyThroughServer>;
+/** The serving flags, checked against the project before anything is opened. */
+export interface ServeSettings {
+  port: number;
+  host: string;
+  devUser?: Actor;
+  bodyLimitBytes?: number;
+  snapshot: false | { delayMs: number };
 }
 
-/** Serve the API on an open connection to the project's target. */
-export async function serveProject(
-  project: Project,
-  adapter: Adapter,
-  targetName: string,
-  flags: ServeFlags,
-  ownsAdapter: boolean,
-): Promise<Served> {
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got '${flags.port}'`);
+const wholeNumber = (text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const n = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}, got '${text}'`);
+  return n;
+};
+
+/** Check the serving flags (a usage error names the flag). */
+export async function serveSettings(project: Project, flags: ServeFlags): Promise<ServeSettings> {
+  const { identityProblem } = await import('../../auth/tokens.js');
+  const port = wholeNumber(flags.port, '--port', 0, 65535);
   if ((flags.role || flags.attr.length > 0) && !flags.devUser) throw new UsageError('--role and --attr only apply with --dev-user');
   const attributes = parsePairs(flags.attr, '--attr');
   const devUser: Actor | undefined = flags.devUser
@@ -60,44 +64,100 @@ export async function serveProject(
   // the same identity rules as a token's: a role whose row filters read an attribute needs it
   const problem = devUser?.role !== undefined ? identityProblem(project, devUser.user, devUser.role, attributes) : undefined;
   if (problem) throw new UsageError(`--dev-user: ${problem.message}${problem.details.length > 0 ? ` (give it with --attr ${problem.details.map((d) => `${d.column}=…`).join(' --attr ')})` : ''}`);
-  const wb = await createWriteback(project, adapter, { targetName, ownsAdapter });
-  const apply = applyThroughServer(wb, { defaultUser: osUser() });
-  const server = await startServer(wb, {
+  return {
     port,
     host: flags.host,
-    targetName,
-    handleSignals: true,
     ...(devUser ? { devUser } : {}),
-    ...(flags.bodyLimit ? { bodyLimitBytes: Number(flags.bodyLimit) } : {}),
-    snapshot: flags.snapshot ? { delayMs: Number(flags.snapshotDelay ?? 500) } : false,
-    apply,
-  });
-  return { server, apply };
+    ...(flags.bodyLimit !== undefined ? { bodyLimitBytes: wholeNumber(flags.bodyLimit, '--body-limit', 1) } : {}),
+    snapshot: flags.snapshot ? { delayMs: wholeNumber(flags.snapshotDelay ?? '500', '--snapshot-delay', 0) } : false,
+  };
+}
+
+/** A running server. */
+export interface Served {
+  server: RunningHttpServer;
+}
+
+/** Serve the API over a library; on failure (e.g. the port is taken) the library and its connection are closed. */
+export async function serveProject(wb: Writeback, targetName: string, settings: ServeSettings): Promise<Served> {
+  try {
+    const { applyThroughServer, startServer } = await import('../../server/index.js');
+    const server = await startServer(wb, {
+      port: settings.port,
+      host: settings.host,
+      targetName,
+      handleSignals: true,
+      ...(settings.devUser ? { devUser: settings.devUser } : {}),
+      ...(settings.bodyLimitBytes !== undefined ? { bodyLimitBytes: settings.bodyLimitBytes } : {}),
+      snapshot: settings.snapshot,
+      apply: applyThroughServer(wb, { defaultUser: osUser() }),
+    });
+    return { server };
+  } catch (err) {
+    await wb.close();
+    throw err;
+  }
+}
+
+/**
+ * Refuse to start a second server for a project (one process holds a DuckDB file), then say that
+ * this process is starting one (`target/server.starting`), so CLI commands wait for it.
+ */
+export async function claimServerStart(projectDir: string, command: 'serve' | 'dev'): Promise<void> {
+  const state = await awaitServer(projectDir, { timeoutMs: 0 });
+  if (state.kind === 'running') throw alreadyServing(state.server);
+  const other = readStartingMarker(projectDir);
+  if (other && other.pid !== process.pid) {
+    throw new UsageError(`writeback ${other.command} (pid ${other.pid}) is already starting for this project: one server per project (a DuckDB file has one writer)`);
+  }
+  writeStartingMarker(projectDir, command);
+}
+
+/** Open the target's warehouse for a server: waits while a writeback command finishes with it; a server already holding it is an error. */
+export async function openForServer(project: Project, target: TargetConfig): Promise<Writeback> {
+  const opened = await openWarehouse(project, target, { forServer: true });
+  if (!opened.adapter) throw alreadyServing(opened.server);
+  const { createWriteback } = await import('../../library/index.js');
+  return createWriteback(project, opened.adapter, { targetName: target.name, ownsAdapter: true });
 }
 
 /** Print where the API, the form and the BI snapshot are. */
-export function announce(project: Project, server: RunningHttpServer): void {
+export function announce(project: Project, server: RunningHttpServer, stopHint = true): void {
   console.log(`${paint('green', '✓')} serving ${project.name} on ${paint('bold', server.url)}`);
   console.log(`  Forms:    ${server.url}/`);
   console.log(`  API:      ${server.url}/api/v1/inputs   (OpenAPI: ${server.url}/api/v1/openapi.json)`);
   const snapshot = server.snapshot?.status().path;
-  if (snapshot) console.log(`  BI tools: open ${snapshot} read-only (refreshed after writes)`);
-  console.log(paint('dim', '  Ctrl-C to stop'));
+  if (snapshot) console.log(`  BI tools: open ${snapshot} read-only (refreshed after writes), or run \`writeback query\``);
+  if (stopHint) console.log(paint('dim', '  Ctrl-C to stop'));
 }
 
 export function registerServe(program: Command): void {
-  serveOptions(
+  const cmd = serveOptions(
     program
       .command('serve')
-      .description('serve the write API (and BI snapshot) for the project; owns the DuckDB file while it runs'),
+      .description('serve the write API, the planner forms and the BI snapshot; owns the DuckDB file while it runs (other commands go through it)'),
   ).action(async (flags: ServeFlags, command: Command) => {
     const opts: GlobalOptions = globals(command);
-    const project = await loadOrExit(opts);
-    const target = resolveTarget(project, opts.target);
-    const adapter = await openAdapter(project, target);
-    const { server } = await serveProject(project, adapter, target.name, flags, true);
-    announce(project, server);
+    const dir = resolve(opts.project);
+    await claimServerStart(dir, 'serve');
+    let served: Served;
+    try {
+      const project = await loadOrExit(opts);
+      const settings = await serveSettings(project, flags);
+      const { resolveTarget } = await import('../../adapters/registry.js');
+      const target = resolveTarget(project, opts.target);
+      const wb = await openForServer(project, target);
+      served = await serveProject(wb, target.name, settings);
+      announce(project, served.server);
+    } finally {
+      removeStartingMarker(dir);
+    }
     // The server stops itself on SIGINT/SIGTERM (handleSignals) and closes the warehouse connection.
     await new Promise<void>(() => undefined);
   });
+  examples(cmd, [
+    ['writeback serve', 'serve the project on 127.0.0.1:4580'],
+    ['writeback serve --host 0.0.0.0 --port 8080', 'serve the team (tokens: `writeback token create`)'],
+    ['writeback serve --dev-user ana --role planner --attr region=EMEA', 'try the forms as a planner, without tokens'],
+  ]);
 }

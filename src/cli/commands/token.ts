@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { globals, ReportedFailure } from '../context.js';
-import { formatTable, paint, printJson } from '../output.js';
+import { formatTable, paint, paintErr, printJson } from '../output.js';
+import { examples } from '../help.js';
 import { osUser } from '../user.js';
 import { withBackend } from '../backend.js';
 import { printApiError } from '../print-error.js';
-import { collect, parsePairs } from './history.js';
+import { collect, parsePairs } from '../options.js';
 
 export function registerToken(program: Command): void {
   const token = program.command('token').description('API tokens: create (printed once), list, revoke');
 
-  token
+  const create = token
     .command('create')
     .description('create a token for a user and role; prints the secret once (only its hash is stored)')
     .requiredOption('--user <name>', 'the user the token signs in')
@@ -27,10 +28,10 @@ export function registerToken(program: Command): void {
       }
       if (opts.json) return printJson(result.value);
       console.log(result.value.token);
-      if (process.stderr.isTTY) process.stderr.write(paint('dim', `token ${result.value.info.tokenId} for ${flags.user} (${flags.role}); it is shown only this once\n`));
+      if (process.stderr.isTTY) process.stderr.write(paintErr('dim', `token ${result.value.info.tokenId} for ${flags.user} (${flags.role}); it is shown only this once\n`));
     });
 
-  token
+  const list = token
     .command('list')
     .description('list tokens (never their secrets)')
     .action(async (_flags: unknown, command: Command) => {
@@ -46,7 +47,7 @@ export function registerToken(program: Command): void {
       );
     });
 
-  token
+  const revoke = token
     .command('revoke <id>')
     .description('revoke a token: its next request gets 401')
     .action(async (id: string, _flags: unknown, command: Command) => {
@@ -59,4 +60,14 @@ export function registerToken(program: Command): void {
       if (opts.json) return printJson(result.value);
       console.log(`${paint('green', '✓')} revoked ${id}`);
     });
+  examples(token, [
+    ['ANA=$(writeback token create --user ana --role planner --attr region=EMEA)', 'a token for a planner of EMEA'],
+    ['writeback token list', 'every token (never its secret)'],
+  ]);
+  examples(create, [
+    ['ANA=$(writeback token create --user ana --role planner --attr region=EMEA)', 'the secret goes to stdout only, once'],
+    ['writeback token create --user bi --role viewer --json', 'with its id, as JSON'],
+  ]);
+  examples(list, [['writeback token list --json', 'ids, users, roles, attributes, who created them, revoked or not']]);
+  examples(revoke, [['writeback token revoke 0193…', 'the id from `token list`; its next request gets 401']]);
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { globals, loadOrExit } from '../context.js';
-import { paint, printJson } from '../output.js';
+import { paint, plural, printJson } from '../output.js';
+import { examples } from '../help.js';
 
 export function registerValidate(program: Command): void {
-  program
+  const cmd = program
     .command('validate')
-    .description('check project.yml, inputs/, models/ and macros/; print every problem with its file:line:col')
+    .description('check project.yml, inputs/, models/ and macros/ (offline: never opens the warehouse); print every problem with its file:line:col')
     .action(async (_options: unknown, command: Command) => {
       const opts = globals(command);
       const project = await loadOrExit(opts);
@@ -19,8 +20,12 @@ export function registerValidate(program: Command): void {
       };
       if (opts.json) return printJson(summary);
       console.log(
-        `${paint('green', '✓')} ${project.name}: ${summary.inputs} input tables, ${summary.models} models, ` +
-          `${summary.sources} sources, ${summary.macros} macros — no problems found`,
+        `${paint('green', '✓')} ${project.name}: ${plural(summary.inputs, 'input table')}, ${plural(summary.models, 'model')}, ` +
+          `${plural(summary.sources, 'source')}, ${plural(summary.macros, 'macro')} — no problems found`,
       );
     });
+  examples(cmd, [
+    ['writeback validate', 'check the project in the current folder'],
+    ['writeback validate --project ../shop --json', 'another folder; problems as JSON (code, message, file:line:col)'],
+  ]);
 }

@@ -1,7 +1,8 @@
 import { confirmationRequired, confirmThreshold } from '../../rules/confirmation.js';
 import type { Command } from 'commander';
 import { globals, loadOrExit, ReportedFailure, UsageError } from '../context.js';
-import { paint, printJson } from '../output.js';
+import { paint, paintErr, plural, printJson, ticker } from '../output.js';
+import { examples } from '../help.js';
 import { osUser } from '../user.js';
 import { withBackend } from '../backend.js';
 import { printApiError } from '../print-error.js';
@@ -22,7 +23,7 @@ interface WriteFlags {
 export const CLI_CONFIRM = { confirm: '--yes', dryRun: '--dry-run' };
 
 export function registerWrite(program: Command): void {
-  program
+  const cmd = program
     .command('write <table>')
     .description('write (or --delete) the rows of a CSV/JSON file as one all-or-nothing, fully logged batch')
     .requiredOption('-f, --file <path>', 'rows as .csv, .tsv, .json or .jsonl (column names as headers / keys)')
@@ -37,18 +38,16 @@ export function registerWrite(program: Command): void {
       const project = await loadOrExit(opts);
       const input = project.inputs[table];
       if (!input) throw new UsageError(`unknown input table '${table}' (known: ${Object.keys(project.inputs).join(', ') || 'none'})`);
-      const reading = process.stderr.isTTY && !opts.json;
-      if (reading) process.stderr.write(`reading ${flags.file}…`);
-      const rows = await readRowsFile(flags.file, input);
-      if (reading) process.stderr.write(`\r\x1b[K`);
+      const reading = ticker(`reading ${flags.file}`);
+      const rows = await readRowsFile(flags.file, input).finally(() => reading.done());
       const refused = confirmationRequired(rows.length, flags.delete ? 'deleting' : 'writing', { confirm: flags.yes, dryRun: flags.dryRun }, confirmThreshold(project), CLI_CONFIRM);
       if (refused) {
         if (opts.json) printJson({ error: refused });
-        else process.stderr.write(paint('yellow', refused.message) + '\n');
+        else process.stderr.write(paintErr('yellow', refused.message) + '\n');
         throw new ReportedFailure(1);
       }
       const started = performance.now();
-      if (reading) process.stderr.write(`${flags.dryRun ? 'checking' : 'writing'} ${rows.length} rows in one transaction…`);
+      const writing = ticker(`${flags.dryRun ? 'checking' : flags.delete ? 'deleting' : 'writing'} ${plural(rows.length, 'row')} in one transaction`);
       const result = await withBackend(opts, (backend) =>
         backend.write(flags.delete ? 'delete' : 'write', table, rows, {
           user: flags.user ?? osUser(),
@@ -56,8 +55,8 @@ export function registerWrite(program: Command): void {
           ...(flags.comment ? { comment: flags.comment } : {}),
           ...(flags.dryRun ? { dryRun: true } : {}),
         }),
-      );
-      if (reading) process.stderr.write(`\r\x1b[K`);
+        { project },
+      ).finally(() => writing.done());
       if (!result.ok) {
         printApiError(result.error, opts.json);
         throw new ReportedFailure(1);
@@ -65,8 +64,13 @@ export function registerWrite(program: Command): void {
       if (opts.json) return printJson(result.value);
       const verb = flags.dryRun ? (flags.delete ? 'would delete' : 'would write') : flags.delete ? 'deleted' : 'wrote';
       console.log(
-        `${paint('green', '✓')} ${verb} ${result.value.entries.length} rows of ${table} at ${result.value.at} ` +
+        `${paint('green', '✓')} ${verb} ${plural(result.value.entries.length, 'row')} of ${table} at ${result.value.at} ` +
           `in ${Math.round(performance.now() - started)} ms${result.value.replayed ? ' (replayed)' : ''}`,
       );
     });
+  examples(cmd, [
+    ['writeback write revenue_forecast --file forecast.csv --user ana --comment "Q4 plan"', 'upsert the rows of a CSV file as ana'],
+    ['writeback write revenue_forecast --file big.jsonl --yes', 'more rows than confirm_threshold'],
+    ['writeback write revenue_forecast --file gone.csv --delete --dry-run', 'which keys would be deleted'],
+  ]);
 }

@@ -6,6 +6,7 @@ import { route, type Route } from '../../http/route.js';
 import { WireValueSchema, wireRegistry } from '../../http/wire-schemas.js';
 import { ApplyBodySchema, ApplyResponseSchema } from '../admin-apply.js';
 import type { ServerOptions } from '../server-options.js';
+import { QUERY_LIMITS } from '../../library/read-query.js';
 
 const TokenCreateSchema = z
   .strictObject({
@@ -53,9 +54,56 @@ const VerifyReportSchema = z
   })
   .register(wireRegistry, { id: 'VerifyReport' });
 
+const VersionsQuerySchema = z.strictObject({ model: z.string().min(1).optional().describe('Only this model.') });
+
+const VersionInfoSchema = z
+  .object({
+    model: z.string(),
+    version: z.number().int(),
+    fingerprint: z.string(),
+    appliedAt: z.string().describe('ISO 8601, UTC.'),
+    appliedBy: z.string(),
+    view: z.object({ schema: z.string(), name: z.string() }),
+    exists: z.boolean().describe('False once pruned (the registry row stays as history).'),
+    latest: z.boolean().describe('The alias `<model>` points at this version.'),
+  })
+  .register(wireRegistry, { id: 'VersionInfo' });
+
+const VersionsResponseSchema = z.object({ versions: z.array(VersionInfoSchema) }).register(wireRegistry, { id: 'VersionsResponse' });
+
+const PruneSchema = z
+  .strictObject({
+    keep: z.number().int().min(1).describe('Versions to keep per model (the newest; never the one the alias points at, nor one a kept version reads).'),
+    dry_run: z.boolean().optional().describe('Report what would be dropped, drop nothing.'),
+  })
+  .register(wireRegistry, { id: 'PruneRequest' });
+
+const PruneResponseSchema = z
+  .object({
+    dropped: z.array(z.object({ model: z.string(), version: z.number().int(), view: z.object({ schema: z.string(), name: z.string() }) })),
+    dry_run: z.boolean(),
+  })
+  .register(wireRegistry, { id: 'PruneResponse' });
+
+const QuerySchema = z
+  .strictObject({
+    sql: z.string().min(1).describe('Exactly one statement that the warehouse classifies as a read (SELECT, WITH … SELECT, FROM, VALUES, DESCRIBE, SHOW).'),
+    limit: z.number().int().min(1).max(QUERY_LIMITS.max).optional().describe(`Rows returned at most (default ${QUERY_LIMITS.default}).`),
+  })
+  .register(wireRegistry, { id: 'QueryRequest' });
+
+const QueryResponseSchema = z
+  .object({
+    columns: z.array(z.object({ name: z.string(), type: z.string() })),
+    rows: z.array(z.record(z.string(), z.unknown())),
+    row_count: z.number().int().describe('Rows the statement produced in all.'),
+    truncated: z.boolean().describe('More rows than `limit`: only the first ones are returned.'),
+  })
+  .register(wireRegistry, { id: 'QueryResponse' });
+
 /**
  * `/api/v1/admin/*` besides the input and workflow routes: what the CLI does through a running
- * server (`verify`, `token`, `apply`). Authenticated with the per-process credential of
+ * server (`verify`, `token`, `plan`/`apply`, `versions`, `prune`, `query`). Authenticated with the per-process credential of
  * target/server.json; the caller acts as administrator.
  */
 export function adminRoutes(wb: HttpLibrary, options: Pick<ServerOptions, 'apply' | 'onWrite'>): Route[] {
@@ -123,13 +171,62 @@ export function adminRoutes(wb: HttpLibrary, options: Pick<ServerOptions, 'apply
     }),
     route({
       ...common,
+      method: 'get',
+      path: `${base}/versions`,
+      operationId: 'adminListVersions',
+      summary: 'Every applied version of every model (or one), newest last; `writeback versions`',
+      query: VersionsQuerySchema,
+      responses: { 200: { description: 'OK', json: VersionsResponseSchema } },
+      errors: ['not_found'],
+      touches: 'nothing',
+      handler: async (c, { query }) => {
+        const result = await wb.deploy.versions(query.model);
+        return result.ok ? c.json({ versions: result.versions }) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: `${base}/prune`,
+      operationId: 'adminPruneVersions',
+      summary: 'Drop old model version views, keeping the newest `keep` of each model; `writeback prune`',
+      body: PruneSchema,
+      responses: { 200: { description: 'What was dropped (or would be, with `dry_run`)', json: PruneResponseSchema } },
+      errors: [],
+      touches: 'nothing',
+      handler: async (c, { body }) => {
+        const result = await wb.deploy.prune({ keep: body.keep, ...(body.dry_run ? { dryRun: true } : {}) });
+        return result.ok ? c.json({ dropped: result.dropped, dry_run: result.dryRun }) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: `${base}/query`,
+      operationId: 'adminQuery',
+      summary: 'Run one read-only SQL statement as the administrator (no row filters); `writeback query`',
+      description:
+        'Admin credential only: the statement reads whatever the warehouse connection may read, so it is never offered to signed-in users. ' +
+        'The warehouse classifies the statement (DuckDB: its prepared statement type must be SELECT); it runs in a transaction that is rolled back.',
+      body: QuerySchema,
+      responses: { 200: { description: 'The first `limit` rows', json: QueryResponseSchema } },
+      errors: ['not_found'],
+      touches: 'nothing',
+      handler: async (c, { body }) => {
+        if (!wb.query) return sendFailure(c, apiError('not_found', 'this server does not run SQL queries'));
+        const result = await wb.query(body.sql, body.limit !== undefined ? { limit: body.limit } : {});
+        return result.ok ? c.json({ columns: result.columns, rows: result.rows, row_count: result.row_count, truncated: result.truncated }) : sendFailure(c, fromWriteError(result.error));
+      },
+    }),
+    route({
+      ...common,
       method: 'post',
       path: `${base}/apply`,
       operationId: 'adminApply',
-      summary: "Plan the project on disk against the server's connection and apply it (the write path waits meanwhile); `writeback apply` uses it while the server holds the DuckDB file",
+      summary: "Plan the project on disk against the server's connection and apply it (the write path waits meanwhile); `writeback apply`, and with `dry_run` `writeback plan`",
       body: ApplyBodySchema,
       bodyLimit: 'admin',
-      responses: { 200: { description: 'Applied, or nothing to do, or the dry run', json: ApplyResponseSchema } },
+      responses: { 200: { description: 'Applied, or nothing to do, or the dry run (`writeback plan`)', json: ApplyResponseSchema } },
       errors: ['validation_failed', 'not_found'],
       touches: 'nothing',
       handler: async (c, { body }) => {

@@ -132,7 +132,7 @@ describe('writeback CLI on a scaffolded project', () => {
       writeFileSync(rows, JSON.stringify([{ customer_id: 'c_002', health: 'red', note: 'renewal at risk' }]));
       const write = await runCli(['write', 'customer_notes', '--file', rows, '--user', 'ana', '--project', dir]);
       expect(write.stderr).toBe('');
-      expect(write.stdout).toMatch(/wrote 1 rows/);
+      expect(write.stdout).toMatch(/wrote 1 row /);
       const history = await runCli(['history', 'customer_notes', '--project', dir, '--json']);
       const entries = (JSON.parse(history.stdout) as { entries: { user: string; changes: { column: string; old: unknown; new: unknown }[] }[] }).entries;
       expect(entries).toHaveLength(1);

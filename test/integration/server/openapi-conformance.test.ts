@@ -238,6 +238,12 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await admin('POST', '/tokens/nope/revoke')).status).toBe(404);
     expect((await admin('POST', '/apply', { body: { dry_run: true } })).status).toBe(200);
     expect((await admin('POST', '/apply', { body: { colour: 'red' } })).status).toBe(400);
+    expect((await admin('GET', '/versions')).status).toBe(200);
+    expect((await admin('GET', '/versions?model=nope')).status).toBe(404);
+    expect((await admin('POST', '/prune', { body: { keep: 1, dry_run: true } })).status).toBe(200);
+    expect((await admin('POST', '/prune', { body: { keep: 0 } })).status).toBe(400);
+    expect((await admin('POST', '/query', { body: { sql: 'select 1 as one', limit: 1 } })).status).toBe(200);
+    expect((await admin('POST', '/query', { body: { sql: 'drop table writeback._wb_tokens' } })).status).toBe(400);
   });
 
   it('called every documented operation, and no answer contradicted the document', () => {

@@ -15,6 +15,9 @@ export interface OpenOptions {
   forServer?: boolean;
 }
 
+/** `writeback dev`/`serve` on a command line: a holder that will not let go by itself. */
+const LONG_RUNNING = /\s(dev|serve)(\s|$)/;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Tell a person at a terminal why the command pauses (once). */
@@ -47,6 +50,9 @@ function lockedMessage(err: WarehouseLockedError, projectDir: string, writeback:
   }
   const command = processCommand(err.pid);
   const who = `process ${err.pid}${command ? ` (${command.length > 120 ? `${command.slice(0, 117)}…` : command})` : ''}`;
+  if (writeback && command !== undefined && LONG_RUNNING.test(command)) {
+    return `${file} is held by ${who}, a writeback server that serves no API (--no-serve, or still applying): stop it, or run it without --no-serve so commands can go through it.`;
+  }
   if (writeback) {
     return `${file} is held by another writeback command, ${who}, for longer than ${Math.round(serverWaitMs() / 1000)} s: let it finish (or stop it), then run this command again.`;
   }
@@ -81,7 +87,9 @@ export async function openWarehouse(project: Pick<Project, 'dir' | 'schemas'>, t
       }
       if (state.kind === 'starting') throw stillStarting(state.marker, project.dir);
       const writeback = err.pid === undefined ? undefined : isWritebackProcess(err.pid);
-      if (writeback === false || Date.now() >= deadline) throw new UsageError(lockedMessage(err, project.dir, writeback));
+      const holder = err.pid === undefined ? undefined : processCommand(err.pid);
+      const waitFor = writeback !== false && !(holder !== undefined && LONG_RUNNING.test(holder));
+      if (!waitFor || Date.now() >= deadline) throw new UsageError(lockedMessage(err, project.dir, writeback));
       if (!told) {
         told = true;
         sayWaiting(`waiting for process ${err.pid ?? '?'}, which holds ${relative(project.dir, err.path) || err.path}…`);

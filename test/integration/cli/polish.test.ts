@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../src/cli/commands/index.js';
-import { BIN, runCli, tempDir } from '../../helpers/cli.js';
+import { CLI_ARGV, runCli, tempDir } from '../../helpers/cli.js';
 import { appliedDemoProject } from '../server/demo-project.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -75,7 +75,7 @@ describe('CLI polish', () => {
     const dir = join(tempDir(), 'tty');
     expect((await runCli(['init', dir])).code).toBe(0);
     writeFileSync(join(dir, 'notes.csv'), 'customer_id,health\nc_001,amber\nc_002,red\n');
-    const cli = `"${process.execPath}" "${BIN}"`;
+    const cli = [process.execPath, ...CLI_ARGV].map((a) => `'${a}'`).join(' ');
     const coloured = onTerminal(`${cli} apply && ${cli} write customer_notes --file notes.csv`, dir, { NO_COLOR: undefined, FORCE_COLOR: undefined });
     expect(coloured.code, coloured.output).toBe(0);
     expect(coloured.output).toMatch(COLOUR);

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir } from '../../helpers/cli.js';
+import { CLI_ARGV, runCli, tempDir } from '../../helpers/cli.js';
 import { appliedDemoProject } from '../server/demo-project.js';
 
 /** A folder with a `writeback` program on it, as `npm i -g` or `npx` would give, for shell blocks. */
@@ -11,7 +11,7 @@ function writebackOnPath(): string {
   const bin = join(tempDir('wb-bin-'), 'bin');
   mkdirSync(bin, { recursive: true });
   const shim = join(bin, 'writeback');
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  writeFileSync(shim, `#!/bin/sh\nexec ${[process.execPath, ...CLI_ARGV].map((a) => `'${a}'`).join(' ')} "$@"\n`);
   chmodSync(shim, 0o755);
   return bin;
 }
@@ -142,7 +142,7 @@ describe('one process holds a DuckDB file: commands find, wait for, or name it',
     expect(existsSync(join(dir, 'target/server.json'))).toBe(false);
     expect(existsSync(join(dir, 'target/server.starting'))).toBe(false);
     // nothing holds the file any more: a command opens it itself
-    const check = spawnSync(process.execPath, [BIN, 'versions', '--json', '--project', dir], { encoding: 'utf8', env: { ...process.env, WRITEBACK_SERVER_WAIT_MS: '0' } });
+    const check = spawnSync(process.execPath, [...CLI_ARGV, 'versions', '--json', '--project', dir], { encoding: 'utf8', env: { ...process.env, WRITEBACK_SERVER_WAIT_MS: '0' } });
     expect(check.status, check.stderr).toBe(0);
   });
 });

@@ -14,10 +14,12 @@ export function parsePairs(pairs: string[], flag: string): Record<string, string
   return out;
 }
 
-/** A whole number option within bounds. */
-export function wholeNumber(text: string, flag: string, min: number, max: number): number {
+/** A whole number option within bounds (no `max`: at least `min`). */
+export function wholeNumber(text: string, flag: string, min: number, max?: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got '${text}'`);
+  if (!/^\d+$/.test(text) || n < min || (max !== undefined && n > max)) {
+    throw new UsageError(`${flag} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max.toLocaleString('en-US')}`}, got '${text}'`);
+  }
   return n;
 }
 

@@ -5,6 +5,7 @@ import { globals, loadOrExit, ReportedFailure, UsageError, type GlobalOptions } 
 import { paint, paintErr, progress } from '../output.js';
 import { osUser } from '../user.js';
 import { examples } from '../help.js';
+import { wholeNumber } from '../options.js';
 import { printPlan, reportDeploy } from '../deploy.js';
 import { announce, claimServerStart, openForServer, serveOptions, serveProject, serveSettings, type Served, type ServeFlags } from './serve.js';
 import type { Writeback } from '../../library/index.js';
@@ -40,8 +41,7 @@ export function registerDev(program: Command): void {
   ).action(async (flags: DevFlags, command: Command) => {
     const opts: GlobalOptions = { ...globals(command), json: false };
     const dir = resolve(opts.project);
-    const debounce = Number(flags.debounce);
-    if (!/^\d+$/.test(flags.debounce)) throw new UsageError(`--debounce must be a whole number of milliseconds, got '${flags.debounce}'`);
+    const debounce = wholeNumber(flags.debounce, '--debounce', 0);
     const user = flags.user ?? osUser();
     let served: Served | undefined;
     let library: Writeback | undefined;

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { versionViewName } from '../../managed/names.js';
 import type { PrunedVersion } from '../../plan/versions.js';
 import { adminOrFail } from '../admin-call.js';
-import { globals, UsageError } from '../context.js';
+import { globals } from '../context.js';
+import { wholeNumber } from '../options.js';
 import { paint, plural, printJson } from '../output.js';
 import { examples } from '../help.js';
 
@@ -14,8 +15,7 @@ export function registerPrune(program: Command): void {
     .option('--dry-run', 'only list what would be dropped')
     .action(async (options: { keep: string; dryRun?: boolean }, command: Command) => {
       const opts = globals(command);
-      const keep = Number(options.keep);
-      if (!/^\d+$/.test(options.keep) || keep < 1) throw new UsageError(`--keep must be a whole number of at least 1, got '${options.keep}'`);
+      const keep = wholeNumber(options.keep, '--keep', 1);
       const res = await adminOrFail<{ dropped: PrunedVersion[]; dry_run: boolean }>(opts, 'POST', 'prune', { keep, ...(options.dryRun ? { dry_run: true } : {}) });
       if (opts.json) return printJson({ ok: true, dropped: res.dropped, ...(options.dryRun ? { dry_run: true } : {}) });
       if (res.dropped.length === 0) return console.log(`${paint('green', '✓')} nothing to prune`);

@@ -5,7 +5,7 @@ import { paint } from '../output.js';
 import { osUser } from '../user.js';
 import { examples } from '../help.js';
 import { alreadyServing, openWarehouse } from '../connect.js';
-import { collect, parsePairs } from '../options.js';
+import { collect, parsePairs, wholeNumber } from '../options.js';
 import type { Writeback } from '../../library/index.js';
 import type { Actor } from '../../auth/actor.js';
 import type { RunningHttpServer } from '../../server/index.js';
@@ -45,12 +45,6 @@ export interface ServeSettings {
   bodyLimitBytes?: number;
   snapshot: false | { delayMs: number };
 }
-
-const wholeNumber = (text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-  const n = Number(text);
-  if (text === undefined || !/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}, got '${text}'`);
-  return n;
-};
 
 /** Check the serving flags (a usage error names the flag). */
 export async function serveSettings(project: Project, flags: ServeFlags): Promise<ServeSettings> {

@@ -63,9 +63,11 @@ export function registerWrite(program: Command): void {
       }
       if (opts.json) return printJson(result.value);
       const verb = flags.dryRun ? (flags.delete ? 'would delete' : 'would write') : flags.delete ? 'deleted' : 'wrote';
+      const unchanged = result.value.entries.filter((e) => e.op === 'unchanged').length;
+      const changed = result.value.entries.length - unchanged;
       console.log(
-        `${paint('green', '✓')} ${verb} ${plural(result.value.entries.length, 'row')} of ${table} at ${result.value.at} ` +
-          `in ${Math.round(performance.now() - started)} ms${result.value.replayed ? ' (replayed)' : ''}`,
+        `${paint('green', '✓')} ${verb} ${plural(changed, 'row')} of ${table} at ${result.value.at} ` +
+          `in ${Math.round(performance.now() - started)} ms${unchanged ? ` (${plural(unchanged, 'row')} already as sent: unchanged)` : ''}${result.value.replayed ? ' (replayed)' : ''}`,
       );
     });
   examples(cmd, [

@@ -133,6 +133,9 @@ describe('writeback CLI on a scaffolded project', () => {
       const write = await runCli(['write', 'customer_notes', '--file', rows, '--user', 'ana', '--project', dir]);
       expect(write.stderr).toBe('');
       expect(write.stdout).toMatch(/wrote 1 row /);
+      // the same file again changes nothing, and says so
+      const again = await runCli(['write', 'customer_notes', '--file', rows, '--user', 'ana', '--project', dir]);
+      expect(again.stdout).toMatch(/wrote 0 rows .*\(1 row already as sent: unchanged\)/);
       const history = await runCli(['history', 'customer_notes', '--project', dir, '--json']);
       const entries = (JSON.parse(history.stdout) as { entries: { user: string; changes: { column: string; old: unknown; new: unknown }[] }[] }).entries;
       expect(entries).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -380,7 +380,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     expect([...hosts].every((h) => h.startsWith('127.0.0.1:'))).toBe(true);
   });
 
-  it('works on a narrow screen and produces the README screenshot', async () => {
+  it('works on a narrow screen, and on a page of forecasts with one cell being changed', async () => {
     const { page } = a;
     await page.setViewportSize({ width: 400, height: 760 });
     await page.goto(`${s.dev.url}/forms/revenue_forecast`);
@@ -389,7 +389,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await page.getByRole('button', { name: 'Paste rows' }).isVisible()).toBe(true);
     await shot(page, '08-narrow');
-    // The README screenshot: planner ana's EMEA forecasts for 2026-Q4, one cell being changed.
+    // Planner ana's EMEA forecasts for 2026-Q4, one cell being changed.
     const scene: [string, string, string, string][] = [
       ['acc_022', '385000.00', 'high', 'Renewal signed in October; two new vessels onboarding'],
       ['acc_023', '42500.00', 'medium', 'Flat on Q3; tariff review pending'],
@@ -418,12 +418,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     await page.locator('.pager .count', { hasText: '1–14 of 14 rows' }).waitFor();
     await editCell(page, rowWith(page, 'acc_025', '2026-Q4'), 'amount', '142000');
     await rowWith(page, 'acc_025', '2026-Q4').locator('td[data-col="confidence"]').focus();
-    const path = await shot(page, '09-readme');
-    // The committed README image changes only on request (its timestamps differ on every run).
-    if (process.env.WRITEBACK_DOCS_SCREENSHOT === '1') {
-      mkdirSync(resolve(import.meta.dirname, '../../docs'), { recursive: true });
-      copyFileSync(path, resolve(import.meta.dirname, '../../docs/form.png'));
-    }
+    await shot(page, '09-forecasts');
   });
 
   it('offers the values of a source column (account_category.category) as a select', async () => {

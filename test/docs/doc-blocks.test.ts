@@ -5,6 +5,8 @@ import { demoBlocks, type DocBlock } from './doc-blocks.js';
 import { DemoSession, firstStart, ROOT } from './demo-session.js';
 import { normalise, outputMatches } from './match-output.js';
 import { pendingFor } from './pending.js';
+import { checkReadmeForm, DEMO_ROWS } from './readme-form.js';
+import { chromiumMissing } from '../e2e/browser.js';
 
 // Every command block of README.md and docs/*.md marked `demo` runs, in page order, in a shell
 // over a fresh copy of the demo, and what it prints is compared with the output block the page
@@ -25,6 +27,16 @@ it('finds the demo blocks of the README and of docs/', () => {
   expect(pages.map((p) => p.file)).toContain('README.md');
 });
 
+it('the README says how many forecasts the demo data has', () => {
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`the demo's ${DEMO_ROWS} forecasts`);
+});
+
+const noChromium = chromiumMissing();
+if (noChromium) console.warn(`the README's form steps are not checked in a browser: ${noChromium}`);
+
+/** Steps that are not shell blocks: the README's form, in a browser, right after the demo starts. */
+const isReadmeStart = (file: string, block: DocBlock) => file === 'README.md' && block.setup && block.script === 'npm start';
+
 /** Pages (but the README, whose first start is the one tested) that begin with the demo running. */
 const startedPages = pages.filter((p) => p.file !== 'README.md' && p.blocks[0]?.setup && p.blocks[0].script === 'npm start');
 let started: Promise<string | undefined> | undefined;
@@ -43,7 +55,18 @@ describe.each(pages)('$file', ({ file, blocks }) => {
     await session?.close();
   });
 
-  it.for(blocks.map((b) => [title(b), b] as const))('%s', async ([, block], ctx) => {
+  const steps = blocks.flatMap((b) => [
+    [title(b), b] as const,
+    ...(isReadmeStart(file, b) ? [[`${file}: steps 2 and 3 in a browser (the form lists the demo data; a typed value stays changed until saved)`, 'form'] as const] : []),
+  ]);
+
+  it.for(steps)('%s', async ([, step], ctx) => {
+    if (step !== 'form') return runBlock(step, ctx);
+    if (noChromium) ctx.skip(noChromium);
+    await checkReadmeForm(session.port);
+  });
+
+  async function runBlock(block: DocBlock, ctx: { skip: (note: string) => never }) {
     const pending = pendingFor(block.script);
     if (pending.length > 0) {
       const note = `pending: ${pending.map((p) => p.what).join('; ')}`;
@@ -69,5 +92,5 @@ describe.each(pages)('$file', ({ file, blocks }) => {
           `--- the page shows:\n${normalise(block.expected.text)}\n--- the command printed:\n${normalise(run.output)}\n---`,
       ).toBe(true);
     }
-  });
+  }
 });

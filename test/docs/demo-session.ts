@@ -198,33 +198,31 @@ export class DemoSession {
     return { output, status, failures };
   }
 
-  /** Stop every process of the session (servers included) and remove the copy. */
+  /** Stop every process of the session (servers included), wait until they are gone, and remove the copy. */
   async close(): Promise<void> {
-    if (!this.exited && this.shell.pid !== undefined) {
-      const exited = new Promise<void>((r) => this.shell.once('exit', () => r()));
-      try {
-        process.kill(-this.shell.pid, 'SIGTERM');
-      } catch {
-        // the group is gone already
-      }
-      const timer = setTimeout(() => {
+    const group = this.shell.pid;
+    if (group !== undefined) {
+      const alive = () => {
         try {
-          process.kill(-this.shell.pid!, 'SIGKILL');
+          process.kill(-group, 0);
+          return true;
         } catch {
-          // gone
+          return false;
         }
-      }, 10_000);
-      await exited;
-      clearTimeout(timer);
+      };
+      const signal = (s: NodeJS.Signals) => {
+        try {
+          process.kill(-group, s);
+        } catch {
+          // the group is gone already
+        }
+      };
+      signal('SIGTERM');
+      // servers publish a last snapshot and remove target/server.json on SIGTERM: let them finish
+      for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (alive()) signal('SIGKILL');
+      for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
     }
-    // servers of the group may still be closing their files: give them a moment, then remove
-    for (let i = 0; i < 50; i++) {
-      try {
-        rmSync(this.dir, { recursive: true, force: true });
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

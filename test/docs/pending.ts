@@ -1,7 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from './demo-session.js';
-
 /**
  * Features the pages document before they are in this checkout. A block that uses one is
  * reported as skipped with "pending: …" (never as passed); once the feature is here, the block
@@ -20,24 +16,8 @@ export interface PendingFeature {
   meanwhile?: (script: string) => string;
 }
 
-function cliHasCommand(name: string): boolean {
-  const dir = join(ROOT, 'src', 'cli', 'commands');
-  return readdirSync(dir).some((f) => f.endsWith('.ts') && new RegExp(`\\.command\\(['"\`]${name}\\b`).test(readFileSync(join(dir, f), 'utf8')));
-}
-
-export const PENDING: PendingFeature[] = [
-  {
-    what: '`writeback query` (one read-only SQL statement over the warehouse, through a running server)',
-    usedBy: (s) => /\bwriteback query\b/.test(s),
-    present: () => cliHasCommand('query'),
-  },
-  {
-    what: 'the CLI waits for a server that is still starting (`writeback serve &` then at once another command)',
-    usedBy: (s) => /\bwriteback serve\b[^\n]*&\s*(#.*)?$/m.test(s),
-    present: () => existsSync(join(ROOT, 'src', 'runtime', 'await-server.ts')),
-    meanwhile: (s) => s.replace(/^(.*\bwriteback serve\b[^\n]*&)[ \t]*(#.*)?$/m, '$1 __wb_wait_server'),
-  },
-];
+/** No documented feature is pending. */
+export const PENDING: PendingFeature[] = [];
 
 /** The pending features a block uses. */
 export function pendingFor(script: string): PendingFeature[] {

@@ -4,7 +4,7 @@ import { fillSkeleton, sqlSkeleton } from './sql-skeleton.js';
 
 /**
  * Formats one statement with sql-formatter in the dialect's language and placeholder style.
- * MERGE statements are returned as written: sql-formatter lays them out badly (STACK.md).
+ * MERGE statements are returned as written: sql-formatter lays them out badly.
  * SQL the formatter cannot parse (an exotic construct in a user's model) is returned as written.
  * Output is cached by the statement's skeleton (see sql-skeleton.ts): statements that differ only
  * in names and string values (every input's log table, every enrich model…) are parsed once.

@@ -6,7 +6,7 @@ import { browserDir } from './form-server.js';
 /** Debian's Chromium (`apt-get install -y chromium`). */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Flags that keep headless Chromium off the network and quiet on this machine (STACK.md). */
+/** Flags that keep headless Chromium off the network and quiet on a machine without a display or network. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -24,11 +24,13 @@ export interface CliResult {
 
 /** Run the real CLI in a child process and collect its output. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return runCollected(process.execPath, [...CLI_ARGV, ...args], options);
+}
+
+/** Run a program to its end (colours off) and collect its exit code and output. */
+export function runCollected(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...CLI_ARGV, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-    });
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

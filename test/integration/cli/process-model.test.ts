@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_ARGV, runCli, tempDir } from '../../helpers/cli.js';
+import { CLI_ARGV, type CliResult, runCli, runCollected, tempDir } from '../../helpers/cli.js';
 import { appliedDemoProject } from '../server/demo-project.js';
 
 /** A folder with a `writeback` program on it, as `npm i -g` or `npx` would give, for shell blocks. */
@@ -17,16 +17,8 @@ function writebackOnPath(): string {
 }
 
 /** Run a shell block in `cwd` with `writeback` on the PATH. */
-function shell(script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn('bash', ['-c', script], { cwd, env: { ...process.env, NO_COLOR: '1', PATH: `${writebackOnPath()}:${process.env.PATH ?? ''}` } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function shell(script: string, cwd: string): Promise<CliResult> {
+  return runCollected('bash', ['-c', script], { cwd, env: { PATH: `${writebackOnPath()}:${process.env.PATH ?? ''}` } });
 }
 
 /** A port something else listens on. */

@@ -9,7 +9,7 @@ import { emittedStatements } from '../../unit/dialects/emitted-statements.js';
 import { compileOn, PROJECTS } from '../../unit/dialects/remote-projects.js';
 
 // Runs the Postgres dialect's DDL and views for the demo and both examples on a real, throwaway
-// PostgreSQL 15 server (loopback only; STACK.md): seeds loaded with \copy, every apply statement
+// PostgreSQL 15 server (loopback only): seeds loaded with \copy, every apply statement
 // (schemas, meta and input tables, version views, alias views) executed, then every model read.
 // PostgreSQL 15 also proves the alias that derived tables need before 16.
 const BIN = '/usr/lib/postgresql/15/bin';

@@ -54,8 +54,8 @@ function asPostgres(args: string[]) {
 }
 
 /**
- * initdb + pg_ctl start as the `postgres` user in a temp dir it owns, on 127.0.0.1 only
- * (STACK.md, "PostgreSQL for live tests"). `stop()` shuts it down and removes the directory.
+ * initdb + pg_ctl start as the `postgres` user in a temp dir it owns, on 127.0.0.1 only.
+ * `stop()` shuts it down and removes the directory.
  */
 export async function startPostgres(): Promise<PgServer> {
   const bin = findBin();

@@ -4,7 +4,7 @@
  * without one skips the statement (counted and named by the parse test). Every gap listed here
  * must be hit, so the list cannot go stale. Known gaps we do not emit yet (the write path will):
  * MERGE (no grammar parses it), QUALIFY (postgresql: none; bigquery: only after WHERE/GROUP BY/HAVING),
- * snowflake TIMESTAMP_LTZ/VARIANT and DELETE … USING, bigquery JSON/BYTES columns (STACK.md).
+ * snowflake TIMESTAMP_LTZ/VARIANT and DELETE … USING, bigquery JSON/BYTES columns.
  */
 export interface ParserGap {
   database: 'snowflake' | 'bigquery' | 'postgresql';

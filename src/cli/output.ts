@@ -18,14 +18,17 @@ export const useColorErr = colorOn(process.stderr);
 
 type Style = Parameters<typeof styleText>[0];
 
+// `colorOn` has decided: styleText must not decide again (it would drop colours under CI=true)
+const styled = (style: Style, text: string) => styleText(style, text, { validateStream: false });
+
 /** Colour text for stdout; plain when piped or with NO_COLOR. */
 export function paint(style: Style, text: string): string {
-  return useColor ? styleText(style, text) : text;
+  return useColor ? styled(style, text) : text;
 }
 
 /** Colour text for stderr; plain when redirected or with NO_COLOR. */
 export function paintErr(style: Style, text: string): string {
-  return useColorErr ? styleText(style, text) : text;
+  return useColorErr ? styled(style, text) : text;
 }
 
 /** `1 row`, `2 rows`; `plural(1, 'entry', 'entries')`. */

@@ -15,7 +15,7 @@ export interface SnowflakeConnectionOptions {
   /** Current schema of the session (where temporary tables go). */
   schema?: string;
   role?: string;
-  /** Seconds to wait for a connection. */
+  /** Seconds to wait for the login (not a bound on later statements). */
   loginTimeout?: number;
 }
 
@@ -38,10 +38,24 @@ export function sdkConnector(options: SnowflakeConnectionOptions): SnowflakeConn
       database: options.database,
       ...(options.schema ? { schema: options.schema } : {}),
       ...(options.role ? { role: options.role } : {}),
-      ...(options.loginTimeout ? { timeout: options.loginTimeout * 1000 } : {}),
+      // a long-running `serve` keeps its sessions: without heartbeats Snowflake ends them ~4 h after the last query
+      clientSessionKeepAlive: true,
       application: 'writeback',
     });
-    await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
+    // the SDK's `timeout` caps every request, not the login: the login's own bound is kept here
+    await new Promise<void>((resolve, reject) => {
+      const timer = options.loginTimeout
+        ? setTimeout(() => {
+            conn.destroy(() => undefined);
+            reject(new Error(`could not log in to Snowflake account '${options.account}' within login_timeout (${options.loginTimeout} s)`));
+          }, options.loginTimeout * 1000)
+        : undefined;
+      conn.connect((err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
     const session: SnowflakeSession = {
       execute: (sql, binds) =>
         new Promise((resolve, reject) => {

@@ -16,7 +16,19 @@ export interface PostgresConnectionOptions {
   connectTimeoutSeconds?: number;
   /** Shown in `pg_stat_activity` (default `writeback`). */
   applicationName?: string;
+  /** Seconds a statement may run before the server cancels it (default: no bound; an apply or a bulk load may be long). */
+  statementTimeoutSeconds?: number;
+  /** Seconds a statement waits for a lock (default: no bound); a timeout is a retryable error. */
+  lockTimeoutSeconds?: number;
+  /**
+   * Seconds a session may sit idle inside a transaction before the server ends it and frees its
+   * locks (default 60: a client that died mid-transaction must not block every writer).
+   */
+  idleInTransactionTimeoutSeconds?: number;
 }
+
+/** Default of `idle_in_transaction_timeout`, in seconds. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = 60;
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -81,6 +93,10 @@ export class PostgresAdapter implements Adapter {
       ssl: options.sslmode === 'require' ? { rejectUnauthorized: false } : options.sslmode === 'verify-full' ? true : false,
       connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 10) * 1000,
       application_name: options.applicationName ?? 'writeback',
+      // session settings sent with the startup message, in milliseconds (0 = no bound)
+      statement_timeout: (options.statementTimeoutSeconds ?? 0) * 1000,
+      lock_timeout: (options.lockTimeoutSeconds ?? 0) * 1000,
+      idle_in_transaction_session_timeout: (options.idleInTransactionTimeoutSeconds ?? IDLE_IN_TRANSACTION_TIMEOUT_SECONDS) * 1000,
       types: typeParsers,
     });
     // a dropped connection must not crash the process; the next query reports it (connection-lost)
@@ -118,9 +134,12 @@ export class PostgresAdapter implements Adapter {
     }
   }
 
-  /** BEGIN on this session (READ COMMITTED). */
+  /**
+   * BEGIN at READ COMMITTED, whatever the server's or the database's default: the write path's
+   * chain-head compare-and-set and its retries are designed for it.
+   */
   async begin(): Promise<void> {
-    await this.execute('begin');
+    await this.execute('begin isolation level read committed');
   }
 
   async commit(): Promise<void> {

@@ -34,10 +34,6 @@ export abstract class BaseDialect implements Dialect {
   readonly formatterParams: Record<string, unknown> = { positional: true };
 
   /** Default: false. */
-  readonly supportsQualify: boolean = false;
-  /** Default: false. */
-  readonly qualifyNeedsWhere: boolean = false;
-  /** Default: false. */
   readonly transactionalDdl: boolean = false;
   /** Default: true. */
   readonly replaceViewChangesColumns: boolean = true;

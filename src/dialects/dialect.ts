@@ -17,10 +17,6 @@ export interface Dialect {
   readonly formatterParams: Record<string, unknown>;
 
   // capability flags
-  /** `QUALIFY` may filter window results. */
-  readonly supportsQualify: boolean;
-  /** QUALIFY is only accepted in a query that also has WHERE, GROUP BY or HAVING (BigQuery): write `where true qualify …`. */
-  readonly qualifyNeedsWhere: boolean;
   /** DDL may run inside a transaction and roll back with it. */
   readonly transactionalDdl: boolean;
   /** `create or replace view` may change the view's columns; when false, a view is dropped and re-created. */

@@ -16,8 +16,6 @@ export class BigQueryDialect extends BaseDialect {
   readonly name = 'bigquery';
   readonly formatterLanguage = 'bigquery' as const;
   override readonly formatterParams = { named: ['@'] };
-  override readonly supportsQualify = true;
-  override readonly qualifyNeedsWhere = true;
   override readonly primaryKeys = 'not-enforced' as const;
   override readonly starExcludeKeyword = 'except' as const;
   override readonly supportsStarReplace = true;

@@ -5,7 +5,6 @@ export class DuckDBDialect extends BaseDialect {
   readonly name = 'duckdb';
   readonly formatterLanguage = 'duckdb' as const;
   override readonly formatterParams = { numbered: ['$'] };
-  override readonly supportsQualify = true;
   override readonly transactionalDdl = true;
   override readonly upsertStyle = 'on-conflict' as const;
   override readonly starExcludeKeyword = 'exclude' as const;

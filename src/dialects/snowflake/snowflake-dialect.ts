@@ -17,7 +17,6 @@ export class SnowflakeDialect extends BaseDialect {
   readonly name = 'snowflake';
   readonly formatterLanguage = 'snowflake' as const;
   override readonly formatterParams = { numbered: [':'] };
-  override readonly supportsQualify = true;
   override readonly primaryKeys = 'not-enforced' as const;
   override readonly starExcludeKeyword = 'exclude' as const;
   override readonly supportsStarReplace = true;

@@ -121,8 +121,6 @@ describe('functions, sessions and capabilities', () => {
 
   it('declares its capabilities', () => {
     const flags = (d: Dialect) => ({
-      qualify: d.supportsQualify,
-      qualifyNeedsWhere: d.qualifyNeedsWhere,
       ddlInTx: d.transactionalDdl,
       replaceView: d.replaceViewChangesColumns,
       upsert: d.upsertStyle,
@@ -135,10 +133,10 @@ describe('functions, sessions and capabilities', () => {
       lateral: d.lateralJoins,
     });
     expect(each(flags)).toEqual({
-      duckdb: { qualify: true, qualifyNeedsWhere: false, ddlInTx: true, replaceView: true, upsert: 'on-conflict', keys: 'enforced', exclude: 'exclude', replace: true, renameQualified: false, backslash: false, derivedAlias: false, lateral: true },
-      snowflake: { qualify: true, qualifyNeedsWhere: false, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'exclude', replace: true, renameQualified: true, backslash: true, derivedAlias: false, lateral: false },
-      bigquery: { qualify: true, qualifyNeedsWhere: true, ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'except', replace: true, renameQualified: false, backslash: true, derivedAlias: false, lateral: false },
-      postgres: { qualify: false, qualifyNeedsWhere: false, ddlInTx: true, replaceView: false, upsert: 'on-conflict', keys: 'enforced', exclude: undefined, replace: false, renameQualified: false, backslash: false, derivedAlias: true, lateral: true },
+      duckdb: { ddlInTx: true, replaceView: true, upsert: 'on-conflict', keys: 'enforced', exclude: 'exclude', replace: true, renameQualified: false, backslash: false, derivedAlias: false, lateral: true },
+      snowflake: { ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'exclude', replace: true, renameQualified: true, backslash: true, derivedAlias: false, lateral: false },
+      bigquery: { ddlInTx: false, replaceView: true, upsert: 'merge', keys: 'not-enforced', exclude: 'except', replace: true, renameQualified: false, backslash: true, derivedAlias: false, lateral: false },
+      postgres: { ddlInTx: true, replaceView: false, upsert: 'on-conflict', keys: 'enforced', exclude: undefined, replace: false, renameQualified: false, backslash: false, derivedAlias: true, lateral: true },
     });
   });
 });

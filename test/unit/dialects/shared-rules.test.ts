@@ -29,8 +29,7 @@ describe.each(listDialects().map((d) => [d.name, d] as const))('%s', (_name, d) 
     }
   });
 
-  it('is consistent about star modifiers and QUALIFY', () => {
+  it('is consistent about star modifiers', () => {
     if (d.supportsStarReplace) expect(d.starExcludeKeyword).toBeDefined();
-    if (d.qualifyNeedsWhere) expect(d.supportsQualify).toBe(true);
   });
 });

@@ -49,7 +49,6 @@ describe('duckdb dialect fragments', () => {
 
   it('declares its capabilities', () => {
     expect(d).toMatchObject({
-      supportsQualify: true,
       transactionalDdl: true,
       replaceViewChangesColumns: true,
       upsertStyle: 'on-conflict',

@@ -37,6 +37,8 @@ export abstract class BaseDialect implements Dialect {
   readonly transactionalDdl: boolean = false;
   /** Default: true. */
   readonly replaceViewChangesColumns: boolean = true;
+  /** Default: false. */
+  readonly replaceViewCopiesGrants: boolean = false;
   /** Default: `merge`. */
   readonly upsertStyle: Dialect['upsertStyle'] = 'merge';
   /** Default: `enforced`. */

@@ -21,6 +21,12 @@ export interface Dialect {
   readonly transactionalDdl: boolean;
   /** `create or replace view` may change the view's columns; when false, a view is dropped and re-created. */
   readonly replaceViewChangesColumns: boolean;
+  /**
+   * `create or replace view` drops the grants given on the view unless it says `copy grants`
+   * (Snowflake): when true, a replaced view keeps them (a BI role granted `select` on a latest
+   * alias keeps reading it when apply re-points the alias).
+   */
+  readonly replaceViewCopiesGrants: boolean;
   /** How the write path upserts a state row: `merge into … using` or `insert … on conflict do update`. */
   readonly upsertStyle: 'merge' | 'on-conflict';
   /** Primary keys in CREATE TABLE: `enforced`, `not-enforced` (written `primary key (…) not enforced`), or `none`. */

@@ -88,7 +88,7 @@ export function dropTableSql(dialect: Dialect, schema: string, table: string, op
 /** Create or replace a view; dialects whose `create or replace` cannot change columns drop it first. */
 export function createViewSql(dialect: Dialect, schema: string, name: string, selectSql: string): string[] {
   const view = dialect.qualify(schema, name);
-  if (dialect.replaceViewChangesColumns) return [`create or replace view ${view} as\n${selectSql}`];
+  if (dialect.replaceViewChangesColumns) return [`create or replace view ${view}${dialect.replaceViewCopiesGrants ? ' copy grants' : ''} as\n${selectSql}`];
   return [...dropViewSql(dialect, schema, name, { ifExists: true }), `create view ${view} as\n${selectSql}`];
 }
 

@@ -17,6 +17,7 @@ export class SnowflakeDialect extends BaseDialect {
   readonly name = 'snowflake';
   readonly formatterLanguage = 'snowflake' as const;
   override readonly formatterParams = { numbered: [':'] };
+  override readonly replaceViewCopiesGrants = true;
   override readonly primaryKeys = 'not-enforced' as const;
   override readonly starExcludeKeyword = 'exclude' as const;
   override readonly supportsStarReplace = true;

@@ -155,7 +155,7 @@ describe('DDL through the flags', () => {
   it('re-creates a view where create-or-replace cannot change its columns', () => {
     expect(each((d) => createViewSql(d, 'v', 'm', 'select 1 as x'))).toEqual({
       duckdb: ['create or replace view "v"."m" as\nselect 1 as x'],
-      snowflake: ['create or replace view "V"."M" as\nselect 1 as x'],
+      snowflake: ['create or replace view "V"."M" copy grants as\nselect 1 as x'],
       bigquery: ['create or replace view `v`.`m` as\nselect 1 as x'],
       postgres: ['drop view if exists "v"."m"', 'create view "v"."m" as\nselect 1 as x'],
     });

@@ -1,16 +1,14 @@
 import { rmSync } from 'node:fs';
 import type { DocBlock } from './doc-blocks.js';
 import { DemoSession, firstStart, type BlockRun } from './demo-session.js';
-import { pendingFor } from './pending.js';
 import { checkReadmeForm } from './readme-form.js';
 
 /** One step of a page: a block, or the README's form steps checked in a browser. */
 export type Step = { kind: 'block'; block: DocBlock } | { kind: 'form' };
 
-/** How a step went: its run, why it was not checked (pending), or the error that stopped it. */
+/** How a step went: its run, or the error that stopped it. */
 export interface StepOutcome {
   run?: BlockRun;
-  pending?: string;
   error?: unknown;
 }
 
@@ -86,13 +84,6 @@ async function runStep(session: DemoSession, step: Step): Promise<StepOutcome> {
     } catch (error) {
       return { error };
     }
-  }
-  const pending = pendingFor(step.block.script);
-  if (pending.length > 0) {
-    // a block whose result later blocks need runs in its `meanwhile` form, unchecked
-    const meanwhile = pending.reduce<string | undefined>((s, p) => (s !== undefined && p.meanwhile ? p.meanwhile(s) : undefined), step.block.script);
-    if (meanwhile !== undefined) await session.run(meanwhile);
-    return { pending: `pending: ${pending.map((p) => p.what).join('; ')}` };
   }
   return { run: await session.run(step.block.script) };
 }

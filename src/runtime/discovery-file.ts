@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from './atomic-file.js';
 
 /**
  * The discovery file a running `writeback serve` writes under `<project>/target/server.json`
@@ -37,11 +38,7 @@ export function discoveryFilePath(projectDir: string): string {
 /** Write the discovery file atomically with mode 0600 (temp file + rename). */
 export function writeDiscoveryFile(projectDir: string, info: DiscoveryFile): string {
   const path = discoveryFilePath(projectDir);
-  mkdirSync(join(projectDir, 'target'), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600); // the umask cannot widen it, but an existing temp file keeps its old mode
-  renameSync(tmp, path);
+  writeFileAtomically(path, `${JSON.stringify(info, null, 2)}\n`, 0o600);
   return path;
 }
 

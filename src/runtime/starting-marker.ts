@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from './atomic-file.js';
 import { isPidAlive } from './pid-alive.js';
 
 /**
@@ -27,12 +28,8 @@ export function startingMarkerPath(projectDir: string): string {
 
 /** Say that this process is starting a server for the project (atomically: temp file + rename). */
 export function writeStartingMarker(projectDir: string, command: string): void {
-  const path = startingMarkerPath(projectDir);
-  mkdirSync(join(projectDir, 'target'), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
   const marker: StartingMarker = { pid: process.pid, command, started_at: new Date().toISOString() };
-  writeFileSync(tmp, `${JSON.stringify(marker)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomically(startingMarkerPath(projectDir), `${JSON.stringify(marker)}\n`);
 }
 
 /** The marker of a server that is starting (its process alive), else `undefined`. */

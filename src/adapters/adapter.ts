@@ -83,3 +83,46 @@ export interface ReadQueryAdapter extends Adapter {
 export function canReadQuery(adapter: Adapter): adapter is ReadQueryAdapter {
   return typeof (adapter as Partial<ReadQueryAdapter>).readQuery === 'function';
 }
+
+/**
+ * How a bulk column's values arrive: `varchar` (text; the warehouse casts it to the column's type,
+ * e.g. DECIMAL or DATE), `bigint` (number or integer text), `double`, `boolean` (true or 'true'),
+ * `timestamp-ms` (epoch milliseconds) and `timestamp-iso` (ISO 8601 text).
+ */
+export type BulkKind = 'varchar' | 'bigint' | 'double' | 'boolean' | 'timestamp-ms' | 'timestamp-iso';
+
+/** A column of a bulk append: its name, how its values arrive, and its type in the warehouse (the dialect's `columnType`). */
+export interface BulkColumn {
+  readonly name: string;
+  readonly kind: BulkKind;
+  readonly sqlType: string;
+}
+
+/** A value of a bulk row (null/undefined = SQL NULL). */
+export type BulkValue = string | number | boolean | null | undefined;
+
+/** Rows read by (row, column), so a caller needs no per-row arrays. */
+export interface BulkRows {
+  count: number;
+  value(row: number, col: number): BulkValue;
+}
+
+/** Where rows go: a table in a schema, or a temporary table (no schema). */
+export interface BulkTarget {
+  schema?: string;
+  table: string;
+}
+
+/** Optional power: append many rows at once, faster than multi-row INSERTs (ask with {@link canAppendBulk}). */
+export interface BulkAppendAdapter extends Adapter {
+  /**
+   * Append `rows` to a table whose columns are exactly `columns` (in physical order), inside the
+   * connection's open transaction when there is one. Values are never spliced into SQL text.
+   */
+  appendBulk(target: BulkTarget, columns: readonly BulkColumn[], rows: BulkRows): Promise<void>;
+}
+
+/** True when the adapter has a bulk append path. */
+export function canAppendBulk(adapter: Adapter): adapter is BulkAppendAdapter {
+  return typeof (adapter as Partial<BulkAppendAdapter>).appendBulk === 'function';
+}

@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Adapter, SqlValue } from '../adapters/adapter.js';
-import type { BulkKind, BulkRows, BulkTarget } from '../adapters/duckdb/duckdb-bulk-append.js';
+import { canAppendBulk, type Adapter, type BulkColumn, type BulkKind, type SqlValue } from '../adapters/adapter.js';
 import type { ManagedColumn } from '../managed/columns.js';
 
 /**
@@ -8,13 +7,6 @@ import type { ManagedColumn } from '../managed/columns.js';
  * booleans, and epoch milliseconds (number) for timestamp system columns.
  */
 export type StageValue = string | number | boolean | null;
-
-/** An adapter with a bulk append path (DuckDB: the Appender, by data chunks); narrowed structurally so no SDK is imported here. */
-type BulkCapable = Adapter & { appendBulk(target: BulkTarget, kinds: readonly BulkKind[], rows: BulkRows): Promise<void> };
-
-function canAppend(adapter: Adapter): adapter is BulkCapable {
-  return typeof (adapter as { appendBulk?: unknown }).appendBulk === 'function';
-}
 
 /** A wrapper that exposes only DuckDB's connection (tests wrap the adapter this way). */
 type RawCapable = Adapter & { readonly raw: DuckDBConnection };
@@ -73,13 +65,15 @@ export async function stageRows(adapter: Adapter, name: string, columns: Managed
 
 /**
  * Append rows to a table whose columns are exactly `columns` (in physical order), inside the
- * caller's transaction: the adapter's bulk path when it has one (DuckDB: column by column, in
- * data chunks), else multi-row INSERTs with bound parameters.
+ * caller's transaction: the adapter's bulk path when it has one (DuckDB: the Appender), else multi-row INSERTs with bound parameters.
  */
 export async function appendRows(adapter: Adapter, target: AppendTarget, columns: ManagedColumn[], rows: RowSource): Promise<void> {
   if (rows.count === 0) return;
   const kinds = columns.map(kindOf);
-  if (canAppend(adapter)) await adapter.appendBulk(target, kinds, rows);
+  if (canAppendBulk(adapter)) {
+    const bulk: BulkColumn[] = columns.map((c, i) => ({ name: c.name, kind: kinds[i]!, sqlType: adapter.dialect.columnType(c.type) }));
+    await adapter.appendBulk(target, bulk, rows);
+  }
   else if (hasRawConnection(adapter)) await (await import('../adapters/duckdb/duckdb-bulk-append.js')).appendWithAppender(adapter.raw, target, kinds, rows);
   else await insertAll(adapter, target, columns, kinds, rows);
 }

@@ -13,9 +13,9 @@ import {
   type DuckDBValueConverter,
   type JS,
 } from '@duckdb/node-api';
-import type { Adapter, ReadQueryAdapter, ReadQueryResult, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
+import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, ReadQueryAdapter, ReadQueryResult, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
-import { appendWithAppender, type BulkKind, type BulkRows, type BulkTarget } from './duckdb-bulk-append.js';
+import { appendWithAppender } from './duckdb-bulk-append.js';
 import { duckdbError, duckdbOpenError } from './duckdb-errors.js';
 import { rowObjects } from './duckdb-rows.js';
 
@@ -53,7 +53,7 @@ function bind(params: SqlValue[]): DuckDBValue[] {
 }
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
-export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter {
+export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAppendAdapter {
   private readonly statements = new Map<string, DuckDBPreparedStatement>();
   private readonly busy = new Set<DuckDBPreparedStatement>();
 
@@ -80,9 +80,9 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter {
   }
 
   /** Append rows in bulk (the Appender, one column function per kind) inside this connection's open transaction; see {@link appendWithAppender}. */
-  async appendBulk(target: BulkTarget, kinds: readonly BulkKind[], rows: BulkRows): Promise<void> {
+  async appendBulk(target: BulkTarget, columns: readonly BulkColumn[], rows: BulkRows): Promise<void> {
     try {
-      await appendWithAppender(this.connection, target, kinds, rows);
+      await appendWithAppender(this.connection, target, columns.map((c) => c.kind), rows);
     } catch (err) {
       throw duckdbError(err);
     }

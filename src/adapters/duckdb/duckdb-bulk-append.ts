@@ -1,27 +1,5 @@
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-
-/**
- * How a column's values arrive and are appended: `varchar` (text; DuckDB casts it to the column's
- * type, e.g. DECIMAL or DATE, exactly as a string appended value by value is cast), `bigint`
- * (number or integer text), `double`, `boolean` (true or 'true'), `timestamp-ms` (epoch
- * milliseconds) and `timestamp-iso` (ISO 8601 text).
- */
-export type BulkKind = 'varchar' | 'bigint' | 'double' | 'boolean' | 'timestamp-ms' | 'timestamp-iso';
-
-/** A value of a bulk row (null/undefined = SQL NULL). */
-export type BulkValue = string | number | boolean | null | undefined;
-
-/** Rows read by (row, column), so a caller needs no per-row arrays. */
-export interface BulkRows {
-  count: number;
-  value(row: number, col: number): BulkValue;
-}
-
-/** Where rows go: a table in a schema, or a temporary table (no schema). */
-export interface BulkTarget {
-  schema?: string;
-  table: string;
-}
+import type { BulkKind, BulkRows, BulkTarget } from '../adapter.js';
 
 /**
  * Append rows to a table whose columns are exactly `kinds` (in physical order), inside the

@@ -22,6 +22,12 @@ export interface TableInfo {
  */
 export interface Adapter {
   readonly dialect: Dialect;
+  /**
+   * Which warehouse session the adapter is on, for adapters that open a new one by themselves
+   * after the old one was lost or expired: it changes whenever they do, and temporary tables
+   * created before are gone. Absent: the adapter's session never changes.
+   */
+  readonly sessionNumber?: number;
   /** Run a statement for its rows. */
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   /** Run a statement for its effect; returns the number of rows changed where the warehouse reports it. */

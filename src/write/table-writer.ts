@@ -41,15 +41,16 @@ class Lock {
 }
 
 /** The staging facts of one connection for each input it committed (see `prepareStages`). */
-export type StageCache = Map<string, { input: InputTable; stages: StageTables }>;
+export type StageCache = Map<string, { input: InputTable; session: number | undefined; stages: StageTables }>;
 
 /**
  * (Re)create the temporary key table of `input` on `conn` and read its log's physical column
- * order, once per input definition (a re-loaded project prepares again).
+ * order, once per input definition and warehouse session (a re-loaded project, or a session the
+ * adapter re-opened after losing one, prepares again).
  */
 export async function prepareStages(conn: Adapter, names: SqlNames, input: InputTable, cache: StageCache): Promise<StageTables> {
   const cached = cache.get(input.name);
-  if (cached?.input === input) return cached.stages;
+  if (cached?.input === input && cached.session === conn.sessionNumber) return cached.stages;
   const d = conn.dialect;
   const stages: StageTables = { keys: `_wb_keys_${input.name}` };
   const tables = await conn.describeSchemas([names.inputsSchema]);
@@ -58,7 +59,7 @@ export async function prepareStages(conn: Adapter, names: SqlNames, input: Input
   stages.logLayout = logLayout(input, log.columns.map((c) => c.name));
   await conn.execute(`drop table if exists ${d.quoteIdent(stages.keys)}`);
   await conn.execute(createStageTableSql(conn, stages.keys, keyStageColumns(input)));
-  cache.set(input.name, { input, stages });
+  cache.set(input.name, { input, session: conn.sessionNumber, stages });
   return stages;
 }
 

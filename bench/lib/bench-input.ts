@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../src/dialects/registry.js';
-import { createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql } from '../../src/emit/ddl.js';
+import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql, seedChainHeadSql } from '../../src/emit/ddl.js';
 import { META_TABLES } from '../../src/managed/meta-tables.js';
 import type { InputTable, Project } from '../../src/ir/types.js';
 
@@ -49,7 +49,9 @@ export async function benchDatabase(prefix: string): Promise<{ dir: string; adap
     ...META_TABLES.flatMap((m) => createMetaTableSql(dialect, 'writeback', m)),
     ...createLogTableSql(dialect, 'writeback', PLAN_INPUT),
     ...createStateTableSql(dialect, 'writeback', PLAN_INPUT),
+    ...createChainHeadTableSql(dialect, 'writeback', PLAN_INPUT.name),
   ])
     await adapter.execute(sql);
+  await adapter.execute(seedChainHeadSql(dialect, 'writeback', PLAN_INPUT.name), [new Date()]);
   return { dir, adapter, project };
 }

@@ -130,6 +130,7 @@ function statementFile(op: Operation): string {
     case 'load-seed':
       return `seeds/${op.table.name}.sql`;
     case 'create-input-tables':
+    case 'create-chain-head':
     case 'add-input-column':
     case 'drop-input-column':
     case 'archive-input-table':

@@ -4,10 +4,12 @@ import {
   addColumnSql,
   createSchemaSql,
   createTableSql,
+  createChainHeadTableSql,
   createViewSql,
   dropTableSql,
   dropViewSql,
   renameTableSql,
+  seedChainHeadSql,
 } from '../emit/ddl.js';
 import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 import type { TextMap } from '../ir/types.js';
@@ -52,6 +54,16 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
         ...createTableSql(dialect, op.log.schema, op.log.name, op.log.columns),
         ...createTableSql(dialect, op.state.schema, op.state.name, op.state.columns, { primaryKey: op.state.key }),
       ]);
+    case 'create-chain-head':
+      return [
+        ...ddl([
+          ...(op.replace ? dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }) : []),
+          ...createChainHeadTableSql(dialect, op.table.schema, op.input),
+        ]),
+        { sql: seedChainHeadSql(dialect, op.table.schema, op.input), params: [stamp.at] },
+      ];
+    case 'drop-legacy-chain-heads':
+      return ddl(dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }));
     case 'add-input-column':
       return ddl(op.tables.flatMap((t) => addColumnSql(dialect, t.schema, t.name, op.column)));
     case 'drop-input-column': {
@@ -69,6 +81,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
       return ddl([
         ...op.dropViews.flatMap((v) => dropViewSql(dialect, v.schema, v.name, { ifExists: true })),
         ...(op.state ? dropTableSql(dialect, op.state.schema, op.state.name) : []),
+        ...(op.head ? dropTableSql(dialect, op.head.schema, op.head.name, { ifExists: true }) : []),
         ...renameTableSql(dialect, op.log.schema, op.log.name, op.archiveName),
       ]);
     case 'load-seed': {

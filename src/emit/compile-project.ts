@@ -2,15 +2,15 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
 import { META_TABLES } from '../managed/meta-tables.js';
-import { logTableName, stateTableName } from '../managed/names.js';
+import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
 import { fingerprintModel } from './fingerprint.js';
-import { createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
+import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
 import { formatScript, formatSql } from './format.js';
 import { latestAliasResolver, renderModel, type RenderOptions } from './model-sql.js';
 
 /** One compiled object, written by `writeback compile` to `target/compiled/<dialect>/<file>`. */
 export interface CompiledObject {
-  kind: 'input-log' | 'input-state' | 'meta' | 'model';
+  kind: 'input-log' | 'input-state' | 'input-head' | 'meta' | 'model';
   /** Table or view name. */
   name: string;
   /** Path relative to `target/compiled/<dialect>/`, e.g. `inputs/revenue_forecast.sql`, `models/account_plan.sql`. */
@@ -24,7 +24,7 @@ export interface CompiledObject {
 
 /**
  * Compiles every managed table and model for one dialect and target, offline: refs point at the
- * models' latest aliases. Order: shared meta tables, each input's log and state, models upstream first.
+ * models' latest aliases. Order: shared meta tables, each input's log, state and chain head, models upstream first.
  */
 export function compileProject(project: Project, dialect: Dialect, targetName: string, options: RenderOptions = {}): CompiledObject[] {
   const schema = project.schemas.inputs;
@@ -37,6 +37,8 @@ export function compileProject(project: Project, dialect: Dialect, targetName: s
     const state = stateTableName(input.name);
     out.push(table('input-log', log, `inputs/${log}.sql`, formatScript(dialect, createLogTableSql(dialect, schema, input))));
     out.push(table('input-state', state, `inputs/${state}.sql`, formatScript(dialect, createStateTableSql(dialect, schema, input))));
+    const head = chainHeadTableName(input.name);
+    out.push(table('input-head', head, `inputs/${head}.sql`, formatScript(dialect, createChainHeadTableSql(dialect, schema, input.name))));
   }
   const fingerprints = new Map<string, string>();
   for (const model of project.models) {

@@ -1,7 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
 import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
-import { logTableName, stateTableName } from '../managed/names.js';
+import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
+import { CHAIN_HEAD_COLUMNS } from '../managed/meta-tables.js';
 import { type ManagedColumn, type MetaTable } from '../managed/columns.js';
 
 /**
@@ -57,6 +58,26 @@ export function createStateTableSql(dialect: Dialect, schema: string, input: Inp
   return createTableSql(dialect, schema, stateTableName(input.name), stateColumns(input), {
     primaryKey: stateTablePrimaryKey(input),
   });
+}
+
+/** The one-row chain-head table `<t>__head` of an input (filled by {@link seedChainHeadSql}). */
+export function createChainHeadTableSql(dialect: Dialect, schema: string, input: string): string[] {
+  return createTableSql(dialect, schema, chainHeadTableName(input), CHAIN_HEAD_COLUMNS);
+}
+
+/**
+ * Insert the one row of `<t>__head` from the log: its last entry's `_seq` and `_hash`, or (0, '')
+ * for an empty log. Parameter 1 is `updated_at`. (Two entries with the last `_seq` would give two
+ * rows, which every writer refuses: a log corrupted outside writeback is not written on.)
+ */
+export function seedChainHeadSql(dialect: Dialect, schema: string, input: string): string {
+  const q = (c: string) => dialect.quoteIdent(c);
+  const log = dialect.qualify(schema, logTableName(input));
+  return (
+    `insert into ${dialect.qualify(schema, chainHeadTableName(input))} (${q('seq')}, ${q('head')}, ${q('updated_at')}) ` +
+    `select coalesce(m.${q('last_seq')}, 0), coalesce(l.${q('_hash')}, ''), ${dialect.param(1)} ` +
+    `from (select max(${q('_seq')}) as ${q('last_seq')} from ${log}) m left join ${log} l on l.${q('_seq')} = m.${q('last_seq')}`
+  );
 }
 
 /** A shared `_wb_*` table, `if not exists` (several processes may race to create it). */

@@ -57,9 +57,11 @@ export function driftOf(project: Project, plan: { ok: true; operations: Operatio
       case 'create-schema':
       case 'create-meta-table':
       case 'add-meta-column':
+      case 'drop-legacy-chain-heads':
         drift.everything = true;
         break;
       case 'create-input-tables':
+      case 'create-chain-head':
       case 'add-input-column':
       case 'drop-input-column':
       case 'archive-input-table':

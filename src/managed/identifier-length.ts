@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import type { Dialect } from '../dialects/dialect.js';
-import { logTableName, stateTableName, archiveLogName, versionViewName } from './names.js';
+import { archiveLogName, chainHeadTableName, logTableName, stateTableName, versionViewName } from './names.js';
 import type { Project } from '../ir/types.js';
 
 /** Version numbers up to this many digits must fit (`<model>__v9999`). */
@@ -9,7 +9,7 @@ const VERSION_DIGITS = 4;
 
 /**
  * `identifier-too-long` for every name writeback derives from an input or model (log, state,
- * rebuilt and archived tables, version views) that the dialect would cut (Postgres: 63 bytes),
+ * chain head, rebuilt and archived tables, version views) that the dialect would cut (Postgres: 63 bytes),
  * so two generated names cannot silently collide. Empty for dialects without a limit.
  */
 export function identifierLengthDiagnostics(project: Project, dialect: Dialect): Diagnostic[] {
@@ -21,7 +21,7 @@ export function identifierLengthDiagnostics(project: Project, dialect: Dialect):
     if (bytes > max) report.error('identifier-too-long', { owner, name, generated, bytes, dialect: dialect.name, max }, loc);
   };
   for (const input of Object.values(project.inputs)) {
-    const longest = [logTableName(input.name), stateTableName(input.name), `${stateTableName(input.name)}__rebuild`, archiveLogName(input.name, new Date(0))];
+    const longest = [logTableName(input.name), stateTableName(input.name), chainHeadTableName(input.name), `${stateTableName(input.name)}__rebuild`, archiveLogName(input.name, new Date(0))];
     const worst = longest.reduce((a, b) => (Buffer.byteLength(b) > Buffer.byteLength(a) ? b : a));
     check(worst, 'input', input.name, input.loc);
   }

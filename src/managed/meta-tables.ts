@@ -1,6 +1,5 @@
 import { type ManagedColumn, type MetaTable, type SystemType, systemColumn as col } from './columns.js';
 import {
-  CHAIN_HEADS_TABLE,
   IDEMPOTENCY_TABLE,
   MODEL_VERSIONS_TABLE,
   PENDING_TABLE,
@@ -13,9 +12,12 @@ import {
 
 const sys = (type: SystemType) => ({ kind: 'system' as const, type });
 
-/** One row per input table: the head of its log's hash chain, advanced by compare-and-swap in each write transaction. */
-export const CHAIN_HEADS_COLUMNS: ManagedColumn[] = [
-  col('table_name', 'string', false, 'Input table name.'),
+/**
+ * The one row of an input's `<t>__head` table: the head of its log's hash chain, created by `apply`
+ * (from the log's last entry) and advanced by compare-and-swap in each write transaction. One
+ * table per input, so writers of different inputs never wait on each other's head.
+ */
+export const CHAIN_HEAD_COLUMNS: ManagedColumn[] = [
   col('seq', 'bigint', false, '`_seq` of the latest log entry (0 before the first write).'),
   col('head', 'string', false, '`_hash` of the latest log entry (empty before the first write).'),
   col('updated_at', 'timestamp', false, 'When the head last moved (UTC).'),
@@ -72,9 +74,8 @@ export const COMPILE_META_TABLES: MetaTable[] = [
   },
 ];
 
-/** The write path's tables: chain heads, idempotency records, tokens. */
+/** The write path's shared tables: idempotency records, tokens (each input's chain head is its own `<t>__head`). */
 export const WRITE_META_TABLES: MetaTable[] = [
-  { name: CHAIN_HEADS_TABLE, columns: CHAIN_HEADS_COLUMNS, primaryKey: ['table_name'], description: 'Hash-chain head per input table (advanced by compare-and-swap).' },
   { name: IDEMPOTENCY_TABLE, columns: IDEMPOTENCY_COLUMNS, primaryKey: ['request_id'], description: 'Results of requests by idempotency key.' },
   { name: TOKENS_TABLE, columns: TOKENS_COLUMNS, primaryKey: ['token_id'], description: 'API tokens (sha256 hashes only).' },
 ];

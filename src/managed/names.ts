@@ -14,6 +14,8 @@ export function inputOfLog(table: string): string | undefined {
 }
 /** `<t>`: the current state of an input table (inputs schema). */
 export const stateTableName = (input: string): string => input;
+/** `<t>__head`: the one-row head of an input's hash chain, advanced by compare-and-swap in each write (inputs schema). */
+export const chainHeadTableName = (input: string): string => `${input}__head`;
 /** `<t>__history`: one row per changed column of every state-changing entry (views schema). */
 export const historyViewName = (input: string): string => `${input}__history`;
 /** `<t>__pending`: changes of an input table waiting for approval (views schema). */
@@ -33,8 +35,12 @@ export function archiveLogName(input: string, at: Date): string {
 export const MODEL_VERSIONS_TABLE = '_wb_model_versions';
 /** Loaded CSV seeds. */
 export const SEEDS_TABLE = '_wb_seeds';
-/** The head of each input's hash chain. */
-export const CHAIN_HEADS_TABLE = '_wb_chain_heads';
+/**
+ * The one table that held every input's chain head in earlier versions: writers of different
+ * inputs queued on it (Snowflake and BigQuery lock or abort per table). `apply` replaces it with
+ * one `<t>__head` per input, seeded from the log, then drops it.
+ */
+export const LEGACY_CHAIN_HEADS_TABLE = '_wb_chain_heads';
 /** Results of requests by idempotency key. */
 export const IDEMPOTENCY_TABLE = '_wb_idempotency';
 /** API tokens (hashes only). */

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Project } from '../ir/types.js';
-import { logTableName, stateTableName } from './names.js';
+import { chainHeadTableName, logTableName, stateTableName } from './names.js';
 
 /** Quoted, qualified names of the managed tables and sources of one project on one target. */
 export interface SqlNames {
@@ -11,6 +11,8 @@ export interface SqlNames {
   log(input: string): string;
   /** `<inputs>.<t>` */
   state(input: string): string;
+  /** `<inputs>.<t>__head` */
+  chainHead(input: string): string;
   /** `<inputs>.<_wb_…>` */
   meta(table: string): string;
   /** The physical table of a declared source table on this target. */
@@ -27,6 +29,7 @@ export function sqlNames(project: Project, targetName: string, dialect: Dialect)
     inputsSchema: schema,
     log: (input) => dialect.qualify(schema, logTableName(input)),
     state: (input) => dialect.qualify(schema, stateTableName(input)),
+    chainHead: (input) => dialect.qualify(schema, chainHeadTableName(input)),
     meta: (table) => dialect.qualify(schema, table),
     source: (source, table) => {
       const st = project.sources[source]?.tables[table];

@@ -11,7 +11,9 @@ export type Operation =
   | CreateSchemaOp
   | CreateMetaTableOp
   | AddMetaColumnOp
+  | DropLegacyChainHeadsOp
   | CreateInputTablesOp
+  | CreateChainHeadOp
   | AddInputColumnOp
   | DropInputColumnOp
   | ArchiveInputTableOp
@@ -55,6 +57,28 @@ export interface AddMetaColumnOp extends OpBase {
   column: ManagedColumn;
 }
 
+/**
+ * The shared chain-head table of earlier versions, dropped once every input has its own
+ * `<t>__head` (created from its log in the same apply, so nothing is lost).
+ */
+export interface DropLegacyChainHeadsOp extends OpBase {
+  kind: 'drop-legacy-chain-heads';
+  table: QualifiedName;
+}
+
+/**
+ * An input's one-row chain-head table `<t>__head`, filled from its log's last entry (0 and an
+ * empty head for an empty log): created with every new input, and for inputs applied by an earlier
+ * version. `replace` drops a leftover head first (a new input whose name was used before).
+ */
+export interface CreateChainHeadOp extends OpBase {
+  kind: 'create-chain-head';
+  input: string;
+  table: QualifiedName;
+  log: QualifiedName;
+  replace: boolean;
+}
+
 /** The log and state tables of a new input table. */
 export interface CreateInputTablesOp extends OpBase {
   kind: 'create-input-tables';
@@ -95,6 +119,8 @@ export interface ArchiveInputTableOp extends OpBase {
   archiveName: string;
   /** Absent when the state table is already gone. */
   state?: QualifiedName;
+  /** The input's chain head, dropped (a re-added input starts a new chain); absent when there is none. */
+  head?: QualifiedName;
   /** Model version views that read the removed tables (directly or through other versions). */
   dropViews: QualifiedName[];
 }

@@ -1,4 +1,4 @@
-import { archiveLogName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { archiveLogName, chainHeadTableName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Project } from '../ir/types.js';
@@ -29,6 +29,7 @@ export function planArchives(
     }
     const stateTable = state.tables.get(tableKey(schema, stateTableName(input)));
     const stateName = stateTable?.kind === 'table' ? { schema, name: stateTableName(input) } : undefined;
+    const head = state.tables.has(tableKey(schema, chainHeadTableName(input))) ? { schema, name: chainHeadTableName(input) } : undefined;
     const archiveName = archiveLogName(input, now);
     const history = { schema: project.schemas.views, name: historyViewName(input) };
     const dropViews = [
@@ -40,6 +41,7 @@ export function planArchives(
       description:
         `archive input table ${input}: rename ${schema}.${table.name} to ${archiveName}` +
         (stateName ? `, drop ${schema}.${stateName.name}` : '') +
+        (head ? `, drop ${schema}.${head.name}` : '') +
         (dropViews.length ? `, drop ${dropViews.map((v) => `${v.schema}.${v.name}`).join(', ')}` : '') +
         ' (DESTRUCTIVE; the log keeps every entry)',
       destructive: true,
@@ -47,6 +49,7 @@ export function planArchives(
       log: { schema, name: table.name },
       archiveName,
       ...(stateName ? { state: stateName } : {}),
+      ...(head ? { head } : {}),
       dropViews,
     });
   }

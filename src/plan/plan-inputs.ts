@@ -3,13 +3,16 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Project } from '../ir/types.js';
 import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
-import { logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import { type ManagedColumn } from '../managed/columns.js';
-import { type AddInputColumnOp, type Operation, type QualifiedName } from './operation.js';
+import { type AddInputColumnOp, type CreateChainHeadOp, type Operation, type QualifiedName } from './operation.js';
 import { sameType } from './same-type.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
-/** Create new input tables, add/drop columns of changed ones; removed inputs are handled by `planArchives`. */
+/**
+ * Create new input tables (log, state, chain head), add/drop columns of changed ones, give inputs
+ * applied by an earlier version their own chain head; removed inputs are handled by `planArchives`.
+ */
 export function planInputs(project: Project, state: WarehouseState, dialect: Dialect, allowDestructive: boolean, report: Reporter): Operation[] {
   const schema = project.schemas.inputs;
   const ops: Operation[] = [];
@@ -25,6 +28,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
         log: { schema, name: logTableName(input.name), columns: logColumns(input) },
         state: { schema, name: stateTableName(input.name), columns: stateColumns(input), key: stateTablePrimaryKey(input) },
       });
+      ops.push(chainHeadOp(schema, input.name, state.tables.has(tableKey(schema, chainHeadTableName(input.name)))));
       continue;
     }
     if (!log || !current || log.kind !== 'table' || current.kind !== 'table') {
@@ -32,11 +36,26 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
       report.error('input-table-incomplete', { input: input.name, table: `${schema}.${missing}` }, input.loc);
       continue;
     }
+    if (!state.tables.has(tableKey(schema, chainHeadTableName(input.name)))) ops.push(chainHeadOp(schema, input.name, false));
     diffColumns(input, log, current, dialect, allowDestructive, ops, report);
     const drop = ops.find((op) => op.kind === 'drop-input-column' && op.input === input.name);
     if (drop?.kind === 'drop-input-column') warnBrokenVersions(project, state, dialect, drop.table, drop.columns, report);
   }
   return ops;
+}
+
+function chainHeadOp(schema: string, input: string, replace: boolean): CreateChainHeadOp {
+  const table = { schema, name: chainHeadTableName(input) };
+  const log = { schema, name: logTableName(input) };
+  return {
+    kind: 'create-chain-head',
+    description: `create chain head ${schema}.${table.name} (from the last entry of ${schema}.${log.name})`,
+    destructive: false,
+    input,
+    table,
+    log,
+    replace,
+  };
 }
 
 /** A warning per existing model version whose SQL reads a column about to be dropped (it will fail when queried). */

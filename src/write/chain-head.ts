@@ -1,6 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { WarehouseError } from '../adapters/warehouse-error.js';
-import { CHAIN_HEADS_TABLE } from '../managed/names.js';
 import type { SqlNames } from '../managed/sql-names.js';
 
 /** The head of a table's hash chain. */
@@ -22,45 +21,50 @@ export class ChainMovedError extends WarehouseError {
   }
 }
 
-/** Read the head (creating the table's row at seq 0 when missing), inside the write transaction. */
-export async function readChainHead(tx: Adapter, names: SqlNames, table: string, nowMs: number): Promise<ChainHead> {
-  const d = names.dialect;
-  const heads = names.meta(CHAIN_HEADS_TABLE);
-  const rows = await tx.query<{ seq: number | string; head: string }>(`select seq, head from ${heads} where table_name = ${d.param(1)}`, [table]);
-  if (rows.length > 1) throw new ChainMovedError(`${rows.length} chain-head rows for ${table}`);
-  if (rows[0]) return { seq: Number(rows[0].seq), head: rows[0].head };
-  await tx.execute(
-    `insert into ${heads} (table_name, seq, head, updated_at) values (${d.param(1)}, ${d.param(2)}, ${d.param(3)}, ${d.param(4)})`,
-    [table, 0n, '', new Date(nowMs)],
-  );
-  return { seq: 0, head: '' };
+/**
+ * Read the head of `input`'s chain inside the write transaction: the one row of its `<t>__head`,
+ * which `apply` created with the input (writers never create it, so two first writers of a
+ * warehouse without enforced keys cannot fork the chain with two heads).
+ */
+export async function readChainHead(tx: Adapter, names: SqlNames, input: string): Promise<ChainHead> {
+  const rows = await tx.query<{ seq: number | string; head: string }>(`select ${names.id('seq')}, ${names.id('head')} from ${names.chainHead(input)}`);
+  if (rows.length !== 1) {
+    throw new Error(
+      rows.length === 0
+        ? `${names.chainHead(input)} has no row: run \`writeback apply\` (it creates the chain head of every input table)`
+        : `${names.chainHead(input)} has ${rows.length} rows instead of one: the chain head was changed outside writeback; run \`writeback verify\``,
+    );
+  }
+  return { seq: Number(rows[0]!.seq), head: rows[0]!.head };
 }
 
 /**
- * Take the row lock of a table's chain head before reading anything (`update … set seq = seq`):
- * writers in other processes queue here instead of deciding on data that is about to change.
- * Under READ COMMITTED (Postgres, Snowflake) every later statement of the transaction then sees
- * the latest committed head and rows. With `expected` (the head this writer committed last), the
- * lock is taken only if the head is still that one, and true says so: the cached head can be used
- * as is. Else (another process committed since, or no cache) the row is locked unconditionally and
- * false says the head must be read. No row yet (first write): nothing to lock; the insert in
- * `readChainHead` and the compare-and-swap decide.
+ * Take the row lock of `input`'s chain head before reading anything (`update … set seq = seq`):
+ * writers in other processes queue here instead of deciding on data that is about to change, and
+ * writers of other inputs never wait (each input has its own head table). Under READ COMMITTED
+ * (Postgres, Snowflake) every later statement of the transaction then sees the latest committed
+ * head and rows. With `expected` (the head this writer committed last), the lock is taken only if
+ * the head is still that one, and true says so: the cached head can be used as is. Else (another
+ * process committed since, or no cache) the row is locked unconditionally and false says the head
+ * must be read.
  */
-export async function lockChainHead(tx: Adapter, names: SqlNames, table: string, expected?: ChainHead): Promise<boolean> {
+export async function lockChainHead(tx: Adapter, names: SqlNames, input: string, expected?: ChainHead): Promise<boolean> {
   const d = names.dialect;
-  const update = `update ${names.meta(CHAIN_HEADS_TABLE)} set seq = seq where table_name = ${d.param(1)}`;
-  if (expected && (await tx.execute(`${update} and seq = ${d.param(2)} and head = ${d.param(3)}`, [table, BigInt(expected.seq), expected.head])) === 1) return true;
-  await tx.execute(update, [table]);
+  const seq = names.id('seq');
+  const update = `update ${names.chainHead(input)} set ${seq} = ${seq}`;
+  if (expected && (await tx.execute(`${update} where ${seq} = ${d.param(1)} and ${names.id('head')} = ${d.param(2)}`, [BigInt(expected.seq), expected.head])) === 1) return true;
+  await tx.execute(`${update} where true`);
   return false;
 }
 
 /** Compare-and-swap the head: exactly one row must change, else another writer moved it (throws ChainMovedError). */
-export async function advanceChainHead(tx: Adapter, names: SqlNames, table: string, from: ChainHead, to: ChainHead, nowMs: number): Promise<void> {
+export async function advanceChainHead(tx: Adapter, names: SqlNames, input: string, from: ChainHead, to: ChainHead, nowMs: number): Promise<void> {
   const d = names.dialect;
+  const [seq, head] = [names.id('seq'), names.id('head')];
   const changed = await tx.execute(
-    `update ${names.meta(CHAIN_HEADS_TABLE)} set seq = ${d.param(1)}, head = ${d.param(2)}, updated_at = ${d.param(3)} ` +
-      `where table_name = ${d.param(4)} and seq = ${d.param(5)} and head = ${d.param(6)}`,
-    [BigInt(to.seq), to.head, new Date(nowMs), table, BigInt(from.seq), from.head],
+    `update ${names.chainHead(input)} set ${seq} = ${d.param(1)}, ${head} = ${d.param(2)}, ${names.id('updated_at')} = ${d.param(3)} ` +
+      `where ${seq} = ${d.param(4)} and ${head} = ${d.param(5)}`,
+    [BigInt(to.seq), to.head, new Date(nowMs), BigInt(from.seq), from.head],
   );
-  if (changed !== 1) throw new ChainMovedError(`chain head of ${table} moved (compare-and-swap changed ${changed} rows)`);
+  if (changed !== 1) throw new ChainMovedError(`chain head of ${input} moved (compare-and-swap changed ${changed} rows)`);
 }

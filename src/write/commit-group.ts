@@ -95,12 +95,11 @@ export async function commitGroup(
   policy: WritePolicy,
 ): Promise<GroupOutcome> {
   const at = new Date(atMs).toISOString();
-  const chain = logTableName(input.name);
   // warehouses where writers of other processes must queue on the chain-head row (Postgres, Snowflake)
   // lock it first; the lock also tells whether the head this writer committed last is still current
   let cached = memory.head;
-  if (names.dialect.lockChainHeadFirst && !(await lockChainHead(tx, names, chain, cached))) cached = undefined;
-  const head = cached ?? (await readChainHead(tx, names, chain, atMs));
+  if (names.dialect.lockChainHeadFirst && !(await lockChainHead(tx, names, input.name, cached))) cached = undefined;
+  const head = cached ?? (await readChainHead(tx, names, input.name));
   // without an enforced unique key on request ids, every id is looked up again here
   const checkAll = memory.checkAllIds || names.dialect.primaryKeys !== 'enforced';
   const ids = requests.map((r) => r.idempotencyKey).filter((id): id is string => id !== null && (checkAll || memory.recentIds.has(id)));
@@ -172,9 +171,9 @@ export async function commitGroup(
 
   const next: ChainHead = { seq, head: prev ?? '' };
   if (entries.length > 0) {
-    await advanceChainHead(tx, names, chain, head, next, atMs);
+    await advanceChainHead(tx, names, input.name, head, next, atMs);
     const layout = stages.logLayout ?? logLayout(input, logColumns(input).map((c) => c.name));
-    await appendRows(tx, { schema: names.inputsSchema, table: chain }, layout.columns, {
+    await appendRows(tx, { schema: names.inputsSchema, table: logTableName(input.name) }, layout.columns, {
       count: entries.length,
       value: (r, c) => {
         const j = layout.from[c]!;

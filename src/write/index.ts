@@ -2,7 +2,7 @@
 export { historyViewSql } from '../emit/history-view.js';
 export { historyViewName } from '../managed/names.js';
 export { WRITE_META_TABLES } from '../managed/meta-tables.js';
-export { CHAIN_HEADS_TABLE, IDEMPOTENCY_TABLE, TOKENS_TABLE } from '../managed/names.js';
+export { IDEMPOTENCY_TABLE, TOKENS_TABLE } from '../managed/names.js';
 export { HTTP_STATUS } from '../rules/outcome.js';
 export { READ_LIMITS } from './read-rows.js';
 export type * from './types.js';

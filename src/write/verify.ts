@@ -1,6 +1,6 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
-import { logTableName, CHAIN_HEADS_TABLE } from '../managed/names.js';
+import { logTableName } from '../managed/names.js';
 import type { ColumnType, InputTable } from '../ir/types.js';
 import { canonicalEntryText, entryHash } from './log-entry.js';
 import { logOpFromDb } from '../managed/log-ops.js';
@@ -106,16 +106,15 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
     }
   }
   const heads = await reader.query<{ seq: unknown; head: string }>(
-    `select seq, head from ${names.meta(CHAIN_HEADS_TABLE)} where table_name = ${names.dialect.param(1)}`,
-    [logTableName(input.name)],
+    `select ${names.id('seq')}, ${names.id('head')} from ${names.chainHead(input.name)}`,
   );
   const head = heads[0];
   const lastSeq = expectedSeq - 1;
-  if (count > 0 && (!head || Number(head.seq) !== lastSeq || head.head !== prev))
+  if (heads.length > 1 || ((count > 0 || head) && (!head || Number(head.seq) !== lastSeq || head.head !== (prev ?? ''))))
     problems.push({
       table: input.name,
       kind: 'chain-head-mismatch',
-      message: `the chain head of ${input.name} (${head ? `seq ${String(head.seq)}` : 'missing'}) does not match the last log entry (seq ${lastSeq}): entries were removed or added outside writeback`,
+      message: `the chain head of ${input.name} (${heads.length > 1 ? `${heads.length} rows` : head ? `seq ${String(head.seq)}` : 'missing'}) does not match the last log entry (seq ${lastSeq}): entries were removed or added outside writeback`,
     });
   return { entries: count, problems };
 }

@@ -22,7 +22,7 @@ describe('plan + apply on DuckDB', () => {
     expect(kinds(first)).toEqual([
       'create-schema', 'create-schema', 'create-schema',
       ...META_TABLES.map(() => 'create-meta-table'),
-      'create-input-tables',
+      'create-input-tables', 'create-chain-head',
       'load-seed',
       'create-model-version', 'point-model-alias',
       'create-model-version', 'point-model-alias',
@@ -44,8 +44,11 @@ describe('plan + apply on DuckDB', () => {
       'planning.region_totals__v1:view',
       ...META_TABLES.map((m) => `writeback.${m.name}:table`),
       'writeback.forecast:table',
+      'writeback.forecast__head:table',
       'writeback.forecast__log:table',
     ].sort());
+    // the chain head exists before the first write: one row, seq 0, no hash yet
+    expect(await adapter.query('select seq, head from writeback.forecast__head')).toEqual([{ seq: 0, head: '' }]);
     const rows = await adapter.query('select id, name, amount from planning.account_plan order by id');
     expect(rows).toEqual([
       { id: '007', name: 'Northwind', amount: null },

@@ -124,7 +124,7 @@ describe('input table changes', () => {
     const now = new Date('2026-11-30T01:02:03Z');
     const p = await plan(project, adapter, true, now);
     expect(p.operations.map((o) => o.description)).toEqual([
-      'archive input table forecast: rename writeback.forecast__log to forecast__log__archived_20261130_010203, drop writeback.forecast, ' +
+      'archive input table forecast: rename writeback.forecast__log to forecast__log__archived_20261130_010203, drop writeback.forecast, drop writeback.forecast__head, ' +
         'drop planning.account_plan__v1, planning.region_totals__v1, planning.account_plan, planning.region_totals, planning.forecast__history (DESTRUCTIVE; the log keeps every entry)',
     ]);
     await planAndApply(project, adapter, true, now);
@@ -145,7 +145,7 @@ describe('input table changes', () => {
     const m = accountPlan();
     project.models = [{ ...m, body: { kind: 'enrich', from: { kind: 'source', source: 'crm', table: 'accounts' }, joins: [{ input: 'other', on: { account_id: 'id' }, columns: ['amount'] }] } }];
     const p = await plan(project, adapter, true);
-    expect(kinds(p)).toEqual(['create-input-tables', 'archive-input-table', 'create-model-version', 'point-model-alias', 'create-managed-view']);
+    expect(kinds(p)).toEqual(['create-input-tables', 'create-chain-head', 'archive-input-table', 'create-model-version', 'point-model-alias', 'create-managed-view']);
     await planAndApply(project, adapter, true);
     expect(await adapter.query('select count(*) as n from planning.account_plan')).toEqual([{ n: 3 }]);
     expect((await plan(project, adapter)).operations).toEqual([]);

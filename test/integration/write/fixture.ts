@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../../src/dialects/registry.js';
-import { createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql } from '../../../src/emit/ddl.js';
+import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql, seedChainHeadSql } from '../../../src/emit/ddl.js';
 import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import type { InputColumn, InputTable, Project, TablePermission } from '../../../src/ir/types.js';
 import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
@@ -93,9 +93,10 @@ export async function setup(): Promise<TestEnv> {
     'create table crm.categories (name varchar)',
     "insert into crm.categories values ('enterprise'), ('smb')",
     ...META_TABLES.flatMap((m) => createMetaTableSql(dialect, 'writeback', m)),
-    ...[forecast, notes].flatMap((t) => [...createLogTableSql(dialect, 'writeback', t), ...createStateTableSql(dialect, 'writeback', t)]),
+    ...[forecast, notes].flatMap((t) => [...createLogTableSql(dialect, 'writeback', t), ...createStateTableSql(dialect, 'writeback', t), ...createChainHeadTableSql(dialect, 'writeback', t.name)]),
   ];
   for (const sql of ddl) await adapter.execute(sql);
+  for (const t of [forecast, notes]) await adapter.execute(seedChainHeadSql(dialect, 'writeback', t.name), [new Date()]);
   const wb = await createWriteback(project, adapter, { targetName: 'dev' });
   return {
     dir,

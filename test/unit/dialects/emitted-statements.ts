@@ -1,4 +1,4 @@
-import { historyViewName, byScenarioViewName, logTableName, stateTableName, archiveLogName, versionViewName } from '../../../src/managed/names.js';
+import { historyViewName, byScenarioViewName, chainHeadTableName, logTableName, stateTableName, archiveLogName, versionViewName, LEGACY_CHAIN_HEADS_TABLE } from '../../../src/managed/names.js';
 import { historyViewSql } from '../../../src/emit/history-view.js';
 import type { Dialect } from '../../../src/dialects/dialect.js';
 import { operationStatements } from '../../../src/apply/operation-sql.js';
@@ -37,6 +37,8 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
     const log = { schema, name: logTableName(input.name) };
     const state = { schema, name: stateTableName(input.name) };
     ops.push({ ...base, kind: 'create-input-tables', input: input.name, log: { ...log, columns: logColumns(input) }, state: { ...state, columns: stateColumns(input), key: stateTablePrimaryKey(input) } });
+    const head = { schema, name: chainHeadTableName(input.name) };
+    ops.push({ ...base, kind: 'create-chain-head', input: input.name, table: head, log, replace: true });
     ops.push({ ...base, kind: 'add-input-column', input: input.name, column: { name: 'added', type: { kind: 'decimal', precision: 38, scale: 10 }, nullable: true, description: '' }, tables: [log, state] });
     const dropped = input.columns.find((c) => !input.key.includes(c.name));
     if (dropped) {
@@ -44,8 +46,9 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
       ops.push({ ...base, kind: 'drop-input-column', input: input.name, columns: [dropped.name], table: state, rebuild: { columns, key: stateTablePrimaryKey(input) } });
     }
     const at = new Date('2026-11-30T01:00:00Z');
-    ops.push({ ...base, kind: 'archive-input-table', input: input.name, log, archiveName: archiveLogName(input.name, at), state, dropViews: [{ schema: views, name: 'some_model' }] });
+    ops.push({ ...base, kind: 'archive-input-table', input: input.name, log, archiveName: archiveLogName(input.name, at), state, head, dropViews: [{ schema: views, name: 'some_model' }] });
   }
+  ops.push({ ...base, kind: 'drop-legacy-chain-heads', table: { schema, name: LEGACY_CHAIN_HEADS_TABLE } });
   const pinned = (model: string) => ({ schema: views, name: versionViewName(model, 1) });
   for (const model of project.models) {
     const rendered = renderModel(project, model, dialect, project.defaultTarget, pinned, { sourceColumns: seedSourceColumns(project) });

@@ -79,6 +79,13 @@ export const PARSER_GAPS: ParserGap[] = [
     matches: /\bis distinct from\b/i,
     rewrite: (sql) => sql.replace(/\bis distinct from\b/gi, '<>'),
   },
+  {
+    database: 'snowflake',
+    construct: 'DROP TABLE IF EXISTS',
+    why: 'the grammar has DROP TABLE without IF EXISTS',
+    matches: /^drop table if exists\b/i,
+    rewrite: (sql) => sql.replace(/^drop table if exists\b/i, 'drop table'),
+  },
   { database: 'snowflake', construct: 'DROP VIEW', why: 'the grammar has DROP TABLE and DROP INDEX only', matches: /^drop view\b/i },
   {
     database: 'bigquery',
@@ -95,5 +102,12 @@ export const PARSER_GAPS: ParserGap[] = [
     rewrite: (sql) => sql.replace(/\b(BIG)?NUMERIC\(\d+, \d+\)/g, 'NUMERIC'),
   },
   { database: 'bigquery', construct: 'CREATE SCHEMA', why: 'node-sql-parser 5.4.0 crashes on it in bigquery mode (TypeError: t.toLowerCase is not a function)', matches: /^create schema\b/i },
+  {
+    database: 'bigquery',
+    construct: 'DROP TABLE IF EXISTS',
+    why: 'the grammar has DROP TABLE without IF EXISTS',
+    matches: /^drop table if exists\b/i,
+    rewrite: (sql) => sql.replace(/^drop table if exists\b/i, 'drop table'),
+  },
   { database: 'bigquery', construct: 'DROP VIEW', why: 'the grammar has DROP TABLE and DROP INDEX only', matches: /^drop view\b/i },
 ];

@@ -1,0 +1,5 @@
+create table `writeback`.`account_fix__head` (
+  `seq` INT64 not null,
+  `head` STRING not null,
+  `updated_at` TIMESTAMP not null
+);

@@ -1,0 +1,5 @@
+create table `writeback`.`revenue_forecast__head` (
+  `seq` INT64 not null,
+  `head` STRING not null,
+  `updated_at` TIMESTAMP not null
+);

@@ -1,10 +1,14 @@
 import type { Adapter } from './adapter.js';
+import type { RetryBudget } from '../dialects/dialect.js';
 import { isWarehouseError, WarehouseError } from './warehouse-error.js';
 
 /** How {@link runTransaction} retries. */
 export interface TransactionOptions {
   /** Extra attempts after a `conflict` or `retryable` failure (default 0). `connection-lost` is never retried. */
   retries?: number;
+  /** Waits between attempts (default: from 1 ms, doubling up to 2 s); write paths pass their dialect's `writeRetry`. */
+  firstDelayMs?: number;
+  maxDelayMs?: number;
   /** Called after every failed attempt has been rolled back (retried or not), e.g. to drop what the attempt cached. */
   onRollback?: (err: unknown) => void;
 }
@@ -12,9 +16,16 @@ export interface TransactionOptions {
 /** Connections with a transaction open through {@link runTransaction} (a second one on the same connection is a bug). */
 const open = new WeakSet<Adapter>();
 
-/** Wait before retry `attempt` (doubling from 1 ms, with jitter: ~8 s over 12 retries). */
-function backoff(attempt: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
+/** The options of a write transaction on `adapter`: its dialect's retry budget. */
+export function writeRetry(adapter: Adapter): Pick<TransactionOptions, 'retries' | 'firstDelayMs' | 'maxDelayMs'> {
+  const budget: RetryBudget = adapter.dialect.writeRetry;
+  return { retries: budget.retries, firstDelayMs: budget.firstDelayMs, maxDelayMs: budget.maxDelayMs };
+}
+
+/** Wait before retry `attempt` (0-based): `first` doubling up to `max`, jittered down to half so collided writers spread out. */
+function backoff(attempt: number, first: number, max: number): Promise<void> {
+  const full = Math.min(max, first * 2 ** attempt);
+  return new Promise((r) => setTimeout(r, full / 2 + (Math.random() * full) / 2));
 }
 
 function retryable(err: unknown): boolean {
@@ -65,6 +76,6 @@ export async function runTransaction<T>(adapter: Adapter, fn: (tx: Adapter) => P
     } finally {
       open.delete(adapter);
     }
-    await backoff(attempt);
+    await backoff(attempt, options.firstDelayMs ?? 1, options.maxDelayMs ?? 2_000);
   }
 }

@@ -1,5 +1,5 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SystemType, Dialect } from './dialect.js';
+import type { Dialect, RetryBudget, SystemType } from './dialect.js';
 
 /** ANSI names of the portable column types; a dialect spreads this and overrides a few. */
 export const ANSI_TYPE_NAMES: Readonly<Record<ColumnType['kind'], string>> = {
@@ -61,6 +61,8 @@ export abstract class BaseDialect implements Dialect {
   readonly maxIdentifierLength: number | undefined = undefined;
   /** Default: false (the compare-and-swap alone decides; DuckDB has one writing process). */
   readonly lockChainHeadFirst: boolean = false;
+  /** Default: 12 retries from 1 ms, doubling up to 2 s (~8 s in all): transactions of milliseconds (DuckDB, Postgres). */
+  readonly writeRetry: RetryBudget = { retries: 12, firstDelayMs: 1, maxDelayMs: 2_000 };
   /** Default: none. */
   readonly sessionSetupSql: readonly string[] = [];
 

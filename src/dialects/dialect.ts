@@ -4,6 +4,17 @@ import type { ColumnType, Scalar } from '../ir/types.js';
 export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
 
 /**
+ * How patiently a write transaction that lost a race or met a busy warehouse is tried again:
+ * `retries` extra attempts, waiting `firstDelayMs` before the first, doubling up to `maxDelayMs`
+ * (each wait jittered down to half, so writers that collided spread out).
+ */
+export interface RetryBudget {
+  readonly retries: number;
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
  * A dialect produces SQL text for one warehouse; it never runs anything.
  * The compiler reads capability flags and never branches on `name`.
  * Most dialects extend `BaseDialect` (./base-dialect.ts) and override a few members.
@@ -52,6 +63,12 @@ export interface Dialect {
   readonly maxIdentifierLength: number | undefined;
   /** The write path locks a table's chain-head row before reading (READ COMMITTED warehouses with several writer processes). */
   readonly lockChainHeadFirst: boolean;
+  /**
+   * How write transactions are retried after a `conflict` or `retryable` failure, scaled to the
+   * warehouse's transaction times (milliseconds on DuckDB and Postgres, seconds on Snowflake,
+   * many seconds on BigQuery), so the budget outlasts a queue of other writers' transactions.
+   */
+  readonly writeRetry: RetryBudget;
   /** Statements an adapter runs on each new session so that timestamps are read and written in UTC (empty when not needed). */
   readonly sessionSetupSql: readonly string[];
 

@@ -1,8 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { runTransaction } from '../adapters/run-transaction.js';
+import { runTransaction, writeRetry } from '../adapters/run-transaction.js';
 import { commitGroup, type WriterMemory } from './commit-group.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import { prepareStages, type StageCache, WRITE_RETRIES } from './table-writer.js';
+import { prepareStages, type StageCache } from './table-writer.js';
 import type { WriteResult } from './types.js';
 import type { PreparedRequest } from './write-request.js';
 import { NO_POLICY, type WritePolicy } from './write-policy.js';
@@ -61,7 +61,7 @@ export class JointCommitter {
           }
           return out;
         },
-        { retries: WRITE_RETRIES },
+        writeRetry(this.conn),
       );
       return { ok: true, results };
     } catch (err) {

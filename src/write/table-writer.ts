@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import { runTransaction } from '../adapters/run-transaction.js';
+import { runTransaction, writeRetry } from '../adapters/run-transaction.js';
 import { isWarehouseError } from '../adapters/warehouse-error.js';
 import { logTableName } from '../managed/names.js';
 import type { InputTable } from '../ir/types.js';
@@ -13,13 +13,6 @@ import { NO_POLICY, type WritePolicy } from './write-policy.js';
 
 /** A group stops growing once it holds this many rows (a bigger single request still runs alone). */
 const GROUP_ROWS = 50_000;
-/**
- * Extra attempts of a write transaction after a `conflict` or `retryable` WarehouseError (another
- * writer got there first, the chain-head compare-and-swap missed, a lock queue or DML quota was
- * full); each attempt decides the group again on fresh reads. Backoff doubles from 1 ms (~8 s in all).
- */
-export const WRITE_RETRIES = 12;
-
 /** Request ids remembered per table before the memory starts over (a forgotten id that comes back fails the unique key once and is replayed on retry). */
 const MAX_RECENT_IDS = 100_000;
 
@@ -146,8 +139,10 @@ export class TableWriter {
         const atMs = (this.lastAtMs = Math.max(Date.now(), this.lastAtMs));
         return commitGroup(tx, this.names(), input, stages, requests, atMs, this.memory, this.policy);
       },
-      // whatever failed, the next attempt reads the chain head and looks up every request id again
-      { retries: WRITE_RETRIES, onRollback: () => this.forget() },
+      // a `conflict` or `retryable` failure (another writer got there first, the chain-head
+      // compare-and-swap missed, a lock queue or DML quota was full) is tried again within the
+      // dialect's budget; whatever failed, the next attempt reads the chain head and every request id again
+      { ...writeRetry(this.conn), onRollback: () => this.forget() },
     );
     this.remember(outcome);
     return outcome.results;

@@ -21,6 +21,11 @@ export class BigQueryDialect extends BaseDialect {
   override readonly supportsStarReplace = true;
   override readonly backslashEscapesInStrings = true;
   override readonly maxIdentifierLength = 300;
+  /**
+   * A write transaction is ~8–10 query jobs (~5–15 s) and a concurrent one that mutates the same
+   * table is aborted: 8 retries from 1 s up to 30 s (~2 min in all), enough to outlast a queue.
+   */
+  override readonly writeRetry = { retries: 8, firstDelayMs: 1_000, maxDelayMs: 30_000 };
   protected override readonly typeNames = {
     string: 'STRING',
     text: 'STRING',

@@ -26,6 +26,11 @@ export class SnowflakeDialect extends BaseDialect {
   override readonly identifierCase = 'upper' as const;
   override readonly maxIdentifierLength = 255;
   override readonly lockChainHeadFirst = true;
+  /**
+   * Transactions take ~0.3–2 s, DML on a table runs one at a time and more than 20 statements
+   * waiting on its lock fail (000625): 10 retries from 250 ms up to 8 s (~50 s in all).
+   */
+  override readonly writeRetry = { retries: 10, firstDelayMs: 250, maxDelayMs: 8_000 };
   override readonly sessionSetupSql = ["alter session set timezone = 'UTC'"];
   protected override readonly typeNames = {
     ...ANSI_TYPE_NAMES,

@@ -41,6 +41,8 @@ export interface HttpLibrary {
   pending?: Workflows['pending'];
   actions?: Workflows['actions'];
   verify(opts?: { tables?: string[] }): Promise<VerifyReport>;
+  /** Delete idempotency records past the project's retention; how many (src/library/writeback.ts). */
+  pruneIdempotency?: Writeback['pruneIdempotency'];
   reload(project: Project): Promise<void>;
   /** Run `fn` with no write in flight; writes arriving meanwhile wait (apply through the server). */
   quiesce<T>(fn: () => Promise<T>): Promise<T>;

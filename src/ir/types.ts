@@ -267,4 +267,6 @@ export interface Project {
   macros: Record<string, MacroVariant[]>;
   /** HTTP/CLI writes changing more rows than this need confirmation (project.yml `confirm_threshold`; absent = 100). */
   confirmThreshold?: number;
+  /** Days idempotency records are kept (project.yml `idempotency_retention_days`; absent = 7). */
+  idempotencyRetentionDays?: number;
 }

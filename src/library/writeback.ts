@@ -12,6 +12,7 @@ import { TableWriter } from '../write/table-writer.js';
 import type { Actor } from '../auth/actor.js';
 import type { HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { verifyTables } from '../write/verify.js';
+import { idempotencyRetentionDays, pruneIdempotency } from '../write/idempotency.js';
 import type { WriteContext } from '../write/write-context.js';
 import { type InternalWrite, Workflows } from '../workflow/workflows.js';
 import { JointCommitter, type JointOutcome } from '../write/joint-commit.js';
@@ -163,6 +164,15 @@ export class Writeback {
   async verify(opts: { tables?: string[] } = {}): Promise<VerifyReport> {
     const inputs = Object.values(this.ctx.project.inputs).filter((t) => !opts.tables || opts.tables.includes(t.name));
     return verifyTables(this.ctx.reader, this.ctx.names, inputs);
+  }
+
+  /**
+   * Delete the idempotency records older than the project's retention (`idempotency_retention_days`,
+   * default 7): a retry with such a key is a new request from then on. Returns how many went.
+   * `serve` runs it at start and hourly.
+   */
+  async pruneIdempotency(now: Date = new Date()): Promise<number> {
+    return pruneIdempotency(this.ctx.reader, this.ctx.names, idempotencyRetentionDays(this.ctx.project), now);
   }
 
   /** Swap in a re-loaded project (after `apply`); waits for queued writes first. */

@@ -14,7 +14,7 @@ import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 import { reportZodIssues } from './zod-issues.js';
 
 /** The project-wide part of the IR, read from `project.yml`. */
-export type ProjectConfig = Pick<Project, 'name' | 'defaultTarget' | 'targets' | 'schemas' | 'sources' | 'seeds' | 'vars' | 'roles' | 'scenarioPermissions' | 'confirmThreshold'>;
+export type ProjectConfig = Pick<Project, 'name' | 'defaultTarget' | 'targets' | 'schemas' | 'sources' | 'seeds' | 'vars' | 'roles' | 'scenarioPermissions' | 'confirmThreshold' | 'idempotencyRetentionDays'>;
 
 /** The target used when `project.yml` declares none. */
 export const DEFAULT_TARGET: TargetConfig = { name: 'dev', type: 'duckdb', path: 'target/warehouse.duckdb' };
@@ -77,6 +77,7 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, report: Reporter)
     name, defaultTarget, targets: scope.targets, schemas, sources: scope.sources, seeds, vars: scope.vars, roles: scope.roles,
     ...(scenarioPermissions ? { scenarioPermissions } : {}),
     ...(file.confirm_threshold !== undefined ? { confirmThreshold: file.confirm_threshold } : {}),
+    ...(file.idempotency_retention_days !== undefined ? { idempotencyRetentionDays: file.idempotency_retention_days } : {}),
   };
 }
 

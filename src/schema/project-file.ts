@@ -80,6 +80,8 @@ export const projectFileSchema = z.strictObject({
   scenarios: scenarioPermissionsSchema.optional(),
   /** HTTP and CLI writes that change more rows than this need `"confirm": true` (`--yes`); default 100. */
   confirm_threshold: z.number().int().positive().optional(),
+  /** Days an idempotency record is kept: a retry with the same key within them is answered from it (default 7). */
+  idempotency_retention_days: z.number().int().min(1).max(3650).optional(),
 });
 
 /** The parsed shape of `project.yml`. */

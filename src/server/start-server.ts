@@ -32,6 +32,8 @@ export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | '
   handleSignals?: boolean;
   /** Close the library (and so the warehouse connection) on `close()`. Default true. */
   closeLibrary?: boolean;
+  /** How often expired idempotency records are deleted (`idempotency_retention_days`); also once at start. Default 1 h; 0 = never. */
+  idempotencyPruneIntervalMs?: number;
   /** How long `close()` waits for open connections (streams) before cutting them. Default 10 s. */
   shutdownTimeoutMs?: number;
   /**
@@ -183,6 +185,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     });
   }
   logger.info('listening', { url, project: wb.project.name, snapshot: snapshot?.status().path ?? null });
+  const stopPruning = pruneIdempotencyEvery(wb, options.idempotencyPruneIntervalMs ?? 3_600_000, logger);
 
   let closed: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -216,6 +219,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
       const timeout = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
       await stopped;
       clearTimeout(timeout);
+      await stopPruning();
       await snapshot?.close();
       if (options.closeLibrary !== false) await wb.close();
       if (discoveryFile) removeDiscoveryFile(projectDir);
@@ -225,4 +229,35 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   }
 
   return { port, host, url, adminToken, drift, ...(discoveryFile ? { discoveryFile } : {}), ...(snapshot ? { snapshot } : {}), close };
+}
+
+/**
+ * Delete expired idempotency records now and every `intervalMs` (a failure is logged, never fatal:
+ * an unapplied warehouse has no table yet); returns the function that stops it (and waits for a
+ * DELETE under way, so the connection is not closed under it). Every instance of
+ * a deployment does it: the DELETE is idempotent.
+ */
+function pruneIdempotencyEvery(wb: HttpLibrary, intervalMs: number, logger: ServerLogger): () => Promise<void> {
+  if (!wb.pruneIdempotency || intervalMs <= 0) return async () => undefined;
+  const prune = wb.pruneIdempotency.bind(wb);
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= prune()
+      .then(
+        (deleted) => {
+          if (deleted > 0) logger.info('expired idempotency records deleted', { deleted });
+        },
+        (err: unknown) => logger.warn('deleting expired idempotency records failed', { error: err instanceof Error ? err.message : String(err) }),
+      )
+      .finally(() => (running = undefined));
+  };
+  const first = setTimeout(run, 0);
+  const timer = setInterval(run, intervalMs);
+  first.unref();
+  timer.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
 }

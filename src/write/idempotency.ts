@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
 import { IDEMPOTENCY_TABLE } from '../managed/names.js';
 import type { SqlNames } from '../managed/sql-names.js';
+import type { Project } from '../ir/types.js';
 import type { WriteResult } from './types.js';
 
 /** JSON with object keys sorted, so equal payloads give equal text. */
@@ -25,6 +26,24 @@ export function payloadHash(parts: { table: string; op: string; scenario: string
  */
 export function scopedIdempotencyKey(user: string, requestId: string): string {
   return JSON.stringify([user, requestId]);
+}
+
+/** Days idempotency records are kept when project.yml sets no `idempotency_retention_days`. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_DAYS = 7;
+
+/** The project's retention: `idempotency_retention_days` in project.yml, else the default. */
+export function idempotencyRetentionDays(project: Pick<Project, 'idempotencyRetentionDays'>): number {
+  return project.idempotencyRetentionDays ?? DEFAULT_IDEMPOTENCY_RETENTION_DAYS;
+}
+
+/**
+ * Delete the idempotency records older than the retention (`now` − days): a retry with such a key
+ * is then a new request. Returns how many were deleted. One statement outside any write
+ * transaction: on warehouses where DELETE locks the table (Snowflake) it waits like any writer.
+ */
+export async function pruneIdempotency(adapter: Adapter, names: SqlNames, retentionDays: number, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - retentionDays * 86_400_000);
+  return adapter.execute(`delete from ${names.meta(IDEMPOTENCY_TABLE)} where ${names.id('created_at')} < ${names.dialect.param(1)}`, [before]);
 }
 
 /** A stored idempotency record. */

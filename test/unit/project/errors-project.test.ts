@@ -30,7 +30,7 @@ describe('project.yml problems', () => {
     });
     expect(diags.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual(['unknown-key@2:1', 'unknown-key@4:42']);
     expect(diags[0]?.message).toBe(
-      'unknown key `default_targt`; allowed keys: `name`, `description`, `default_target`, `targets`, `schemas`, `sources`, `seeds`, `vars`, `roles`, `scenarios`, `confirm_threshold`',
+      'unknown key `default_targt`; allowed keys: `name`, `description`, `default_target`, `targets`, `schemas`, `sources`, `seeds`, `vars`, `roles`, `scenarios`, `confirm_threshold`, `idempotency_retention_days`',
     );
     expect(diags[0]?.hint).toBe('did you mean `default_target`?');
     expect(diags[1]?.message).toBe('unknown key `shema` in `sources.crm`; allowed keys: `description`, `schema`, `database`, `tables`');

@@ -4,7 +4,7 @@ import { isWarehouseError, WarehouseError } from '../warehouse-error.js';
 import { bulkChunks, bulkInsertSql } from './snowflake-bulk.js';
 import { snowflakeError } from './snowflake-errors.js';
 import type { SnowflakeBind, SnowflakeConnector, SnowflakeResult, SnowflakeSession } from './snowflake-session.js';
-import { SnowflakeSessions } from './snowflake-sessions.js';
+import { abortDetached, sessionIds, SnowflakeSessions } from './snowflake-sessions.js';
 
 /** A name Snowflake stores upper-case when the dialect writes it (see SnowflakeDialect). */
 const FOLDABLE = /^[a-z_][a-z0-9_$]*$/;
@@ -76,6 +76,8 @@ async function openSession(connect: SnowflakeConnector, dialect: Dialect, where:
   }
   try {
     for (const sql of [...dialect.sessionSetupSql, ...SESSION_FORMATS]) await session.execute(sql, []);
+    const id = (await session.execute('select current_session() as id', [])).rows[0]?.ID;
+    if (id !== undefined && id !== null) sessionIds.set(session, String(id));
   } catch (err) {
     await session.destroy().catch(() => undefined);
     throw snowflakeError(err, where, 'session');
@@ -123,6 +125,8 @@ export interface SnowflakeWhere {
 export class SnowflakeAdapter implements BulkAppendAdapter {
   /** The open transaction's session, and whether it was lost. */
   private tx: { session: SnowflakeSession; lost: boolean } | undefined;
+  /** Snowflake ids of lost sessions that had a transaction open (see `abortDetached`). */
+  private detached: string[] = [];
 
   private constructor(
     readonly dialect: Dialect,
@@ -149,21 +153,37 @@ export class SnowflakeAdapter implements BulkAppendAdapter {
     return SnowflakeAdapter.open(this.connect, this.dialect, this.where);
   }
 
+  /** The session for the next statement outside a transaction, after aborting what lost sessions left open. */
+  private async session(): Promise<SnowflakeSession> {
+    const session = await this.sessions.get();
+    if (this.detached.length > 0) await abortDetached(session, this.detached.splice(0));
+    return session;
+  }
+
+  /** The open transaction's session is gone: nothing of it runs again, and what it left open is aborted from the next session. */
+  private txLost(tx: { session: SnowflakeSession; lost: boolean }): void {
+    if (tx.lost) return;
+    tx.lost = true;
+    this.sessions.lost(tx.session);
+    const id = sessionIds.get(tx.session);
+    if (id !== undefined) this.detached.push(id);
+  }
+
   private async run(sql: string, binds: SnowflakeBind[] | SnowflakeBind[][], rerunIfLost = false): Promise<SnowflakeResult> {
     for (let attempt = 0; ; attempt++) {
       const tx = this.tx;
       if (tx && (tx.lost || !this.sessions.isCurrent(tx.session))) {
-        tx.lost = true;
-        throw new WarehouseError('connection-lost', `the Snowflake session on '${this.where.account}' was lost during the transaction; it was rolled back with it`);
+        this.txLost(tx);
+        throw new WarehouseError('connection-lost', `the Snowflake session on '${this.where.account}' was lost during the transaction, which did not commit`);
       }
-      const session = tx?.session ?? (await this.sessions.get());
+      const session = tx?.session ?? (await this.session());
       try {
         return await session.execute(sql, binds);
       } catch (err) {
         const e = snowflakeError(err, this.where, 'session');
         if (!isWarehouseError(e, 'connection-lost')) throw e;
-        this.sessions.lost(session);
-        if (tx) tx.lost = true;
+        if (tx) this.txLost(tx);
+        else this.sessions.lost(session);
         if (tx || !rerunIfLost || attempt > 0) throw e;
       }
     }
@@ -193,7 +213,7 @@ export class SnowflakeAdapter implements BulkAppendAdapter {
   /** BEGIN on the current session (READ COMMITTED; DDL would commit it); the transaction stays on that session. */
   async begin(): Promise<void> {
     if (this.tx) throw new Error('a transaction is already open on this Snowflake session');
-    this.tx = { session: await this.sessions.get(), lost: false };
+    this.tx = { session: await this.session(), lost: false };
     try {
       await this.run('begin', []);
     } catch (err) {
@@ -217,7 +237,10 @@ export class SnowflakeAdapter implements BulkAppendAdapter {
   async rollback(): Promise<void> {
     const tx = this.tx;
     this.tx = undefined;
-    if (tx && (tx.lost || !this.sessions.isCurrent(tx.session))) return;
+    if (tx && (tx.lost || !this.sessions.isCurrent(tx.session))) {
+      this.txLost(tx);
+      return;
+    }
     const session = tx?.session ?? (await this.sessions.get());
     try {
       await session.execute('rollback', []);

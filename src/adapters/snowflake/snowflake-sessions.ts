@@ -63,3 +63,25 @@ export class SnowflakeSessions {
     await session?.destroy().catch(() => undefined);
   }
 }
+
+/** Snowflake's id of each open session (`current_session()`, read when it is set up). */
+export const sessionIds = new WeakMap<SnowflakeSession, string>();
+
+/**
+ * Abort the transactions the given (lost) sessions left open, from another session. A session that
+ * disconnects mid-transaction leaves it detached, holding its table locks until Snowflake aborts
+ * it (after it has blocked another transaction for 5 minutes idle): the next writer of that table
+ * would wait that long. Best effort: SHOW TRANSACTIONS lists the user's own, and only those of the
+ * lost sessions are aborted; any failure is left to Snowflake's own timeout.
+ */
+export async function abortDetached(session: SnowflakeSession, lostSessionIds: string[]): Promise<void> {
+  try {
+    const shown = await session.execute('show transactions', []);
+    for (const t of shown.rows) {
+      if (!lostSessionIds.includes(String(t.session)) || String(t.state).toLowerCase() !== 'running') continue;
+      await session.execute('select system$abort_transaction(to_number(?))', [String(t.id)]);
+    }
+  } catch {
+    // Snowflake aborts a detached transaction by itself once it blocks another one
+  }
+}

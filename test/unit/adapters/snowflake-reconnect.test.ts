@@ -24,6 +24,8 @@ const TERMINATED = () => sdkError(407002, 'Unable to perform operation using ter
 /** A warehouse of mocked sessions: each connect opens session n+1; `fail` decides a statement's fate on a session. */
 function mockWarehouse(fail: (sql: string, session: number) => Error | undefined = () => undefined, answer: (sql: string) => SnowflakeResult = () => empty) {
   const log: { session: number; sql: string; binds: SnowflakeBind[] | SnowflakeBind[][] }[] = [];
+  /** What SHOW TRANSACTIONS lists (the user's running transactions, any session). */
+  const transactions: Record<string, unknown>[] = [];
   const up: boolean[] = [];
   let connects = 0;
   let releaseConnect: (() => void) | undefined;
@@ -36,6 +38,8 @@ function mockWarehouse(fail: (sql: string, session: number) => Error | undefined
         log.push({ session: n, sql, binds });
         const err = fail(sql, n);
         if (err) throw err;
+        if (sql === 'select current_session() as id') return { columns: [{ name: 'ID', type: 'text', scale: 0 }], rows: [{ ID: String(1000 + n) }], updated: undefined };
+        if (sql === 'show transactions') return { columns: [], rows: transactions, updated: undefined };
         return answer(sql);
       },
       isUp: () => up[n]!,
@@ -58,10 +62,13 @@ function mockWarehouse(fail: (sql: string, session: number) => Error | undefined
       releaseConnect?.();
     },
     on: (n: number) => log.filter((l) => l.session === n).map((l) => l.sql),
+    transactions,
   };
 }
 
-const setup = (sqls: string[]) => sqls.filter((s) => s.startsWith('alter session'));
+const SETUP = /^(alter session|select current_session\(\))/;
+const setup = (sqls: string[]) => sqls.filter((s) => SETUP.test(s));
+const work = (sqls: string[]) => sqls.filter((s) => !SETUP.test(s));
 
 describe('Snowflake reconnect (mocked SDK)', () => {
   it('mocked: an expired session fails its statement as connection-lost, and the next call runs on a new session set up like the first', async () => {
@@ -81,7 +88,7 @@ describe('Snowflake reconnect (mocked SDK)', () => {
   });
 
   it('mocked: a read outside a transaction that meets a lost session is run once more on a new one; a write is not', async () => {
-    const w = mockWarehouse((sql, n) => (n === 1 && !sql.startsWith('alter') ? GONE() : undefined));
+    const w = mockWarehouse((sql, n) => (n === 1 && sql === 'select 1' ? GONE() : undefined));
     const a = await SnowflakeAdapter.open(w.connect, snowflakeDialect, where);
     expect(await a.query('select 1')).toEqual([]);
     expect(w.log.filter((l) => l.sql === 'select 1').map((l) => l.session)).toEqual([1, 2]);
@@ -113,7 +120,7 @@ describe('Snowflake reconnect (mocked SDK)', () => {
     w.release();
     await Promise.all(reads);
     expect(w.connects()).toBe(2);
-    expect(w.log.filter((l) => l.sql.startsWith('select')).every((l) => l.session === 2)).toBe(true);
+    expect(w.log.filter((l) => /^select \d+$/.test(l.sql)).map((l) => l.session)).toEqual(Array(20).fill(2));
     expect(a.sessionNumber).toBe(2);
   });
 
@@ -127,8 +134,10 @@ describe('Snowflake reconnect (mocked SDK)', () => {
     expect(a.sessionNumber).toBe(2);
   });
 
-  it('mocked: inside a transaction a lost session is never re-run: the transaction fails connection-lost, its later statements do not run, and no ROLLBACK is sent to a dead session', async () => {
+  it('mocked: inside a transaction a lost session is never re-run: the transaction fails connection-lost, its later statements do not run, no ROLLBACK is sent to a dead session, and the transaction it left detached is aborted from the next session', async () => {
     const w = mockWarehouse((sql, n) => (n === 1 && sql === 'update b' ? GONE() : undefined));
+    // another process's running transaction, and the one session 1 left detached (holding its locks)
+    w.transactions.push({ id: '1700000000001', user: 'WRITEBACK_SVC', session: '4242', state: 'running' }, { id: '1700000000002', user: 'WRITEBACK_SVC', session: '1001', state: 'running' });
     const a = await SnowflakeAdapter.open(w.connect, snowflakeDialect, where);
     const from = w.log.length;
     const failed = runTransaction(
@@ -144,7 +153,8 @@ describe('Snowflake reconnect (mocked SDK)', () => {
     expect(w.log.slice(from).map((l) => l.sql)).toEqual(['begin', 'update a', 'update b']);
     // the next transaction runs whole on a new session
     await runTransaction(a, async (tx) => tx.execute('update a'));
-    expect(w.on(2).filter((s) => !s.startsWith('alter'))).toEqual(['begin', 'update a', 'commit']);
+    expect(work(w.on(2))).toEqual(['show transactions', 'select system$abort_transaction(to_number(?))', 'begin', 'update a', 'commit']);
+    expect(w.log.find((l) => l.sql.includes('abort_transaction'))!.binds).toEqual(['1700000000002']);
   });
 
   it('mocked: a transaction whose session the SDK reports down mid-way fails connection-lost without running on another session', async () => {

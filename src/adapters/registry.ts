@@ -35,7 +35,7 @@ export function duckdbPath(project: Pick<Project, 'dir'>, target: TargetConfig &
  * only when that target is used — `compile` never reaches this function. The cloud warehouses'
  * SDKs are optional peer dependencies: a missing one is a UsageError naming the install command.
  */
-export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'>, target: TargetConfig, options: OpenAdapterOptions = {}): Promise<Adapter> {
+export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'> & Partial<Pick<Project, 'name'>>, target: TargetConfig, options: OpenAdapterOptions = {}): Promise<Adapter> {
   const dialect = getDialect(target.type);
   switch (target.type) {
     case 'duckdb': {
@@ -52,7 +52,7 @@ export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'>, tar
     case 'snowflake': {
       const settings = resolveTargetSettings(target.name, target.settings);
       const { openSnowflake } = await importAdapter(target, WAREHOUSE_SDKS.snowflake, () => import('./snowflake/open-snowflake.js'));
-      return openSnowflake(target.name, settings, dialect, project.dir, project.schemas.inputs);
+      return openSnowflake(target.name, settings, dialect, project.dir, project.schemas.inputs, project.name);
     }
     case 'bigquery': {
       const settings = resolveTargetSettings(target.name, target.settings);

@@ -1,5 +1,6 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
 import type { Dialect, RetryBudget, SystemType } from './dialect.js';
+import type { SqlValue } from './sql-value.js';
 
 /** ANSI names of the portable column types; a dialect spreads this and overrides a few. */
 export const ANSI_TYPE_NAMES: Readonly<Record<ColumnType['kind'], string>> = {
@@ -80,6 +81,20 @@ export abstract class BaseDialect implements Dialect {
   /** Default: `?`. */
   param(_index: number): string {
     return '?';
+  }
+
+  /** Default: true. */
+  readonly boundLimit: boolean = true;
+
+  limitClause(params: SqlValue[], limit: number, offset?: number): string {
+    const part = (n: number): string => {
+      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`limitClause(): ${String(n)} is not a non-negative integer`);
+      if (!this.boundLimit) return String(n);
+      params.push(n);
+      return this.param(params.length);
+    };
+    const count = part(limit);
+    return offset === undefined ? `limit ${count}` : `limit ${count} offset ${part(offset)}`;
   }
 
   /** Strings single-quoted (`'` doubled, `\` doubled where it escapes), finite numbers as written, TRUE/FALSE/NULL. */

@@ -1,4 +1,5 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
+import type { SqlValue } from './sql-value.js';
 
 /** A system column type: portable, never VARIANT/JSON (JSON is stored as text); each dialect maps it. */
 export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
@@ -78,6 +79,14 @@ export interface Dialect {
   qualify(schema: string, name: string, database?: string): string;
   /** Placeholder for the i-th bound parameter (1-based). */
   param(index: number): string;
+  /** LIMIT (and OFFSET) take bound parameters; false: whole-number constants only (Snowflake). */
+  readonly boundLimit: boolean;
+  /**
+   * `limit n[ offset m]` for a page, the clause that ends a select: both bound (pushed onto
+   * `params`) where the warehouse takes parameters there, else inlined. Either way they must be
+   * non-negative safe integers (a caller's bug otherwise: it throws), so no text reaches SQL.
+   */
+  limitClause(params: SqlValue[], limit: number, offset?: number): string;
   /** A SQL literal for a value that comes from project YAML (vars, enum values) — never from a request. */
   literal(value: Scalar): string;
   /** SQL type of a portable column type. */

@@ -73,8 +73,7 @@ export function modelSelectSql(
   if (where.length > 0) sql += ` where ${where.join(' and ')}`;
   if (page) {
     const order = view.columns.map((_, i) => String(i + 1)).join(', ');
-    params.push(page.limit + 1, page.offset);
-    sql += ` order by ${order} limit ${dialect.param(params.length - 1)} offset ${dialect.param(params.length)}`;
+    sql += ` order by ${order} ${dialect.limitClause(params, page.limit + 1, page.offset)}`;
   }
   return { sql, params };
 }

@@ -25,11 +25,10 @@ export function contextSql(input: InputTable, actor: Actor | undefined, names: S
   const where = rowScope(input, actor).where(d, params, onSourceRows(input, d, 's'));
   if (!where) return { ok: false, message: `the row filter of ${input.name} cannot be applied to ${link.source}.${link.table}` };
   const order = Object.values(link.on).map((c) => `s.${d.quoteIdent(c)}`).join(', ');
-  params.push(page.limit + 1, page.offset);
   const sql =
     `select s.* from ${names.source(link.source, link.table)} s` +
     (where.length > 0 ? ` where ${where.join(' and ')}` : '') +
-    ` order by ${order} limit ${d.param(params.length - 1)} offset ${d.param(params.length)}`;
+    ` order by ${order} ${d.limitClause(params, page.limit + 1, page.offset)}`;
   return { ok: true, sql, params };
 }
 

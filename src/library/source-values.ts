@@ -22,7 +22,7 @@ export function valuesSource(input: InputTable, column: string): AllowedFromSour
  * caller can tell a truncated list). When the column comes from the very source the input links
  * to, the caller's row filter applies to it (the values are that source's rows, as the form's
  * context is); a filter that cannot be placed there reads nothing. Identifiers come from the
- * project and are quoted by the dialect; the limit and the filter values are bound parameters.
+ * project and are quoted by the dialect; the filter values are bound parameters, the limit as the dialect takes it (`limitClause`).
  */
 export function sourceValuesSql(input: InputTable, from: AllowedFromSource, actor: Actor | undefined, names: SqlNames, limit: number): { sql: string; params: SqlValue[] } {
   const d = names.dialect;
@@ -31,10 +31,9 @@ export function sourceValuesSql(input: InputTable, from: AllowedFromSource, acto
   const params: SqlValue[] = [];
   const linked = input.linksTo?.source === from.source && input.linksTo.table === from.table;
   const scoped = linked ? (rowScope(input, actor).where(d, params, onSourceRows(input, d, 's')) ?? ['1 = 0']) : [];
-  params.push(limit + 1);
   const sql =
     `select distinct ${value} as ${d.quoteIdent('value')} from ${names.source(from.source, from.table)} s` +
-    ` where ${[`s.${d.quoteIdent(from.column)} is not null`, ...scoped].join(' and ')} order by 1 limit ${d.param(params.length)}`;
+    ` where ${[`s.${d.quoteIdent(from.column)} is not null`, ...scoped].join(' and ')} order by 1 ${d.limitClause(params, limit + 1)}`;
   return { sql, params };
 }
 

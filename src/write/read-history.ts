@@ -54,10 +54,9 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
     params.push(opts.scenario);
     where.push(`l.${q('_scenario')} = ${d.param(params.length)}`);
   }
-  params.push(limit);
   const sql =
     `select * from (select l.* from ${ctx.names.log(input.name)} l${where.length ? ` where ${where.join(' and ')}` : ''} ` +
-    `order by l.${q('_seq')} desc limit ${d.param(params.length)}) h order by h.${q('_seq')}`;
+    `order by l.${q('_seq')} desc ${d.limitClause(params, limit)}) h order by h.${q('_seq')}`;
   const rows = await ctx.reader.query(sql, params);
   const entries: HistoryEntry[] = rows.map((r) => {
     const values = new Map<string, Canonical>(input.columns.map((c) => [c.name, canonicalFromDb(c.type, r[c.name])]));

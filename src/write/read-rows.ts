@@ -83,10 +83,9 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
     });
     where.push(`(${ors.join(' or ')})`);
   }
-  params.push(limit + 1);
   const sql =
     `select * from ${from} v${where.length > 0 ? ` where ${where.join(' and ')}` : ''} ` +
-    `order by ${keyCols.map((c) => `v.${q(c.name)}`).join(', ')} limit ${d.param(params.length)}`;
+    `order by ${keyCols.map((c) => `v.${q(c.name)}`).join(', ')} ${d.limitClause(params, limit + 1)}`;
   const found = await ctx.reader.query(sql, params);
   const page = found.slice(0, limit);
   const rows: StateRow[] = page.map((r) => {

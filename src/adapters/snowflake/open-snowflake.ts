@@ -5,14 +5,19 @@ import { UsageError } from '../usage-error.js';
 import { foldName, SnowflakeAdapter } from './snowflake-adapter.js';
 import { sdkConnector, type SnowflakeConnectionOptions } from './snowflake-driver.js';
 
-const KNOWN = ['account', 'user', 'password', 'private_key_path', 'private_key_passphrase', 'warehouse', 'database', 'role', 'login_timeout'];
+const KNOWN = ['account', 'user', 'password', 'private_key_path', 'private_key_passphrase', 'warehouse', 'database', 'role', 'login_timeout', 'query_tag'];
+
+/** The longest QUERY_TAG Snowflake (and snowflake-sdk) accepts. */
+const MAX_QUERY_TAG = 2000;
 
 /**
  * Connection options of a Snowflake target from its (env-resolved) settings: `account`, `user`,
  * `database`, `warehouse`, `role`, and either `password` or `private_key_path` (a PKCS#8 key
- * file, relative to the project; `private_key_passphrase` when it is encrypted).
+ * file, relative to the project; `private_key_passphrase` when it is encrypted). `query_tag` is the
+ * sessions' QUERY_TAG (default `writeback <project> <target>`), so administrators find writeback's
+ * statements in QUERY_HISTORY.
  */
-export function snowflakeOptions(targetName: string, settings: Record<string, string>, projectDir: string): SnowflakeConnectionOptions {
+export function snowflakeOptions(targetName: string, settings: Record<string, string>, projectDir: string, projectName = ''): SnowflakeConnectionOptions {
   const unknown = Object.keys(settings).filter((k) => !KNOWN.includes(k));
   if (unknown.length > 0) throw new UsageError(`target '${targetName}' (snowflake): unknown setting(s) ${unknown.join(', ')} (known: ${KNOWN.join(', ')})`);
   const keyPath = settings.private_key_path;
@@ -22,6 +27,8 @@ export function snowflakeOptions(targetName: string, settings: Record<string, st
         `e.g. password: "{{ env('SNOWFLAKE_PASSWORD') }}"`,
     );
   const timeout = intSetting(targetName, settings, 'login_timeout');
+  const queryTag = settings.query_tag ?? ['writeback', projectName, targetName].filter((p) => p !== '').join(' ');
+  if (queryTag.length > MAX_QUERY_TAG) throw new UsageError(`target '${targetName}' (snowflake): query_tag is ${queryTag.length} characters; Snowflake takes at most ${MAX_QUERY_TAG}`);
   return {
     account: requireSetting(targetName, settings, 'account', `"{{ env('SNOWFLAKE_ACCOUNT') }}"`),
     username: requireSetting(targetName, settings, 'user', `"{{ env('SNOWFLAKE_USER') }}"`),
@@ -31,6 +38,7 @@ export function snowflakeOptions(targetName: string, settings: Record<string, st
     ...(settings.warehouse ? { warehouse: settings.warehouse } : {}),
     ...(settings.role ? { role: settings.role } : {}),
     ...(timeout !== undefined ? { loginTimeout: timeout } : {}),
+    ...(queryTag !== '' ? { queryTag } : {}),
   };
 }
 
@@ -41,8 +49,9 @@ export function openSnowflake(
   dialect: Dialect,
   projectDir: string,
   inputsSchema: string,
+  projectName = '',
 ): Promise<SnowflakeAdapter> {
   // the session's current schema is the inputs schema: the write path's temporary tables are created unqualified
-  const options = { ...snowflakeOptions(targetName, settings, projectDir), schema: foldName(inputsSchema) };
+  const options = { ...snowflakeOptions(targetName, settings, projectDir, projectName), schema: foldName(inputsSchema) };
   return SnowflakeAdapter.open(sdkConnector(options), dialect, { account: options.account, user: options.username, database: options.database });
 }

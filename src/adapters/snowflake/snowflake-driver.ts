@@ -1,4 +1,5 @@
 import snowflake from 'snowflake-sdk';
+import { MAX_ARRAY_BINDS } from './snowflake-bulk.js';
 import type { SnowflakeConnector, SnowflakeSession } from './snowflake-session.js';
 
 /** Connection settings of a Snowflake target (after `{{ env() }}` resolution). */
@@ -17,6 +18,8 @@ export interface SnowflakeConnectionOptions {
   role?: string;
   /** Seconds to wait for the login (not a bound on later statements). */
   loginTimeout?: number;
+  /** QUERY_TAG of the session (at most 2,000 characters): every statement of it carries the tag in QUERY_HISTORY. */
+  queryTag?: string;
 }
 
 let configured = false;
@@ -41,6 +44,10 @@ export function sdkConnector(options: SnowflakeConnectionOptions): SnowflakeConn
       // a long-running `serve` keeps its sessions: without heartbeats Snowflake ends them ~4 h after the last query
       clientSessionKeepAlive: true,
       application: 'writeback',
+      // set at login as the session's QUERY_TAG, so a re-opened session carries it too
+      ...(options.queryTag ? { queryTag: options.queryTag } : {}),
+      // array binds up to this many values go inline; above it the SDK would stage them with DDL, which commits the open transaction
+      arrayBindingThreshold: MAX_ARRAY_BINDS,
     });
     // the SDK's `timeout` caps every request, not the login: the login's own bound is kept here
     await new Promise<void>((resolve, reject) => {
@@ -71,6 +78,7 @@ export function sdkConnector(options: SnowflakeConnectionOptions): SnowflakeConn
             },
           });
         }),
+      isUp: () => conn.isUp(),
       destroy: () => new Promise((resolve) => conn.destroy(() => resolve())),
     };
     return session;

@@ -6,10 +6,14 @@ const RETRYABLE = new Set(['000625']);
 /** A MERGE met a target row twice (100090, "Duplicate row detected during DML action"): its source held another writer's rows. */
 const CONFLICT = new Set(['100090']);
 /**
- * A session that is gone: expired (390112), or the SDK's request on a disconnected connection
- * (405503, 407001, 407002), or the network failing mid-request (401001, 401002).
+ * A session that is gone: no longer on the server (390111), expired (390112: the SDK renews it
+ * itself while its master token lives, so this arrives when it could not), its master token
+ * expired (390114), the SDK's request on a disconnected connection (405503, 407001, 407002), or
+ * the network failing mid-request (401001, 401002, or a socket error as the cause).
  */
-const LOST = new Set(['390112', '405503', '407001', '407002', '401001', '401002']);
+const LOST = new Set(['390111', '390112', '390114', '405503', '407001', '407002', '401001', '401002']);
+/** Node socket errors of a request whose connection failed. */
+const SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
 /** Snowflake's SQL error codes are six digits with leading zeros (`000625`); the SDK's own are numbers. */
 function codeOf(e: { code?: unknown }): string {
@@ -33,7 +37,7 @@ export function snowflakeError(err: unknown, where: { account: string; user: str
   if (phase === 'session') {
     if (RETRYABLE.has(code)) return new WarehouseError('retryable', message, { code, cause: err });
     if (CONFLICT.has(code)) return new WarehouseError('conflict', message, { code, cause: err });
-    if (LOST.has(code)) return new WarehouseError('connection-lost', `the Snowflake session on '${where.account}' was lost: ${message}`, { code, cause: err });
+    if (LOST.has(code) || SOCKET.has(code) || SOCKET.has(causeCode)) return new WarehouseError('connection-lost', `the Snowflake session on '${where.account}' was lost: ${message}`, { code, cause: err });
   }
   if (['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN'].includes(causeCode) || code === '401001' || /network error|getaddrinfo|ENOTFOUND/i.test(message))
     return new UsageError(`cannot reach Snowflake account '${where.account}': ${message} (check 'account' — e.g. myorg-myaccount — and the network)`);

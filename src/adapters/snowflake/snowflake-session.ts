@@ -15,12 +15,21 @@ export interface SnowflakeResult {
   updated: number | undefined;
 }
 
+/** One bound value as the SDK takes it. */
+export type SnowflakeBind = string | number | boolean | null;
+
 /**
  * The SDK boundary: one Snowflake session. `snowflake-driver.ts` implements it with
  * `snowflake-sdk`; unit tests implement it with a mock.
  */
 export interface SnowflakeSession {
-  execute(sql: string, binds: (string | number | boolean | null)[]): Promise<SnowflakeResult>;
+  /**
+   * Run one statement. `binds` is one value per placeholder, or — the SDK's array binding — one
+   * array of values per row, the statement running once for each row in a single request.
+   */
+  execute(sql: string, binds: SnowflakeBind[] | SnowflakeBind[][]): Promise<SnowflakeResult>;
+  /** False once the SDK knows the session is gone (terminated, expired and not renewable). Absent: assumed up. */
+  isUp?(): boolean;
   destroy(): Promise<void>;
 }
 

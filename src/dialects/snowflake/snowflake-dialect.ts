@@ -12,6 +12,7 @@ const FOLDABLE = /^[a-z_][a-z0-9_$]*$/;
  * table a user created unquoted, and SQL models may name our columns unquoted. A physical name
  * with any upper-case letter (`Accounts`, `ACCOUNTS`) is used exactly as written.
  * Timestamps are TIMESTAMP_NTZ holding UTC; sessions run with `timezone = 'UTC'`.
+ * LIMIT and OFFSET are inlined whole numbers, never bound.
  */
 export class SnowflakeDialect extends BaseDialect {
   readonly name = 'snowflake';
@@ -31,6 +32,8 @@ export class SnowflakeDialect extends BaseDialect {
    * waiting on its lock fail (000625): 10 retries from 250 ms up to 8 s (~50 s in all).
    */
   override readonly writeRetry = { retries: 10, firstDelayMs: 250, maxDelayMs: 8_000 };
+  /** LIMIT/OFFSET "must be a non-negative integer constant" (Snowflake's LIMIT reference); drivers report `Invalid row count '?' in limit clause`. */
+  override readonly boundLimit = false;
   override readonly sessionSetupSql = ["alter session set timezone = 'UTC'"];
   protected override readonly typeNames = {
     ...ANSI_TYPE_NAMES,

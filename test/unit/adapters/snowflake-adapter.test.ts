@@ -138,4 +138,11 @@ describe('Snowflake target settings', () => {
     expect(() => snowflakeOptions('prod', { ...base, password: 'x', passwd: 'y' }, '/proj')).toThrow(/unknown setting\(s\) passwd/);
     expect(() => snowflakeOptions('prod', { user: 'SVC', database: 'A', password: 'x' }, '/proj')).toThrow(/needs 'account'/);
   });
+
+  it('query_tag: writeback, the project and the target by default; a target may set its own; longer than Snowflake takes is refused', () => {
+    const base = { account: 'org-acct', user: 'SVC', database: 'ANALYTICS', password: 'pw' };
+    expect(snowflakeOptions('prod', base, '/proj', 'demo').queryTag).toBe('writeback demo prod');
+    expect(snowflakeOptions('prod', { ...base, query_tag: 'finance-planning' }, '/proj', 'demo').queryTag).toBe('finance-planning');
+    expect(() => snowflakeOptions('prod', { ...base, query_tag: 'x'.repeat(2001) }, '/proj')).toThrow(/query_tag is 2001 characters; Snowflake takes at most 2000/);
+  });
 });

@@ -19,12 +19,14 @@ vi.mock('snowflake-sdk', () => ({
           done();
         },
         execute: () => undefined,
+        isUp: () => true,
       };
     },
   },
 }));
 
 const { sdkConnector } = await import('../../../src/adapters/snowflake/snowflake-driver.js');
+const { MAX_ARRAY_BINDS } = await import('../../../src/adapters/snowflake/snowflake-bulk.js');
 const settings = { account: 'myorg-acct', username: 'WRITEBACK_SVC', password: 'x', database: 'ANALYTICS' };
 
 describe('Snowflake driver (mocked SDK)', () => {
@@ -39,6 +41,14 @@ describe('Snowflake driver (mocked SDK)', () => {
     await sdkConnector({ ...settings, loginTimeout: 30 })();
     expect(sdk.options[0]).toMatchObject({ clientSessionKeepAlive: true, application: 'writeback' });
     expect(sdk.options[0]).not.toHaveProperty('timeout');
+  });
+
+  it('mocked: every session, a re-opened one too, is tagged (QUERY_TAG) and keeps array binds inline up to the bulk chunk size', async () => {
+    const connect = sdkConnector({ ...settings, queryTag: 'writeback demo prod' });
+    const first = await connect();
+    await connect();
+    for (const options of sdk.options) expect(options).toMatchObject({ queryTag: 'writeback demo prod', arrayBindingThreshold: MAX_ARRAY_BINDS, clientSessionKeepAlive: true });
+    expect(first.isUp?.()).toBe(true);
   });
 
   it('mocked: a login that does not answer within login_timeout fails naming the account and the setting', async () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, Row, SqlValue, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { postgresError } from './postgres-errors.js';
 
@@ -69,7 +69,7 @@ function bind(params: SqlValue[]): unknown[] {
  * another with the same settings (the write path gives each table its own). Every session runs
  * the dialect's setup (`set time zone 'UTC'`).
  */
-export class PostgresAdapter implements Adapter {
+export class PostgresAdapter implements Adapter, BulkAppendAdapter {
   /** The session ended or its socket failed (pg reports it as an 'error'/'end' event before failing the queries). */
   private lost = false;
 
@@ -129,6 +129,20 @@ export class PostgresAdapter implements Adapter {
     try {
       const result = await this.client.query(sql, bind(params));
       return result.rowCount ?? 0;
+    } catch (err) {
+      throw postgresError(err, this.options, 'session', this.lost);
+    }
+  }
+
+  /**
+   * Append rows in bulk with `COPY … FROM STDIN` inside this session's open transaction (see
+   * postgres-copy.ts). pg-copy-streams is loaded here, on first use, after `pg`: the registry
+   * loads it when it opens a Postgres target and names it when it is not installed.
+   */
+  async appendBulk(target: BulkTarget, columns: readonly BulkColumn[], rows: BulkRows): Promise<void> {
+    const { copyRows } = await import('./postgres-copy.js');
+    try {
+      await copyRows(this.client, this.dialect, target, columns, rows);
     } catch (err) {
       throw postgresError(err, this.options, 'session', this.lost);
     }

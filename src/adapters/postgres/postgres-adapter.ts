@@ -164,9 +164,13 @@ export class PostgresAdapter implements Adapter, BulkAppendAdapter {
     await this.execute('rollback');
   }
 
-  /** Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`, `timestamp with time zone`). */
+  /**
+   * Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`,
+   * `timestamp with time zone`), and the key columns of each table's plain indexes (see {@link readIndexes}).
+   */
   async describeSchemas(schemas: string[]): Promise<TableInfo[]> {
     if (schemas.length === 0) return [];
+    const schemaArray = `{${schemas.map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
     const rows = await this.query<{ schema: string; name: string; kind: string; column: string; data_type: string }>(
       `select n.nspname as schema, c.relname as name, c.relkind as kind, a.attname as column,
               format_type(a.atttypid, a.atttypmod) as data_type
@@ -175,7 +179,7 @@ export class PostgresAdapter implements Adapter, BulkAppendAdapter {
          join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
         where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
         order by n.nspname, c.relname, a.attnum`,
-      [`{${schemas.map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`],
+      [schemaArray],
     );
     const tables = new Map<string, TableInfo>();
     for (const r of rows) {
@@ -187,7 +191,27 @@ export class PostgresAdapter implements Adapter, BulkAppendAdapter {
       }
       table.columns.push({ name: r.column, dataType: r.data_type });
     }
+    for (const t of tables.values()) if (t.kind === 'table') t.indexes = [];
+    for (const r of await this.readIndexes(schemaArray)) tables.get(`${r.schema}.${r.name}`)?.indexes?.push(r.columns);
     return [...tables.values()];
+  }
+
+  /** Key columns of every index on a table of these schemas (a Postgres text array literal), except partial and expression indexes. */
+  private readIndexes(schemaArray: string): Promise<{ schema: string; name: string; columns: string[] }[]> {
+    return this.query<{ schema: string; name: string; columns: string[] }>(
+      `select n.nspname as schema, c.relname as name,
+              array(select a.attname::text
+                      from unnest(i.indkey::int2[]) with ordinality as k(attnum, pos)
+                      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
+                     where k.pos <= i.indnkeyatts
+                     order by k.pos) as columns
+         from pg_catalog.pg_index i
+         join pg_catalog.pg_class c on c.oid = i.indrelid
+         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = any($1::text[]) and i.indpred is null and i.indexprs is null
+        order by n.nspname, c.relname, i.indexrelid`,
+      [schemaArray],
+    );
   }
 
   async close(): Promise<void> {

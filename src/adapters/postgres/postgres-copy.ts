@@ -27,16 +27,29 @@ function fieldText(kind: BulkKind): (v: string | number | boolean) => string {
     case 'varchar':
       return (v) => copyTextField(String(v));
     case 'bigint':
-      return (v) => BigInt(v as number | string).toString();
+      return (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : BigInt(v as number | string).toString());
     case 'double':
       return (v) => String(Number(v));
     case 'boolean':
       return (v) => (v === true || v === 'true' ? 't' : 'f');
     case 'timestamp-ms':
-      return (v) => new Date(v as number).toISOString();
+      return lastOf((v) => new Date(v as number).toISOString());
     case 'timestamp-iso':
-      return (v) => new Date(v as string).toISOString();
+      return lastOf((v) => new Date(v as string).toISOString());
   }
+}
+
+/** `text` remembering its last value (a group's entries share one `_at`): one Date and one string instead of one per row. */
+function lastOf(text: (v: string | number | boolean) => string): (v: string | number | boolean) => string {
+  let last: string | number | boolean | undefined;
+  let out = '';
+  return (v) => {
+    if (v !== last) {
+      out = text(v);
+      last = v;
+    }
+    return out;
+  };
 }
 
 /** `rows` as COPY text-format lines (`\N` for NULL), in chunks of about {@link CHUNK} characters. */

@@ -24,6 +24,13 @@ describe('COPY text format (the Postgres bulk path)', () => {
     ])).toBe('9007199254740993\t42\t0.1\tt\tf\t2026-12-06T16:00:00.123Z\t2026-12-06T16:00:00.123Z\t12345678901234567890.12\n');
   });
 
+  it('writes whole numbers beyond 2^53 in full and each row its own instant', () => {
+    expect(lines(['bigint'], [[1e21], ['-9223372036854775808']])).toBe('1000000000000000000000\n-9223372036854775808\n');
+    expect(lines(['timestamp-ms'], [[0], [0], [1], [0]])).toBe(
+      '1970-01-01T00:00:00.000Z\n1970-01-01T00:00:00.000Z\n1970-01-01T00:00:00.001Z\n1970-01-01T00:00:00.000Z\n',
+    );
+  });
+
   it('splits many rows into chunks at row boundaries', () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => [`row ${i} ${'x'.repeat(30)}`]);
     const chunks = [...copyTextChunks(['varchar'], { count: rows.length, value: (r) => rows[r]![0] })];

@@ -79,6 +79,9 @@ async function rawCopy(server: PgServer, database: string, table: string): Promi
 interface Run {
   insertMs: number;
   updateMs: number;
+  /** CPU time of this process (all threads) during the inserts / the updates. */
+  insertCpuMs: number;
+  updateCpuMs: number;
   verifyMs: number;
   historyMs: number;
 }
@@ -108,13 +111,22 @@ async function libraryRun(server: PgServer, database: string, bulk: boolean): Pr
   const adapter = bulk ? opened : withoutBulk(opened);
   const wb = await createWriteback(project, adapter, { targetName: 'pg' });
   try {
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1000;
+    };
+    let cpu = process.cpuUsage();
     let t = performance.now();
     const first = await wb.inputs.write('plan', rows, { user: 'bench' });
     const insertMs = performance.now() - t;
+    const insertCpuMs = cpuMs(cpu);
     if (!first.ok) throw new Error(JSON.stringify(first.error).slice(0, 500));
+    const updated = rows.map((r) => ({ ...r, units: r.units + 1 }));
+    cpu = process.cpuUsage();
     t = performance.now();
-    const second = await wb.inputs.write('plan', rows.map((r) => ({ ...r, units: r.units + 1 })), { user: 'bench' });
+    const second = await wb.inputs.write('plan', updated, { user: 'bench' });
     const updateMs = performance.now() - t;
+    const updateCpuMs = cpuMs(cpu);
     if (!second.ok) throw new Error(JSON.stringify(second.error).slice(0, 500));
     t = performance.now();
     const report = await wb.verify();
@@ -124,7 +136,7 @@ async function libraryRun(server: PgServer, database: string, bulk: boolean): Pr
     const history = await wb.inputs.history('plan', { key: { id: rows[N >> 1]!.id } });
     const historyMs = performance.now() - t;
     if (!history.ok || history.entries.length !== 2) throw new Error(`history of one key: ${JSON.stringify(history).slice(0, 300)}`);
-    return { insertMs, updateMs, verifyMs, historyMs };
+    return { insertMs, updateMs, insertCpuMs, updateCpuMs, verifyMs, historyMs };
   } finally {
     await wb.close();
     await opened.close();
@@ -152,6 +164,10 @@ try {
   rec.figure('updates: VALUES path vs raw COPY', rawMs / values.updateMs, '×');
   rec.figure('new keys: COPY path vs VALUES path (speed-up)', values.insertMs / copy.insertMs, '×');
   rec.figure('updates: COPY path vs VALUES path (speed-up)', values.updateMs / copy.updateMs, '×');
+  rec.figure('inputs.write, new keys: CPU time of this process, COPY', copy.insertCpuMs, 'ms');
+  rec.figure('inputs.write, new keys: CPU time of this process, VALUES', values.insertCpuMs, 'ms');
+  rec.figure('inputs.write, updates: CPU time of this process, COPY', copy.updateCpuMs, 'ms');
+  rec.figure('inputs.write, updates: CPU time of this process, VALUES', values.updateCpuMs, 'ms');
   rec.figure(`verify (${2 * N} log entries, chain + replay), COPY run`, copy.verifyMs, 'ms');
   rec.figure(`history of one key (log of ${2 * N} entries, index on key + _seq), COPY run`, copy.historyMs, 'ms');
   rec.note(

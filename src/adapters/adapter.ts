@@ -12,6 +12,8 @@ export interface TableInfo {
   name: string;
   kind: 'table' | 'view';
   columns: { name: string; dataType: string }[];
+  /** The key columns of each plain index of a table, in order, where the adapter reads them (Postgres); undefined elsewhere. */
+  indexes?: string[][];
 }
 
 /**

@@ -7,6 +7,9 @@ import { UsageError } from './usage-error.js';
  */
 export const WAREHOUSE_SDKS = { postgres: 'pg', snowflake: 'snowflake-sdk', bigquery: '@google-cloud/bigquery' } as const;
 
+/** The companion of `pg` that streams `COPY … FROM STDIN` (the Postgres bulk path): an optional peer like `pg`. */
+export const POSTGRES_COPY_SDK = 'pg-copy-streams';
+
 /** writeback's own package.json: two folders up, from src/adapters/ as from dist/adapters/. */
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 

@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Project, TargetConfig } from '../ir/types.js';
 import type { Adapter } from './adapter.js';
 import { getDialect } from '../dialects/registry.js';
-import { importAdapter, WAREHOUSE_SDKS } from './optional-sdk.js';
+import { importAdapter, POSTGRES_COPY_SDK, WAREHOUSE_SDKS } from './optional-sdk.js';
 import { resolveTargetSettings } from './target-settings.js';
 import { UsageError } from './usage-error.js';
 
@@ -47,6 +47,8 @@ export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'> & Pa
     case 'postgres': {
       const settings = resolveTargetSettings(target.name, target.settings);
       const { openPostgres } = await importAdapter(target, WAREHOUSE_SDKS.postgres, () => import('./postgres/open-postgres.js'));
+      // after pg, so that a missing pg is named first
+      await importAdapter(target, POSTGRES_COPY_SDK, () => import('./postgres/postgres-copy.js'));
       return openPostgres(target.name, settings, dialect);
     }
     case 'snowflake': {

@@ -131,6 +131,7 @@ function statementFile(op: Operation): string {
       return `seeds/${op.table.name}.sql`;
     case 'create-input-tables':
     case 'create-chain-head':
+    case 'create-log-index':
     case 'add-input-column':
     case 'drop-input-column':
     case 'archive-input-table':

@@ -2,6 +2,7 @@ import type { SqlValue } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
 import {
   addColumnSql,
+  createIndexSql,
   createSchemaSql,
   createTableSql,
   createChainHeadTableSql,
@@ -53,6 +54,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
       return ddl([
         ...createTableSql(dialect, op.log.schema, op.log.name, op.log.columns),
         ...createTableSql(dialect, op.state.schema, op.state.name, op.state.columns, { primaryKey: op.state.key }),
+        ...(op.log.indexes ?? []).flatMap((columns) => createIndexSql(dialect, op.log.schema, op.log.name, columns)),
       ]);
     case 'create-chain-head':
       return [
@@ -64,6 +66,8 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
       ];
     case 'drop-legacy-chain-heads':
       return ddl(dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }));
+    case 'create-log-index':
+      return ddl(createIndexSql(dialect, op.table.schema, op.table.name, op.columns));
     case 'add-input-column':
       return ddl(op.tables.flatMap((t) => addColumnSql(dialect, t.schema, t.name, op.column)));
     case 'drop-input-column': {

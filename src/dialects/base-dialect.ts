@@ -66,6 +66,8 @@ export abstract class BaseDialect implements Dialect {
   readonly writeRetry: RetryBudget = { retries: 12, firstDelayMs: 1, maxDelayMs: 2_000 };
   /** Default: none. */
   readonly sessionSetupSql: readonly string[] = [];
+  /** Default: false. */
+  readonly logIndexes: boolean = false;
 
   /** Double quotes, embedded `"` doubled. */
   quoteIdent(name: string): string {

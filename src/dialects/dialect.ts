@@ -72,6 +72,12 @@ export interface Dialect {
   readonly writeRetry: RetryBudget;
   /** Statements an adapter runs on each new session so that timestamps are read and written in UTC (empty when not needed). */
   readonly sessionSetupSql: readonly string[];
+  /**
+   * The warehouse has B-tree indexes (`create index on t (…)`) and writeback creates them on input
+   * logs (managed/tables.ts `logIndexes`); false where scans are pruned otherwise (DuckDB's
+   * min/max zone maps over the ever-growing `_seq`) or indexes do not exist.
+   */
+  readonly logIndexes: boolean;
 
   /** Quote an identifier that `validate` has already checked. */
   quoteIdent(name: string): string;

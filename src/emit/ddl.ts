@@ -85,6 +85,11 @@ export function createMetaTableSql(dialect: Dialect, schema: string, meta: MetaT
   return createTableSql(dialect, schema, meta.name, meta.columns, { primaryKey: meta.primaryKey ?? [], ifNotExists: true });
 }
 
+/** `create index on <schema>.<table> (columns)`; the warehouse names it (Postgres: unique within the schema, so an archived log's indexes never collide). */
+export function createIndexSql(dialect: Dialect, schema: string, table: string, columns: string[]): string[] {
+  return [`create index on ${dialect.qualify(schema, table)} (${columns.map((c) => dialect.quoteIdent(c)).join(', ')})`];
+}
+
 /** `alter table … add column …` (existing rows get null). */
 export function addColumnSql(dialect: Dialect, schema: string, table: string, column: ManagedColumn): string[] {
   return [`alter table ${dialect.qualify(schema, table)} add column ${columnDefinitionSql(dialect, column)}`];

@@ -66,6 +66,18 @@ export function stateColumns(input: InputTable): ManagedColumn[] {
   return [...userColumns(input), ...STATE_SYSTEM_COLUMNS];
 }
 
+/**
+ * Indexes of an input's log where the dialect has them (columns of each, in order): by chain
+ * position (the bulk state upsert reads back its own `_seq` range; `verify` pages in that order;
+ * history reads the newest entries first) and by key then position (history of one key).
+ */
+export function logIndexes(input: InputTable): string[][] {
+  return [
+    ['_seq', '_entry_id'],
+    [...input.key, '_seq'],
+  ];
+}
+
 /** Primary key of an input's state table: one row per scenario and key. */
 export function stateTablePrimaryKey(input: InputTable): string[] {
   return ['_scenario', ...input.key];

@@ -15,6 +15,7 @@ export type Operation =
   | CreateInputTablesOp
   | CreateChainHeadOp
   | AddInputColumnOp
+  | CreateLogIndexOp
   | DropInputColumnOp
   | ArchiveInputTableOp
   | LoadSeedOp
@@ -83,8 +84,17 @@ export interface CreateChainHeadOp extends OpBase {
 export interface CreateInputTablesOp extends OpBase {
   kind: 'create-input-tables';
   input: string;
-  log: QualifiedName & { columns: ManagedColumn[] };
+  /** `indexes`: columns of each index created with the log (dialects with `logIndexes`). */
+  log: QualifiedName & { columns: ManagedColumn[]; indexes?: string[][] };
   state: QualifiedName & { columns: ManagedColumn[]; key: string[] };
+}
+
+/** An index an existing input log lacks (dialects with `logIndexes`); writes to the log wait while it is built. */
+export interface CreateLogIndexOp extends OpBase {
+  kind: 'create-log-index';
+  input: string;
+  table: QualifiedName;
+  columns: string[];
 }
 
 /** A column added to an input's log and/or state (existing rows get null). */

@@ -2,7 +2,7 @@ import type { TableInfo } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Project } from '../ir/types.js';
-import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
+import { logColumns, logIndexes, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
 import { chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import { type ManagedColumn } from '../managed/columns.js';
 import { type AddInputColumnOp, type CreateChainHeadOp, type Operation, type QualifiedName } from './operation.js';
@@ -25,7 +25,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
         description: `create input table ${input.name} (${schema}.${logTableName(input.name)} and ${schema}.${stateTableName(input.name)})`,
         destructive: false,
         input: input.name,
-        log: { schema, name: logTableName(input.name), columns: logColumns(input) },
+        log: { schema, name: logTableName(input.name), columns: logColumns(input), ...(dialect.logIndexes ? { indexes: logIndexes(input) } : {}) },
         state: { schema, name: stateTableName(input.name), columns: stateColumns(input), key: stateTablePrimaryKey(input) },
       });
       ops.push(chainHeadOp(schema, input.name, state.tables.has(tableKey(schema, chainHeadTableName(input.name)))));
@@ -38,6 +38,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
     }
     if (!state.tables.has(tableKey(schema, chainHeadTableName(input.name)))) ops.push(chainHeadOp(schema, input.name, false));
     diffColumns(input, log, current, dialect, allowDestructive, ops, report);
+    ops.push(...missingLogIndexes(input, log, dialect));
     const drop = ops.find((op) => op.kind === 'drop-input-column' && op.input === input.name);
     if (drop?.kind === 'drop-input-column') warnBrokenVersions(project, state, dialect, drop.table, drop.columns, report);
   }
@@ -119,6 +120,22 @@ function diffColumns(
     table: qualified(current),
     rebuild: { columns: stateColumns(input), key: stateTablePrimaryKey(input) },
   });
+}
+
+/** The indexes of `logIndexes` an existing log lacks (when the adapter reports indexes and the dialect has them). */
+function missingLogIndexes(input: InputTable, log: TableInfo, dialect: Dialect): Operation[] {
+  if (!dialect.logIndexes || log.indexes === undefined) return [];
+  const has = new Set(log.indexes.map((columns) => columns.join('\u0000')));
+  return logIndexes(input)
+    .filter((columns) => !has.has(columns.join('\u0000')))
+    .map((columns) => ({
+      kind: 'create-log-index' as const,
+      description: `create index on ${log.schema}.${log.name} (${columns.join(', ')}) (locks writes to ${input.name} while it is built)`,
+      destructive: false,
+      input: input.name,
+      table: qualified(log),
+      columns,
+    }));
 }
 
 function addOp(input: string, column: ManagedColumn): AddInputColumnOp {

@@ -69,7 +69,8 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
   let afterId = '';
   while (problems.length < MAX_PROBLEMS) {
     const rows = await reader.query(
-      `select * from ${names.log(input.name)} where ${q('_seq')} > ${d.param(1)} or (${q('_seq')} = ${d.param(2)} and ${q('_entry_id')} > ${d.param(3)}) ` +
+      // `_seq >= last` first, so that an index on (_seq, _entry_id) bounds each page's scan
+      `select * from ${names.log(input.name)} where ${q('_seq')} >= ${d.param(2)} and (${q('_seq')} > ${d.param(1)} or ${q('_entry_id')} > ${d.param(3)}) ` +
         `order by ${q('_seq')}, ${q('_entry_id')} limit ${VERIFY_PAGE}`,
       [BigInt(afterSeq), BigInt(afterSeq), afterId],
     );

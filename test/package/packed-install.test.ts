@@ -42,7 +42,7 @@ describe('the packed tarball', () => {
       peerDependenciesMeta: Record<string, { optional: boolean }>;
     };
     expect(Object.keys(installed.dependencies)).not.toContain('tsx');
-    for (const sdk of ['pg', 'snowflake-sdk', '@google-cloud/bigquery']) {
+    for (const sdk of ['pg', 'pg-copy-streams', 'snowflake-sdk', '@google-cloud/bigquery']) {
       expect(installed.peerDependenciesMeta[sdk]).toEqual({ optional: true });
       expect(existsSync(join(app, 'node_modules', sdk)), sdk).toBe(false);
     }

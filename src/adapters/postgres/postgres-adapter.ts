@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, Row, SqlValue, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { postgresError } from './postgres-errors.js';
 
@@ -69,7 +69,7 @@ function bind(params: SqlValue[]): unknown[] {
  * another with the same settings (the write path gives each table its own). Every session runs
  * the dialect's setup (`set time zone 'UTC'`).
  */
-export class PostgresAdapter implements Adapter {
+export class PostgresAdapter implements Adapter, BulkAppendAdapter {
   /** The session ended or its socket failed (pg reports it as an 'error'/'end' event before failing the queries). */
   private lost = false;
 
@@ -135,6 +135,20 @@ export class PostgresAdapter implements Adapter {
   }
 
   /**
+   * Append rows in bulk with `COPY … FROM STDIN` inside this session's open transaction (see
+   * postgres-copy.ts). pg-copy-streams is loaded here, on first use, after `pg`: the registry
+   * loads it when it opens a Postgres target and names it when it is not installed.
+   */
+  async appendBulk(target: BulkTarget, columns: readonly BulkColumn[], rows: BulkRows): Promise<void> {
+    const { copyRows } = await import('./postgres-copy.js');
+    try {
+      await copyRows(this.client, this.dialect, target, columns, rows);
+    } catch (err) {
+      throw postgresError(err, this.options, 'session', this.lost);
+    }
+  }
+
+  /**
    * BEGIN at READ COMMITTED, whatever the server's or the database's default: the write path's
    * chain-head compare-and-set and its retries are designed for it.
    */
@@ -150,9 +164,13 @@ export class PostgresAdapter implements Adapter {
     await this.execute('rollback');
   }
 
-  /** Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`, `timestamp with time zone`). */
+  /**
+   * Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`,
+   * `timestamp with time zone`), and the key columns of each table's plain indexes (see {@link readIndexes}).
+   */
   async describeSchemas(schemas: string[]): Promise<TableInfo[]> {
     if (schemas.length === 0) return [];
+    const schemaArray = `{${schemas.map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
     const rows = await this.query<{ schema: string; name: string; kind: string; column: string; data_type: string }>(
       `select n.nspname as schema, c.relname as name, c.relkind as kind, a.attname as column,
               format_type(a.atttypid, a.atttypmod) as data_type
@@ -161,7 +179,7 @@ export class PostgresAdapter implements Adapter {
          join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
         where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
         order by n.nspname, c.relname, a.attnum`,
-      [`{${schemas.map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`],
+      [schemaArray],
     );
     const tables = new Map<string, TableInfo>();
     for (const r of rows) {
@@ -173,7 +191,27 @@ export class PostgresAdapter implements Adapter {
       }
       table.columns.push({ name: r.column, dataType: r.data_type });
     }
+    for (const t of tables.values()) if (t.kind === 'table') t.indexes = [];
+    for (const r of await this.readIndexes(schemaArray)) tables.get(`${r.schema}.${r.name}`)?.indexes?.push(r.columns);
     return [...tables.values()];
+  }
+
+  /** Key columns of every index on a table of these schemas (a Postgres text array literal), except partial and expression indexes. */
+  private readIndexes(schemaArray: string): Promise<{ schema: string; name: string; columns: string[] }[]> {
+    return this.query<{ schema: string; name: string; columns: string[] }>(
+      `select n.nspname as schema, c.relname as name,
+              array(select a.attname::text
+                      from unnest(i.indkey::int2[]) with ordinality as k(attnum, pos)
+                      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
+                     where k.pos <= i.indnkeyatts
+                     order by k.pos) as columns
+         from pg_catalog.pg_index i
+         join pg_catalog.pg_class c on c.oid = i.indrelid
+         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = any($1::text[]) and i.indpred is null and i.indexprs is null
+        order by n.nspname, c.relname, i.indexrelid`,
+      [schemaArray],
+    );
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,7 @@ export class PostgresDialect extends BaseDialect {
   override readonly maxIdentifierLength = 63;
   override readonly lockChainHeadFirst = true;
   override readonly sessionSetupSql = ["set time zone 'UTC'"];
+  override readonly logIndexes = true;
   protected override readonly typeNames = {
     string: 'TEXT',
     text: 'TEXT',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importAdapter, installCommand, WAREHOUSE_SDKS } from '../../../src/adapters/optional-sdk.js';
+import { importAdapter, installCommand, POSTGRES_COPY_SDK, WAREHOUSE_SDKS } from '../../../src/adapters/optional-sdk.js';
 import { UsageError } from '../../../src/adapters/usage-error.js';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as {
@@ -23,7 +23,7 @@ const importsMissing = (name: string) => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('warehouse SDKs are optional peer dependencies', () => {
-  it.each(Object.values(WAREHOUSE_SDKS))('%s: an optional peer, a devDependency here, the install command names the tested version', (sdk) => {
+  it.each([...Object.values(WAREHOUSE_SDKS), POSTGRES_COPY_SDK])('%s: an optional peer, a devDependency here, the install command names the tested version', (sdk) => {
     expect(pkg.dependencies[sdk]).toBeUndefined();
     expect(pkg.peerDependenciesMeta[sdk]?.optional).toBe(true);
     expect(pkg.peerDependencies[sdk]).toBe(`^${pkg.devDependencies[sdk]}`);

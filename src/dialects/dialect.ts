@@ -16,6 +16,17 @@ export interface RetryBudget {
 }
 
 /**
+ * How a table grows, for warehouses that lay tables out by it (BigQuery partitions and clusters;
+ * the others ignore it): the timestamp column its rows arrive by, and the columns it is looked up by.
+ */
+export interface TableLayout {
+  /** A timestamp column: the table is partitioned by its day. */
+  partitionByDay?: string;
+  /** Columns lookups filter on, most selective last (a dialect may take only those it can cluster by). */
+  clusterBy?: { name: string; type: ColumnType | { kind: 'system'; type: SystemType } }[];
+}
+
+/**
  * A dialect produces SQL text for one warehouse; it never runs anything.
  * The compiler reads capability flags and never branches on `name`.
  * Most dialects extend `BaseDialect` (./base-dialect.ts) and override a few members.
@@ -93,4 +104,6 @@ export interface Dialect {
   columnType(type: ColumnType | { kind: 'system'; type: SystemType }): string;
   /** Expression that is true when `haystack` contains `needle` (both SQL expressions); null when `haystack` is null. */
   strContains(haystack: string, needle: string): string;
+  /** Text appended to `create table … (…)` to lay the table out (` partition by … cluster by …`); '' where the warehouse has no such options. */
+  tableLayoutSql(layout: TableLayout): string;
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { BigQueryAdapter } from '../../../src/adapters/bigquery/bigquery-adapter.js';
 import { runTransaction } from '../../../src/adapters/run-transaction.js';
@@ -6,6 +8,8 @@ import { bigqueryDialect } from '../../../src/dialects/bigquery/bigquery-dialect
 import { createWriteback } from '../../../src/library/writeback.js';
 import { logTableName } from '../../../src/managed/names.js';
 import { logColumns } from '../../../src/managed/tables.js';
+import { sqlNames } from '../../../src/managed/sql-names.js';
+import { callWebhook } from '../../../src/workflow/webhook.js';
 import { testProject } from '../../integration/write/fixture.js';
 import { FakeBigQuery } from './bigquery-fake.js';
 
@@ -133,5 +137,41 @@ describe('BigQuery sessions (mocked SDK)', () => {
       ['create temporary table `k` (x INT64)', 'session-1'],
       ['call BQ.ABORT_SESSION()', 'session-1'],
     ]);
+  });
+});
+
+describe('BigQuery parameter types on the write path (mocked SDK)', () => {
+  it('mocked: every NULL bound by the write path is typed from its column or cast by the SQL (an untyped NULL is STRING)', async () => {
+    const { fake, wb } = await library();
+    const rows = [...notes(1, 3).map((r, i) => (i === 1 ? { ...r, body: null } : r)), ...notes(10, 240)];
+    expect((await wb.inputs.write('notes', rows, { user: 'u' })).ok).toBe(true);
+    expect((await wb.inputs.write('notes', [{ id: 2, body: null }], { user: 'u', requestId: 'r-1' })).ok).toBe(true);
+    await wb.close();
+    const untyped = fake.jobs.flatMap((j) =>
+      Object.entries(j.params)
+        .filter(([name, v]) => v === null && j.types[name] === 'STRING' && !j.sql.includes(`cast(@${name} as `))
+        .map(([name]) => `${name} in ${j.sql}`),
+    );
+    expect(untyped).toEqual([]);
+  });
+});
+
+describe('BigQuery: a webhook call is recorded with typed parameters (mocked SDK)', () => {
+  it('mocked: a webhook that never answered records http_status as an INT64 NULL (an untyped NULL would be STRING, refused by the INT64 column)', async () => {
+    const fake = new FakeBigQuery();
+    const adapter = new BigQueryAdapter(bigqueryDialect, fake, 'proj');
+    const names = sqlNames(testProject('/tmp'), 'dev', bigqueryDialect);
+    // nothing listens on a port the test just closed: the call fails without an HTTP status
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    const outcome = await callWebhook(adapter, names, { url: `http://127.0.0.1:${port}/hook`, retries: 0 }, {
+      table: 'notes', action: 'ping', user: 'u', keys: [{ id: 1 }], entry_ids: ['e1'], at: '2026-01-01T00:00:00.000Z', comment: null,
+    });
+    expect(outcome).toMatchObject({ status: 'failed', httpStatus: null, attempts: 1 });
+    const insert = fake.jobs.find((j) => j.sql.startsWith('insert into `writeback`.`_wb_webhook_calls`'))!;
+    expect(insert.types).toMatchObject({ p8: 'INT64', p9: 'INT64', p11: 'TIMESTAMP', p12: 'TIMESTAMP' });
+    expect(insert.params).toMatchObject({ p8: 1, p9: null });
   });
 });

@@ -6,7 +6,6 @@ import { bigqueryError } from './bigquery-errors.js';
 import type { BigQueryClient, BigQueryParamType, BigQueryResult, BigQuerySessionOption } from './bigquery-client.js';
 import { bigqueryParams } from './bigquery-params.js';
 
-export { bigqueryParams };
 
 /** One value as every adapter returns it: exact decimals as text, safe integers as numbers, `YYYY-MM-DD`, Date for instants. */
 export function bigqueryValue(v: unknown): unknown {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BigQueryAdapter, bigqueryParams, bigqueryValue } from '../../../src/adapters/bigquery/bigquery-adapter.js';
+import { BigQueryAdapter, bigqueryValue } from '../../../src/adapters/bigquery/bigquery-adapter.js';
+import { bigqueryParams } from '../../../src/adapters/bigquery/bigquery-params.js';
 import { typed } from '../../../src/dialects/sql-value.js';
 import type { BigQueryClient, BigQueryResult } from '../../../src/adapters/bigquery/bigquery-client.js';
 import { bigqueryOptions } from '../../../src/adapters/bigquery/open-bigquery.js';

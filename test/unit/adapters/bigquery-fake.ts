@@ -23,7 +23,7 @@ interface FakeSession {
  * `createSession` opens a session and reports its id; a session runs one query at a time
  * (a second concurrent job fails); a session ended by BigQuery refuses jobs ("Session … has
  * expired"); temporary tables exist only in the session that created them. Tables are not
- * stored: selects answer no rows (INFORMATION_SCHEMA answers `tables`), DML changes one row.
+ * stored: selects answer no rows (INFORMATION_SCHEMA answers `tables`, a chain head the empty head), DML changes one row.
  */
 export class FakeBigQuery implements BigQueryClient {
   readonly jobs: FakeJob[] = [];
@@ -97,6 +97,8 @@ export class FakeBigQuery implements BigQueryClient {
         affected: undefined,
       };
     }
+    // a table's chain head, as apply created it
+    if (/^select \S+, \S+ from \S+__head\S*$/i.test(sql)) return { rows: [{ seq: 0, head: '' }], affected: undefined };
     if (/^(insert|update|delete|merge)\b/i.test(sql)) return { rows: [], affected: 1 };
     return { rows: [], affected: undefined };
   }

@@ -1,8 +1,7 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SqlValue } from './sql-value.js';
+import type { SqlValue, SystemType } from './sql-value.js';
 
-/** A system column type: portable, never VARIANT/JSON (JSON is stored as text); each dialect maps it. */
-export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
+export type { SystemType };
 
 /**
  * How patiently a write transaction that lost a race or met a busy warehouse is tried again:

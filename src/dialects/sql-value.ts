@@ -1,5 +1,7 @@
 import type { ColumnType } from '../ir/types.js';
-import type { SystemType } from './dialect.js';
+
+/** A system column type: portable, never VARIANT/JSON (JSON is stored as text); each dialect maps it (re-exported by dialect.ts). */
+export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
 
 /** A plain bound value. Decimals travel as strings, timestamps as Date, big integers as bigint. */
 export type PlainSqlValue = string | number | bigint | boolean | Date | null;

@@ -12,6 +12,7 @@ import {
   renameTableSql,
   seedChainHeadSql,
 } from '../emit/ddl.js';
+import { logTableLayout, metaTableLayout } from '../managed/table-layout.js';
 import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 import type { TextMap } from '../ir/types.js';
 import type { Operation } from '../plan/operation.js';
@@ -47,12 +48,12 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
     case 'create-schema':
       return ddl(createSchemaSql(dialect, op.schema));
     case 'create-meta-table':
-      return ddl(createTableSql(dialect, op.table.schema, op.table.name, op.columns, { primaryKey: op.primaryKey, ifNotExists: true }));
+      return ddl(createTableSql(dialect, op.table.schema, op.table.name, op.columns, { primaryKey: op.primaryKey, ifNotExists: true, layout: metaTableLayout(op.table.name) }));
     case 'add-meta-column':
       return ddl(addColumnSql(dialect, op.table.schema, op.table.name, op.column));
     case 'create-input-tables':
       return ddl([
-        ...createTableSql(dialect, op.log.schema, op.log.name, op.log.columns),
+        ...createTableSql(dialect, op.log.schema, op.log.name, op.log.columns, { layout: logTableLayout(op.log.columns, op.state.key) }),
         ...createTableSql(dialect, op.state.schema, op.state.name, op.state.columns, { primaryKey: op.state.key }),
         ...(op.log.indexes ?? []).flatMap((columns) => createIndexSql(dialect, op.log.schema, op.log.name, columns)),
       ]);

@@ -1,5 +1,5 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { Dialect, RetryBudget, SystemType } from './dialect.js';
+import type { Dialect, RetryBudget, SystemType, TableLayout } from './dialect.js';
 import type { SqlValue } from './sql-value.js';
 
 /** ANSI names of the portable column types; a dialect spreads this and overrides a few. */
@@ -116,6 +116,11 @@ export abstract class BaseDialect implements Dialect {
     if (type.kind === 'system') return this.systemTypeNames[type.type];
     if (type.kind === 'decimal') return `${this.typeNames.decimal}(${type.precision}, ${type.scale})`;
     return this.typeNames[type.kind];
+  }
+
+  /** Default: no layout options. */
+  tableLayoutSql(_layout: TableLayout): string {
+    return '';
   }
 
   /** Default: `position(needle in haystack) > 0`. */

@@ -1,8 +1,7 @@
 import type { ColumnType, Scalar } from '../ir/types.js';
-import type { SqlValue } from './sql-value.js';
+import type { SqlValue, SystemType } from './sql-value.js';
 
-/** A system column type: portable, never VARIANT/JSON (JSON is stored as text); each dialect maps it. */
-export type SystemType = 'string' | 'integer' | 'bigint' | 'boolean' | 'timestamp';
+export type { SystemType };
 
 /**
  * How patiently a write transaction that lost a race or met a busy warehouse is tried again:
@@ -13,6 +12,17 @@ export interface RetryBudget {
   readonly retries: number;
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
+}
+
+/**
+ * How a table grows, for warehouses that lay tables out by it (BigQuery partitions and clusters;
+ * the others ignore it): the timestamp column its rows arrive by, and the columns it is looked up by.
+ */
+export interface TableLayout {
+  /** A timestamp column: the table is partitioned by its day. */
+  partitionByDay?: string;
+  /** Columns lookups filter on, most selective last (a dialect may take only those it can cluster by). */
+  clusterBy?: { name: string; type: ColumnType | { kind: 'system'; type: SystemType } }[];
 }
 
 /**
@@ -99,4 +109,6 @@ export interface Dialect {
   columnType(type: ColumnType | { kind: 'system'; type: SystemType }): string;
   /** Expression that is true when `haystack` contains `needle` (both SQL expressions); null when `haystack` is null. */
   strContains(haystack: string, needle: string): string;
+  /** Text appended to `create table … (…)` to lay the table out (` partition by … cluster by …`); '' where the warehouse has no such options. */
+  tableLayoutSql(layout: TableLayout): string;
 }

@@ -1,9 +1,10 @@
-import type { Dialect } from '../dialects/dialect.js';
+import type { Dialect, TableLayout } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
 import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
 import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
 import { CHAIN_HEAD_COLUMNS } from '../managed/meta-tables.js';
 import { type ManagedColumn, type MetaTable } from '../managed/columns.js';
+import { logTableLayout, metaTableLayout } from '../managed/table-layout.js';
 
 /**
  * DDL text for one dialect. Every function returns the statements to run, in order
@@ -17,6 +18,8 @@ export interface CreateTableOptions {
   primaryKey?: string[];
   /** `create table if not exists` (default false: the plan knows what exists). */
   ifNotExists?: boolean;
+  /** How the table grows (src/managed/table-layout.ts), for dialects that partition or cluster by it. */
+  layout?: TableLayout;
 }
 
 /** `create schema if not exists <schema>`. */
@@ -45,12 +48,13 @@ export function createTableSql(
     parts.push(`primary key (${key.map((k) => dialect.quoteIdent(k)).join(', ')})${enforced}`);
   }
   const ifNotExists = options.ifNotExists ? 'if not exists ' : '';
-  return [`create table ${ifNotExists}${dialect.qualify(schema, table)} (${parts.join(', ')})`];
+  const layout = options.layout ? dialect.tableLayoutSql(options.layout) : '';
+  return [`create table ${ifNotExists}${dialect.qualify(schema, table)} (${parts.join(', ')})${layout}`];
 }
 
 /** The append-only log table `<t>__log` of an input (no key: appends stay cheap; ids are unique by construction). */
 export function createLogTableSql(dialect: Dialect, schema: string, input: InputTable): string[] {
-  return createTableSql(dialect, schema, logTableName(input.name), logColumns(input));
+  return createTableSql(dialect, schema, logTableName(input.name), logColumns(input), { layout: logTableLayout(logColumns(input), stateTablePrimaryKey(input)) });
 }
 
 /** The current-state table `<t>` of an input, keyed by (`_scenario`, key columns). */
@@ -82,7 +86,7 @@ export function seedChainHeadSql(dialect: Dialect, schema: string, input: string
 
 /** A shared `_wb_*` table, `if not exists` (several processes may race to create it). */
 export function createMetaTableSql(dialect: Dialect, schema: string, meta: MetaTable): string[] {
-  return createTableSql(dialect, schema, meta.name, meta.columns, { primaryKey: meta.primaryKey ?? [], ifNotExists: true });
+  return createTableSql(dialect, schema, meta.name, meta.columns, { primaryKey: meta.primaryKey ?? [], ifNotExists: true, layout: metaTableLayout(meta.name) });
 }
 
 /** `create index on <schema>.<table> (columns)`; the warehouse names it (Postgres: unique within the schema, so an archived log's indexes never collide). */

@@ -7,6 +7,9 @@ import type { SqlNames } from '../managed/sql-names.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import { WEBHOOK_CALLS_TABLE } from '../managed/names.js';
 import { isoFromDb } from '../rules/wire-values.js';
+import { typed } from '../dialects/sql-value.js';
+
+const INTEGER = { kind: 'system', type: 'integer' } as const;
 
 /** The outcome of an action's webhook after its retries (also stored in `_wb_webhook_calls`). */
 export interface WebhookOutcome {
@@ -73,7 +76,8 @@ export async function callWebhook(
     await writer.execute(
       `insert into ${names.meta(WEBHOOK_CALLS_TABLE)} (call_id, table_name, action, url, user_name, entry_ids, status, attempts, http_status, error, created_at, finished_at) ` +
         `values (${Array.from({ length: 12 }, (_, i) => d.param(i + 1)).join(', ')})`,
-      [outcome.callId, payload.table, payload.action, hook.url, payload.user, JSON.stringify(payload.entry_ids), outcome.status, attempts, httpStatus, error, started, new Date(Date.now())],
+      // typed: BigQuery binds an untyped NULL as STRING, which an INT64 column refuses
+      [outcome.callId, payload.table, payload.action, hook.url, payload.user, JSON.stringify(payload.entry_ids), outcome.status, typed(INTEGER, attempts), typed(INTEGER, httpStatus), error, started, new Date(Date.now())],
     );
   } catch (err) {
     // the write is committed; losing the call record must not turn it into a failure

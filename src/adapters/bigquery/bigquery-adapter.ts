@@ -1,36 +1,11 @@
-import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, Row, SqlValue, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
+import { isWarehouseError } from '../warehouse-error.js';
+import { bulkStatements } from './bigquery-bulk.js';
 import { bigqueryError } from './bigquery-errors.js';
-import type { BigQueryClient, BigQueryResult } from './bigquery-client.js';
+import type { BigQueryClient, BigQueryParamType, BigQueryResult, BigQuerySessionOption } from './bigquery-client.js';
+import { bigqueryParams } from './bigquery-params.js';
 
-/** Named parameters (`@p1` … as the dialect writes them) with a declared type each (nulls need one). */
-export function bigqueryParams(params: SqlValue[]): { values: Record<string, unknown>; types: Record<string, string> } {
-  const values: Record<string, unknown> = {};
-  const types: Record<string, string> = {};
-  params.forEach((v, i) => {
-    const name = `p${i + 1}`;
-    if (v === null) {
-      values[name] = null;
-      types[name] = 'STRING'; // the SQL casts every value whose column type matters
-    } else if (typeof v === 'bigint') {
-      values[name] = v.toString();
-      types[name] = 'INT64';
-    } else if (typeof v === 'number') {
-      values[name] = v;
-      types[name] = Number.isInteger(v) ? 'INT64' : 'FLOAT64';
-    } else if (typeof v === 'boolean') {
-      values[name] = v;
-      types[name] = 'BOOL';
-    } else if (v instanceof Date) {
-      values[name] = v.toISOString();
-      types[name] = 'TIMESTAMP';
-    } else {
-      values[name] = v;
-      types[name] = 'STRING';
-    }
-  });
-  return { values, types };
-}
 
 /** One value as every adapter returns it: exact decimals as text, safe integers as numbers, `YYYY-MM-DD`, Date for instants. */
 export function bigqueryValue(v: unknown): unknown {
@@ -50,35 +25,141 @@ export function bigqueryValue(v: unknown): unknown {
   return v;
 }
 
+/** A statement that only reads (runs as a plain job outside a transaction, never in a session). */
+const READ = /^\s*(select|with)\b/i;
+
+/**
+ * A session is replaced before BigQuery would end it: after this long without a job (BigQuery
+ * ends a session after 24 h of inactivity) …
+ */
+const SESSION_IDLE_MS = 12 * 3_600_000;
+/** … or at this age (BigQuery ends every session 7 days after it was created). */
+const SESSION_MAX_AGE_MS = 6 * 24 * 3_600_000;
+
+/** The session a BigQuery adapter runs its writes and transactions in. */
+interface Session {
+  /** BigQuery's session id (known once the job that created it returned). */
+  id: string;
+  /** Which of this adapter's sessions it is (`sessionNumber`). */
+  number: number;
+  createdMs: number;
+  lastUsedMs: number;
+}
+
+/** A FIFO lock: `run` calls wait for the ones before them (BigQuery runs one query at a time per session). */
+class Queue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Options of a {@link BigQueryAdapter} (tests pass a clock). */
+export interface BigQueryAdapterOptions {
+  /** Milliseconds since the epoch (default `Date.now`). */
+  now?: () => number;
+}
+
 /**
  * BigQuery through `@google-cloud/bigquery` (behind `BigQueryClient`, so tests can mock the SDK).
- * Each adapter is one BigQuery session (created by its first query): temporary tables and
- * multi-statement transactions (`begin transaction` … `commit transaction`, spanning several
- * jobs of the session, snapshot isolation) live in it. DDL runs outside transactions.
+ *
+ * Sessions: BigQuery runs one query at a time per session ("you can't use concurrent queries in a
+ * session"), so the adapter owns at most one session and sends it one job at a time, in order:
+ * every statement of a transaction (`begin transaction` … `commit transaction` spanning several
+ * jobs, snapshot isolation) and, outside transactions, every statement that is not a read
+ * (temporary tables live in the session; DDL and DML wait their turn). Reads outside a transaction
+ * are plain jobs, concurrent, in no session. The session is opened by the first job that needs one
+ * (`createSession`), kept across transactions (so the write path's temporary tables outlive one
+ * transaction), and replaced — `sessionNumber` changes, and temporary tables must be created again —
+ * when it was idle for 12 h or is 6 days old (BigQuery ends sessions at 24 h idle and 7 days), or
+ * when BigQuery reports it ended or a job's connection was lost. An ended session is a
+ * `connection-lost` WarehouseError for the statement that met it (during COMMIT: outcome unknown);
+ * the next statement opens a new session, so a long-running `serve` never stays broken. DDL runs
+ * outside transactions. `fork()` is another adapter with its own session.
  */
-export class BigQueryAdapter implements Adapter {
-  private sessionId: string | undefined;
+export class BigQueryAdapter implements BulkAppendAdapter {
+  private session: Session | undefined;
+  private opened = 0;
+  /** Statements go to the session: from `begin` until the transaction ended. */
+  private inTransaction = false;
+  /** A transaction is open in the session (it must not be replaced meanwhile). */
+  private transactionOpen = false;
+  private readonly queue = new Queue();
+  private readonly aborting = new Set<Promise<unknown>>();
+  private readonly now: () => number;
 
   constructor(
     readonly dialect: Dialect,
     private readonly client: BigQueryClient,
     private readonly projectId: string,
-  ) {}
-
-  /** Another session on the same client. */
-  async fork(): Promise<BigQueryAdapter> {
-    return new BigQueryAdapter(this.dialect, this.client, this.projectId);
+    private readonly options: BigQueryAdapterOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
   }
 
-  private async run(sql: string, params: SqlValue[]): Promise<BigQueryResult> {
-    const { values, types } = bigqueryParams(params);
+  /** Which session the next statement that needs one runs in; a new number means temporary tables are gone. */
+  get sessionNumber(): number {
+    return this.session && this.usable(this.session) ? this.session.number : this.opened + 1;
+  }
+
+  /** Another adapter on the same client, with its own session. */
+  async fork(): Promise<BigQueryAdapter> {
+    return new BigQueryAdapter(this.dialect, this.client, this.projectId, this.options);
+  }
+
+  private usable(s: Session): boolean {
+    const now = this.now();
+    return this.transactionOpen || (now - s.lastUsedMs < SESSION_IDLE_MS && now - s.createdMs < SESSION_MAX_AGE_MS);
+  }
+
+  /** Forget the session; end it in the background unless BigQuery already did. */
+  private retire(abort: boolean): void {
+    const s = this.session;
+    this.session = undefined;
+    if (!s || !abort) return;
+    const done = this.client.query('call BQ.ABORT_SESSION()', {}, {}, { id: s.id, create: false }).catch(() => undefined);
+    this.aborting.add(done);
+    void done.finally(() => this.aborting.delete(done));
+  }
+
+  private async job(sql: string, values: Record<string, unknown>, types: Record<string, BigQueryParamType>, session: BigQuerySessionOption): Promise<BigQueryResult> {
     try {
-      const result = await this.client.query(sql, values, types, { ...(this.sessionId ? { id: this.sessionId } : {}), create: !this.sessionId });
-      this.sessionId ??= result.sessionId;
-      return result;
+      return await this.client.query(sql, values, types, session);
     } catch (err) {
       throw bigqueryError(err, this.projectId);
     }
+  }
+
+  /** One job in this adapter's session (opened here when there is none), after the jobs before it. */
+  private inSession(sql: string, values: Record<string, unknown>, types: Record<string, BigQueryParamType>): Promise<BigQueryResult> {
+    return this.queue.run(async () => {
+      if (this.session && !this.usable(this.session)) this.retire(true);
+      const current = this.session;
+      const number = current?.number ?? this.opened + 1;
+      try {
+        const result = await this.job(sql, values, types, current ? { id: current.id, create: false } : { create: true });
+        if (current) current.lastUsedMs = this.now();
+        else {
+          if (!result.sessionId) throw new Error('BigQuery created no session for a job sent with createSession');
+          this.opened = number;
+          this.session = { id: result.sessionId, number, createdMs: this.now(), lastUsedMs: this.now() };
+        }
+        return result;
+      } catch (err) {
+        // the session ended, or the job's fate is unknown: start the next statement in a new session
+        if (current && isWarehouseError(err, 'connection-lost')) this.retire(false);
+        throw err;
+      }
+    });
+  }
+
+  private run(sql: string, params: SqlValue[]): Promise<BigQueryResult> {
+    const { values, types } = bigqueryParams(params, this.dialect);
+    if (!this.inTransaction && READ.test(sql)) return this.job(sql, values, types, { create: false });
+    return this.inSession(sql, values, types);
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -90,17 +171,52 @@ export class BigQueryAdapter implements Adapter {
     return (await this.run(sql, params)).affected ?? 0;
   }
 
-  /** A multi-statement transaction in this session (snapshot isolation; a concurrent update aborts it: `conflict`). */
+  /**
+   * Append rows with one `insert … select … from unnest(@rows)` per request-sized chunk (typed
+   * ARRAY<STRUCT> parameter, see bigquery-bulk.ts), inside the open transaction when there is one.
+   */
+  async appendBulk(target: BulkTarget, columns: readonly BulkColumn[], rows: BulkRows): Promise<void> {
+    for (const statement of bulkStatements(this.dialect, target, columns, rows)) await this.inSession(statement.sql, statement.params, statement.types);
+  }
+
+  /**
+   * A multi-statement transaction in this adapter's session (snapshot isolation; a concurrent
+   * update aborts it: `conflict`). If BEGIN fails for another reason than a typed one, the session
+   * may hold a transaction nobody ended: it is ended, and the next statement opens a new session.
+   */
   async begin(): Promise<void> {
-    await this.execute('begin transaction');
+    this.inTransaction = true;
+    try {
+      await this.execute('begin transaction');
+      this.transactionOpen = true;
+    } catch (err) {
+      this.inTransaction = false;
+      if (!isWarehouseError(err)) await this.queue.run(async () => this.retire(true));
+      throw err;
+    }
   }
 
   async commit(): Promise<void> {
-    await this.execute('commit transaction');
+    try {
+      await this.execute('commit transaction');
+      this.inTransaction = this.transactionOpen = false;
+    } catch (err) {
+      // a lost COMMIT is never rolled back by the caller: its outcome is unknown and its session gone
+      if (isWarehouseError(err, 'connection-lost')) this.inTransaction = this.transactionOpen = false;
+      throw err;
+    }
   }
 
+  /**
+   * Roll back. A statement that failed inside the transaction has already rolled it back
+   * (BigQuery ends a transaction whose statement fails), so a failing ROLLBACK keeps the session.
+   */
   async rollback(): Promise<void> {
-    await this.execute('rollback transaction');
+    try {
+      await this.execute('rollback transaction');
+    } finally {
+      this.inTransaction = this.transactionOpen = false;
+    }
   }
 
   async describeSchemas(schemas: string[]): Promise<TableInfo[]> {
@@ -149,9 +265,9 @@ export class BigQueryAdapter implements Adapter {
     return new Map(rows.filter((r) => r.view_definition).map((r) => [r.table_name, r.view_definition!]));
   }
 
-  /** Ends the session (its temporary tables go with it). */
+  /** Ends the session (its temporary tables go with it) once its queued jobs ran. */
   async close(): Promise<void> {
-    if (this.sessionId) await this.execute('call BQ.ABORT_SESSION()').catch(() => undefined);
-    this.sessionId = undefined;
+    await this.queue.run(async () => this.retire(true));
+    await Promise.all([...this.aborting]);
   }
 }

@@ -8,13 +8,25 @@ export interface BigQueryResult {
   sessionId: string | undefined;
 }
 
+/** A parameter's type as the client takes it: a scalar type name, or an array of structs (`[{ c0: 'STRING', … }]`). */
+export type BigQueryParamType = string | [Record<string, string>];
+
+/**
+ * Where a job runs: `{ create: true }` opens a new session with this job (`createSession`),
+ * `{ id }` runs it in that session, `{}` runs it as a plain job outside any session.
+ */
+export interface BigQuerySessionOption {
+  id?: string;
+  create: boolean;
+}
+
 /**
  * The SDK boundary: what the adapter needs from `@google-cloud/bigquery`. `bigquery-driver.ts`
  * implements it with the real client; unit tests implement it with a mock.
  */
 export interface BigQueryClient {
-  /** Run one statement with named parameters (`@p1` → `params.p1`, its type in `types.p1`), in a session. */
-  query(sql: string, params: Record<string, unknown>, types: Record<string, string>, session: { id?: string; create: boolean }): Promise<BigQueryResult>;
+  /** Run one statement with named parameters (`@p1` → `params.p1`, its type in `types.p1`). */
+  query(sql: string, params: Record<string, unknown>, types: Record<string, BigQueryParamType>, session: BigQuerySessionOption): Promise<BigQueryResult>;
   /** Whether a dataset exists in the client's project. */
   datasetExists(name: string): Promise<boolean>;
 }

@@ -11,12 +11,14 @@ function reasonOf(e: { errors?: unknown }): string | undefined {
 // `quotaExceeded` shared with unrelated failures, so the text tells them apart — here, and only here.
 const CONCURRENT_UPDATE = /could not serialize access to table .* due to concurrent update|transaction is aborted due to concurrent update/i;
 const DML_QUOTA = /too many DML statements outstanding/i;
+/** The session a job was sent to has ended (24 h idle, 7 days old, aborted): its temporary tables and open transaction are gone. */
+const SESSION_GONE = /\bsession\b[^.]*\b(expired|terminated|not found|aborted|no longer (valid|available|active))\b/i;
 /** Socket failures of the HTTP client while a job is sent or read: the job may or may not have run. */
 const SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * A BigQuery failure as what a caller can do about it: a concurrent-update abort (`conflict`), a
- * DML quota or rate limit (`retryable`), a connection reset (`connection-lost`) become
+ * DML quota or rate limit (`retryable`), a connection reset or an ended session (`connection-lost`) become
  * WarehouseErrors; a failure a user can fix (no credentials, unreachable API, missing
  * permission, unknown project) becomes a UsageError with a hint. Anything else is returned unchanged.
  */
@@ -29,6 +31,7 @@ export function bigqueryError(err: unknown, projectId: string): unknown {
   const info = { ...(code !== undefined ? { code } : {}), cause: err };
   if (CONCURRENT_UPDATE.test(message)) return new WarehouseError('conflict', message, info);
   if (reason === 'rateLimitExceeded' || DML_QUOTA.test(message)) return new WarehouseError('retryable', message, info);
+  if (SESSION_GONE.test(message)) return new WarehouseError('connection-lost', `the BigQuery session ended: ${message}`, info);
   if (SOCKET.has(String(e.code)) || /socket hang up/i.test(message)) return new WarehouseError('connection-lost', `the connection to BigQuery was lost: ${message}`, info);
   if (/could not load the default credentials|invalid_grant|ENOENT.*\.json|error:0[0-9A-F]+:.*(PEM|key)/i.test(message))
     return new UsageError(

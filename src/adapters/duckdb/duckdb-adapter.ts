@@ -13,6 +13,7 @@ import {
   type DuckDBValueConverter,
   type JS,
 } from '@duckdb/node-api';
+import { plainValue } from '../../dialects/sql-value.js';
 import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, ReadQueryAdapter, ReadQueryResult, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { appendWithAppender } from './duckdb-bulk-append.js';
@@ -49,7 +50,7 @@ const STATEMENT_CACHE_SIZE = 64;
 const DDL = /^\s*(create|alter|drop|attach|detach|use|set|pragma|load|install|checkpoint|begin|commit|rollback|copy|export|import)\b/i;
 
 function bind(params: SqlValue[]): DuckDBValue[] {
-  return params.map((p) => (p instanceof Date ? timestampValue(BigInt(p.getTime()) * 1000n) : p));
+  return params.map(plainValue).map((p) => (p instanceof Date ? timestampValue(BigInt(p.getTime()) * 1000n) : p));
 }
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */

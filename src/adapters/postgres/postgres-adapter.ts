@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, Row, SqlValue, TableInfo } from '../adapter.js';
+import { plainValue } from '../../dialects/sql-value.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { postgresError } from './postgres-errors.js';
 
@@ -61,7 +62,7 @@ const typeParsers: pg.CustomTypesConfig = {
 
 /** Bound values as node-pg sends them: instants as ISO text with `Z` (never the client's local time). */
 function bind(params: SqlValue[]): unknown[] {
-  return params.map((p) => (p instanceof Date ? p.toISOString() : p));
+  return params.map(plainValue).map((p) => (p instanceof Date ? p.toISOString() : p));
 }
 
 /**

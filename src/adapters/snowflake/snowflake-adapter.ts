@@ -1,4 +1,5 @@
 import type { BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, Row, SqlValue, TableInfo } from '../adapter.js';
+import { plainValue } from '../../dialects/sql-value.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { isWarehouseError, WarehouseError } from '../warehouse-error.js';
 import { bulkChunks, bulkInsertSql } from './snowflake-bulk.js';
@@ -30,7 +31,8 @@ const SESSION_FORMATS = [
 ];
 
 /** A bound value as snowflake-sdk takes it: instants as UTC text (cast by the SQL), big integers as text. */
-export function snowflakeBind(v: SqlValue): SnowflakeBind {
+export function snowflakeBind(value: SqlValue): SnowflakeBind {
+  const v = plainValue(value);
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
   if (typeof v === 'bigint') return v.toString();
   return v;

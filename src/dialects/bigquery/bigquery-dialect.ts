@@ -1,10 +1,12 @@
 import type { ColumnType, Scalar } from '../../ir/types.js';
-import type { SystemType } from '../dialect.js';
+import type { SystemType, TableLayout } from '../dialect.js';
 import { BaseDialect } from '../base-dialect.js';
 
 /** Largest NUMERIC scale and integer digits; beyond them a decimal becomes BIGNUMERIC. */
 const NUMERIC_MAX_SCALE = 9;
 const NUMERIC_MAX_INTEGER_DIGITS = 29;
+/** BigQuery clusters by at most four columns, and not by FLOAT64 ones. */
+const MAX_CLUSTER_COLUMNS = 4;
 
 /**
  * BigQuery: backtick-quoted names (`project`.`dataset`.`table`), `@p1` named parameters,
@@ -60,6 +62,19 @@ export class BigQueryDialect extends BaseDialect {
     if (type.kind !== 'decimal') return super.columnType(type);
     const fits = type.scale <= NUMERIC_MAX_SCALE && type.precision - type.scale <= NUMERIC_MAX_INTEGER_DIGITS;
     return `${fits ? 'NUMERIC' : 'BIGNUMERIC'}(${type.precision}, ${type.scale})`;
+  }
+
+  /**
+   * ` partition by date(<ts>) cluster by <cols>`: a query that filters on the day reads only its
+   * partitions, one that filters on the cluster columns only their blocks (on-demand pricing bills
+   * the bytes read). Up to four clusterable columns; FLOAT64 ones are left out.
+   */
+  override tableLayoutSql(layout: TableLayout): string {
+    const parts: string[] = [];
+    if (layout.partitionByDay) parts.push(`partition by date(${this.quoteIdent(layout.partitionByDay)})`);
+    const cluster = (layout.clusterBy ?? []).filter((c) => this.columnType(c.type) !== 'FLOAT64').slice(0, MAX_CLUSTER_COLUMNS);
+    if (cluster.length > 0) parts.push(`cluster by ${cluster.map((c) => this.quoteIdent(c.name)).join(', ')}`);
+    return parts.length > 0 ? ` ${parts.join(' ')}` : '';
   }
 
   override strContains(haystack: string, needle: string): string {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BigQueryAdapter, bigqueryParams, bigqueryValue } from '../../../src/adapters/bigquery/bigquery-adapter.js';
+import { BigQueryAdapter, bigqueryValue } from '../../../src/adapters/bigquery/bigquery-adapter.js';
+import { bigqueryParams } from '../../../src/adapters/bigquery/bigquery-params.js';
+import { typed } from '../../../src/dialects/sql-value.js';
 import type { BigQueryClient, BigQueryResult } from '../../../src/adapters/bigquery/bigquery-client.js';
 import { bigqueryOptions } from '../../../src/adapters/bigquery/open-bigquery.js';
 import { runTransaction } from '../../../src/adapters/run-transaction.js';
@@ -26,7 +28,7 @@ class BigQueryInt {
   constructor(readonly value: string) {}
 }
 
-type Call = { sql: string; params: Record<string, unknown>; types: Record<string, string>; session: { id?: string; create: boolean } };
+type Call = { sql: string; params: Record<string, unknown>; types: Record<string, unknown>; session: { id?: string; create: boolean } };
 
 function mockClient(answer: (sql: string) => Partial<BigQueryResult> | Error = () => ({}), datasets: string[] = ['writeback']) {
   const calls: Call[] = [];
@@ -46,11 +48,28 @@ function mockClient(answer: (sql: string) => Partial<BigQueryResult> | Error = (
 }
 
 describe('BigQuery adapter (mocked SDK)', () => {
-  it('mocked: named parameters carry a type each (nulls typed STRING, bigints INT64, instants TIMESTAMP)', () => {
-    expect(bigqueryParams(['a', null, 5n, 7, 0.5, true, new Date('2026-01-01T00:00:00.000Z')])).toEqual({
+  it('mocked: a plain parameter is typed from its JS value (an untyped NULL is STRING: only right inside a cast or for a STRING column)', () => {
+    expect(bigqueryParams(['a', null, 5n, 7, 0.5, true, new Date('2026-01-01T00:00:00.000Z')], bigqueryDialect)).toEqual({
       values: { p1: 'a', p2: null, p3: '5', p4: 7, p5: 0.5, p6: true, p7: '2026-01-01T00:00:00.000Z' },
       types: { p1: 'STRING', p2: 'STRING', p3: 'INT64', p4: 'INT64', p5: 'FLOAT64', p6: 'BOOL', p7: 'TIMESTAMP' },
     });
+  });
+
+  it('mocked: a typed parameter is typed from its column: NULLs on INT64/TIMESTAMP/NUMERIC/FLOAT64 columns, whole numbers on FLOAT64, decimals on NUMERIC/BIGNUMERIC', async () => {
+    const m = mockClient(() => ({ affected: 1 }));
+    const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
+    await a.execute('insert into `d`.`t` (a, b, c, d, e, f, g, h) values (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)', [
+      typed({ kind: 'integer' }, null),
+      typed({ kind: 'timestamp' }, null),
+      typed({ kind: 'decimal', precision: 18, scale: 2 }, null),
+      typed({ kind: 'number' }, null),
+      typed({ kind: 'number' }, 3),
+      typed({ kind: 'decimal', precision: 18, scale: 2 }, '12.50'),
+      typed({ kind: 'decimal', precision: 40, scale: 2 }, '123456789012345678901234567890123456.78'),
+      typed({ kind: 'system', type: 'bigint' }, 9007199254740993n),
+    ]);
+    expect(m.calls[0]!.types).toEqual({ p1: 'INT64', p2: 'TIMESTAMP', p3: 'NUMERIC', p4: 'FLOAT64', p5: 'FLOAT64', p6: 'NUMERIC', p7: 'BIGNUMERIC', p8: 'INT64' });
+    expect(m.calls[0]!.params).toEqual({ p1: null, p2: null, p3: null, p4: null, p5: 3, p6: '12.50', p7: '123456789012345678901234567890123456.78', p8: '9007199254740993' });
   });
 
   it('mocked: values come back as the wire rules want (exact NUMERIC text, safe INT64 as number, dates as text, instants as Date)', () => {
@@ -63,20 +82,23 @@ describe('BigQuery adapter (mocked SDK)', () => {
     expect(bigqueryValue(null)).toBeNull();
   });
 
-  it('mocked: the first query creates a session, later ones (and the transaction) run in it; a fork is a new session', async () => {
+  it('mocked: reads outside a transaction are plain jobs; the transaction opens the session with its BEGIN and runs in it; a fork has its own', async () => {
     const m = mockClient((sql) => (sql.startsWith('update') ? { affected: 1 } : {}));
     const a = new BigQueryAdapter(bigqueryDialect, m.client, 'proj');
     await a.query('select 1');
     expect(await runTransaction(a, async (tx) => tx.execute('update t set x = 1 where true'))).toBe(1);
+    await a.query('select 2');
     expect(m.calls.map((c) => [c.sql, c.session])).toEqual([
-      ['select 1', { create: true }],
-      ['begin transaction', { id: 's1', create: false }],
+      ['select 1', { create: false }],
+      ['begin transaction', { create: true }],
       ['update t set x = 1 where true', { id: 's1', create: false }],
       ['commit transaction', { id: 's1', create: false }],
+      ['select 2', { create: false }],
     ]);
     const b = await a.fork();
-    await b.query('select 2');
+    await b.execute('create temporary table `k` (x INT64)');
     expect(m.calls.at(-1)!.session).toEqual({ create: true });
+    expect(b.sessionNumber).toBe(1);
   });
 
   it('mocked: a concurrent-update abort is a conflict (rolled back, retried when asked); a DML quota is retryable; both keep BigQuery\'s message', async () => {

@@ -15,4 +15,9 @@ create table `writeback`.`account_fix__log` (
   `account_id` STRING,
   `category` STRING,
   `region` STRING
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `account_id`;

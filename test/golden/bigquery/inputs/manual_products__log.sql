@@ -20,4 +20,9 @@ create table `writeback`.`manual_products__log` (
   `active` BOOL,
   `units` INT64,
   `checked_at` TIMESTAMP
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `id`;

@@ -17,4 +17,10 @@ create table `writeback`.`revenue_forecast__log` (
   `amount` NUMERIC(18, 2),
   `confidence` STRING,
   `note` STRING
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `account_id`,
+  `quarter`;

@@ -17,4 +17,9 @@ create table `writeback`.`outreach__log` (
   `contacted_on` DATE,
   `owner` STRING,
   `notes` STRING
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `account_id`;

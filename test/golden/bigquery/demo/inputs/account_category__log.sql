@@ -16,4 +16,9 @@ create table `writeback`.`account_category__log` (
   `category` STRING,
   `reason` STRING,
   `reviewed` BOOL
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `account_id`;

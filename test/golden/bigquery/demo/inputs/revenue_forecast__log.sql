@@ -18,4 +18,10 @@ create table `writeback`.`revenue_forecast__log` (
   `confidence` STRING,
   `note` STRING,
   `status` STRING
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `account_id`,
+  `quarter`;

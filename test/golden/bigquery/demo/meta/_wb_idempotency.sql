@@ -6,4 +6,8 @@ create table if not exists `writeback`.`_wb_idempotency` (
   `result` STRING not null,
   `created_at` TIMESTAMP not null,
   primary key (`request_id`) not enforced
-);
+)
+partition by
+  date(`created_at`)
+cluster by
+  `request_id`;

@@ -17,4 +17,9 @@ create table `writeback`.`manual_products__log` (
   `category` STRING,
   `brand` STRING,
   `list_price` NUMERIC(10, 2)
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `id`;

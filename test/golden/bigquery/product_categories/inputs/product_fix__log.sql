@@ -16,4 +16,9 @@ create table `writeback`.`product_fix__log` (
   `category` STRING,
   `brand` STRING,
   `reason` STRING
-);
+)
+partition by
+  date(`_at`)
+cluster by
+  `_scenario`,
+  `product_id`;

@@ -47,7 +47,7 @@ export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'> & Pa
     case 'postgres': {
       const settings = resolveTargetSettings(target.name, target.settings);
       const { openPostgres } = await importAdapter(target, WAREHOUSE_SDKS.postgres, () => import('./postgres/open-postgres.js'));
-      return openPostgres(target.name, settings, dialect);
+      return openPostgres(target.name, settings, dialect, project.dir);
     }
     case 'snowflake': {
       const settings = resolveTargetSettings(target.name, target.settings);

@@ -42,7 +42,17 @@ export interface PgServer {
   user: string;
   /** Create a database and return its name. */
   createDatabase(name: string): void;
+  /** Run SQL as the superuser in a database (default `postgres`); psql's unaligned output. */
+  psql(sql: string, database?: string): string;
+  /** `pg_ctl restart -m fast`: every session ends, the server comes back on the same port. */
+  restart(): void;
   stop(): void;
+}
+
+/** Options of {@link startPostgres}. */
+export interface PgServerOptions {
+  /** The server's `max_connections` (default 200). */
+  maxConnections?: number;
 }
 
 function asPostgres(args: string[]) {
@@ -57,7 +67,7 @@ function asPostgres(args: string[]) {
  * initdb + pg_ctl start as the `postgres` user in a temp dir it owns, on 127.0.0.1 only.
  * `stop()` shuts it down and removes the directory.
  */
-export async function startPostgres(): Promise<PgServer> {
+export async function startPostgres(options: PgServerOptions = {}): Promise<PgServer> {
   const bin = findBin();
   if (!bin) throw new Error('PostgreSQL binaries missing: apt-get install -y postgresql');
   const dir = mkdtempSync(join(tmpdir(), 'wb-pg-'));
@@ -70,21 +80,28 @@ export async function startPostgres(): Promise<PgServer> {
   const init = asPostgres([join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}${init.stdout}`);
   let port = 0;
+  const serverOptions = () => `-k ${dir} -h 127.0.0.1 -p ${port} -c fsync=off -c max_connections=${options.maxConnections ?? 200}`;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    const start = asPostgres([join(bin, 'pg_ctl'), '-D', data, '-o', `-k ${dir} -h 127.0.0.1 -p ${port} -c fsync=off -c max_connections=200`, '-l', join(dir, 'log'), '-w', 'start']);
+    const start = asPostgres([join(bin, 'pg_ctl'), '-D', data, '-o', serverOptions(), '-l', join(dir, 'log'), '-w', 'start']);
     if (start.status === 0) break;
     if (attempt >= 3) throw new Error(`pg_ctl start failed: ${start.stderr}${start.stdout}`);
   }
-  const psql = (sql: string) => {
-    const r = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' });
+  const psql = (sql: string, database = 'postgres') => {
+    const r = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+    return r.stdout;
   };
   return {
     host: '127.0.0.1',
     port,
     user: 'postgres',
-    createDatabase: (name) => psql(`create database "${name}"`),
+    createDatabase: (name) => void psql(`create database "${name}"`),
+    psql,
+    restart: () => {
+      const r = asPostgres([join(bin, 'pg_ctl'), '-D', data, '-o', serverOptions(), '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart']);
+      if (r.status !== 0) throw new Error(`pg_ctl restart failed: ${r.stderr}${r.stdout}`);
+    },
     stop: () => {
       asPostgres([join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', 'stop']);
       rmSync(dir, { recursive: true, force: true });

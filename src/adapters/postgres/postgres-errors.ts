@@ -48,7 +48,7 @@ export function postgresError(err: unknown, where: Where, phase: 'connect' | 're
   const code = String((err as { code?: unknown }).code ?? '');
   const at = `${where.host}:${where.port}`;
   if (code === TOO_MANY_CONNECTIONS)
-    return new WarehouseError('retryable', `Postgres at ${at} has no free connection slot (max_connections reached): ${err.message}`, { code, cause: err });
+    return new WarehouseError('retryable', `Postgres at ${at} has no free connection slot (max_connections, or a connection limit of the role or database, reached): ${err.message}`, { code, cause: err });
   if (phase === 'reconnect' && (NOT_NOW.has(code) || LOST.test(code) || /timeout expired|Connection terminated/i.test(err.message)))
     return new WarehouseError('connection-lost', `the connection to Postgres at ${at} was lost and a new one cannot be opened yet: ${err.message}`, {
       ...(code ? { code } : {}),

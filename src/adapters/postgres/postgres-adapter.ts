@@ -8,6 +8,9 @@ import { describePostgresSchemas } from './describe-schemas.js';
 
 export type { PostgresConnectionOptions } from './postgres-connection.js';
 
+/** How long a forked session (a table writer's) may stay unused before it is closed. */
+const IDLE_SESSION_CLOSE_MS = 60_000;
+
 /** A statement that only reads (safe to run again on a new session when the first one dropped mid-statement). */
 const READ = /^\s*(select|show)\b/i;
 
@@ -30,11 +33,16 @@ export class PostgresAdapter implements Adapter {
   private opened: number;
   /** The session of the open transaction (never replaced while it is open). */
   private tx: PostgresSession | undefined;
+  /** Statements in flight. */
+  private busy = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly dialect: Dialect,
     private options: PostgresConnectionOptions,
     session: PostgresSession | undefined,
+    /** Close the session after this long unused (forks); the next statement opens a new one. */
+    private readonly idleCloseMs?: number,
   ) {
     this.session = session;
     this.opened = session ? 1 : 0;
@@ -55,9 +63,13 @@ export class PostgresAdapter implements Adapter {
     return this.opened + (this.session === undefined || this.session.lost ? 1 : 0);
   }
 
-  /** Another adapter with the same settings; its session opens at its first statement. */
+  /**
+   * Another adapter with the same settings. Its session opens at its first statement and closes
+   * after `idleSessionCloseMs` unused (a table that is not being written holds no connection);
+   * the next statement opens a new one, with a new `sessionNumber`.
+   */
   fork(): Promise<PostgresAdapter> {
-    return Promise.resolve(new PostgresAdapter(this.dialect, this.options, undefined));
+    return Promise.resolve(new PostgresAdapter(this.dialect, this.options, undefined, this.options.idleSessionCloseMs ?? IDLE_SESSION_CLOSE_MS));
   }
 
   /** A pool of sessions (`pool_size`) for reads outside transactions, shared by every reader of the process. */
@@ -98,11 +110,29 @@ export class PostgresAdapter implements Adapter {
 
   private async runOn(session: PostgresSession, sql: string, params: readonly SqlValue[]): Promise<{ rows: Row[]; rowCount: number | null }> {
     if (session.lost) throw new WarehouseError('connection-lost', `the connection to Postgres at ${this.options.host}:${this.options.port} was lost`);
+    this.busy++;
+    clearTimeout(this.idleTimer);
     try {
       return await session.client.query(sql, bind(params));
     } catch (err) {
       throw postgresError(err, this.options, 'session', session.lost);
+    } finally {
+      this.busy--;
+      this.closeWhenIdle();
     }
+  }
+
+  /** Arm the idle close: only with no statement in flight and no transaction open. */
+  private closeWhenIdle(): void {
+    if (this.idleCloseMs === undefined || this.busy > 0 || this.tx) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.busy > 0 || this.tx || this.opening || !this.session) return;
+      const session = this.session;
+      this.session = undefined;
+      void session.client.end().catch(() => undefined);
+    }, this.idleCloseMs);
+    this.idleTimer.unref();
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
@@ -150,6 +180,7 @@ export class PostgresAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const session = this.session;
     this.session = undefined;
     if (session) await session.client.end().catch(() => undefined);

@@ -36,6 +36,8 @@ export interface PostgresConnectionOptions {
   idleInTransactionTimeoutSeconds?: number;
   /** Most connections of the shared reader pool (default {@link DEFAULT_POOL_SIZE}). */
   poolSize?: number;
+  /** Milliseconds a forked session (a table writer's) stays open unused (default 60 s). */
+  idleSessionCloseMs?: number;
 }
 
 /** Default of `idle_in_transaction_timeout`, in seconds. */

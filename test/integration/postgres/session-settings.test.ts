@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../../src/adapters/postgres/open-postgres.js';
-import type { PostgresAdapter } from '../../../src/adapters/postgres/postgres-adapter.js';
+import { openPostgres, postgresOptions } from '../../../src/adapters/postgres/open-postgres.js';
+import { PostgresAdapter } from '../../../src/adapters/postgres/postgres-adapter.js';
 import { UsageError } from '../../../src/adapters/usage-error.js';
 import { WarehouseError } from '../../../src/adapters/warehouse-error.js';
 import { postgresDialect } from '../../../src/dialects/postgres/postgres-dialect.js';
@@ -136,6 +136,26 @@ describe.skipIf(Boolean(missing))(`Postgres session settings${missing ? ` (skipp
     // once the slot is free, the fork connects
     await adapter.close();
     expect(await fork.query('select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
+  it('a forked session (a table writer’s) opens at its first statement and closes when unused; the next statement opens a new one', async () => {
+    const admin = await open();
+    const settings = { host: server!.host, port: String(server!.port), database: 'wb_session', user: server!.user };
+    const main = await PostgresAdapter.open({ ...postgresOptions('wh', settings), idleSessionCloseMs: 50, applicationName: 'wb-idle-test' }, postgresDialect);
+    opened.push(main);
+    const fork = await main.fork();
+    opened.push(fork);
+    const sessions = async () => (await admin.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where application_name = 'wb-idle-test'`))[0]!.n;
+    expect(await sessions()).toBe(1);
+    const first = (await fork.query<{ pid: number }>('select pg_backend_pid() as pid'))[0]!.pid;
+    const number = fork.sessionNumber;
+    while ((await admin.query('select 1 from pg_stat_activity where pid = $1', [first])).length > 0) await new Promise((r) => setTimeout(r, 20));
+    expect(await sessions()).toBe(1);
+    expect(fork.sessionNumber).toBe(number! + 1);
+    const second = (await fork.query<{ pid: number; tz: string }>(`select pg_backend_pid() as pid, current_setting('TimeZone') as tz`))[0]!;
+    expect(second.pid).not.toBe(first);
+    expect(second.tz).toBe('UTC');
+    expect(fork.sessionNumber).toBe(number! + 1);
   });
 
   it('an unknown or malformed setting is refused by name', async () => {

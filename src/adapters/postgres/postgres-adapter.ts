@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { isWarehouseError, WarehouseError } from '../warehouse-error.js';
@@ -108,12 +109,20 @@ export class PostgresAdapter implements Adapter {
     }
   }
 
-  private async runOn(session: PostgresSession, sql: string, params: readonly SqlValue[]): Promise<{ rows: Row[]; rowCount: number | null }> {
+  private runOn(session: PostgresSession, sql: string, params: readonly SqlValue[]): Promise<{ rows: Row[]; rowCount: number | null }> {
+    return this.onSession(session, (client) => client.query(sql, bind(params)));
+  }
+
+  /**
+   * Run `fn` with the session's client (statements, COPY streams): failures translated
+   * (postgres-errors.ts), the idle close held off meanwhile. Inside a transaction pass its session.
+   */
+  private async onSession<T>(session: PostgresSession, fn: (client: pg.Client) => Promise<T>): Promise<T> {
     if (session.lost) throw new WarehouseError('connection-lost', `the connection to Postgres at ${this.options.host}:${this.options.port} was lost`);
     this.busy++;
     clearTimeout(this.idleTimer);
     try {
-      return await session.client.query(sql, bind(params));
+      return await fn(session.client);
     } catch (err) {
       throw postgresError(err, this.options, 'session', session.lost);
     } finally {

@@ -31,6 +31,8 @@ const TOO_MANY_CONNECTIONS = '53300';
 const LOST = /^(08...|57P0[1235]|25P03)$/;
 /** Socket failures node-pg passes through while a session is open. */
 const SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Node's codes of a server certificate that failed verification (unknown CA, self-signed, wrong host name, expired). */
+const TLS_CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/;
 /** Why a new session could not be opened for now: the server is down, restarting or starting up. */
 const NOT_NOW = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
@@ -80,6 +82,11 @@ export function postgresError(err: unknown, where: Where, phase: 'connect' | 're
           'The role needs to own the write-back schemas and to have USAGE + SELECT on the source schemas (see src/adapters/CONTEXT.md, "Least-privilege grants")',
       );
     default:
+      if (TLS_CERTIFICATE.test(code))
+        return new UsageError(
+          `Postgres at ${at} presented a TLS certificate that sslmode '${where.sslmode ?? 'prefer'}' does not accept (${code}: ${err.message}): ` +
+            "check ssl_ca (the CA that signed the server's certificate) and, for verify-full, that host is a name the certificate was issued for",
+        );
       if (err.message === 'The server does not support SSL connections')
         return new UsageError(
           `Postgres at ${at} does not accept TLS connections, which sslmode '${where.sslmode ?? 'prefer'}' requires: turn ssl on in the server, or set sslmode: prefer (TLS when offered) or disable in the target`,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,8 @@ export interface PgServer {
 export interface PgServerOptions {
   /** The server's `max_connections` (default 200). */
   maxConnections?: number;
+  /** Accept TLS with this certificate and key (PEM text); default: no TLS. */
+  tls?: { cert: string; key: string };
 }
 
 function asPostgres(args: string[]) {
@@ -71,16 +73,25 @@ export async function startPostgres(options: PgServerOptions = {}): Promise<PgSe
   const bin = findBin();
   if (!bin) throw new Error('PostgreSQL binaries missing: apt-get install -y postgresql');
   const dir = mkdtempSync(join(tmpdir(), 'wb-pg-'));
+  let owner: { uid: number; gid: number } | undefined;
   if (userInfo().uid === 0) {
     const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
     const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
     chownSync(dir, uid, gid);
+    owner = { uid, gid };
+  }
+  let tlsOptions = '';
+  if (options.tls) {
+    // the server reads its key only when the key file is private to it
+    for (const [name, pem] of [['server.crt', options.tls.cert], ['server.key', options.tls.key]] as const) writeFileSync(join(dir, name), pem, { mode: 0o600 });
+    if (userInfo().uid === 0) for (const name of ['server.crt', 'server.key']) chownSync(join(dir, name), owner!.uid, owner!.gid);
+    tlsOptions = ` -c ssl=on -c ssl_cert_file=${join(dir, 'server.crt')} -c ssl_key_file=${join(dir, 'server.key')}`;
   }
   const data = join(dir, 'data');
   const init = asPostgres([join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}${init.stdout}`);
   let port = 0;
-  const serverOptions = () => `-k ${dir} -h 127.0.0.1 -p ${port} -c fsync=off -c max_connections=${options.maxConnections ?? 200}`;
+  const serverOptions = () => `-k ${dir} -h 127.0.0.1 -p ${port} -c fsync=off -c max_connections=${options.maxConnections ?? 200}${tlsOptions}`;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     const start = asPostgres([join(bin, 'pg_ctl'), '-D', data, '-o', serverOptions(), '-l', join(dir, 'log'), '-w', 'start']);

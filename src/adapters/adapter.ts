@@ -49,6 +49,12 @@ export interface Adapter {
   listSchemas?(names: string[]): Promise<Set<string>>;
   /** View name → definition text of the views in a schema. Optional: without it, `information_schema.views` is read. */
   viewDefinitions?(schema: string): Promise<Map<string, string>>;
+  /**
+   * Connections for concurrent reads outside transactions (token checks, row reads, history, model
+   * reads), e.g. a pool of sessions; the result runs no transactions. Optional: readers get a `fork()`
+   * where the adapter has one.
+   */
+  forkReader?(): Promise<Adapter>;
   close(): Promise<void>;
 }
 

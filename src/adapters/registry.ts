@@ -49,7 +49,7 @@ export async function openAdapter(project: Pick<Project, 'dir' | 'schemas'> & Pa
       const { openPostgres } = await importAdapter(target, WAREHOUSE_SDKS.postgres, () => import('./postgres/open-postgres.js'));
       // after pg, so that a missing pg is named first
       await importAdapter(target, POSTGRES_COPY_SDK, () => import('./postgres/postgres-copy.js'));
-      return openPostgres(target.name, settings, dialect);
+      return openPostgres(target.name, settings, dialect, project.dir);
     }
     case 'snowflake': {
       const settings = resolveTargetSettings(target.name, target.settings);

@@ -18,7 +18,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'Rows fail validation (`validation_failed`, one detail per bad row and column), or an Idempotency-Key reused with another payload (`idempotency_key_reused`).',
   500: 'A bug (`internal`): the server log has the details; the answer has none.',
   502: "The model's SQL failed in the warehouse (`model_failed`): the message names the model and the warehouse's error. Retrying does not help; fix the model.",
-  503: 'Shutting down (`unavailable`), or the warehouse is behind the project for this table or model (`apply_required`: the message names it and `writeback apply`).',
+  503: 'Shutting down, or the warehouse cannot take the request now — connection lost, no free connection, writers conflicting (`unavailable`, with `Retry-After`: retry with the same Idempotency-Key), or the warehouse is behind the project for this table or model (`apply_required`: the message names it and `writeback apply`).',
 };
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });

@@ -66,7 +66,7 @@ export class Writeback {
   readonly models = {
     /** Rows of a model's view (or `__by_scenario` view) under the reader's row filters, streamed; see model-rows.ts. */
     rows: (model: string, opts?: ModelReadOptions): Promise<ModelReadResult> =>
-      readModelRows({ project: this.ctx.project, adapter: this.adapter, scenarios: () => this.scenarios.list() }, model, opts),
+      readModelRows({ project: this.ctx.project, adapter: this.ctx.reader, scenarios: () => this.scenarios.list() }, model, opts),
   };
 
   /** Reads of the sources input tables link to (what the planner form shows beside the inputs). */
@@ -141,7 +141,7 @@ export class Writeback {
 
   /** Wrap an open adapter (the project must already be applied to it). */
   static async create(project: Project, adapter: Adapter, options: WritebackOptions): Promise<Writeback> {
-    const reader = canFork(adapter) ? await adapter.fork() : adapter;
+    const reader = adapter.forkReader ? await adapter.forkReader() : canFork(adapter) ? await adapter.fork() : adapter;
     const wb = new Writeback(project, adapter, reader, options);
     if (reader !== adapter) wb.connections.push(reader);
     return wb;

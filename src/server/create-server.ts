@@ -2,6 +2,7 @@ import { confirmThreshold } from '../rules/confirmation.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiError, failureResponse } from '../http/api-error.js';
+import { RETRY_AFTER_SECONDS, warehouseUnavailable } from '../library/warehouse-unavailable.js';
 import { authenticateAdmin, authenticateCaller } from '../http/authenticate.js';
 import type { HttpApp, HttpEnv } from '../http/context.js';
 import type { HttpLibrary } from '../http/library.js';
@@ -103,6 +104,15 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
   const logger = options.logger ?? jsonLogger();
   const app = new Hono<HttpEnv>();
   app.onError((err, c) => {
+    // The warehouse could not take the request for now (connection lost, no free connection,
+    // writers conflicting past the retries): a retryable 503, the warehouse's text in the log only.
+    const unavailable = warehouseUnavailable(err);
+    if (unavailable) {
+      logger.warn('warehouse unavailable', { method: c.req.method, path: c.req.path, error: err.message });
+      const res = failureResponse(apiError('unavailable', unavailable));
+      res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      return res;
+    }
     // Unexpected: log everything, send nothing of it (no stack, no SQL) to the client.
     logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
     return failureResponse(apiError('internal', 'internal error; the server log has the details'));

@@ -1,221 +1,207 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, Row, SqlValue, TableInfo } from '../adapter.js';
-import { plainValue } from '../../dialects/sql-value.js';
 import type { Dialect } from '../../dialects/dialect.js';
+import { isWarehouseError, WarehouseError } from '../warehouse-error.js';
+import { bind, connectSession, type PostgresConnectionOptions, type PostgresSession } from './postgres-connection.js';
 import { postgresError } from './postgres-errors.js';
+import { PostgresPool } from './postgres-pool.js';
+import { describePostgresSchemas } from './describe-schemas.js';
 
-/** Connection settings of a Postgres target (after `{{ env() }}` resolution). */
-export interface PostgresConnectionOptions {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  password?: string;
-  /** `require` (TLS, certificate not checked), `verify-full`, or `disable` (default). */
-  sslmode?: 'disable' | 'require' | 'verify-full';
-  /** Seconds to wait for a connection (default 10). */
-  connectTimeoutSeconds?: number;
-  /** Shown in `pg_stat_activity` (default `writeback`). */
-  applicationName?: string;
-  /** Seconds a statement may run before the server cancels it (default: no bound; an apply or a bulk load may be long). */
-  statementTimeoutSeconds?: number;
-  /** Seconds a statement waits for a lock (default: no bound); a timeout is a retryable error. */
-  lockTimeoutSeconds?: number;
-  /**
-   * Seconds a session may sit idle inside a transaction before the server ends it and frees its
-   * locks (default 60: a client that died mid-transaction must not block every writer).
-   */
-  idleInTransactionTimeoutSeconds?: number;
-}
+export type { PostgresConnectionOptions } from './postgres-connection.js';
 
-/** Default of `idle_in_transaction_timeout`, in seconds. */
-export const IDLE_IN_TRANSACTION_TIMEOUT_SECONDS = 60;
+/** How long a forked session (a table writer's) may stay unused before it is closed. */
+const IDLE_SESSION_CLOSE_MS = 60_000;
 
-const INT8 = 20;
-const NUMERIC = 1700;
-const DATE = 1082;
-const TIMESTAMP = 1114;
-const TIMESTAMPTZ = 1184;
+/** A statement that only reads (safe to run again on a new session when the first one dropped mid-statement). */
+const READ = /^\s*(select|show)\b/i;
 
 /**
- * Results follow the wire rules every adapter keeps: BIGINT as a number when safe (else exact text),
- * NUMERIC as exact text, DATE as `YYYY-MM-DD`, TIMESTAMP (no zone, holding UTC) and TIMESTAMPTZ as Date.
- */
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: string) => {
-    switch (oid) {
-      case INT8:
-        return (text: string) => {
-          const n = Number(text);
-          return Number.isSafeInteger(n) ? n : text;
-        };
-      case NUMERIC:
-      case DATE:
-        return (text: string) => text;
-      case TIMESTAMP:
-        return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
-      default:
-        return pg.types.getTypeParser(oid, format as 'text');
-    }
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-/** Bound values as node-pg sends them: instants as ISO text with `Z` (never the client's local time). */
-function bind(params: SqlValue[]): unknown[] {
-  return params.map(plainValue).map((p) => (p instanceof Date ? p.toISOString() : p));
-}
-
-/**
- * One Postgres session through `pg` (8.x). Each adapter owns one connection; `fork()` opens
- * another with the same settings (the write path gives each table its own). Every session runs
- * the dialect's setup (`set time zone 'UTC'`).
+ * One Postgres session at a time through `pg` (8.x). `fork()` gives another adapter with its own
+ * session (the write path gives each table writer one: group commit and temporary key tables need
+ * it); `forkReader()` a pool the readers share. Every session gets the target's settings in its
+ * startup message and runs the dialect's setup (`set time zone 'UTC'`).
+ *
+ * A session that is lost (terminated, server restarted, network cut) is replaced on the next call
+ * outside a transaction, and `sessionNumber` moves on (its temporary tables are gone). Inside a
+ * transaction nothing is replayed: the statement fails as `connection-lost`, the transaction is over,
+ * and the next `begin` opens a new session. A read that failed because its session dropped
+ * mid-statement, outside a transaction, is run once more on a new one.
  */
 export class PostgresAdapter implements Adapter, BulkAppendAdapter {
-  /** The session ended or its socket failed (pg reports it as an 'error'/'end' event before failing the queries). */
-  private lost = false;
+  private session: PostgresSession | undefined;
+  private opening: Promise<PostgresSession> | undefined;
+  /** Sessions opened so far. */
+  private opened: number;
+  /** The session of the open transaction (never replaced while it is open). */
+  private tx: PostgresSession | undefined;
+  /** Statements in flight. */
+  private busy = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly dialect: Dialect,
-    private readonly client: pg.Client,
-    private readonly options: PostgresConnectionOptions,
+    private options: PostgresConnectionOptions,
+    session: PostgresSession | undefined,
+    /** Close the session after this long unused (forks); the next statement opens a new one. */
+    private readonly idleCloseMs?: number,
   ) {
-    client.on('error', () => (this.lost = true));
-    client.on('end', () => (this.lost = true));
+    this.session = session;
+    this.opened = session ? 1 : 0;
   }
 
   /** Connect and prepare the session; connection failures become UsageErrors with a hint. */
   static async open(options: PostgresConnectionOptions, dialect: Dialect): Promise<PostgresAdapter> {
-    const client = new pg.Client({
-      host: options.host,
-      port: options.port,
-      database: options.database,
-      user: options.user,
-      password: options.password,
-      ssl: options.sslmode === 'require' ? { rejectUnauthorized: false } : options.sslmode === 'verify-full' ? true : false,
-      connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 10) * 1000,
-      application_name: options.applicationName ?? 'writeback',
-      // session settings sent with the startup message, in milliseconds (0 = no bound)
-      statement_timeout: (options.statementTimeoutSeconds ?? 0) * 1000,
-      lock_timeout: (options.lockTimeoutSeconds ?? 0) * 1000,
-      idle_in_transaction_session_timeout: (options.idleInTransactionTimeoutSeconds ?? IDLE_IN_TRANSACTION_TIMEOUT_SECONDS) * 1000,
-      types: typeParsers,
-    });
-    // a dropped connection must not crash the process; the next query reports it (connection-lost)
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      for (const sql of dialect.sessionSetupSql) await client.query(sql);
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw postgresError(err, options, 'connect');
-    }
-    return new PostgresAdapter(dialect, client, options);
-  }
-
-  /** A second session with the same settings. */
-  fork(): Promise<PostgresAdapter> {
-    return PostgresAdapter.open(this.options, this.dialect);
-  }
-
-  async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    try {
-      const result = await this.client.query(sql, bind(params));
-      return result.rows as T[];
-    } catch (err) {
-      throw postgresError(err, this.options, 'session', this.lost);
-    }
-  }
-
-  async execute(sql: string, params: SqlValue[] = []): Promise<number> {
-    try {
-      const result = await this.client.query(sql, bind(params));
-      return result.rowCount ?? 0;
-    } catch (err) {
-      throw postgresError(err, this.options, 'session', this.lost);
-    }
+    let resolved = options;
+    const session = await connectSession(options, dialect, 'connect', () => (resolved = { ...options, sslmode: 'disable' }));
+    return new PostgresAdapter(dialect, resolved, session);
   }
 
   /**
-   * Append rows in bulk with `COPY … FROM STDIN` inside this session's open transaction (see
-   * postgres-copy.ts). pg-copy-streams is loaded here, on first use, after `pg`: the registry
-   * loads it when it opens a Postgres target and names it when it is not installed.
+   * The session the next statement runs on: it moves on as soon as pg reported the current one
+   * dead, so a caller that keeps temporary tables re-creates them before its next transaction.
+   */
+  get sessionNumber(): number {
+    return this.opened + (this.session === undefined || this.session.lost ? 1 : 0);
+  }
+
+  /**
+   * Another adapter with the same settings. Its session opens at its first statement and closes
+   * after `idleSessionCloseMs` unused (a table that is not being written holds no connection);
+   * the next statement opens a new one, with a new `sessionNumber`.
+   */
+  fork(): Promise<PostgresAdapter> {
+    return Promise.resolve(new PostgresAdapter(this.dialect, this.options, undefined, this.options.idleSessionCloseMs ?? IDLE_SESSION_CLOSE_MS));
+  }
+
+  /** A pool of sessions (`pool_size`) for reads outside transactions, shared by every reader of the process. */
+  forkReader(): Promise<Adapter> {
+    return Promise.resolve(new PostgresPool(this.dialect, this.options));
+  }
+
+  /** The live session, opening a new one when there is none or pg reported it dead. */
+  private live(): Promise<PostgresSession> {
+    if (this.session && !this.session.lost) return Promise.resolve(this.session);
+    this.opening ??= (async () => {
+      const old = this.session;
+      this.session = undefined;
+      if (old) void old.client.end().catch(() => undefined);
+      try {
+        const session = await connectSession(this.options, this.dialect, 'reconnect', () => (this.options = { ...this.options, sslmode: 'disable' }));
+        this.session = session;
+        this.opened++;
+        return session;
+      } finally {
+        this.opening = undefined;
+      }
+    })();
+    return this.opening;
+  }
+
+  private async run(sql: string, params: readonly SqlValue[]): Promise<{ rows: Row[]; rowCount: number | null }> {
+    if (this.tx) return this.runOn(this.tx, sql, params);
+    const session = await this.live();
+    try {
+      return await this.runOn(session, sql, params);
+    } catch (err) {
+      if (!isWarehouseError(err, 'connection-lost') || !READ.test(sql)) throw err;
+      session.lost = true;
+      return this.runOn(await this.live(), sql, params);
+    }
+  }
+
+  private runOn(session: PostgresSession, sql: string, params: readonly SqlValue[]): Promise<{ rows: Row[]; rowCount: number | null }> {
+    return this.onSession(session, (client) => client.query(sql, bind(params)));
+  }
+
+  /**
+   * Run `fn` with the session's client (statements, COPY streams): failures translated
+   * (postgres-errors.ts), the idle close held off meanwhile. Inside a transaction pass its session.
+   */
+  private async onSession<T>(session: PostgresSession, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    if (session.lost) throw new WarehouseError('connection-lost', `the connection to Postgres at ${this.options.host}:${this.options.port} was lost`);
+    this.busy++;
+    clearTimeout(this.idleTimer);
+    try {
+      return await fn(session.client);
+    } catch (err) {
+      throw postgresError(err, this.options, 'session', session.lost);
+    } finally {
+      this.busy--;
+      this.closeWhenIdle();
+    }
+  }
+
+  /** Arm the idle close: only with no statement in flight and no transaction open. */
+  private closeWhenIdle(): void {
+    if (this.idleCloseMs === undefined || this.busy > 0 || this.tx) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.busy > 0 || this.tx || this.opening || !this.session) return;
+      const session = this.session;
+      this.session = undefined;
+      void session.client.end().catch(() => undefined);
+    }, this.idleCloseMs);
+    this.idleTimer.unref();
+  }
+
+  async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    return (await this.run(sql, params)).rows as T[];
+  }
+
+  async execute(sql: string, params: SqlValue[] = []): Promise<number> {
+    return (await this.run(sql, params)).rowCount ?? 0;
+  }
+
+  /**
+   * Append rows in bulk with `COPY … FROM STDIN` (see postgres-copy.ts), inside the open
+   * transaction when there is one. pg-copy-streams is loaded here, on first use, after `pg`: the
+   * registry loads it when it opens a Postgres target and names it when it is not installed.
    */
   async appendBulk(target: BulkTarget, columns: readonly BulkColumn[], rows: BulkRows): Promise<void> {
     const { copyRows } = await import('./postgres-copy.js');
-    try {
-      await copyRows(this.client, this.dialect, target, columns, rows);
-    } catch (err) {
-      throw postgresError(err, this.options, 'session', this.lost);
-    }
+    await this.onSession(this.tx ?? (await this.live()), (client) => copyRows(client, this.dialect, target, columns, rows));
   }
 
   /**
    * BEGIN at READ COMMITTED, whatever the server's or the database's default: the write path's
-   * chain-head compare-and-set and its retries are designed for it.
+   * chain-head compare-and-set and its retries are designed for it. The transaction stays on the
+   * session it began on.
    */
   async begin(): Promise<void> {
-    await this.execute('begin isolation level read committed');
+    const session = await this.live();
+    await this.runOn(session, 'begin isolation level read committed', []);
+    this.tx = session;
   }
 
+  /** COMMIT; a `connection-lost` failure here leaves the outcome unknown (run-transaction.ts says so). */
   async commit(): Promise<void> {
-    await this.execute('commit');
+    const session = this.tx;
+    this.tx = undefined;
+    if (!session) throw new Error('commit without a transaction');
+    await this.runOn(session, 'commit', []);
   }
 
+  /** ROLLBACK; on a lost session there is nothing left to roll back (the server ended the transaction). */
   async rollback(): Promise<void> {
-    await this.execute('rollback');
-  }
-
-  /**
-   * Tables and views with their columns, types as `format_type` writes them (`numeric(18,2)`,
-   * `timestamp with time zone`), and the key columns of each table's plain indexes (see {@link readIndexes}).
-   */
-  async describeSchemas(schemas: string[]): Promise<TableInfo[]> {
-    if (schemas.length === 0) return [];
-    const schemaArray = `{${schemas.map((s) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
-    const rows = await this.query<{ schema: string; name: string; kind: string; column: string; data_type: string }>(
-      `select n.nspname as schema, c.relname as name, c.relkind as kind, a.attname as column,
-              format_type(a.atttypid, a.atttypmod) as data_type
-         from pg_catalog.pg_class c
-         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-         join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-        where n.nspname = any($1::text[]) and c.relkind in ('r', 'p', 'v', 'm', 'f')
-        order by n.nspname, c.relname, a.attnum`,
-      [schemaArray],
-    );
-    const tables = new Map<string, TableInfo>();
-    for (const r of rows) {
-      const id = `${r.schema}.${r.name}`;
-      let table = tables.get(id);
-      if (!table) {
-        table = { schema: r.schema, name: r.name, kind: r.kind === 'v' || r.kind === 'm' ? 'view' : 'table', columns: [] };
-        tables.set(id, table);
-      }
-      table.columns.push({ name: r.column, dataType: r.data_type });
+    const session = this.tx;
+    this.tx = undefined;
+    if (!session || session.lost) return;
+    try {
+      await this.runOn(session, 'rollback', []);
+    } catch (err) {
+      if (!isWarehouseError(err, 'connection-lost')) throw err;
     }
-    for (const t of tables.values()) if (t.kind === 'table') t.indexes = [];
-    for (const r of await this.readIndexes(schemaArray)) tables.get(`${r.schema}.${r.name}`)?.indexes?.push(r.columns);
-    return [...tables.values()];
   }
 
-  /** Key columns of every index on a table of these schemas (a Postgres text array literal), except partial and expression indexes. */
-  private readIndexes(schemaArray: string): Promise<{ schema: string; name: string; columns: string[] }[]> {
-    return this.query<{ schema: string; name: string; columns: string[] }>(
-      `select n.nspname as schema, c.relname as name,
-              array(select a.attname::text
-                      from unnest(i.indkey::int2[]) with ordinality as k(attnum, pos)
-                      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
-                     where k.pos <= i.indnkeyatts
-                     order by k.pos) as columns
-         from pg_catalog.pg_index i
-         join pg_catalog.pg_class c on c.oid = i.indrelid
-         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = any($1::text[]) and i.indpred is null and i.indexprs is null
-        order by n.nspname, c.relname, i.indexrelid`,
-      [schemaArray],
-    );
+  /** Tables and views with their columns and the key columns of their plain indexes (describe-schemas.ts). */
+  describeSchemas(schemas: string[]): Promise<TableInfo[]> {
+    return describePostgresSchemas(this, schemas);
   }
 
   async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
+    clearTimeout(this.idleTimer);
+    const session = this.session;
+    this.session = undefined;
+    if (session) await session.client.end().catch(() => undefined);
   }
 }

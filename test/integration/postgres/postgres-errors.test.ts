@@ -124,11 +124,41 @@ describe.skipIf(Boolean(missing))(`Postgres connection and grant errors${missing
       expect(err).toMatchObject({ name: 'WarehouseError', kind: 'retryable', code: '55P03' });
     });
 
-    it('a terminated session is connection-lost; lost during COMMIT it is never retried and says the outcome is unknown', async () => {
+    it('a terminated session is replaced on the next statement, with a new session number and the session settings', async () => {
       const [admin, victim] = [await connect(), await connect()];
-      await admin.query('select pg_terminate_backend($1)', [await pidOf(victim)]);
-      await expect(victim.query('select 1')).rejects.toMatchObject({ kind: 'connection-lost', commitOutcomeUnknown: false });
-      await expect(victim.query('select 1')).rejects.toMatchObject({ kind: 'connection-lost' });
+      const pid = await pidOf(victim);
+      const before = victim.sessionNumber;
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      while ((await admin.query('select 1 from pg_stat_activity where pid = $1', [pid])).length > 0) await new Promise((r) => setTimeout(r, 10));
+      expect(await pidOf(victim)).not.toBe(pid);
+      expect(victim.sessionNumber).toBe(before! + 1);
+      expect(await victim.query('show time zone')).toEqual([{ TimeZone: 'UTC' }]);
+      expect(await victim.query('show idle_in_transaction_session_timeout')).toEqual([{ idle_in_transaction_session_timeout: '1min' }]);
+    });
+
+    it('a session terminated inside a transaction fails the statement as connection-lost and replays nothing; the next transaction runs on a new session', async () => {
+      const [admin, victim] = [await connect(), await connect()];
+      const pid = await pidOf(victim);
+      let attempts = 0;
+      const err = await runTransaction(
+        victim,
+        async (tx) => {
+          attempts++;
+          await tx.execute('update t set v = v + 1000 where k = 2');
+          await admin.query('select pg_terminate_backend($1)', [pid]);
+          await tx.execute('update t set v = v + 1000 where k = 2');
+        },
+        { retries: 5 },
+      ).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'WarehouseError', kind: 'connection-lost', commitOutcomeUnknown: false });
+      expect(attempts).toBe(1);
+      expect(await admin.query('select v from t where k = 2')).toEqual([{ v: 11 }]);
+      await runTransaction(victim, (tx) => tx.execute('update t set v = v where k = 2'));
+      expect(await pidOf(victim)).not.toBe(pid);
+    });
+
+    it('lost during COMMIT a transaction is never retried and says the outcome is unknown', async () => {
+      const admin = await connect();
 
       const other = await connect();
       const pid = await pidOf(other);

@@ -1,0 +1,143 @@
+import type { Row, SqlValue } from '../../src/adapters/adapter.js';
+import { getDialect } from '../../src/dialects/registry.js';
+import type { InputColumn, InputTable, Project } from '../../src/ir/types.js';
+import { createWriteback } from '../../src/library/writeback.js';
+import { logColumns } from '../../src/managed/tables.js';
+import { logTableName } from '../../src/managed/names.js';
+import { sqlNames } from '../../src/managed/sql-names.js';
+import { compileProject } from '../../src/emit/compile-project.js';
+import { seedSourceColumns } from '../../src/seeds/seed-columns.js';
+import { callWebhook, listWebhookCalls } from '../../src/workflow/webhook.js';
+import { decidePending, getPending, insertPending, listPending } from '../../src/workflow/pending-store.js';
+import { emittedStatements } from '../unit/dialects/emitted-statements.js';
+import { projectOn } from '../unit/dialects/remote-projects.js';
+import { RecordingAdapter, type RecordedStatement } from './recording-adapter.js';
+
+/** The dialects whose statements are collected. */
+export type CollectedDialect = 'snowflake' | 'bigquery' | 'postgres' | 'duckdb';
+
+/** A value of a column's type that its rules accept (the first allowed one, a pattern's sample, the minimum). */
+function sample(c: InputColumn, i: number): unknown {
+  const t = c.type;
+  if (t.kind === 'enum') return t.values[0];
+  if (Array.isArray(c.allowedValues)) return c.allowedValues[0];
+  if (t.kind === 'integer') return Math.max(Number(c.min ?? 1), 1) + i;
+  if (t.kind === 'number' || t.kind === 'decimal') return String(Math.max(Number(c.min ?? 1), 1) + i);
+  if (t.kind === 'boolean') return true;
+  if (t.kind === 'date') return '2026-03-01';
+  if (t.kind === 'timestamp') return '2026-03-01T10:00:00Z';
+  const candidates = [`2026-Q${(i % 4) + 1}`, `k${i}`, `A${i}`];
+  return c.pattern ? (candidates.find((s) => new RegExp(c.pattern!).test(s)) ?? `k${i}`) : `k${i}`;
+}
+
+/** Rows of a source lookup that find every tuple it asks for. */
+function sourceRows(sql: string, params: SqlValue[]): Row[] {
+  const group = /where \(\((.*?)\)(?: or \(|\))/i.exec(sql)?.[1] ?? '';
+  const width = Math.max(1, group.split(' and ').length);
+  const out: Row[] = [];
+  for (let i = 0; i + width <= params.length; i += width) out.push(Object.fromEntries(params.slice(i, i + width).map((v, j) => [`c${j}`, v])));
+  return out;
+}
+
+function rows(input: InputTable, n: number, offset = 0): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(input.columns.map((c) => [c.name, sample(c, i + offset)])));
+}
+
+/**
+ * Every statement the library runs for `project` on a dialect, recorded on a mocked warehouse:
+ * the apply plan against an empty warehouse (seeds, meta and managed tables, versioned views,
+ * aliases, `__by_scenario`, `__pending`, `__history`), the apply operations a fresh plan does not
+ * need (add/drop column, archive) and `compile`'s output; then the write path on every input table
+ * (upsert, bulk upsert, delete, a scenario, an idempotent retry, dry run), reads (rows, as-of,
+ * history, verify, model rows), scenarios, tokens, pending changes and webhook records.
+ * `refused`: the steps the library refused (their statements up to the refusal are recorded).
+ */
+export async function collectStatements(dir: string, type: CollectedDialect): Promise<{ log: RecordedStatement[]; refused: string[] }> {
+  const project: Project = await projectOn(dir, type === 'duckdb' ? 'postgres' : type).then((p) => ({
+    ...p,
+    targets: { ...p.targets, [p.defaultTarget]: { name: p.defaultTarget, type, settings: {} } as Project['targets'][string] },
+  }));
+  const dialect = getDialect(type);
+  const adapter = new RecordingAdapter(dialect);
+  const wb = await createWriteback(project, adapter, { targetName: project.defaultTarget });
+  const refused: string[] = [];
+  const step = async (origin: string, fn: () => Promise<unknown>) => {
+    adapter.step = origin;
+    const result = await fn();
+    if (typeof result === 'object' && result !== null && 'ok' in result && result.ok === false) refused.push(`${origin}: ${JSON.stringify(result).slice(0, 300)}`);
+  };
+
+  await step('apply', () => wb.deploy.apply({ user: 'u', project }));
+  const compiled = compileProject(project, dialect, project.defaultTarget, { sourceColumns: seedSourceColumns(project) });
+  for (const s of emittedStatements(project, dialect, compiled)) adapter.log.push({ origin: s.origin, sql: s.sql, params: [] });
+
+  // the managed tables exist now
+  adapter.tables = Object.values(project.inputs).map((i) => ({
+    schema: project.schemas.inputs,
+    name: logTableName(i.name),
+    kind: 'table' as const,
+    columns: logColumns(i).map((c) => ({ name: c.name, dataType: 'x' })),
+  }));
+  const upside: Row = { name: 'upside', parent: 'base', description: null, created_by: 'u', created_at: new Date(0), archived_by: null, archived_at: null };
+  adapter.answers = [
+    { matches: /_wb_scenarios/i, rows: () => [upside] },
+    // a source lookup finds every value it asks for (tuples of `cast(col as text) = param` joined by `and`)
+    { matches: /^select distinct cast\(/i, rows: (sql, params) => sourceRows(sql, params) },
+  ];
+
+  for (const input of Object.values(project.inputs)) {
+    const t = input.name;
+    const user = { user: 'u' };
+    const scenario = input.scenarios ? { scenario: 'upside' } : {};
+    await step(`write ${t}`, () => wb.inputs.write(t, rows(input, 1), { ...user, requestId: `r-${t}` }));
+    await step(`write ${t} (dry run)`, () => wb.inputs.write(t, rows(input, 1), { ...user, dryRun: true }));
+    await step(`write ${t} (bulk)`, () => wb.inputs.write(t, rows(input, 40, 100), user));
+    await step(`write ${t} (scenario)`, () => wb.inputs.write(t, rows(input, 2), { ...user, ...scenario }));
+    await step(`delete ${t}`, () => wb.inputs.delete(t, rows(input, 1).map((r) => Object.fromEntries(input.key.map((k) => [k, r[k]]))), user));
+    await step(`rows ${t}`, () => wb.inputs.rows(t));
+    await step(`rows ${t} (scenario, as of)`, () => wb.inputs.rows(t, { ...scenario, asOf: new Date('2026-01-01T00:00:00Z') }));
+    await step(`history ${t}`, () => wb.inputs.history(t, { key: Object.fromEntries(input.key.map((k) => [k, String(rows(input, 1)[0]?.[k])])) }));
+    await step(`history ${t} (all)`, () => wb.inputs.history(t));
+    const names = sqlNames(project, project.defaultTarget, dialect);
+    const change = {
+      id: 'p1', table: t, scenario: 'base', op: 'upsert' as const, rows: rows(input, 1), versions: [0], proposedBy: 'u', proposedRole: null,
+      proposedAttributes: {}, proposedAt: '2026-01-01T00:00:00Z', comment: null, status: 'pending' as const, decidedBy: null, decidedAt: null,
+      decisionComment: null, entryIds: null, proposalEntryIds: ['e1'], requestId: null,
+    };
+    await step(`pending ${t}`, async () => {
+      await insertPending(adapter, names, change);
+      await getPending(adapter, names, 'p1');
+      await listPending(adapter, names, t);
+      await listPending(adapter, names, t, 'all');
+      await decidePending(adapter, names, 'p1', { status: 'approved', by: 'u', comment: 'ok', at: '2026-01-02T00:00:00Z', entryIds: ['e2'] });
+    });
+    await step(`webhook ${t}`, async () => {
+      await callWebhook(adapter, names, { url: 'http://127.0.0.1:9/unreachable', retries: 0 }, { table: t, action: 'submit', user: 'u', entry_ids: ['e1'] } as Parameters<typeof callWebhook>[3]);
+      await listWebhookCalls({ names, reader: adapter } as unknown as Parameters<typeof listWebhookCalls>[0], input, undefined);
+    });
+  }
+  await step('verify', () => wb.verify());
+  for (const model of project.models) await step(`model rows ${model.name}`, () => wb.models.rows(model.name));
+  await step('scenarios', async () => {
+    await wb.scenarios.create({ name: 'downside', user: 'u' } as Parameters<typeof wb.scenarios.create>[0]);
+    await wb.scenarios.archive('upside', 'u');
+    await wb.scenarios.list();
+  });
+  await step('tokens', async () => {
+    await wb.tokens.create({ user: 'u', role: Object.keys(project.roles)[0] ?? 'viewer', createdBy: 'u' } as Parameters<typeof wb.tokens.create>[0]);
+    await wb.tokens.list();
+    await wb.tokens.revoke('t1');
+    await wb.tokens.authenticate('wb_token');
+  });
+  await wb.close();
+  return { log: adapter.log, refused };
+}
+
+/** Statements once each (the first origin kept), without transaction control. */
+export function distinct(log: RecordedStatement[]): RecordedStatement[] {
+  const seen = new Map<string, RecordedStatement>();
+  for (const s of log) if (!seen.has(s.sql)) seen.set(s.sql, s);
+  return [...seen.values()];
+}
+
+export type { RecordedStatement, SqlValue };

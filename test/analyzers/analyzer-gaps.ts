@@ -57,12 +57,4 @@ export interface KnownDefect {
 }
 
 /** Every known, unfixed defect. */
-export const KNOWN_DEFECTS: KnownDefect[] = [
-  ...(['bigquery', 'snowflake'] as const).map((analyzer) => ({
-    analyzer,
-    defect:
-      'models.rows reads a view\'s columns from unqualified information_schema.columns of current_database() (library/model-rows.ts): ' +
-      'BigQuery has neither (INFORMATION_SCHEMA needs a dataset or region qualifier), and on Snowflake the lower-case schema name never matches the folded one, so every model read answers "not applied"',
-    matches: /^select column_name from information_schema\.columns\b/i,
-  })),
-];
+export const KNOWN_DEFECTS: KnownDefect[] = [];

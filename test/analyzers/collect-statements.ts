@@ -3,8 +3,10 @@ import { getDialect } from '../../src/dialects/registry.js';
 import type { InputColumn, InputTable, Project } from '../../src/ir/types.js';
 import { createWriteback } from '../../src/library/writeback.js';
 import { logColumns } from '../../src/managed/tables.js';
-import { logTableName } from '../../src/managed/names.js';
+import { byScenarioViewName, logTableName } from '../../src/managed/names.js';
 import { sqlNames } from '../../src/managed/sql-names.js';
+import { hasByScenarioView } from '../../src/emit/model-by-scenario.js';
+import { sqlModelHasByScenarioView } from '../../src/emit/model-sql-by-scenario.js';
 import { compileProject } from '../../src/emit/compile-project.js';
 import { seedSourceColumns } from '../../src/seeds/seed-columns.js';
 import { callWebhook, listWebhookCalls } from '../../src/workflow/webhook.js';
@@ -71,16 +73,22 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
   const compiled = compileProject(project, dialect, project.defaultTarget, { sourceColumns: seedSourceColumns(project) });
   for (const s of emittedStatements(project, dialect, compiled)) adapter.log.push({ origin: s.origin, sql: s.sql, params: [] });
 
-  // the managed tables exist now
-  adapter.tables = Object.values(project.inputs).map((i) => ({
-    schema: project.schemas.inputs,
-    name: logTableName(i.name),
-    kind: 'table' as const,
-    columns: logColumns(i).map((c) => ({ name: c.name, dataType: 'x' })),
-  }));
+  const byScenario = (m: Project['models'][number]) => hasByScenarioView(project, m) || (sqlModelHasByScenarioView(project, m) && dialect.lateralJoins);
+  // the managed tables and the model views exist now (a model read orders by column position: one column will do)
+  const view = (name: string) => ({ schema: project.schemas.views, name, kind: 'view' as const, columns: [{ name: 'x', dataType: 'x' }] });
+  adapter.tables = [
+    ...Object.values(project.inputs).map((i) => ({
+      schema: project.schemas.inputs,
+      name: logTableName(i.name),
+      kind: 'table' as const,
+      columns: logColumns(i).map((c) => ({ name: c.name, dataType: 'x' })),
+    })),
+    ...project.models.flatMap((m) => [view(m.name), ...(byScenario(m) ? [view(byScenarioViewName(m.name))] : [])]),
+  ];
   const upside: Row = { name: 'upside', parent: 'base', description: null, created_by: 'u', created_at: new Date(0), archived_by: null, archived_at: null };
   adapter.answers = [
-    { matches: /_wb_scenarios/i, rows: () => [upside] },
+    // `upside` is recorded; a lookup of another name finds nothing
+    { matches: /_wb_scenarios/i, rows: (sql, params) => (/ where /i.test(sql) && !params.includes('upside') ? [] : [upside]) },
     // a source lookup finds every value it asks for (tuples of `cast(col as text) = param` joined by `and`)
     { matches: /^select distinct cast\(/i, rows: (sql, params) => sourceRows(sql, params) },
   ];
@@ -93,6 +101,7 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     await step(`write ${t} (dry run)`, () => wb.inputs.write(t, rows(input, 1), { ...user, dryRun: true }));
     await step(`write ${t} (bulk)`, () => wb.inputs.write(t, rows(input, 40, 100), user));
     await step(`write ${t} (scenario)`, () => wb.inputs.write(t, rows(input, 2), { ...user, ...scenario }));
+    if (input.scenarios) await step(`write ${t} (unrecorded scenario)`, () => wb.inputs.write(t, rows(input, 1), { ...user, scenario: 'fresh' }));
     await step(`delete ${t}`, () => wb.inputs.delete(t, rows(input, 1).map((r) => Object.fromEntries(input.key.map((k) => [k, r[k]]))), user));
     await step(`rows ${t}`, () => wb.inputs.rows(t));
     await step(`rows ${t} (scenario, as of)`, () => wb.inputs.rows(t, { ...scenario, asOf: new Date('2026-01-01T00:00:00Z') }));
@@ -117,7 +126,10 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     });
   }
   await step('verify', () => wb.verify());
-  for (const model of project.models) await step(`model rows ${model.name}`, () => wb.models.rows(model.name));
+  for (const model of project.models) {
+    await step(`model rows ${model.name}`, () => wb.models.rows(model.name, { limit: 10 }));
+    if (byScenario(model)) await step(`model rows ${model.name} (scenario)`, () => wb.models.rows(model.name, { scenario: 'upside' }));
+  }
   await step('scenarios', async () => {
     await wb.scenarios.create({ name: 'downside', user: 'u' } as Parameters<typeof wb.scenarios.create>[0]);
     await wb.scenarios.archive('upside', 'u');

@@ -48,6 +48,7 @@ describe.each(ANALYZERS)('%s analyzer: every emitted statement resolves against 
   let analyzer: Analyzer;
   const hit = new Set<AnalyzerGap>();
   const known = new Map<KnownDefect, number>();
+  const catalogs = new Map<string, Catalog>();
   beforeAll(async () => {
     analyzer = await Analyzer.start(kind);
   });
@@ -69,6 +70,7 @@ describe.each(ANALYZERS)('%s analyzer: every emitted statement resolves against 
         }
         grew = catalog.size > before;
       }
+      catalogs.set(project, catalog);
       const failures: string[] = [];
       for (const s of statements) {
         const r = await analyzer.analyze(s.sql, catalog, declaredParams(kind, s));
@@ -80,6 +82,21 @@ describe.each(ANALYZERS)('%s analyzer: every emitted statement resolves against 
       expect(failures.join('\n')).toBe('');
     });
   }
+
+  it('refuses an unknown column, a value of the wrong type and an unquoted reserved word (the demo catalog)', async () => {
+    const catalog = catalogs.get('demo');
+    if (!catalog) return expect.fail('the demo was not analyzed');
+    const q = kind === 'bigquery' ? (s: string) => `\`${s}\`` : (s: string) => `"${s.toUpperCase()}"`;
+    const pending = `${q('writeback')}.${q('_wb_pending')}`;
+    const refused = async (sql: string) => {
+      const r = await analyzer.analyze(sql, catalog, kind === 'bigquery' ? {} : undefined);
+      return r.ok ? 'resolved' : r.error;
+    };
+    expect(await refused(`select ${q('nope')} from ${pending}`)).toMatch(/Unrecognized name/);
+    expect(await refused(`select ${q('rows')} from ${pending} where ${q('row_count')} = true`)).toMatch(/No matching signature|cannot be compared|type/i);
+    expect(await refused(`select rows from ${pending}`)).toMatch(/Syntax error.*ROWS/i);
+    expect(await refused(`select ${q('rows')} from ${pending}`)).toBe('resolved');
+  });
 
   it('hits every gap and known defect listed for this analyzer', () => {
     expect(ANALYZER_GAPS.filter((g) => g.analyzer === kind && !hit.has(g)).map((g) => g.construct)).toEqual([]);

@@ -28,16 +28,18 @@ function sample(c: InputColumn, i: number): unknown {
   if (t.kind === 'boolean') return true;
   if (t.kind === 'date') return '2026-03-01';
   if (t.kind === 'timestamp') return '2026-03-01T10:00:00Z';
-  const candidates = [`2026-Q${(i % 4) + 1}`, `k${i}`, `A${i}`];
+  const candidates = [`2026-Q${(i % 4) + 1}`, `k${i}`, `A${i}`, `M-${String(i).padStart(4, '0')}`];
   return c.pattern ? (candidates.find((s) => new RegExp(c.pattern!).test(s)) ?? `k${i}`) : `k${i}`;
 }
 
-/** Rows of a source lookup that find every tuple it asks for. */
+/** Rows of a source lookup that find every tuple it asks for (and every user attribute's 'x'). */
 function sourceRows(sql: string, params: SqlValue[]): Row[] {
   const group = /where \(\((.*?)\)(?: or \(|\))/i.exec(sql)?.[1] ?? '';
   const width = Math.max(1, group.split(' and ').length);
   const out: Row[] = [];
-  for (let i = 0; i + width <= params.length; i += width) out.push(Object.fromEntries(params.slice(i, i + width).map((v, j) => [`c${j}`, v])));
+  // extra columns (a row filter's source columns) hold 'x', the value every user attribute has here
+  const extra = Object.fromEntries(Array.from({ length: 8 }, (_, j) => [`c${width + j}`, 'x']));
+  for (let i = 0; i + width <= params.length; i += width) out.push({ ...extra, ...Object.fromEntries(params.slice(i, i + width).map((v, j) => [`c${j}`, v])) });
   return out;
 }
 
@@ -86,7 +88,21 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     ...project.models.flatMap((m) => [view(m.name), ...(byScenario(m) ? [view(byScenarioViewName(m.name))] : [])]),
   ];
   const upside: Row = { name: 'upside', parent: 'base', description: null, created_by: 'u', created_at: new Date(0), archived_by: null, archived_at: null };
+  // once `existing` is set, a state lookup of an input finds its sample row (version 1), and the pending change is there
+  let existing: InputTable | undefined;
+  const stateRow = (input: InputTable, scenario: SqlValue): Row => ({
+    ...rows(input, 1)[0],
+    _scenario: typeof scenario === 'string' ? scenario : 'base', _version: 1, _deleted: false, _set_columns: `|${input.columns.map((c) => c.name).join('|')}|`,
+    _updated_by: 'u', _updated_at: new Date(0), _entry_id: 'e0',
+  });
+  const pendingRow = (input: InputTable): Row => ({
+    pending_id: 'p1', table_name: input.name, scenario: 'base', op: 'upsert', rows: JSON.stringify(rows(input, 1)), versions: '[1]', row_count: 1,
+    proposed_by: 'planner-user', proposed_role: null, proposed_attributes: '{}', proposed_at: new Date(0), comment: null, status: 'pending',
+    decided_by: null, decided_at: null, decision_comment: null, entry_ids: null, request_id: null, proposal_entry_ids: '["e1"]',
+  });
   adapter.answers = [
+    { matches: /^select s\./i, rows: (_, params) => (existing ? [stateRow(existing, params[0] ?? null)] : []) },
+    { matches: /^select .* from \S*_wb_pending\S* where/i, rows: () => (existing ? [pendingRow(existing)] : []) },
     // `upside` is recorded; a lookup of another name finds nothing
     { matches: /_wb_scenarios/i, rows: (sql, params) => (/ where /i.test(sql) && !params.includes('upside') ? [] : [upside]) },
     // a source lookup finds every value it asks for (tuples of `cast(col as text) = param` joined by `and`)
@@ -102,7 +118,26 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     await step(`write ${t} (bulk)`, () => wb.inputs.write(t, rows(input, 40, 100), user));
     await step(`write ${t} (scenario)`, () => wb.inputs.write(t, rows(input, 2), { ...user, ...scenario }));
     if (input.scenarios) await step(`write ${t} (unrecorded scenario)`, () => wb.inputs.write(t, rows(input, 1), { ...user, scenario: 'fresh' }));
-    await step(`delete ${t}`, () => wb.inputs.delete(t, rows(input, 1).map((r) => Object.fromEntries(input.key.map((k) => [k, r[k]]))), user));
+    if (input.approval) {
+      // a proposal: a role that needs approval, with every attribute set, writes values that meet the conditions
+      const role = input.approval.requiredFor?.[0] ?? Object.keys(project.roles)[0] ?? '';
+      const attributes = Object.fromEntries((project.roles[role]?.attributes ?? []).map((a) => [a, 'x']));
+      const big = Object.fromEntries(Object.entries(input.approval.when ?? {}).map(([c, cond]) => [c, String(Number(cond.gt ?? cond.gte ?? 0) + 1)]));
+      await step(`propose ${t}`, () => wb.inputs.write(t, rows(input, 1).map((r) => ({ ...r, ...big })), { user: 'p', role, attributes }));
+    }
+    const keys = rows(input, 1).map((r) => Object.fromEntries(input.key.map((k) => [k, r[k]])));
+    existing = input;
+    await step(`delete ${t}`, () => wb.inputs.delete(t, keys, user));
+    await step(`write ${t} (existing row, changed)`, () => wb.inputs.write(t, rows(input, 1, 7).map((r, i) => ({ ...r, ...keys[i] })), user));
+    await step(`write ${t} (conflict: stale _version)`, () => wb.inputs.write(t, rows(input, 1, 7).map((r, i) => ({ ...r, ...keys[i], _version: 0 })), user));
+    await step(`approve ${t}`, () => wb.pending.approve(t, 'p1', { user: 'u', comment: 'ok' }));
+    await step(`reject ${t}`, () => wb.pending.reject(t, 'p1', { user: 'u', comment: 'no' }));
+    await step(`pending list ${t}`, () => wb.pending.list(t, { status: 'all' }));
+    for (const action of Object.keys(input.actions ?? {})) {
+      await step(`action ${t}.${action}`, () => wb.actions.run(t, action, { ...user, keys, confirm: true }));
+    }
+    if (input.scenarios) await step(`reset ${t}`, () => wb.scenarios.reset(t, keys, { ...user, scenario: 'upside' }));
+    existing = undefined;
     await step(`rows ${t}`, () => wb.inputs.rows(t));
     await step(`rows ${t} (scenario, as of)`, () => wb.inputs.rows(t, { ...scenario, asOf: new Date('2026-01-01T00:00:00Z') }));
     await step(`history ${t}`, () => wb.inputs.history(t, { key: Object.fromEntries(input.key.map((k) => [k, String(rows(input, 1)[0]?.[k])])) }));
@@ -130,6 +165,11 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     await step(`model rows ${model.name}`, () => wb.models.rows(model.name, { limit: 10 }));
     if (byScenario(model)) await step(`model rows ${model.name} (scenario)`, () => wb.models.rows(model.name, { scenario: 'upside' }));
   }
+  await step('scenarios: compare, promote', async () => {
+    await wb.scenarios.compare('upside', 'base');
+    await wb.scenarios.promote('upside', { user: 'u', dryRun: true });
+    await wb.scenarios.promote('upside', { user: 'u', confirm: true });
+  });
   await step('scenarios', async () => {
     await wb.scenarios.create({ name: 'downside', user: 'u' } as Parameters<typeof wb.scenarios.create>[0]);
     await wb.scenarios.archive('upside', 'u');

@@ -53,7 +53,7 @@ function rows(input: InputTable, n: number, offset = 0): Record<string, unknown>
  * aliases, `__by_scenario`, `__pending`, `__history`), the apply operations a fresh plan does not
  * need (add/drop column, archive) and `compile`'s output; then the write path on every input table
  * (upsert, bulk upsert, delete, a scenario, an idempotent retry, dry run), reads (rows, as-of,
- * history, verify, model rows), scenarios, tokens, pending changes and webhook records.
+ * history, verify, model rows), idempotency pruning, scenarios, tokens, pending changes and webhook records.
  * `refused`: the steps the library refused (their statements up to the refusal are recorded).
  */
 export async function collectStatements(dir: string, type: CollectedDialect): Promise<{ log: RecordedStatement[]; refused: string[] }> {
@@ -163,6 +163,7 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     });
   }
   await step('verify', () => wb.verify());
+  await step('prune idempotency records', () => wb.pruneIdempotency(new Date('2026-06-01T00:00:00Z')));
   for (const model of project.models) {
     await step(`model rows ${model.name}`, () => wb.models.rows(model.name, { limit: 10 }));
     if (byScenario(model)) await step(`model rows ${model.name} (scenario)`, () => wb.models.rows(model.name, { scenario: 'upside' }));

@@ -9,7 +9,8 @@ import { isoFromDb } from '../rules/wire-values.js';
 import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from './types.js';
 
 const TOKEN_RE = /^wb_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
-const COLUMNS = 'token_id, user_name, role, attributes, created_at, created_by, revoked_at';
+/** The columns a token is read from, quoted by `d`. */
+const columns = (d: SqlNames['dialect']) => ['token_id', 'user_name', 'role', 'attributes', 'created_at', 'created_by', 'revoked_at'].map((c) => d.quoteIdent(c)).join(', ');
 
 /** sha256 (hex) of a token: the only form in which tokens are stored. */
 export function hashToken(token: string): string {
@@ -89,8 +90,9 @@ export class TokenStore {
     const token = `wb_${tokenId}_${randomBytes(32).toString('base64url')}`;
     const now = new Date(Date.now());
     const d = this.names().dialect;
+    const cols = ['token_id', 'token_hash', 'user_name', 'role', 'attributes', 'created_at', 'created_by', 'revoked_at'].map((c) => d.quoteIdent(c));
     await this.writer.execute(
-      `insert into ${this.table} (token_id, token_hash, user_name, role, attributes, created_at, created_by, revoked_at) ` +
+      `insert into ${this.table} (${cols.join(', ')}) ` +
         `values (${[1, 2, 3, 4, 5, 6, 7].map((i) => d.param(i)).join(', ')}, null)`,
       [tokenId, hashToken(token), input.user, input.role, JSON.stringify(attributes), now, input.createdBy ?? input.user],
     );
@@ -108,18 +110,20 @@ export class TokenStore {
 
   /** Every token, oldest first (revoked ones included, with `revokedAt`). */
   async list(): Promise<TokenInfo[]> {
-    const rows = await this.reader.query(`select ${COLUMNS} from ${this.table} order by created_at, token_id`);
+    const d = this.names().dialect;
+    const rows = await this.reader.query(`select ${columns(d)} from ${this.table} order by ${d.quoteIdent('created_at')}, ${d.quoteIdent('token_id')}`);
     return rows.map(toInfo);
   }
 
   /** Revoke a token by id (idempotent); `not_found` for an unknown id. */
   async revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>> {
     const d = this.names().dialect;
-    await this.writer.execute(`update ${this.table} set revoked_at = ${d.param(1)} where token_id = ${d.param(2)} and revoked_at is null`, [
+    const q = (c: string) => d.quoteIdent(c);
+    await this.writer.execute(`update ${this.table} set ${q('revoked_at')} = ${d.param(1)} where ${q('token_id')} = ${d.param(2)} and ${q('revoked_at')} is null`, [
       new Date(Date.now()),
       tokenId,
     ]);
-    const rows = await this.writer.query(`select ${COLUMNS} from ${this.table} where token_id = ${d.param(1)}`, [tokenId]);
+    const rows = await this.writer.query(`select ${columns(d)} from ${this.table} where ${q('token_id')} = ${d.param(1)}`, [tokenId]);
     if (!rows[0]) return failure('not_found', `no token with id '${tokenId}'`);
     return { ok: true, info: toInfo(rows[0]) };
   }
@@ -128,7 +132,8 @@ export class TokenStore {
   async authenticate(token: string): Promise<AuthenticatedActor | null> {
     if (typeof token !== 'string' || !TOKEN_RE.test(token)) return null;
     const d = this.names().dialect;
-    const rows = await this.reader.query(`select ${COLUMNS} from ${this.table} where token_hash = ${d.param(1)} and revoked_at is null`, [hashToken(token)]);
+    const q = (c: string) => d.quoteIdent(c);
+    const rows = await this.reader.query(`select ${columns(d)} from ${this.table} where ${q('token_hash')} = ${d.param(1)} and ${q('revoked_at')} is null`, [hashToken(token)]);
     if (!rows[0]) return null;
     const info = toInfo(rows[0]);
     if (!Object.hasOwn(this.project().roles, info.role)) return null;

@@ -72,14 +72,16 @@ export function createChainHeadTableSql(dialect: Dialect, schema: string, input:
 /**
  * Insert the one row of `<t>__head` from the log: its last entry's `_seq` and `_hash`, or (0, '')
  * for an empty log. Parameter 1 is `updated_at`. (Two entries with the last `_seq` would give two
- * rows, which every writer refuses: a log corrupted outside writeback is not written on.)
+ * rows, which every writer refuses: a log corrupted outside writeback is not written on.) The
+ * parameter is cast: in a select list nothing else gives it a type (Snowflake binds instants as text).
  */
 export function seedChainHeadSql(dialect: Dialect, schema: string, input: string): string {
   const q = (c: string) => dialect.quoteIdent(c);
   const log = dialect.qualify(schema, logTableName(input));
+  const at = `cast(${dialect.param(1)} as ${dialect.columnType({ kind: 'system', type: 'timestamp' })})`;
   return (
     `insert into ${dialect.qualify(schema, chainHeadTableName(input))} (${q('seq')}, ${q('head')}, ${q('updated_at')}) ` +
-    `select coalesce(m.${q('last_seq')}, 0), coalesce(l.${q('_hash')}, ''), ${dialect.param(1)} ` +
+    `select coalesce(m.${q('last_seq')}, 0), coalesce(l.${q('_hash')}, ''), ${at} ` +
     `from (select max(${q('_seq')}) as ${q('last_seq')} from ${log}) m left join ${log} l on l.${q('_seq')} = m.${q('last_seq')}`
   );
 }

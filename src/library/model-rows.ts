@@ -75,15 +75,24 @@ export function modelFailed(model: string, err: unknown, actor: Actor | undefine
   return { code: 'model_failed', message, details: [{ message, model }], cause: reason };
 }
 
-/** Column names of a view, or undefined when it does not exist. */
+/**
+ * Column names of a view, or undefined when it does not exist: from the adapter's own catalog
+ * reader (each warehouse names and folds its catalog differently), or — on an adapter with
+ * connections of its own for reads — from `information_schema` on one of those.
+ */
 async function viewColumns(adapter: Adapter, schema: string, name: string): Promise<string[] | undefined> {
+  if (!canStream(adapter)) {
+    const view = (await adapter.describeSchemas([schema])).find((t) => t.schema === schema && t.name === name);
+    return view && view.columns.length > 0 ? view.columns.map((c) => c.name) : undefined;
+  }
   const d = adapter.dialect;
+  const q = (c: string) => d.quoteIdent(c);
   const rows = await queryAside(
     adapter,
     // The catalog filter matters: the snapshot publisher attaches a second database now and then.
-    `select column_name from information_schema.columns
-      where table_catalog = current_database() and table_schema = ${d.param(1)} and table_name = ${d.param(2)}
-      order by ordinal_position`,
+    `select ${q('column_name')} from information_schema.columns
+      where ${q('table_catalog')} = current_database() and ${q('table_schema')} = ${d.param(1)} and ${q('table_name')} = ${d.param(2)}
+      order by ${q('ordinal_position')}`,
     [schema, name],
   );
   return rows.length === 0 ? undefined : rows.map((r) => String(r.column_name));

@@ -16,8 +16,9 @@ async function insertScenario(
   parentChain: readonly string[],
 ): Promise<void> {
   const d = names.dialect;
+  const list = (cols: string[]) => cols.map((c) => d.quoteIdent(c)).join(', ');
   await tx.execute(
-    `insert into ${names.meta(SCENARIOS_TABLE)} (name, parent, description, created_by, created_at, archived_by, archived_at) values (${[1, 2, 3, 4, 5].map((i) => d.param(i)).join(', ')}, null, null)`,
+    `insert into ${names.meta(SCENARIOS_TABLE)} (${list(['name', 'parent', 'description', 'created_by', 'created_at', 'archived_by', 'archived_at'])}) values (${[1, 2, 3, 4, 5].map((i) => d.param(i)).join(', ')}, null, null)`,
     [s.name, s.parent, s.description, s.user, s.at],
   );
   const params: (string | number)[] = [];
@@ -26,7 +27,7 @@ async function insertScenario(
     const b = params.length - 3;
     return `(${d.param(b + 1)}, ${d.param(b + 2)}, ${d.param(b + 3)})`;
   });
-  await tx.execute(`insert into ${names.meta(SCENARIO_PATHS_TABLE)} (scenario, ancestor, depth) values ${tuples.join(', ')}`, params);
+  await tx.execute(`insert into ${names.meta(SCENARIO_PATHS_TABLE)} (${list(['scenario', 'ancestor', 'depth'])}) values ${tuples.join(', ')}`, params);
 }
 
 /**
@@ -35,7 +36,8 @@ async function insertScenario(
  * once: one insert wins, the other transaction is retried and finds it.
  */
 export async function recordWrittenScenario(tx: Adapter, names: SqlNames, name: string, user: string, at: string): Promise<void> {
-  const found = await tx.query(`select name from ${names.meta(SCENARIOS_TABLE)} where name = ${names.dialect.param(1)}`, [name]);
+  const q = names.dialect.quoteIdent('name');
+  const found = await tx.query(`select ${q} from ${names.meta(SCENARIOS_TABLE)} where ${q} = ${names.dialect.param(1)}`, [name]);
   if (found.length > 0) return;
   await insertScenario(tx, names, { name, parent: 'base', description: null, user, at: new Date(at) }, ['base']);
 }
@@ -95,6 +97,7 @@ export async function archiveScenario(
   if (s.archivedAt) return { ok: true, scenario: s };
   const d = names.dialect;
   const now = new Date(Date.now());
-  await writer.execute(`update ${names.meta(SCENARIOS_TABLE)} set archived_by = ${d.param(1)}, archived_at = ${d.param(2)} where name = ${d.param(3)}`, [user, now, name]);
+  const q = (c: string) => d.quoteIdent(c);
+  await writer.execute(`update ${names.meta(SCENARIOS_TABLE)} set ${q('archived_by')} = ${d.param(1)}, ${q('archived_at')} = ${d.param(2)} where ${q('name')} = ${d.param(3)}`, [user, now, name]);
   return { ok: true, scenario: { ...s, archivedBy: user, archivedAt: now.toISOString() } };
 }

@@ -6,6 +6,7 @@ import type { WriteContext } from '../write/write-context.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import { WEBHOOK_CALLS_TABLE } from '../managed/names.js';
+import { META_TABLES } from '../managed/meta-tables.js';
 import { isoFromDb } from '../rules/wire-values.js';
 import { typed } from '../dialects/sql-value.js';
 
@@ -30,6 +31,9 @@ export interface WebhookPayload {
   at: string;
   comment: string | null;
 }
+
+/** The columns of `_wb_webhook_calls`, from the catalog (in the order the insert binds them). */
+const CALL_COLUMNS = META_TABLES.find((t) => t.name === WEBHOOK_CALLS_TABLE)!.columns;
 
 /** Per-attempt timeout and the first retry delay (doubles each retry). */
 const TIMEOUT_MS = 5000;
@@ -72,11 +76,11 @@ export async function callWebhook(
   }
   const outcome: WebhookOutcome = { callId: uuidv7(), status: ok ? 'ok' : 'failed', attempts, httpStatus, error };
   const d = names.dialect;
+  // each value cast to its column's type and the integers bound typed: BigQuery binds an untyped NULL as STRING
+  const values = CALL_COLUMNS.map((c, i) => `cast(${d.param(i + 1)} as ${d.columnType(c.type)})`);
   try {
     await writer.execute(
-      `insert into ${names.meta(WEBHOOK_CALLS_TABLE)} (call_id, table_name, action, url, user_name, entry_ids, status, attempts, http_status, error, created_at, finished_at) ` +
-        `values (${Array.from({ length: 12 }, (_, i) => d.param(i + 1)).join(', ')})`,
-      // typed: BigQuery binds an untyped NULL as STRING, which an INT64 column refuses
+      `insert into ${names.meta(WEBHOOK_CALLS_TABLE)} (${CALL_COLUMNS.map((c) => d.quoteIdent(c.name)).join(', ')}) values (${values.join(', ')})`,
       [outcome.callId, payload.table, payload.action, hook.url, payload.user, JSON.stringify(payload.entry_ids), outcome.status, typed(INTEGER, attempts), typed(INTEGER, httpStatus), error, started, new Date(Date.now())],
     );
   } catch (err) {
@@ -93,8 +97,9 @@ export async function callWebhook(
 export async function listWebhookCalls(ctx: WriteContext, input: InputTable, reader: Actor | undefined): Promise<Record<string, unknown>[]> {
   const { names } = ctx;
   const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
   const rows = await ctx.reader.query(
-    `select call_id, table_name, action, url, user_name, entry_ids, status, attempts, http_status, error, created_at, finished_at from ${names.meta(WEBHOOK_CALLS_TABLE)} where table_name = ${d.param(1)} order by created_at, call_id`,
+    `select ${CALL_COLUMNS.map((c) => q(c.name)).join(', ')} from ${names.meta(WEBHOOK_CALLS_TABLE)} where ${q('table_name')} = ${d.param(1)} order by ${q('created_at')}, ${q('call_id')}`,
     [input.name],
   );
   const calls = rows.map((r) => ({

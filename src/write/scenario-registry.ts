@@ -26,9 +26,9 @@ export const BASE: ScenarioInfo = { name: 'base', parent: null, description: 'Th
 
 /** Every recorded scenario, `base` first, then by creation time. */
 export async function listScenarios(reader: Adapter, names: SqlNames): Promise<ScenarioInfo[]> {
-  const rows = await reader.query(
-    `select name, parent, description, created_by, created_at, archived_by, archived_at from ${names.meta(SCENARIOS_TABLE)} order by created_at, name`,
-  );
+  const q = (c: string) => names.dialect.quoteIdent(c);
+  const cols = ['name', 'parent', 'description', 'created_by', 'created_at', 'archived_by', 'archived_at'].map(q).join(', ');
+  const rows = await reader.query(`select ${cols} from ${names.meta(SCENARIOS_TABLE)} order by ${q('created_at')}, ${q('name')}`);
   return [
     BASE,
     ...rows.map((r) => ({

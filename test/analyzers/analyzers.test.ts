@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bigqueryParams } from '../../src/adapters/bigquery/bigquery-adapter.js';
+import { bigqueryParams } from '../../src/adapters/bigquery/bigquery-params.js';
+import type { BigQueryParamType } from '../../src/adapters/bigquery/bigquery-client.js';
+import { getDialect } from '../../src/dialects/registry.js';
 import { PROJECTS } from '../unit/dialects/remote-projects.js';
 import { Analyzer, analyzerMissing, Catalog, definedTable, type AnalyzerKind, type TypeProto } from './analyzer.js';
 import { ANALYZER_GAPS, KNOWN_DEFECTS, type AnalyzerGap, type KnownDefect } from './analyzer-gaps.js';
@@ -16,8 +18,16 @@ const BIGQUERY_TYPE_KIND: Record<string, string> = { STRING: 'TYPE_STRING', INT6
 
 function declaredParams(kind: AnalyzerKind, s: RecordedStatement): Record<string, TypeProto> | undefined {
   if (kind !== 'bigquery') return undefined;
-  const { types } = bigqueryParams(s.params);
-  return Object.fromEntries(Object.entries(types).map(([name, t]) => [name, { typeKind: BIGQUERY_TYPE_KIND[t] ?? `TYPE_${t}` }]));
+  const { types } = bigqueryParams(s.params, getDialect('bigquery'));
+  return Object.fromEntries(Object.entries(types).map(([name, t]) => [name, typeProto(t)]));
+}
+
+/** The ZetaSQL type of a parameter type as the BigQuery adapter declares it: a scalar, or the bulk path's ARRAY<STRUCT<…>>. */
+function typeProto(t: BigQueryParamType): TypeProto {
+  const scalar = (name: string): TypeProto => ({ typeKind: BIGQUERY_TYPE_KIND[name] ?? `TYPE_${name}` });
+  if (typeof t === 'string') return scalar(t);
+  const field = Object.entries(t[0]).map(([fieldName, type]) => ({ fieldName, fieldType: scalar(type) }));
+  return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: { typeKind: 'TYPE_STRUCT', structType: { field } } } };
 }
 
 function prepared(kind: AnalyzerKind, sql: string, hit: Set<AnalyzerGap>): string {

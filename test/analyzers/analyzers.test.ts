@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigqueryParams } from '../../src/adapters/bigquery/bigquery-params.js';
 import type { BigQueryParamType } from '../../src/adapters/bigquery/bigquery-client.js';
 import { getDialect } from '../../src/dialects/registry.js';
-import { PROJECTS } from '../unit/dialects/remote-projects.js';
+import { PROJECTS, projectOn } from '../unit/dialects/remote-projects.js';
+import { bulkStatements } from '../../src/adapters/bigquery/bigquery-bulk.js';
+import { logColumns } from '../../src/managed/tables.js';
+import { logTableName } from '../../src/managed/names.js';
 import { Analyzer, analyzerMissing, Catalog, definedTable, type AnalyzerKind, type TypeProto } from './analyzer.js';
 import { ANALYZER_GAPS, KNOWN_DEFECTS, type AnalyzerGap, type KnownDefect } from './analyzer-gaps.js';
 import { collectStatements, distinct, type RecordedStatement } from './collect-statements.js';
@@ -106,6 +109,24 @@ describe.each(ANALYZERS)('%s analyzer: every emitted statement resolves against 
     expect(await refused(`select ${q('rows')} from ${pending} where ${q('row_count')} = true`)).toMatch(/No matching signature|cannot be compared|type/i);
     expect(await refused(`select rows from ${pending}`)).toMatch(/Syntax error.*ROWS/i);
     expect(await refused(`select ${q('rows')} from ${pending}`)).toBe('resolved');
+  });
+
+  it.runIf(kind === 'bigquery')("the bulk path's statements (insert … select … from unnest(@rows) into each input's log, NULLs included) resolve against the demo catalog", async () => {
+    const catalog = catalogs.get('demo');
+    if (!catalog) return expect.fail('the demo was not analyzed');
+    const project = await projectOn(PROJECTS.demo!, 'bigquery');
+    const dialect = getDialect('bigquery');
+    const failures: string[] = [];
+    for (const input of Object.values(project.inputs)) {
+      const columns = logColumns(input).map((c) => ({ name: c.name, kind: 'varchar' as const, sqlType: dialect.columnType(c.type) }));
+      const rows = { count: 2, value: () => null };
+      for (const st of bulkStatements(dialect, { schema: project.schemas.inputs, table: logTableName(input.name) }, columns, rows)) {
+        const params = Object.fromEntries(Object.entries(st.types).map(([name, t]) => [name, typeProto(t)]));
+        const r = await analyzer.analyze(st.sql, catalog, params);
+        if (!r.ok) failures.push(`${input.name}: ${r.error}\n    ${st.sql.slice(0, 400)}`);
+      }
+    }
+    expect(failures.join('\n')).toBe('');
   });
 
   it('hits every gap and known defect listed for this analyzer', () => {

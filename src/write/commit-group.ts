@@ -252,7 +252,7 @@ async function recordIdempotency(tx: Adapter, names: SqlNames, input: InputTable
       return `(${[1, 2, 3, 4, 5, 6].map((i) => d.param(base + i)).join(', ')})`;
     });
     await tx.execute(
-      `insert into ${names.meta(IDEMPOTENCY_TABLE)} (request_id, table_name, payload_hash, user_name, result, created_at) values ${tuples.join(', ')}`,
+      `insert into ${names.meta(IDEMPOTENCY_TABLE)} (${['request_id', 'table_name', 'payload_hash', 'user_name', 'result', 'created_at'].map(names.id).join(', ')}) values ${tuples.join(', ')}`,
       params,
     );
   }

@@ -67,7 +67,7 @@ export async function findIdempotency(adapter: Adapter, names: SqlNames, request
     const params: SqlValue[] = unique.slice(start, start + ID_CHUNK);
     const list = params.map((_, i) => d.param(i + 1)).join(', ');
     const rows = await adapter.query<{ request_id: string; payload_hash: string; result: string }>(
-      `select request_id, payload_hash, result from ${names.meta(IDEMPOTENCY_TABLE)} where request_id in (${list})`,
+      `select ${['request_id', 'payload_hash', 'result'].map(names.id).join(', ')} from ${names.meta(IDEMPOTENCY_TABLE)} where ${names.id('request_id')} in (${list})`,
       params,
     );
     for (const r of rows)

@@ -100,7 +100,7 @@ describe.each(['snowflake', 'bigquery', 'postgres'] as const)('%s: write path SQ
     const kinds = smallLog.map(({ sql }) => {
       if (/^update \S+__head\S* set (\S+) = \1 where true$/i.test(sql)) return 'lock';
       if (/^select \S+, \S+ from \S+__head\S*$/i.test(sql)) return 'read-head';
-      if (/^select request_id/i.test(sql)) return 'idempotency-lookup';
+      if (/^select \S*request_id\S*, /i.test(sql)) return 'idempotency-lookup';
       if (/^select .* from .*notes.* s where/i.test(sql)) return 'current-rows';
       if (/^insert into .*notes__log/i.test(sql)) return 'log';
       if (/^merge into .*notes/i.test(sql)) return 'state-merge';

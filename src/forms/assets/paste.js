@@ -106,7 +106,7 @@ export async function openPaste(page, initial = '') {
   const renderPreview = (p) => {
     if (p.rows.length === 0) return replace(preview);
     replace(preview, h('table', { class: 'grid preview' },
-      h('thead', {}, h('tr', {}, h('th', { text: 'line' }), h('th', { text: '' }), p.columns.map((c) => h('th', { scope: 'col', class: isNumeric(c) ? 'num' : '', text: c.name })))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num', text: 'Line' }), h('th', { scope: 'col', text: 'Change' }), p.columns.map((c) => h('th', { scope: 'col', class: isNumeric(c) ? 'num' : '', text: c.name })))),
       // rows with problems first, so they are seen without scrolling
       h('tbody', {}, [...p.rows.map((r, i) => ({ r, i }))].sort((x, y) => bad(y.r) - bad(x.r)).slice(0, PREVIEW_LIMIT).map(({ r, i }) => h('tr', { class: bad(r) ? 'invalid' : '' },
         h('td', { class: 'num', text: String(i + 1) }),

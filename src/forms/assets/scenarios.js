@@ -114,7 +114,7 @@ export async function compareScenarios(page) {
     replace(out,
       h('p', { class: 'paste-summary', id: 'compare-summary', text: `${table.rows.length} ${table.rows.length === 1 ? 'row differs' : 'rows differ'} between ${a.value} and ${b.value}.` }),
       h('div', { class: 'paste-preview' }, h('table', { class: 'grid compare' },
-        h('thead', {}, h('tr', {}, page.keyCols.map((k) => h('th', { scope: 'col', text: k.name })), h('th', { scope: 'col', text: '' }),
+        h('thead', {}, h('tr', {}, page.keyCols.map((k) => h('th', { scope: 'col', text: k.name })), h('th', { scope: 'col', text: 'Status' }),
           cols.map((c) => h('th', { scope: 'col', class: 'num', text: c })))),
         h('tbody', {}, table.rows.map((r) => h('tr', { class: r.status },
           page.keyCols.map((k) => h('td', { text: String(r.key[k.name] ?? '') })),

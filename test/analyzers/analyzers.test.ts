@@ -111,7 +111,8 @@ describe.each(ANALYZERS)('%s analyzer: every emitted statement resolves against 
     expect(await refused(`select ${q('rows')} from ${pending}`)).toBe('resolved');
   });
 
-  it.runIf(kind === 'bigquery')("the bulk path's statements (insert … select … from unnest(@rows) into each input's log, NULLs included) resolve against the demo catalog", async () => {
+  // the unnest(@rows) bulk path is BigQuery's (Snowflake's array-bound INSERT has the write path's shape)
+  if (kind === 'bigquery') it("the bulk path's statements (insert … select … from unnest(@rows) into each input's log, NULLs included) resolve against the demo catalog", async () => {
     const catalog = catalogs.get('demo');
     if (!catalog) return expect.fail('the demo was not analyzed');
     const project = await projectOn(PROJECTS.demo!, 'bigquery');

@@ -57,3 +57,26 @@ export function editControl(col, value, label, only) {
   count();
   return { el: h('span', { class: 'with-counter' }, input, counter), control: input, read: () => input.value };
 }
+
+/** Type-ahead over a list of options: characters typed within a second of each other accumulate. */
+const typed = { text: '', at: 0 };
+
+/**
+ * The first option that starts with what was typed (case-insensitive), counting `key` and the keys
+ * typed less than a second before it (unless `fresh`: a new search); undefined when none does.
+ * @param {string[]} options
+ * @param {string} key one printable character
+ * @param {number} now milliseconds (the event's time)
+ * @param {boolean} [fresh] start a new search with `key`
+ */
+export function typeAhead(options, key, now, fresh = false) {
+  typed.text = !fresh && now - typed.at < 1000 ? typed.text + key : key;
+  typed.at = now;
+  const text = typed.text.toLowerCase();
+  return options.find((o) => o.toLowerCase().startsWith(text));
+}
+
+/** The values a select control offers (without its blank option). */
+export function optionValues(select) {
+  return [...select.options].map((o) => o.value).filter((v) => v !== '');
+}

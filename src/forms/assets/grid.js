@@ -1,16 +1,19 @@
 // `/forms/{table}`: the grid of current rows with in-place editing, one-batch save, conflicts,
 // field errors, bulk paste, row deletion, history and the scenario picker. Built from GET /api/v1/inputs.
 import { api, query } from './api.js';
-import { editControl } from './controls.js';
+import { editControl, optionValues, typeAhead } from './controls.js';
 import { deleteButton, deleteSelected, mayDelete, refreshSelection, selectAllHeader, selectCell } from './delete-rows.js';
 import { formatTime, h, modal, replace, toast } from './dom.js';
 import { openHistory } from './history.js';
+import { attachGrid, cellKeydown } from './keys.js';
 import { openPaste } from './paste.js';
 import { choices, display, isNumeric, sameValue, validate } from './rules.js';
 import { allowedStatuses, lockProblem } from './status-rules.js';
 import { scenarioActionButtons } from './scenario-actions.js';
+import { Selection } from './selection.js';
 import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
 import { loadSourceValues } from './source-values.js';
+import { edit, UndoStack } from './undo.js';
 import { rowActionButtons, pendingPanel } from './workflow.js';
 
 const PAGE_SIZE = 50;
@@ -60,6 +63,8 @@ class FormPage {
     this.filter = '';
     this.page = 0;
     this.saving = false;
+    this.sel = new Selection(this);
+    this.undo = new UndoStack();
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -198,14 +203,10 @@ class FormPage {
       h('div', { class: 'grid-wrap' }, this.table),
       h('div', { class: 'grid-foot' },
         h('p', { id: 'grid-help', class: 'help', text: this.canWrite
-          ? 'Tab moves between cells, Enter edits and confirms a cell, Esc cancels, Ctrl+S saves. Paste a block from a spreadsheet with “Paste rows”.'
+          ? 'Arrows move, Shift+arrows select; type or Enter to edit; Enter and Tab confirm and move; Esc cancels; Delete clears; Ctrl+C / Ctrl+V copy and paste cells; Ctrl+D fills down; Ctrl+Z undoes; Ctrl+S saves.'
           : 'You may read this table but not change it.' }),
         this.pager));
-    this.table.addEventListener('paste', (e) => {
-      if (!this.canWrite || e.target.closest?.('td.editing')) return;
-      const text = e.clipboardData?.getData('text/plain') ?? '';
-      if (/[\t\n]/.test(text.trim())) { e.preventDefault(); openPaste(this, text); }
-    });
+    attachGrid(this);
     this.renderToolbar();
     this.pending = pendingPanel(this);
   }
@@ -426,7 +427,7 @@ class FormPage {
       Object.hasOwn(row.edits, col.name) ? 'dirty' : '', error ? 'invalid' : '', this.overriddenCols(row).includes(col.name) ? 'overridden' : ''].join(' ');
     const parent = this.overriddenCols(row).includes(col.name) ? this.parentRow(row) : undefined;
     if (parent) td.title = `${this.parentScenario() ?? 'base'}: ${display(col, parent[col.name]) || '—'}`; else td.removeAttribute('title');
-    if (editable) td.tabIndex = 0; else td.removeAttribute('tabindex');
+    this.sel.decorate(td);
     td.setAttribute('aria-label', `${col.name}: ${display(col, this.value(row, col.name)) || 'empty'}${error ? `, error: ${error}` : ''}`);
     if (error) { td.setAttribute('aria-invalid', 'true'); td.setAttribute('aria-describedby', errId); } else { td.removeAttribute('aria-invalid'); td.removeAttribute('aria-describedby'); }
     const value = this.value(row, col.name);
@@ -436,7 +437,6 @@ class FormPage {
     if (editable && !td.dataset.wired) {
       td.dataset.wired = '1';
       td.addEventListener('dblclick', () => this.startEdit(td));
-      td.addEventListener('keydown', (e) => this.cellKey(e, td));
     }
   }
 
@@ -448,44 +448,23 @@ class FormPage {
     return { row, col };
   }
 
+  /** Keys on a selected cell (keys.js). */
   cellKey(e, td) {
-    if (td.classList.contains('editing')) return;
-    const { row, col } = this.lookup(td);
-    if (!row || !col) return;
-    if (e.key === 'Enter' || e.key === 'F2') { e.preventDefault(); this.startEdit(td); return; }
-    if (e.key === 'Escape' && Object.hasOwn(row.edits, col.name) && row.base) {
-      e.preventDefault();
-      delete row.edits[col.name];
-      delete row.errors[col.name];
-      this.refreshRow(row, td);
-      return;
-    }
-    if (e.key === ' ' && col.type === 'boolean') {
-      e.preventDefault();
-      this.setCell(row, col, validate(col, !(this.value(row, col.name) === true)));
-      this.refreshRow(row, td);
-      return;
-    }
-    const arrows = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
-    if (arrows[e.key]) { e.preventDefault(); this.moveFocus(td, ...arrows[e.key]); return; }
-    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && col.type !== 'boolean' && !col.values) {
-      e.preventDefault();
-      this.startEdit(td, e.key);
-    }
+    cellKeydown(this, e, td);
   }
 
-  moveFocus(td, dr, dc) {
-    const cells = [...this.tbody.querySelectorAll('td.editable')];
-    const rows = [...new Set(cells.map((c) => c.dataset.row))];
-    const r = rows.indexOf(td.dataset.row) + dr;
-    const inRow = (id) => cells.filter((c) => c.dataset.row === id);
-    const current = inRow(td.dataset.row);
-    if (dc) return current[current.indexOf(td) + dc]?.focus();
-    const target = inRow(rows[r])?.find((c) => c.dataset.col === td.dataset.col);
-    target?.focus();
+  /** Move the selection by rows/columns from `td`; `extend` grows the range from its anchor. */
+  moveFocus(td, dr, dc, extend = false) {
+    this.sel.move(td, dr, dc, extend);
   }
 
-  startEdit(td, initial) {
+  /**
+   * Open the cell's editor. `initial`: a typed character that replaces the value (on a select it
+   * picks the first option starting with what was typed); `at`: when it was typed. In the editor,
+   * Enter commits and moves down (Shift: up), Tab commits and moves to the next editable cell
+   * (Shift: previous), Esc cancels; leaving the editor commits.
+   */
+  startEdit(td, initial, at) {
     const { row, col } = this.lookup(td);
     if (!row || !col || td.classList.contains('editing')) return;
     const ctrl = editControl(col, this.value(row, col.name), `${col.name} of ${this.keyLabel(row)}`, this.allowedMoves(row, col));
@@ -502,26 +481,51 @@ class FormPage {
     const err = row.errors[col.name];
     replace(td, ctrl.el, err ? h('span', { class: 'field-error', id: `err-${row.id}-${col.name}`, text: err }) : null);
     if (err) { ctrl.control.setAttribute('aria-invalid', 'true'); ctrl.control.setAttribute('aria-describedby', `err-${row.id}-${col.name}`); }
-    if (initial !== undefined && 'value' in ctrl.control && ctrl.control.type !== 'checkbox') {
+    const select = ctrl.control instanceof HTMLSelectElement ? ctrl.control : null;
+    const pick = (key, time, fresh) => {
+      const found = typeAhead(optionValues(select), key, time, fresh);
+      if (found !== undefined) select.value = found;
+    };
+    if (initial !== undefined && select) pick(initial, at ?? performance.now(), true);
+    else if (initial !== undefined && 'value' in ctrl.control && ctrl.control.type !== 'checkbox') {
       ctrl.control.value = initial;
       ctrl.control.dispatchEvent(new Event('input'));
     }
     ctrl.control.focus();
     if (initial === undefined && typeof ctrl.control.select === 'function' && ctrl.control.type === 'text') ctrl.control.select();
     let done = false;
-    const finish = (commit, refocus) => {
+    const finish = (commit) => {
       if (done) return;
       done = true;
-      if (commit) this.setCell(row, col, validate(col, ctrl.read()));
       td.classList.remove('editing');
-      this.refreshRow(row, td);
-      if (refocus) td.focus();
+      if (commit) this.commitCell(row, col, validate(col, ctrl.read()));
+      else this.refreshRow(row);
     };
     ctrl.control.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); finish(true, true); }
-      else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); finish(false, true); }
+      if (e.key === 'Enter' || e.key === 'Tab' || e.key === 'Escape') {
+        // handled here: the cell under the editor must not see it (it would reopen the editor)
+        e.preventDefault();
+        e.stopPropagation();
+        finish(e.key !== 'Escape');
+        const next = e.key === 'Tab' ? this.sel.nextEditable(td, e.shiftKey ? -1 : 1) : null;
+        if (e.key === 'Enter') this.sel.move(td, e.shiftKey ? -1 : 1, 0);
+        else this.sel.select(next ?? td);
+      } else if (select && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        pick(e.key, e.timeStamp, false);
+      }
     });
-    ctrl.control.addEventListener('blur', () => finish(true, false));
+    ctrl.control.addEventListener('blur', () => finish(true));
+  }
+
+  /** Set one cell as one undoable step and redraw its row. */
+  commitCell(row, col, result) {
+    edit(this, [{ row, col, result }]);
+  }
+
+  /** Give a saved row's cell its saved value back (one undoable step). */
+  revertCell(row, col) {
+    edit(this, [{ row, col, result: { value: row.base[col.name] ?? null } }]);
   }
 
   /** Values a status column may take from the row's saved value (or as a new row), per the server's status rules; undefined = any. */
@@ -578,12 +582,18 @@ class FormPage {
     return this.inputCols.filter((c) => !p || !sameValue(p[c.name] ?? null, row.base[c.name] ?? null)).map((c) => c.name);
   }
 
-  addRow(values = {}) {
+  /** A new (unsaved) row with `values` and the columns' defaults; not yet in the grid. */
+  newRowObject(values = {}) {
     const row = { id: nextRowId++, base: null, edits: {}, errors: {} };
     for (const c of this.meta.columns) {
       if (Object.hasOwn(values, c.name)) row.edits[c.name] = values[c.name];
       else if (c.default !== undefined) row.edits[c.name] = c.default;
     }
+    return row;
+  }
+
+  addRow(values = {}) {
+    const row = this.newRowObject(values);
     this.rows.unshift(row);
     this.page = 0;
     this.renderBody();
@@ -609,6 +619,7 @@ class FormPage {
   }
 
   discard() {
+    this.undo.clear();
     this.rows = this.rows.filter((r) => r.base);
     for (const r of this.rows) { r.edits = {}; r.errors = {}; r.conflict = undefined; r.conflictOp = undefined; r.rowError = undefined; }
     this.banner('');

@@ -8,8 +8,11 @@ const bad = (r) => (Object.keys(r.errors).length || r.extra ? 1 : 0);
 
 const PREVIEW_LIMIT = 200;
 
-/** Split a TSV block into rows of cells (handles quoted cells with tabs/newlines as spreadsheets copy them). */
-export function parseTsv(text) {
+/**
+ * Split a TSV block into rows of cells (handles quoted cells with tabs/newlines as spreadsheets copy
+ * them). Blank lines are dropped, or with `keepBlank` kept as one empty cell (a blank cell of a pasted column).
+ */
+export function parseTsv(text, { keepBlank = false } = {}) {
   const rows = [];
   let row = [];
   let cell = '';
@@ -28,7 +31,14 @@ export function parseTsv(text) {
     } else cell += ch;
   }
   if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+  return keepBlank ? rows : rows.filter((r) => r.some((c) => c.trim() !== ''));
+}
+
+/** True when a pasted line names columns of the table (a header line). */
+export function isHeaderLine(page, cells) {
+  const byName = new Set(page.meta.columns.map((c) => c.name.toLowerCase()));
+  return cells.every((c) => c.trim() === '' || byName.has(c.trim().toLowerCase()) || page.ctxCols.includes(c.trim()))
+    && cells.some((c) => byName.has(c.trim().toLowerCase()));
 }
 
 /** Match pasted lines to columns (a header line of column names, or the grid's column order) and check every cell. */
@@ -38,8 +48,7 @@ export function planPaste(page, text) {
   const byName = new Map(page.meta.columns.map((c) => [c.name.toLowerCase(), c]));
   const notes = [];
   let columns = writable;
-  if (lines[0] && lines[0].every((c) => c.trim() === '' || byName.has(c.trim().toLowerCase()) || page.ctxCols.includes(c.trim()))
-      && lines[0].some((c) => byName.has(c.trim().toLowerCase()))) {
+  if (lines[0] && isHeaderLine(page, lines[0])) {
     columns = lines.shift().map((c) => byName.get(c.trim().toLowerCase()) ?? null);
     notes.push('The first line names the columns.');
   }

@@ -43,6 +43,23 @@ const inRange = (page: Page) => page.evaluate<string[]>(`(() => {
   return [...document.querySelectorAll('td.cell[aria-selected="true"]')].map((td) => rows.indexOf(td.closest('tr')) + ':' + td.dataset.col);
 })()`);
 
+/** Text in the selected range below 4.5:1 against its cell's background, as `text (ratio)`. */
+const LOW_CONTRAST_IN_RANGE = `(() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = (c) => c.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const low = [];
+  for (const td of document.querySelectorAll('td.cell.in-range')) {
+    const bg = lum(rgb(getComputedStyle(td).backgroundColor));
+    for (const el of td.querySelectorAll('.v, .field-error')) {
+      if (!el.textContent.trim()) continue;
+      const fg = lum(rgb(getComputedStyle(el).color));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < 4.5) low.push(el.textContent + ' (' + ratio.toFixed(2) + ')');
+    }
+  }
+  return low;
+})()`;
+
 describe.skipIf(missing !== undefined)('the grid keyboard and clipboard in headless Chromium', () => {
   let s: FormServer;
   let br: Browser;
@@ -272,6 +289,20 @@ describe.skipIf(missing !== undefined)('the grid keyboard and clipboard in headl
     expect((await inRange(page)).sort()).toEqual(['1:amount', '1:confidence', '2:amount', '2:confidence', '3:amount', '3:confidence']);
     expect(await page.locator('td.cell.in-range').count()).toBe(6);
     expect(await page.locator('table.grid').getAttribute('role')).toBe('grid');
+    expect(await page.locator('table.grid').getAttribute('aria-multiselectable')).toBe('true');
+    // the range's tint keeps text readable (WCAG AA 4.5:1), also on a changed and on a flagged cell
+    await cell(page, 3, 'amount').focus();
+    await page.keyboard.press('Delete');
+    await cell(page, 2, 'confidence').focus();
+    await page.keyboard.type('h');
+    await page.keyboard.press('Enter');
+    await cell(page, 1, 'amount').focus();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    expect(await page.locator('td.cell.in-range.invalid').count()).toBe(1);
+    expect(await page.locator('td.cell.in-range.dirty').count()).toBe(2);
+    expect(await page.evaluate<string[]>(LOW_CONTRAST_IN_RANGE)).toEqual([]);
     // a plain arrow collapses the range to one cell
     await page.keyboard.press('ArrowUp');
     expect(await inRange(page)).toEqual(['2:confidence']);
@@ -315,6 +346,21 @@ describe.skipIf(missing !== undefined)('the grid keyboard and clipboard in headl
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Meta+c');
     expect(await copied(page)).toBe('acc_001\t2027-Q3\t1,000.00');
+  });
+
+  it("with the browser's clipboard (permission granted): Ctrl+C of a range, then Ctrl+V anchored at another cell", async () => {
+    const page = await open('2029-Q1');
+    await br.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.dev.url });
+    await cell(page, 0, 'amount').focus();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Control+c');
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('1,000.00\tmedium\n2,000.00\tmedium');
+    await cell(page, 4, 'amount').focus();
+    await page.keyboard.press('Control+v');
+    expect(await Promise.all([3, 4, 5].map((r) => shown(page, r, 'amount')))).toEqual(['4,000.00', '1,000.00', '2,000.00']);
+    expect(await page.locator('#save-status').textContent()).toBe('Pasted 4 cells');
+    await page.getByRole('button', { name: 'Discard' }).click();
   });
 
   it('paste: a column of 5 amounts lands in the amount cells; one value fills a range; past the last row without keys is refused with a reason', async () => {

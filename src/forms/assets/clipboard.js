@@ -90,7 +90,8 @@ export function pasteCells(page, text) {
       const col = columnOf(page, layout.cols[c]);
       if (row && col) put(row, col, block[0][0]);
     }
-    finish(page, changes, edit(page, changes), readonly, notes);
+    edit(page, changes);
+    finish(page, changes, readonly, notes);
     return;
   }
   const cols = layout.cols.slice(b.c0).map((name) => columnOf(page, name));
@@ -115,7 +116,8 @@ export function pasteCells(page, text) {
   });
   if (leftOut) notes.push(`${leftOut} ${leftOut === 1 ? 'line' : 'lines'} past the last row left out: a new row needs the key ${page.keyCols.length === 1 ? 'column' : 'columns'} (${page.keyCols.map((k) => k.name).join(', ')}) in the pasted block`);
   for (const r of [...added].reverse()) page.rows.unshift(r);
-  finish(page, changes, edit(page, changes, added), readonly, notes);
+  edit(page, changes, added);
+  finish(page, changes, readonly, notes);
 }
 
 /** A new row with the columns' defaults (not yet in `page.rows`). */
@@ -125,7 +127,8 @@ function newRow(page, added) {
   return row;
 }
 
-function finish(page, changes, n, readonly, notes) {
+function finish(page, changes, readonly, notes) {
+  const n = changes.length;
   if (readonly) notes.push(`${readonly} read-only ${readonly === 1 ? 'cell' : 'cells'} left unchanged`);
   const invalid = changes.filter((c) => c.result.error).length;
   const said = `Pasted ${n} ${n === 1 ? 'cell' : 'cells'}${invalid ? ` — ${invalid} ${invalid === 1 ? 'cell needs' : 'cells need'} fixing (flagged)` : ''}${notes.length ? `; ${notes.join('; ')}` : ''}`;

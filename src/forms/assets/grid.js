@@ -5,7 +5,7 @@ import { editControl, optionValues, typeAhead } from './controls.js';
 import { deleteButton, deleteSelected, mayDelete, refreshSelection, selectAllHeader, selectCell } from './delete-rows.js';
 import { formatTime, h, modal, replace, toast } from './dom.js';
 import { openHistory } from './history.js';
-import { attachGrid, cellKeydown } from './keys.js';
+import { attachGrid } from './keys.js';
 import { openPaste } from './paste.js';
 import { choices, display, isNumeric, sameValue, validate } from './rules.js';
 import { allowedStatuses, lockProblem } from './status-rules.js';
@@ -446,11 +446,6 @@ class FormPage {
     const row = this.rows.find((r) => String(r.id) === td.dataset.row);
     const col = this.meta.columns.find((c) => c.name === td.dataset.col);
     return { row, col };
-  }
-
-  /** Keys on a selected cell (keys.js). */
-  cellKey(e, td) {
-    cellKeydown(this, e, td);
   }
 
   /** Move the selection by rows/columns from `td`; `extend` grows the range from its anchor. */

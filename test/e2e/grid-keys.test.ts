@@ -119,6 +119,19 @@ describe.skipIf(missing !== undefined)('the grid keyboard and clipboard in headl
     expect(await page.evaluate<string | null>("document.activeElement.closest('th')?.dataset.col ?? null")).toBe('amount');
     await page.keyboard.press('ArrowDown');
     expect(await where(page)).toEqual([0, 'amount']);
+
+    // a planner (no delete boxes), signed in with a token: from the top of the page to the first amount cell
+    expect((await call(s.server.url, 'POST', '/api/v1/inputs/revenue_forecast/rows', { token: s.tokens.ana, body: { rows: [{ account_id: 'acc_022', quarter: '2026-Q1', amount: '10.00' }] } })).status).toBe(200);
+    await page.goto(`${s.server.url}/forms/revenue_forecast`);
+    await page.getByLabel('API token').fill(s.tokens.ana);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('tbody tr.row').first().waitFor();
+    await page.evaluate('document.activeElement.blur()');
+    let tabs = 0;
+    while ((await where(page))[0] < 0 && tabs < 40) { await page.keyboard.press('Tab'); tabs += 1; }
+    expect(await where(page)).toEqual([0, 'amount']);
+    console.log(`Tab presses from the top of the page to the first amount cell (planner): ${tabs}`);
+    expect(tabs).toBeLessThan(12);
   });
 
   it('arrows move; Enter/F2 edit with the value; Enter commits and moves down, Shift+Enter up; Tab/Shift+Tab commit and move sideways; Esc cancels', async () => {

@@ -84,7 +84,7 @@ export function cellKeydown(page, e, td) {
     if (e.key === ' ') { e.preventDefault(); page.commitCell(row, col, validate(col, !(page.value(row, col.name) === true))); }
     return;
   }
-  if (e.key.length === 1 && !e.altKey) {
+  if ([...e.key].length === 1 && !e.altKey) {
     e.preventDefault();
     page.startEdit(td, e.key, e.timeStamp);
   }

@@ -281,6 +281,14 @@ describe.skipIf(missing !== undefined)('the grid keyboard and clipboard in headl
     const saved = await rows('2027-Q1');
     expect([saved[0]!.note, saved[1]!.amount]).toEqual([null, '2100.00']);
 
+    // a range is cleared in one go
+    await cell(page, 2, 'confidence').focus();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Delete');
+    expect(await Promise.all([1, 2, 3, 4].map((r) => shown(page, r, 'confidence')))).toEqual(['medium', '', '', '']);
+    await page.getByRole('button', { name: 'Discard' }).click();
+
     // a key cell of a new row cleared is flagged with the same message
     await page.getByRole('button', { name: '+ Add row' }).click();
     const key = page.locator('tr.row.new td[data-col="account_id"]');

@@ -23,12 +23,18 @@ function rowOf(page, id) {
   return page.rows.find((r) => String(r.id) === String(id));
 }
 
+/** A cell as copied: its displayed value; a timestamp in full (`YYYY-MM-DD HH:MM:SS`, UTC), which the display shortens. */
+function copiedText(col, value) {
+  if (col.type === 'timestamp' && value !== null && value !== undefined) return String(value).replace('T', ' ').replace(/Z$/, '');
+  return display(col, value);
+}
+
 /** The selected cells as TSV of their displayed values (one line per row, no trailing line break). */
 export function selectionTsv(page) {
   return page.sel.rangeCells().map((line) => line.map(({ row, col }) => {
     const r = rowOf(page, row);
     const c = columnOf(page, col);
-    return tsvCell(r && c ? display(c, page.value(r, col)) : '');
+    return tsvCell(r && c ? copiedText(c, page.value(r, col)) : '');
   }).join('\t')).join('\n');
 }
 

@@ -143,6 +143,7 @@ export const LOAD_CODES = {
     | { as: 'model-column'; column: string; input: string; columns: Names }
     | { as: 'input-column'; column: string; input: string; model: string }
     | { as: 'base-column'; column: string; model: string }
+    | { as: 'planning'; column: string; key: string }
   >('a key, link, row filter or model column that the input (or base relation) does not declare', (p) => {
     switch (p.as) {
       case 'key':
@@ -163,6 +164,8 @@ export const LOAD_CODES = {
         return `model '${p.model}': input '${p.input}' has no column '${p.column}'`;
       case 'base-column':
         return `model '${p.model}': the base relation has no column '${p.column}'`;
+      case 'planning':
+        return `\`planning.${p.key}\` uses \`${p.column}\`, which is not a column of this input`;
     }
   }),
   'unknown-source': defineCode<
@@ -207,6 +210,38 @@ export const LOAD_CODES = {
       }
     },
   ),
+  'invalid-planning': defineCode<
+    | { problem: 'no-link' }
+    | { problem: 'across-not-key'; column: string; key: Names }
+    | { problem: 'key-not-planned'; column: string; across: string }
+    | { problem: 'value-not-numeric'; column: string; kind: string }
+    | { problem: 'value-is-key'; column: string }
+    | { problem: 'pivot-needs-value' }
+    | { problem: 'across-value'; value: string; column: string; detail: string }
+    | { problem: 'duplicate-across-value'; value: string }
+    | { problem: 'context-on-not-key'; column: string; across: string }
+  >('`planning:` that cannot make template rows (no link, a key column left out, a non-numeric value column, …)', (p) => {
+    switch (p.problem) {
+      case 'no-link':
+        return '`planning.rows: links_to` needs a valid `links_to` on this input';
+      case 'across-not-key':
+        return `\`planning.across.column\` \`${p.column}\` must be a key column of the input (key: ${listNames(p.key)})`;
+      case 'key-not-planned':
+        return `key column \`${p.column}\` is neither in \`links_to.on\` nor \`planning.across.column\` (\`${p.across}\`), so template rows would have no value for it`;
+      case 'value-not-numeric':
+        return `\`planning.value\` \`${p.column}\` must be an integer, number or decimal column, found ${p.kind}`;
+      case 'value-is-key':
+        return `\`planning.value\` \`${p.column}\` is a key column; name the input column planners type`;
+      case 'pivot-needs-value':
+        return '`layout: pivot` needs `planning.value`: the numeric input column shown in each cell';
+      case 'across-value':
+        return `\`${p.value}\` is not a valid \`${p.column}\`: ${p.detail}`;
+      case 'duplicate-across-value':
+        return `\`${p.value}\` is listed twice in \`planning.across.values\``;
+      case 'context-on-not-key':
+        return `\`planning.context.on\` column \`${p.column}\` must be a key column other than \`${p.across}\` (the across column is matched by \`context.across\`)`;
+    }
+  }),
   'unknown-role': defineCode<{ role: string; declared: Names }>(
     'permissions (or a transition, action, approval or scenario rule) for a role not declared in project.yml',
     (p) => `role \`${p.role}\` is not declared under \`roles:\` in project.yml; roles: ${listNames(p.declared)}`,

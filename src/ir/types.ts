@@ -154,7 +154,36 @@ export interface InputTable {
   approval?: ApprovalRule;
   /** Named one-click actions. */
   actions?: Record<string, InputAction>;
+  /** Template rows and the form's layout; absent = the planner types every key. */
+  planning?: Planning;
   loc: SourceLocation;
+}
+
+/** Values of another source shown beside planned rows (`planning.context`). */
+export interface PlanningContext extends SourceTableRef {
+  /** Input key column → context source column. */
+  on: Record<string, string>;
+  /** The context source column matched with the `across` column's values. */
+  across: string;
+  /** The context source column shown. */
+  value: string;
+  label: string;
+}
+
+/**
+ * `planning:` of an input table: template rows = the linked source rows the caller may see ×
+ * `across.values` of one key column; nothing is stored until a value is typed.
+ */
+export interface Planning {
+  rows: 'links_to';
+  /** A key column and its values (vars already substituted), in declared order. */
+  across: { column: string; values: string[] };
+  layout: 'table' | 'pivot';
+  /** The numeric input column of each pivot cell (always set when `layout` is `pivot`). */
+  value?: string;
+  /** A column of the linked source shown beside the key. */
+  label?: string;
+  context?: PlanningContext;
 }
 
 /** A source table; its location may differ per target ("sources are named per target"). */

@@ -10,6 +10,7 @@ import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js
 import { reportUnknownSourceTable } from './read-project-file.js';
 import type { InputColumn, InputTable, RowFilter, Scalar, TablePermission } from '../ir/types.js';
 import { readActions, readApproval, readStatusRules, readTransitions } from './read-workflow.js';
+import { readPlanning } from './read-planning.js';
 import { reportZodIssues } from './zod-issues.js';
 import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
@@ -81,6 +82,7 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
   }
   const approval = file.approval ? readApproval(yd, file.approval, columns, scope, report) : undefined;
   const actions = file.actions ? readActions(yd, file.actions, columns, key, scope, report) : undefined;
+  const planning = file.planning ? readPlanning(yd, file.planning, { key, columns, linksTo }, file.links_to !== undefined, scope, report) : undefined;
 
   return {
     name,
@@ -92,6 +94,7 @@ export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scop
     permissions,
     ...(approval ? { approval } : {}),
     ...(actions ? { actions } : {}),
+    ...(planning ? { planning } : {}),
     loc: file.name !== undefined ? pathLoc(yd, ['name']) : docStartLoc(yd),
   };
 }

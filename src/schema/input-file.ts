@@ -74,6 +74,35 @@ export const permissionSchema = z
   })
   .nullable();
 
+/** `planning.context`: values of another source shown beside the planned rows (e.g. last period's actuals). */
+export const planningContextSchema = z.strictObject({
+  /** `<source>.<table>` holding the context values. */
+  source: z.string(),
+  /** Input key column → context source column (the rows of one planned row). */
+  on: z.record(z.string(), z.string()),
+  /** The context source column matched with `across.column` (default: the same name). */
+  across: z.string().optional(),
+  /** The context source column shown (a number). */
+  value: z.string(),
+  /** How the form names it (default: the value column's name). */
+  label: z.string().optional(),
+});
+
+/** `planning:` — the rows a planner sees before anything is typed, and how the form lays them out. */
+export const planningSchema = z.strictObject({
+  /** `links_to`: one template row per linked source row the caller may see (the row filter applies). */
+  rows: z.literal('links_to'),
+  /** Times each value of one key column: `values` are strings, `{{ var('x') }}` allowed. */
+  across: z.strictObject({ column: z.string(), values: z.array(z.union([z.string(), z.number()])).min(1) }),
+  /** `table` (default): one line per row; `pivot`: linked rows down, `across` values as columns. */
+  layout: z.enum(['table', 'pivot']).optional(),
+  /** The numeric input column shown in each pivot cell (required with `layout: pivot`). */
+  value: z.string().optional(),
+  /** A column of the linked source shown beside the key (e.g. the account name). */
+  label: z.string().optional(),
+  context: planningContextSchema.optional(),
+});
+
 /** `inputs/*.yml`: one input table. */
 export const inputFileSchema = z.strictObject({
   /** Default: the file's base name. */
@@ -86,11 +115,14 @@ export const inputFileSchema = z.strictObject({
   permissions: z.record(z.string(), permissionSchema).optional(),
   approval: approvalSchema.optional(),
   actions: z.record(z.string(), actionSchema).optional(),
+  planning: planningSchema.optional(),
 });
 
 /** The parsed shape of an input file. */
 export type InputFile = z.infer<typeof inputFileSchema>;
 /** The parsed shape of one input column. */
 export type InputColumnEntry = z.infer<typeof inputColumnSchema>;
+/** The parsed shape of `planning:`. */
+export type PlanningEntry = z.infer<typeof planningSchema>;
 /** The parsed shape of one permission entry. */
 export type PermissionEntry = z.infer<typeof permissionSchema>;

@@ -4,7 +4,7 @@ import { sendFailure } from '../http/parse-request.js';
 import { route, type Route } from '../http/route.js';
 import { jsonResponse } from '../http/to-json.js';
 import type { Actor } from '../auth/actor.js';
-import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
+import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, PlanningContextResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';
 import { assetsDir, readAsset } from './static-assets.js';
 
@@ -115,6 +115,21 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
         });
         if (!res.ok) return sendFailure(c, fromWriteError(res.error));
         return jsonResponse({ source: res.source, link: res.link, columns: res.columns, rows: res.rows, next_cursor: res.nextCursor });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/inputs/{table}/planning-context',
+      operationId: 'readPlanningContext',
+      summary: "The `planning.context` values of the table's across values (e.g. actuals per account and quarter), under the caller's row filter (needs `read`; none when the filter cannot be placed on the context source)",
+      tags: ['forms'],
+      auth: 'caller',
+      params: { table: 'Input table name.' },
+      responses: { 200: { description: 'OK', json: PlanningContextResponseSchema } },
+      errors: ['forbidden', 'not_found'],
+      handler: async (c) => {
+        const res = await wb.sources.planningContext(c.req.param('table') ?? '', c.get('actor'));
+        return res.ok ? c.json({ source: res.source, label: res.label, rows: res.rows, truncated: res.truncated }) : sendFailure(c, fromWriteError(res.error));
       },
     }),
     route({

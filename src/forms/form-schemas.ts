@@ -40,3 +40,13 @@ export const SourceValuesResponseSchema = z
     truncated: z.boolean().describe('More values exist than were returned (at most 5,000).'),
   })
   .register(wireRegistry, { id: 'SourceValuesResponse' });
+
+/** `GET /api/v1/inputs/{t}/planning-context`. */
+export const PlanningContextResponseSchema = z
+  .object({
+    source: z.string().nullable().describe('`<source>.<table>` of `planning.context`; null when the table declares none.'),
+    label: z.string().nullable(),
+    rows: z.array(z.record(z.string(), z.string().nullable())).describe('One per (key, across value) found: the input key columns of `context.on`, the across column, and `value` (as text).'),
+    truncated: z.boolean().describe('More than 20,000 values exist; the rest were not returned.'),
+  })
+  .register(wireRegistry, { id: 'PlanningContextResponse' });

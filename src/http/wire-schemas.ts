@@ -207,6 +207,17 @@ export const InputDescriptionSchema = z
       .array(z.object({ name: z.string(), description: z.string().optional(), set: z.record(z.string(), WireValueSchema), roles: z.array(z.string()).optional(), confirm: z.boolean(), comment_required: z.boolean() }))
       .optional()
       .describe('One-click actions (`POST /inputs/{table}/actions/{name}`).'),
+    planning: z
+      .object({
+        rows: z.literal('links_to'),
+        across: z.object({ column: z.string(), values: z.array(z.string()) }),
+        layout: z.enum(['table', 'pivot']),
+        value: z.string().optional(),
+        label: z.string().optional(),
+        context: z.object({ source: z.string(), label: z.string() }).optional(),
+      })
+      .optional()
+      .describe('Template rows (`GET /inputs/{table}/rows?template=true`) and the layout of the form; `context` values come from `GET /inputs/{table}/planning-context`.'),
   })
   .register(wireRegistry, { id: 'Input' });
 
@@ -249,6 +260,12 @@ export const RowsQuerySchema = z.strictObject({
   as_of: z.iso.datetime({ offset: true }).optional().describe('Read the state as of this time (ISO 8601 with a zone).'),
   limit: limitParam(READ_LIMITS.max, `Page size, 1 to ${READ_LIMITS.max}; default ${READ_LIMITS.default}.`),
   cursor: z.string().min(1).optional().describe('`next_cursor` of the previous page.'),
+  template: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      '`true`: also the template rows of a table with `planning:` — each linked source row in your row filter × each across value that has no row yet, with `_version` 0, null values and `_template: true` (every row then carries `_template`). Nothing is written until a value is. 400 on a table without `planning:`.',
+    ),
 });
 
 /** Query of `GET /inputs/{table}/history` (plus `key.<column>=<value>` filters). */

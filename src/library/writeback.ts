@@ -19,6 +19,7 @@ import { JointCommitter, type JointOutcome } from '../write/joint-commit.js';
 import { Deployment } from './deployment.js';
 import { readModelRows, type ModelReadOptions, type ModelReadResult } from './model-rows.js';
 import { readContext, type ContextReadOptions, type ContextReadResult } from './source-context.js';
+import { readPlanningContext, type PlanningContextResult } from './planning-context.js';
 import { readSourceValues, type SourceValuesResult } from './source-values.js';
 import { readQuery, type QueryOptions, type QueryResult } from './read-query.js';
 import { openSnapshotConnection } from '../snapshot/snapshot-connection.js';
@@ -75,6 +76,8 @@ export class Writeback {
     context: (table: string, opts: ContextReadOptions): Promise<ContextReadResult> => readContext(this.ctx, table, opts),
     /** The allowed values of a column declared `values: { source, column }`. */
     values: (table: string, column: string, actor?: Actor): Promise<SourceValuesResult> => readSourceValues(this.ctx, table, column, actor),
+    /** The `planning.context` values (e.g. actuals per account and quarter) under the reader's row filters. */
+    planningContext: (table: string, actor?: Actor): Promise<PlanningContextResult> => readPlanningContext(this.ctx, table, actor),
   };
 
   /** Plan/apply against this connection, and whether the warehouse matches the project. */

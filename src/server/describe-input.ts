@@ -1,4 +1,4 @@
-import type { ColumnType, InputColumn, InputTable } from '../ir/types.js';
+import type { ColumnType, InputColumn, InputTable, Planning } from '../ir/types.js';
 import type { ColumnRule } from '../rules/column-rules.js';
 import type { Actor } from '../auth/actor.js';
 import type { WireValue } from '../write/types.js';
@@ -70,6 +70,18 @@ function describeActions(input: InputTable) {
   }));
 }
 
+/** The table's `planning:` as the form reads it (the context source's columns stay on the server). */
+function describePlanning(p: Planning) {
+  return {
+    rows: p.rows,
+    across: { column: p.across.column, values: p.across.values },
+    layout: p.layout,
+    ...(p.value !== undefined ? { value: p.value } : {}),
+    ...(p.label !== undefined ? { label: p.label } : {}),
+    ...(p.context ? { context: { source: `${p.context.source}.${p.context.table}`, label: p.context.label } } : {}),
+  };
+}
+
 /** An input table as `GET /api/v1/inputs` shows it: columns with types and rules, key, the caller's permissions. */
 export function describeInput(input: InputTable, actor: Actor) {
   return {
@@ -81,6 +93,7 @@ export function describeInput(input: InputTable, actor: Actor) {
     columns: input.columns.map((c) => describeColumn(c, input.key)),
     ...(input.approval ? { approval: { ...(input.approval.requiredFor ? { required_for: input.approval.requiredFor } : {}), ...(input.approval.when ? { when: input.approval.when } : {}) } } : {}),
     ...(input.actions ? { actions: describeActions(input) } : {}),
+    ...(input.planning ? { planning: describePlanning(input.planning) } : {}),
     permissions: callerPermissions(input, actor),
   };
 }

@@ -3,6 +3,7 @@ import { checkPermission } from '../auth/permissions.js';
 import { onInputRows, rowScope } from '../auth/row-filter.js';
 import { isoInstantMs, valueChecker } from '../rules/column-rules.js';
 import { scenarioRowsSql } from './state-relation.js';
+import { planningRelationSql } from './planning-relation.js';
 import { readableScenario } from './scenario-registry.js';
 import type { ReadOptions, ReadResult, StateRow } from './types.js';
 import { canonicalFromDb, isoFromDb, numberFromDb, wireFromDb } from '../rules/wire-values.js';
@@ -48,6 +49,7 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
   const limit = opts.limit ?? READ_LIMITS.default;
   if (!Number.isInteger(limit) || limit < 1 || limit > READ_LIMITS.max)
     return failure('bad_request', `limit must be an integer from 1 to ${READ_LIMITS.max}`, [{ column: 'limit', message: `${String(limit)} is not an integer from 1 to ${READ_LIMITS.max}` }]);
+  if (opts.template && !input.planning) return failure('bad_request', `${input.name} declares no planning: template rows`, [{ column: 'template', message: `${input.name} has no \`planning:\`` }]);
   const known = await readableScenario(ctx.reader, ctx.names, scenario);
   if (!known.ok) return known;
 
@@ -55,7 +57,7 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
   const q = (c: string) => d.quoteIdent(c);
   const params: SqlValue[] = [];
   const chain = known.chain;
-  const from = scenarioRowsSql(ctx.names, input, chain, params, asOf);
+  const from = opts.template ? planningRelationSql(ctx.names, input, chain, opts.actor, params, asOf) : scenarioRowsSql(ctx.names, input, chain, params, asOf);
   const where = rowScope(input, opts.actor).where(d, params, onInputRows(input, ctx.names, 'v')) ?? ['1 = 0'];
   for (const [name, value] of Object.entries(opts.filter ?? {})) {
     const col = input.columns.find((c) => c.name === name);
@@ -93,8 +95,9 @@ export async function readRows(ctx: WriteContext, tableName: string, opts: ReadO
     for (const c of input.columns) out[c.name] = wireFromDb(c.type, r[c.name]);
     out._scenario = String(r._scenario);
     out._version = numberFromDb(r._version);
-    out._updated_by = String(r._updated_by);
-    out._updated_at = isoFromDb(r._updated_at);
+    out._updated_by = r._updated_by === null || r._updated_by === undefined ? null : String(r._updated_by);
+    out._updated_at = r._updated_at === null || r._updated_at === undefined ? null : isoFromDb(r._updated_at);
+    if (opts.template) out._template = r._template === true;
     return out;
   });
   const last = page[page.length - 1];

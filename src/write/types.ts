@@ -71,6 +71,12 @@ export interface ReadOptions {
   cursor?: string;
   /** Reader; absent = administrator. A role's row filter becomes a WHERE clause with bound parameters. */
   actor?: Actor;
+  /**
+   * Also the table's template rows (`planning:`): keys of the linked source rows in the reader's
+   * scope × the across values that have no row yet, with `_version` 0 and `_template: true`
+   * (every row then carries `_template`). Nothing is written. A table without `planning:` is a bad request.
+   */
+  template?: boolean;
 }
 
 /** One state row as returned by `rows`: user columns in wire shape plus `_version`, `_updated_by`, `_updated_at`, `_scenario`. */

@@ -95,11 +95,12 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
       query: RowsQuerySchema,
       prefixed: FILTER,
       responses: { 200: { description: 'OK', json: RowsResponseSchema } },
-      errors: ['forbidden', 'not_found'],
+      errors: ['bad_request', 'forbidden', 'not_found'],
       handler: async (c, { query, prefixed }) => {
-        const { scenario, as_of, limit, cursor } = query;
+        const { scenario, as_of, limit, cursor, template } = query;
         const result = await wb.inputs.rows(c.req.param('table') ?? '', {
           ...reader(c),
+          ...(template === 'true' ? { template: true } : {}),
           ...(scenario !== undefined ? { scenario } : {}),
           ...(as_of !== undefined ? { asOf: as_of } : {}),
           ...(limit !== undefined ? { limit } : {}),

@@ -137,6 +137,9 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await call('GET', `${F}/context?limit=0`, { token: tokens.ana })).status).toBe(400);
     expect((await call('GET', `${F}/context?cursor=bad`, { token: tokens.ana })).status).toBe(400);
     expect((await call('GET', '/api/v1/inputs/nope/context', { token: tokens.ana })).status).toBe(404);
+    expect((await call('GET', `${F}/planning-context`, { token: tokens.ana })).status).toBe(200);
+    expect((await call('GET', '/api/v1/inputs/nope/planning-context', { token: tokens.ana })).status).toBe(404);
+    expect((await call('GET', `${F}/rows?template=true&limit=3`, { token: tokens.ana })).status).toBe(200);
     expect((await call('GET', '/api/v1/inputs/account_category/columns/category/values', { token: tokens.ana })).status).toBe(200);
     expect((await call('GET', '/api/v1/inputs/account_category/columns/reason/values', { token: tokens.ana })).status).toBe(404);
   });

@@ -1,4 +1,5 @@
-import { mkdtempSync, cpSync } from 'node:fs';
+import { mkdtempSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openProject } from '../../src/library/open-project.js';
@@ -14,11 +15,21 @@ import { addWorkflows } from './demo-workflows.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** A temp copy of the root demo with the form's workflow features, planned and applied. */
-async function appliedDemo(): Promise<string> {
+/**
+ * A temp copy of the root demo with the form's workflow features, planned and applied. Without
+ * `planning`, revenue_forecast's `planning:` is removed, so the grid starts empty and flat (what the
+ * flat-grid tests exercise); test/e2e/planning-grid.test.ts keeps it.
+ */
+async function appliedDemo(planning: boolean): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'wb-forms-'));
   for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   addWorkflows(dir);
+  if (!planning) {
+    const path = join(dir, 'inputs', 'revenue_forecast.yml');
+    const doc = parseDocument(readFileSync(path, 'utf8'));
+    doc.delete('planning');
+    writeFileSync(path, doc.toString());
+  }
   const loaded = await loadProject(dir);
   if (!loaded.ok) throw new Error(`demo does not load: ${JSON.stringify(loaded.diagnostics)}`);
   const target = resolveTarget(loaded.value);
@@ -45,9 +56,9 @@ export interface FormServer {
   close(): Promise<void>;
 }
 
-/** Start the demo behind a token-only server and a `--dev-user demo` server (both on port 0). */
-export async function startFormServer(): Promise<FormServer> {
-  const dir = await appliedDemo();
+/** Start the demo behind a token-only server and a `--dev-user demo` server (both on port 0); `planning`: keep the demo's planning grid. */
+export async function startFormServer(opts: { planning?: boolean } = {}): Promise<FormServer> {
+  const dir = await appliedDemo(opts.planning ?? false);
   const wb = await openProject(dir);
   const make = async (user: string, role: string, attributes?: Record<string, string>) => {
     const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });

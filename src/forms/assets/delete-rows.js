@@ -14,7 +14,7 @@ export function mayDelete(page) {
 
 /** Saved rows the user has ticked (on any page of the grid, filtered out or not). */
 export function selectedRows(page) {
-  return page.rows.filter((r) => r.base && r.selected);
+  return page.rows.filter((r) => r.base && !r.base._template && r.selected);
 }
 
 /** The header cell: tick or untick every saved row on the page shown. */
@@ -31,7 +31,7 @@ export function selectAllHeader(page) {
 
 /** The row's checkbox cell (empty for a new, unsaved row: it has "Remove"). */
 export function selectCell(page, row) {
-  if (!row.base) return h('td', { class: 'select' });
+  if (!row.base || row.base._template) return h('td', { class: 'select' });
   const box = h('input', { type: 'checkbox', checked: Boolean(row.selected), 'aria-label': `Select ${page.keyLabel(row)}` });
   box.addEventListener('change', () => {
     row.selected = box.checked;
@@ -53,7 +53,7 @@ function deleteLabel(n) {
 
 /** The saved rows on the page of the grid shown. */
 function shownSaved(page) {
-  return page.shownRows().filter((r) => r.base);
+  return page.shownRows().filter((r) => r.base && !r.base._template);
 }
 
 /** Update the Delete button and the header checkbox after the selection changed. */

@@ -7,6 +7,7 @@ import { formatTime, h, modal, replace, toast } from './dom.js';
 import { openHistory } from './history.js';
 import { attachGrid } from './keys.js';
 import { openPaste } from './paste.js';
+import { pivotView } from './pivot.js';
 import { choices, display, isNumeric, sameValue, validate } from './rules.js';
 import { allowedStatuses, lockProblem } from './status-rules.js';
 import { scenarioActionButtons } from './scenario-actions.js';
@@ -72,6 +73,7 @@ class FormPage {
   async start() {
     document.title = `${this.meta.name} — ${document.body.dataset.project}`;
     this.buildChrome();
+    this.pivot = pivotView(this);
     window.addEventListener('beforeunload', (e) => { if (this.dirtyRows().length) e.preventDefault(); });
     document.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') { e.preventDefault(); this.save(); }
@@ -116,7 +118,8 @@ class FormPage {
     const rows = [];
     let cursor;
     do {
-      const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/rows${query({ limit: 1000, cursor, scenario: this.meta.scenarios ? scenario : undefined })}`);
+      const template = this.meta.planning ? 'true' : undefined;
+      const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/rows${query({ limit: 1000, cursor, scenario: this.meta.scenarios ? scenario : undefined, template })}`);
       if (!res.ok) return { error: res.body.error };
       rows.push(...res.body.rows);
       cursor = res.body.next_cursor;
@@ -351,6 +354,7 @@ class FormPage {
   }
 
   renderBody() {
+    if (this.pivot?.active) return this.pivot.render();
     const all = this.visibleRows();
     const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
     this.page = Math.min(this.page, pages - 1);
@@ -395,13 +399,13 @@ class FormPage {
       h('td', { class: 'mark', title: label }, h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), label ? h('span', { class: 'sr-only', text: label }) : null),
       this.canDelete ? selectCell(this, row) : null,
       this.columnsShown().map((c) => (c.kind === 'ctx' ? this.contextCell(row, c) : this.cell(row, c.col))),
-      h('td', { class: 'meta', title: row.base ? `${row.base._updated_by ?? ''} at ${formatTime(row.base._updated_at)}` : undefined },
-        row.base ? [h('span', { class: 'by', text: row.base._updated_by ?? '' }), h('span', { class: 'at', text: ` · ${shortTime(row.base._updated_at)}` })] : h('span', { class: 'at', text: 'new' })),
+      h('td', { class: 'meta', title: row.base && !row.base._template ? `${row.base._updated_by ?? ''} at ${formatTime(row.base._updated_at)}` : undefined },
+        row.base?._template ? h('span', { class: 'at', text: 'not typed yet' }) : row.base ? [h('span', { class: 'by', text: row.base._updated_by ?? '' }), h('span', { class: 'at', text: ` · ${shortTime(row.base._updated_at)}` })] : h('span', { class: 'at', text: 'new' })),
       h('td', { class: 'row-actions' },
-        row.base ? h('button', { type: 'button', class: 'icon', title: 'History of this row', 'aria-label': `History of ${this.keyLabel(row)}`, onclick: () => openHistory(this, row) }, 'History') : null,
+        row.base?._template ? null : row.base ? h('button', { type: 'button', class: 'icon', title: 'History of this row', 'aria-label': `History of ${this.keyLabel(row)}`, onclick: () => openHistory(this, row) }, 'History') : null,
         row.base && this.canWrite && this.overriddenCols(row).length
           ? h('button', { type: 'button', class: 'icon', title: `Remove this scenario's override: follow ${this.parentScenario() ?? 'the parent'} again`, 'aria-label': `Reset ${this.keyLabel(row)} to parent`, onclick: () => resetRow(this, row) }, 'Reset') : null,
-        row.base ? rowActionButtons(this, row) : h('button', { type: 'button', class: 'icon', 'aria-label': `Remove new row`, onclick: () => this.removeRow(row) }, 'Remove')));
+        row.base?._template ? null : row.base ? rowActionButtons(this, row) : h('button', { type: 'button', class: 'icon', 'aria-label': `Remove new row`, onclick: () => this.removeRow(row) }, 'Remove')));
     const out = [tr];
     if (row.rowError) out.push(h('tr', { class: 'row-note invalid' }, h('td', { colspan: width, role: 'alert', text: row.rowError })));
     if (row.conflict) out.push(this.conflictRow(row, width));
@@ -450,6 +454,7 @@ class FormPage {
 
   /** Move the selection by rows/columns from `td`; `extend` grows the range from its anchor. */
   moveFocus(td, dr, dc, extend = false) {
+    if (this.pivot?.active) return this.pivot.moveFocus(td, dr, dc);
     this.sel.move(td, dr, dc, extend);
   }
 
@@ -503,7 +508,7 @@ class FormPage {
         e.stopPropagation();
         finish(e.key !== 'Escape');
         const next = e.key === 'Tab' ? this.sel.nextEditable(td, e.shiftKey ? -1 : 1) : null;
-        if (e.key === 'Enter') this.sel.move(td, e.shiftKey ? -1 : 1, 0);
+        if (e.key === 'Enter') this.moveFocus(td, e.shiftKey ? -1 : 1, 0);
         else this.sel.select(next ?? td);
       } else if (select && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
@@ -540,6 +545,7 @@ class FormPage {
 
   /** Re-render the cells of one row in place (keeps focus and the rest of the table). */
   refreshRow(row, focusTd) {
+    if (this.pivot?.active) return this.pivot.refreshRow(row, focusTd);
     const tr = this.tbody.querySelector(`tr.row[data-row="${row.id}"]`);
     if (!tr) return;
     const [state, label] = this.rowState(row);
@@ -572,7 +578,7 @@ class FormPage {
 
   /** Input columns whose value in this scenario differs from the parent's (all of them for a key the parent lacks). */
   overriddenCols(row) {
-    if (!this.parentRows || !row.base) return [];
+    if (!this.parentRows || !row.base || row.base._template) return [];
     const p = this.parentRow(row);
     return this.inputCols.filter((c) => !p || !sameValue(p[c.name] ?? null, row.base[c.name] ?? null)).map((c) => c.name);
   }

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { call } from '../integration/server/http-client.js';
+import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { startFormServer, type FormServer } from './form-server.js';
+
+type Row = Record<string, string | number | boolean | null>;
+type Rows = { rows: Row[]; next_cursor: string | null };
+const QUARTERS = ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4'];
+
+const missing = chromiumMissing();
+if (missing) console.warn(`skipping the browser tests: ${missing}`);
+
+/** Paste `text` as a spreadsheet would, on the focused element. */
+async function pasteText(page: Page, text: string) {
+  await page.evaluate(
+    `(() => { const data = new DataTransfer(); data.setData('text/plain', ${JSON.stringify(text)});` +
+      ` document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })); })()`,
+  );
+}
+
+const cellOf = (page: Page, account: number, quarter: number) => page.locator(`#pivot td[data-pivot="${account}:${quarter}"]`);
+const shown = async (page: Page, account: number, quarter: number) => (await cellOf(page, account, quarter).locator('.v').textContent()) ?? '';
+
+// the demo's revenue_forecast declares planning: crm.accounts × the quarters of fiscal_year, pivoted, actuals as context
+describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in headless Chromium', () => {
+  let s: FormServer;
+  let a: Browser; // ana, planner in EMEA
+  let emea: { id: string; name: string }[] = [];
+  const logCount = async () => (await s.wb.adapter.query<{ n: number }>('select count(*)::integer as n from writeback.revenue_forecast__log'))[0]!.n;
+  const stored = async () => (await call<Rows>(s.server.url, 'GET', '/api/v1/inputs/revenue_forecast/rows', { token: s.tokens.fin })).body.rows;
+
+  beforeAll(async () => {
+    s = await startFormServer({ planning: true });
+    a = await openBrowser();
+    emea = await s.wb.adapter.query<{ id: string; name: string }>("select id, name from crm.accounts where region = 'EMEA' order by id");
+  });
+  afterAll(async () => {
+    await a?.close();
+    await s?.close();
+  });
+
+  it('ana sees her 25 accounts × 4 quarters prefilled, with names and actuals, and nothing is logged', async () => {
+    const { page } = a;
+    await page.goto(`${s.server.url}/forms/revenue_forecast`);
+    await page.getByLabel('API token').fill(s.tokens.ana);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#pivot tbody tr.row').first().waitFor();
+    expect(await page.locator('#view-pivot').getAttribute('aria-pressed')).toBe('true');
+    // each quarter (and the total) shows the amount, with the actuals under it
+    expect(await page.locator('#pivot thead th').allTextContents()).toEqual(['account_id', 'name', ...QUARTERS.map((q) => `${q}Actuals`), 'TotalActuals']);
+    expect(await page.locator('#pivot tbody tr.row th[scope="row"]').allTextContents()).toEqual(emea.map((r) => r.id));
+    expect(await page.locator('#pivot tbody tr.row td.ctx').allTextContents()).toEqual(emea.map((r) => r.name));
+    expect(await page.locator('#pivot tbody td.cell.editable').count()).toBe(25 * 4);
+    // the actuals of the first account's 2026-Q1 under its cell
+    const [actual] = await s.wb.adapter.query<{ revenue: string }>(`select cast(revenue as varchar) as revenue from finance.actuals where account_id = '${emea[0]!.id}' and quarter = '2026-Q1'`);
+    expect(await cellOf(page, 0, 0).locator('.pivot-ctx').textContent()).toBe(Number(actual!.revenue).toLocaleString('en-US', { minimumFractionDigits: 2 }));
+    expect(await page.locator('#save').isDisabled()).toBe(true);
+    await shot(page, 'planning-01-pivot');
+    expect(await logCount()).toBe(0);
+    expect(await stored()).toEqual([]);
+  });
+
+  it('typing one amount and saving writes exactly that keyed row (one log entry); totals follow the typing', async () => {
+    const { page } = a;
+    await cellOf(page, 2, 1).focus();
+    await page.keyboard.press('Enter');
+    await cellOf(page, 2, 1).locator('.control').fill('1500.25');
+    // live totals: the row and the column total follow the editor before it is committed
+    await page.locator('#pivot td[data-total="2"]', { hasText: '1,500.25' }).waitFor();
+    await page.locator('#pivot td[data-col-total="1"]', { hasText: '1,500.25' }).waitFor();
+    // Tab commits the cell (Enter does too, but the flat grid's Enter handling is being reworked)
+    await page.keyboard.press('Tab');
+    expect(await shown(page, 2, 1)).toBe('1,500.25');
+    expect(await logCount()).toBe(0);
+    await page.getByRole('button', { name: 'Save 1 row' }).click();
+    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+    expect(await logCount()).toBe(1);
+    const rows = await stored();
+    expect(rows.map((r) => [r.account_id, r.quarter, r.amount, r._version, r._updated_by])).toEqual([[emea[2]!.id, '2026-Q2', '1500.25', 1, 'ana']]);
+    // after the reload the grid is still the whole plan, the typed cell saved
+    expect(await page.locator('#pivot tbody td.cell.editable').count()).toBe(100);
+    expect(await shown(page, 2, 1)).toBe('1,500.25');
+  });
+
+  it('a pasted 2×4 block lands in the keyed rows right and down of the focused cell; row and column totals are the sums', async () => {
+    const { page } = a;
+    await cellOf(page, 4, 0).focus();
+    await pasteText(page, '100\t200\t300\t400\n10.5\t20.5\t30.5\t40.5\n');
+    await page.locator('#save-status', { hasText: 'Pasted 8 values' }).waitFor();
+    expect([await shown(page, 4, 0), await shown(page, 4, 3), await shown(page, 5, 0), await shown(page, 5, 3)]).toEqual(['100.00', '400.00', '10.50', '40.50']);
+    expect(await page.locator('#pivot td[data-total="4"] .v').textContent()).toBe('1,000.00');
+    expect(await page.locator('#pivot td[data-total="5"] .v').textContent()).toBe('102.00');
+    expect(await page.locator('#pivot td[data-col-total="0"] .v').textContent()).toBe('110.50');
+    expect(await page.locator('#pivot td[data-col-total="1"] .v').textContent()).toBe('1,720.75'); // 200 + 20.5 + the saved 1,500.25
+    expect(await page.locator('#pivot td[data-col-total="all"] .v').textContent()).toBe('2,602.25');
+    await shot(page, 'planning-02-pasted');
+    await page.getByRole('button', { name: 'Save 8 rows' }).click();
+    await page.locator('#save-status', { hasText: 'Saved 8 rows' }).waitFor();
+    expect(await logCount()).toBe(9);
+    const byKey = new Map((await stored()).map((r) => [`${r.account_id}/${r.quarter}`, r.amount]));
+    expect(byKey.size).toBe(9);
+    QUARTERS.forEach((q, j) => {
+      expect(byKey.get(`${emea[4]!.id}/${q}`)).toBe(['100.00', '200.00', '300.00', '400.00'][j]);
+      expect(byKey.get(`${emea[5]!.id}/${q}`)).toBe(['10.50', '20.50', '30.50', '40.50'][j]);
+    });
+  });
+
+  it('arrows move between pivot cells; the Table view shows the same keyed rows, templates marked not typed yet', async () => {
+    const { page } = a;
+    await cellOf(page, 0, 0).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate<string | null | undefined>("document.activeElement?.getAttribute('data-pivot')")).toBe('1:1');
+    await page.locator('#view-table').click();
+    expect(await page.locator('#pivot').isHidden()).toBe(true);
+    expect(page.url()).toContain('view=table');
+    await page.locator('.pager .count', { hasText: 'of 100 rows' }).waitFor();
+    const typed = page.locator('tr.row', { has: page.locator('td[data-col="account_id"]', { hasText: emea[2]!.id }) }).filter({ has: page.locator('td[data-col="quarter"]', { hasText: '2026-Q2' }) });
+    expect(await typed.locator('td.meta').textContent()).toContain('ana');
+    const template = page.locator('tr.row', { has: page.locator('td[data-col="account_id"]', { hasText: emea[0]!.id }) }).first();
+    expect(await template.locator('td.meta').textContent()).toBe('not typed yet');
+    expect(await template.getByRole('button', { name: /History/ }).count()).toBe(0);
+    await page.locator('#view-pivot').click();
+    await page.locator('#pivot tbody tr.row').first().waitFor();
+    expect(a.errors).toEqual([]);
+    expect(await logCount()).toBe(9);
+  });
+});

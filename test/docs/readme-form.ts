@@ -8,9 +8,10 @@ import { ROOT } from './demo-session.js';
 export const DEMO_ROWS = readFileSync(join(ROOT, 'demo-data', 'revenue_forecast.csv'), 'utf8').trim().split('\n').length - 1;
 
 /**
- * Steps 2 and 3 of the README in headless Chromium, on the demo just started: the form lists
- * the demo data to `demo`, and Juniper Learning's amount, typed in, shows as changed until it is
- * saved. That page is the README's screenshot: WRITEBACK_DOCS_SCREENSHOT=1 writes it to
+ * Steps 2 and 3 of the README in headless Chromium, on the demo just started: the form shows the
+ * demo's planning grid (every account × the quarters of the fiscal year, pivoted) with the demo
+ * data's forecasts in it, and Juniper Learning's 2026-Q4 amount, typed in, shows as changed until
+ * it is saved. That page is the README's screenshot: WRITEBACK_DOCS_SCREENSHOT=1 writes it to
  * docs/form.png. Nothing is saved, so the README's next block writes the same value.
  */
 export async function checkReadmeForm(port: number): Promise<void> {
@@ -20,16 +21,18 @@ export async function checkReadmeForm(port: number): Promise<void> {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.getByRole('link', { name: 'revenue_forecast' }).click();
     expect(await page.locator('#who .user').textContent()).toBe('demo');
-    await page.locator('.pager .count', { hasText: `1–${DEMO_ROWS} of ${DEMO_ROWS} rows` }).waitFor();
+    await page.locator('#pivot tbody tr.row').first().waitFor();
+    // the demo data are 2026-Q4 forecasts: each is one filled cell of the plan
+    expect(await page.locator('#pivot tbody td.cell .v:not(.null)').count()).toBe(DEMO_ROWS);
 
-    const row = page.locator('tr.row').filter({ has: page.locator('td', { hasText: 'acc_025' }) });
-    const cell = row.locator('td[data-col="amount"]');
+    const row = page.locator('#pivot tr.row').filter({ has: page.locator('th', { hasText: 'acc_025' }) });
+    const cell = row.locator('td[data-pivot$=":3"]');
     expect(await cell.textContent()).toContain('128,000.00');
     await cell.focus();
     await page.keyboard.press('Enter');
     await cell.locator('.control').fill('142000');
     await page.keyboard.press('Enter');
-    await row.locator('td[data-col="confidence"]').focus();
+    await row.locator('td[data-pivot$=":2"]').focus();
     expect(await cell.getAttribute('class')).toMatch(/\bdirty\b/);
     expect(browser.errors).toEqual([]);
 

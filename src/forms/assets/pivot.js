@@ -94,7 +94,12 @@ class PivotView {
     const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(this.page.meta.name)}/planning-context`);
     if (!res.ok) return;
     for (const r of res.body.rows) this.context.set(keyJson([...this.downCols.map((c) => r[c.name]), r[this.across]]), r.value);
-    if (this.active && this.page.tbody && !this.table.querySelector('td.editing')) this.render();
+    // in place: the cells (and the focus on one) stay
+    for (const td of this.table.querySelectorAll('td[data-row]')) {
+      const { row } = this.page.lookup(td);
+      if (row && !td.classList.contains('editing')) this.fill(td, row);
+    }
+    this.renderTotals();
   }
 
   // ---- layout ---------------------------------------------------------------------------------

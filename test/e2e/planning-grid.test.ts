@@ -106,6 +106,26 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     });
   });
 
+  it('a cell someone else wrote meanwhile gets the conflict panel under its account; overwriting saves that keyed row', async () => {
+    const { page } = a;
+    // fin writes acc #7 2026-Q3 after ana loaded the plan (she still has it as a template, _version 0)
+    const theirs = await call(s.server.url, 'POST', '/api/v1/inputs/revenue_forecast/rows', { token: s.tokens.fin, body: { rows: [{ account_id: emea[7]!.id, quarter: '2026-Q3', amount: '5' }] } });
+    expect(theirs.status).toBe(200);
+    await cellOf(page, 7, 2).focus();
+    await page.keyboard.press('Enter');
+    await cellOf(page, 7, 2).locator('.control').fill('777');
+    await page.keyboard.press('Tab');
+    await page.getByRole('button', { name: 'Save 1 row' }).click();
+    const panel = page.locator('#pivot tr.conflict-info');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('fin changed this row');
+    await panel.getByRole('button', { name: 'Overwrite with mine' }).click();
+    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+    const row = (await stored()).find((r) => r.account_id === emea[7]!.id && r.quarter === '2026-Q3');
+    expect([row?.amount, row?._version, row?._updated_by]).toEqual(['777.00', 2, 'ana']);
+    expect(await logCount()).toBe(11);
+  });
+
   it('arrows move between pivot cells; the Table view shows the same keyed rows, templates marked not typed yet', async () => {
     const { page } = a;
     await cellOf(page, 0, 0).focus();
@@ -124,6 +144,6 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     await page.locator('#view-pivot').click();
     await page.locator('#pivot tbody tr.row').first().waitFor();
     expect(a.errors).toEqual([]);
-    expect(await logCount()).toBe(9);
+    expect(await logCount()).toBe(11);
   });
 });

@@ -69,7 +69,7 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     // live totals: the row and the column total follow the editor before it is committed
     await page.locator('#pivot td[data-total="2"]', { hasText: '1,500.25' }).waitFor();
     await page.locator('#pivot td[data-col-total="1"]', { hasText: '1,500.25' }).waitFor();
-    // Tab commits the cell (Enter does too, but the flat grid's Enter handling is being reworked)
+    // Tab commits the cell and moves to the next one
     await page.keyboard.press('Tab');
     expect(await shown(page, 2, 1)).toBe('1,500.25');
     expect(await logCount()).toBe(0);
@@ -126,12 +126,27 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     expect(await logCount()).toBe(11);
   });
 
-  it('arrows move between pivot cells; the Table view shows the same keyed rows, templates marked not typed yet', async () => {
+  it('arrows, typing, Enter, Delete and undo on pivot cells; the Table view shows the same keyed rows, templates marked not typed yet', async () => {
     const { page } = a;
     await cellOf(page, 0, 0).focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate<string | null | undefined>("document.activeElement?.getAttribute('data-pivot')")).toBe('1:1');
+    const focused = () => page.evaluate<string | null | undefined>("document.activeElement?.getAttribute('data-pivot')");
+    expect(await focused()).toBe('1:1');
+    // typing starts the editor; Enter commits and moves down, as in the flat grid
+    await page.keyboard.type('42');
+    await page.keyboard.press('Enter');
+    expect(await shown(page, 1, 1)).toBe('42.00');
+    expect(await focused()).toBe('2:1');
+    // Delete clears the cell to an explicit blank; Ctrl+Z gives the typed value back
+    await cellOf(page, 1, 1).focus();
+    await page.keyboard.press('Delete');
+    expect(await shown(page, 1, 1)).toBe('');
+    await page.keyboard.press('Control+z');
+    expect(await shown(page, 1, 1)).toBe('42.00');
+    await page.keyboard.press('Control+z');
+    expect(await shown(page, 1, 1)).toBe('');
+    expect(await page.locator('#save').isDisabled()).toBe(true);
     await page.locator('#view-table').click();
     expect(await page.locator('#pivot').isHidden()).toBe(true);
     expect(page.url()).toContain('view=table');

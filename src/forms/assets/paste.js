@@ -94,7 +94,8 @@ export async function openPaste(page, initial = '') {
   const area = h('textarea', { id: 'paste-text', rows: 8, spellcheck: 'false', 'aria-describedby': 'paste-help',
     placeholder: [...page.keyCols, ...page.inputCols].map((c) => c.name).join('\t') });
   area.value = initial;
-  const preview = h('div', { class: 'paste-preview', 'aria-live': 'polite' });
+  // focusable, so a keyboard user can scroll a preview wider or taller than the dialog
+  const preview = h('div', { class: 'paste-preview', 'aria-live': 'polite', role: 'region', 'aria-label': 'Preview of the pasted rows', tabindex: '0' });
   const summary = h('p', { class: 'paste-summary', id: 'paste-summary', role: 'status' });
   const writeBtn = h('button', { type: 'button', class: 'primary', id: 'paste-confirm', disabled: true });
   let plan;

@@ -113,7 +113,7 @@ export async function compareScenarios(page) {
     const cols = [...new Set(table.rows.flatMap((r) => r.changes.map((c) => c.column)))];
     replace(out,
       h('p', { class: 'paste-summary', id: 'compare-summary', text: `${table.rows.length} ${table.rows.length === 1 ? 'row differs' : 'rows differ'} between ${a.value} and ${b.value}.` }),
-      h('div', { class: 'paste-preview' }, h('table', { class: 'grid compare' },
+      h('div', { class: 'paste-preview', role: 'region', 'aria-label': 'Rows that differ', tabindex: '0' }, h('table', { class: 'grid compare' },
         h('thead', {}, h('tr', {}, page.keyCols.map((k) => h('th', { scope: 'col', text: k.name })), h('th', { scope: 'col', text: 'Status' }),
           cols.map((c) => h('th', { scope: 'col', class: 'num', text: c })))),
         h('tbody', {}, table.rows.map((r) => h('tr', { class: r.status },

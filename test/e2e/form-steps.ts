@@ -1,0 +1,39 @@
+import type { Locator, Page } from 'playwright-core';
+
+// Steps a planner takes in the generated form, shared by the browser tests.
+
+/** The grid row whose cells contain all of `texts`. */
+export function rowWith(page: Page, ...texts: string[]): Locator {
+  let loc = page.locator('tr.row');
+  for (const t of texts) loc = loc.filter({ has: page.locator('td', { hasText: t }) });
+  return loc;
+}
+
+/** Sign in through the page's sign-in form with `token`. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#who .user').waitFor();
+}
+
+/** Use `user`'s `token` in this browser tab (as the sign-in form would) and open `url`. */
+export async function openAs(page: Page, url: string, token: string, user: string): Promise<void> {
+  await page.goto(url);
+  // wait until the page has booted (signed in, or the sign-in form): a boot still running would drop the new token on its 401
+  await page.locator('#who .user, #token').first().waitFor();
+  await page.evaluate(`sessionStorage.setItem('writeback.token', ${JSON.stringify(token)})`);
+  await page.goto(url);
+  await page.locator('#who .user', { hasText: user }).waitFor();
+}
+
+/** Edit one cell with the keyboard: focus, Enter, type (or choose), Enter. */
+export async function editCell(page: Page, row: Locator, column: string, text: string): Promise<void> {
+  const cell = row.locator(`td[data-col="${column}"]`);
+  await cell.focus();
+  await page.keyboard.press('Enter');
+  const control = cell.locator('.control');
+  if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(text);
+  else await control.fill(text);
+  await page.keyboard.press('Enter');
+}

@@ -57,9 +57,32 @@ export function formatTime(iso) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-/** Open a modal <dialog> appended to the body; resolves with the dialog's return value when it closes. */
+/** Controls of `root` a Tab reaches, in document order. */
+function tabStops(root) {
+  return [...root.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+    .filter((el) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0);
+}
+
+/** Keep Tab inside a modal dialog: past its last control the focus wraps to the first, and back with Shift+Tab. */
+function wrapTab(dialog, e) {
+  if (e.key !== 'Tab' || e.defaultPrevented) return;
+  const stops = tabStops(dialog);
+  const [first, last] = [stops[0], stops.at(-1)];
+  if (!first) return;
+  const at = document.activeElement;
+  const wrap = e.shiftKey ? at === first || at === dialog : at === last;
+  if (!wrap) return;
+  e.preventDefault();
+  (e.shiftKey ? last : first).focus();
+}
+
+/**
+ * Open a modal <dialog> appended to the body; resolves with the dialog's return value when it
+ * closes. Tab stays inside it; on close the browser gives the focus back to the control that had it.
+ */
 export function modal(dialog) {
   document.body.append(dialog);
+  dialog.addEventListener('keydown', (e) => wrapTab(dialog, e));
   dialog.showModal();
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue); }, { once: true });

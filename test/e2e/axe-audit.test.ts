@@ -1,16 +1,27 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { call } from '../integration/server/http-client.js';
+import { openProject } from '../../src/library/open-project.js';
+import { silentLogger } from '../../src/server/logger.js';
+import { startServer } from '../../src/server/start-server.js';
 import { audit, auditAtWidths } from './axe.js';
 import { chromiumMissing, openBrowser, type Browser } from './browser.js';
-import { startFormServer, type FormServer } from './form-server.js';
-import { editCell, openAs, rowWith, signIn } from './form-steps.js';
+import { appliedCopy, startFormServer, type FormServer } from './form-server.js';
+import { editCell, formLoaded, openAs, rowWith, signIn } from './form-steps.js';
 
 // axe-core over every page and dialog state of the planner pages, at 1280 px and at 390 px wide:
 // a serious or critical violation anywhere fails, naming the rule, the state and the element.
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the accessibility audit: ${missing}`);
+
+const EXAMPLES = resolve(import.meta.dirname, '../../examples');
+const examples = existsSync(EXAMPLES) ? readdirSync(EXAMPLES).filter((n) => existsSync(join(EXAMPLES, n, 'project.yml'))) : [];
+
+/** The URL of an input table's form. */
+const form = (base: string, table = 'revenue_forecast') => `${base}/forms/${encodeURIComponent(table)}`;
 
 /** Wait until the toast is shown and its fade-in transition has ended (axe measures the colours drawn). */
 async function toastShown(page: Page) {
@@ -23,7 +34,6 @@ describe.skipIf(missing !== undefined)('accessibility audit (axe-core) of the pl
   let a: Browser; // ana, planner in EMEA, signed in through the form
   let f: Browser; // fin, finance: deletes and approves
   const api = <T>(method: string, path: string, token: string, body?: unknown) => call<T>(s.server.url, method, path, { token, ...(body !== undefined ? { body } : {}) });
-  const form = (base: string, table = 'revenue_forecast') => `${base}/forms/${table}`;
 
   beforeAll(async () => {
     s = await startFormServer();
@@ -198,7 +208,7 @@ describe.skipIf(missing !== undefined)('accessibility audit (axe-core) of the pl
     await del.waitFor({ state: 'detached' });
 
     await page.goto(form(s.server.url, 'account_category'));
-    await page.locator('#save-status').waitFor();
+    await formLoaded(page);
     await page.getByRole('button', { name: '+ Add row' }).click();
     await check('account_category form with a new row');
     await page.getByRole('button', { name: 'Discard' }).click();
@@ -216,10 +226,45 @@ describe.skipIf(missing !== undefined)('accessibility audit (axe-core) of the pl
     await rowWith(page, 'acc_022', '2026-Q4').waitFor();
     await check('dev form revenue_forecast');
     await page.goto(form(s.dev.url, 'account_category'));
-    await page.locator('#save-status').waitFor();
+    await formLoaded(page);
     await check('dev form account_category');
     expect(found).toEqual([]);
     expect(a.errors).toEqual([]);
     expect(f.errors).toEqual([]);
   });
+});
+
+describe.skipIf(missing !== undefined)("accessibility audit (axe-core) of the example projects' forms in headless Chromium (--dev-user)", () => {
+  for (const name of examples) {
+    it(`examples/${name}: the index and every input table's form, empty and with a new row`, async () => {
+      const wb = await openProject(await appliedCopy(join(EXAMPLES, name)));
+      const dev = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, devUser: { user: 'demo' }, closeLibrary: false });
+      const b = await openBrowser({ width: 1280, height: 800 });
+      b.context.setDefaultTimeout(30_000); // a ceiling for waits only
+      try {
+        const { page } = b;
+        const found: string[] = [];
+        const check = async (label: string) => { found.push(...(await auditAtWidths(page, `${name} ${label}`))); };
+        await page.goto(`${dev.url}/`);
+        await page.locator('.table-card').first().waitFor();
+        await check('index');
+        const tables = await page.locator('.table-card h2').allTextContents();
+        expect(tables.length).toBeGreaterThan(0);
+        for (const table of tables) {
+          await page.goto(form(dev.url, table));
+          await formLoaded(page);
+          await check(`form ${table}`);
+          if ((await page.locator('#add-row').count()) === 0) continue;
+          await page.locator('#add-row').click();
+          await check(`form ${table} with a new row`);
+        }
+        expect(found).toEqual([]);
+        expect(b.errors).toEqual([]);
+      } finally {
+        await b.close();
+        await dev.close();
+        await wb.close();
+      }
+    });
+  }
 });

@@ -136,7 +136,7 @@ describe.skipIf(missing !== undefined)('the planner pages with the keyboard alon
     await s?.close();
   });
 
-  it('reaches every control of the index page and of the form page by Tab, each with a visible focus indicator', async () => {
+  it('reaches every control of the index page and of the form page (1280 and 390 px) by Tab, each with a visible focus indicator', async () => {
     const { page } = f;
     await openAs(page, `${s.server.url}/`, s.tokens.fin, 'fin');
     await page.locator('.table-card').first().waitFor();
@@ -146,7 +146,8 @@ describe.skipIf(missing !== undefined)('the planner pages with the keyboard alon
     expect(index.invisible).toEqual([]);
 
     // base, with the approval queue; then a scenario, with its Promote… and Archive… buttons
-    for (const [url, shown] of [[form(), '.pending-item'], [form('keys_q4'), '#archive-scenario']] as const) {
+    for (const [url, shown, width] of [[form(), '.pending-item', 1280], [form('keys_q4'), '#archive-scenario', 1280], [form('keys_q4'), '#archive-scenario', 390]] as const) {
+      await page.setViewportSize({ width, height: 800 });
       await page.goto(url);
       await rowWith(page, 'acc_023', '2026-Q4').waitFor();
       await page.locator(shown).waitFor();
@@ -155,6 +156,7 @@ describe.skipIf(missing !== undefined)('the planner pages with the keyboard alon
       expect(await unreached(page, grid.reached)).toEqual([]);
       expect(grid.invisible).toEqual([]);
     }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('operates controls with Enter and Space: sort a column, select a row, add a row, discard', async () => {

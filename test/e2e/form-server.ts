@@ -1,4 +1,4 @@
-import { mkdtempSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,25 +20,31 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * `planning`, revenue_forecast's `planning:` is removed, so the grid starts empty and flat (what the
  * flat-grid tests exercise); test/e2e/planning-grid.test.ts keeps it.
  */
-async function appliedDemo(planning: boolean): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'wb-forms-'));
-  for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
-  addWorkflows(dir);
-  if (!planning) {
+function appliedDemo(planning: boolean): Promise<string> {
+  return appliedCopy(ROOT, (dir) => {
+    addWorkflows(dir);
+    if (planning) return;
     const path = join(dir, 'inputs', 'revenue_forecast.yml');
     const doc = parseDocument(readFileSync(path, 'utf8'));
     doc.delete('planning');
     writeFileSync(path, doc.toString());
-  }
+  });
+}
+
+/** A temp copy of the project at `from` (changed by `prepare`, if given), planned and applied to its default target. */
+export async function appliedCopy(from: string, prepare?: (dir: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-forms-'));
+  for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) if (existsSync(join(from, part))) cpSync(join(from, part), join(dir, part), { recursive: true });
+  prepare?.(dir);
   const loaded = await loadProject(dir);
-  if (!loaded.ok) throw new Error(`demo does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  if (!loaded.ok) throw new Error(`${from} does not load: ${JSON.stringify(loaded.diagnostics)}`);
   const target = resolveTarget(loaded.value);
   const adapter = await openAdapter(loaded.value, target);
   try {
     const plan = await planProject(loaded.value, { targetName: target.name, adapter, user: 'test' });
-    if (!plan.ok) throw new Error(`demo does not plan: ${JSON.stringify(plan.diagnostics)}`);
+    if (!plan.ok) throw new Error(`${from} does not plan: ${JSON.stringify(plan.diagnostics)}`);
     const applied = await applyPlan(plan.value, adapter);
-    if (!applied.ok) throw new Error(`demo does not apply: ${JSON.stringify(applied.diagnostics)}`);
+    if (!applied.ok) throw new Error(`${from} does not apply: ${JSON.stringify(applied.diagnostics)}`);
   } finally {
     await adapter.close();
   }

@@ -37,3 +37,8 @@ export async function editCell(page: Page, row: Locator, column: string, text: s
   else await control.fill(text);
   await page.keyboard.press('Enter');
 }
+
+/** Wait until the form page shows its rows (or says it has none). */
+export async function formLoaded(page: Page): Promise<void> {
+  await page.locator('tr.row, tr.empty-row p.empty').first().waitFor();
+}

@@ -432,11 +432,13 @@ class FormPage {
     const parent = this.overriddenCols(row).includes(col.name) ? this.parentRow(row) : undefined;
     if (parent) td.title = `${this.parentScenario() ?? 'base'}: ${display(col, parent[col.name]) || '—'}`; else td.removeAttribute('title');
     this.sel.decorate(td);
-    td.setAttribute('aria-label', `${col.name}: ${display(col, this.value(row, col.name)) || 'empty'}${error ? `, error: ${error}` : ''}`);
+    // the name holds the cell's visible text (value, then error) in order; aria-invalid says it is an error
+    td.setAttribute('aria-label', `${col.name}: ${display(col, this.value(row, col.name)) || 'empty'}${error ? `, ${error}` : ''}`);
     if (error) { td.setAttribute('aria-invalid', 'true'); td.setAttribute('aria-describedby', errId); } else { td.removeAttribute('aria-invalid'); td.removeAttribute('aria-describedby'); }
     const value = this.value(row, col.name);
     replace(td,
       h('span', { class: `v${value === null ? ' null' : ''}${col.transitions && value !== null ? ' pill' : ''}`, dataset: col.transitions && value !== null ? { value: String(value) } : undefined, text: display(col, value) }),
+      error ? ' ' : null, // so the value and the error read as two words, as in the aria-label
       error ? h('span', { class: 'field-error', id: errId, text: error }) : null);
     if (editable && !td.dataset.wired) {
       td.dataset.wired = '1';

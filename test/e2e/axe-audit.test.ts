@@ -85,6 +85,10 @@ describe.skipIf(missing !== undefined)('accessibility audit (axe-core) of the pl
     const row = rowWith(page, 'acc_022', '2026-Q4');
     await editCell(page, row, 'amount', '1234');
     await check('form with unsaved edits');
+    await row.locator('td[data-col="amount"]').focus();
+    for (const key of ['Shift+ArrowDown', 'Shift+ArrowDown', 'Shift+ArrowRight']) await page.keyboard.press(key);
+    await page.locator('td.cell.in-range').nth(3).waitFor();
+    await check('form with a range of cells selected');
     await editCell(page, rowWith(page, 'acc_023', '2026-Q4'), 'amount', '-5');
     await rowWith(page, 'acc_023', '2026-Q4').locator('.field-error').waitFor();
     await check('form with a client error at a field');

@@ -126,7 +126,7 @@ export class Writeback {
       ctx: () => this.ctx,
       adapter,
       submit: (op, table, rows, opts, internal) => this.submit(op, table, rows, opts, internal),
-      prepare: (op, table, rows, opts) => this.prepare(op, table, rows, opts),
+      prepare: (op, table, rows, opts, internal) => this.prepare(op, table, rows, opts, internal),
       commitTogether: (requests) => this.commitTogether(requests),
       admitted: (fn) => this.admitted(fn),
     });

@@ -45,6 +45,14 @@ export const PendingQuerySchema = z.strictObject({
 });
 /** `POST /inputs/{t}/pending/{id}/approve|reject`. */
 export const DecideSchema = z.strictObject({ comment: z.string().min(1), user }).register(wireRegistry, { id: 'DecisionRequest' });
+/** `POST /inputs/{t}/pending/approve|reject`: several changes decided together. */
+export const DecideManySchema = z
+  .strictObject({
+    ids: z.array(z.string().min(1)).min(1).max(1000).describe('Pending change ids (at most 1,000), decided in one transaction: all or none.'),
+    comment: z.string().min(1),
+    user,
+  })
+  .register(wireRegistry, { id: 'DecisionManyRequest' });
 /** `POST /inputs/{t}/actions/{action}`. */
 export const ActionSchema = z
   .strictObject({
@@ -157,6 +165,11 @@ export const PendingListResponseSchema = z.object({ changes: z.array(PendingChan
 export const DecisionResponseSchema = z
   .object({ change: PendingChangeSchema, entries: z.array(WrittenEntrySchema).describe('Entries written by an approval (`reject` entries for a rejection are not listed).') })
   .register(wireRegistry, { id: 'DecisionResponse' });
+
+/** `POST /inputs/{t}/pending/approve|reject`. */
+export const DecisionManyResponseSchema = z
+  .object({ changes: z.array(DecisionResponseSchema).describe('One per id, in the order sent.') })
+  .register(wireRegistry, { id: 'DecisionManyResponse' });
 
 /** One recorded webhook call. */
 export const WebhookCallSchema = z

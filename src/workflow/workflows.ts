@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import type { InputTable } from '../ir/types.js';
 import type { Actor } from '../auth/actor.js';
-import { type ErrorDetail, type Outcome, failure } from '../rules/outcome.js';
+import { type ErrorDetail, type Outcome, type WriteError, failure } from '../rules/outcome.js';
 import type { WireRow, WriteOptions, WriteResult, WrittenEntry } from '../write/types.js';
 import { uuidv7 } from '../write/uuid-v7.js';
 import type { WriteContext } from '../write/write-context.js';
@@ -18,6 +18,8 @@ import { checkScenarioPermission } from './scenario-permission.js';
 import { archiveScenario, createScenario, recordWrittenScenario, type CreateScenarioInput } from './scenario-store.js';
 import { chainIn, listScenarios, scenarioChain, type ScenarioInfo } from '../write/scenario-registry.js';
 import { rowsInScope } from './rows-in-scope.js';
+import { canonicalKey, decisionComment, ROWS_NAMED } from './decision-comment.js';
+import { loadEffectiveRows } from './effective-rows.js';
 import { rowScope } from '../auth/row-filter.js';
 import { listWebhookCalls } from './webhook.js';
 
@@ -28,6 +30,8 @@ export interface WorkflowHost extends PromoteHost {
   readonly adapter: Adapter;
   /** A full write (prepare, admit, commit); `internal` only for deciding a pending change. */
   submit(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal?: InternalWrite): Promise<WriteResult>;
+  /** Validate and admit a write without committing it (`internal` as for `submit`). */
+  prepare(op: PreparedRequest['op'], table: string, rows: readonly unknown[], opts: WriteOptions, internal?: InternalWrite): Promise<PreparedRequest | WriteResult>;
   /** Run a multi-step write as one admitted write (an `apply` through the server waits for it, and it for `apply`). */
   admitted<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -203,6 +207,10 @@ export class Workflows implements WritePolicy {
     approve: (table: string, id: string, opts: DecideOptions): Promise<Outcome<{ change: PendingChange; result: WriteResult }>> => this.decide(table, id, opts, 'approved'),
     /** Reject with a comment: logged as `reject` entries (the state is untouched). */
     reject: (table: string, id: string, opts: DecideOptions): Promise<Outcome<{ change: PendingChange; result: WriteResult | null }>> => this.decide(table, id, opts, 'rejected'),
+    /** Approve several changes of one table in one transaction: all or none (each checked as `approve`). */
+    approveMany: (table: string, ids: readonly string[], opts: DecideOptions) => this.decideMany(table, ids, opts, 'approved'),
+    /** Reject several changes of one table in one transaction: all or none. */
+    rejectMany: (table: string, ids: readonly string[], opts: DecideOptions) => this.decideMany(table, ids, opts, 'rejected'),
   };
 
   /** One-click actions. */
@@ -235,60 +243,120 @@ export class Workflows implements WritePolicy {
     return Object.hasOwn(inputs, table) ? inputs[table] : undefined;
   }
 
-  private async decide(
-    table: string,
-    id: string,
-    opts: DecideOptions,
-    status: 'approved' | 'rejected',
-  ): Promise<Outcome<{ change: PendingChange; result: WriteResult }>> {
+  /** The checks of a decision on one pending change: the change, or why it may not be decided. */
+  private async decidable(input: InputTable, id: string, opts: DecideOptions, status: 'approved' | 'rejected'): Promise<Outcome<{ change: PendingChange }>> {
     const ctx = this.host.ctx();
+    const change = await getPending(ctx.reader, ctx.names, id);
+    // a change with a row outside the reviewer's row filter is, to them, a change that does not exist
+    if (!change || change.table !== input.name || !(await this.visible(input, change, opts))) return failure('not_found', `no pending change '${id}' on ${input.name}`);
+    if (change.status !== 'pending') return failure('conflict', `change ${id} was already ${change.status} by ${change.decidedBy} at ${change.decidedAt}`);
+    if (status === 'approved' && change.proposedBy === opts.user)
+      return failure('forbidden', `${opts.user} proposed change ${id}; nobody approves their own change (four-eyes)`);
+    return { ok: true, change };
+  }
+
+  /** Who may decide at all on this table, and with what: the input, or why not. */
+  private decider(table: string, opts: DecideOptions, status: 'approved' | 'rejected'): Outcome<{ input: InputTable }> {
     const input = this.input(table);
     if (!input) return failure('not_found', `unknown input table '${table}'`);
     if (!opts.user) return failure('bad_request', 'a user is required');
     if (typeof opts.comment !== 'string' || opts.comment.trim() === '') return failure('bad_request', `a comment is required to ${status === 'approved' ? 'approve' : 'reject'}`);
     const denied = checkPermission(input, opts, 'approve');
-    if (denied) return { ok: false, error: denied };
-    const change = await getPending(ctx.reader, ctx.names, id);
-    // a change with a row outside the reviewer's row filter is, to them, a change that does not exist
-    if (!change || change.table !== table || !(await this.visible(input, change, opts))) return failure('not_found', `no pending change '${id}' on ${table}`);
-    if (change.status !== 'pending') return failure('conflict', `change ${id} was already ${change.status} by ${change.decidedBy} at ${change.decidedAt}`);
-    const approver: Actor = { user: opts.user, ...(opts.role !== undefined ? { role: opts.role } : {}), ...(opts.attributes ? { attributes: opts.attributes } : {}) };
-    if (status === 'approved' && change.proposedBy === opts.user)
-      return failure('forbidden', `${opts.user} proposed change ${id}; nobody approves their own change (four-eyes)`);
+    return denied ? { ok: false, error: denied } : { ok: true, input };
+  }
+
+  /** The write that records a decision: approved = the proposer's change (their role's checks apply again) logged as the approver's entries; rejected = `reject` entries. */
+  private async decisionWrite(input: InputTable, change: PendingChange, opts: DecideOptions, status: 'approved' | 'rejected') {
+    const ctx = this.host.ctx();
+    const before = change.op === 'upsert' ? await loadEffectiveRows(ctx, input, await scenarioChain(ctx.reader, ctx.names, change.scenario), change.rows.slice(0, ROWS_NAMED).map((r) => canonicalKey(input, r))) : new Map();
+    const comment = decisionComment(input, change, status, opts.comment, before);
     // the decision is recorded on the pending change in the same transaction as its log entries
-    const effects: WorkflowEffect[] = [{ kind: 'decide', id, status, by: opts.user, comment: opts.comment }];
-    const verb = status === 'approved' ? 'approved' : 'rejected';
-    const comment = `${verb} change ${id} proposed by ${change.proposedBy}: ${opts.comment}`;
-    const result =
-      status === 'approved'
-        ? // written as the proposer's change (their role's checks apply again), logged as the approver's entries
-          await this.host.submit(
-            change.op,
-            table,
-            change.rows.map((r, i) => ({ ...r, _version: change.versions[i] ?? 0 })),
-            {
-              user: change.proposedBy,
-              ...(change.proposedRole !== null ? { role: change.proposedRole, attributes: change.proposedAttributes } : {}),
-              scenario: change.scenario,
-              comment,
-              requestId: `approve:${id}`,
-            },
-            { approved: true, loggedBy: opts.user, reviewer: approver, effects },
-          )
-        : await this.host.submit('reject', table, change.rows.map((r) => keyOf(input, r)), { user: opts.user, scenario: change.scenario, comment, requestId: `reject:${id}` }, { effects });
+    const effects: WorkflowEffect[] = [{ kind: 'decide', id: change.id, status, by: opts.user, comment: opts.comment }];
+    const approver: Actor = { user: opts.user, ...(opts.role !== undefined ? { role: opts.role } : {}), ...(opts.attributes ? { attributes: opts.attributes } : {}) };
+    if (status === 'approved') {
+      return {
+        op: change.op,
+        rows: change.rows.map((r, i) => ({ ...r, _version: change.versions[i] ?? 0 })) as unknown[],
+        opts: {
+          user: change.proposedBy,
+          ...(change.proposedRole !== null ? { role: change.proposedRole, attributes: change.proposedAttributes } : {}),
+          scenario: change.scenario,
+          comment,
+          requestId: `approve:${change.id}`,
+        } as WriteOptions,
+        internal: { approved: true, loggedBy: opts.user, reviewer: approver, effects } as InternalWrite,
+      };
+    }
+    return {
+      op: 'reject' as const,
+      rows: change.rows.map((r) => keyOf(input, r)) as unknown[],
+      opts: { user: opts.user, scenario: change.scenario, comment, requestId: `reject:${change.id}` } as WriteOptions,
+      internal: { effects } as InternalWrite,
+    };
+  }
+
+  /** A refused decision write, as the reviewer reads it. */
+  private async decisionFailure(id: string, result: Extract<WriteResult, { ok: false }>, replayed = false): Promise<{ ok: false; error: WriteError }> {
+    const ctx = this.host.ctx();
     // the decision's request id is the change's: a second decision meanwhile finds it taken
-    const decidedMeanwhile = result.ok ? result.replayed : result.error.code === 'idempotency_key_reused';
-    if (decidedMeanwhile) {
+    if (replayed || result.error.code === 'idempotency_key_reused') {
       const now = await getPending(ctx.reader, ctx.names, id);
       return failure('conflict', `change ${id} was already ${now?.status ?? 'decided'} by ${now?.decidedBy ?? 'someone else'}${now?.decidedAt ? ` at ${now.decidedAt}` : ''}`);
     }
-    if (!result.ok) {
-      if (result.error.code === 'conflict' && result.error.details.length > 0)
-        return failure('conflict', `change ${id} cannot be approved: ${result.error.details.length} row(s) changed since it was proposed; reject it and propose again`, result.error.details as ErrorDetail[]);
-      return result;
-    }
-    const after = (await getPending(ctx.reader, ctx.names, id)) ?? change;
+    if (result.error.code === 'conflict' && result.error.details.length > 0)
+      return failure('conflict', `change ${id} cannot be approved: ${result.error.details.length} row(s) changed since it was proposed; reject it and propose again`, result.error.details as ErrorDetail[]);
+    return result;
+  }
+
+  private async decide(table: string, id: string, opts: DecideOptions, status: 'approved' | 'rejected'): Promise<Outcome<{ change: PendingChange; result: WriteResult }>> {
+    const ctx = this.host.ctx();
+    const who = this.decider(table, opts, status);
+    if (!who.ok) return who;
+    const found = await this.decidable(who.input, id, opts, status);
+    if (!found.ok) return found;
+    const w = await this.decisionWrite(who.input, found.change, opts, status);
+    const result = await this.host.submit(w.op, table, w.rows, w.opts, w.internal);
+    if (result.ok && result.replayed) return this.decisionFailure(id, failure('conflict', ''), true);
+    if (!result.ok) return this.decisionFailure(id, result);
+    const after = (await getPending(ctx.reader, ctx.names, id)) ?? found.change;
     return { ok: true, change: after, result };
+  }
+
+  /**
+   * Decide several pending changes of one table in ONE transaction: all of them or none. Each is
+   * checked as a single decision is (permission, four-eyes, still pending, visible to the
+   * reviewer, rows unchanged since proposed); the first refusal names its change and nothing is
+   * decided.
+   */
+  private async decideMany(table: string, ids: readonly string[], opts: DecideOptions, status: 'approved' | 'rejected'): Promise<Outcome<{ decided: { change: PendingChange; result: WriteResult }[] }>> {
+    const who = this.decider(table, opts, status);
+    if (!who.ok) return who;
+    if (ids.length === 0) return failure('bad_request', 'no pending change named', [{ column: 'ids', message: 'name at least one pending change' }]);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) return failure('bad_request', `change ${twice} is named twice`, [{ column: 'ids', message: `change ${twice} is named twice` }]);
+    const nothing = (e: WriteError): { ok: false; error: WriteError } => ({ ok: false, error: { ...e, message: `${e.message}; nothing was decided` } });
+    return this.host.admitted(async () => {
+      const ctx = this.host.ctx();
+      const changes: PendingChange[] = [];
+      const requests: PreparedRequest[] = [];
+      for (const id of ids) {
+        const found = await this.decidable(who.input, id, opts, status);
+        if (!found.ok) return nothing(found.error);
+        const w = await this.decisionWrite(who.input, found.change, opts, status);
+        const prepared = await this.host.prepare(w.op, table, w.rows, w.opts, w.internal);
+        if (!('input' in prepared)) {
+          if (prepared.ok) return nothing({ code: 'conflict', message: `change ${id} has nothing left to write`, details: [] });
+          return nothing((await this.decisionFailure(id, prepared)).error);
+        }
+        changes.push(found.change);
+        requests.push(prepared);
+      }
+      const done = await this.host.commitTogether(requests);
+      if (!done.ok) return nothing((await this.decisionFailure(ids[done.index]!, done.result)).error);
+      const decided: { change: PendingChange; result: WriteResult }[] = [];
+      for (const [i, change] of changes.entries()) decided.push({ change: (await getPending(ctx.reader, ctx.names, change.id)) ?? change, result: done.results[i]! });
+      return { ok: true, decided };
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PendingChange } from '../../workflow/pending-store.js';
 import type { ScenarioInfo } from '../../write/scenario-registry.js';
 import type { Actor } from '../../auth/actor.js';
-import type { WireRow } from '../../write/types.js';
+import type { WireRow, WriteResult } from '../../write/types.js';
 import { apiError, fromWriteError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
 import type { HttpLibrary } from '../../http/library.js';
@@ -12,7 +12,9 @@ import {
   ActionSchema,
   CompareQuerySchema,
   CompareResponseSchema,
+  DecideManySchema,
   DecideSchema,
+  DecisionManyResponseSchema,
   DecisionResponseSchema,
   PendingListResponseSchema,
   PendingQuerySchema,
@@ -234,7 +236,35 @@ export function workflowRoutes(wb: HttpLibrary, settings: BulkSettings, admin: b
     }),
   ];
 
+  const entriesJson = (result: WriteResult | null) => (result && result.ok ? result.entries.map((e) => ({ entry_id: e.entryId, key: e.key, version: e.version, op: e.op })) : []);
   for (const decision of ['approve', 'reject'] as const) {
+    routes.push(
+      route({
+        method: 'post',
+        path: `${base}/inputs/{table}/pending/${decision}`,
+        operationId: id(`${decision}PendingMany`),
+        summary:
+          decision === 'approve'
+            ? 'Approve several pending changes with one comment, in one transaction: all or none (each checked as a single approval: `approve`, four eyes, rows unchanged since proposed, still pending)'
+            : 'Reject several pending changes with one comment, in one transaction: all or none',
+        description: 'The first change that cannot be decided is named in the error (403, 404, 409, 422) and nothing is decided.',
+        tags: tags('approvals'),
+        auth,
+        params: { table: TABLE },
+        body: DecideManySchema,
+        responses: { 200: { description: decision === 'approve' ? 'Every change approved and written' : 'Every change rejected', json: DecisionManyResponseSchema } },
+        errors: WRITE_ERRORS,
+        handler: async (c, { body }) => {
+          const actor = actorOf(c, body.user);
+          if (actor instanceof Response) return actor;
+          const table = param(c, 'table');
+          const res = await pending[decision === 'approve' ? 'approveMany' : 'rejectMany'](table, body.ids, { ...actor, comment: body.comment });
+          if (!res.ok) return sendFailure(c, fromWriteError(res.error));
+          settings.onWrite?.(table);
+          return c.json({ changes: res.decided.map((d) => ({ change: pendingJson(d.change), entries: entriesJson(d.result) })) });
+        },
+      }),
+    );
     routes.push(
       route({
         method: 'post',

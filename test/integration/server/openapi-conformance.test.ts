@@ -194,6 +194,16 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     const other = await call('POST', `${F}/rows`, { token: tokens.ana, body: { rows: [{ account_id: 'acc_026', quarter: '2026-Q4', amount: '4000000.00' }] } });
     const otherId = (other.json as { pending: { id: string } }).pending.id;
     expect((await call('POST', `${F}/pending/${otherId}/reject`, { token: tokens.fin, body: { comment: 'no' } })).status).toBe(200);
+    const batch: string[] = [];
+    for (const account of ['acc_030', 'acc_031']) {
+      const p = await call('POST', `${F}/rows`, { token: tokens.ana, body: { rows: [{ account_id: account, quarter: '2026-Q4', amount: '6000000.00' }] } });
+      batch.push((p.json as { pending: { id: string } }).pending.id);
+    }
+    expect((await call('POST', `${F}/pending/approve`, { token: tokens.ana, body: { ids: batch, comment: 'mine' } })).status).toBe(403);
+    expect((await call('POST', `${F}/pending/approve`, { token: tokens.fin, body: { ids: [], comment: 'x' } })).status).toBe(400);
+    expect((await call('POST', `${F}/pending/approve`, { token: tokens.fin, body: { ids: [...batch, 'nope'], comment: 'x' } })).status).toBe(404);
+    expect((await call('POST', `${F}/pending/approve`, { token: tokens.fin, body: { ids: batch, comment: 'both fine' } })).status).toBe(200);
+    expect((await call('POST', `${F}/pending/reject`, { token: tokens.fin, body: { ids: batch, comment: 'late' } })).status).toBe(409);
 
     const key = { account_id: 'acc_027', quarter: '2026-Q4' };
     expect((await call('POST', `${F}/rows`, { token: tokens.ana, body: { rows: [{ ...key, amount: '10.00' }] } })).status).toBe(200);
@@ -229,6 +239,10 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await admin('GET', '/inputs/revenue_forecast/pending')).status).toBe(200);
     expect((await admin('POST', `/inputs/revenue_forecast/pending/${id}/reject`, { body: { comment: 'no', user: 'cli' } })).status).toBe(200);
     expect((await admin('POST', `/inputs/revenue_forecast/pending/${id}/approve`, { body: { comment: 'yes', user: 'cli' } })).status).toBe(409);
+    expect((await admin('POST', '/inputs/revenue_forecast/pending/approve', { body: { ids: [id], comment: 'yes', user: 'cli' } })).status).toBe(409);
+    const again = await call('POST', `${F}/rows`, { token: tokens.ana, body: { rows: [{ account_id: 'acc_032', quarter: '2026-Q4', amount: '5000000.00' }] } });
+    const againId = (again.json as { pending: { id: string } }).pending.id;
+    expect((await admin('POST', '/inputs/revenue_forecast/pending/reject', { body: { ids: [againId], comment: 'no', user: 'cli' } })).status).toBe(200);
     expect((await admin('POST', '/inputs/revenue_forecast/actions/submit', { body: { keys: [{ account_id: 'acc_022', quarter: '2026-Q4' }], confirm: true, user: 'cli' } })).status).toBeGreaterThanOrEqual(200);
     expect((await admin('GET', '/inputs/revenue_forecast/webhook-calls')).status).toBe(200);
     expect((await admin('POST', '/verify', { body: {} })).status).toBe(200);

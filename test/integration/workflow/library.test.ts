@@ -148,8 +148,10 @@ describe('approvals', () => {
     const story = h.ok ? h.entries.slice(-2).map((e) => [e.op, e.user, e.comment, e.changes.map((c) => [c.column, c.old, c.new])]) : [];
     expect(story).toEqual([
       ['propose_upsert', 'ana', 'big deal', [['amount', '200.00', '2000000.00']]],
-      ['upsert', 'fred', `approved change ${big.pending.id} proposed by ana: checked with sales`, [['amount', '200.00', '2000000.00']]],
+      ['upsert', 'fred', `Approved forecast A1 · 2026-Q1: amount 200.00 → 2000000.00 — proposed by ana at ${list.ok ? list.changes[0]!.proposedAt : ''}. Approval comment: checked with sales`, [['amount', '200.00', '2000000.00']]],
     ]);
+    // the change's id is a field of the decision's entries, not part of the prose
+    expect(h.ok && h.entries.at(-1)!.requestId).toBe(`approve:${big.pending.id}`);
     expect(h.ok && h.entries.at(-2)!.entryId).toBe(big.pending.id);
     const decided = await env.wb.pending.list('forecast', { status: 'approved' });
     expect(decided.ok && decided.changes[0]).toMatchObject({ decidedBy: 'fred', proposalEntryIds: [big.pending.id], entryIds: [ok.ok && ok.result.ok ? ok.result.entries[0]!.entryId : ''] });
@@ -170,7 +172,7 @@ describe('approvals', () => {
     expect(await env.adapter.query(`select _version, amount from writeback.forecast`)).toEqual(before);
     const log = await env.adapter.query(`select _op, _user, _version, _comment, amount from writeback.forecast__log order by _seq`);
     expect(log.map((r) => r._op)).toEqual(['upsert', 'propose_upsert', 'reject']);
-    expect(log[2]).toMatchObject({ _user: 'fred', _version: 1, _comment: `rejected change ${big.pending.id} proposed by ana: not credible`, amount: null });
+    expect(log[2]).toMatchObject({ _user: 'fred', _version: 1, _comment: expect.stringMatching(/^Rejected forecast A1 · 2026-Q1: amount 100\.00 → 3000000\.00 — proposed by ana at \S+Z\. Rejection comment: not credible$/), amount: null });
     const change = await env.wb.pending.list('forecast', { status: 'rejected' });
     expect(change.ok && change.changes[0]).toMatchObject({ status: 'rejected', decidedBy: 'fred', decisionComment: 'not credible' });
     // rejected once is final, and tampering with the decision's log entry is detected

@@ -127,6 +127,7 @@ export const PromoteResponseSchema = z
       z.object({
         table: z.string(),
         upserts: z.array(WireRowSchema).describe('Rows upserted into the parent: key + the columns the scenario overrides.'),
+        before: z.array(WireRowSchema.nullable()).describe("Per upsert (same order), the parent's values of the same columns before promoting; null where the parent has no such key."),
         deletes: z.array(WireRowSchema).describe('Keys deleted in the parent.'),
         entries: z.number().int(),
         needsApproval: z.literal(true).optional().describe("The caller's writes to this table need approval: they become pending changes."),

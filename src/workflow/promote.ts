@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { InputTable } from '../ir/types.js';
 import { type Outcome, failure } from '../rules/outcome.js';
 import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
-import { canonicalFromDb, wireFromDb } from '../rules/wire-values.js';
+import { canonicalFromDb, wireFromCanonical, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
 import { type PreparedRequest } from '../write/write-request.js';
 import type { JointOutcome } from '../write/joint-commit.js';
@@ -15,6 +15,8 @@ export interface PromotedTable {
   table: string;
   /** Rows upserted into the parent: key + the columns the scenario overrides. */
   upserts: WireRow[];
+  /** Per upsert, the parent's values of the same columns before promoting (null: the parent has no such key). */
+  before: (WireRow | null)[];
   /** Keys deleted in the parent (the scenario deleted them). */
   deletes: WireRow[];
   /** Entries written (or that would be, for a dry run). */
@@ -37,10 +39,11 @@ export type PromoteResult = Outcome<{
 }>;
 
 /** The scenario's own rows of one table: overrides (upserts into the parent) and tombstones (deletes there). */
-async function overridesOf(ctx: WriteContext, input: InputTable, scenario: string, parentChain: string[]): Promise<{ upserts: WireRow[]; deletes: WireRow[] }> {
+async function overridesOf(ctx: WriteContext, input: InputTable, scenario: string, parentChain: string[]): Promise<{ upserts: WireRow[]; before: (WireRow | null)[]; deletes: WireRow[] }> {
   const d = ctx.names.dialect;
   const rows = await ctx.reader.query(`select * from ${ctx.names.state(input.name)} where ${d.quoteIdent('_scenario')} = ${d.param(1)}`, [scenario]);
   const upserts: WireRow[] = [];
+  const before: (WireRow | null)[] = [];
   const keyCols = input.key.map((k) => input.columns.find((c) => c.name === k)!);
   const keyOf = (r: Record<string, unknown>) => keyCols.map((c) => canonicalFromDb(c.type, r[c.name]));
   // reset rows follow the parent already
@@ -56,14 +59,19 @@ async function overridesOf(ctx: WriteContext, input: InputTable, scenario: strin
       if (input.key.includes(c.name)) row[c.name] = wireFromDb(c.type, r[c.name]);
       else if (set.includes(`|${c.name}|`) && (!parentRow || canonicalFromDb(c.type, r[c.name]) !== (parentRow.values[i] ?? null))) row[c.name] = wireFromDb(c.type, r[c.name]);
     });
-    if (Object.keys(row).length > input.key.length) upserts.push(row);
+    if (Object.keys(row).length <= input.key.length) continue;
+    upserts.push(row);
+    before.push(parentRow ? Object.fromEntries(Object.keys(row).map((name) => {
+      const i = input.columns.findIndex((c) => c.name === name);
+      return [name, wireFromCanonical(input.columns[i]!.type, parentRow.values[i] ?? null)];
+    })) : null);
   }
   // a tombstone deletes in the parent only what the parent still shows
   const visible = await loadEffectiveRows(ctx, input, parentChain, tombstones.map(keyOf));
   const deletes = tombstones
     .filter((r) => visible.has(JSON.stringify([parentChain[0], ...keyOf(r)])))
     .map((r) => Object.fromEntries(keyCols.map((c) => [c.name, wireFromDb(c.type, r[c.name])])));
-  return { upserts, deletes };
+  return { upserts, before, deletes };
 }
 
 /** Options of `promote`: a write's options (the promoting user), plus the confirmation. */
@@ -112,9 +120,12 @@ export async function promoteScenario(ctx: WriteContext, host: PromoteHost, name
     const upsertsSeen = await rowsInScope(ctx, input, [name, ...parentChain], all.upserts, opts);
     const deletesSeen = await rowsInScope(ctx, input, parentChain, all.deletes, opts);
     const upserts = all.upserts.filter((_, i) => upsertsSeen[i]);
+    // the parent's values are shown only where the caller may read the parent's row too
+    const parentSeen = await rowsInScope(ctx, input, parentChain, all.before.map((b) => b ?? {}), opts);
+    const before = all.before.map((b, i) => (b && parentSeen[i] ? b : null)).filter((_, i) => upsertsSeen[i]);
     const deletes = all.deletes.filter((_, i) => deletesSeen[i]);
     if (upserts.length === 0 && deletes.length === 0) continue;
-    const table: PromotedTable = { table: input.name, upserts, deletes, entries: 0 };
+    const table: PromotedTable = { table: input.name, upserts, before, deletes, entries: 0 };
     plan.push(table);
     for (const [op, rows] of [['upsert', upserts], ['delete', deletes]] as const) {
       if (rows.length === 0) continue;

@@ -96,6 +96,8 @@ describe('planning workflows over HTTP (demo project, real server)', () => {
     expect(refused.body.error.code).toBe('confirmation_required');
     const preview = await api<{ dry_run: boolean; rows: number }>('POST', '/api/v1/scenarios/stretch/promote', { token: tokens.fin, body: { dry_run: true } });
     expect(preview.body).toMatchObject({ dry_run: true, rows: 1 });
+    // the preview names each row with the parent's values before and the scenario's after
+    expect(preview.body).toMatchObject({ tables: [{ table: 'revenue_forecast', upserts: [{ account_id: 'acc_023', quarter: '2026-Q4', amount: '45000.00' }], before: [{ account_id: 'acc_023', quarter: '2026-Q4', amount: '40000.00' }] }] });
     const done = await api<{ dry_run: boolean; rows: number }>('POST', '/api/v1/scenarios/stretch/promote', { token: tokens.fin, body: { confirm: true } });
     expect(done.body).toMatchObject({ dry_run: false, rows: 1 });
     const h = await api<{ entries: { user: string; scenario: string; comment: string }[] }>('GET', `${F}/history?key.account_id=acc_023&scenario=base`, { token: tokens.fin });
@@ -123,6 +125,33 @@ describe('planning workflows over HTTP (demo project, real server)', () => {
     expect(after.body.rows[0]).toMatchObject({ amount: '2500000.00', _updated_by: 'fin' });
     const history = await api<{ entries: { op: string; user: string }[] }>('GET', `${F}/history?key.account_id=acc_024&key.quarter=2026-Q4`, { token: tokens.fin });
     expect(history.body.entries.map((e) => [e.op, e.user])).toEqual([['propose_upsert', 'ana'], ['upsert', 'fin']]);
+  });
+
+  it('approvals in a batch: one transaction, all or none; each change checked as a single approval', async () => {
+    const propose = async (account: string) =>
+      (await api<Written>('POST', `${F}/rows`, { token: tokens.ana, body: { rows: [{ account_id: account, quarter: '2027-Q1', amount: '2600000.00' }] } })).body.pending!.id;
+    const [one, two, three] = [await propose('acc_026'), await propose('acc_027'), await propose('acc_028')];
+    // the third row moves on before the batch: the whole batch is refused and nothing is decided
+    await api('POST', `${F}/rows`, { token: tokens.fin, body: { rows: [{ account_id: 'acc_028', quarter: '2027-Q1', amount: '1.00' }] } });
+    const refused = await api('POST', `${F}/pending/approve`, { token: tokens.fin2, body: { ids: [one, two, three], comment: 'all three' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain(`change ${three} cannot be approved`);
+    expect(refused.body.error.message).toContain('nothing was decided');
+    const stillPending = await api<{ changes: { id: string }[] }>('GET', `${F}/pending`, { token: tokens.fin });
+    expect(stillPending.body.changes.map((c) => c.id)).toEqual(expect.arrayContaining([one, two, three]));
+    expect((await api('POST', `${F}/pending/approve`, { token: tokens.fin, body: { ids: [one, one], comment: 'twice' } })).status).toBe(400);
+    const ok = await api<{ changes: { change: { id: string; status: string; decided_by: string }; entries: { key: Row; op: string }[] }[] }>(
+      'POST', `${F}/pending/approve`, { token: tokens.fin2, body: { ids: [one, two], comment: 'both checked' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.changes.map((c) => [c.change.id, c.change.status, c.change.decided_by, c.entries.map((e) => e.key.account_id)])).toEqual([
+      [one, 'approved', 'fin2', ['acc_026']],
+      [two, 'approved', 'fin2', ['acc_027']],
+    ]);
+    const rej = await api<{ changes: { change: { status: string } }[] }>('POST', `${F}/pending/reject`, { token: tokens.fin2, body: { ids: [three], comment: 'superseded' } });
+    expect(rej.body.changes.map((c) => c.change.status)).toEqual(['rejected']);
+    const h = await api<{ entries: { op: string; comment: string; request_id: string }[] }>('GET', `${F}/history?key.account_id=acc_026&key.quarter=2027-Q1`, { token: tokens.fin });
+    expect(h.body.entries.at(-1)).toMatchObject({ op: 'upsert', request_id: `approve:${one}` });
+    expect(h.body.entries.at(-1)!.comment).toMatch(/^Approved revenue_forecast acc_026 · 2027-Q1: amount new → 2600000\.00 — proposed by ana at \S+Z\. Approval comment: both checked$/);
   });
 
   it('approvals: self-approval is refused; approving a row that moved on since is 409', async () => {

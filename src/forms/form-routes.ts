@@ -4,7 +4,7 @@ import { sendFailure } from '../http/parse-request.js';
 import { route, type Route } from '../http/route.js';
 import { jsonResponse } from '../http/to-json.js';
 import type { Actor } from '../auth/actor.js';
-import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, PlanningContextResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
+import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, ModelListResponseSchema, PlanningContextResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';
 import { assetsDir, readAsset } from './static-assets.js';
 
@@ -37,10 +37,10 @@ const PAGE = { 'text/html': 'The page shell; `/assets/app.js` fills it from the 
  */
 export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] {
   const dir = assetsDir();
-  const shell = (table?: string) => ({
+  const shell = (table?: string, model?: string) => ({
     project: wb.project.name,
     ...(options.devUser ? { devUser: options.devUser.user } : {}),
-    ...(table !== undefined ? { page: 'form' as const, table } : { page: 'index' as const }),
+    ...(table !== undefined ? { page: 'form' as const, table } : model !== undefined ? { page: 'model' as const, model } : { page: 'index' as const }),
   });
   const page = { tags: ['pages'], auth: 'none' as const, touches: 'nothing' as const, errors: [] };
 
@@ -59,6 +59,20 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
         const table = c.req.param('table') ?? '';
         const known = Object.hasOwn(wb.project.inputs, table);
         return pageResponse(renderPage(shell(table)), known ? 200 : 404);
+      },
+    }),
+    route({
+      ...page,
+      method: 'get',
+      path: '/models/{model}',
+      operationId: 'modelPage',
+      summary: "One model's merged rows, read only, under the caller's row filters (a 404 page for a model the project does not declare)",
+      params: { model: 'Model name.' },
+      responses: { 200: { description: 'HTML', text: PAGE }, 404: { description: 'HTML: the model is not declared', text: PAGE } },
+      handler: (c) => {
+        const model = c.req.param('model') ?? '';
+        const known = wb.project.models.some((m) => m.name === model);
+        return pageResponse(renderPage(shell(undefined, model)), known ? 200 : 404);
       },
     }),
     route({
@@ -95,6 +109,17 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
           project: wb.project.name,
         });
       },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/models',
+      operationId: 'listModels',
+      summary: 'The models the caller may read (read on every input each includes), with the inputs each reads and which base columns an input overrides',
+      tags: ['forms'],
+      auth: 'caller',
+      responses: { 200: { description: 'OK', json: ModelListResponseSchema } },
+      errors: [],
+      handler: (c) => c.json({ models: wb.models.list(c.get('actor')) }),
     }),
     route({
       method: 'get',

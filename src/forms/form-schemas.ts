@@ -50,3 +50,29 @@ export const PlanningContextResponseSchema = z
     truncated: z.boolean().describe('More than 20,000 values exist; the rest were not returned.'),
   })
   .register(wireRegistry, { id: 'PlanningContextResponse' });
+
+/** `GET /api/v1/models`. */
+export const ModelListResponseSchema = z
+  .object({
+    models: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string().optional(),
+        kind: z.enum(['enrich', 'override', 'append', 'sql']),
+        from: z.string().optional().describe('The base relation (`<source>.<table>` or a model); absent for SQL models.'),
+        inputs: z.array(z.string()).describe('Every input table the model reads, directly or through upstream models.'),
+        uses: z
+          .array(
+            z.object({
+              input: z.string(),
+              on: z.record(z.string(), z.string()).describe('Input column → base column it is joined on.'),
+              columns: z.array(z.string()),
+              overrides: z.boolean().describe('Each column replaces the base column of the same name where the input set it; `_overridden` names them per row.'),
+            }),
+          )
+          .describe('How a structured model uses its direct inputs (empty for SQL models).'),
+        scenarios: z.boolean().describe('An input it reads has scenarios: `GET /models/{m}/rows?scenario=` applies.'),
+      }),
+    ),
+  })
+  .register(wireRegistry, { id: 'ModelListResponse' });

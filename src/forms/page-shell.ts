@@ -4,10 +4,12 @@ import { html, type SafeHtml } from './escape-html.js';
 export interface PageShell {
   /** Project name, shown in the header. */
   project: string;
-  /** `index` (the list of tables) or `form` (one input table). */
-  page: 'index' | 'form';
+  /** `index` (the list of tables), `form` (one input table) or `model` (one model's merged rows, read only). */
+  page: 'index' | 'form' | 'model';
   /** The input table of a form page. */
   table?: string;
+  /** The model of a model page. */
+  model?: string;
   /** The server signs requests without a token in (`--dev-user`). */
   devUser?: string;
 }
@@ -21,7 +23,8 @@ export const PAGE_CSP =
  * the API. Every interpolated value is escaped; data is rendered in the browser with `textContent`.
  */
 export function renderPage(shell: PageShell): string {
-  const title = shell.table ? `${shell.table} · ${shell.project}` : shell.project;
+  const name = shell.table ?? shell.model;
+  const title = name !== undefined ? `${name} · ${shell.project}` : shell.project;
   const body: SafeHtml = html`<!doctype html>
 <html lang="en">
 <head>
@@ -32,11 +35,11 @@ export function renderPage(shell: PageShell): string {
 <link rel="stylesheet" href="/assets/app.css">
 <script type="module" src="/assets/app.js"></script>
 </head>
-<body data-page="${shell.page}" data-table="${shell.table ?? ''}" data-project="${shell.project}" data-dev-user="${shell.devUser ?? ''}">
+<body data-page="${shell.page}" data-table="${shell.table ?? ''}" data-model="${shell.model ?? ''}" data-project="${shell.project}" data-dev-user="${shell.devUser ?? ''}">
 <a class="skip" href="#main">Skip to content</a>
 <header class="topbar">
   <a class="brand" href="/"><span class="logo" aria-hidden="true">wb</span> <span>${shell.project}</span></a>
-  <nav class="crumbs" aria-label="Breadcrumb">${shell.table ? html`<a href="/">Input tables</a> <span aria-hidden="true">/</span> <strong>${shell.table}</strong>` : html`<strong>Input tables</strong>`}</nav>
+  <nav class="crumbs" aria-label="Breadcrumb">${name !== undefined ? html`<a href="/">Input tables</a> <span aria-hidden="true">/</span> ${shell.model !== undefined ? 'Model ' : ''}<strong>${name}</strong>` : html`<strong>Input tables</strong>`}</nav>
   <div class="who" id="who" aria-live="polite"></div>
 </header>
 <main id="main" tabindex="-1">

@@ -17,6 +17,7 @@ import type { WriteContext } from '../write/write-context.js';
 import { type InternalWrite, Workflows } from '../workflow/workflows.js';
 import { JointCommitter, type JointOutcome } from '../write/joint-commit.js';
 import { Deployment } from './deployment.js';
+import { listModels, type ModelInfo } from './model-list.js';
 import { readModelRows, type ModelReadOptions, type ModelReadResult } from './model-rows.js';
 import { readContext, type ContextReadOptions, type ContextReadResult } from './source-context.js';
 import { readPlanningContext, type PlanningContextResult } from './planning-context.js';
@@ -68,6 +69,8 @@ export class Writeback {
     /** Rows of a model's view (or `__by_scenario` view) under the reader's row filters, streamed; see model-rows.ts. */
     rows: (model: string, opts?: ModelReadOptions): Promise<ModelReadResult> =>
       readModelRows({ project: this.ctx.project, adapter: this.ctx.reader, scenarios: () => this.scenarios.list() }, model, opts),
+    /** The models the actor may read, with the inputs each reads and how (model-list.ts). */
+    list: (actor?: Actor): ModelInfo[] => listModels(this.ctx.project, actor),
   };
 
   /** Reads of the sources input tables link to (what the planner form shows beside the inputs). */

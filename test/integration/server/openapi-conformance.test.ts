@@ -86,12 +86,18 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await call('GET', '/forms')).status).toBe(302);
     expect((await call('GET', '/forms/revenue_forecast')).status).toBe(200);
     expect((await call('GET', '/forms/nope')).status).toBe(404);
+    expect((await call('GET', '/models/account_forecast')).status).toBe(200);
+    expect((await call('GET', '/models/nope')).status).toBe(404);
     expect((await call('GET', '/assets/app.js')).status).toBe(200);
     expect((await call('GET', '/assets/app.css')).status).toBe(200);
     expect((await call('GET', '/assets/favicon.svg')).status).toBe(200);
     expect((await call('GET', '/assets/nope.js')).status).toBe(404);
     expect((await call('GET', '/api/v1/me', { token: tokens.ana })).status).toBe(200);
     expect((await call('GET', '/api/v1/me')).status).toBe(401);
+    const models = await call('GET', '/api/v1/models', { token: tokens.ana });
+    expect(models.status).toBe(200);
+    expect((models.json as { models: { name: string }[] }).models.map((m) => m.name)).toContain('account_categories');
+    expect((await call('GET', '/api/v1/models')).status).toBe(401);
     expect((await call('GET', '/api/v1/inputs', { token: 'nope' })).status).toBe(401);
     expect((await call('GET', '/api/v1/inputs', { token: tokens.ana })).status).toBe(200);
   });

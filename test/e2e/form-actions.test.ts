@@ -189,9 +189,9 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
     const dialog = page.getByRole('dialog', { name: 'Promote lean_q4 into base' });
     await dialog.locator('#promote-summary').waitFor();
     expect(await dialog.locator('#promote-summary').textContent()).toBe('3 rows would be written into base:');
-    const table = dialog.locator('tr[data-table="revenue_forecast"]');
-    expect(await table.locator('td.upserts').textContent()).toBe('2');
-    expect(await table.locator('td.deletes').textContent()).toBe('1');
+    const table = dialog.locator('section[data-table="revenue_forecast"]');
+    expect(await table.locator('h3').textContent()).toBe('revenue_forecast: 2 changed, 1 deleted');
+    expect(await table.locator('tr.promote-row').count()).toBe(3);
     expect(posts).toEqual([{ dry_run: true }]);
     expect(await amountOf('acc_005')).toBe('5555.00'); // the preview wrote nothing
     await shot(page, '22-promote-preview');

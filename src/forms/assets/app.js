@@ -3,6 +3,7 @@ import { api, setToken, token } from './api.js';
 import { h, replace } from './dom.js';
 import { renderForm } from './grid.js';
 import { renderIndex } from './index-page.js';
+import { renderModel } from './model-page.js';
 
 const main = document.getElementById('main');
 const who = document.getElementById('who');
@@ -51,6 +52,7 @@ function start(me) {
   showWho(me);
   const page = document.body.dataset.page;
   if (page === 'form') return renderForm(main, document.body.dataset.table, me);
+  if (page === 'model') return renderModel(main, document.body.dataset.model, me);
   return renderIndex(main, me);
 }
 

@@ -1,8 +1,9 @@
-// Deleting rows: a checkbox per saved row (only for roles with `delete`), "Delete N rows", a confirmation
+// Deleting rows: a checkbox per saved row (for roles with `delete`, or with a bulk action: bulk-actions.js), "Delete N rows", a confirmation
 // naming the count (in a scenario: that only this scenario loses them), one POST /delete with each row's
 // `_version`. A row changed by someone else meanwhile gets the grid's conflict panel (409), as edits do.
 import { api } from './api.js';
 import { h, modal, toast } from './dom.js';
+import { refreshBulkButtons } from './bulk-actions.js';
 
 /** Keys listed in the confirmation before "and N more". */
 const KEYS_LISTED = 8;
@@ -56,8 +57,9 @@ function shownSaved(page) {
   return page.shownRows().filter((r) => r.base && !r.base._template);
 }
 
-/** Update the Delete button and the header checkbox after the selection changed. */
+/** Update the Delete button, the bulk action buttons and the header checkbox after the selection changed. */
 export function refreshSelection(page) {
+  refreshBulkButtons(page);
   const n = selectedRows(page).length;
   const btn = document.getElementById('delete-rows');
   if (btn) { btn.textContent = deleteLabel(n); btn.disabled = n === 0 || Boolean(page.deleting); }

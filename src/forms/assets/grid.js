@@ -16,6 +16,8 @@ import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
 import { loadSourceValues } from './source-values.js';
 import { edit, UndoStack } from './undo.js';
 import { rowActionButtons, pendingPanel } from './workflow.js';
+import { bulkActionButtons, bulkActions } from './bulk-actions.js';
+import { headerLabel, modelLinks, sourceFirst } from './model-links.js';
 
 const PAGE_SIZE = 50;
 const MAX_ROWS = 5000;
@@ -55,6 +57,8 @@ class FormPage {
     this.inputCols = meta.columns.filter((c) => !c.key);
     this.canWrite = meta.permissions.write;
     this.canDelete = mayDelete(this);
+    // rows can be ticked for a deletion or a bulk action
+    this.canSelect = this.canDelete || (this.canWrite && bulkActions(this).length > 0);
     this.scenario = new URLSearchParams(location.search).get('scenario') || 'base';
     this.scenarios = [{ name: 'base', parent: null }];
     this.rows = [];
@@ -103,7 +107,7 @@ class FormPage {
     this.link = link;
     this.ctxSource = res.body.source;
     const linkSourceCols = new Set(Object.values(link));
-    this.ctxCols = res.body.columns.filter((c) => !linkSourceCols.has(c));
+    this.ctxCols = sourceFirst(this, res.body.columns.filter((c) => !linkSourceCols.has(c)));
     this.contextRows = res.body.rows;
     for (const r of res.body.rows) this.context.set(JSON.stringify(Object.values(link).map((c) => String(r[c]))), r);
   }
@@ -196,7 +200,8 @@ class FormPage {
       h('div', { class: 'page-head' },
         h('div', {},
           h('h1', { text: m.name }),
-          m.description ? h('p', { class: 'sub', text: m.description }) : null),
+          m.description ? h('p', { class: 'sub', text: m.description }) : null,
+          modelLinks(m.name)),
         h('p', { class: 'perms' },
           ['read', 'write', 'delete', 'approve'].filter((p) => m.permissions[p]).map((p) => h('span', { class: `badge perm-${p}`, text: p })),
           Object.entries(m.permissions.row_filter ?? {}).map(([k, v]) => h('span', { class: 'badge filter', title: 'Rows outside your row filter never reach this page', text: `${k} = ${v}` })))),
@@ -235,7 +240,8 @@ class FormPage {
       this.canWrite || this.canDelete ? h('div', { class: 'tool-group' },
         this.canWrite ? h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row') : null,
         this.canWrite ? h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows') : null,
-        this.canDelete ? deleteButton(this) : null) : null,
+        this.canDelete ? deleteButton(this) : null,
+        this.canWrite ? bulkActionButtons(this) : null) : null,
       h('div', { class: 'tool-group' },
         this.statusEl,
         this.canWrite ? h('button', { type: 'button', id: 'discard', disabled: n === 0, onclick: () => this.discard() }, 'Discard') : null,
@@ -263,7 +269,7 @@ class FormPage {
 
   /** Cells per grid row: state mark, (selection box), the columns shown, last change, row actions. */
   width() {
-    return this.columnsShown().length + 3 + (this.canDelete ? 1 : 0);
+    return this.columnsShown().length + 3 + (this.canSelect ? 1 : 0);
   }
 
   columnsShown() {
@@ -283,7 +289,7 @@ class FormPage {
   renderHead() {
     const head = h('tr', {},
       h('th', { class: 'mark', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row state' })),
-      this.canDelete ? selectAllHeader(this) : null,
+      this.canSelect ? selectAllHeader(this) : null,
       this.columnsShown().map((c) => this.headerCell(c)),
       h('th', { class: 'meta', scope: 'col', text: 'Last change' }),
       h('th', { class: 'row-actions', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row actions' })));
@@ -297,7 +303,7 @@ class FormPage {
       ? `From ${this.ctxSource} (read only)`
       : [c.col.type, c.col.description, c.col.required ? 'required' : null].filter(Boolean).join(' — ');
     const btn = h('button', { type: 'button', class: 'sort', title, onclick: () => this.toggleSort(name) },
-      name,
+      headerLabel(this, c),
       c.kind !== 'ctx' && c.col.required ? h('span', { class: 'req', 'aria-label': 'required', text: '*' }) : null,
       h('span', { class: 'sort-ind', 'aria-hidden': 'true', text: sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '' }));
     const cls = [c.kind === 'ctx' ? `ctx${c.first ? ' ctx-first' : ''}` : c.kind, c.kind !== 'ctx' && isNumeric(c.col) ? 'num' : ''].join(' ');
@@ -369,7 +375,7 @@ class FormPage {
       replace(this.tbody, shown.flatMap((r) => this.rowElements(r, width)));
     }
     this.renderPager(all.length, pages);
-    if (this.canDelete) refreshSelection(this);
+    if (this.canSelect) refreshSelection(this);
   }
 
   renderPager(total, pages) {
@@ -397,7 +403,7 @@ class FormPage {
     const [state, label] = this.rowState(row);
     const tr = h('tr', { class: `row ${state}${row.base ? '' : ' new'}${row.selected ? ' selected' : ''}`, dataset: { row: row.id } },
       h('td', { class: 'mark', title: label }, h('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), label ? h('span', { class: 'sr-only', text: label }) : null),
-      this.canDelete ? selectCell(this, row) : null,
+      this.canSelect ? selectCell(this, row) : null,
       this.columnsShown().map((c) => (c.kind === 'ctx' ? this.contextCell(row, c) : this.cell(row, c.col))),
       h('td', { class: 'meta', title: row.base && !row.base._template ? `${row.base._updated_by ?? ''} at ${formatTime(row.base._updated_at)}` : undefined },
         row.base?._template ? h('span', { class: 'at', text: 'not typed yet' }) : row.base ? [h('span', { class: 'by', text: row.base._updated_by ?? '' }), h('span', { class: 'at', text: ` · ${shortTime(row.base._updated_at)}` })] : h('span', { class: 'at', text: 'new' })),

@@ -1,9 +1,11 @@
-// Promote and archive the scenario shown. Promote: a dry run first (per table, how many rows would be
-// written into the parent), then a confirm button that sends `confirm: true`. Archive: after a confirmation.
+// Promote and archive the scenario shown. Promote: a dry run first (per table, the rows that would be
+// written into the parent, old → new, with totals of numeric columns), then a confirm button that sends `confirm: true`. Archive: after a confirmation.
 // The server decides who may do either; its refusal (403, 409, …) is shown inline with its message.
 import { api } from './api.js';
 import { h, modal, replace, toast } from './dom.js';
+import { display } from './rules.js';
 import { loadScenarios, switchScenario } from './scenarios.js';
+import { difference, total } from './totals.js';
 
 /** Detail messages shown under an error before "…and N more". */
 const DETAILS_SHOWN = 5;
@@ -36,6 +38,60 @@ function count(x) {
 }
 
 const rowsText = (n) => `${n} ${n === 1 ? 'row' : 'rows'}`;
+
+/** Rows listed per table in the promote preview before "and N more". */
+const ROWS_LISTED = 20;
+
+/** Every input table's description (columns and types), by name; empty when the list cannot be read. */
+async function tableMetas() {
+  const res = await api('GET', '/api/v1/inputs');
+  return new Map(res.ok ? res.body.inputs.map((t) => [t.name, t]) : []);
+}
+
+/**
+ * One table of the promote preview: a row per key with each column old → new (the dry run's
+ * `before` and `upserts`), the deletions, and the totals of numeric columns over the promoted rows.
+ */
+function promotedTable(t, meta, parent, name) {
+  const upserts = Array.isArray(t.upserts) ? t.upserts : [];
+  const before = Array.isArray(t.before) ? t.before : [];
+  const deletes = Array.isArray(t.deletes) ? t.deletes : [];
+  const key = meta?.key ?? Object.keys(upserts[0] ?? deletes[0] ?? {}).slice(0, 1);
+  const colOf = (c) => meta?.columns.find((x) => x.name === c) ?? { name: c, type: 'string' };
+  const cols = [...new Set(upserts.flatMap((r) => Object.keys(r)))].filter((c) => !key.includes(c));
+  const keyText = (r) => key.map((k) => String(r[k] ?? '')).join(' · ');
+  const shown = (c, v) => (v === null || v === undefined ? '—' : display(colOf(c), v));
+  const totals = cols.map((c) => {
+    const col = colOf(c);
+    // a key the parent lacks counts as nothing before; a column the scenario does not change keeps its value
+    const olds = upserts.map((r, i) => (Object.hasOwn(r, c) ? (before[i]?.[c] ?? null) : null));
+    const news = upserts.map((r, i) => (Object.hasOwn(r, c) ? r[c] : (before[i]?.[c] ?? null)));
+    const a = total(col, olds);
+    const b = total(col, news);
+    return { c, a, b, d: difference(col, a, b) };
+  }).filter((x) => x.a !== undefined);
+  return h('section', { class: 'promote-table', dataset: { table: String(t.table) } },
+    h('h3', { text: `${t.table}: ${count(upserts)} changed, ${count(deletes)} deleted` }),
+    h('div', { class: 'paste-preview' }, h('table', { class: 'grid promote' },
+      h('caption', { class: 'sr-only', text: `${t.table}: ${parent} before → ${name}` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: key.join(' · ') || 'Key' }), cols.map((c) => h('th', { scope: 'col', text: `${c} (${parent} → ${name})` })))),
+      h('tbody', {},
+        upserts.slice(0, ROWS_LISTED).map((r, i) => h('tr', { class: 'promote-row' },
+          h('th', { scope: 'row', text: keyText(r) }),
+          cols.map((c) => (Object.hasOwn(r, c)
+            ? h('td', { class: 'diff' }, h('span', { class: 'a', text: before[i] ? shown(c, before[i][c]) : 'new' }), h('span', { class: 'arrow', text: ' → ' }), h('span', { class: 'b', text: shown(c, r[c]) }))
+            : h('td', { class: 'same', text: '' }))))),
+        upserts.length > ROWS_LISTED ? h('tr', { class: 'more' }, h('td', { colspan: cols.length + 1, text: `and ${upserts.length - ROWS_LISTED} more` })) : null,
+        deletes.slice(0, ROWS_LISTED).map((r) => h('tr', { class: 'promote-row deleted' }, h('th', { scope: 'row', text: keyText(r) }), h('td', { colspan: Math.max(1, cols.length), text: `deleted in ${parent}` }))),
+        deletes.length > ROWS_LISTED ? h('tr', { class: 'more' }, h('td', { colspan: cols.length + 1, text: `and ${deletes.length - ROWS_LISTED} more deletions` })) : null),
+      totals.length ? h('tfoot', {}, h('tr', { class: 'totals' },
+        h('th', { scope: 'row', text: 'Total of these rows' }),
+        cols.map((c) => {
+          const x = totals.find((y) => y.c === c);
+          return x ? h('td', { class: 'diff total', dataset: { col: c } }, h('span', { class: 'a', text: shown(c, x.a) }), h('span', { class: 'arrow', text: ' → ' }), h('span', { class: 'b', text: shown(c, x.b) }),
+            x.d !== undefined && x.d !== null ? h('span', { class: `delta ${String(x.d).startsWith('-') ? 'down' : 'up'}`, text: ` ${String(x.d).startsWith('-') ? '' : '+'}${shown(c, x.d)}` }) : null) : h('td', {});
+        }))) : null)));
+}
 
 /** Promote the scenario shown into its parent: preview (dry run), then confirm. */
 export async function promoteScenario(page) {
@@ -98,20 +154,13 @@ export async function promoteScenario(page) {
     replace(preview, h('p', { class: 'empty', id: 'promote-summary', text: `Nothing to promote: ${name} changes nothing in ${parent}.` }));
     return closed;
   }
+  const metas = await tableMetas();
   replace(preview,
     h('p', { class: 'paste-summary', id: 'promote-summary', text: `${rowsText(total)} would be written into ${parent}:` }),
-    h('table', { class: 'grid promote' },
-      h('thead', {}, h('tr', {},
-        h('th', { scope: 'col', text: 'Table' }),
-        h('th', { scope: 'col', class: 'num', text: 'Rows changed' }),
-        h('th', { scope: 'col', class: 'num', text: 'Rows deleted' }))),
-      h('tbody', {}, tables.map((t) => h('tr', { dataset: { table: String(t.table) } },
-        h('th', { scope: 'row', text: String(t.table) }),
-        h('td', { class: 'num upserts', text: String(count(t.upserts)) }),
-        h('td', { class: 'num deletes', text: String(count(t.deletes)) })))),
+    tables.map((t) => promotedTable(t, metas.get(t.table), parent, name)),
     tables.some((t) => t.needsApproval)
       ? h('p', { class: 'note', id: 'promote-approval', text: `Your changes to ${tables.filter((t) => t.needsApproval).map((t) => t.table).join(', ')} need approval: they become pending changes for an approver.` })
-      : null));
+      : null);
   ok.textContent = `Promote ${rowsText(total)}`;
   ok.disabled = false;
   return closed;

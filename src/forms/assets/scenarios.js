@@ -5,6 +5,7 @@ import { api, query } from './api.js';
 import { h, modal, replace, toast } from './dom.js';
 import { display } from './rules.js';
 import { checkScenarioName } from './scenario-name.js';
+import { difference, total } from './totals.js';
 
 const pick = (o, snake, camel) => o?.[snake] ?? o?.[camel] ?? null;
 
@@ -127,7 +128,8 @@ export async function compareScenarios(page) {
               h('span', { class: 'a', text: display(colOf(c), ch.a) || '—' }), h('span', { class: 'arrow', text: ' → ' }),
               h('span', { class: 'b', text: display(colOf(c), ch.b) || '—' }),
               d !== undefined && d !== null ? h('span', { class: `delta ${String(d).startsWith('-') ? 'down' : 'up'}`, text: ` ${String(d).startsWith('-') ? '' : '+'}${display(colOf(c), d)}` }) : null);
-          })))))));
+          })))),
+        compareTotals(table.rows, cols, colOf, page.keyCols.length + 1))));
   };
   a.addEventListener('change', run);
   b.addEventListener('change', run);
@@ -139,6 +141,26 @@ export async function compareScenarios(page) {
   const closed = modal(dialog);
   await run();
   return closed;
+}
+
+/**
+ * The totals row of a comparison: per numeric column, the sum over the differing rows in a → in b
+ * and the difference (a row only in one scenario counts as nothing in the other).
+ */
+function compareTotals(rows, cols, colOf, lead) {
+  const sums = cols.map((c) => {
+    const pairs = rows.map((r) => r.changes.find((x) => x.column === c)).filter(Boolean);
+    const a = total(colOf(c), pairs.map((x) => x.a));
+    const b = total(colOf(c), pairs.map((x) => x.b));
+    return { c, a, b, d: difference(colOf(c), a, b) };
+  });
+  if (sums.every((x) => x.a === undefined)) return null;
+  const shown = (c, v) => (v === null || v === undefined ? '—' : display(colOf(c), v));
+  return h('tfoot', {}, h('tr', { class: 'totals', id: 'compare-totals' },
+    h('th', { scope: 'row', colspan: lead, text: `Total of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}` }),
+    sums.map((x) => (x.a === undefined ? h('td', {}) : h('td', { class: 'diff num total', dataset: { col: x.c } },
+      h('span', { class: 'a', text: shown(x.c, x.a) }), h('span', { class: 'arrow', text: ' → ' }), h('span', { class: 'b', text: shown(x.c, x.b) }),
+      x.d !== undefined && x.d !== null ? h('span', { class: `delta ${String(x.d).startsWith('-') ? 'down' : 'up'}`, text: ` ${String(x.d).startsWith('-') ? '' : '+'}${display(colOf(x.c), x.d)}` }) : null)))));
 }
 
 /** Remove this scenario's override of a row so it follows the parent again. */

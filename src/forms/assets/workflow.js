@@ -20,14 +20,20 @@ export function actionsOf(meta) {
   return Array.isArray(a) ? a : Object.entries(a).map(([name, v]) => ({ name, ...v }));
 }
 
-function mayRun(page, action) {
+/** True when the signed-in role may run the action at all (the server checks again). */
+export function mayRun(page, action) {
   const roles = action.roles;
   return page.canWrite && (!Array.isArray(roles) || page.me.role === null || roles.includes(page.me.role));
 }
 
+/** True when the action can succeed on this saved row for the signed-in role: allowed, not a no-op, a permitted status move on an unlocked row. */
+export function canRunOn(page, action, row) {
+  return Boolean(row.base) && mayRun(page, action) && !alreadySet(action, row) && statusAllows(page, action, row);
+}
+
 /** Buttons of the table's one-click actions on a saved row. */
 export function rowActionButtons(page, row) {
-  return actionsOf(page.meta).filter((a) => mayRun(page, a) && !alreadySet(a, row) && statusAllows(page, a, row)).map((a) =>
+  return actionsOf(page.meta).filter((a) => canRunOn(page, a, row)).map((a) =>
     h('button', { type: 'button', class: 'icon action', dataset: { action: a.name }, title: a.description ?? describeSet(a),
       'aria-label': `${a.label ?? humanize(a.name)}: ${page.keyLabel(row)}`, onclick: () => runAction(page, a, row) }, a.label ?? humanize(a.name)));
 }
@@ -52,7 +58,7 @@ function alreadySet(action, row) {
   return set.length > 0 && set.every(([k, v]) => v !== 'today' && v !== 'now' && row.base && String(row.base[k]) === String(v));
 }
 
-function describeSet(a) {
+export function describeSet(a) {
   return a.set ? `Sets ${Object.entries(a.set).map(([k, v]) => `${k} = ${v}`).join(', ')}` : '';
 }
 
@@ -117,13 +123,30 @@ export function pendingPanel(page) {
   function render(changes, byKey) {
     if (changes.length === 0) return replace(el);
     const canApprove = page.meta.permissions.approve;
+    const decidable = changes.filter((c) => canApprove && verdictsFor(page, c).length > 0);
+    const boxes = new Map();
+    const bulk = h('div', { class: 'pending-bulk tool-group' });
+    const refreshBulk = () => {
+      const ticked = decidable.filter((c) => boxes.get(c.id)?.checked);
+      const approvable = ticked.filter((c) => verdictsFor(page, c).includes('approve'));
+      replace(bulk, decidable.length > 1 ? [
+        h('button', { type: 'button', class: 'primary', id: 'approve-selected', disabled: ticked.length === 0 || approvable.length < ticked.length,
+          title: approvable.length < ticked.length ? 'Nobody approves their own change: untick yours to approve the others' : undefined,
+          onclick: () => decideMany(page, ticked, 'approve') }, ticked.length ? `Approve ${ticked.length}` : 'Approve'),
+        h('button', { type: 'button', class: 'danger', id: 'reject-selected', disabled: ticked.length === 0, onclick: () => decideMany(page, ticked, 'reject') }, ticked.length ? `Reject ${ticked.length}` : 'Reject'),
+      ] : null);
+    };
     replace(el, h('section', { class: 'pending', 'aria-labelledby': 'pending-title' },
       h('h2', { id: 'pending-title' }, canApprove ? 'Waiting for your approval' : 'Pending approval', h('span', { class: 'badge', text: String(changes.length) })),
+      bulk,
       h('ul', { class: 'pending-list' }, changes.map((c) => {
         const by = pick(c, 'proposed_by', 'proposedBy');
-        const own = by === page.me.user;
+        const verdicts = canApprove ? verdictsFor(page, c) : [];
+        const box = verdicts.length && decidable.length > 1 ? h('input', { type: 'checkbox', class: 'pending-select', 'aria-label': `Select the change by ${by}: ${changeKeys(page, c)}`, onchange: refreshBulk }) : null;
+        if (box) boxes.set(c.id, box);
         return h('li', { class: 'pending-item', dataset: { id: c.id } },
           h('div', { class: 'entry-head' },
+            box,
             h('strong', { text: by }),
             h('span', { class: 'op', text: `proposed ${c.op === 'delete' ? 'deleting ' : ''}${c.rows.length} ${c.rows.length === 1 ? 'row' : 'rows'}` }),
             h('time', { datetime: pick(c, 'proposed_at', 'proposedAt'), text: formatTime(pick(c, 'proposed_at', 'proposedAt')) }),
@@ -138,13 +161,73 @@ export function pendingPanel(page) {
                   h('span', { class: 'new', text: display(col, pr[col.name]) || '—' })))));
           }))),
           h('div', { class: 'conflict-actions' },
-            canApprove && !own ? [
-              h('button', { type: 'button', class: 'primary approve', onclick: () => decide(page, c, 'approve') }, 'Approve…'),
-              h('button', { type: 'button', class: 'danger reject', onclick: () => decide(page, c, 'reject') }, 'Reject…'),
-            ] : h('span', { class: 'help', text: own ? 'Waiting for an approver (nobody approves their own change).' : 'Waiting for an approver.' })));
+            verdicts.includes('approve') ? h('button', { type: 'button', class: 'primary approve', onclick: () => decide(page, c, 'approve') }, 'Approve…') : null,
+            verdicts.includes('reject') ? h('button', { type: 'button', class: 'danger reject', onclick: () => decide(page, c, 'reject') }, verdicts.includes('approve') ? 'Reject…' : 'Withdraw…') : null,
+            verdicts.includes('approve') ? null : h('span', { class: 'help', text: by === page.me.user ? 'Waiting for an approver (nobody approves their own change).' : 'Waiting for an approver.' })));
       }))));
+    refreshBulk();
   }
   return { refresh };
+}
+
+/**
+ * What the signed-in user may decide on a pending change, as the server decides it: `approve`
+ * needs the `approve` permission and a change someone else proposed (four eyes); `reject` needs
+ * `approve` only (a proposer may withdraw their own change).
+ */
+export function verdictsFor(page, change) {
+  if (!page.meta.permissions.approve) return [];
+  const own = pick(change, 'proposed_by', 'proposedBy') === page.me.user;
+  return own ? ['reject'] : ['approve', 'reject'];
+}
+
+/** The keys of a change's rows, for a label. */
+function changeKeys(page, change) {
+  return change.rows.map((r) => page.keyCols.map((k) => r[k.name]).join(' · ')).join(', ');
+}
+
+/** Keys listed in a bulk confirmation before "and N more". */
+const KEYS_LISTED = 8;
+
+/** Approve or reject the ticked changes: one confirmation naming every key, one comment, one POST (all or none). */
+async function decideMany(page, changes, verdict) {
+  const label = verdict === 'approve' ? 'Approve' : 'Reject';
+  const keys = changes.flatMap((c) => c.rows.map((r) => ({ by: pick(c, 'proposed_by', 'proposedBy'), key: page.keyCols.map((k) => r[k.name]).join(' · ') })));
+  const text = h('textarea', { id: 'decide-comment', rows: 3, required: true });
+  const error = h('div', { class: 'form-error', id: 'decide-error', role: 'alert', hidden: true });
+  const n = changes.length;
+  const form = h('form', {},
+    h('h2', { id: 'decide-title', text: `${label} ${n} ${n === 1 ? 'change' : 'changes'}?` }),
+    h('p', { text: verdict === 'approve'
+      ? `Every row below is written with your approval logged, all together: if one cannot be approved, none is.`
+      : 'None of the rows below is written; the proposers see your comment.' }),
+    h('ul', { class: 'delete-keys', id: 'decide-keys' },
+      keys.slice(0, KEYS_LISTED).map((k) => h('li', { text: `${k.key} (by ${k.by})` })),
+      keys.length > KEYS_LISTED ? h('li', { class: 'more', text: `and ${keys.length - KEYS_LISTED} more` }) : null),
+    h('label', { for: 'decide-comment', text: 'Comment (required)' }), text, error,
+    h('div', { class: 'dialog-actions' },
+      h('button', { type: 'button', text: 'Cancel', onclick: () => dialog.close('cancel') }),
+      h('button', { type: 'submit', class: verdict === 'approve' ? 'primary' : 'danger', id: 'decide-ok', text: `${label} ${n}` })));
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'decide-title' }, form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const res = await api('POST', `/api/v1/inputs/${encodeURIComponent(page.meta.name)}/pending/${verdict}`, { ids: changes.map((c) => c.id), comment: text.value.trim() });
+    if (!res.ok) {
+      const err = res.body.error;
+      replace(error, h('strong', { text: err.message }), (err.details ?? []).length ? h('ul', { class: 'error-details' }, err.details.slice(0, 5).map((d) => h('li', { text: d.message }))) : null);
+      error.hidden = false;
+      return;
+    }
+    dialog.close('ok');
+    await page.reload();
+    const done = verdict === 'approve' ? 'Approved' : 'Rejected';
+    const rows = (res.body.changes ?? []).reduce((sum, c) => sum + c.change.rows.length, 0);
+    page.setStatus(`${done} ${n} ${n === 1 ? 'change' : 'changes'} (${rows} ${rows === 1 ? 'row' : 'rows'})`, 'ok');
+    toast(`${done} ${n} ${n === 1 ? 'change' : 'changes'}`, 'ok');
+  });
+  const closed = modal(dialog);
+  text.focus();
+  return closed;
 }
 
 /** Approve or reject a pending change with a (required) comment. */

@@ -53,13 +53,18 @@ async function tableMetas() {
  * `before` and `upserts`), the deletions, and the totals of numeric columns over the promoted rows.
  */
 function promotedTable(t, meta, parent, name) {
-  const upserts = Array.isArray(t.upserts) ? t.upserts : [];
-  const before = Array.isArray(t.before) ? t.before : [];
-  const deletes = Array.isArray(t.deletes) ? t.deletes : [];
-  const key = meta?.key ?? Object.keys(upserts[0] ?? deletes[0] ?? {}).slice(0, 1);
+  const rawUpserts = Array.isArray(t.upserts) ? t.upserts : [];
+  const rawDeletes = Array.isArray(t.deletes) ? t.deletes : [];
+  const key = meta?.key ?? Object.keys(rawUpserts[0] ?? rawDeletes[0] ?? {}).slice(0, 1);
+  const keyText = (r) => key.map((k) => String(r[k] ?? '')).join(' · ');
+  // listed in key order, each row with its parent's values before
+  const byKey = (x, y) => keyText(x.r).localeCompare(keyText(y.r), undefined, { numeric: true });
+  const pairs = rawUpserts.map((r, i) => ({ r, b: Array.isArray(t.before) ? (t.before[i] ?? null) : null })).sort(byKey);
+  const upserts = pairs.map((p) => p.r);
+  const before = pairs.map((p) => p.b);
+  const deletes = rawDeletes.map((r) => ({ r })).sort(byKey).map((p) => p.r);
   const colOf = (c) => meta?.columns.find((x) => x.name === c) ?? { name: c, type: 'string' };
   const cols = [...new Set(upserts.flatMap((r) => Object.keys(r)))].filter((c) => !key.includes(c));
-  const keyText = (r) => key.map((k) => String(r[k] ?? '')).join(' · ');
   const shown = (c, v) => (v === null || v === undefined ? '—' : display(colOf(c), v));
   const totals = cols.map((c) => {
     const col = colOf(c);

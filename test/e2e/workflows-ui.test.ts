@@ -38,6 +38,19 @@ function recordPosts(page: Page, suffix: string): Record<string, unknown>[] {
   return posts;
 }
 
+/** In the page: the width of the scenario picker's selected text, the picker's inner width, its right edge and the viewport's width. */
+const PICKER_FIT = `(() => {
+  const select = document.getElementById('scenario');
+  const probe = document.createElement('span');
+  probe.style.font = getComputedStyle(select).font;
+  probe.style.whiteSpace = 'pre';
+  probe.textContent = select.options[select.selectedIndex].text;
+  document.body.append(probe);
+  const text = probe.getBoundingClientRect().width;
+  probe.remove();
+  return { text, inner: select.clientWidth, right: select.getBoundingClientRect().right, viewport: document.documentElement.clientWidth };
+})()`;
+
 describe.skipIf(missing !== undefined)('workflows a planner can finish, in headless Chromium', () => {
   let s: FormServer;
   let a: Browser; // ana, planner in EMEA
@@ -257,18 +270,7 @@ describe.skipIf(missing !== undefined)('workflows a planner can finish, in headl
       await page.setViewportSize({ width, height: 800 });
       await page.goto(form('revenue_forecast', 'stretch_emea_upside'));
       await rowWith(page, 'acc_022', Q).waitFor();
-      const fit = await page.locator('#scenario').evaluate((el) => {
-        const select = el as HTMLSelectElement;
-        const probe = document.createElement('span');
-        probe.style.font = getComputedStyle(select).font;
-        probe.style.whiteSpace = 'pre';
-        probe.textContent = select.options[select.selectedIndex]!.text;
-        document.body.append(probe);
-        const text = probe.getBoundingClientRect().width;
-        probe.remove();
-        const box = select.getBoundingClientRect();
-        return { text, inner: select.clientWidth, right: box.right, viewport: document.documentElement.clientWidth };
-      });
+      const fit = await page.evaluate<{ text: number; inner: number; right: number; viewport: number }>(PICKER_FIT);
       // the selected name fits inside the select (padding and arrow aside), and the select inside the screen
       expect(fit.text).toBeLessThanOrEqual(fit.inner - 16);
       expect(fit.right).toBeLessThanOrEqual(fit.viewport);

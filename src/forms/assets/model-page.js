@@ -83,7 +83,9 @@ export async function renderModel(main, name, me) {
     });
     replace(tools, h('div', { class: 'tool-group' }, h('label', { for: 'model-scenario', class: 'tool-label', text: 'Scenario' }), select), h('div', { class: 'tool-group' }, status));
   } else {
-    replace(tools, h('div', { class: 'tool-group' }, status));
+    // nothing to choose: the status line goes under the grid
+    tools.hidden = true;
+    pager.before(status);
   }
 
   function header(col) {

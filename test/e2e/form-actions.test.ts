@@ -62,14 +62,15 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
     await s?.close();
   });
 
-  it('offers no row selection and no Delete to roles without `delete` (planner, viewer)', async () => {
+  it('offers no Delete to roles without `delete` (planner, viewer); row selection only to the planner, for its bulk Submit', async () => {
     const { page } = a;
     await openAs(page, form(), s.tokens.ana, 'ana');
     await rowWith(page, 'acc_022', '2026-Q4').waitFor();
     expect(await page.getByRole('button', { name: '+ Add row' }).isVisible()).toBe(true);
     expect(await page.locator('#delete-rows').count()).toBe(0);
-    expect(await page.locator('td.select, th.select').count()).toBe(0);
-    expect(await page.getByRole('checkbox').count()).toBe(0);
+    // the planner may run `submit`: rows can be ticked for it, and the toolbar's only bulk button is Submit
+    expect(await page.locator('td.select input').count()).toBeGreaterThan(0);
+    expect(await page.locator('#bulk-submit').isDisabled()).toBe(true);
     await openAs(page, form(), s.tokens.vic, 'vic');
     await rowWith(page, 'acc_022', '2026-Q4').waitFor();
     expect(await page.locator('#delete-rows, td.select, #add-row').count()).toBe(0);

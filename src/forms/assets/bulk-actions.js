@@ -20,8 +20,12 @@ const rowsText = (n) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
 /** The toolbar buttons, one per action; disabled until a ticked row can take it. */
 export function bulkActionButtons(page) {
-  return bulkActions(page).map((a) => h('button', { type: 'button', class: 'bulk-action', id: `bulk-${a.name}`, dataset: { action: a.name },
-    title: a.description ?? describeSet(a), onclick: () => runBulk(page, a) }, label(a)));
+  const ticked = selectedRows(page);
+  return bulkActions(page).map((a) => {
+    const n = ticked.filter((r) => canRunOn(page, a, r)).length;
+    return h('button', { type: 'button', class: 'bulk-action', id: `bulk-${a.name}`, dataset: { action: a.name }, disabled: n === 0 || Boolean(page.runningBulk),
+      title: a.description ?? describeSet(a), onclick: () => runBulk(page, a) }, n ? `${label(a)} ${n}` : label(a));
+  });
 }
 
 /** Update each button's count after the selection changed. */

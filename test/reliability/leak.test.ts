@@ -37,6 +37,7 @@ const ORDER = [
   'readContext',
   'readSourceValues',
   'readModelRows',
+  'listModels',
   'listPending',
   'listWebhookCalls',
   'compareScenarios',
@@ -46,6 +47,8 @@ const ORDER = [
   'deleteRows',
   'approvePending',
   'rejectPending',
+  'approvePendingMany',
+  'rejectPendingMany',
   'createScenario',
   'archiveScenario',
   'promoteScenario',
@@ -58,7 +61,7 @@ const LONG_TIMEOUT = 300_000;
 const CONCURRENT_READS = 4;
 
 /** Reads every attacker may make: they must answer 200. */
-const MUST_READ = new Set(['me', 'listInputs', 'listScenarios', 'readRows', 'readHistory', 'readContext', 'readModelRows', 'listPending', 'listWebhookCalls', 'compareScenarios']);
+const MUST_READ = new Set(['me', 'listInputs', 'listModels', 'listScenarios', 'readRows', 'readHistory', 'readContext', 'readModelRows', 'listPending', 'listWebhookCalls', 'compareScenarios']);
 
 type Operation = { operationId: string; tags?: string[]; security?: unknown[] };
 

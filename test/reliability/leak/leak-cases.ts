@@ -286,6 +286,9 @@ export function generators(hiddenIds: Record<string, string>): Record<string, Ge
     ),
     approvePending: decisions('approve', hiddenIds),
     rejectPending: decisions('reject', hiddenIds),
+    approvePendingMany: batchDecisions('approve', hiddenIds),
+    rejectPendingMany: batchDecisions('reject', hiddenIds),
+    listModels: (who) => [one(who, 'models', (w) => ({ method: 'GET', url: '/api/v1/models', token: t(w, who) }))],
     listWebhookCalls: perTable((who, table) => [one(who, `${table} webhook calls`, (w) => ({ method: 'GET', url: `/api/v1/inputs/${table}/webhook-calls`, token: t(w, who) }))]),
   };
 }
@@ -306,6 +309,31 @@ function decisions(how: 'approve' | 'reject', hiddenIds: Record<string, string>)
     );
 }
 
+/**
+ * Several changes decided at once: a hidden id alone, and after a seen one (the batch is all or
+ * none, so the hidden id refuses it and nothing is written), against ids that never existed.
+ */
+function batchDecisions(how: 'approve' | 'reject', hiddenIds: Record<string, string>): Generator {
+  return (who) =>
+    TABLES.flatMap((table) => {
+      const seen = pendingTargets(table, hiddenIds).find((p) => p.label === `${table}.seenPending`)!;
+      return pendingTargets(table, hiddenIds).flatMap((p): LeakCase[] => {
+        const hiddenId = p.hiddenId;
+        if (hiddenId === undefined) return [];
+        const make = (ids: string[], w: World): LeakRequest => ({ method: 'POST', url: `/api/v1/inputs/${table}/pending/${how}`, token: w.tokens[who], body: { ids, comment: 'attacker decides' } });
+        return [
+          { label: `${who} ${how} batch ${p.label}`, who, build: (w) => make([hiddenId], w), hidden: { table, family: 'id', fresh: (n) => ({ build: (w) => make([freshId(n)], w), pairs: [[freshId(n), hiddenId]] }) } },
+          {
+            label: `${who} ${how} batch seen + ${p.label}`,
+            who,
+            build: (w) => make([seen.id(w), hiddenId], w),
+            hidden: { table, family: 'id', fresh: (n) => ({ build: (w) => make([seen.id(w), freshId(n)], w), pairs: [[freshId(n), hiddenId]] }) },
+          },
+        ];
+      });
+    });
+}
+
 /** Operations without a bearer token: the pages, health and the document, called anonymously. */
 export const PUBLIC_CASES: LeakCase[] = [
   ['/', 'index'],
@@ -313,6 +341,8 @@ export const PUBLIC_CASES: LeakCase[] = [
   ['/forms/forecast', 'form forecast'],
   ['/forms/account_plan', 'form account_plan'],
   ['/forms/nope', 'form nope'],
+  ['/models/plan_by_account', 'model page plan_by_account'],
+  ['/models/nope', 'model page nope'],
   ['/assets/app.js', 'asset'],
   ['/healthz', 'health'],
   ['/api/v1/openapi.json', 'openapi'],

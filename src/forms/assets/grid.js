@@ -200,8 +200,7 @@ class FormPage {
       h('div', { class: 'page-head' },
         h('div', {},
           h('h1', { text: m.name }),
-          m.description ? h('p', { class: 'sub', text: m.description }) : null,
-          modelLinks(m.name)),
+          m.description ? h('p', { class: 'sub', text: m.description }) : null),
         h('p', { class: 'perms' },
           ['read', 'write', 'delete', 'approve'].filter((p) => m.permissions[p]).map((p) => h('span', { class: `badge perm-${p}`, text: p })),
           Object.entries(m.permissions.row_filter ?? {}).map(([k, v]) => h('span', { class: 'badge filter', title: 'Rows outside your row filter never reach this page', text: `${k} = ${v}` })))),
@@ -213,7 +212,8 @@ class FormPage {
         h('p', { id: 'grid-help', class: 'help', text: this.canWrite
           ? 'Arrows move, Shift+arrows select; type or Enter to edit; Enter and Tab confirm and move; Esc cancels; Delete clears; Ctrl+C / Ctrl+V copy and paste cells; Ctrl+D fills down; Ctrl+Z undoes; Ctrl+S saves.'
           : 'You may read this table but not change it.' }),
-        this.pager));
+        this.pager),
+      modelLinks(m.name));
     attachGrid(this);
     this.renderToolbar();
     this.pending = pendingPanel(this);

@@ -28,7 +28,7 @@ export function mayRun(page, action) {
 
 /** True when the action can succeed on this saved row for the signed-in role: allowed, not a no-op, a permitted status move on an unlocked row. */
 export function canRunOn(page, action, row) {
-  return Boolean(row.base) && mayRun(page, action) && !alreadySet(action, row) && statusAllows(page, action, row);
+  return Boolean(row.base) && !row.base._template && mayRun(page, action) && !alreadySet(action, row) && statusAllows(page, action, row);
 }
 
 /** Buttons of the table's one-click actions on a saved row. */

@@ -3,6 +3,7 @@ import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/ty
 import type { Writeback } from '../library/writeback.js';
 import type { Workflows } from '../workflow/workflows.js';
 import type { Actor } from '../auth/actor.js';
+import type { GridReadOptions, GridReadResult } from '../write/grid-read.js';
 import type { Outcome } from '../rules/outcome.js';
 import type { HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyReport, WireRow, WriteOptions, WriteResult } from '../write/types.js';
 
@@ -20,6 +21,7 @@ export interface HttpLibrary {
     write(table: string, rows: WireRow[], opts: WriteOptions): Promise<WriteResult>;
     delete(table: string, keys: WireRow[], opts: WriteOptions): Promise<WriteResult>;
     rows(table: string, opts?: ReadOptions): Promise<ReadResult>;
+    grid(table: string, opts?: GridReadOptions): Promise<GridReadResult>;
     history(table: string, opts?: HistoryOptions): Promise<HistoryResult>;
   };
   /** Merged-view reads (src/library/model-rows.ts). */

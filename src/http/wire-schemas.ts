@@ -268,6 +268,63 @@ export const RowsQuerySchema = z.strictObject({
     ),
 });
 
+/** A whole number from 0 in a query string (digits only). */
+const offsetParam = z
+  .string()
+  .regex(/^[0-9]{1,15}$/, 'must be a whole number from 0')
+  .transform(Number)
+  .optional()
+  .describe('Rows (or, with `group_by`, groups) skipped before the page; default 0.');
+
+const COLUMN_LIST = /^[^,:\s]+(,[^,:\s]+)*$/;
+
+/** Query of `GET /inputs/{table}/grid` (plus `filter.<column>=<value>` filters). */
+export const GridQuerySchema = z.strictObject({
+  scenario: scenarioParam('Scenario read (default `base`); falls back along its parent chain.'),
+  as_of: z.iso.datetime({ offset: true }).optional().describe('Read the state as of this time (ISO 8601 with a zone).'),
+  q: z.string().max(200, 'at most 200 characters').optional().describe('Case-insensitive substring of a key or input column (as text) or of `_updated_by`.'),
+  sort: z
+    .string()
+    .regex(/^[^,:\s]+(:(asc|desc))?(,[^,:\s]+(:(asc|desc))?)*$/, 'must be `column[:asc|desc]`, comma-separated')
+    .transform((v) => v.split(',').map((t) => {
+      const [column, dir] = t.split(':');
+      return { column: column!, dir: dir === 'desc' ? ('desc' as const) : ('asc' as const) };
+    }))
+    .optional()
+    .describe('Sort terms, e.g. `amount:desc,quarter:asc` (a column of the table, `_updated_at` or `_updated_by`; default asc); the key columns break ties. Default: by key.'),
+  offset: offsetParam,
+  limit: limitParam(READ_LIMITS.max, `Page size (rows, or groups with \`group_by\`), 1 to ${READ_LIMITS.max}; default ${READ_LIMITS.default}.`),
+  group_by: z
+    .string()
+    .regex(COLUMN_LIST, 'must be column names, comma-separated')
+    .transform((v) => v.split(','))
+    .optional()
+    .describe('Page over the distinct values of these columns: `offset`/`limit` count groups and every row of the groups on the page is returned.'),
+});
+
+/** Response of `GET /inputs/{table}/grid`. */
+export const GridResponseSchema = z
+  .object({
+    rows: z.array(z.record(z.string(), WireValueSchema)).describe('The page, in the order asked.'),
+    total: z.number().int().describe('Rows matching the row filter, the filters and `q` in the scenario.'),
+    totals: z.record(z.string(), WireValueSchema).describe('Sum of each numeric input column over every matching row (decimals as strings; null when no value).'),
+    total_groups: z.number().int().optional().describe('Distinct groups matching, with `group_by`.'),
+    parent_rows: z
+      .array(z.record(z.string(), WireValueSchema))
+      .optional()
+      .describe("In a scenario other than `base`: the parent scenario's rows of the keys on the page (to tell what the scenario overrides)."),
+    context: z
+      .object({
+        source: z.string().describe('`<source>.<table>` the input links to.'),
+        link: z.record(z.string(), z.string()).describe('Input key column → source column.'),
+        rows: z.array(z.record(z.string(), z.unknown())).describe('The source rows the rows of the page link to.'),
+      })
+      .nullable()
+      .optional()
+      .describe("The linked source's rows for the page (absent when the table links to no source; null when the caller's row filter cannot be placed on it)."),
+  })
+  .register(wireRegistry, { id: 'GridResponse' });
+
 /** Query of `GET /inputs/{table}/history` (plus `key.<column>=<value>` filters). */
 export const HistoryQuerySchema = z.strictObject({
   user: z.string().min(1).optional().describe('Only entries written by this user.'),

@@ -17,19 +17,34 @@ export type ContextSql = { ok: true; sql: string; params: SqlValue[] } | { ok: f
  * a source column applies as it is; a filter on an input key column applies to the source column
  * it links to; any other filter cannot be placed, so nothing is read). Ordered by the link columns.
  */
-export function contextSql(input: InputTable, actor: Actor | undefined, names: SqlNames, page: { limit: number; offset: number }): ContextSql {
+export function contextSql(input: InputTable, actor: Actor | undefined, names: SqlNames, page: { limit: number; offset: number }, keys?: readonly Record<string, unknown>[]): ContextSql {
   const link = input.linksTo;
   if (!link) return { ok: false, message: `${input.name} links to no source` };
   const d = names.dialect;
   const params: SqlValue[] = [];
   const where = rowScope(input, actor).where(d, params, onSourceRows(input, d, 's'));
   if (!where) return { ok: false, message: `the row filter of ${input.name} cannot be applied to ${link.source}.${link.table}` };
+  if (keys) where.push(linkedKeysCondition(input, d, params, keys));
   const order = Object.values(link.on).map((c) => `s.${d.quoteIdent(c)}`).join(', ');
   const sql =
     `select s.* from ${names.source(link.source, link.table)} s` +
     (where.length > 0 ? ` where ${where.join(' and ')}` : '') +
     ` order by ${order} ${d.limitClause(params, page.limit + 1, page.offset)}`;
   return { ok: true, sql, params };
+}
+
+/** Source rows whose link columns equal those of one of `keys` (input rows; values bound, cast to the input column's type). */
+function linkedKeysCondition(input: InputTable, d: SqlNames['dialect'], params: SqlValue[], keys: readonly Record<string, unknown>[]): string {
+  const on = Object.entries(input.linksTo!.on);
+  const ors = keys.map((k) => {
+    const ands = on.map(([inputCol, sourceCol]) => {
+      const type = input.columns.find((c) => c.name === inputCol)!.type;
+      params.push((k[inputCol] ?? null) as SqlValue);
+      return `s.${d.quoteIdent(sourceCol)} = cast(${d.param(params.length)} as ${d.columnType(type)})`;
+    });
+    return `(${ands.join(' and ')})`;
+  });
+  return ors.length > 0 ? `(${ors.join(' or ')})` : '1 = 0';
 }
 
 /** Options of `sources.context`. */
@@ -40,6 +55,8 @@ export interface ContextReadOptions {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Only the source rows these input rows link to (their link columns' values). */
+  keys?: readonly Record<string, unknown>[];
 }
 
 /** A page of the source an input table links to. */
@@ -65,7 +82,7 @@ export async function readContext(ctx: WriteContext, table: string, opts: Contex
   if (!input.linksTo) return { ok: true, source: null, link: {}, columns: [], rows: [], nextCursor: null };
   const offset = opts.cursor === undefined ? 0 : decodeCursor(opts.cursor);
   if (offset === undefined) return failure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
-  const query = contextSql(input, opts.actor, ctx.names, { limit: opts.limit, offset });
+  const query = contextSql(input, opts.actor, ctx.names, { limit: opts.limit, offset }, opts.keys);
   if (!query.ok) return failure('forbidden', query.message);
   const rows = await queryAside(ctx.reader, query.sql, query.params);
   const more = rows.length > opts.limit;

@@ -7,6 +7,7 @@ import type { PreparedRequest } from '../write/write-request.js';
 import { failure } from '../rules/outcome.js';
 import { readHistory } from '../write/read-history.js';
 import { readRows } from '../write/read-rows.js';
+import { readGrid, type GridReadOptions, type GridReadResult } from '../write/grid-read.js';
 import { sqlNames } from '../managed/sql-names.js';
 import { TableWriter } from '../write/table-writer.js';
 import type { Actor } from '../auth/actor.js';
@@ -60,6 +61,8 @@ export class Writeback {
     delete: (table: string, keys: readonly WireRow[] | readonly unknown[], opts: WriteOptions): Promise<WriteResult> => this.submit('delete', table, keys, opts),
     /** Rows of one scenario, current or as of a time, keyset-paginated. */
     rows: (table: string, opts?: ReadOptions): Promise<ReadResult> => readRows(this.ctx, table, opts),
+    /** One page of rows for a grid: search, sort, offset paging (over rows or groups), count and numeric sums on the warehouse. */
+    grid: (table: string, opts?: GridReadOptions): Promise<GridReadResult> => readGrid(this.ctx, table, opts),
     /** Log entries with old → new values per changed column, oldest first. */
     history: (table: string, opts?: HistoryOptions): Promise<HistoryResult> => readHistory(this.ctx, table, opts),
   };

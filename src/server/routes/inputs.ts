@@ -7,6 +7,8 @@ import {
   AdminDeleteBodySchema,
   AdminWriteBodySchema,
   DeleteBodySchema,
+  GridQuerySchema,
+  GridResponseSchema,
   HistoryQuerySchema,
   HistoryResponseSchema,
   InputsResponseSchema,
@@ -16,6 +18,7 @@ import {
   WriteBodySchema,
   WriteResponseSchema,
 } from '../../http/wire-schemas.js';
+import { jsonResponse } from '../../http/to-json.js';
 import { describeInput } from '../describe-input.js';
 import { IDEMPOTENCY_HEADER, runBulk, WRITE_ERRORS, type BulkSettings } from '../write-request.js';
 
@@ -78,6 +81,48 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
         handler: (c) => {
           const actor = c.get('actor');
           return c.json({ inputs: wb.inputs.list(actor).map((t) => describeInput(t, actor)) });
+        },
+      }),
+      route({
+        method: 'get',
+        path: `${base}/{table}/grid`,
+        operationId: 'readGrid',
+        summary: 'A page of rows for a grid: searched, sorted and offset-paged on the warehouse, with the count and numeric sums of every matching row',
+        description:
+          "Rows, `total` and `totals` hold the caller's row filter, the `filter.<column>` filters, `q` and the scenario. With `group_by`, `offset`/`limit` count distinct groups and `total_groups` is given. `context` carries the linked source's rows for the page.",
+        tags,
+        auth,
+        params: TABLE,
+        query: GridQuerySchema,
+        prefixed: FILTER,
+        responses: { 200: { description: 'OK', json: GridResponseSchema } },
+        errors: ['forbidden', 'not_found'],
+        handler: async (c, { query, prefixed }) => {
+          const table = c.req.param('table') ?? '';
+          const { scenario, as_of, q, sort, offset, limit, group_by } = query;
+          const result = await wb.inputs.grid(table, {
+            ...reader(c),
+            ...(scenario !== undefined ? { scenario } : {}),
+            ...(as_of !== undefined ? { asOf: as_of } : {}),
+            ...(q !== undefined ? { search: q } : {}),
+            ...(sort !== undefined ? { sort } : {}),
+            ...(offset !== undefined ? { offset } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+            ...(group_by !== undefined ? { groupBy: group_by } : {}),
+            ...(Object.keys(prefixed).length > 0 ? { filter: prefixed } : {}),
+          });
+          if (!result.ok) return sendFailure(c, fromWriteError(result.error));
+          const body = {
+            rows: result.rows,
+            total: result.total,
+            totals: result.totals,
+            ...(result.totalGroups !== undefined ? { total_groups: result.totalGroups } : {}),
+            ...(result.parentRows !== undefined ? { parent_rows: result.parentRows } : {}),
+          };
+          const link = wb.project.inputs[table]?.linksTo;
+          if (!link || result.rows.length === 0) return jsonResponse(body);
+          const ctx = await wb.sources.context(table, { ...reader(c), limit: result.rows.length, keys: result.rows });
+          return jsonResponse({ ...body, context: ctx.ok && ctx.source ? { source: ctx.source, link: ctx.link, rows: ctx.rows } : null });
         },
       }),
     );

@@ -128,6 +128,10 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await call('GET', `${F}/rows?limit=0`, { token: tokens.ana })).status).toBe(400);
     expect((await call('GET', `${F}/rows?scenario=nope`, { token: tokens.ana })).status).toBe(404);
     expect((await call('GET', '/api/v1/inputs/nope/rows', { token: tokens.ana })).status).toBe(404);
+    expect((await call('GET', `${F}/grid?q=acc&sort=amount:desc&limit=5&filter.quarter=2026-Q4`, { token: tokens.ana })).status).toBe(200);
+    expect((await call('GET', `${F}/grid?group_by=account_id&limit=2`, { token: tokens.fin })).status).toBe(200);
+    expect((await call('GET', `${F}/grid?sort=nope`, { token: tokens.ana })).status).toBe(400);
+    expect((await call('GET', `${F}/grid?scenario=nope`, { token: tokens.ana })).status).toBe(404);
 
     expect((await call('POST', `${F}/delete`, { token: tokens.fin, body: { keys: [{ account_id: 'acc_022', quarter: '2026-Q4' }] } })).status).toBe(200);
     expect((await call('POST', `${F}/delete`, { token: tokens.ana, body: { keys: [{ account_id: 'acc_022', quarter: '2026-Q4' }] } })).status).toBe(403);

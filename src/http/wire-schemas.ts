@@ -282,6 +282,10 @@ const COLUMN_LIST = /^[^,:\s]+(,[^,:\s]+)*$/;
 export const GridQuerySchema = z.strictObject({
   scenario: scenarioParam('Scenario read (default `base`); falls back along its parent chain.'),
   as_of: z.iso.datetime({ offset: true }).optional().describe('Read the state as of this time (ISO 8601 with a zone).'),
+  template: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('`true`: also the template rows of a table with `planning:` (as on `GET /rows?template=true`; rows then carry `_template`). 400 on a table without `planning:`.'),
   q: z.string().max(200, 'at most 200 characters').optional().describe('Case-insensitive substring of a key or input column (as text) or of `_updated_by`.'),
   sort: z
     .string()

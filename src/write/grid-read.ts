@@ -3,6 +3,7 @@ import type { ColumnType, InputTable } from '../ir/types.js';
 import { failure, type Outcome } from '../rules/outcome.js';
 import { wireFromDb, type WireValue } from '../rules/wire-values.js';
 import { checkLimit, openRowsRead, rowConditions, stateRowFromDb } from './read-rows.js';
+import { planningRelationSql } from './planning-relation.js';
 import { scenarioRowsSql } from './state-relation.js';
 import type { ReadOptions, StateRow } from './types.js';
 import type { WriteContext } from './write-context.js';
@@ -15,7 +16,7 @@ export interface GridSort {
 }
 
 /** Options of `inputs.grid`: one page of the rows a grid shows, searched, sorted and counted on the warehouse. */
-export interface GridReadOptions extends Pick<ReadOptions, 'scenario' | 'asOf' | 'filter' | 'actor'> {
+export interface GridReadOptions extends Pick<ReadOptions, 'scenario' | 'asOf' | 'filter' | 'actor' | 'template'> {
   /** Case-insensitive substring of a key or input column's text, or of `_updated_by` (bound, never SQL). */
   search?: string;
   /** Sort terms, first first; the key columns follow as tie-breakers, so pages are stable. Default: by key. */
@@ -50,11 +51,11 @@ export function isSummable(type: ColumnType): boolean {
 
 /**
  * The relation a grid reads, with user columns + `_scenario`, `_version`, `_updated_by`,
- * `_updated_at`: the scenario's visible rows (falling back along `chain`). Every grid read goes
- * through here, so rows a grid shows without a stored row join in at this one place.
+ * `_updated_at`: the scenario's visible rows (falling back along `chain`), and with `template` the
+ * table's template rows too (`planningRelationSql`, with `_template`). Every grid read goes through here.
  */
-export function gridRelationSql(ctx: WriteContext, input: InputTable, chain: readonly string[], params: SqlValue[], asOf: Date | undefined): string {
-  return scenarioRowsSql(ctx.names, input, chain, params, asOf);
+export function gridRelationSql(ctx: WriteContext, input: InputTable, chain: readonly string[], params: SqlValue[], asOf: Date | undefined, template?: { actor: GridReadOptions['actor'] }): string {
+  return template ? planningRelationSql(ctx.names, input, chain, template.actor, params, asOf) : scenarioRowsSql(ctx.names, input, chain, params, asOf);
 }
 
 function checkOptions(input: InputTable, opts: GridReadOptions): Outcome<{ offset: number; limit: number; sort: GridSort[]; groupBy: string[] }> {
@@ -94,7 +95,8 @@ export async function readGrid(ctx: WriteContext, tableName: string, opts: GridR
   const d = ctx.names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const params: SqlValue[] = [];
-  const from = gridRelationSql(ctx, input, chain, params, asOf);
+  const template = opts.template ? { actor: opts.actor } : undefined;
+  const from = gridRelationSql(ctx, input, chain, params, asOf, template);
   const conditions = rowConditions(ctx, input, opts.actor, opts.filter, params);
   if (!conditions.ok) return conditions;
   const where = conditions.where;
@@ -132,7 +134,7 @@ export async function readGrid(ctx: WriteContext, tableName: string, opts: GridR
   const withParent = async (rows: StateRow[]) => (chain.length > 1 && rows.length > 0 ? { parentRows: await parentRowsOf(ctx, input, chain.slice(1), asOf, opts.actor, rows) } : {});
   if (groupBy.length === 0) {
     const found = await ctx.reader.query(`${matching} order by ${order('v', sort)} ${d.limitClause(pageParams, limit, offset)}`, pageParams);
-    const rows = found.map((r) => stateRowFromDb(input, r));
+    const rows = found.map((r) => stateRowFromDb(input, r, opts.template));
     return { ok: true, rows, total, totals, ...(await withParent(rows)) };
   }
   const groupOrder = groupBy.map((g) => `g.${q(g)} ${sort.find((s) => s.column === g)?.dir ?? 'asc'}`).join(', ');
@@ -142,7 +144,7 @@ export async function readGrid(ctx: WriteContext, tableName: string, opts: GridR
   const pageOf = `select g.* from (select distinct ${groupCols} from m) g order by ${groupOrder} ${d.limitClause(pageParams, limit, offset)}`;
   const rowOrder = [...groupBy.map((g) => `m.${q(g)} ${sort.find((s) => s.column === g)?.dir ?? 'asc'}`), order('m', sort)].join(', ');
   const found = await ctx.reader.query(`with m as (${matching}), p as (${pageOf}) select m.* from m join p on ${join} order by ${rowOrder}`, pageParams);
-  const rows = found.map((r) => stateRowFromDb(input, r));
+  const rows = found.map((r) => stateRowFromDb(input, r, opts.template));
   return { ok: true, rows, total, totals, totalGroups: Number(counted?._wb_groups ?? 0), ...(await withParent(rows)) };
 }
 

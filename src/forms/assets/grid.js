@@ -4,6 +4,7 @@ import { api, query } from './api.js';
 import { editControl, optionValues, typeAhead } from './controls.js';
 import { deleteButton, deleteSelected, mayDelete, refreshSelection, selectAllHeader, selectCell } from './delete-rows.js';
 import { formatTime, h, modal, replace, toast } from './dom.js';
+import { fetchGridPage, moreMenu, NARROW, PAGE_SIZES, pinColumns, renderPager, renderTotals } from './grid-pages.js';
 import { openHistory } from './history.js';
 import { attachGrid } from './keys.js';
 import { openPaste } from './paste.js';
@@ -19,8 +20,8 @@ import { rowActionButtons, pendingPanel } from './workflow.js';
 import { bulkActionButtons, bulkActions } from './bulk-actions.js';
 import { headerLabel, modelLinks, sourceFirst } from './model-links.js';
 
-const PAGE_SIZE = 50;
-const MAX_ROWS = 5000;
+/** Filter input settles this long before the server is asked. */
+const FILTER_DELAY_MS = 250;
 /** Source columns shown beside the inputs until the user asks for all of them. */
 const CTX_SHOWN = 3;
 
@@ -62,6 +63,12 @@ class FormPage {
     this.scenario = new URLSearchParams(location.search).get('scenario') || 'base';
     this.scenarios = [{ name: 'base', parent: null }];
     this.rows = [];
+    this.pageRows = [];
+    this.total = 0;
+    this.totals = {};
+    this.pageSize = PAGE_SIZES[0];
+    this.loads = 0;
+    this.more = {};
     this.context = new Map();
     this.ctxCols = [];
     this.sort = null;
@@ -82,6 +89,8 @@ class FormPage {
     document.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') { e.preventDefault(); this.save(); }
     });
+    NARROW.addEventListener('change', () => this.renderToolbar());
+    new ResizeObserver(() => this.pin()).observe(this.table);
     await Promise.all([this.loadContext(), loadSourceValues(this.meta), this.meta.scenarios ? this.refreshScenarios() : null]);
     await this.reload();
   }
@@ -109,7 +118,13 @@ class FormPage {
     const linkSourceCols = new Set(Object.values(link));
     this.ctxCols = sourceFirst(this, res.body.columns.filter((c) => !linkSourceCols.has(c)));
     this.contextRows = res.body.rows;
-    for (const r of res.body.rows) this.context.set(JSON.stringify(Object.values(link).map((c) => String(r[c]))), r);
+    this.addContext(res.body.rows);
+  }
+
+  /** Remember linked source rows by their link columns' values. */
+  addContext(rows) {
+    if (!this.link) return;
+    for (const r of rows) this.context.set(JSON.stringify(Object.values(this.link).map((c) => String(r[c]))), r);
   }
 
   contextOf(row) {
@@ -117,38 +132,47 @@ class FormPage {
     return this.context.get(JSON.stringify(Object.keys(this.link).map((c) => String(this.value(row, c) ?? ''))));
   }
 
-  /** Every row of one scenario (up to MAX_ROWS), or the error. */
-  async fetchRows(scenario) {
-    const rows = [];
-    let cursor;
-    do {
-      const template = this.meta.planning ? 'true' : undefined;
-      const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/rows${query({ limit: 1000, cursor, scenario: this.meta.scenarios ? scenario : undefined, template })}`);
-      if (!res.ok) return { error: res.body.error };
-      rows.push(...res.body.rows);
-      cursor = res.body.next_cursor;
-    } while (cursor && rows.length < MAX_ROWS);
-    return { rows, truncated: Boolean(cursor) };
-  }
-
+  /** Load the page shown (the server filters, sorts, counts and sums); a slower earlier answer is dropped. */
   async reload() {
+    const load = ++this.loads;
     this.setStatus('Loading…');
-    if (this.rows.length === 0 && this.tbody) replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: this.width() }, h('p', { class: 'loading', text: 'Loading…' }))));
-    const parent = this.meta.scenarios && this.scenario !== 'base' ? (this.parentScenario() ?? 'base') : null;
-    const [mine, theirs] = await Promise.all([this.fetchRows(this.scenario), parent ? this.fetchRows(parent) : null]);
-    if (mine.error) {
-      this.banner(mine.error.message, 'error');
+    if (this.pageRows.length === 0 && this.tbody) replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: this.width() }, h('p', { class: 'loading', text: 'Loading…' }))));
+    const res = await fetchGridPage(this);
+    if (load !== this.loads) return;
+    if (res.error) {
+      this.banner(res.error.message, 'error');
       this.setStatus('Could not load the rows');
       return;
     }
-    const rows = mine.rows;
-    this.truncated = mine.truncated;
-    this.parentRows = theirs && !theirs.error ? new Map(theirs.rows.map((r) => [JSON.stringify(this.keyCols.map((c) => String(r[c.name]))), r])) : null;
-    this.rows = [...this.rows.filter((r) => !r.base), ...rows.map((base) => ({ id: nextRowId++, base, edits: {}, errors: {} }))];
-    this.banner(this.truncated ? `Showing the first ${rows.length} rows; narrow them with the filter or the API.` : '', 'info');
+    this.loadedPivot = Boolean(this.pivot?.active);
+    this.total = res.total;
+    this.totals = res.totals;
+    this.totalGroups = res.totalGroups;
+    if (res.context) this.addContext(res.context.rows);
+    this.parentRows = res.parentRows ? new Map(res.parentRows.map((r) => [this.savedKey(r), r])) : null;
+    this.adoptPage(res.rows);
+    this.banner('');
     if (this.pending) await this.pending.refresh();
     this.render();
     this.setStatus(this.dirtyRows().length ? `${this.dirtyRows().length} unsaved rows` : 'All changes saved');
+  }
+
+  /** A saved row's key as one string. */
+  savedKey(base) {
+    return JSON.stringify(this.keyCols.map((c) => String(base[c.name])));
+  }
+
+  /**
+   * Make `rows` (from the server) the page shown. Saved rows with unsaved edits, problems, a conflict
+   * or a selection are kept by key across pages, so paging, sorting and filtering never drop them:
+   * when such a row comes back, the kept one (with its edits and the version they were based on) is shown.
+   */
+  adoptPage(rows) {
+    const kept = this.rows.filter((r) => r.base && (Object.keys(r.edits).length || Object.keys(r.errors).length || r.conflict || r.rowError || r.selected));
+    const byKey = new Map(kept.map((r) => [this.savedKey(r.base), r]));
+    this.pageRows = rows.map((base) => byKey.get(this.savedKey(base)) ?? { id: nextRowId++, base, edits: {}, errors: {} });
+    const shown = new Set(this.pageRows);
+    this.rows = [...this.rows.filter((r) => !r.base), ...this.pageRows, ...kept.filter((r) => !shown.has(r))];
   }
 
   // ---- row state ------------------------------------------------------------------------------
@@ -224,28 +248,43 @@ class FormPage {
     // One filter box for the page's life: re-rendering the toolbar must not drop what is being typed.
     if (!this.filterEl) {
       this.filterEl = h('input', { type: 'search', id: 'filter', placeholder: 'Filter rows…', 'aria-label': 'Filter rows' });
-      this.filterEl.addEventListener('input', () => { this.filter = this.filterEl.value; this.page = 0; if (this.tbody) this.renderBody(); });
+      this.filterEl.addEventListener('input', () => {
+        clearTimeout(this.filterTimer);
+        this.filterTimer = setTimeout(() => { this.filter = this.filterEl.value; this.page = 0; this.reload(); }, FILTER_DELAY_MS);
+      });
     }
     const filter = this.filterEl;
     const hadFocus = document.activeElement === filter;
     const saveBtn = h('button', { type: 'button', class: 'primary', id: 'save', disabled: n === 0 || this.saving, onclick: () => this.save() },
       n ? `Save ${n} ${n === 1 ? 'row' : 'rows'}` : 'Save');
-    replace(this.toolbar,
-      this.meta.scenarios ? scenarioTools(this, scenarioActionButtons(this)) : null,
-      h('div', { class: 'tool-group grow' }, filter,
-        this.ctxCols.length > CTX_SHOWN ? h('button', { type: 'button', class: 'link subtle', 'aria-pressed': String(Boolean(this.showAllCtx)),
-          title: `Columns from ${this.ctxSource}`,
-          onclick: () => { this.showAllCtx = !this.showAllCtx; this.render(); } },
-          this.showAllCtx ? 'Fewer source columns' : `All ${this.ctxCols.length} source columns`) : null),
-      this.canWrite || this.canDelete ? h('div', { class: 'tool-group' },
-        this.canWrite ? h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row') : null,
-        this.canWrite ? h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows') : null,
-        this.canDelete ? deleteButton(this) : null,
-        this.canWrite ? bulkActionButtons(this) : null) : null,
-      h('div', { class: 'tool-group' },
-        this.statusEl,
-        this.canWrite ? h('button', { type: 'button', id: 'discard', disabled: n === 0, onclick: () => this.discard() }, 'Discard') : null,
-        this.canWrite ? saveBtn : null));
+    const ctxToggle = this.ctxCols.length > CTX_SHOWN ? h('button', { type: 'button', class: 'link subtle', 'aria-pressed': String(Boolean(this.showAllCtx)),
+      title: `Columns from ${this.ctxSource}`,
+      onclick: () => { this.showAllCtx = !this.showAllCtx; this.render(); } },
+      this.showAllCtx ? 'Fewer source columns' : `All ${this.ctxCols.length} source columns`) : null;
+    const scenarios = this.meta.scenarios ? scenarioTools(this, scenarioActionButtons(this)) : null;
+    const addBtn = this.canWrite ? h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row') : null;
+    const pasteBtn = this.canWrite ? h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows') : null;
+    const discardBtn = this.canWrite ? h('button', { type: 'button', id: 'discard', disabled: n === 0, onclick: () => this.discard() }, 'Discard') : null;
+    const deleteBtn = this.canDelete ? deleteButton(this) : null;
+    const bulkBtns = this.canWrite ? bulkActionButtons(this) : null;
+    this.toolbar.classList.toggle('compact', NARROW.matches);
+    if (NARROW.matches) {
+      // narrow screens: the filter on its own line, then the main actions; the rest under "More"
+      replace(this.toolbar,
+        h('div', { class: 'tool-group grow' }, filter),
+        h('div', { class: 'tool-group main' },
+          addBtn,
+          bulkBtns,
+          moreMenu(this.more, [scenarios, pasteBtn, deleteBtn, discardBtn, ctxToggle].filter(Boolean)),
+          this.statusEl,
+          this.canWrite ? saveBtn : null));
+    } else {
+      replace(this.toolbar,
+        scenarios,
+        h('div', { class: 'tool-group grow' }, filter, ctxToggle),
+        this.canWrite || this.canDelete ? h('div', { class: 'tool-group' }, addBtn, pasteBtn, deleteBtn, bulkBtns) : null,
+        h('div', { class: 'tool-group' }, this.statusEl, discardBtn, this.canWrite ? saveBtn : null));
+    }
     if (hadFocus) filter.focus();
   }
 
@@ -293,7 +332,12 @@ class FormPage {
       this.columnsShown().map((c) => this.headerCell(c)),
       h('th', { class: 'meta', scope: 'col', text: 'Last change' }),
       h('th', { class: 'row-actions', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row actions' })));
-    replace(this.table, h('thead', {}, head), (this.tbody = h('tbody', {})));
+    replace(this.table, h('thead', {}, head), (this.tbody = h('tbody', {})), (this.tfoot = h('tfoot', {})));
+  }
+
+  /** Pin the row state, selection and key columns while the grid scrolls sideways. */
+  pin() {
+    pinColumns(this.table, 1 + (this.canSelect ? 1 : 0) + this.keyCols.length);
   }
 
   headerCell(c) {
@@ -302,6 +346,7 @@ class FormPage {
     const title = c.kind === 'ctx'
       ? `From ${this.ctxSource} (read only)`
       : [c.col.type, c.col.description, c.col.required ? 'required' : null].filter(Boolean).join(' — ');
+    if (c.kind === 'ctx') return h('th', { scope: 'col', class: `ctx${c.first ? ' ctx-first' : ''}`, title, dataset: { col: name } }, name);
     const btn = h('button', { type: 'button', class: 'sort', title, onclick: () => this.toggleSort(name) },
       headerLabel(this, c),
       c.kind !== 'ctx' && c.col.required ? h('span', { class: 'req', 'aria-label': 'required', text: '*' }) : null,
@@ -314,9 +359,7 @@ class FormPage {
     const dir = this.sort?.name === name && this.sort.dir === 'asc' ? 'desc' : 'asc';
     this.sort = { name, dir };
     this.page = 0;
-    this.renderHead();
-    this.renderBody();
-    this.table.querySelector(`th[data-col="${CSS.escape(name)}"] button`)?.focus();
+    this.reload().then(() => this.table.querySelector(`th[data-col="${CSS.escape(name)}"] button`)?.focus());
   }
 
   cellText(row, name) {
@@ -326,45 +369,26 @@ class FormPage {
     return ctx ? String(ctx[name] ?? '') : '';
   }
 
+  /** New rows first, then the saved rows of the page the server sent (filtered, sorted and paged there). */
   visibleRows() {
-    const fresh = this.rows.filter((r) => !r.base);
-    let saved = this.rows.filter((r) => r.base);
-    const f = this.filter.trim().toLowerCase();
-    if (f) {
-      const names = this.columnsShown().map((c) => (c.kind === 'ctx' ? c.name : c.col.name));
-      saved = saved.filter((r) => names.some((n) => this.cellText(r, n).toLowerCase().includes(f)) || r.base._updated_by?.toLowerCase().includes(f));
-    }
-    if (this.sort) {
-      const { name, dir } = this.sort;
-      const col = this.meta.columns.find((c) => c.name === name);
-      const numeric = col && isNumeric(col);
-      const val = (r) => (col ? this.value(r, name) : this.cellText(r, name));
-      saved = [...saved].sort((a, b) => {
-        const x = val(a);
-        const y = val(b);
-        if (x === null || x === '') return 1;
-        if (y === null || y === '') return -1;
-        const d = numeric ? Number(x) - Number(y) : String(x).localeCompare(String(y));
-        return dir === 'asc' ? d : -d;
-      });
-    }
-    return [...fresh, ...saved];
+    const live = new Set(this.rows);
+    return [...this.rows.filter((r) => !r.base), ...this.pageRows.filter((r) => live.has(r))];
   }
 
-  /** The rows on the page of the grid shown (filter, sort and pagination applied). */
+  /** The rows on the page of the grid shown. */
   shownRows() {
-    const all = this.visibleRows();
-    const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
-    const page = Math.min(this.page, pages - 1);
-    return all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+    return this.visibleRows();
   }
 
   renderBody() {
-    if (this.pivot?.active) return this.pivot.render();
-    const all = this.visibleRows();
-    const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
-    this.page = Math.min(this.page, pages - 1);
-    const shown = all.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
+    // the pivot pages over groups, the table over rows: a switch between them loads the page again
+    if (this.loadedPivot !== Boolean(this.pivot?.active)) { this.reload(); return; }
+    if (this.pivot?.active) {
+      this.pivot.render();
+      renderPager(this, this.pivot.groups?.length ?? 0);
+      return;
+    }
+    const shown = this.visibleRows();
     const width = this.width();
     if (shown.length === 0) {
       const text = this.filter
@@ -374,19 +398,10 @@ class FormPage {
     } else {
       replace(this.tbody, shown.flatMap((r) => this.rowElements(r, width)));
     }
-    this.renderPager(all.length, pages);
+    renderPager(this, shown.filter((r) => r.base).length);
+    if (this.tfoot) renderTotals(this, this.tfoot);
+    this.pin();
     if (this.canSelect) refreshSelection(this);
-  }
-
-  renderPager(total, pages) {
-    const from = total === 0 ? 0 : this.page * PAGE_SIZE + 1;
-    const to = Math.min(total, (this.page + 1) * PAGE_SIZE);
-    const go = (p) => { this.page = p; this.renderBody(); };
-    replace(this.pager,
-      h('span', { class: 'count', text: `${from}–${to} of ${total} rows` }),
-      h('button', { type: 'button', 'aria-label': 'Previous page', disabled: this.page === 0, onclick: () => go(this.page - 1), text: '‹' }),
-      h('span', { text: `Page ${this.page + 1} of ${pages}` }),
-      h('button', { type: 'button', 'aria-label': 'Next page', disabled: this.page >= pages - 1, onclick: () => go(this.page + 1), text: '›' }));
   }
 
   rowState(row) {
@@ -604,7 +619,6 @@ class FormPage {
   addRow(values = {}) {
     const row = this.newRowObject(values);
     this.rows.unshift(row);
-    this.page = 0;
     this.renderBody();
     this.renderToolbar();
     this.refreshRow(row);

@@ -99,11 +99,12 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
         errors: ['forbidden', 'not_found'],
         handler: async (c, { query, prefixed }) => {
           const table = c.req.param('table') ?? '';
-          const { scenario, as_of, q, sort, offset, limit, group_by } = query;
+          const { scenario, as_of, q, sort, offset, limit, group_by, template } = query;
           const result = await wb.inputs.grid(table, {
             ...reader(c),
             ...(scenario !== undefined ? { scenario } : {}),
             ...(as_of !== undefined ? { asOf: as_of } : {}),
+            ...(template === 'true' ? { template: true } : {}),
             ...(q !== undefined ? { search: q } : {}),
             ...(sort !== undefined ? { sort } : {}),
             ...(offset !== undefined ? { offset } : {}),

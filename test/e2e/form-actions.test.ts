@@ -325,6 +325,7 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
     await page.goto(form('amer_push'));
     await rowWith(page, 'acc_005', '2026-Q4').waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await page.locator('#more-menu summary').click();
     for (const id of ['#delete-rows', '#promote-scenario', '#archive-scenario']) expect(await page.locator(id).isVisible()).toBe(true);
     expect(await rowWith(page, 'acc_005', '2026-Q4').getByRole('checkbox').isVisible()).toBe(true);
     await shot(page, '25-narrow-grid');

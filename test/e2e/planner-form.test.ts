@@ -190,7 +190,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
       expect(after!.n).toBe(50);
       expect(before[0]!.n + 50).toBe((await s.wb.adapter.query<{ n: number }>(`select count(*)::integer as n from writeback.revenue_forecast__log`))[0]!.n);
       await page.locator('#filter').fill('2027-Q1');
-      expect(await page.locator('.pager .count').textContent()).toBe('1–50 of 50 rows');
+      await page.locator('.pager .count', { hasText: '1–50 of 50 rows' }).waitFor();
     }
   });
 
@@ -387,8 +387,10 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     await rowWith(page, 'acc_022', '2026-Q4').waitFor();
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
+    await page.locator('#more-menu summary').click();
     expect(await page.getByRole('button', { name: 'Paste rows' }).isVisible()).toBe(true);
     await shot(page, '08-narrow');
+    await page.keyboard.press('Escape');
     // Planner ana's EMEA forecasts for 2026-Q4, one cell being changed.
     const scene: [string, string, string, string][] = [
       ['acc_022', '385000.00', 'high', 'Renewal signed in October; two new vessels onboarding'],

@@ -84,11 +84,19 @@ export function renderTotals(page, tfoot) {
 export function pinColumns(table, n) {
   const head = table.tHead?.rows[0];
   if (!head) return;
+  for (const cell of table.querySelectorAll('[data-pinned]')) { delete cell.dataset.pinned; cell.style.left = ''; }
   const lefts = [];
   let left = 0;
   for (let i = 0; i < n && i < head.cells.length; i++) {
     lefts.push(left);
     left += head.cells[i].getBoundingClientRect().width;
+  }
+  // a focused cell scrolls into view beside the pinned columns, header and totals, not under them
+  const frame = table.parentElement;
+  if (frame) {
+    frame.style.scrollPaddingLeft = `${left}px`;
+    frame.style.scrollPaddingTop = `${table.tHead.getBoundingClientRect().height}px`;
+    frame.style.scrollPaddingBottom = `${table.tFoot?.getBoundingClientRect().height ?? 0}px`;
   }
   for (const tr of table.querySelectorAll('thead tr, tbody tr.row, tfoot tr')) {
     lefts.forEach((l, i) => {

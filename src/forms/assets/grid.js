@@ -89,7 +89,7 @@ class FormPage {
     document.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') { e.preventDefault(); this.save(); }
     });
-    NARROW.addEventListener('change', () => this.renderToolbar());
+    NARROW.addEventListener('change', () => { this.renderToolbar(); this.pin(); });
     new ResizeObserver(() => this.pin()).observe(this.table);
     await Promise.all([this.loadContext(), loadSourceValues(this.meta), this.meta.scenarios ? this.refreshScenarios() : null]);
     await this.reload();
@@ -335,9 +335,9 @@ class FormPage {
     replace(this.table, h('thead', {}, head), (this.tbody = h('tbody', {})), (this.tfoot = h('tfoot', {})));
   }
 
-  /** Pin the row state, selection and key columns while the grid scrolls sideways. */
+  /** Pin the row state, selection and key columns (on a narrow screen the first key column) while the grid scrolls sideways. */
   pin() {
-    pinColumns(this.table, 1 + (this.canSelect ? 1 : 0) + this.keyCols.length);
+    pinColumns(this.table, 1 + (this.canSelect ? 1 : 0) + (NARROW.matches ? 1 : this.keyCols.length));
   }
 
   headerCell(c) {

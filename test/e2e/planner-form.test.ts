@@ -242,13 +242,14 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     await page.keyboard.press('Escape');
     expect(await note.getAttribute('class')).not.toContain('dirty');
 
+    // sorted on the server: the header says so once the sorted page is shown
     await page.getByRole('button', { name: /^amount/ }).click();
-    expect(await page.locator('th[data-col="amount"]').getAttribute('aria-sort')).toBe('ascending');
+    await page.locator('th[data-col="amount"][aria-sort="ascending"]').waitFor();
     const amounts = async () => (await page.locator('tr.row td[data-col="amount"]').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
     const asc = await amounts();
     expect(asc).toEqual([...asc].sort((x, y) => x - y));
     await page.getByRole('button', { name: /^amount/ }).click();
-    expect(await page.locator('th[data-col="amount"]').getAttribute('aria-sort')).toBe('descending');
+    await page.locator('th[data-col="amount"][aria-sort="descending"]').waitFor();
     const desc = await amounts();
     expect(desc).toEqual([...desc].sort((x, y) => y - x));
 

@@ -85,7 +85,8 @@ function wireOf(page, p) {
     if (v === null && !p.match && !page.keyCols.some((c) => c.name === k)) continue;
     out[k] = v;
   }
-  out._version = p.match ? p.match.base._version : 0;
+  // the grid holds one page: a key not on it may exist on another page, so it is sent without a version (an upsert)
+  if (p.match) out._version = p.match.base._version;
   return out;
 }
 

@@ -53,6 +53,7 @@ export type { Actor } from './auth/actor.js';
 export type { AuthenticatedActor, CreateTokenInput, TokenInfo } from './auth/types.js';
 export { ModelReadFailed, type ModelReadOptions, type ModelReadResult, type ModelRows, type ModelRow } from './library/model-rows.js';
 export type { ContextReadOptions, ContextReadResult } from './library/source-context.js';
+export type { GridReadOptions, GridReadResult, GridSort } from './write/grid-read.js';
 export type { SourceValuesResult } from './library/source-values.js';
 
 // planning workflows

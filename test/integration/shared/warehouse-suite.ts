@@ -208,6 +208,34 @@ export function warehouseSuite(name: string, w: WarehouseUnderTest | { skip: str
       expect(b.ok && b.rows.map((r) => r.quarter)).toEqual(['2026-Q3']);
     });
 
+    it('grid reads: search, sort, offset, count, sums over every matching row, groups and the parent scenario on this warehouse', async () => {
+      const all = await wb.inputs.rows('forecast', { scenario: 'upside' });
+      if (!all.ok) throw new Error(all.error.message);
+      const cents = (rows: typeof all.rows) => rows.reduce((n, r) => n + (r.amount === null ? 0n : BigInt(String(r.amount).replace('.', ''))), 0n);
+      const grid = await wb.inputs.grid('forecast', { scenario: 'upside', sort: [{ column: 'amount', dir: 'desc' }], limit: 1 });
+      if (!grid.ok) throw new Error(grid.error.message);
+      expect(grid.total).toBe(all.rows.length);
+      expect(BigInt(String(grid.totals.amount).replace('.', ''))).toBe(cents(all.rows));
+      const top = [...all.rows].filter((r) => r.amount !== null).sort((x, y) => Number(y.amount) - Number(x.amount))[0]!;
+      expect(grid.rows.map((r) => [r.account_id, r.quarter])).toEqual([[top.account_id, top.quarter]]);
+      // the parent's rows of the page's keys
+      expect(grid.parentRows?.map((r) => r._scenario)).toEqual(['base']);
+      const searched = await wb.inputs.grid('forecast', { scenario: 'upside', search: 'a1', offset: 0, limit: 100 });
+      expect(searched.ok && searched.rows.map((r) => r.account_id)).toEqual(all.rows.filter((r) => String(r.account_id).toLowerCase().includes('a1')).map((r) => r.account_id));
+      expect(searched.ok && searched.total).toBe(all.rows.filter((r) => String(r.account_id).toLowerCase().includes('a1')).length);
+      const none = await wb.inputs.grid('forecast', { search: "%' or 1=1 --" });
+      expect(none.ok && [none.total, none.rows, none.totals.amount]).toEqual([0, [], null]);
+      const groups = await wb.inputs.grid('forecast', { groupBy: ['account_id'], limit: 1, offset: 1 });
+      if (!groups.ok) throw new Error(groups.error.message);
+      const base = await wb.inputs.rows('forecast');
+      const accounts = base.ok ? base.rows.map((r) => String(r.account_id)) : [];
+      expect(groups.totalGroups).toBeGreaterThanOrEqual(2);
+      expect(new Set(groups.rows.map((r) => r.account_id)).size).toBe(1);
+      expect(accounts).toContain(groups.rows[0]!.account_id);
+      const refused = await wb.inputs.grid('forecast', { sort: [{ column: 'nope', dir: 'asc' }] });
+      expect(refused.ok || refused.error.details[0]?.column).toBe('sort');
+    });
+
     it('history lists old → new per changed column; as-of reads the past', async () => {
       const before = new Date();
       await sleep(20);

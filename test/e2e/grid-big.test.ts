@@ -89,6 +89,10 @@ describe.skipIf(missing !== undefined)('the planner grid over 100,000 rows in he
     await expect.poll(async () => numbers([(await page.locator('tr.row').first().locator('td[data-col="amount"]').textContent()) ?? ''])[0]).toBe(largest[0]);
     const shown = numbers(await page.locator('tr.row td[data-col="amount"]').allTextContents());
     expect(shown.slice(0, 3)).toEqual(largest);
+    // the last change is sortable too (on the server, by _updated_at)
+    await page.getByRole('button', { name: /^Last change/ }).click();
+    await page.locator('th[data-col="_updated_at"][aria-sort="ascending"]').waitFor();
+    expect(await page.locator('th[data-col="amount"]').getAttribute('aria-sort')).toBeNull();
   });
 
   it('totals every matching row in a footer, equal to the API, and keeps unsaved edits across pages', async () => {

@@ -330,7 +330,7 @@ class FormPage {
       h('th', { class: 'mark', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row state' })),
       this.canSelect ? selectAllHeader(this) : null,
       this.columnsShown().map((c) => this.headerCell(c)),
-      h('th', { class: 'meta', scope: 'col', text: 'Last change' }),
+      this.lastChangeHeader(),
       h('th', { class: 'row-actions', scope: 'col' }, h('span', { class: 'sr-only', text: 'Row actions' })));
     replace(this.table, h('thead', {}, head), (this.tbody = h('tbody', {})), (this.tfoot = h('tfoot', {})));
   }
@@ -338,6 +338,14 @@ class FormPage {
   /** Pin the row state, selection and key columns (on a narrow screen the first key column) while the grid scrolls sideways. */
   pin() {
     pinColumns(this.table, 1 + (this.canSelect ? 1 : 0) + (NARROW.matches ? 1 : this.keyCols.length));
+  }
+
+  /** "Last change", sorted by `_updated_at` on the server. */
+  lastChangeHeader() {
+    const sorted = this.sort?.name === '_updated_at' ? this.sort.dir : null;
+    return h('th', { class: 'meta', scope: 'col', 'aria-sort': sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : undefined, dataset: { col: '_updated_at' } },
+      h('button', { type: 'button', class: 'sort', title: 'When and by whom each row was last changed', onclick: () => this.toggleSort('_updated_at') },
+        'Last change', h('span', { class: 'sort-ind', 'aria-hidden': 'true', text: sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '' })));
   }
 
   headerCell(c) {

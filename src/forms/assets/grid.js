@@ -135,13 +135,16 @@ class FormPage {
   /** Load the page shown (the server filters, sorts, counts and sums); a slower earlier answer is dropped. */
   async reload() {
     const load = ++this.loads;
+    this.busy();
     this.setStatus('Loading…');
     if (this.pageRows.length === 0 && this.tbody) replace(this.tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: this.width() }, h('p', { class: 'loading', text: 'Loading…' }))));
     const res = await fetchGridPage(this);
     if (load !== this.loads) return;
+    this.table.removeAttribute('aria-busy');
     if (res.error) {
       this.banner(res.error.message, 'error');
       this.setStatus('Could not load the rows');
+      renderPager(this, this.visibleRows().filter((r) => r.base).length);
       return;
     }
     this.loadedPivot = Boolean(this.pivot?.active);
@@ -155,6 +158,13 @@ class FormPage {
     if (this.pending) await this.pending.refresh();
     this.render();
     this.setStatus(this.dirtyRows().length ? `${this.dirtyRows().length} unsaved rows` : 'All changes saved');
+  }
+
+  /** Until the next page is shown: the grid is busy and the pager's count says so (it would be stale). */
+  busy() {
+    this.table.setAttribute('aria-busy', 'true');
+    const count = this.pager.querySelector('.count');
+    if (count) count.textContent = 'Loading…';
   }
 
   /** A saved row's key as one string. */
@@ -249,6 +259,7 @@ class FormPage {
     if (!this.filterEl) {
       this.filterEl = h('input', { type: 'search', id: 'filter', placeholder: 'Filter rows…', 'aria-label': 'Filter rows' });
       this.filterEl.addEventListener('input', () => {
+        this.busy();
         clearTimeout(this.filterTimer);
         this.filterTimer = setTimeout(() => { this.filter = this.filterEl.value; this.page = 0; this.reload(); }, FILTER_DELAY_MS);
       });

@@ -142,6 +142,21 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
     expect(new Set(desc.body.rows.map((r) => r.account_id))).toEqual(new Set(['acc_039']));
   });
 
+  it('reads the template rows of planning: through the same relation, paged by account', async () => {
+    // the demo plans every linked account in the caller's filter × the fiscal year's quarters: 25 EMEA accounts, 17 of them written
+    const res = await grid('?template=true&group_by=account_id&limit=5&offset=20', tokens.ana);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ total: 100, total_groups: 25 });
+    expect(res.body.rows).toHaveLength(20);
+    const templates = res.body.rows.filter((r) => r._template === true);
+    expect(templates.length).toBeGreaterThan(0);
+    expect(templates.every((r) => r._version === 0 && r.amount === null && r._updated_by === null)).toBe(true);
+    expect(res.body.totals).toEqual({ amount: sum(all.filter((r) => EMEA.includes(r.account_id)).map((r) => r.amount)) });
+    const filtered = await grid('?template=true&filter.account_id=acc_058', tokens.ana);
+    expect(filtered.body.rows.map((r) => [r.quarter, r._template])).toEqual(QUARTERS.map((q) => [q, true]));
+    expect((await grid('?template=true&q=acc_005', tokens.ana)).body.total).toBe(0);
+  });
+
   it("carries the linked source's rows of the page, under the row filter", async () => {
     const res = await grid('?limit=8', tokens.ana);
     expect(res.body.context?.source).toBe('crm.accounts');

@@ -66,7 +66,7 @@ export function renderTotals(page, tfoot) {
   const labelAt = cols.findIndex((c) => c.kind === 'key');
   replace(tfoot, h('tr', { class: 'totals' },
     h('td', { class: 'mark' }),
-    page.canDelete ? h('td', { class: 'select' }) : null,
+    page.canSelect ? h('td', { class: 'select' }) : null,
     cols.map((c, i) => {
       if (i === labelAt) return h('th', { scope: 'row', class: 'key total-label', text: label });
       if (c.kind !== 'input' || !summed.includes(c.col)) return h('td', { class: c.kind });

@@ -13,7 +13,7 @@ import { choices, display, isNumeric, sameValue, validate } from './rules.js';
 import { allowedStatuses, lockProblem } from './status-rules.js';
 import { scenarioActionButtons } from './scenario-actions.js';
 import { Selection } from './selection.js';
-import { loadScenarios, resetRow, scenarioTools } from './scenarios.js';
+import { loadScenarios, resetRow, scenarioButtons, scenarioPicker, scenarioTools } from './scenarios.js';
 import { loadSourceValues } from './source-values.js';
 import { edit, UndoStack } from './undo.js';
 import { rowActionButtons, pendingPanel } from './workflow.js';
@@ -272,7 +272,6 @@ class FormPage {
       title: `Columns from ${this.ctxSource}`,
       onclick: () => { this.showAllCtx = !this.showAllCtx; this.render(); } },
       this.showAllCtx ? 'Fewer source columns' : `All ${this.ctxCols.length} source columns`) : null;
-    const scenarios = this.meta.scenarios ? scenarioTools(this, scenarioActionButtons(this)) : null;
     const addBtn = this.canWrite ? h('button', { type: 'button', id: 'add-row', onclick: () => this.addRow() }, '+ Add row') : null;
     const pasteBtn = this.canWrite ? h('button', { type: 'button', id: 'paste-rows', onclick: () => openPaste(this) }, 'Paste rows') : null;
     const discardBtn = this.canWrite ? h('button', { type: 'button', id: 'discard', disabled: n === 0, onclick: () => this.discard() }, 'Discard') : null;
@@ -280,18 +279,19 @@ class FormPage {
     const bulkBtns = this.canWrite ? bulkActionButtons(this) : null;
     this.toolbar.classList.toggle('compact', NARROW.matches);
     if (NARROW.matches) {
-      // narrow screens: the filter on its own line, then the main actions; the rest under "More"
+      // narrow screens: the filter (and the scenario shown) on one line, then the main actions; the rest under "More"
+      const scenarioBtns = this.meta.scenarios ? scenarioButtons(this, scenarioActionButtons(this)).filter(Boolean) : [];
       replace(this.toolbar,
-        h('div', { class: 'tool-group grow' }, filter),
+        h('div', { class: 'tool-group grow' }, filter, this.meta.scenarios ? h('span', { class: 'tool-group' }, scenarioPicker(this)) : null),
         h('div', { class: 'tool-group main' },
           addBtn,
           bulkBtns,
-          moreMenu(this.more, [scenarios, pasteBtn, deleteBtn, discardBtn, ctxToggle].filter(Boolean)),
+          moreMenu(this.more, [...scenarioBtns, pasteBtn, deleteBtn, discardBtn, ctxToggle].filter(Boolean)),
           this.statusEl,
           this.canWrite ? saveBtn : null));
     } else {
       replace(this.toolbar,
-        scenarios,
+        this.meta.scenarios ? scenarioTools(this, scenarioActionButtons(this)) : null,
         h('div', { class: 'tool-group grow' }, filter, ctxToggle),
         this.canWrite || this.canDelete ? h('div', { class: 'tool-group' }, addBtn, pasteBtn, deleteBtn, bulkBtns) : null,
         h('div', { class: 'tool-group' }, this.statusEl, discardBtn, this.canWrite ? saveBtn : null));
@@ -365,12 +365,12 @@ class FormPage {
     const title = c.kind === 'ctx'
       ? `From ${this.ctxSource} (read only)`
       : [c.col.type, c.col.description, c.col.required ? 'required' : null].filter(Boolean).join(' — ');
-    if (c.kind === 'ctx') return h('th', { scope: 'col', class: `ctx${c.first ? ' ctx-first' : ''}`, title, dataset: { col: name } }, name);
+    if (c.kind === 'ctx') return h('th', { scope: 'col', class: `ctx${c.first ? ' ctx-first' : ''}`, title, dataset: { col: name } }, headerLabel(this, c));
     const btn = h('button', { type: 'button', class: 'sort', title, onclick: () => this.toggleSort(name) },
       headerLabel(this, c),
-      c.kind !== 'ctx' && c.col.required ? h('span', { class: 'req', 'aria-label': 'required', text: '*' }) : null,
+      c.col.required ? h('span', { class: 'req', 'aria-label': 'required', text: '*' }) : null,
       h('span', { class: 'sort-ind', 'aria-hidden': 'true', text: sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '' }));
-    const cls = [c.kind === 'ctx' ? `ctx${c.first ? ' ctx-first' : ''}` : c.kind, c.kind !== 'ctx' && isNumeric(c.col) ? 'num' : ''].join(' ');
+    const cls = [c.kind, isNumeric(c.col) ? 'num' : ''].join(' ');
     return h('th', { scope: 'col', class: cls, 'aria-sort': sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : undefined, dataset: { col: name } }, btn);
   }
 

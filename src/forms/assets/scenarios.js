@@ -40,6 +40,11 @@ export async function switchScenario(page, name) {
 
 /** The toolbar group: picker, and with the scenario API "New…", "Compare…" and `extra` (promote, archive). */
 export function scenarioTools(page, extra = null) {
+  return h('div', { class: 'tool-group' }, scenarioPicker(page), scenarioButtons(page, extra));
+}
+
+/** The scenario picker with its label (always in view: a planner must see which scenario they edit). */
+export function scenarioPicker(page) {
   const names = page.scenarios.map((s) => s.name);
   const select = h('select', { id: 'scenario', 'aria-label': 'Scenario' },
     page.scenarios.map((s) => h('option', { value: s.name, text: s.parent ? `${s.name} (from ${s.parent})` : s.name, selected: s.name === page.scenario })),
@@ -51,11 +56,16 @@ export function scenarioTools(page, extra = null) {
     if (!names.includes(name)) page.scenarios.push({ name, parent: null });
     page.renderToolbar();
   });
-  return h('div', { class: 'tool-group' },
-    h('label', { for: 'scenario', class: 'tool-label', text: 'Scenario' }), select,
+  return [h('label', { for: 'scenario', class: 'tool-label', text: 'Scenario' }), select];
+}
+
+/** With the scenario API: "New…", "Compare…" and `extra` (promote, archive). */
+export function scenarioButtons(page, extra = null) {
+  return [
     page.scenarioApi && page.canWrite && page.mayCreateScenario ? h('button', { type: 'button', id: 'new-scenario', onclick: () => newScenario(page) }, 'New…') : null,
     page.scenarioApi ? h('button', { type: 'button', id: 'compare', onclick: () => compareScenarios(page) }, 'Compare…') : null,
-    extra);
+    extra,
+  ];
 }
 
 /** "New scenario from…": name, parent, description → POST /api/v1/scenarios, then open it. */

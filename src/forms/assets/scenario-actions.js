@@ -77,7 +77,7 @@ function promotedTable(t, meta, parent, name) {
   }).filter((x) => x.a !== undefined);
   return h('section', { class: 'promote-table', dataset: { table: String(t.table) } },
     h('h3', { text: `${t.table}: ${count(upserts)} changed, ${count(deletes)} deleted` }),
-    h('div', { class: 'paste-preview' }, h('table', { class: 'grid promote' },
+    h('div', { class: 'paste-preview', role: 'region', 'aria-label': `Rows of ${t.table} to promote`, tabindex: '0' }, h('table', { class: 'grid promote' },
       h('caption', { class: 'sr-only', text: `${t.table}: ${parent} before → ${name}` }),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: key.join(' · ') || 'Key' }), cols.map((c) => h('th', { scope: 'col', text: `${c} (${parent} → ${name})` })))),
       h('tbody', {},

@@ -35,6 +35,7 @@ const ORDER = [
   'readRows',
   'readHistory',
   'readContext',
+  'readPlanningContext',
   'readSourceValues',
   'readModelRows',
   'listModels',
@@ -61,7 +62,7 @@ const LONG_TIMEOUT = 300_000;
 const CONCURRENT_READS = 4;
 
 /** Reads every attacker may make: they must answer 200. */
-const MUST_READ = new Set(['me', 'listInputs', 'listModels', 'listScenarios', 'readRows', 'readHistory', 'readContext', 'readModelRows', 'listPending', 'listWebhookCalls', 'compareScenarios']);
+const MUST_READ = new Set(['me', 'listInputs', 'listModels', 'listScenarios', 'readRows', 'readHistory', 'readContext', 'readPlanningContext', 'readModelRows', 'listPending', 'listWebhookCalls', 'compareScenarios']);
 
 type Operation = { operationId: string; tags?: string[]; security?: unknown[] };
 
@@ -105,6 +106,14 @@ describe('a row outside the caller’s row filter leaves no trace in any answer 
     expect(canaries.strings.some((s) => /^\d{4}-\d\d-\d\dT/.test(s)), 'times of hidden writes').toBe(true);
     expect(A.facts.pending['forecast.hidPending']).toBeDefined();
     expect(B.facts.pending['forecast.hidPending']).toBeUndefined();
+  });
+
+  it('the planning context and template rows show the seen region, so their cases aim at real answers', async () => {
+    const get = async (path: string) => (await send(A.server.url, { method: 'GET', url: path, token: A.tokens.eve })).text;
+    const context = JSON.parse(await get('/api/v1/inputs/account_plan/planning-context')) as { rows: { account_id: string }[] };
+    expect(new Set(context.rows.map((r) => r.account_id))).toEqual(new Set(['acc_e01', 'acc_e02', 'acc_e03', 'acc_e09']));
+    const template = JSON.parse(await get('/api/v1/inputs/account_plan/rows?template=true')) as { rows: { account_id: string; _template: boolean }[] };
+    expect(template.rows.some((r) => r._template && r.account_id === 'acc_e09')).toBe(true);
   });
 
   it('every answer to every attacker is the answer of a world without the hidden rows', async () => {

@@ -182,6 +182,14 @@ export function generators(hiddenIds: Record<string, string>): Record<string, Ge
         { label: page1, who, build: (w) => ({ method: 'GET', url: withQuery(url, { limit: 1 }), token: t(w, who) }) },
         { ...one(who, `${table} rows page 2`, (w) => nextPage(w, page1, withQuery(url, { limit: 1 }), t(w, who))), follows: page1 },
         ...families.flatMap((f) => keyCases(who, table, f).filter((c) => c.op === 'readRows')),
+        // the planning grid's template rows: one per linked source row in the caller's filter × each period
+        ...(table === 'account_plan'
+          ? [
+              one(who, `${table} rows with template`, (w) => ({ method: 'GET', url: withQuery(url, { template: 'true' }), token: t(w, who) })),
+              one(who, `${table} rows with template whatif`, (w) => ({ method: 'GET', url: withQuery(url, { template: 'true', scenario: 'whatif' }), token: t(w, who) })),
+              one(who, `${table} rows with template filtered on a hidden account`, (w) => ({ method: 'GET', url: withQuery(url, { template: 'true', 'filter.account_id': 'acc_qzv9' }), token: t(w, who) })),
+            ]
+          : []),
       ];
     }),
     writeRows: perTable((who, table) => [
@@ -241,6 +249,8 @@ export function generators(hiddenIds: Record<string, string>): Record<string, Ge
         { ...one(who, `${table} context page 2`, (w) => nextPage(w, page1, withQuery(url, { limit: 1 }), t(w, who))), follows: page1 },
       ];
     }),
+    // the actuals beside the planning grid: never a value of an account outside the caller's filter
+    readPlanningContext: perTable((who, table) => [one(who, `${table} planning context`, (w) => ({ method: 'GET', url: `/api/v1/inputs/${table}/planning-context`, token: t(w, who) }))]),
     readSourceValues: (who) =>
       [
         ['forecast', 'region'],

@@ -26,6 +26,9 @@ export const ACCOUNTS = [
   ['acc_qzv9', 'Qzv Canary Unused e4d2', HIDDEN, 'qzv_owner_4b0a'],
 ] as const;
 
+/** Actuals per account and period (the planning context of account_plan); the hidden accounts' rows carry their canary ids. */
+export const ACTUALS = ACCOUNTS.flatMap(([id], i) => ['P01', 'P02', 'P03'].map((period, j) => [id, period, `${31 + i}${j}7.5`] as const));
+
 /** The adversarial project: one input with an input-column row filter, one with a source-column one. */
 function files(webhookUrl: string): Record<string, string> {
   const roles = (approve: boolean) => `
@@ -44,12 +47,16 @@ sources:
     tables:
       accounts: {}
       categories: {}
+      actuals: {}
 seeds:
   - file: seeds/accounts.csv
     into: crm.accounts
     column_types: { id: string, name: string, region: string, owner: string }
   - file: seeds/categories.csv
     into: crm.categories
+  - file: seeds/actuals.csv
+    into: crm.actuals
+    column_types: { account: string, period: string, amount: string }
 confirm_threshold: 100
 roles:
   planner: { attributes: [region] }
@@ -58,6 +65,8 @@ roles:
 `,
     'seeds/accounts.csv': `id,name,region,owner\n${ACCOUNTS.map((a) => a.join(',')).join('\n')}\n`,
     'seeds/categories.csv': 'name\nalpha\nbeta\ngamma\n',
+    // last period's actuals of every account, the hidden region's among them
+    'seeds/actuals.csv': `account,period,amount\n${ACTUALS.map((a) => a.join(',')).join('\n')}\n`,
     // the filter is on the input's own column
     'inputs/forecast.yml': `name: forecast
 key: [id]
@@ -105,6 +114,12 @@ columns:
     locked: { closed: [reviewer] }
 permissions:${roles(true).replaceAll('FILTER', 'source.region')}
 approval: { required_for: [planner], when: { target: { gt: 1000000 } } }
+planning:
+  rows: links_to
+  across: { column: period, values: [P01, P02] }
+  layout: pivot
+  value: target
+  context: { source: crm.actuals, on: { account_id: account }, across: period, value: amount, label: Actuals }
 actions:
   commit:
     set: { stage: committed }

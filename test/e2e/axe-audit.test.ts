@@ -238,6 +238,60 @@ describe.skipIf(missing !== undefined)('accessibility audit (axe-core) of the pl
   });
 });
 
+// the demo's revenue_forecast with its planning: declaration (accounts × quarters, pivoted, actuals as context)
+describe.skipIf(missing !== undefined)('accessibility audit (axe-core) of the pivoted planning grid in headless Chromium', () => {
+  let s: FormServer;
+  let a: Browser; // ana, planner in EMEA
+
+  beforeAll(async () => {
+    s = await startFormServer({ planning: true });
+    a = await openBrowser({ width: 1280, height: 800 });
+    a.context.setDefaultTimeout(30_000); // a ceiling for waits only
+  });
+  afterAll(async () => {
+    await a?.close();
+    await s?.close();
+  });
+
+  it('the pivot: as loaded, after typing a value, with a range selected, with a conflict panel, and in Table view', async () => {
+    const { page } = a;
+    const found: string[] = [];
+    const check = async (label: string) => { found.push(...(await auditAtWidths(page, label))); };
+    const cell = (account: number, quarter: number) => page.locator(`#pivot td[data-pivot="${account}:${quarter}"]`);
+    await signIn(page, form(s.server.url), s.tokens.ana);
+    await page.locator('#pivot tbody tr.row').first().waitFor();
+    await check('pivot');
+
+    await cell(1, 1).focus();
+    await page.keyboard.type('1250');
+    await page.keyboard.press('Tab');
+    await page.locator('#pivot td[data-total="1"]', { hasText: '1,250.00' }).waitFor();
+    await check('pivot after typing a value');
+
+    await cell(0, 0).focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.locator('#pivot td.in-range').nth(3).waitFor();
+    await check('pivot with a range selected');
+
+    // fin writes the typed cell's keyed row meanwhile: saving shows the conflict panel under the account
+    const [account] = await s.wb.adapter.query<{ id: string }>("select id from crm.accounts where region = 'EMEA' order by id limit 1 offset 1");
+    const theirs = await call(s.server.url, 'POST', '/api/v1/inputs/revenue_forecast/rows', { token: s.tokens.fin, body: { rows: [{ account_id: account!.id, quarter: '2026-Q2', amount: '5' }] } });
+    expect(theirs.status).toBe(200);
+    await page.getByRole('button', { name: 'Save 1 row' }).click();
+    await page.locator('#pivot tr.conflict-info').waitFor();
+    await check('pivot with a conflict panel');
+    await page.locator('#pivot tr.conflict-info').getByRole('button', { name: 'Overwrite with mine' }).click();
+    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+
+    await page.locator('#view-table').click();
+    await page.locator('table.grid:not(.pivot) tbody tr.row').first().waitFor();
+    await check('pivot page in Table view');
+    expect(found).toEqual([]);
+    expect(a.errors).toEqual([]);
+  });
+});
+
 describe.skipIf(missing !== undefined)("accessibility audit (axe-core) of the example projects' forms in headless Chromium (--dev-user)", () => {
   for (const name of examples) {
     it(`examples/${name}: the index and every input table's form, empty and with a new row`, async () => {

@@ -161,4 +161,58 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     expect(a.errors).toEqual([]);
     expect(await logCount()).toBe(11);
   });
+
+  it('ranges as in the flat grid: Shift+arrows and a mouse drag select, Ctrl+C copies TSV, one pasted value fills, Ctrl+D fills down, Delete clears, each one undo step', async () => {
+    const { page } = a;
+    const inRange = () => page.locator('#pivot td.in-range').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-pivot')));
+    // what the page puts on the clipboard (a copy listener after the grid's own; the copy event is synchronous)
+    const copied = async () => {
+      await page.evaluate("window.__copied = null; document.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); }, { once: true })");
+      await page.keyboard.press('Control+c');
+      return page.evaluate<string | null>('window.__copied');
+    };
+    // accounts #4 and #5 hold the saved 2×4 block: Shift+arrows select 2 accounts × 2 quarters
+    await cellOf(page, 4, 0).focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    expect(await inRange()).toEqual(['4:0', '4:1', '5:0', '5:1']);
+    expect(await page.locator('#pivot').getAttribute('role')).toBe('grid');
+    expect(await copied()).toBe('100.00\t200.00\n10.50\t20.50');
+    // a mouse drag from account #8 Q1 to account #10 Q3
+    await cellOf(page, 8, 0).hover();
+    await page.mouse.down();
+    await cellOf(page, 9, 1).hover();
+    await cellOf(page, 10, 2).hover();
+    await page.mouse.up();
+    expect((await inRange()).length).toBe(9);
+    // one value pasted fills the 9 cells
+    await pasteText(page, '12.5');
+    for (const [r, q] of [[8, 0], [9, 1], [10, 2]] as const) expect(await shown(page, r, q)).toBe('12.50');
+    expect(await page.getByRole('button', { name: 'Save 9 rows' }).count()).toBe(1);
+    await page.keyboard.press('Control+z');
+    expect(await shown(page, 9, 1)).toBe('');
+    expect(await page.locator('#save').isDisabled()).toBe(true);
+    // Ctrl+D: the first account's values of the range down the others
+    await cellOf(page, 4, 0).focus();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Control+d');
+    expect([await shown(page, 5, 0), await shown(page, 5, 1), await shown(page, 6, 0), await shown(page, 6, 1)]).toEqual(['100.00', '200.00', '100.00', '200.00']);
+    expect(await page.locator('#pivot td[data-total="6"] .v').textContent()).toBe('300.00');
+    await page.keyboard.press('Control+z');
+    expect([await shown(page, 5, 0), await shown(page, 6, 1)]).toEqual(['10.50', '']);
+    // Delete clears the range to blanks (one step), Ctrl+Z gives all back
+    await cellOf(page, 4, 2).focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Delete');
+    expect([await shown(page, 4, 2), await shown(page, 4, 3), await shown(page, 5, 2), await shown(page, 5, 3)]).toEqual(['', '', '', '']);
+    expect(await page.getByRole('button', { name: 'Save 4 rows' }).count()).toBe(1);
+    await page.keyboard.press('Control+z');
+    expect([await shown(page, 4, 2), await shown(page, 4, 3), await shown(page, 5, 2), await shown(page, 5, 3)]).toEqual(['300.00', '400.00', '30.50', '40.50']);
+    expect(await page.locator('#save').isDisabled()).toBe(true);
+    expect(a.errors).toEqual([]);
+    expect(await logCount()).toBe(11);
+  });
 });

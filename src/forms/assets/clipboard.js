@@ -71,7 +71,8 @@ export function fillDown(page) {
 }
 
 /**
- * Paste `text` (one value, or a TSV block) into the grid. One value fills every selected cell. A
+ * Paste `text` (one value, or a TSV block) into the grid. One value fills every selected cell (of
+ * the flat grid or the pivot). A
  * block is anchored at the selection's top-left cell: its columns are the grid's columns from there
  * on (display order), its lines the rows from there down. A line that carries every key column goes
  * to the row with that key (or a new row); lines running past the last row become new rows when the
@@ -92,8 +93,9 @@ export function pasteCells(page, text) {
   };
   if (block.length === 1 && block[0].length === 1) {
     for (let r = b.r0; r <= b.r1; r++) for (let c = b.c0; c <= b.c1; c++) {
-      const row = rowOf(page, layout.rows[r]);
-      const col = columnOf(page, layout.cols[c]);
+      const n = layout.name(r, c);
+      const row = n && rowOf(page, n.row);
+      const col = n && columnOf(page, n.col);
       if (row && col) put(row, col, block[0][0]);
     }
     edit(page, changes);

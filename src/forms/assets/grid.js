@@ -496,7 +496,6 @@ class FormPage {
 
   /** Move the selection by rows/columns from `td`; `extend` grows the range from its anchor. */
   moveFocus(td, dr, dc, extend = false) {
-    if (this.pivot?.active) return this.pivot.moveFocus(td, dr, dc);
     this.sel.move(td, dr, dc, extend);
   }
 

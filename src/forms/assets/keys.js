@@ -7,10 +7,10 @@ import { step } from './undo.js';
 
 const ARROWS = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
 
-/** The grid cell the keyboard is on (`td.cell` of the page's table with focus), or null. */
+/** The grid cell the keyboard is on (`td.cell` of the page's table or of its pivot, with focus), or null. */
 function focusedCell(page) {
   const el = document.activeElement;
-  return el instanceof HTMLElement && el.matches('td.cell') && page.table.contains(el) ? el : null;
+  return el instanceof HTMLElement && el.matches('td.cell') && (page.table.contains(el) || Boolean(page.pivot?.table.contains(el))) ? el : null;
 }
 
 /** Wire the grid's table: selection (mouse, focus), keys on cells and header buttons, copy and paste. */
@@ -62,7 +62,7 @@ export function cellKeydown(page, e, td) {
   }
   if (ARROWS[e.key]) {
     e.preventDefault();
-    const header = e.key === 'ArrowUp' && !e.shiftKey && page.sel.indexOf({ row: td.dataset.row, col: col.name }).r === 0
+    const header = e.key === 'ArrowUp' && !e.shiftKey && !page.pivot?.active && page.sel.indexOf({ row: td.dataset.row, col: col.name }).r === 0
       ? page.table.querySelector(`thead th[data-col="${CSS.escape(col.name)}"] button.sort`) : null;
     if (header) header.focus(); else page.moveFocus(td, ...ARROWS[e.key], e.shiftKey);
     return;

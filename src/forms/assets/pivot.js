@@ -6,8 +6,10 @@
 // startEdit, setCell, save, conflicts), so editing a cell edits that keyed row exactly as the flat
 // grid does; a "Pivot / Table" switch shows the flat grid instead.
 import { api } from './api.js';
+import { pasteCells } from './clipboard.js';
 import { h, replace } from './dom.js';
 import { cellKeydown } from './keys.js';
+import { parseTsv } from './paste.js';
 import { display, typeOf, validate } from './rules.js';
 import { edit } from './undo.js';
 
@@ -45,21 +47,11 @@ class PivotView {
     wrap.append(this.table);
     wrap.after(this.note);
     this.table.addEventListener('paste', (e) => this.paste(e));
-    // the flat grid's keys (keys.js) on a pivot cell; Delete clears the one cell (ranges are the flat grid's)
+    // the flat grid's selection (ranges, mouse drag) and keys (keys.js: copy, fill-down, clear, undo) on the pivot's cells
+    page.sel.attach(this.table);
     this.table.addEventListener('keydown', (e) => {
-      const td = e.target instanceof HTMLElement && e.target.matches('td.cell') ? e.target : null;
-      if (!td || td.classList.contains('editing')) return;
-      if ((e.key === 'Delete' || e.key === 'Backspace') && !e.ctrlKey && !e.metaKey) {
-        e.preventDefault();
-        const { row, col } = page.lookup(td);
-        if (row && col && page.editable(row, col)) page.commitCell(row, col, validate(col, ''));
-        return;
-      }
-      cellKeydown(page, e, td);
-    });
-    this.table.addEventListener('focusin', (e) => {
       const td = e.target instanceof HTMLElement && e.target.matches('td.cell[data-row]') ? e.target : null;
-      if (td) page.sel.active = page.sel.anchor = { row: td.dataset.row, col: td.dataset.col };
+      if (td) cellKeydown(page, e, td);
     });
     // totals follow the editor as the planner types, before the cell is committed
     this.table.addEventListener('input', (e) => {
@@ -130,6 +122,22 @@ class PivotView {
     return { groups, other };
   }
 
+  /** The cells as Selection positions: accounts (groups) down, across values across; null where no keyed row is. */
+  layout() {
+    const col = this.valueCol.name;
+    const at = new Map();
+    this.groups.forEach((g, gi) => g.cells.forEach((row, j) => { if (row) at.set(String(row.id), { r: gi, c: j }); }));
+    return {
+      height: this.groups.length,
+      width: this.values.length,
+      name: (r, c) => {
+        const row = this.groups[r]?.cells[c];
+        return row ? { row: String(row.id), col } : null;
+      },
+      indexOf: (n) => (n.col === col && at.get(String(n.row))) || { r: -1, c: -1 },
+    };
+  }
+
   width() {
     return this.downCols.length + (this.planning.label ? 1 : 0) + this.values.length + 1;
   }
@@ -195,9 +203,11 @@ class PivotView {
     const who = [...this.downCols.map((c) => page.value(row, c.name)), this.label(g?.first ?? row)].filter(Boolean).join(' ');
     const shown = display(this.valueCol, page.value(row, this.valueCol.name));
     const error = row.errors[this.valueCol.name];
-    td.setAttribute('aria-label', `${across} ${this.valueCol.name} of ${who}: ${shown || 'empty'}${error ? `, error: ${error}` : ''}`);
     const ctx = this.contextValue(row);
-    if (ctx !== undefined) td.append(h('span', { class: 'pivot-ctx', title: `${this.planning.context.label} ${across}`, text: this.formatNumber(Number(ctx)) }));
+    const ctxText = ctx === undefined ? '' : this.formatNumber(Number(ctx));
+    // the name holds the cell's visible text in order (value, error, context value), as the flat grid's does
+    td.setAttribute('aria-label', `${across} ${this.valueCol.name} of ${who}: ${shown || 'empty'}${error ? `, ${error}` : ''}${ctx !== undefined ? `, ${ctxText} ${this.planning.context.label}` : ''}`);
+    if (ctx !== undefined) td.append(' ', h('span', { class: 'pivot-ctx', title: `${this.planning.context.label} ${across}`, text: ctxText }));
   }
 
   contextValue(row) {
@@ -251,9 +261,12 @@ class PivotView {
 
   fillTotal(td, sum, label) {
     const text = sum.n ? this.formatNumber(sum.v) : '';
-    td.setAttribute('aria-label', `${label}: ${text || 'no values'}`);
+    const ctxText = sum.hasC ? this.formatNumber(sum.c) : '';
+    // the name holds the visible text in order (total, context total)
+    td.setAttribute('aria-label', `${label}: ${text || 'no values'}${sum.hasC ? `, ${ctxText} ${this.planning.context.label}` : ''}`);
     replace(td, h('span', { class: `v${sum.n ? '' : ' null'}`, text }),
-      sum.hasC ? h('span', { class: 'pivot-ctx', title: this.planning.context.label, text: this.formatNumber(sum.c) }) : null);
+      sum.hasC ? ' ' : null,
+      sum.hasC ? h('span', { class: 'pivot-ctx', title: this.planning.context.label, text: ctxText }) : null);
   }
 
   // ---- editing (the FormPage calls these while the pivot is shown) ------------------------------
@@ -270,29 +283,28 @@ class PivotView {
     if (focusTd && document.activeElement === document.body) focusTd.focus();
   }
 
-  /** Arrow keys between pivot cells (by account and across value). */
-  moveFocus(td, dr, dc) {
-    const [gi, j] = (td.dataset.pivot ?? '').split(':').map(Number);
-    if (!Number.isInteger(gi)) return;
-    const target = this.table.querySelector(`td[data-pivot="${gi + dr}:${j + dc}"].editable`);
-    if (target) this.page.sel.select(target);
-  }
-
-  /** A pasted block (spreadsheet TSV) lands in the cells right and down of the focused cell. */
+  /**
+   * A pasted block (spreadsheet TSV) lands in the cells right and down of the selection's top-left
+   * cell; one value fills every selected cell (clipboard.js, as in the flat grid).
+   */
   paste(e) {
     const page = this.page;
     if (!page.canWrite || e.target.closest?.('td.editing')) return;
-    const anchor = e.target.closest?.('td[data-pivot]') ?? document.activeElement?.closest?.('td[data-pivot]');
-    if (!anchor) return;
+    const focused = e.target.closest?.('td[data-pivot]') ?? document.activeElement?.closest?.('td[data-pivot]');
+    if (!focused) return;
     e.preventDefault();
     e.stopPropagation();
     const text = (e.clipboardData?.getData('text/plain') ?? '').replace(/\r\n?/g, '\n').replace(/\n$/, '');
-    const [gi, j] = anchor.dataset.pivot.split(':').map(Number);
+    if (text === '') return;
+    const block = parseTsv(text, { keepBlank: true });
+    if (block.length === 1 && block[0].length === 1) { pasteCells(page, text); return; }
+    const b = page.sel.bounds(this.layout());
+    const [gi, j] = b ? [b.r0, b.c0] : focused.dataset.pivot.split(':').map(Number);
     const changes = [];
     let placed = 0;
     let skipped = 0;
-    text.split('\n').forEach((line, r) => {
-      line.split('\t').forEach((raw, c) => {
+    block.forEach((line, r) => {
+      line.forEach((raw, c) => {
         const row = this.groups[gi + r]?.cells[j + c];
         if (!row || !page.editable(row, this.valueCol)) { skipped += 1; return; }
         changes.push({ row, col: this.valueCol, result: validate(this.valueCol, raw) });

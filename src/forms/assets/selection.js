@@ -16,22 +16,36 @@ export class Selection {
     this.pendingStop = false;
   }
 
-  /** Row ids (grid order) and column names (display order) of the cells on the page. */
+  /**
+   * The grid's cells as positions: `{ height, width, name(r, c), indexOf(name) }`, a name being
+   * `{ row, col }` (row id, column name) or null where no cell is (a pivot cell without a row). The
+   * flat grid is its rows (grid order) × its columns (display order), also given as `rows` and `cols`;
+   * a shown pivot gives its own (accounts × across values).
+   */
   layout() {
+    const own = this.page.pivot?.active ? this.page.pivot.layout() : null;
+    if (own) return own;
     const trs = [...(this.page.tbody?.querySelectorAll('tr.row') ?? [])];
     const rows = trs.map((tr) => tr.dataset.row);
     const cols = trs.length ? [...trs[0].querySelectorAll('td.cell')].map((td) => td.dataset.col) : [];
-    return { rows, cols };
+    const rowAt = new Map(rows.map((id, i) => [id, i]));
+    const colAt = new Map(cols.map((name, i) => [name, i]));
+    return {
+      rows, cols, height: rows.length, width: cols.length,
+      name: (r, c) => ({ row: rows[r], col: cols[c] }),
+      indexOf: (n) => ({ r: rowAt.get(n.row) ?? -1, c: colAt.get(n.col) ?? -1 }),
+    };
   }
 
   /** The cell of a row id and column name, or null. */
   cell(row, col) {
-    return this.page.tbody?.querySelector(`tr.row[data-row="${CSS.escape(String(row))}"] td.cell[data-col="${CSS.escape(col)}"]`) ?? null;
+    if (row === undefined || row === null) return null;
+    return this.page.tbody?.querySelector(`tr.row td.cell[data-row="${CSS.escape(String(row))}"][data-col="${CSS.escape(col)}"]`) ?? null;
   }
 
   /** `{ r, c }` indexes of a cell name in the layout (-1 when not on the page). */
   indexOf(name, layout = this.layout()) {
-    return name ? { r: layout.rows.indexOf(name.row), c: layout.cols.indexOf(name.col) } : { r: -1, c: -1 };
+    return name ? layout.indexOf(name) : { r: -1, c: -1 };
   }
 
   /** The range as indexes `{ r0, r1, c0, c1 }` (the active cell alone when there is no anchor on the page), or null. */
@@ -43,15 +57,17 @@ export class Selection {
     return { r0: Math.min(a.r, b.r), r1: Math.max(a.r, b.r), c0: Math.min(a.c, b.c), c1: Math.max(a.c, b.c) };
   }
 
-  /** The cells of the range, row by row: `[[{ row, col, td }]]`. */
-  rangeCells() {
-    const layout = this.layout();
+  /** The cells of the range, row by row: `[[{ row, col, td }]]` (row and col null where the layout has no cell). */
+  rangeCells(layout = this.layout()) {
     const b = this.bounds(layout);
     if (!b) return [];
     const out = [];
     for (let r = b.r0; r <= b.r1; r++) {
       const line = [];
-      for (let c = b.c0; c <= b.c1; c++) line.push({ row: layout.rows[r], col: layout.cols[c], td: this.cell(layout.rows[r], layout.cols[c]) });
+      for (let c = b.c0; c <= b.c1; c++) {
+        const n = layout.name(r, c);
+        line.push(n ? { row: n.row, col: n.col, td: this.cell(n.row, n.col) } : { row: null, col: null, td: null });
+      }
       out.push(line);
     }
     return out;
@@ -66,14 +82,20 @@ export class Selection {
     if (document.activeElement !== td) td.focus({ preventScroll: false });
   }
 
-  /** Move the active cell by rows/columns (clamped to the page); `extend` grows the range instead. */
+  /** Move the active cell by rows/columns (clamped to the page, past positions without a cell); `extend` grows the range instead. */
   move(td, dr, dc, extend = false) {
     const layout = this.layout();
     const { r, c } = this.indexOf({ row: td.dataset.row, col: td.dataset.col }, layout);
     if (r < 0) return;
-    const nr = Math.max(0, Math.min(layout.rows.length - 1, r + dr));
-    const nc = Math.max(0, Math.min(layout.cols.length - 1, c + dc));
-    this.select(this.cell(layout.rows[nr], layout.cols[nc]), extend);
+    const clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
+    for (let k = 1; ; k++) {
+      const nr = clamp(r + dr * k, layout.height);
+      const nc = clamp(c + dc * k, layout.width);
+      const n = layout.name(nr, nc);
+      const target = n && this.cell(n.row, n.col);
+      if (target) return this.select(target, extend);
+      if (nr !== r + dr * k || nc !== c + dc * k) return;
+    }
   }
 
   /** The next editable cell after `td` in reading order (`dir` -1: before it), wrapping across rows; null at the end. */
@@ -97,13 +119,10 @@ export class Selection {
   decorateAll() {
     const layout = this.layout();
     const b = this.bounds(layout);
-    const rowAt = new Map(layout.rows.map((id, i) => [id, i]));
-    const colAt = new Map(layout.cols.map((name, i) => [name, i]));
     const many = Boolean(b) && (b.r0 !== b.r1 || b.c0 !== b.c1);
     const a = this.active;
     for (const td of this.page.tbody?.querySelectorAll('tr.row td.cell') ?? []) {
-      const r = rowAt.get(td.dataset.row) ?? -1;
-      const c = colAt.get(td.dataset.col) ?? -1;
+      const { r, c } = td.dataset.row === undefined ? { r: -1, c: -1 } : layout.indexOf({ row: td.dataset.row, col: td.dataset.col });
       const inRange = Boolean(b) && r >= b.r0 && r <= b.r1 && c >= b.c0 && c <= b.c1;
       td.tabIndex = a && a.row === td.dataset.row && a.col === td.dataset.col ? 0 : -1;
       td.classList.toggle('in-range', inRange && many);
@@ -117,7 +136,7 @@ export class Selection {
     if (!tbody) return;
     for (const btn of this.page.table.querySelectorAll('thead th button.sort')) btn.tabIndex = -1;
     if (this.active && this.cell(this.active.row, this.active.col)) return;
-    const first = tbody.querySelector('tr.row td.cell.editable') ?? tbody.querySelector('tr.row td.cell');
+    const first = tbody.querySelector('tr.row td.cell.editable') ?? tbody.querySelector('tr.row td.cell[data-row]');
     if (!first) return;
     this.active = { row: first.dataset.row, col: first.dataset.col };
     this.anchor = this.active;
@@ -129,13 +148,13 @@ export class Selection {
     if (td) td.focus();
   }
 
-  /** Mouse and focus handling on the grid's table. */
+  /** Mouse and focus handling on a table of the grid's cells (the flat grid's, the pivot's). */
   attach(table) {
     table.setAttribute('role', 'grid');
     table.setAttribute('aria-multiselectable', 'true');
     table.addEventListener('focusin', (e) => {
       const td = e.target;
-      if (!(td instanceof HTMLElement) || !td.matches('td.cell')) return;
+      if (!(td instanceof HTMLElement) || !td.matches('td.cell[data-row]')) return;
       const a = this.active;
       if (a && a.row === td.dataset.row && a.col === td.dataset.col) return;
       this.active = { row: td.dataset.row, col: td.dataset.col };
@@ -143,7 +162,7 @@ export class Selection {
       this.decorateAll();
     });
     table.addEventListener('mousedown', (e) => {
-      const td = e.target instanceof Element ? e.target.closest('td.cell') : null;
+      const td = e.target instanceof Element ? e.target.closest('td.cell[data-row]') : null;
       if (!td || e.button !== 0 || td.classList.contains('editing')) return;
       this.active = { row: td.dataset.row, col: td.dataset.col };
       if (!e.shiftKey || !this.anchor) this.anchor = this.active;
@@ -153,7 +172,7 @@ export class Selection {
     });
     table.addEventListener('mousemove', (e) => {
       if (!this.dragging || !(e.buttons & 1)) return;
-      const td = e.target instanceof Element ? e.target.closest('td.cell') : null;
+      const td = e.target instanceof Element ? e.target.closest('td.cell[data-row]') : null;
       if (!td || (this.active?.row === td.dataset.row && this.active?.col === td.dataset.col)) return;
       this.select(td, true);
     });

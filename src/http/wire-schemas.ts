@@ -210,7 +210,11 @@ export const InputDescriptionSchema = z
     planning: z
       .object({
         rows: z.literal('links_to'),
-        across: z.object({ column: z.string(), values: z.array(z.string()) }),
+        across: z.object({
+          column: z.string(),
+          values: z.array(z.string()).describe('The declared across values, in order (empty when they come from `source`).'),
+          source: z.string().optional().describe('`<source>.<table>.<column>` whose distinct values are the across values (the template rows carry each).'),
+        }),
         layout: z.enum(['table', 'pivot']),
         value: z.string().optional(),
         label: z.string().optional(),

@@ -176,8 +176,11 @@ export interface PlanningContext extends SourceTableRef {
  */
 export interface Planning {
   rows: 'links_to';
-  /** A key column and its values (vars already substituted), in declared order. */
-  across: { column: string; values: string[] };
+  /**
+   * A key column and its values: declared ones (vars already substituted, in declared order), or
+   * `source`: the distinct non-null values of a source column, ordered (then `values` is empty).
+   */
+  across: { column: string; values: string[]; source?: AllowedFromSource };
   layout: 'table' | 'pivot';
   /** The numeric input column of each pivot cell (always set when `layout` is `pivot`). */
   value?: string;

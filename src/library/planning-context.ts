@@ -5,6 +5,7 @@ import { rowScope, type Placement } from '../auth/row-filter.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { failure, type Outcome } from '../rules/outcome.js';
+import { acrossValuesSql } from '../write/planning-relation.js';
 import type { WriteContext } from '../write/write-context.js';
 import { queryAside } from './read-aside.js';
 
@@ -49,11 +50,7 @@ export function planningContextSql(input: InputTable, actor: Actor | undefined, 
   };
   const where = rowScope(input, actor).where(d, params, place);
   if (!where) return undefined;
-  const inList = planning.across.values.map((v) => {
-    params.push(v);
-    return d.param(params.length);
-  });
-  where.push(`cast(c.${q(ctx.across)} as ${str}) in (${inList.join(', ')})`);
+  where.push(`cast(c.${q(ctx.across)} as ${str}) in (select cast(av.${q(planning.across.column)} as ${str}) from (${acrossValuesSql(names, input, params)}) av)`);
   const cols = [
     ...Object.entries(ctx.on).map(([ic, cc]) => `cast(c.${q(cc)} as ${str}) as ${q(ic)}`),
     `cast(c.${q(ctx.across)} as ${str}) as ${q(planning.across.column)}`,

@@ -1,7 +1,7 @@
 import { didYouMean } from '../diagnostics/message-text.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import { parseTemplate } from '../emit/template.js';
-import type { InputColumn, InputTable, Planning, Scalar, SourceLocation } from '../ir/types.js';
+import type { AllowedFromSource, InputColumn, InputTable, Planning, Scalar, SourceLocation } from '../ir/types.js';
 import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
 import { valueChecker } from '../rules/column-rules.js';
 import { parseSourceTableRef } from '../schema/common.js';
@@ -49,7 +49,18 @@ export function readPlanning(
   }
 
   const values: string[] = [];
-  e.across.values.forEach((raw, i) => {
+  let fromSource: AllowedFromSource | undefined;
+  const declared = e.across.values;
+  if (!Array.isArray(declared)) {
+    // as a column's `values: { source, column }`
+    const at = [...base, 'across', 'values', 'source'];
+    const ref = parseSourceTableRef(declared.source);
+    if (!ref) report.error('invalid-value', { reason: 'table-ref', key: 'planning.across.values.source', found: declared.source }, pathLoc(yd, at));
+    else if (!sourceTableExists(scope, ref.source, ref.table)) {
+      if (!isBroken(scope.broken.sources, ref.source)) reportUnknownSourceTable(yd, at, ref, scope, report, 'across values from');
+    } else fromSource = { ...ref, column: declared.column };
+  }
+  (Array.isArray(declared) ? declared : []).forEach((raw, i) => {
     const at = [...base, 'across', 'values', i];
     const text = typeof raw === 'number' ? String(raw) : renderVars(raw, scope, pathLoc(yd, at), report);
     if (text === undefined) return;
@@ -104,7 +115,7 @@ export function readPlanning(
   if (report.errorsSince(mark)) return undefined;
   return {
     rows: 'links_to',
-    across: { column: acrossName, values },
+    across: { column: acrossName, values, ...(fromSource ? { source: fromSource } : {}) },
     layout,
     ...(e.value !== undefined ? { value: e.value } : {}),
     ...(e.label !== undefined ? { label: e.label } : {}),

@@ -92,8 +92,8 @@ export const planningContextSchema = z.strictObject({
 export const planningSchema = z.strictObject({
   /** `links_to`: one template row per linked source row the caller may see (the row filter applies). */
   rows: z.literal('links_to'),
-  /** Times each value of one key column: `values` are strings, `{{ var('x') }}` allowed. */
-  across: z.strictObject({ column: z.string(), values: z.array(z.union([z.string(), z.number()])).min(1) }),
+  /** Times each value of one key column: `values` are strings (`{{ var('x') }}` allowed), or `{ source, column }`: the distinct non-null values of a source column. */
+  across: z.strictObject({ column: z.string(), values: z.union([z.array(z.union([z.string(), z.number()])).min(1), z.strictObject({ source: z.string(), column: z.string() })]) }),
   /** `table` (default): one line per row; `pivot`: linked rows down, `across` values as columns. */
   layout: z.enum(['table', 'pivot']).optional(),
   /** The numeric input column shown in each pivot cell (required with `layout: pivot`). */

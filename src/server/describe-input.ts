@@ -74,7 +74,7 @@ function describeActions(input: InputTable) {
 function describePlanning(p: Planning) {
   return {
     rows: p.rows,
-    across: { column: p.across.column, values: p.across.values },
+    across: { column: p.across.column, values: p.across.values, ...(p.across.source ? { source: `${p.across.source.source}.${p.across.source.table}.${p.across.source.column}` } : {}) },
     layout: p.layout,
     ...(p.value !== undefined ? { value: p.value } : {}),
     ...(p.label !== undefined ? { label: p.label } : {}),

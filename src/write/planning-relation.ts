@@ -5,10 +5,38 @@ import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { scenarioRowsSql } from './state-relation.js';
 
+/** Most across values read from a source column (as a column's source values). */
+export const MAX_ACROSS_VALUES = 5000;
+
+/**
+ * A select of the across values of a planning table, one row each in a column named as the across
+ * column (of its type): the declared values as bound parameters, or the distinct non-null values
+ * of `across.values.source` (ordered, at most {@link MAX_ACROSS_VALUES}). Parameters are pushed
+ * onto `params`; numbered, so the select may be placed anywhere in the statement.
+ */
+export function acrossValuesSql(names: SqlNames, input: InputTable, params: SqlValue[]): string {
+  const d = names.dialect;
+  const q = (c: string) => d.quoteIdent(c);
+  const planning = input.planning!;
+  const across = planning.across.column;
+  const type = d.columnType(input.columns.find((c) => c.name === across)!.type);
+  const from = planning.across.source;
+  if (from) {
+    const col = `x.${q(from.column)}`;
+    return `select * from (select distinct cast(${col} as ${type}) as ${q(across)} from ${names.source(from.source, from.table)} x where ${col} is not null order by 1 ${d.limitClause(params, MAX_ACROSS_VALUES)}) av`;
+  }
+  return planning.across.values
+    .map((value) => {
+      params.push(value);
+      return `select cast(${d.param(params.length)} as ${type}) as ${q(across)}`;
+    })
+    .join(' union all ');
+}
+
 /**
  * SQL of the rows a planner sees in one scenario of an input table with `planning:`: the
  * scenario's rows (as `scenarioRowsSql`) full-joined on the key with the template rows — each row
- * of the linked source within `actor`'s row filter × each `planning.across.values` value. A key
+ * of the linked source within `actor`'s row filter × each across value (`acrossValuesSql`). A key
  * that has a row keeps it; a template key with no row comes back with null user columns other
  * than its key, `_version` 0, null `_updated_by`/`_updated_at` and `_template` true (stored rows
  * have `_template` false). Nothing is written: a template row exists only in this relation.
@@ -37,12 +65,7 @@ export function planningRelationSql(
 
   const scenario = typeof scenarioOrChain === 'string' ? scenarioOrChain : scenarioOrChain[0]!;
   const across = planning.across.column;
-  const acrossRows = planning.across.values
-    .map((value) => {
-      params.push(value);
-      return `select cast(${d.param(params.length)} as ${typeOf(across)}) as ${q(across)}`;
-    })
-    .join(' union all ');
+  const acrossRows = acrossValuesSql(names, input, params);
   params.push(scenario);
   const templateCols = [
     ...Object.entries(link.on).map(([ic, sc]) => `cast(s.${q(sc)} as ${typeOf(ic)}) as ${q(ic)}`),

@@ -29,7 +29,8 @@ class PivotView {
     this.planning = planning;
     this.valueCol = valueCol;
     this.across = planning.across.column;
-    this.values = planning.across.values;
+    /** The across values: declared, or (from a source column) those the loaded rows carry, ordered. */
+    this.values = planning.across.source ? [] : planning.across.values;
     this.downCols = page.keyCols.filter((c) => c.name !== this.across);
     this.scale = typeOf(valueCol).kind === 'decimal' ? typeOf(valueCol).scale : 0;
     /** JSON of [down key values…, across value] → context value (text). */
@@ -105,6 +106,9 @@ class PivotView {
   /** The keyed rows grouped by their down key, each with its row per across value. */
   group() {
     const page = this.page;
+    if (this.planning.across.source) {
+      this.values = [...new Set(page.rows.map((r) => page.value(r, this.across)).filter((v) => v !== null && v !== undefined).map(String))].sort();
+    }
     const byKey = new Map();
     let other = 0;
     for (const row of page.rows) {

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
@@ -152,5 +154,52 @@ describe('template rows of a planning input (GET rows?template=true)', () => {
     expect(none.body.error.message).toContain('declares no planning');
     const bad = await api<{ error: { code: string } }>('GET', '/api/v1/inputs/revenue_forecast/rows?template=yes', { token: tokens.fin });
     expect(bad.status).toBe(400);
+  });
+});
+
+// the same table with its across values read from a source column: every quarter finance.actuals holds
+describe('template rows and planning context with across values from a source column', () => {
+  let wb: Writeback;
+  let server: RunningHttpServer;
+  let ana = '';
+  let emea: string[] = [];
+  let quarters: string[] = [];
+
+  beforeAll(async () => {
+    const dir = await appliedDemoProject((d) => {
+      const file = join(d, 'inputs/revenue_forecast.yml');
+      const text = readFileSync(file, 'utf8');
+      const declared = /    values:\n(      - .*\n)+/;
+      expect(text).toMatch(declared);
+      writeFileSync(file, text.replace(declared, '    values: { source: finance.actuals, column: quarter }\n'));
+    });
+    wb = await openProject(dir);
+    const r = await wb.tokens.create({ user: 'ana', role: 'planner', attributes: { region: 'EMEA' } });
+    if (!r.ok) throw new Error(r.error.message);
+    ana = r.token;
+    emea = (await wb.adapter.query<{ id: string }>("select id from crm.accounts where region = 'EMEA' order by id")).map((x) => x.id);
+    quarters = (await wb.adapter.query<{ q: string }>('select distinct quarter as q from finance.actuals where quarter is not null order by 1')).map((x) => x.q);
+    server = await startServer(wb, { port: 0, logger: silentLogger, confirmThreshold: 100 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('the form learns where the values come from; the template rows are her accounts × each distinct quarter of the source, in order', async () => {
+    expect(quarters.length).toBeGreaterThan(4);
+    const inputs = await call<{ inputs: { name: string; planning?: { across: unknown } }[] }>(server.url, 'GET', '/api/v1/inputs', { token: ana });
+    expect(inputs.body.inputs.find((i) => i.name === 'revenue_forecast')?.planning?.across).toEqual({ column: 'quarter', values: [], source: 'finance.actuals.quarter' });
+    const res = await call<Page>(server.url, 'GET', '/api/v1/inputs/revenue_forecast/rows?template=true&limit=1000', { token: ana });
+    expect(res.status).toBe(200);
+    expect(res.body.rows.map((r) => `${r.account_id}/${r.quarter}`)).toEqual(emea.flatMap((a) => quarters.map((q) => `${a}/${q}`)));
+    expect(res.body.rows.every((r) => r._template === true)).toBe(true);
+  });
+
+  it('the planning context covers the same quarters, only for her accounts', async () => {
+    const res = await call<{ rows: Row[] }>(server.url, 'GET', '/api/v1/inputs/revenue_forecast/planning-context', { token: ana });
+    expect(res.status).toBe(200);
+    expect(new Set(res.body.rows.map((r) => r.quarter))).toEqual(new Set(quarters));
+    expect(res.body.rows.length).toBeGreaterThan(0);
+    expect(res.body.rows.every((r) => emea.includes(String(r.account_id)))).toBe(true);
   });
 });

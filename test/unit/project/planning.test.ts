@@ -120,4 +120,24 @@ describe('planning: in an input file', () => {
     const db = await diagnose({ 'inputs/forecast.yml': bad });
     expect(db.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual([`invalid-value@${at(bad, 'grid')}`, `unknown-key@${at(bad, 'colour')}`]);
   });
+
+  it('across values from a source column: in the IR as the source; an undeclared source or a bad reference at its file:line:col', async () => {
+    const ok = await loadProject(writeProject({
+      ...BASE,
+      'project.yml': BASE['project.yml']!.replace('tables: [accounts, categories]', 'tables: [accounts, categories, quarters]'),
+      'inputs/forecast.yml': forecast(['rows: links_to', 'across: { column: quarter, values: { source: crm.quarters, column: quarter } }']),
+    }));
+    expect(ok.ok ? [] : ok.diagnostics.map((d) => d.message)).toEqual([]);
+    expect(ok.ok && ok.value.inputs.forecast?.planning?.across).toEqual({ column: 'quarter', values: [], source: { source: 'crm', table: 'quarters', column: 'quarter' } });
+    const text = forecast(['rows: links_to', 'across: { column: quarter, values: { source: finance.quarters, column: quarter } }']);
+    const diags = await diagnose({ 'inputs/forecast.yml': text });
+    expect(diags.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`)).toEqual([`unknown-source@${at(text, 'finance.quarters')}`]);
+    expect(diags[0]?.message).toContain('across values from `finance.quarters`: source `finance` is not declared');
+    const table = forecast(['rows: links_to', 'across: { column: quarter, values: { source: crm.quartres, column: quarter } }']);
+    expect(await codesAt({ 'inputs/forecast.yml': table })).toEqual([`unknown-source@inputs/forecast.yml:${at(table, 'crm.quartres')}`]);
+    const ref = forecast(['rows: links_to', 'across: { column: quarter, values: { source: quarters, column: quarter } }']);
+    expect(await codesAt({ 'inputs/forecast.yml': ref })).toEqual([`invalid-value@inputs/forecast.yml:${at(ref, 'quarters, column')}`]);
+    const extra = forecast(['rows: links_to', 'across: { column: quarter, values: { source: crm.accounts, column: quarter, where: x } }']);
+    expect((await codesAt({ 'inputs/forecast.yml': extra })).map((c) => c.split('@')[0])).toEqual(['unknown-key']);
+  });
 });

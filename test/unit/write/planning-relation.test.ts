@@ -27,7 +27,16 @@ const input: InputTable = {
   loc,
 };
 const project = {
-  sources: { crm: { name: 'crm', tables: { accounts: { source: 'crm', table: 'accounts', database: {}, schema: { dev: 'crm' }, identifier: 'accounts' } }, loc } },
+  sources: {
+    crm: {
+      name: 'crm',
+      tables: {
+        accounts: { source: 'crm', table: 'accounts', database: {}, schema: { dev: 'crm' }, identifier: 'accounts' },
+        quarters: { source: 'crm', table: 'quarters', database: {}, schema: { dev: 'crm' }, identifier: 'quarters' },
+      },
+      loc,
+    },
+  },
   schemas: { inputs: 'writeback', views: 'planning' },
 } as unknown as Project;
 const ana = { user: 'ana', role: 'planner', attributes: { region: "EMEA' or 1=1" } };
@@ -76,5 +85,15 @@ describe('planningRelationSql', () => {
     const sql = planningRelationSql(sqlNames(project, 'dev', duckdbDialect), plain, 'base', ana, params);
     expect(sql).toMatch(/^\(select v\.\*, false as "_template" from \(select .*\) v\)$/);
     expect(params).toEqual(['base']);
+  });
+
+  it('across values from a source column: a distinct, ordered, bounded select of that column, nothing spliced', () => {
+    const params: SqlValue[] = [];
+    const fromSource: InputTable = { ...input, planning: { ...input.planning!, across: { column: 'quarter', values: [], source: { source: 'crm', table: 'quarters', column: 'q' } } } };
+    const sql = planningRelationSql(sqlNames(project, 'dev', duckdbDialect), fromSource, 'base', ana, params);
+    expect(sql).toContain(
+      'cross join (select * from (select distinct cast(x."q" as VARCHAR) as "quarter" from "crm"."quarters" x where x."q" is not null order by 1 limit $2) av) a where cast(s."region" as VARCHAR) = $4) t',
+    );
+    expect(params).toEqual(['base', 5000, 'base', "EMEA' or 1=1"]);
   });
 });

@@ -20,13 +20,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * `planning`, revenue_forecast's `planning:` is removed, so the grid starts empty and flat (what the
  * flat-grid tests exercise); test/e2e/planning-grid.test.ts keeps it.
  */
-function appliedDemo(planning: boolean): Promise<string> {
+function appliedDemo(planning: boolean, acrossFromSource: boolean): Promise<string> {
   return appliedCopy(ROOT, (dir) => {
     addWorkflows(dir);
-    if (planning) return;
+    if (planning && !acrossFromSource) return;
     const path = join(dir, 'inputs', 'revenue_forecast.yml');
     const doc = parseDocument(readFileSync(path, 'utf8'));
-    doc.delete('planning');
+    if (!planning) doc.delete('planning');
+    else doc.setIn(['planning', 'across', 'values'], doc.createNode({ source: 'finance.actuals', column: 'quarter' }));
     writeFileSync(path, doc.toString());
   });
 }
@@ -62,9 +63,13 @@ export interface FormServer {
   close(): Promise<void>;
 }
 
-/** Start the demo behind a token-only server and a `--dev-user demo` server (both on port 0); `planning`: keep the demo's planning grid. */
-export async function startFormServer(opts: { planning?: boolean } = {}): Promise<FormServer> {
-  const dir = await appliedDemo(opts.planning ?? false);
+/**
+ * Start the demo behind a token-only server and a `--dev-user demo` server (both on port 0);
+ * `planning`: keep the demo's planning grid; `acrossFromSource`: with its across values read from
+ * finance.actuals.quarter.
+ */
+export async function startFormServer(opts: { planning?: boolean; acrossFromSource?: boolean } = {}): Promise<FormServer> {
+  const dir = await appliedDemo(opts.planning ?? false, opts.acrossFromSource ?? false);
   const wb = await openProject(dir);
   const make = async (user: string, role: string, attributes?: Record<string, string>) => {
     const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });

@@ -216,3 +216,40 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     expect(await logCount()).toBe(11);
   });
 });
+
+describe.skipIf(missing !== undefined)('the pivot with its across values read from a source column, in headless Chromium', () => {
+  let s: FormServer;
+  let a: Browser;
+  let quarters: string[] = [];
+
+  beforeAll(async () => {
+    s = await startFormServer({ planning: true, acrossFromSource: true });
+    a = await openBrowser();
+    quarters = (await s.wb.adapter.query<{ q: string }>('select distinct quarter as q from finance.actuals order by 1')).map((r) => r.q);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await s?.close();
+  });
+
+  it("the columns are the source's quarters in order; a typed cell saves the keyed row of that quarter", async () => {
+    const { page } = a;
+    await page.goto(`${s.server.url}/forms/revenue_forecast`);
+    await page.getByLabel('API token').fill(s.tokens.ana);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#pivot tbody tr.row').first().waitFor();
+    expect(quarters.length).toBeGreaterThan(4);
+    expect((await page.locator('#pivot thead th.num').allTextContents()).map((t) => t.replace('Actuals', ''))).toEqual([...quarters, 'Total']);
+    expect(await page.locator('#pivot tbody td.cell.editable').count()).toBe(25 * quarters.length);
+    const last = quarters.length - 1;
+    await cellOf(page, 0, last).focus();
+    await page.keyboard.type('64');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Save 1 row' }).click();
+    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+    const rows = (await call<Rows>(s.server.url, 'GET', '/api/v1/inputs/revenue_forecast/rows', { token: s.tokens.fin })).body.rows;
+    const [first] = await s.wb.adapter.query<{ id: string }>("select id from crm.accounts where region = 'EMEA' order by id limit 1");
+    expect(rows.map((r) => [r.account_id, r.quarter, r.amount])).toEqual([[first!.id, quarters[last], '64.00']]);
+    expect(a.errors).toEqual([]);
+  });
+});

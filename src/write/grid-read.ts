@@ -164,6 +164,8 @@ async function parentRowsOf(ctx: WriteContext, input: InputTable, chain: readonl
     return `(${ands.join(' and ')})`;
   });
   where.push(`(${ors.join(' or ')})`);
-  const found = await ctx.reader.query(`select * from ${from} v where ${where.join(' and ')}`, params);
+  // ordered by key: an unordered answer would follow the physical layout, which rows the caller cannot see shape
+  const order = keyCols.map((c) => `v.${d.quoteIdent(c.name)}`).join(', ');
+  const found = await ctx.reader.query(`select * from ${from} v where ${where.join(' and ')} order by ${order}`, params);
   return found.map((r) => stateRowFromDb(input, r));
 }

@@ -33,6 +33,7 @@ const ORDER = [
   'listInputs',
   'listScenarios',
   'readRows',
+  'readGrid',
   'readHistory',
   'readContext',
   'readPlanningContext',
@@ -62,7 +63,7 @@ const LONG_TIMEOUT = 300_000;
 const CONCURRENT_READS = 4;
 
 /** Reads every attacker may make: they must answer 200. */
-const MUST_READ = new Set(['me', 'listInputs', 'listModels', 'listScenarios', 'readRows', 'readHistory', 'readContext', 'readPlanningContext', 'readModelRows', 'listPending', 'listWebhookCalls', 'compareScenarios']);
+const MUST_READ = new Set(['me', 'listInputs', 'listModels', 'listScenarios', 'readRows', 'readGrid', 'readHistory', 'readContext', 'readPlanningContext', 'readModelRows', 'listPending', 'listWebhookCalls', 'compareScenarios']);
 
 type Operation = { operationId: string; tags?: string[]; security?: unknown[] };
 

@@ -249,6 +249,31 @@ export function generators(hiddenIds: Record<string, string>): Record<string, Ge
         { ...one(who, `${table} context page 2`, (w) => nextPage(w, page1, withQuery(url, { limit: 1 }), t(w, who))), follows: page1 },
       ];
     }),
+    // the form's grid: a search, a sort, sums, counts, groups and pages computed in the warehouse must see only the caller's rows
+    readGrid: perTable((who, table) => {
+      const url = `/api/v1/inputs/${table}/grid`;
+      const hiddenText = table === 'forecast' ? 'qzv-note-k1-a81f' : 'qzv-plan-c1-71aa';
+      const firstKey = table === 'forecast' ? 'id' : 'account_id';
+      const guess = table === 'forecast' ? { 'filter.region': HIDDEN } : { 'filter.account_id': 'acc_qzv1' };
+      const cases: [string, Record<string, string | undefined>][] = [
+        ['grid', {}],
+        ['grid whatif', { scenario: 'whatif' }],
+        ['grid deep', { scenario: 'deep' }],
+        ['grid searching a hidden value', { q: hiddenText }],
+        ['grid searching qzv', { q: 'qzv' }],
+        ['grid sorted by last change, page 2', { sort: '_updated_at:desc', offset: '1', limit: '1' }],
+        ['grid filtered on the hidden region', guess],
+        ['grid grouped by the first key column', { group_by: firstKey, limit: '2' }],
+        ...(table === 'account_plan'
+          ? ([
+              ['grid with template rows', { template: 'true' }],
+              ['grid with template rows searching qzv', { template: 'true', q: 'qzv' }],
+              ['grid with template rows grouped, whatif', { template: 'true', group_by: 'account_id', scenario: 'whatif' }],
+            ] as [string, Record<string, string | undefined>][])
+          : []),
+      ];
+      return cases.map(([label, query]) => one(who, `${table} ${label}`, (w) => ({ method: 'GET', url: withQuery(url, query), token: t(w, who) })));
+    }),
     // the actuals beside the planning grid: never a value of an account outside the caller's filter
     readPlanningContext: perTable((who, table) => [one(who, `${table} planning context`, (w) => ({ method: 'GET', url: `/api/v1/inputs/${table}/planning-context`, token: t(w, who) }))]),
     readSourceValues: (who) =>

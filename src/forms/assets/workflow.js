@@ -1,6 +1,6 @@
 // Approvals and one-click actions: the pending queue (approve / reject with a comment), pending rows
 // marked in the grid, and the table's actions as row buttons. Hidden when the server has no such routes.
-import { api } from './api.js';
+import { api, query } from './api.js';
 import { formatTime, h, modal, replace, toast } from './dom.js';
 import { display } from './rules.js';
 import { moveProblem } from './status-rules.js';
@@ -98,6 +98,10 @@ export async function runAction(page, action, row) {
   toast(pending ? `${label} needs approval: it is pending` : `${label}: done`, 'ok');
 }
 
+/** Rows of a pending change listed in the panel; current values looked up for at most MAX_LOOKUPS rows not on the page. */
+const SHOWN_ROWS = 5;
+const MAX_LOOKUPS = 50;
+
 function keyOfRow(page, r) {
   return JSON.stringify(page.keyCols.map((c) => String(r[c.name] ?? '')));
 }
@@ -118,7 +122,20 @@ export function pendingPanel(page) {
     const byKey = new Map(page.rows.filter((r) => r.base).map((r) => [keyOfRow(page, r.base), r]));
     for (const r of page.rows) if (r.base) delete r.base._pending;
     for (const c of changes) for (const pr of c.rows) { const r = byKey.get(keyOfRow(page, pr)); if (r) r.base._pending = c; }
+    await currentOfUnloaded(changes, byKey);
     render(changes, byKey);
+  }
+  /** The grid holds one page: the current values of a shown change's rows on other pages come from the API (under the caller's row filter). */
+  async function currentOfUnloaded(changes, byKey) {
+    const missing = new Map();
+    for (const c of changes) for (const pr of c.rows.slice(0, SHOWN_ROWS)) if (!byKey.has(keyOfRow(page, pr))) missing.set(keyOfRow(page, pr), pr);
+    const scenario = page.meta.scenarios && page.scenario !== 'base' ? { scenario: page.scenario } : {};
+    await Promise.all([...missing.values()].slice(0, MAX_LOOKUPS).map(async (pr) => {
+      const filter = Object.fromEntries(page.keyCols.map((k) => [`filter.${k.name}`, pr[k.name]]));
+      const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(page.meta.name)}/rows${query({ ...filter, ...scenario, limit: 1 })}`);
+      const row = res.ok ? res.body.rows[0] : undefined;
+      if (row) byKey.set(keyOfRow(page, row), { base: row });
+    }));
   }
   function render(changes, byKey) {
     if (changes.length === 0) return replace(el);
@@ -151,7 +168,7 @@ export function pendingPanel(page) {
             h('span', { class: 'op', text: `proposed ${c.op === 'delete' ? 'deleting ' : ''}${c.rows.length} ${c.rows.length === 1 ? 'row' : 'rows'}` }),
             h('time', { datetime: pick(c, 'proposed_at', 'proposedAt'), text: formatTime(pick(c, 'proposed_at', 'proposedAt')) }),
             c.comment ? h('span', { class: 'comment', text: `“${c.comment}”` }) : null),
-          h('table', { class: 'changes' }, h('tbody', {}, c.rows.slice(0, 5).map((pr) => {
+          h('table', { class: 'changes' }, h('tbody', {}, c.rows.slice(0, SHOWN_ROWS).map((pr) => {
             const current = byKey.get(keyOfRow(page, pr))?.base;
             return h('tr', {},
               h('th', { scope: 'row', text: page.keyCols.map((k) => pr[k.name]).join(' · ') }),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { call } from '../integration/server/http-client.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
+import { openAs, recordPosts, rowWith } from './form-steps.js';
 
 type Row = Record<string, string | number | boolean | null>;
 type Rows = { rows: Row[]; next_cursor: string | null };
@@ -10,32 +10,6 @@ type ErrorAnswer = { error: { code: string; message: string; details: unknown[] 
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the browser tests: ${missing}`);
-
-/** The grid row whose cells contain all of `texts`. */
-const rowWith = (page: Page, ...texts: string[]) => {
-  let loc = page.locator('tr.row');
-  for (const t of texts) loc = loc.filter({ has: page.locator('td', { hasText: t }) });
-  return loc;
-};
-
-/** Use `user`'s `token` in this browser tab (as the sign-in form would) and open `url`. */
-async function openAs(page: Page, url: string, token: string, user: string) {
-  await page.goto(url);
-  // wait until the page has booted (signed in, or the sign-in form): a boot still running would drop the new token on its 401
-  await page.locator('#who .user, #token').first().waitFor();
-  await page.evaluate(`sessionStorage.setItem('writeback.token', ${JSON.stringify(token)})`);
-  await page.goto(url);
-  await page.locator('#who .user', { hasText: user }).waitFor();
-}
-
-/** Bodies of the POSTs the page sends to paths ending in `suffix`, from now on. */
-function recordPosts(page: Page, suffix: string): Record<string, unknown>[] {
-  const posts: Record<string, unknown>[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith(suffix)) posts.push(JSON.parse(r.postData() ?? '{}') as Record<string, unknown>);
-  });
-  return posts;
-}
 
 describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving scenarios, history kinds in headless Chromium', () => {
   let s: FormServer;

@@ -42,3 +42,12 @@ export async function editCell(page: Page, row: Locator, column: string, text: s
 export async function formLoaded(page: Page): Promise<void> {
   await page.locator('tr.row, tr.empty-row p.empty').first().waitFor();
 }
+
+/** Bodies of the POSTs the page sends to paths ending in `suffix`, from now on. */
+export function recordPosts(page: Page, suffix: string): Record<string, unknown>[] {
+  const posts: Record<string, unknown>[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith(suffix)) posts.push(JSON.parse(r.postData() ?? '{}') as Record<string, unknown>);
+  });
+  return posts;
+}

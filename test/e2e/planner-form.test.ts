@@ -1,41 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { call } from '../integration/server/http-client.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
+import { editCell, rowWith, signIn } from './form-steps.js';
 
 type Row = Record<string, string | number | boolean | null>;
 type Page_ = { rows: Row[]; next_cursor: string | null };
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the browser tests: ${missing}`);
-
-/** The grid row whose cells contain all of `texts`. */
-const rowWith = (page: Page, ...texts: string[]) => {
-  let loc = page.locator('tr.row');
-  for (const t of texts) loc = loc.filter({ has: page.locator('td', { hasText: t }) });
-  return loc;
-};
-
-async function signIn(page: Page, url: string, token: string) {
-  await page.goto(url);
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#who .user').waitFor();
-}
-
-/** Edit one cell with the keyboard: focus, Enter, type, Enter. */
-async function editCell(page: Page, row: ReturnType<typeof rowWith>, column: string, text: string) {
-  const cell = row.locator(`td[data-col="${column}"]`);
-  await cell.focus();
-  await page.keyboard.press('Enter');
-  const control = cell.locator('.control');
-  if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(text);
-  else await control.fill(text);
-  await page.keyboard.press('Enter');
-}
 
 describe.skipIf(missing !== undefined)('the planner form in headless Chromium', () => {
   let s: FormServer;

@@ -330,10 +330,12 @@ class FormPage {
     ];
   }
 
+  /** Render the page; resolves when it is shown (after loading the page again when the layout's paging changed). */
   render() {
     this.renderHead();
-    this.renderBody();
+    const loading = this.renderBody();
     this.renderToolbar();
+    return loading ?? Promise.resolve();
   }
 
   renderHead() {
@@ -401,7 +403,7 @@ class FormPage {
 
   renderBody() {
     // the pivot pages over groups, the table over rows: a switch between them loads the page again
-    if (this.loadedPivot !== Boolean(this.pivot?.active)) { this.reload(); return; }
+    if (this.loadedPivot !== Boolean(this.pivot?.active)) return this.reload();
     if (this.pivot?.active) {
       this.pivot.render();
       renderPager(this, this.pivot.groups?.length ?? 0);

@@ -70,8 +70,8 @@ class PivotView {
     if (pivot) url.searchParams.delete('view'); else url.searchParams.set('view', 'table');
     history.replaceState(null, '', url);
     this.applyMode();
-    this.page.render();
-    (pivot ? this.table.querySelector('td.editable') : this.buttons.table)?.focus();
+    // focus once the layout's own page is shown (switching reloads it: the pivot pages over accounts)
+    this.page.render().then(() => (pivot ? this.table.querySelector('td.editable') : this.buttons.table)?.focus());
   }
 
   applyMode() {

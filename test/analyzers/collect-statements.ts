@@ -142,6 +142,16 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     existing = undefined;
     await step(`rows ${t}`, () => wb.inputs.rows(t));
     await step(`rows ${t} (scenario, as of)`, () => wb.inputs.rows(t, { ...scenario, asOf: new Date('2026-01-01T00:00:00Z') }));
+    // the form's grid: search, sort, paging, counts and sums on the warehouse; groups; a scenario's parent rows
+    const numeric = input.columns.find((c) => !input.key.includes(c.name) && ['integer', 'decimal', 'number'].includes(c.type.kind));
+    await step(`grid ${t}`, () => wb.inputs.grid(t, { search: 'a', sort: [{ column: numeric?.name ?? input.key[0]!, dir: 'desc' }], offset: 1, limit: 10 }));
+    await step(`grid ${t} (grouped)`, () => wb.inputs.grid(t, { groupBy: [input.key[0]!], limit: 5 }));
+    if (input.scenarios) await step(`grid ${t} (scenario)`, () => wb.inputs.grid(t, { ...scenario, sort: [{ column: '_updated_at', dir: 'asc' }] }));
+    if (input.planning) {
+      await step(`rows ${t} (template)`, () => wb.inputs.rows(t, { template: true }));
+      await step(`grid ${t} (template, grouped)`, () => wb.inputs.grid(t, { template: true, groupBy: input.key.filter((k) => k !== input.planning?.across.column), search: 'a' }));
+      await step(`planning context ${t}`, () => wb.sources.planningContext(t));
+    }
     await step(`history ${t}`, () => wb.inputs.history(t, { key: Object.fromEntries(input.key.map((k) => [k, String(rows(input, 1)[0]?.[k])])) }));
     await step(`history ${t} (all)`, () => wb.inputs.history(t));
     const names = sqlNames(project, project.defaultTarget, dialect);

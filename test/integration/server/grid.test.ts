@@ -3,7 +3,7 @@ import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
-import { appliedDemoProject } from './demo-project.js';
+import { appliedDemoProject, demoTokens } from './demo-project.js';
 import { call, type ErrorBody } from './http-client.js';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -42,14 +42,7 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
       { account_id: 'acc_023', quarter: '2026-Q1', amount: '2000000.00' },
     ], { user: 'fin', scenario: 'upside' });
     if (!upside.ok) throw new Error(upside.error.message);
-    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.token;
-    };
-    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.bob = await make('bob', 'planner', { region: 'AMER' });
-    tokens.fin = await make('fin', 'finance');
+    Object.assign(tokens, await demoTokens(wb));
     server = await startServer(wb, { port: 0, logger: silentLogger, discovery: false, snapshot: false });
   });
 
@@ -188,6 +181,26 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
     expect((await call<ErrorBody>(server.url, 'GET', '/api/v1/inputs/nope/grid', { token: tokens.fin })).status).toBe(404);
     expect((await bad('?scenario=never_made')).status).toBe(404);
     expect((await call<ErrorBody>(server.url, 'GET', '/api/v1/inputs/revenue_forecast/grid')).status).toBe(401);
+  });
+
+  it('searches text it was not designed around: accents and case beyond ASCII, emoji, quotes, backslashes, a reserved word', async () => {
+    const notes = ['Zürich café — ÉTÉ 🚀', 'O\'Brien said "select * from x"; \\n', 'order by group'];
+    const written = await wb.inputs.write('revenue_forecast', notes.map((note, i) => ({ account_id: `acc_04${i}`, quarter: '2026-Q4', amount: '1.00', note })), { user: 'odd' });
+    if (!written.ok) throw new Error(written.error.message);
+    const found = async (q: string) => (await grid(`?q=${encodeURIComponent(q)}&filter.quarter=2026-Q4`)).body.rows.map((r) => r.note);
+    expect(await found('ZÜRICH CAFÉ')).toEqual([notes[0]]);
+    expect(await found('été')).toEqual([notes[0]]);
+    expect(await found('🚀')).toEqual([notes[0]]);
+    expect(await found("o'brien")).toEqual([notes[1]]);
+    expect(await found('"SELECT *')).toEqual([notes[1]]);
+    expect(await found('\\n')).toEqual([notes[1]]);
+    expect(await found('ORDER BY')).toEqual([notes[2]]);
+    // a planner finds it only when the account is in her region
+    const [account] = await wb.adapter.query<{ region: string }>("select region from crm.accounts where id = 'acc_040'");
+    for (const [who, region] of [['ana', 'EMEA'], ['bob', 'AMER']] as const) {
+      const seen = (await grid(`?q=${encodeURIComponent('zürich')}`, tokens[who])).body.rows.map((r) => r.account_id);
+      expect(seen, who).toEqual(account?.region === region ? ['acc_040'] : []);
+    }
   });
 
   it('is documented in the OpenAPI document', async () => {

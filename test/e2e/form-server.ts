@@ -12,6 +12,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import { planProject } from '../../src/plan/plan-project.js';
 import { loadProject } from '../../src/project/load-project.js';
 import { addWorkflows } from './demo-workflows.js';
+import { demoTokens } from '../integration/server/demo-project.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -71,18 +72,7 @@ export interface FormServer {
 export async function startFormServer(opts: { planning?: boolean; acrossFromSource?: boolean } = {}): Promise<FormServer> {
   const dir = await appliedDemo(opts.planning ?? false, opts.acrossFromSource ?? false);
   const wb = await openProject(dir);
-  const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-    const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-    if (!r.ok) throw new Error(r.error.message);
-    return r.token;
-  };
-  const tokens = {
-    ana: await make('ana', 'planner', { region: 'EMEA' }),
-    bob: await make('bob', 'planner', { region: 'AMER' }),
-    fin: await make('fin', 'finance'),
-    fin2: await make('fin2', 'finance'),
-    vic: await make('vic', 'viewer'),
-  };
+  const tokens = await demoTokens(wb);
   const common = { port: 0, logger: silentLogger, snapshot: false as const, discovery: false };
   const server = await startServer(wb, { ...common, closeLibrary: false });
   const devUser: Actor = { user: 'demo' };

@@ -10,7 +10,7 @@ import { createServer } from '../../../src/server/create-server.js';
 import { silentLogger, type ServerLogger } from '../../../src/server/logger.js';
 import { findRunningServer } from '../../../src/runtime/find-running-server.js';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
-import { appliedDemoProject } from './demo-project.js';
+import { appliedDemoProject, demoTokens } from './demo-project.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
 
 const run = promisify(execFile);
@@ -51,16 +51,7 @@ describe('HTTP API on the demo project', () => {
   beforeAll(async () => {
     dir = await appliedDemoProject();
     wb = await openProject(dir);
-    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.token;
-    };
-    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.bob = await make('bob', 'planner', { region: 'AMER' });
-    tokens.fin = await make('fin', 'finance');
-    tokens.fin2 = await make('fin2', 'finance');
-    tokens.vic = await make('vic', 'viewer');
+    Object.assign(tokens, await demoTokens(wb));
     server = await startServer(wb, { port: 0, logger, bodyLimitBytes: BODY_LIMIT, confirmThreshold: 100, snapshot: { delayMs: 100 } });
   });
 

@@ -5,6 +5,7 @@ import { openAdapter, resolveTarget } from '../../../src/adapters/registry.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import { loadProject } from '../../../src/project/load-project.js';
+import type { Writeback } from '../../../src/library/writeback.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -33,3 +34,24 @@ export async function appliedDemoProject(prepare?: (dir: string) => void): Promi
 
 /** A SQL model whose SQL fails in the warehouse on every read (INT64 overflow). */
 export const BROKEN_MODEL = 'name: broken_total\nkind: sql\nsql: |\n  select cast(9223372036854775807 as bigint) + 1 as x\n';
+
+/** A new API token for `user` with `role` (and the row filters' `attributes`). */
+export async function tokenFor(wb: Writeback, user: string, role: string, attributes?: Record<string, string>): Promise<string> {
+  const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.token;
+}
+
+/** The demo's users, as the tests sign in: ana and bob plan EMEA and AMER, fin and fin2 are finance, vic a viewer. */
+export type DemoUser = 'ana' | 'bob' | 'fin' | 'fin2' | 'vic';
+
+/** A token for each of the demo's users. */
+export async function demoTokens(wb: Writeback): Promise<Record<DemoUser, string>> {
+  return {
+    ana: await tokenFor(wb, 'ana', 'planner', { region: 'EMEA' }),
+    bob: await tokenFor(wb, 'bob', 'planner', { region: 'AMER' }),
+    fin: await tokenFor(wb, 'fin', 'finance'),
+    fin2: await tokenFor(wb, 'fin2', 'finance'),
+    vic: await tokenFor(wb, 'vic', 'viewer'),
+  };
+}

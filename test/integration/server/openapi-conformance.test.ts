@@ -9,7 +9,7 @@ import { createServer } from '../../../src/server/create-server.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { applyThroughServer } from '../../../src/server/admin-apply.js';
-import { appliedDemoProject, BROKEN_MODEL } from './demo-project.js';
+import { BROKEN_MODEL, appliedDemoProject, demoTokens } from './demo-project.js';
 import { OpenApiChecker, type ApiDocument } from './openapi-check.js';
 
 
@@ -43,16 +43,7 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     const file = join(dir, 'inputs', 'revenue_forecast.yml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('actions:\n', `actions:\n  reopen:\n    set: { status: draft }\n    webhook: { url: 'http://127.0.0.1:${port}/hook', retries: 0 }\n`));
     wb = await openProject(dir);
-    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.token;
-    };
-    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.bob = await make('bob', 'planner', { region: 'AMER' });
-    tokens.fin = await make('fin', 'finance');
-    tokens.fin2 = await make('fin2', 'finance');
-    tokens.vic = await make('vic', 'viewer');
+    Object.assign(tokens, await demoTokens(wb));
     server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, bodyLimitBytes: 64 * 1024, apply: applyThroughServer(wb, { defaultUser: 'ci' }) });
     const res = await fetch(`${server.url}/api/v1/openapi.json`);
     checker = new OpenApiChecker((await res.json()) as ApiDocument);

@@ -5,7 +5,7 @@ import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
-import { appliedDemoProject } from './demo-project.js';
+import { appliedDemoProject, demoTokens } from './demo-project.js';
 import { call, type CallOptions } from './http-client.js';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -38,14 +38,7 @@ describe('template rows of a planning input (GET rows?template=true)', () => {
   beforeAll(async () => {
     const dir = await appliedDemoProject();
     wb = await openProject(dir);
-    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.token;
-    };
-    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.bob = await make('bob', 'planner', { region: 'AMER' });
-    tokens.fin = await make('fin', 'finance');
+    Object.assign(tokens, await demoTokens(wb));
     emea = (await wb.adapter.query<{ id: string }>("select id from crm.accounts where region = 'EMEA' order by id")).map((r) => r.id);
     server = await startServer(wb, { port: 0, logger: silentLogger, confirmThreshold: 100 });
   });

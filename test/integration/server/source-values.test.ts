@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/server/logger.js';
 import type { HttpApp as ServerApp } from '../../../src/http/context.js';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
-import { appliedDemoProject } from './demo-project.js';
+import { appliedDemoProject, tokenFor } from './demo-project.js';
 
 type Values = { values: string[]; truncated: boolean };
 type Failure = { error: { code: string; message: string; details: unknown[] } };
@@ -34,14 +34,9 @@ describe('GET /api/v1/inputs/{t}/columns/{c}/values (demo project)', () => {
     const yml = join(dir, 'project.yml');
     writeFileSync(yml, readFileSync(yml, 'utf8').replace(/^roles:\n/m, 'roles:\n  auditor:\n    description: Sees nothing of account_category.\n'));
     wb = await openProject(dir);
-    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.token;
-    };
-    tokens.fin = await make('fin', 'finance');
-    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.aud = await make('aud', 'auditor');
+    tokens.fin = await tokenFor(wb, 'fin', 'finance');
+    tokens.ana = await tokenFor(wb, 'ana', 'planner', { region: 'EMEA' });
+    tokens.aud = await tokenFor(wb, 'aud', 'auditor');
     app = createServer(wb, { logger: silentLogger });
   });
 

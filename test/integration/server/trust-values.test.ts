@@ -4,7 +4,7 @@ import type { Writeback } from '../../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { runCli } from '../../helpers/cli.js';
-import { appliedDemoProject } from './demo-project.js';
+import { appliedDemoProject, tokenFor } from './demo-project.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -35,15 +35,10 @@ describe('values, status workflow, tokens and idempotency as a client meets them
   beforeAll(async () => {
     dir = await appliedDemoProject();
     wb = await openProject(dir);
-    const make = async (user: string, role: string, attributes?: Record<string, string>) => {
-      const r = await wb.tokens.create({ user, role, ...(attributes ? { attributes } : {}) });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.token;
-    };
-    tokens.ana = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.ana2 = await make('ana', 'planner', { region: 'EMEA' });
-    tokens.bob = await make('bob', 'planner', { region: 'EMEA' });
-    tokens.fin = await make('fin', 'finance');
+    tokens.ana = await tokenFor(wb, 'ana', 'planner', { region: 'EMEA' });
+    tokens.ana2 = await tokenFor(wb, 'ana', 'planner', { region: 'EMEA' });
+    tokens.bob = await tokenFor(wb, 'bob', 'planner', { region: 'EMEA' });
+    tokens.fin = await tokenFor(wb, 'fin', 'finance');
     server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false });
   });
   afterAll(async () => {

@@ -32,6 +32,7 @@ export function authenticateCaller(wb: HttpLibrary, devUser: Actor | undefined):
     const header = c.req.header('authorization');
     if (devUser && header === undefined) {
       c.set('actor', devUser);
+      c.set('credential', { kind: 'dev' });
       return next();
     }
     const token = bearerToken(c.req.header('authorization'));
@@ -39,6 +40,7 @@ export function authenticateCaller(wb: HttpLibrary, devUser: Actor | undefined):
     const actor = await wb.tokens.authenticate(token);
     if (!actor) return unauthorized('invalid or revoked token');
     c.set('actor', { user: actor.user, role: actor.role, attributes: actor.attributes });
+    c.set('credential', { kind: 'token', tokenId: actor.tokenId });
     return next();
   };
 }
@@ -50,6 +52,7 @@ export function authenticateAdmin(adminToken: string | undefined): MiddlewareHan
     if (!adminToken || !token || !sameSecret(token, adminToken)) {
       return unauthorized('admin routes need the credential in target/server.json');
     }
+    c.set('credential', { kind: 'admin' });
     return next();
   };
 }

@@ -5,7 +5,17 @@ import type { Actor } from '../auth/actor.js';
 export interface HttpVariables {
   /** Who is calling (from the bearer token, or the dev user). Absent role = administrator. */
   actor: Actor;
+  /** How the caller signed in. Ambient credentials (`session`, `proxy`) need a CSRF token on state-changing requests. */
+  credential: Credential;
 }
+
+/** How a request was signed in. */
+export type Credential =
+  | { kind: 'token'; tokenId: string }
+  | { kind: 'session'; sessionId: string; csrfToken: string }
+  | { kind: 'proxy'; csrfToken: string }
+  | { kind: 'dev' }
+  | { kind: 'admin' };
 
 /** The Hono environment of every route. */
 export type HttpEnv = { Variables: HttpVariables };

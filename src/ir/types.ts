@@ -273,9 +273,72 @@ export interface ScenarioPermissions {
   archive?: string[];
 }
 
-export type TargetConfig =
+export type TargetConfig = (
   | { name: string; type: 'duckdb'; path: string }
-  | { name: string; type: 'postgres' | 'snowflake' | 'bigquery'; settings: Record<string, string> };
+  | { name: string; type: 'postgres' | 'snowflake' | 'bigquery'; settings: Record<string, string> }
+) & {
+  /** How people sign in when this target is served (`targets.<t>.auth`); absent = API tokens only. */
+  auth?: AuthConfig;
+};
+
+/**
+ * `targets.<t>.auth` of project.yml, as declared: text settings may still hold `{{ env('X') }}`
+ * (resolved when the server starts, src/auth/auth-config.ts). Exactly one sign-in mode.
+ */
+export interface AuthConfig {
+  sso: OidcSignIn | ProxySignIn;
+  /** How the identity provider's claims become the actor's role and attributes. */
+  claims: ClaimsMapping;
+  /** Browser sessions (OpenID Connect sign-in). */
+  session: { lifetimeSeconds: number; idleTimeoutSeconds: number };
+  /** Personal access tokens a signed-in user creates for their own scripts. */
+  personalTokens: { maxLifetimeSeconds: number };
+  loc: SourceLocation;
+}
+
+/** OpenID Connect sign-in (authorization code flow with PKCE), `auth.oidc`. */
+export interface OidcSignIn {
+  kind: 'oidc';
+  issuer: string;
+  clientId: string;
+  /** Absent = a public client (PKCE only). Usually `{{ env('…') }}`. */
+  clientSecret?: string;
+  /** The URL the identity provider sends the browser back to: `<public origin>/auth/callback`. */
+  redirectUrl: string;
+  scopes: string[];
+  loc: SourceLocation;
+}
+
+/** An authenticating proxy's signed identity assertion (a JWT in a request header), `auth.proxy`. */
+export interface ProxySignIn {
+  kind: 'proxy';
+  /** Request header carrying the JWT, lower case (e.g. `x-goog-iap-jwt-assertion`). */
+  header: string;
+  issuer: string;
+  audience: string[];
+  /** Where the signing keys are: a JWKS URL, or a JWKS file relative to the project directory. */
+  jwks: { url: string } | { file: string };
+  /** Accepted JWS algorithms (never `none`). */
+  algorithms: string[];
+  loc: SourceLocation;
+}
+
+/** `auth.claims`: which claim names the user, gives the role, fills each attribute. */
+export interface ClaimsMapping {
+  /** Claim with the display name (default `name`). */
+  name: string;
+  /** Claim with the e-mail address (default `email`). */
+  email: string;
+  /**
+   * The role: from `claim` (a string or an array of strings, e.g. `groups`). With `map`, the first
+   * entry (in YAML order) whose value the claim holds gives its role; without, the first claim value
+   * that is a declared role.
+   */
+  role: { claim: string; map?: { value: string; role: string }[] };
+  /** attribute name → claim name (e.g. `region: region`). */
+  attributes: Record<string, string>;
+  loc: SourceLocation;
+}
 
 /** A loaded, validated project: project.yml, its input tables, models and macros (what `loadProject` returns). */
 export interface Project {

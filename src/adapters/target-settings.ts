@@ -1,7 +1,5 @@
+import { expandEnvRefs } from '../schema/env-ref.js';
 import { UsageError } from './usage-error.js';
-
-/** `{{ env('NAME') }}` (single or double quotes, optional spaces), anywhere in a setting's text. */
-const ENV_REF = /\{\{\s*env\(\s*(['"])([A-Za-z_][A-Za-z0-9_]*)\1\s*\)\s*\}\}/g;
 
 /**
  * Resolve `{{ env('X') }}` in every setting of a remote target, at connect time. A variable that
@@ -16,17 +14,17 @@ export function resolveTargetSettings(
   for (const [key, raw] of Object.entries(settings)) {
     if (key === 'type' || key === 'name') continue;
     const text = String(raw);
-    out[key] = text.replace(ENV_REF, (_m, _q: string, name: string) => {
-      const value = env[name];
-      if (value === undefined || value === '')
-        throw new UsageError(
-          `target '${targetName}': setting '${key}' reads the environment variable ${name}, which is not set ` +
-            `(export ${name}=… before running writeback, or put it in your CI secrets)`,
-        );
-      return value;
-    });
+    out[key] = expandEnvRefs(text, env, (name) => unsetVariable(targetName, key, name));
   }
   return out;
+}
+
+/** The error for a setting that reads an environment variable which is not set (or empty). */
+export function unsetVariable(targetName: string, setting: string, variable: string): UsageError {
+  return new UsageError(
+    `target '${targetName}': setting '${setting}' reads the environment variable ${variable}, which is not set ` +
+      `(export ${variable}=… before running writeback, or put it in your CI secrets)`,
+  );
 }
 
 /** A required setting, or a UsageError that names it and shows the project.yml line to add. */

@@ -1,0 +1,46 @@
+import { unsetVariable } from '../adapters/target-settings.js';
+import { UsageError } from '../adapters/usage-error.js';
+import type { AuthConfig, OidcSignIn, ProxySignIn, TargetConfig } from '../ir/types.js';
+import { authUrlProblem } from '../schema/auth-settings.js';
+import { expandEnvRefs } from '../schema/env-ref.js';
+
+export { AUTH_DEFAULTS, DURATION_FORMAT, parseDuration } from '../schema/auth-settings.js';
+
+/**
+ * A target's sign-in settings as the server uses them: every `{{ env('X') }}` replaced by the
+ * variable's value, and the URLs checked again once their value is known. Undefined when the
+ * target has no `auth:` (API tokens only). A variable that is unset (or empty) is a UsageError
+ * naming the setting (`auth.oidc.client_secret`), the target and the variable.
+ */
+export function resolveAuth(target: TargetConfig, env: NodeJS.ProcessEnv = process.env): AuthConfig | undefined {
+  const auth = target.auth;
+  if (!auth) return undefined;
+  const text = (setting: string, value: string) => expandEnvRefs(value, env, (variable) => unsetVariable(target.name, setting, variable));
+  const url = (setting: string, value: string, path?: string) => {
+    const resolved = text(setting, value);
+    const problem = authUrlProblem(resolved, path);
+    if (problem) throw new UsageError(`target '${target.name}': setting '${setting}': ${problem}`);
+    return resolved;
+  };
+  const sso: OidcSignIn | ProxySignIn =
+    auth.sso.kind === 'oidc'
+      ? {
+          ...auth.sso,
+          issuer: url('auth.oidc.issuer', auth.sso.issuer),
+          clientId: text('auth.oidc.client_id', auth.sso.clientId),
+          ...(auth.sso.clientSecret !== undefined ? { clientSecret: text('auth.oidc.client_secret', auth.sso.clientSecret) } : {}),
+          redirectUrl: url('auth.oidc.redirect_url', auth.sso.redirectUrl, '/auth/callback'),
+          scopes: auth.sso.scopes.map((s, i) => text(`auth.oidc.scopes[${i}]`, s)),
+        }
+      : {
+          ...auth.sso,
+          header: text('auth.proxy.header', auth.sso.header).toLowerCase(),
+          issuer: url('auth.proxy.issuer', auth.sso.issuer),
+          audience: auth.sso.audience.map((a, i, all) => text(all.length > 1 ? `auth.proxy.audience[${i}]` : 'auth.proxy.audience', a)),
+          jwks:
+            'url' in auth.sso.jwks
+              ? { url: url('auth.proxy.jwks_url', auth.sso.jwks.url) }
+              : { file: text('auth.proxy.jwks_file', auth.sso.jwks.file) },
+        };
+  return { ...auth, sso };
+}

@@ -251,6 +251,35 @@ export const LOAD_CODES = {
     (p) => `role \`${p.role}\` has no user attribute \`${p.attribute}\`; its attributes: ${listNames(p.attributes)}`,
     (p) => `declare it in project.yml: roles.${p.role}.attributes`,
   ),
+  'invalid-auth': defineCode<
+    | { problem: 'sign-in-mode'; target: string; found: 'neither' | 'both' }
+    | { problem: 'jwks'; target: string; found: 'neither' | 'both' }
+    | { problem: 'setting'; setting: string; detail: string }
+    | { problem: 'duration'; setting: string; found: string; format: string }
+    | { problem: 'scopes'; setting: string }
+    | { problem: 'header'; setting: string; found: string }
+    | { problem: 'jwks-file'; setting: string; found: string }
+    | { problem: 'attribute'; target: string; attribute: string; attributes: Names }
+  >('a `targets.<t>.auth` setting that cannot work (sign-in mode, URL, algorithm, duration, claim mapping)', (p) => {
+    switch (p.problem) {
+      case 'sign-in-mode':
+        return `\`targets.${p.target}.auth\` needs exactly one sign-in mode, \`oidc\` or \`proxy\` (found ${p.found})`;
+      case 'jwks':
+        return `\`targets.${p.target}.auth.proxy\` needs exactly one of \`jwks_url\` or \`jwks_file\` (found ${p.found})`;
+      case 'setting':
+        return `\`${p.setting}\`: ${p.detail}`;
+      case 'duration':
+        return `\`${p.setting}\` must be a duration greater than zero and at most ten years: ${p.format}; found \`${p.found}\``;
+      case 'scopes':
+        return `\`${p.setting}\` must include \`openid\` (without it the identity provider sends no id token)`;
+      case 'header':
+        return `\`${p.setting}\` must be an HTTP header name (letters, digits and -), found \`${p.found}\``;
+      case 'jwks-file':
+        return `\`${p.setting}\` must be a relative path inside the project directory, found \`${p.found}\``;
+      case 'attribute':
+        return `\`targets.${p.target}.auth.claims.attributes.${p.attribute}\`: no role declares the user attribute \`${p.attribute}\`; declared attributes: ${listNames(p.attributes)}`;
+    }
+  }, (p) => (p.problem === 'attribute' ? `declare it in project.yml under roles.<role>.attributes, or remove it from auth.claims.attributes` : undefined)),
   'missing-values': defineCode<{ column: string; empty: boolean }>('an enum without values', (p) =>
     p.empty ? `enum column \`${p.column}\` has an empty \`values\` list` : `enum column \`${p.column}\` needs \`values: [..]\``,
   ),

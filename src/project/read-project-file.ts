@@ -8,6 +8,7 @@ import { projectFileSchema, type ProjectFile, type SeedEntry, type SourceEntry, 
 import { salvageObject } from '../schema/salvage.js';
 import { checkName, checkPhysicalName } from './check-name.js';
 import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
+import { readAuth } from './read-auth.js';
 import { checkRole } from './read-workflow.js';
 import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from '../ir/types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
@@ -60,6 +61,12 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, report: Reporter)
     scope.roles[roleName] = { name: roleName, ...(entry?.description ? { description: entry.description } : {}), attributes };
   }
 
+  for (const [targetName, entry] of Object.entries(file.targets ?? {})) {
+    const target = scope.targets[targetName];
+    const auth = entry.auth && target ? readAuth(yd, targetName, entry.auth, scope, report) : undefined;
+    if (target && auth) target.auth = auth;
+  }
+
   const scenarioPermissions = readScenarioPermissions(yd, file.scenarios, scope, report);
 
   for (const [varName, value] of Object.entries(file.vars ?? {})) {
@@ -104,7 +111,7 @@ function readTargets(yd: YamlDoc, targets: Record<string, TargetEntry> | undefin
       out[name] = { name, type: 'duckdb', path };
     } else {
       const settings: Record<string, string> = {};
-      for (const [k, v] of Object.entries(t)) if (k !== 'type' && v !== undefined) settings[k] = String(v);
+      for (const [k, v] of Object.entries(t)) if (k !== 'type' && k !== 'auth' && v !== undefined) settings[k] = String(v);
       out[name] = { name, type: t.type, settings };
     }
   }

@@ -1,16 +1,81 @@
 import { z } from 'zod';
 import { descriptionSchema, perTargetSchema, scalarSchema } from './common.js';
 
+/** A text setting that must not be empty (it may hold `{{ env('X') }}`). */
+const settingText = z.string().min(1);
+/** A duration: `30s`, `15m`, `12h`, `90d` (checked by the loader, src/schema/auth-settings.ts; a bare number is refused there with the format). */
+const durationText = z.union([z.string(), z.number()]);
+
+/** `auth.oidc`: OpenID Connect sign-in (authorization code flow with PKCE). */
+export const oidcSignInSchema = z.strictObject({
+  /** The identity provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`). */
+  issuer: settingText,
+  client_id: settingText,
+  /** Absent = a public client (PKCE only); usually `{{ env('…') }}`. */
+  client_secret: settingText.optional(),
+  /** `<public origin of writeback>/auth/callback`. */
+  redirect_url: settingText,
+  /** Default: `[openid, profile, email]`; must hold `openid`. */
+  scopes: z.array(settingText).min(1).optional(),
+});
+
+/** `auth.proxy`: a signed identity assertion (a JWT) an authenticating proxy adds to every request. */
+export const proxySignInSchema = z.strictObject({
+  /** The request header holding the JWT (e.g. `x-goog-iap-jwt-assertion`). */
+  header: settingText,
+  issuer: settingText,
+  /** The `aud` the assertion must carry: one value or a list. */
+  audience: z.union([settingText, z.array(settingText).min(1)]),
+  /** The proxy's signing keys: a JWKS URL, or (`jwks_file`) a JWKS file in the project directory. */
+  jwks_url: settingText.optional(),
+  jwks_file: settingText.optional(),
+  /** Accepted JWS algorithms; default `[RS256, ES256]`; never `none` nor HS*. */
+  algorithms: z.array(z.string()).min(1).optional(),
+});
+
+/** `auth.claims`: how the identity provider's claims give the display name, e-mail, role and attributes. */
+export const claimsMappingSchema = z.strictObject({
+  /** Claim with the display name; default `name`. */
+  name: settingText.optional(),
+  /** Claim with the e-mail address; default `email`. */
+  email: settingText.optional(),
+  role: z.strictObject({
+    /** The claim read (a text or a list of texts, e.g. `groups`). */
+    claim: settingText,
+    /** Claim value → role, in order: the first listed value the user holds wins. Absent: a claim value that is a role's name. */
+    map: z.record(z.string(), z.string()).optional(),
+  }),
+  /** User attribute → the claim it is read from (e.g. `region: region`). */
+  attributes: z.record(z.string(), settingText).optional(),
+});
+
+/** `targets.<t>.auth`: how people sign in when this target is served (exactly one of `oidc`, `proxy`). */
+export const authSchema = z.strictObject({
+  oidc: oidcSignInSchema.optional(),
+  proxy: proxySignInSchema.optional(),
+  claims: claimsMappingSchema,
+  /** Browser sessions: `lifetime` (default 12h) and `idle_timeout` (default 1h). */
+  session: z.strictObject({ lifetime: durationText.optional(), idle_timeout: durationText.optional() }).optional(),
+  /** Personal access tokens: the longest expiry a user may choose (default 90d). */
+  personal_tokens: z.strictObject({ max_lifetime: durationText.optional() }).optional(),
+});
+
 /** A DuckDB target: a file path relative to the project directory. */
 export const duckdbTargetSchema = z.strictObject({
   type: z.literal('duckdb'),
   /** Default: `target/<target name>.duckdb`. */
   path: z.string().optional(),
+  /** Sign-in when this target is served; absent = API tokens only. */
+  auth: authSchema.optional(),
 });
 
-/** A cloud/server target; settings stay raw strings (`{{ env('X') }}` is resolved at connect time). */
+/** A cloud/server target; settings stay raw strings (`{{ env('X') }}` is resolved at connect time), `auth` aside. */
 export const remoteTargetSchema = z
-  .object({ type: z.enum(['postgres', 'snowflake', 'bigquery']) })
+  .object({
+    type: z.enum(['postgres', 'snowflake', 'bigquery']),
+    /** Sign-in when this target is served; absent = API tokens only. */
+    auth: authSchema.optional(),
+  })
   .catchall(z.union([z.string(), z.number(), z.boolean()]));
 
 /** One entry of `targets:`. */
@@ -90,5 +155,7 @@ export type ProjectFile = z.infer<typeof projectFileSchema>;
 export type SourceEntry = z.infer<typeof sourceSchema>;
 /** The parsed shape of one target. */
 export type TargetEntry = z.infer<typeof targetSchema>;
+/** The parsed shape of `targets.<t>.auth`. */
+export type AuthEntry = z.infer<typeof authSchema>;
 /** The parsed shape of one seed. */
 export type SeedEntry = z.infer<typeof seedSchema>;

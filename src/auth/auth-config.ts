@@ -44,3 +44,16 @@ export function resolveAuth(target: TargetConfig, env: NodeJS.ProcessEnv = proce
         };
   return { ...auth, sso };
 }
+
+/**
+ * `--dev-user` signs every request in without a credential: never together with sign-in. The
+ * error for serving `target` with a dev user, or undefined when the target has no `auth:`.
+ */
+export function devUserRefusal(target: TargetConfig): UsageError | undefined {
+  if (!target.auth) return undefined;
+  const at = `${target.auth.loc.file}:${target.auth.loc.line}:${target.auth.loc.col}`;
+  return new UsageError(
+    `--dev-user cannot be used with target '${target.name}': it has sign-in configured (targets.${target.name}.auth at ${at}), ` +
+      `and --dev-user would let anyone in without signing in. Sign in through the identity provider, or serve a target without auth: (--target <name>) for local development`,
+  );
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { devUserRefusal } from '../auth/auth-config.js';
 import type { HttpLibrary } from '../http/library.js';
 import { apiError, failureResponse } from '../http/api-error.js';
 import { describeDrift, type Drift } from '../library/drift.js';
@@ -113,6 +114,9 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   const projectDir = options.projectDir ?? wb.project.dir;
   let host = options.host ?? '127.0.0.1';
   if (options.devUser) {
+    const target = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
+    const refusal = target ? devUserRefusal(target) : undefined;
+    if (refusal) throw refusal;
     if (host !== '127.0.0.1') logger.warn('--dev-user forces the bind address to 127.0.0.1', { requested: host });
     host = '127.0.0.1';
     process.stderr.write(DEV_BANNER(options.devUser.user, options.devUser.role));

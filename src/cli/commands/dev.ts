@@ -70,8 +70,9 @@ export function registerDev(program: Command): void {
         let settings;
         let wb;
         try {
-          settings = await serveSettings(project, flags);
-          wb = await openForServer(project, await targetOf(project));
+          const target = await targetOf(project);
+          settings = await serveSettings(project, target, flags);
+          wb = await openForServer(project, target);
         } catch (err) {
           throw new Fatal(err);
         }

@@ -46,9 +46,12 @@ export interface ServeSettings {
   snapshot: false | { delayMs: number };
 }
 
-/** Check the serving flags (a usage error names the flag). */
-export async function serveSettings(project: Project, flags: ServeFlags): Promise<ServeSettings> {
+/** Check the serving flags for the served target (a usage error names the flag). */
+export async function serveSettings(project: Project, target: TargetConfig, flags: ServeFlags): Promise<ServeSettings> {
   const { identityProblem } = await import('../../auth/tokens.js');
+  const { devUserRefusal } = await import('../../auth/auth-config.js');
+  const refusal = flags.devUser ? devUserRefusal(target) : undefined;
+  if (refusal) throw refusal;
   const port = wholeNumber(flags.port, '--port', 0, 65535);
   if ((flags.role || flags.attr.length > 0) && !flags.devUser) throw new UsageError('--role and --attr only apply with --dev-user');
   const attributes = parsePairs(flags.attr, '--attr');
@@ -137,9 +140,9 @@ export function registerServe(program: Command): void {
     let served: Served;
     try {
       const project = await loadOrExit(opts);
-      const settings = await serveSettings(project, flags);
       const { resolveTarget } = await import('../../adapters/registry.js');
       const target = resolveTarget(project, opts.target);
+      const settings = await serveSettings(project, target, flags);
       const wb = await openForServer(project, target);
       served = await serveProject(wb, target.name, settings);
       announce(project, served.server);

@@ -1,7 +1,7 @@
 import { unsetVariable } from '../adapters/target-settings.js';
 import { UsageError } from '../adapters/usage-error.js';
 import type { AuthConfig, OidcSignIn, ProxySignIn, TargetConfig } from '../ir/types.js';
-import { authUrlProblem } from '../schema/auth-settings.js';
+import { authUrlProblem, isHeaderName, isInsideProject } from '../schema/auth-settings.js';
 import { expandEnvRefs } from '../schema/env-ref.js';
 
 export { AUTH_DEFAULTS, DURATION_FORMAT, parseDuration } from '../schema/auth-settings.js';
@@ -22,6 +22,11 @@ export function resolveAuth(target: TargetConfig, env: NodeJS.ProcessEnv = proce
     if (problem) throw new UsageError(`target '${target.name}': setting '${setting}': ${problem}`);
     return resolved;
   };
+  const checked = (setting: string, value: string, ok: (text: string) => boolean, what: string) => {
+    const resolved = text(setting, value);
+    if (!ok(resolved)) throw new UsageError(`target '${target.name}': setting '${setting}' must be ${what}, found '${resolved}'`);
+    return resolved;
+  };
   const sso: OidcSignIn | ProxySignIn =
     auth.sso.kind === 'oidc'
       ? {
@@ -34,13 +39,13 @@ export function resolveAuth(target: TargetConfig, env: NodeJS.ProcessEnv = proce
         }
       : {
           ...auth.sso,
-          header: text('auth.proxy.header', auth.sso.header).toLowerCase(),
+          header: checked('auth.proxy.header', auth.sso.header, isHeaderName, 'an HTTP header name').toLowerCase(),
           issuer: url('auth.proxy.issuer', auth.sso.issuer),
           audience: auth.sso.audience.map((a, i, all) => text(all.length > 1 ? `auth.proxy.audience[${i}]` : 'auth.proxy.audience', a)),
           jwks:
             'url' in auth.sso.jwks
               ? { url: url('auth.proxy.jwks_url', auth.sso.jwks.url) }
-              : { file: text('auth.proxy.jwks_file', auth.sso.jwks.file) },
+              : { file: checked('auth.proxy.jwks_file', auth.sso.jwks.file, isInsideProject, 'a relative path inside the project directory') },
         };
   return { ...auth, sso };
 }

@@ -52,17 +52,21 @@ function own(claims: Record<string, unknown>, name: string): unknown {
   return Object.hasOwn(claims, name) ? claims[name] : undefined;
 }
 
-/** A display text (name, e-mail): a well-formed string of bounded length, else nothing. */
+/** Control, line-separator and bidirectional-override characters: they would break or disguise a line of text. */
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A display text (name, e-mail): a well-formed string of bounded length without control characters, else nothing. */
 function displayText(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '' || value.length > MAX_DISPLAY || textProblem(value)) return undefined;
-  return value;
+  return new RegExp(UNSHOWABLE.source).test(value) ? undefined : value;
 }
 
-/** A string cut to `SHOWN_CHARS` characters (whole code points), quoted and escaped as JSON. */
+/** A string cut to `SHOWN_CHARS` characters (whole code points), quoted and escaped as JSON (control and bidi characters too). */
 function shownString(text: string): string {
   const points = [...text.slice(0, SHOWN_CHARS * 2)];
   const cut = points.length > SHOWN_CHARS || text.length > SHOWN_CHARS * 2;
-  return JSON.stringify(points.slice(0, SHOWN_CHARS).join('')) + (cut ? '…' : '');
+  const escaped = JSON.stringify(points.slice(0, SHOWN_CHARS).join('')).replace(UNSHOWABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped + (cut ? '…' : '');
 }
 
 /** One claim value as shown in a problem. */

@@ -1,18 +1,15 @@
-import { isAbsolute, normalize } from 'node:path';
+import { normalize } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import type { ParamsOf } from '../diagnostics/codes.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { AuthConfig, ClaimsMapping, OidcSignIn, ProxySignIn, SourceLocation } from '../ir/types.js';
 import type { LoadScope } from '../resolve/scope.js';
-import { AUTH_DEFAULTS, DURATION_FORMAT, algorithmProblem, authUrlProblem, parseDuration } from '../schema/auth-settings.js';
+import { AUTH_DEFAULTS, DURATION_FORMAT, algorithmProblem, authUrlProblem, isHeaderName, isInsideProject, parseDuration } from '../schema/auth-settings.js';
 import { hasEnvRef } from '../schema/env-ref.js';
 import type { AuthEntry } from '../schema/project-file.js';
 import { checkName } from './check-name.js';
 import { checkRole } from './read-workflow.js';
-import { keyLoc, pathLoc, resolvePath, type YamlDoc, type YamlPath } from './yaml-file.js';
-
-/** An HTTP header name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+import { keyLoc, nodeLoc, pathLoc, resolvePath, type YamlDoc, type YamlPath } from './yaml-file.js';
 
 /**
  * `targets.<t>.auth` into the IR, with every check that needs no network: exactly one sign-in mode,
@@ -62,7 +59,7 @@ export function readAuth(yd: YamlDoc, target: string, entry: AuthEntry, scope: L
   } else if (entry.proxy) {
     const x = entry.proxy;
     const p = [...base, 'proxy'];
-    if (!hasEnvRef(x.header) && !HEADER_NAME.test(x.header))
+    if (!hasEnvRef(x.header) && !isHeaderName(x.header))
       fail({ problem: 'header', setting: `targets.${target}.auth.proxy.header`, found: x.header }, pathLoc(yd, [...p, 'header']));
     url([...p, 'issuer'], `targets.${target}.auth.proxy.issuer`, x.issuer);
     let jwks: ProxySignIn['jwks'] | undefined;
@@ -72,10 +69,10 @@ export function readAuth(yd: YamlDoc, target: string, entry: AuthEntry, scope: L
       url([...p, 'jwks_url'], `targets.${target}.auth.proxy.jwks_url`, x.jwks_url);
       jwks = { url: x.jwks_url };
     } else if (x.jwks_file !== undefined) {
-      const file = normalize(x.jwks_file);
-      if (!hasEnvRef(x.jwks_file) && (isAbsolute(x.jwks_file) || file.startsWith('..')))
+      const file = hasEnvRef(x.jwks_file) ? x.jwks_file : normalize(x.jwks_file);
+      if (!hasEnvRef(x.jwks_file) && !isInsideProject(x.jwks_file))
         fail({ problem: 'jwks-file', setting: `targets.${target}.auth.proxy.jwks_file`, found: x.jwks_file }, pathLoc(yd, [...p, 'jwks_file']));
-      jwks = { file: hasEnvRef(x.jwks_file) ? x.jwks_file : file };
+      jwks = { file };
     }
     const algorithms = x.algorithms ?? [...AUTH_DEFAULTS.algorithms];
     x.algorithms?.forEach((alg, i) => {
@@ -122,6 +119,11 @@ function readClaims(yd: YamlDoc, target: string, entry: AuthEntry['claims'], sco
       if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
       const value = String(pair.key.value);
       const role = String(pair.value.value);
+      if (value === '') {
+        report.error('invalid-auth', { problem: 'setting', setting: `targets.${target}.auth.claims.role.map`, detail: 'a claim value must not be empty' }, nodeLoc(yd, pair.key));
+        ok = false;
+        continue;
+      }
       if (!checkRole(yd, [...base, 'role', 'map', value], role, scope, report)) ok = false;
       map.push({ value, role });
     }

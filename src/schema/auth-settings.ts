@@ -68,6 +68,26 @@ export function authUrlProblem(text: string, path?: string): string | undefined 
   return undefined;
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Whether `text` is an HTTP header name (the proxy's assertion header). */
+export function isHeaderName(text: string): boolean {
+  return HEADER_NAME.test(text);
+}
+
+/** Whether a JWKS file path stays inside the project directory (relative, no `..` out of it). */
+export function isInsideProject(path: string): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  let depth = 0;
+  for (const part of parts) {
+    if (part === '..') depth--;
+    else if (part !== '.' && part !== '') depth++;
+    if (depth < 0) return false;
+  }
+  return !path.startsWith('/') && !/^[A-Za-z]:/.test(path) && depth > 0;
+}
+
 /** What is wrong with a JWS algorithm name, or undefined when it is an accepted asymmetric one. */
 export function algorithmProblem(alg: string): string | undefined {
   if (ASYMMETRIC_JWS_ALGORITHMS.includes(alg)) return undefined;

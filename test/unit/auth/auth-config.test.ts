@@ -70,6 +70,10 @@ describe('resolveAuth', () => {
     expect(resolveAuth(target, { HDR: 'X-Goog-IAP-JWT-Assertion', AUD: 'a', KEYS: 'keys/p.json' })?.sso).toEqual({
       kind: 'proxy', header: 'x-goog-iap-jwt-assertion', issuer: 'https://cloud.google.com/iap', audience: ['a', 'b'], jwks: { file: 'keys/p.json' }, algorithms: ['ES256'], loc,
     });
+    expect(() => resolveAuth(target, { HDR: 'x y', AUD: 'a', KEYS: 'k' })).toThrow(new UsageError("target 'edge': setting 'auth.proxy.header' must be an HTTP header name, found 'x y'"));
+    expect(() => resolveAuth(target, { HDR: 'x', AUD: 'a', KEYS: '../k.json' })).toThrow(
+      new UsageError("target 'edge': setting 'auth.proxy.jwks_file' must be a relative path inside the project directory, found '../k.json'"),
+    );
     expect(() => resolveAuth(target, { HDR: 'x', KEYS: 'k' })).toThrow(/target 'edge': setting 'auth\.proxy\.audience\[0\]' reads the environment variable AUD/);
   });
 });

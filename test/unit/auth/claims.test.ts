@@ -50,7 +50,7 @@ describe('actorFromClaims: who acts', () => {
   });
 
   it('leaves out a name or e-mail that is not usable text (they are shown, never compared)', () => {
-    for (const bad of [42, ['Ana'], { first: 'Ana' }, '', 'x'.repeat(300), 'A\u0000na', '\ud800'])
+    for (const bad of [42, ['Ana'], { first: 'Ana' }, '', 'x'.repeat(300), 'A\u0000na', '\ud800', 'Ana\nAdmin', 'Ana\u202eniamdA', 'Ana\u2028x', 'A\u0085na'])
       expect(actorFromClaims(project, MAPPED, { sub: 's', name: bad, email: bad, groups: ['planning-admins'] }, ISSUER)).toMatchObject({
         ok: true,
         identity: { issuer: ISSUER, subject: 's' },
@@ -166,6 +166,13 @@ describe('describeNoRole: the text of the problem page', () => {
     expect(first).toContain('"g15" and 984 more, and none of it gives a role.');
     expect(first.length).toBeLessThan(2000);
     expect(first).not.toContain('\n');
+  });
+
+  it('escapes line breaks and bidirectional overrides in what it shows', () => {
+    const lines = describeNoRole(problemOf(MAPPED, { sub: 'a\u202eb\nc', groups: ['x\u2028y', 'p\u202e\u2066q', 'e\u0085'] }));
+    expect(lines[0]).toContain('"x\\u2028y", "p\\u202e\\u2066q", "e\\u0085"');
+    expect(lines[1]).toBe('You are signed in as (subject "a\\u202eb\\nc", issuer https://login.acme.test).');
+    expect(lines.join('')).not.toMatch(/[\u0000-\u001f\u0085\u2028\u202e\u2066]/);
   });
 
   it('names the missing attribute, its claim and the tables whose row filter needs it', () => {

@@ -119,6 +119,12 @@ describe('targets.<t>.auth: every check at file:line:col', () => {
     ]);
   });
 
+  it('a claim value in the role map must not be empty', async () => {
+    expect(await problems([...OIDC, 'claims:', '  role:', '    claim: groups', '    map: { "": finance }'])).toEqual([
+      'invalid-auth@project.yml:14:18 `targets.dev.auth.claims.role.map`: a claim value must not be empty',
+    ]);
+  });
+
   it('an attribute must be declared by some role (and be a valid name)', async () => {
     expect(await problems([...OIDC, 'claims:', '  role: { claim: groups }', '  attributes:', '    country: country', '    Region: region'])).toEqual([
       'invalid-auth@project.yml:14:11 `targets.dev.auth.claims.attributes.country`: no role declares the user attribute `country`; declared attributes: `region`',
@@ -175,6 +181,10 @@ describe('targets.<t>.auth: every check at file:line:col', () => {
     expect(await problems([...PROXY.slice(0, 4), '  jwks_file: ../secrets/keys.json', ...CLAIMS])).toEqual([
       'invalid-auth@project.yml:10:20 `targets.dev.auth.proxy.jwks_file` must be a relative path inside the project directory, found `../secrets/keys.json`',
     ]);
+    for (const file of ['/etc/keys.json', 'keys/../../k.json', '.', 'C:/keys.json'])
+      expect(await problems([...PROXY.slice(0, 4), `  jwks_file: "${file}"`, ...CLAIMS])).toEqual([
+        `invalid-auth@project.yml:10:20 \`targets.dev.auth.proxy.jwks_file\` must be a relative path inside the project directory, found \`${file}\``,
+      ]);
     expect(await problems([PROXY[0]!, '  header: "x user"', ...PROXY.slice(2), ...CLAIMS])).toEqual([
       'invalid-auth@project.yml:7:17 `targets.dev.auth.proxy.header` must be an HTTP header name (letters, digits and -), found `x user`',
     ]);

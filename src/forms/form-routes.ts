@@ -4,6 +4,7 @@ import { sendFailure } from '../http/parse-request.js';
 import { route, type Route } from '../http/route.js';
 import { jsonResponse } from '../http/to-json.js';
 import type { Actor } from '../auth/actor.js';
+import { csrfTokenOf } from '../http/csrf.js';
 import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, ModelListResponseSchema, PlanningContextResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
 import { PAGE_CSP, renderPage } from './page-shell.js';
 import { assetsDir, readAsset } from './static-assets.js';
@@ -94,19 +95,25 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
       method: 'get',
       path: '/api/v1/me',
       operationId: 'me',
-      summary: 'Who the caller is (token or `--dev-user`)',
+      summary: 'Who the caller is (token, browser session or `--dev-user`), with the CSRF token a browser session sends on POSTs',
       tags: ['forms'],
       auth: 'caller',
       responses: { 200: { description: 'OK', json: MeResponseSchema } },
       errors: [],
       handler: (c) => {
         const actor = c.get('actor');
+        const credential = c.get('credential');
+        const session = credential.kind === 'session' ? credential : undefined;
         return c.json({
           user: actor.user,
           role: actor.role ?? null,
           attributes: actor.attributes ?? {},
           dev_user: options.devUser !== undefined && options.devUser.user === actor.user && c.req.header('authorization') === undefined,
           project: wb.project.name,
+          name: session?.name ?? null,
+          email: session?.email ?? null,
+          csrf_token: csrfTokenOf(credential) ?? null,
+          sign_out: session ? '/auth/logout' : null,
         });
       },
     }),

@@ -18,6 +18,10 @@ export const MeResponseSchema = z
     attributes: z.record(z.string(), z.string()),
     dev_user: z.boolean().describe('Signed in by `serve --dev-user` (no token sent).'),
     project: z.string(),
+    name: z.string().nullable().describe("Display name from the identity provider's claims (browser sessions); null otherwise."),
+    email: z.string().nullable().describe("E-mail address from the identity provider's claims (browser sessions); null otherwise."),
+    csrf_token: z.string().nullable().describe('Send it as the header `X-CSRF-Token` on every POST of a browser session (and as the field `csrf_token` of the sign-out form); null for API tokens and `--dev-user`.'),
+    sign_out: z.string().nullable().describe('Where a browser session signs out: POST here with `csrf_token`; null when there is no session (an API token is forgotten by the client).'),
   })
   .register(wireRegistry, { id: 'MeResponse' });
 

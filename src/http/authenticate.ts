@@ -1,12 +1,17 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { Actor } from '../auth/actor.js';
 import type { HttpLibrary } from './library.js';
-import type { HttpEnv } from './context.js';
-import { apiError, failureResponse } from './api-error.js';
+import type { Credential, HttpContext, HttpEnv } from './context.js';
+import { type ApiFailure, apiError, failureResponse } from './api-error.js';
+import { csrfRefusal } from './csrf.js';
+import { sameSecret } from './same-secret.js';
+import { type BrowserSessions, SIGN_IN_PATH } from './session-cookie.js';
 
-const unauthorized = (message: string) =>
-  failureResponse(apiError('unauthorized', message));
+export { sameSecret } from './same-secret.js';
+
+const unauthorized = (message: string, sessions?: BrowserSessions): ApiFailure =>
+  apiError('unauthorized', message, sessions ? [{ message: `sign in at ${SIGN_IN_PATH}`, sign_in: SIGN_IN_PATH }] : []);
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -14,33 +19,56 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Compare two secrets in constant time. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Who signed in, and how; or the 401 that says why nobody did. */
+type SignedIn = { actor: Actor; credential: Credential } | { failure: ApiFailure };
+
+/** How the caller signs in, besides API tokens. */
+export interface CallerSignIn {
+  /** The `--dev-user` actor (never together with SSO). */
+  devUser?: Actor | undefined;
+  /** Browser sessions of OpenID Connect sign-in. */
+  sessions?: BrowserSessions | undefined;
+}
+
+async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): Promise<SignedIn> {
+  const header = c.req.header('authorization');
+  if (header !== undefined) {
+    const token = bearerToken(header);
+    if (!token) return { failure: unauthorized('malformed Authorization header: send Authorization: Bearer <token>') };
+    const actor = await wb.tokens.authenticate(token);
+    if (!actor) return { failure: unauthorized('invalid or revoked token') };
+    return { actor: { user: actor.user, role: actor.role, attributes: actor.attributes }, credential: { kind: 'token', tokenId: actor.tokenId } };
+  }
+  const { sessions } = options;
+  const cookie = sessions ? getCookie(c, sessions.cookie) : undefined;
+  if (sessions && cookie !== undefined) {
+    const session = await wb.sessions.authenticate(cookie, sessions.idleTimeoutSeconds);
+    if (!session) return { failure: unauthorized('your session expired or was signed out: sign in again', sessions) };
+    return {
+      actor: { user: session.user, role: session.role, attributes: session.attributes },
+      credential: { kind: 'session', sessionId: session.sessionId, csrfToken: session.csrfToken, name: session.name, email: session.email },
+    };
+  }
+  if (options.devUser) return { actor: options.devUser, credential: { kind: 'dev' } };
+  if (sessions) return { failure: unauthorized(`not signed in: sign in at ${SIGN_IN_PATH}, or send Authorization: Bearer <token>`, sessions) };
+  return { failure: unauthorized('missing credentials: send Authorization: Bearer <token> (create one with `writeback token create`)') };
 }
 
 /**
- * Sign the caller in: the actor of a valid, unrevoked API token (401 `unauthorized` when the
- * header is malformed or the token is unknown or revoked). Without an Authorization header, the
- * dev user when the server runs with `--dev-user` (so a token still signs in as its own user and
- * role in development, e.g. to try a planner's row filter), else 401.
+ * Sign the caller in, in this order: an `Authorization: Bearer` API token (it wins; never needs a
+ * CSRF token), the session cookie of OpenID Connect sign-in, the `--dev-user`, else 401 (whose
+ * details name `sign_in: '/auth/login'` when browsers sign in with OpenID Connect). A session
+ * signs a state-changing request in only with its CSRF token, from this server's pages
+ * (src/http/csrf.ts).
  */
-export function authenticateCaller(wb: HttpLibrary, devUser: Actor | undefined): MiddlewareHandler<HttpEnv> {
+export function authenticateCaller(wb: HttpLibrary, options: CallerSignIn = {}): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    if (devUser && header === undefined) {
-      c.set('actor', devUser);
-      c.set('credential', { kind: 'dev' });
-      return next();
-    }
-    const token = bearerToken(c.req.header('authorization'));
-    if (!token) return unauthorized('missing credentials: send Authorization: Bearer <token> (create one with `writeback token create`)');
-    const actor = await wb.tokens.authenticate(token);
-    if (!actor) return unauthorized('invalid or revoked token');
-    c.set('actor', { user: actor.user, role: actor.role, attributes: actor.attributes });
-    c.set('credential', { kind: 'token', tokenId: actor.tokenId });
+    const signedIn = await signIn(c, wb, options);
+    if ('failure' in signedIn) return failureResponse(signedIn.failure);
+    const refused = csrfRefusal(c, signedIn.credential, options.sessions ? { publicOrigin: options.sessions.publicOrigin } : {});
+    if (refused) return failureResponse(refused);
+    c.set('actor', signedIn.actor);
+    c.set('credential', signedIn.credential);
     return next();
   };
 }
@@ -50,7 +78,7 @@ export function authenticateAdmin(adminToken: string | undefined): MiddlewareHan
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (!adminToken || !token || !sameSecret(token, adminToken)) {
-      return unauthorized('admin routes need the credential in target/server.json');
+      return failureResponse(unauthorized('admin routes need the credential in target/server.json'));
     }
     c.set('credential', { kind: 'admin' });
     return next();

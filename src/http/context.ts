@@ -12,7 +12,7 @@ export interface HttpVariables {
 /** How a request was signed in. */
 export type Credential =
   | { kind: 'token'; tokenId: string }
-  | { kind: 'session'; sessionId: string; csrfToken: string }
+  | { kind: 'session'; sessionId: string; csrfToken: string; /** Display name and e-mail from the sign-in's claims. */ name?: string | null; email?: string | null }
   | { kind: 'proxy'; csrfToken: string }
   | { kind: 'dev' }
   | { kind: 'admin' };

@@ -38,6 +38,8 @@ export interface HttpLibrary {
     revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>>;
     authenticate(token: string): Promise<AuthenticatedActor | null>;
   };
+  /** Browser sessions of OpenID Connect sign-in (src/auth/sessions.ts). */
+  sessions: Pick<Writeback['sessions'], 'create' | 'authenticate' | 'revoke'>;
   /** Scenarios, pending changes and actions (src/workflow/workflows.ts). */
   scenarios?: Workflows['scenarios'];
   pending?: Workflows['pending'];

@@ -1,5 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
+import { SessionStore } from '../auth/sessions.js';
 import { TokenStore } from '../auth/tokens.js';
 import type { Project, InputTable } from '../ir/types.js';
 import { prepareRequest, sourceFilterProblems } from '../write/prepare-request.js';
@@ -103,6 +104,8 @@ export class Writeback {
 
   /** API tokens (`_wb_tokens`). */
   readonly tokens: TokenStore;
+  /** Browser sessions of OpenID Connect sign-in (`_wb_sessions`). */
+  readonly sessions: SessionStore;
 
   /** Scenarios, approvals, status transitions and actions (src/workflow). */
   private readonly workflows: Workflows;
@@ -128,6 +131,7 @@ export class Writeback {
       maxBatchRows: options.maxBatchRows ?? 1_000_000,
     };
     this.tokens = new TokenStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
+    this.sessions = new SessionStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
     this.workflows = new Workflows({
       ctx: () => this.ctx,
       adapter,

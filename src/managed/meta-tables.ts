@@ -6,6 +6,7 @@ import {
   SCENARIO_PATHS_TABLE,
   SCENARIOS_TABLE,
   SEEDS_TABLE,
+  SESSIONS_TABLE,
   TOKENS_TABLE,
   WEBHOOK_CALLS_TABLE,
 } from './names.js';
@@ -45,6 +46,22 @@ export const TOKENS_COLUMNS: ManagedColumn[] = [
   col('revoked_at', 'timestamp', true, 'When it was revoked (UTC); null while valid.'),
 ];
 
+/** Browser sessions: only the sha256 of the cookie's secret is stored. */
+export const SESSIONS_COLUMNS: ManagedColumn[] = [
+  col('session_hash', 'string', false, 'sha256 (hex) of the secret in the session cookie.'),
+  col('user_name', 'string', false, 'Stable user id `<issuer>#<subject>` (recorded as `_user`).'),
+  col('display_name', 'string', true, 'Display name the identity provider sent at sign-in.'),
+  col('email', 'string', true, 'E-mail address the identity provider sent at sign-in.'),
+  col('role', 'string', false, 'Role from the claims (declared in project.yml).'),
+  col('attributes', 'string', false, 'JSON text: the user attributes from the claims, used by row filters.'),
+  col('issuer', 'string', false, 'Identity provider (OpenID Connect issuer).'),
+  col('subject', 'string', false, 'Subject the issuer gives the user.'),
+  col('created_at', 'timestamp', false, 'Sign-in time (UTC).'),
+  col('last_seen_at', 'timestamp', false, 'Last request (UTC, moved at most once a minute): the idle timeout counts from it.'),
+  col('expires_at', 'timestamp', false, 'Absolute end of the session (UTC).'),
+  col('revoked_at', 'timestamp', true, 'Sign-out time (UTC); null while the session is open.'),
+];
+
 /** The compiler's tables: model versions and seeds. */
 export const COMPILE_META_TABLES: MetaTable[] = [
   {
@@ -74,10 +91,11 @@ export const COMPILE_META_TABLES: MetaTable[] = [
   },
 ];
 
-/** The write path's shared tables: idempotency records, tokens (each input's chain head is its own `<t>__head`). */
+/** The write path's shared tables: idempotency records, tokens, browser sessions (each input's chain head is its own `<t>__head`). */
 export const WRITE_META_TABLES: MetaTable[] = [
   { name: IDEMPOTENCY_TABLE, columns: IDEMPOTENCY_COLUMNS, primaryKey: ['request_id'], description: 'Results of requests by idempotency key.' },
   { name: TOKENS_TABLE, columns: TOKENS_COLUMNS, primaryKey: ['token_id'], description: 'API tokens (sha256 hashes only).' },
+  { name: SESSIONS_TABLE, columns: SESSIONS_COLUMNS, primaryKey: ['session_hash'], description: 'Browser sessions of OpenID Connect sign-in (sha256 hashes of the cookie secret only).' },
 ];
 
 /** The planning workflows' tables: scenarios, their closure, pending changes, webhook calls. */

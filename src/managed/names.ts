@@ -45,6 +45,8 @@ export const LEGACY_CHAIN_HEADS_TABLE = '_wb_chain_heads';
 export const IDEMPOTENCY_TABLE = '_wb_idempotency';
 /** API tokens (hashes only). */
 export const TOKENS_TABLE = '_wb_tokens';
+/** Browser sessions of OpenID Connect sign-in (hashes only). */
+export const SESSIONS_TABLE = '_wb_sessions';
 /** Scenarios besides `base`. */
 export const SCENARIOS_TABLE = '_wb_scenarios';
 /** Closure of the scenario tree. */

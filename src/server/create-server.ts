@@ -10,10 +10,12 @@ import { openApiDocument } from '../http/openapi.js';
 import { DEFAULT_ADMIN_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from '../http/read-json-body.js';
 import { mountRoutes, route, type Route } from '../http/route.js';
 import { wireRegistry } from '../http/wire-schemas.js';
+import { browserSessions } from '../http/session-cookie.js';
 import { formRoutes } from '../forms/form-routes.js';
 import { applyGuard } from './apply-guard.js';
 import { jsonLogger, type ServerLogger } from './logger.js';
 import { adminRoutes } from './routes/admin.js';
+import { signInRoutes } from './routes/auth.js';
 import { inputRoutes } from './routes/inputs.js';
 import { modelRoutes } from './routes/models.js';
 import { workflowRoutes } from './routes/workflow.js';
@@ -62,6 +64,7 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
     ...workflowRoutes(wb, settings, true),
     ...adminRoutes(wb, options),
     ...formRoutes(wb, { devUser: options.devUser }),
+    ...signInRoutes(wb, options.auth, logger),
     route({
       method: 'get',
       path: '/healthz',
@@ -121,7 +124,7 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
   mountRoutes(app, serverRoutes(wb, options, logger), {
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     adminBodyLimitBytes: options.adminBodyLimitBytes ?? DEFAULT_ADMIN_BODY_LIMIT_BYTES,
-    caller: authenticateCaller(wb, options.devUser),
+    caller: authenticateCaller(wb, { devUser: options.devUser, sessions: browserSessions(options.auth) }),
     admin: authenticateAdmin(options.adminToken),
     guard: applyGuard(wb),
   });

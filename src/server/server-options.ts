@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import type { AuthConfig } from '../ir/types.js';
 import type { ServerLogger } from './logger.js';
 import type { SnapshotStatus } from '../snapshot/snapshot-publisher.js';
 
@@ -18,6 +19,8 @@ export interface ServerOptions {
   confirmThreshold?: number;
   /** Development mode: every request is signed in as this actor (no `role` = every permission). */
   devUser?: Actor;
+  /** How people sign in (the served target's `auth:`, every `{{ env() }}` resolved); absent = API tokens only. */
+  auth?: AuthConfig;
   /** Bearer credential of `/api/v1/admin/*` (the CLI reads it from target/server.json). Absent = admin routes answer 401. */
   adminToken?: string;
   /** Called after every acknowledged (non-dry-run, non-replayed) write or delete. */

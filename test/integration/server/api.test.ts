@@ -343,6 +343,7 @@ describe('HTTP API on the demo project', () => {
     const broken = {
       project: wb.project,
       tokens: wb.tokens,
+      sessions: wb.sessions,
       verify: wb.verify.bind(wb),
       reload: wb.reload.bind(wb),
       quiesce: wb.quiesce.bind(wb),

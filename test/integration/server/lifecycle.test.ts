@@ -37,6 +37,7 @@ describe('server lifecycle', () => {
       project: wb.project,
       publishSnapshots: (o) => wb.publishSnapshots(o),
       tokens: wb.tokens,
+      sessions: wb.sessions,
       verify: (o) => wb.verify(o),
       reload: (p) => wb.reload(p),
       quiesce: (fn) => wb.quiesce(fn),

@@ -85,6 +85,10 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await call('GET', '/assets/nope.js')).status).toBe(404);
     expect((await call('GET', '/api/v1/me', { token: tokens.ana })).status).toBe(200);
     expect((await call('GET', '/api/v1/me')).status).toBe(401);
+    // this server has no OpenID Connect sign-in (test/integration/server/sso.test.ts has one, checked against the same document)
+    expect((await call('GET', '/auth/login?return_to=/forms/revenue_forecast')).status).toBe(404);
+    expect((await call('GET', '/auth/callback?code=x&state=y')).status).toBe(404);
+    expect((await call('POST', '/auth/logout')).status).toBe(404);
     const models = await call('GET', '/api/v1/models', { token: tokens.ana });
     expect(models.status).toBe(200);
     expect((models.json as { models: { name: string }[] }).models.map((m) => m.name)).toContain('account_categories');

@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openProject } from '../../../src/library/open-project.js';
+import type { Writeback } from '../../../src/library/writeback.js';
+import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
+import { silentLogger } from '../../../src/server/logger.js';
+import { CookieClient, loginAtProvider } from '../../helpers/cookie-client.js';
+import { freePort, startOidcProvider, testAuthConfig, type TestOidcProvider } from '../../helpers/oidc-provider.js';
+import { appliedDemoProject } from './demo-project.js';
+import { OpenApiChecker, type ApiDocument } from './openapi-check.js';
+
+const F = '/api/v1/inputs/revenue_forecast';
+
+/**
+ * OpenID Connect sign-in at the HTTP level against a real OpenID provider (oidc-provider, in this
+ * process): every answer of /auth/login, /auth/callback and /auth/logout, the cookies' flags, the
+ * refusals of a wrong state, a replayed code and a return path on another origin, CSRF on every
+ * POST of a session, and every answer checked against the served OpenAPI document.
+ */
+describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
+  let wb: Writeback;
+  let idp: TestOidcProvider;
+  let server: RunningHttpServer;
+  let url: string;
+  let checker: OpenApiChecker;
+
+  /** Sign in as `login` from a fresh client; the client holds the session cookie afterwards. */
+  async function signedIn(login: string, returnTo = '/forms/revenue_forecast'): Promise<{ client: CookieClient; callback: string; landed: Response | { status: number; headers: Headers } }> {
+    const client = new CookieClient();
+    const start = await client.request(`${url}/auth/login?return_to=${encodeURIComponent(returnTo)}`);
+    expect(start.status).toBe(302);
+    const callback = await loginAtProvider(client, start.headers.get('location')!, login, `${url}/auth/callback`);
+    const landed = await client.request(callback);
+    return { client, callback, landed };
+  }
+
+  async function me(client: CookieClient): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await client.request(`${url}/api/v1/me`);
+    return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
+  }
+
+  beforeAll(async () => {
+    const dir = await appliedDemoProject();
+    wb = await openProject(dir);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    idp = await startOidcProvider({ redirectUris: [`${url}/auth/callback`], postLogoutRedirectUris: [`${url}/`] });
+    server = await startServer(wb, { port, logger: silentLogger, snapshot: false, discovery: false, auth: testAuthConfig(idp.issuer, url) });
+    checker = new OpenApiChecker((await (await fetch(`${url}/api/v1/openapi.json`)).json()) as ApiDocument);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await idp?.close();
+  });
+
+  it('signs a planner in: login cookie, provider, callback, session cookie with its flags, /me with name, e-mail, role and region from the claims', async () => {
+    const client = new CookieClient();
+    const start = await client.request(`${url}/auth/login?return_to=%2Fforms%2Frevenue_forecast`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.get('location')!);
+    expect(authorize.origin).toBe(idp.issuer);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('state')).toBeTruthy();
+    expect(authorize.searchParams.get('nonce')).toBeTruthy();
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${url}/auth/callback`);
+    const loginCookie = start.headers.getSetCookie().find((c) => c.startsWith('writeback_login='))!;
+    expect(loginCookie).toMatch(/HttpOnly/);
+    expect(loginCookie).toMatch(/SameSite=Lax/);
+    expect(loginCookie).toMatch(/Path=\//);
+    expect(loginCookie).toMatch(/Max-Age=600/);
+    expect(loginCookie).not.toContain(authorize.searchParams.get('code_challenge')!); // the verifier, not the challenge, and only inside the HttpOnly cookie
+
+    const callback = await loginAtProvider(client, authorize.href, 'ana', `${url}/auth/callback`);
+    const landed = await client.request(callback);
+    expect(landed.status).toBe(302);
+    expect(landed.headers.get('location')).toBe('/forms/revenue_forecast');
+    const session = landed.headers.getSetCookie().find((c) => c.startsWith('writeback_session='))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Lax/);
+    expect(session).toMatch(/Path=\//);
+    expect(session).toMatch(/Max-Age=3600/);
+    expect(session).not.toMatch(/Secure/); // http on loopback; https gives __Host-writeback_session; Secure
+    const who = await me(client);
+    expect(who.status).toBe(200);
+    expect(who.body).toMatchObject({
+      user: `${idp.issuer}#ana`,
+      role: 'planner',
+      attributes: { region: 'EMEA' },
+      name: 'Ana Lopez',
+      email: 'ana@acme.test',
+      sign_out: '/auth/logout',
+      dev_user: false,
+    });
+    expect(who.body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('a session writes with its CSRF token; without it, with a wrong one, or from another origin it is refused and nothing is written', async () => {
+    const { client } = await signedIn('ana');
+    const csrf = String((await me(client)).body.csrf_token);
+    const row = { account_id: 'acc_022', quarter: '2027-Q1', amount: '10.00' };
+    const post = (headers: Record<string, string>, body: unknown = { rows: [row] }) =>
+      client.request(`${url}${F}/rows`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+    const none = await post({});
+    expect(none.status).toBe(403);
+    expect(JSON.parse(none.text)).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('missing or wrong CSRF token'), details: [{ csrf: true }] } });
+    expect((await post({ 'x-csrf-token': `${csrf.slice(0, -1)}A` })).status).toBe(403);
+    const crossSite = await post({ 'x-csrf-token': csrf, origin: 'http://evil.test' });
+    expect(crossSite.status).toBe(403);
+    expect(JSON.parse(crossSite.text).error.message).toContain('cross-site request refused');
+    expect((await post({ 'x-csrf-token': csrf, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await post({ 'x-csrf-token': csrf, origin: 'null' })).status).toBe(403);
+    const read = await client.request(`${F.replace('/api', `${url}/api`)}/rows?filter.quarter=2027-Q1`);
+    expect(JSON.parse(read.text).rows).toEqual([]);
+
+    const ok = await post({ 'x-csrf-token': csrf, origin: url });
+    expect(ok.status).toBe(200);
+    const history = await client.request(`${url}${F}/history?key.account_id=acc_022&key.quarter=2027-Q1`);
+    expect(JSON.parse(history.text).entries[0]).toMatchObject({ user: `${idp.issuer}#ana` });
+  });
+
+  it("the region from the claims is the row filter: another region's row is invisible and unwritable", async () => {
+    const { client } = await signedIn('ana');
+    const csrf = String((await me(client)).body.csrf_token);
+    const rows = JSON.parse((await client.request(`${url}/api/v1/inputs/revenue_forecast/context?limit=500`)).text) as { rows: Record<string, unknown>[] };
+    expect(rows.rows.length).toBeGreaterThan(0);
+    expect(rows.rows.map((r) => r.account_id)).not.toContain('acc_001'); // AMER
+    const write = await client.request(`${url}${F}/rows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ rows: [{ account_id: 'acc_001', quarter: '2027-Q1', amount: '1.00' }] }),
+    });
+    expect(write.status).toBe(422);
+  });
+
+  it('a bearer token wins over the cookie and needs no CSRF token', async () => {
+    const { client } = await signedIn('ana');
+    const created = await wb.tokens.create({ user: 'script', role: 'finance' });
+    if (!created.ok) throw new Error(created.error.message);
+    const res = await client.request(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${created.token}` } });
+    expect(JSON.parse(res.text)).toMatchObject({ user: 'script', role: 'finance', csrf_token: null, sign_out: null, name: null });
+    const post = await client.request(`${url}${F}/rows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${created.token}`, origin: 'http://evil.test' },
+      body: JSON.stringify({ rows: [{ account_id: 'acc_001', quarter: '2027-Q2', amount: '1.00' }] }),
+    });
+    expect(post.status).toBe(200);
+  });
+
+  it('not signed in: 401 naming where to sign in', async () => {
+    const res = await fetch(`${url}/api/v1/me`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized', details: [{ sign_in: '/auth/login' }] } });
+    const forged = await fetch(`${url}/api/v1/me`, { headers: { cookie: 'writeback_session=wbs_' + 'A'.repeat(43) } });
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { message: string } }).error.message).toContain('sign in again');
+  });
+
+  it('refuses a return_to on another origin, a callback with a wrong state, without the login cookie, and a replayed code', async () => {
+    for (const bad of ['https://evil.test/x', '//evil.test/x', '/\\evil.test', 'javascript:alert(1)', 'forms/x']) {
+      const res = await fetch(`${url}/auth/login?return_to=${encodeURIComponent(bad)}`, { redirect: 'manual' });
+      expect(res.status, bad).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    }
+
+    const client = new CookieClient();
+    const start = await client.request(`${url}/auth/login`);
+    const callback = await loginAtProvider(client, start.headers.get('location')!, 'ana', `${url}/auth/callback`);
+    const wrong = new URL(callback);
+    wrong.searchParams.set('state', 'not-the-state');
+    const loginCookie = client.cookie(new URL(url).host, 'writeback_login')!;
+    const wrongState = await client.request(wrong.href);
+    expect(wrongState.status).toBe(400);
+    expect(wrongState.headers.get('content-type')).toContain('text/html');
+    expect(wrongState.text).toContain('Sign-in did not complete');
+    expect(wrongState.headers.getSetCookie().some((c) => c.startsWith('writeback_session='))).toBe(false);
+
+    const noCookie = await fetch(callback, { redirect: 'manual' });
+    expect(noCookie.status).toBe(400);
+    expect(await noCookie.text()).toContain('did not start on this server');
+
+    client.setCookie(new URL(url).host, 'writeback_login', loginCookie);
+    const first = await client.request(callback);
+    expect(first.status).toBe(302);
+    client.setCookie(new URL(url).host, 'writeback_login', loginCookie);
+    const replay = await new CookieClient().request(callback, { headers: { cookie: `writeback_login=${loginCookie}` } });
+    expect(replay.status).toBe(400);
+    expect(replay.text).toContain('Sign-in did not complete');
+    expect(replay.headers.getSetCookie().some((c) => c.startsWith('writeback_session='))).toBe(false);
+  });
+
+  it('a user whose claims give no role, or no region, gets a 403 page naming what is missing, and no session', async () => {
+    for (const [login, expected] of [
+      ['mallory', 'groups'],
+      ['nora', 'region'],
+    ] as const) {
+      const { landed } = await signedIn(login);
+      expect(landed.status, login).toBe(403);
+      const page = (landed as { text?: string }).text ?? '';
+      expect(page, login).toContain(expected);
+      expect(landed.headers.get('content-type')).toContain('text/html');
+      expect(landed.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(landed.headers.getSetCookie().some((c) => c.startsWith('writeback_session='))).toBe(false);
+      expect(page).toContain('action="/auth/logout"');
+    }
+  });
+
+  it("sign-out needs the CSRF token, revokes the session, clears the cookie, and goes to the provider's end-session", async () => {
+    const { client } = await signedIn('fin');
+    const csrf = String((await me(client)).body.csrf_token);
+    const form = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      client.request(`${url}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+    const secret = client.cookie(new URL(url).host, 'writeback_session')!;
+    expect((await form({})).status).toBe(403);
+    expect((await form({ csrf_token: csrf }, { origin: 'http://evil.test' })).status).toBe(403);
+    expect((await me(client)).status).toBe(200);
+    const out = await form({ csrf_token: csrf }, { origin: url });
+    expect(out.status).toBe(303);
+    const end = new URL(out.headers.get('location')!);
+    expect(end.origin).toBe(idp.issuer);
+    expect(end.searchParams.get('client_id')).toBe('writeback');
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${url}/`);
+    expect(out.headers.getSetCookie().find((c) => c.startsWith('writeback_session='))).toMatch(/Max-Age=0/);
+    const stale = await fetch(`${url}/api/v1/me`, { headers: { cookie: `writeback_session=${secret}` } });
+    expect(stale.status).toBe(401);
+  });
+
+  it('a session ends at its lifetime and after its idle timeout', async () => {
+    const { client } = await signedIn('ana');
+    const secret = client.cookie(new URL(url).host, 'writeback_session')!;
+    const short = await wb.sessions.create({ identity: { issuer: idp.issuer, subject: 'ana' }, user: `${idp.issuer}#ana`, role: 'planner', attributes: { region: 'EMEA' }, lifetimeSeconds: 1 });
+    expect(await wb.sessions.authenticate(secret, 1800)).not.toBeNull();
+    expect(await wb.sessions.authenticate(short.secret, 1800)).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await wb.sessions.authenticate(secret, 1)).toBeNull(); // idle longer than 1 s
+    expect(await wb.sessions.authenticate(secret, 1800)).not.toBeNull();
+    expect(await wb.sessions.authenticate(short.secret, 1800)).toBeNull(); // past its lifetime
+    const expired = await fetch(`${url}/api/v1/me`, { headers: { cookie: `writeback_session=${short.secret}` } });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ error: { code: 'unauthorized', details: [{ sign_in: '/auth/login' }] } });
+  });
+
+  it('every answer above matches the OpenAPI document', async () => {
+    for (const path of ['/auth/login', '/auth/login?return_to=https://evil.test', '/auth/callback', '/auth/callback?state=x&code=y']) {
+      const res = await checker.call(url, 'GET', path, {});
+      expect([302, 400]).toContain(res.status);
+    }
+    expect((await checker.call(url, 'POST', '/auth/logout', {})).status).toBe(303);
+    expect(checker.problems).toEqual([]);
+  });
+});

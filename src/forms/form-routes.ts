@@ -6,21 +6,23 @@ import { jsonResponse } from '../http/to-json.js';
 import type { Actor } from '../auth/actor.js';
 import { csrfTokenOf } from '../http/csrf.js';
 import { CONTEXT_LIMITS, ContextQuerySchema, ContextResponseSchema, MeResponseSchema, ModelListResponseSchema, PlanningContextResponseSchema, SourceValuesResponseSchema } from './form-schemas.js';
-import { PAGE_CSP, renderPage } from './page-shell.js';
+import { PAGE_CSP, pageCsp, renderPage } from './page-shell.js';
 import { assetsDir, readAsset } from './static-assets.js';
 
 /** Options of {@link formRoutes}. */
 export interface FormOptions {
   /** The `--dev-user` actor: pages sign in automatically. */
   devUser?: Actor | undefined;
+  /** The identity provider's origin, where signing out continues (OpenID Connect sign-in). */
+  signOutOrigin?: string | undefined;
 }
 
-function pageResponse(body: string, status = 200): Response {
+function pageResponse(body: string, status = 200, csp = PAGE_CSP): Response {
   return new Response(body, {
     status,
     headers: {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': PAGE_CSP,
+      'content-security-policy': csp,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
@@ -38,6 +40,7 @@ const PAGE = { 'text/html': 'The page shell; `/assets/app.js` fills it from the 
  */
 export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] {
   const dir = assetsDir();
+  const csp = pageCsp(options.signOutOrigin !== undefined ? [options.signOutOrigin] : []);
   const shell = (table?: string, model?: string) => ({
     project: wb.project.name,
     ...(options.devUser ? { devUser: options.devUser.user } : {}),
@@ -46,7 +49,7 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
   const page = { tags: ['pages'], auth: 'none' as const, touches: 'nothing' as const, errors: [] };
 
   return [
-    route({ ...page, method: 'get', path: '/', operationId: 'indexPage', summary: 'The page listing the input tables the signed-in user may read', responses: { 200: { description: 'HTML', text: PAGE } }, handler: () => pageResponse(renderPage(shell())) }),
+    route({ ...page, method: 'get', path: '/', operationId: 'indexPage', summary: 'The page listing the input tables the signed-in user may read', responses: { 200: { description: 'HTML', text: PAGE } }, handler: () => pageResponse(renderPage(shell()), 200, csp) }),
     route({ ...page, method: 'get', path: '/forms', operationId: 'formsPage', summary: 'Redirects to `/`', responses: { 302: { description: 'To `/`' } }, handler: (c) => c.redirect('/') }),
     route({
       ...page,
@@ -59,7 +62,7 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
       handler: (c) => {
         const table = c.req.param('table') ?? '';
         const known = Object.hasOwn(wb.project.inputs, table);
-        return pageResponse(renderPage(shell(table)), known ? 200 : 404);
+        return pageResponse(renderPage(shell(table)), known ? 200 : 404, csp);
       },
     }),
     route({
@@ -73,7 +76,7 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
       handler: (c) => {
         const model = c.req.param('model') ?? '';
         const known = wb.project.models.some((m) => m.name === model);
-        return pageResponse(renderPage(shell(undefined, model)), known ? 200 : 404);
+        return pageResponse(renderPage(shell(undefined, model)), known ? 200 : 404, csp);
       },
     }),
     route({

@@ -14,9 +14,17 @@ export interface PageShell {
   devUser?: string;
 }
 
-/** Content-Security-Policy of every page: only our own scripts, styles and API (no inline script, no external request). */
-export const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * Content-Security-Policy of every page: only our own scripts, styles and API (no inline script,
+ * no external request). `formTargets`: origins a form may also lead to — the identity provider,
+ * where sign-out continues (browsers check `form-action` on the redirects of a form post too).
+ */
+export function pageCsp(formTargets: readonly string[] = []): string {
+  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action ${["'self'", ...formTargets].join(' ')}; base-uri 'none'; frame-ancestors 'none'`;
+}
+
+/** {@link pageCsp} of a server without OpenID Connect sign-in. */
+export const PAGE_CSP = pageCsp();
 
 /**
  * The HTML of a page: header, sign-in box and an empty main area that `/assets/app.js` fills from

@@ -35,11 +35,11 @@ export function renderSignInProblem(page: SignInProblemPage): string {
   <section class="card error-state sign-in-problem" role="alert" aria-labelledby="problem-title">
     <h1 id="problem-title">${page.title}</h1>
     ${page.lines.map((line) => html`<p>${line}</p>`)}
-    <p class="actions"><a class="button primary" href="${page.retry}">Try again</a>${
+    <div class="actions"><a class="button primary" href="${page.retry}">Try again</a>${
       page.signOut
         ? html` <form method="post" action="/auth/logout" class="inline"><button type="submit" class="link">Sign out of the identity provider</button></form>`
         : ''
-    }</p>
+    }</div>
   </section>
 </main>
 </body>

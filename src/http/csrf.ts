@@ -13,13 +13,16 @@ export function csrfTokenOf(credential: Credential): string | undefined {
 }
 
 /**
- * Whether a browser says the request comes from another site: `Sec-Fetch-Site: cross-site`, or an
- * `Origin` whose host is not this server's (the `Host` header, or the public origin of the
- * sign-in redirect URL behind a proxy). `Origin: null` (sandboxed frames, some redirects) counts as
- * another site.
+ * Whether the request comes from a page of another origin. Browsers send `Sec-Fetch-Site`: only
+ * `same-origin` is this server's own pages (`same-site` is another port or subdomain). Without
+ * it (older browsers), an `Origin` whose host is not this server's (the `Host` header, or the
+ * public origin of the sign-in redirect URL behind a proxy); `Origin: null` counts as another
+ * origin — the pages' `Referrer-Policy: no-referrer` makes browsers send it for their own form
+ * posts, which is why `Sec-Fetch-Site` is asked first.
  */
-export function crossSite(c: HttpContext, publicOrigin?: string): boolean {
-  if (c.req.header('sec-fetch-site') === 'cross-site') return true;
+export function crossOrigin(c: HttpContext, publicOrigin?: string): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined) return site !== 'same-origin';
   const origin = c.req.header('origin');
   if (origin === undefined) return false;
   if (publicOrigin !== undefined && origin === publicOrigin) return false;
@@ -41,8 +44,8 @@ export function crossSite(c: HttpContext, publicOrigin?: string): boolean {
 export function csrfRefusal(c: HttpContext, credential: Credential, options: { publicOrigin?: string; sent?: string } = {}): ApiFailure | undefined {
   const expected = csrfTokenOf(credential);
   if (expected === undefined || SAFE_METHODS.has(c.req.method)) return undefined;
-  if (crossSite(c, options.publicOrigin))
-    return apiError('forbidden', `cross-site request refused: ${c.req.method} ${c.req.path} came from another origin (${c.req.header('origin') ?? 'Sec-Fetch-Site: cross-site'})`, [
+  if (crossOrigin(c, options.publicOrigin))
+    return apiError('forbidden', `cross-site request refused: ${c.req.method} ${c.req.path} came from a page of another origin (${c.req.header('sec-fetch-site') !== undefined ? `Sec-Fetch-Site: ${c.req.header('sec-fetch-site')}` : `Origin: ${c.req.header('origin')}`})`, [
       { message: 'requests signed in by a browser session must come from this server\'s pages', csrf: true },
     ]);
   const sent = options.sent ?? c.req.header(CSRF_HEADER);

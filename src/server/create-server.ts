@@ -63,7 +63,7 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
     ...inputRoutes(wb, settings, true),
     ...workflowRoutes(wb, settings, true),
     ...adminRoutes(wb, options),
-    ...formRoutes(wb, { devUser: options.devUser }),
+    ...formRoutes(wb, { devUser: options.devUser, signOutOrigin: options.auth?.sso.kind === 'oidc' ? new URL(options.auth.sso.issuer).origin : undefined }),
     ...signInRoutes(wb, options.auth, logger),
     route({
       method: 'get',

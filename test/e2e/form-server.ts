@@ -21,7 +21,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * `planning`, revenue_forecast's `planning:` is removed, so the grid starts empty and flat (what the
  * flat-grid tests exercise); test/e2e/planning-grid.test.ts keeps it.
  */
-function appliedDemo(planning: boolean, acrossFromSource: boolean): Promise<string> {
+export function appliedDemo(planning: boolean, acrossFromSource: boolean): Promise<string> {
   return appliedCopy(ROOT, (dir) => {
     addWorkflows(dir);
     if (planning && !acrossFromSource) return;

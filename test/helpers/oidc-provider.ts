@@ -74,6 +74,7 @@ export async function startOidcProvider(options: { redirectUris: string[]; postL
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     pkce: { required: () => true },
     cookies: { keys: ['writeback-test-cookie-key'] },
+    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     async loadExistingGrant(ctx: ProviderContext) {
       const clientId = ctx.oidc.client?.clientId;
       const accountId = ctx.oidc.session?.accountId;

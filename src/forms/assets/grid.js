@@ -717,6 +717,9 @@ class FormPage {
     this.renderToolbar();
     const res = await api('POST', `/api/v1/inputs/${encodeURIComponent(this.meta.name)}/rows`, this.writeBody(dirty.map((r) => this.wireRow(r)), extra));
     this.saving = false;
+    // the edits are still there after a failure: saving them again must stay possible
+    const saveBtn = document.getElementById('save');
+    if (saveBtn && !res.ok) saveBtn.disabled = false;
     if (res.ok) {
       this.rows = this.rows.filter((r) => r.base);
       for (const r of this.rows) { r.edits = {}; r.errors = {}; r.conflict = undefined; }

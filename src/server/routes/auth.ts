@@ -9,7 +9,7 @@ import type { HttpLibrary } from '../../http/library.js';
 import { sendFailure } from '../../http/parse-request.js';
 import { route, type Route } from '../../http/route.js';
 import { type BrowserSessions, SIGN_IN_PATH, browserSessions } from '../../http/session-cookie.js';
-import { PAGE_CSP } from '../../forms/page-shell.js';
+import { pageCsp } from '../../forms/page-shell.js';
 import { renderSignInProblem } from '../../forms/sign-in-page.js';
 import type { ServerLogger } from '../logger.js';
 import { actorFromClaims, describeNoRole } from './sign-in-claims.js';
@@ -44,10 +44,10 @@ function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
 }
 
-function htmlPage(body: string, status: number): Response {
+function htmlPage(body: string, status: number, csp: string): Response {
   return new Response(body, {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' },
   });
 }
 
@@ -106,7 +106,7 @@ export function signInRoutes(wb: HttpLibrary, auth: AuthConfig | undefined, logg
   const problemPage = (c: HttpContext, s: BrowserSessions, status: 400 | 403, title: string, lines: string[], returnTo = '/') => {
     deleteCookie(c, s.loginCookie, { path: '/', secure: s.secure });
     const page = renderSignInProblem({ project: wb.project.name, title, lines, retry: `${SIGN_IN_PATH}?return_to=${encodeURIComponent(returnTo)}`, signOut: status === 403 });
-    const res = htmlPage(page, status);
+    const res = htmlPage(page, status, pageCsp(sso ? [new URL(sso.issuer).origin] : []));
     for (const cookie of c.res.headers.getSetCookie()) res.headers.append('set-cookie', cookie);
     return res;
   };

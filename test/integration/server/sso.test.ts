@@ -110,11 +110,15 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     expect(JSON.parse(crossSite.text).error.message).toContain('cross-site request refused');
     expect((await post({ 'x-csrf-token': csrf, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await post({ 'x-csrf-token': csrf, origin: 'null' })).status).toBe(403);
+    expect((await post({ 'x-csrf-token': csrf, 'sec-fetch-site': 'same-site', origin: url })).status).toBe(403); // another port of 127.0.0.1
+    expect((await post({ 'x-csrf-token': csrf, 'sec-fetch-site': 'none' })).status).toBe(403);
     const read = await client.request(`${F.replace('/api', `${url}/api`)}/rows?filter.quarter=2027-Q1`);
     expect(JSON.parse(read.text).rows).toEqual([]);
 
     const ok = await post({ 'x-csrf-token': csrf, origin: url });
     expect(ok.status).toBe(200);
+    // a form post of the pages themselves: Referrer-Policy no-referrer makes the browser send Origin: null
+    expect((await post({ 'x-csrf-token': csrf, 'sec-fetch-site': 'same-origin', origin: 'null' }, { rows: [{ ...row, amount: '11.00', _version: 1 }] })).status).toBe(200);
     const history = await client.request(`${url}${F}/history?key.account_id=acc_022&key.quarter=2027-Q1`);
     expect(JSON.parse(history.text).entries[0]).toMatchObject({ user: `${idp.issuer}#ana` });
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { devUserRefusal } from '../auth/auth-config.js';
+import { devUserRefusal, resolveAuth } from '../auth/auth-config.js';
 import type { HttpLibrary } from '../http/library.js';
 import { apiError, failureResponse } from '../http/api-error.js';
 import { describeDrift, type Drift } from '../library/drift.js';
@@ -122,6 +122,9 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     process.stderr.write(DEV_BANNER(options.devUser.user, options.devUser.role));
     logger.warn('development mode: every request is signed in without a token', { user: options.devUser.user, role: options.devUser.role ?? null });
   }
+  // the served target's sign-in, every {{ env('X') }} resolved now (an unset variable stops the start)
+  const served = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
+  const auth = options.auth ?? (served ? resolveAuth(served) : undefined);
   const adminToken = randomBytes(32).toString('base64url');
   const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
 
@@ -138,6 +141,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
 
   const app = createServer(wb, {
     ...options,
+    ...(auth ? { auth } : {}),
     adminToken,
     logger,
     onWrite: () => snapshot?.notify(),

@@ -1,6 +1,7 @@
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
+import { actorFromClaims, describeNoRole } from '../../auth/claims.js';
 import type { AuthConfig, OidcSignIn } from '../../ir/types.js';
 import { apiError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
@@ -12,7 +13,6 @@ import { type BrowserSessions, SIGN_IN_PATH, browserSessions } from '../../http/
 import { pageCsp } from '../../forms/page-shell.js';
 import { renderSignInProblem } from '../../forms/sign-in-page.js';
 import type { ServerLogger } from '../logger.js';
-import { actorFromClaims, describeNoRole } from './sign-in-claims.js';
 
 /** How long a sign-in may take between `/auth/login` and `/auth/callback`. */
 const LOGIN_SECONDS = 600;

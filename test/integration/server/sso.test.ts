@@ -1,10 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { CookieClient, loginAtProvider } from '../../helpers/cookie-client.js';
-import { freePort, startOidcProvider, testAuthConfig, type TestOidcProvider } from '../../helpers/oidc-provider.js';
+import { TEST_CLIENT, freePort, startOidcProvider, testAuthConfig, type TestOidcProvider } from '../../helpers/oidc-provider.js';
 import { appliedDemoProject } from './demo-project.js';
 import { OpenApiChecker, type ApiDocument } from './openapi-check.js';
 
@@ -251,5 +253,62 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     }
     expect((await checker.call(url, 'POST', '/auth/logout', {})).status).toBe(303);
     expect(checker.problems).toEqual([]);
+  });
+});
+
+describe('OpenID Connect sign-in configured in project.yml', () => {
+  it("serves the target's auth: with the client secret from the environment, and refuses to start when the variable is unset", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const idp = await startOidcProvider({ redirectUris: [`${url}/auth/callback`], postLogoutRedirectUris: [`${url}/`] });
+    const dir = await appliedDemoProject((d) => {
+      const file = join(d, 'project.yml');
+      const auth = [
+        '  dev:',
+        '    type: duckdb',
+        '    path: target/warehouse.duckdb',
+        '    auth:',
+        '      oidc:',
+        `        issuer: ${idp.issuer}`,
+        `        client_id: ${TEST_CLIENT.id}`,
+        `        client_secret: "{{ env('WB_TEST_OIDC_SECRET') }}"`,
+        `        redirect_url: ${url}/auth/callback`,
+        '        scopes: [openid, profile, email, groups]',
+        '      claims:',
+        '        role:',
+        '          claim: groups',
+        '          map:',
+        '            planning-admins: finance',
+        '            planners: planner',
+        '        attributes:',
+        '          region: region',
+        '      session: { lifetime: 2h, idle_timeout: 20m }',
+      ].join('\n');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('  dev: { type: duckdb, path: target/warehouse.duckdb }', auth));
+    });
+    const wb = await openProject(dir);
+    const options = { port, logger: silentLogger, snapshot: false as const, discovery: false, closeLibrary: false };
+    try {
+      delete process.env.WB_TEST_OIDC_SECRET;
+      await expect(startServer(wb, options)).rejects.toThrow(/WB_TEST_OIDC_SECRET/);
+      process.env.WB_TEST_OIDC_SECRET = TEST_CLIENT.secret;
+      const server = await startServer(wb, options);
+      try {
+        const client = new CookieClient();
+        const start = await client.request(`${url}/auth/login`);
+        const callback = await loginAtProvider(client, start.headers.get('location')!, 'fin', `${url}/auth/callback`);
+        const landed = await client.request(callback);
+        expect(landed.status).toBe(302);
+        expect(landed.headers.getSetCookie().find((c) => c.startsWith('writeback_session='))).toMatch(/Max-Age=7200/);
+        const me = JSON.parse((await client.request(`${url}/api/v1/me`)).text) as Record<string, unknown>;
+        expect(me).toMatchObject({ user: `${idp.issuer}#fin`, role: 'finance', name: 'Finn Berg' });
+      } finally {
+        await server.close();
+      }
+    } finally {
+      delete process.env.WB_TEST_OIDC_SECRET;
+      await wb.close();
+      await idp.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/server/logger.js';
 import { freePort, startOidcProvider, testAuthConfig, type TestOidcProvider } from '../helpers/oidc-provider.js';
 import { call } from '../integration/server/http-client.js';
 import { tokenFor } from '../integration/server/demo-project.js';
+import { auditAtWidths } from './axe.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
 import { appliedDemo } from './form-server.js';
 import { editCell, formLoaded, rowWith } from './form-steps.js';
@@ -98,6 +99,7 @@ describe.skipIf(missing !== undefined)('single sign-on in headless Chromium, aga
     await formLoaded(page);
     await shot(page, 'sso-02-signed-in');
     expect(await page.content()).not.toContain('acc_001');
+    expect(await auditAtWidths(page, 'signed in with SSO (header with name, e-mail, sign-out form)')).toEqual([]);
   });
 
   it("writes in her region with the claims' region; another region's row is invisible and unwritable; history shows her stable id", async () => {
@@ -168,6 +170,7 @@ describe.skipIf(missing !== undefined)('single sign-on in headless Chromium, aga
       await b.page.getByRole('button', { name: 'Sign out of the identity provider' }).waitFor();
       await b.page.getByRole('link', { name: 'Try again' }).waitFor();
       await shot(b.page, 'sso-04-no-role');
+      expect(await auditAtWidths(b.page, 'no-role page')).toEqual([]);
       expect((await b.context.cookies(server.url)).some((c) => c.name === 'writeback_session')).toBe(false);
     } finally {
       await b.close();
@@ -195,6 +198,7 @@ describe.skipIf(missing !== undefined)('single sign-on in headless Chromium, aga
       expect(await row.locator('td[data-col="amount"]').getAttribute('class')).toContain('dirty');
       expect(await row.locator('td[data-col="amount"]').textContent()).toBe('130,000.00');
       await shot(page, 'sso-05-session-expired');
+      expect(await auditAtWidths(page, 'session-expired notice')).toEqual([]);
       const [tab] = await Promise.all([b.context.waitForEvent('page'), notice.getByRole('link', { name: 'Sign in again in a new tab' }).click()]);
       // the provider still knows her: it sends the new tab straight back, signed in
       await tab.waitForURL(`${short.url}/forms/revenue_forecast`);

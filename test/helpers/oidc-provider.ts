@@ -13,14 +13,15 @@ export interface TestAccount {
 }
 
 /**
- * The provider's users: a planner in EMEA, a finance user, a user whose groups give no role, and a
- * planner the directory gives no region.
+ * The provider's users: a planner in EMEA, a finance user, a user whose groups give no role, a
+ * planner the directory gives no region, and one whose name and groups are markup.
  */
-export const TEST_ACCOUNTS: Readonly<Record<'ana' | 'fin' | 'mallory' | 'nora', TestAccount>> = {
+export const TEST_ACCOUNTS: Readonly<Record<'ana' | 'fin' | 'mallory' | 'nora' | 'eve', TestAccount>> = {
   ana: { sub: 'ana', name: 'Ana Lopez', email: 'ana@acme.test', groups: ['planners', 'staff'], region: 'EMEA' },
   fin: { sub: 'fin', name: 'Finn Berg', email: 'fin@acme.test', groups: ['planning-admins'] },
   mallory: { sub: 'mallory', name: 'Mallory Stone', email: 'mallory@acme.test', groups: ['marketing'] },
   nora: { sub: 'nora', name: 'Nora Quist', email: 'nora@acme.test', groups: ['planners'] },
+  eve: { sub: 'eve', name: '<img src=x onerror=alert(1)>', email: 'eve@acme.test', groups: ['<script>alert(2)</script>'] },
 };
 
 export const TEST_CLIENT = { id: 'writeback', secret: 'writeback-test-secret' };

@@ -209,6 +209,13 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
       expect(landed.headers.getSetCookie().some((c) => c.startsWith('writeback_session='))).toBe(false);
       expect(page).toContain('action="/auth/logout"');
     }
+    // what the provider sent is shown as text, never as markup
+    const { landed } = await signedIn('eve');
+    const page = (landed as { text?: string }).text ?? '';
+    expect(landed.status).toBe(403);
+    expect(page).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(page).not.toContain('<script>');
+    expect(page).not.toContain('<img');
   });
 
   it("sign-out needs the CSRF token, revokes the session, clears the cookie, and goes to the provider's end-session", async () => {

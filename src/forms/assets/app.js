@@ -29,10 +29,10 @@ function showWho(me) {
   replace(who,
     h('span', { class: 'avatar', 'aria-hidden': 'true', text: shown.slice(0, 1).toUpperCase() }),
     h('span', { class: 'who-text' },
-      h('strong', { class: 'user', title: me.user, text: me.email && me.name ? `${me.name} · ${me.email}` : shown }),
+      h('strong', { class: 'user', title: me.user }, shown, me.email && me.name ? h('span', { class: 'email', text: ` · ${me.email}` }) : null),
       h('span', { class: 'role', text: attrs ? `${role} · ${attrs}` : role })),
     me.dev_user ? h('span', { class: 'badge warn', title: 'The server runs with --dev-user: every request without a token is this user', text: 'dev mode' }) : null,
-    me.sign_out ? h('a', { class: 'link', href: '/tokens', text: 'Access tokens' }) : null,
+    me.sign_out ? h('a', { class: 'link tokens-link', href: '/tokens', text: 'Access tokens' }) : null,
     me.sign_out
       ? signOutForm(me)
       : me.dev_user

@@ -319,3 +319,42 @@ describe('OpenID Connect sign-in configured in project.yml', () => {
     }
   });
 });
+
+describe('OpenID Connect sign-in behind a TLS proxy (https redirect URL)', () => {
+  it('uses __Host- cookies with Secure, and accepts POSTs from the public https origin only', async () => {
+    const publicUrl = 'https://writeback.test';
+    const idp = await startOidcProvider({ redirectUris: [`${publicUrl}/auth/callback`], postLogoutRedirectUris: [`${publicUrl}/`] });
+    const wb = await openProject(await appliedDemoProject());
+    const server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, auth: testAuthConfig(idp.issuer, publicUrl) });
+    try {
+      const client = new CookieClient();
+      const host = new URL(server.url).host;
+      const start = await client.request(`${server.url}/auth/login?return_to=/forms/revenue_forecast`);
+      expect(start.headers.getSetCookie().find((c) => c.startsWith('__Host-writeback_login='))).toMatch(/; Secure/);
+      // the proxy would send the provider's redirect to this server: replay its query on the server's own address
+      const callback = new URL(await loginAtProvider(client, start.headers.get('location')!, 'ana', `${publicUrl}/auth/callback`));
+      const landed = await client.request(`${server.url}/auth/callback${callback.search}`);
+      expect(landed.status).toBe(302);
+      const session = landed.headers.getSetCookie().find((c) => c.startsWith('__Host-writeback_session='))!;
+      expect(session).toMatch(/; Secure/);
+      expect(session).toMatch(/; HttpOnly/);
+      expect(session).toMatch(/; Path=\//);
+      expect(session).not.toMatch(/Domain=/i);
+      const me = JSON.parse((await client.request(`${server.url}/api/v1/me`)).text) as { csrf_token: string; user: string };
+      expect(me.user).toBe(`${idp.issuer}#ana`);
+      expect(client.cookie(host, 'writeback_session')).toBeUndefined();
+      const post = (origin: string) =>
+        client.request(`${server.url}/api/v1/inputs/revenue_forecast/rows`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf_token, origin },
+          body: JSON.stringify({ rows: [{ account_id: 'acc_022', quarter: '2028-Q1', amount: '1.00' }], dry_run: true }),
+        });
+      expect((await post(publicUrl)).status).toBe(200);
+      expect((await post('https://evil.test')).status).toBe(403);
+      expect((await post('http://writeback.test.evil.test')).status).toBe(403);
+    } finally {
+      await server.close();
+      await idp.close();
+    }
+  });
+});

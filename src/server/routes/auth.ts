@@ -190,6 +190,10 @@ export function signInRoutes(wb: HttpLibrary, auth: AuthConfig | undefined, logg
           logger.warn('sign-in refused: no role', { issuer: sso.issuer, subject: typeof claims.sub === 'string' ? claims.sub : null, problem: lines[0] ?? '' });
           return problemPage(c, sessions, 403, 'You have no role here', lines, login.returnTo);
         }
+        // signing in again replaces the browser's session: the previous one ends here
+        const previous = getCookie(c, sessions.cookie);
+        const replaced = previous === undefined ? null : await wb.sessions.authenticate(previous, sessions.idleTimeoutSeconds);
+        if (replaced) await wb.sessions.revoke(replaced.sessionId);
         const { secret, session } = await wb.sessions.create({ identity: outcome.identity, ...outcome.actor, lifetimeSeconds: sessions.lifetimeSeconds });
         logger.info('signed in', { user: session.user, role: session.role });
         deleteCookie(c, sessions.loginCookie, { path: '/', secure: sessions.secure });

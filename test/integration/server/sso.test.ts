@@ -139,6 +139,18 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     expect(write.status).toBe(422);
   });
 
+  it('signing in again replaces the session: the previous cookie no longer signs in', async () => {
+    const { client } = await signedIn('ana');
+    const host = new URL(url).host;
+    const first = client.cookie(host, 'writeback_session')!;
+    const again = await client.request(`${url}/auth/login`);
+    const landed = await client.request(await loginAtProvider(client, again.headers.get('location')!, 'ana', `${url}/auth/callback`));
+    expect(landed.status).toBe(302);
+    expect(client.cookie(host, 'writeback_session')).not.toBe(first);
+    expect((await me(client)).status).toBe(200);
+    expect((await fetch(`${url}/api/v1/me`, { headers: { cookie: `writeback_session=${first}` } })).status).toBe(401);
+  });
+
   it('a bearer token wins over the cookie and needs no CSRF token', async () => {
     const { client } = await signedIn('ana');
     const created = await wb.tokens.create({ user: 'script', role: 'finance' });

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import type { HttpLibrary } from './library.js';
 import type { HttpEnv } from './context.js';
 import { apiError, failureResponse } from './api-error.js';
+import { type ProxySignInHandler, signInWithProxy } from './proxy-sign-in.js';
 
 const unauthorized = (message: string) =>
   failureResponse(apiError('unauthorized', message));
@@ -23,13 +24,16 @@ export function sameSecret(a: string, b: string): boolean {
 
 /**
  * Sign the caller in: the actor of a valid, unrevoked API token (401 `unauthorized` when the
- * header is malformed or the token is unknown or revoked). Without an Authorization header, the
+ * header is malformed or the token is unknown or revoked). With `auth.proxy` and no API token, the
+ * authenticating proxy's signed assertion (src/http/proxy-sign-in.ts). Without an Authorization header, the
  * dev user when the server runs with `--dev-user` (so a token still signs in as its own user and
  * role in development, e.g. to try a planner's row filter), else 401.
  */
-export function authenticateCaller(wb: HttpLibrary, devUser: Actor | undefined): MiddlewareHandler<HttpEnv> {
+export function authenticateCaller(wb: HttpLibrary, devUser: Actor | undefined, proxy?: ProxySignInHandler): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
+    const bearer = bearerToken(header);
+    if (proxy && (bearer === undefined || proxy.ownsBearer(bearer))) return signInWithProxy(proxy, c, next);
     if (devUser && header === undefined) {
       c.set('actor', devUser);
       c.set('credential', { kind: 'dev' });

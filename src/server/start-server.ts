@@ -123,9 +123,17 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     logger.warn('development mode: every request is signed in without a token', { user: options.devUser.user, role: options.devUser.role ?? null });
   }
   const adminToken = randomBytes(32).toString('base64url');
+  let snapshot: SnapshotPublisher | undefined;
+  // Built first: a sign-in setting that cannot work (e.g. a bad jwks_file) stops the start before anything runs.
+  const app = createServer(wb, {
+    ...options,
+    adminToken,
+    logger,
+    onWrite: () => snapshot?.notify(),
+    snapshotStatus: () => snapshot?.status(),
+  });
   const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
 
-  let snapshot: SnapshotPublisher | undefined;
   if (options.snapshot !== false) {
     snapshot = await wb.publishSnapshots({
       path: options.snapshot?.path ?? join(projectDir, 'target', 'snapshot.duckdb'),
@@ -135,14 +143,6 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     });
     await snapshot?.flush();
   }
-
-  const app = createServer(wb, {
-    ...options,
-    adminToken,
-    logger,
-    onWrite: () => snapshot?.notify(),
-    snapshotStatus: () => snapshot?.status(),
-  });
 
   let inFlight = 0;
   let closing = false;

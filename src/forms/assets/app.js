@@ -56,9 +56,23 @@ function start(me) {
   return renderIndex(main, me);
 }
 
+/** Signed in by someone else (an authenticating proxy, the identity provider) but refused: say why. */
+function renderRefused(title, message, hint) {
+  who.replaceChildren();
+  replace(main, h('div', { class: 'card error-state', role: 'alert' },
+    h('h1', { text: title }),
+    h('p', { text: message }),
+    hint ? h('p', { class: 'help', text: hint }) : null,
+    h('button', { type: 'button', class: 'primary', text: 'Try again', onclick: () => location.reload() })));
+}
+
 async function boot() {
   const me = await api('GET', '/api/v1/me');
   if (me.ok) return start(me.body);
+  const detail = me.body.error.details?.[0];
+  // behind an authenticating proxy: its assertion was missing or refused (`reason`), or it names a person without a role
+  if (me.status === 401 && !token() && detail?.reason) return renderRefused('You are not signed in', me.body.error.message, detail.message);
+  if (me.status === 403 && detail?.no_role) return renderRefused('No access to this planning project', me.body.error.message);
   if (me.status === 401) {
     if (token()) setToken(null);
     return renderSignIn(token() ? 'Your token is no longer valid; sign in again.' : null);

@@ -1,0 +1,94 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Actor } from '../auth/actor.js';
+import { actorFromClaims, describeNoRole } from '../auth/claims.js';
+import type { Identity } from '../auth/identity.js';
+import { type KeyFetchSettings, proxyAssertionVerifier } from '../auth/proxy-assertion.js';
+import type { AuthConfig, Project, ProxySignIn } from '../ir/types.js';
+import type { Next } from 'hono';
+import { RETRY_AFTER_SECONDS } from '../library/warehouse-unavailable.js';
+import { type ApiFailure, apiError, failureResponse } from './api-error.js';
+import type { Credential, HttpContext } from './context.js';
+
+/** A request signed in by the proxy's assertion, or why not. */
+export type ProxySignInOutcome =
+  | { ok: true; actor: Actor; identity: Identity; credential: Extract<Credential, { kind: 'proxy' }> }
+  | { ok: false; failure: ApiFailure };
+
+/** Signs requests in from an authenticating proxy's signed identity assertion (`auth.proxy`). */
+export interface ProxySignInHandler {
+  /** The header the assertion comes in (lower case). */
+  readonly header: string;
+  /**
+   * Whether an `Authorization: Bearer` value is the proxy's assertion rather than an API token:
+   * only when the proxy sends its assertion in `authorization` (oauth2-proxy's
+   * `pass_authorization_header`) and the value is a JWT (API tokens have no dots).
+   */
+  ownsBearer(token: string): boolean;
+  signIn(c: HttpContext): Promise<ProxySignInOutcome>;
+}
+
+/** Where failures to reach the proxy's keys are logged. */
+export interface ProxySignInLog {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** What a caller without a valid assertion is told to do. */
+const SIGN_IN_HINT = 'sign in through the authenticating proxy in front of writeback (reload the page); scripts send Authorization: Bearer <token>';
+
+/**
+ * The sign-in of `auth.proxy`: the assertion is checked (src/auth/proxy-assertion.ts), its claims
+ * become the actor by the one claims rule (src/auth/claims.ts), and the credential carries a CSRF
+ * token: an HMAC, under a key drawn when the process starts, of the user id (so it holds for the
+ * life of the process; the form fetches it from `GET /api/v1/me`). A missing or refused assertion
+ * is 401 naming why, a proxy whose keys cannot be fetched 503, a user without a role 403 naming
+ * what is missing. Bare identity headers (`X-User`, `X-Forwarded-User`, …) are never read.
+ * Throws a UsageError at start for a bad `jwks_file` or no accepted algorithm.
+ */
+export function proxySignIn(
+  project: () => Project,
+  auth: AuthConfig & { sso: ProxySignIn },
+  options: { projectDir: string; keys?: KeyFetchSettings; log?: ProxySignInLog },
+): ProxySignInHandler {
+  const sso = auth.sso;
+  const verifier = proxyAssertionVerifier(sso, options.projectDir, options.keys);
+  const csrfKey = randomBytes(32);
+  const readsAuthorization = sso.header === 'authorization';
+  return {
+    header: sso.header,
+    ownsBearer: (token) => readsAuthorization && JWT_SHAPE.test(token),
+    async signIn(c) {
+      let value = c.req.header(sso.header);
+      if (readsAuthorization && value !== undefined) value = /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] ?? value;
+      const checked = await verifier.verify(value);
+      if (!checked.ok) {
+        if (checked.reason === 'keys_unavailable') {
+          options.log?.warn('proxy sign-in: signing keys unavailable', { error: checked.message });
+          return { ok: false, failure: apiError('unavailable', `${checked.message}; retry in a moment`) };
+        }
+        return { ok: false, failure: apiError('unauthorized', checked.message, [{ message: SIGN_IN_HINT, reason: checked.reason }]) };
+      }
+      const outcome = actorFromClaims(project(), auth.claims, checked.claims, sso.issuer);
+      if (!outcome.ok) {
+        const lines = describeNoRole(outcome.problem);
+        return { ok: false, failure: apiError('forbidden', lines.join(' '), [{ message: lines[0] ?? '', no_role: outcome.problem.code }]) };
+      }
+      const csrfToken = createHmac('sha256', csrfKey).update(outcome.actor.user).digest('base64url');
+      return { ok: true, actor: outcome.actor, identity: outcome.identity, credential: { kind: 'proxy', csrfToken } };
+    },
+  };
+}
+
+/** The sign-in middleware's proxy branch: set the actor and credential and go on, or answer the failure. */
+export async function signInWithProxy(proxy: ProxySignInHandler, c: HttpContext, next: Next): Promise<Response | void> {
+  const signed = await proxy.signIn(c);
+  if (!signed.ok) {
+    const res = failureResponse(signed.failure);
+    if (signed.failure.status === 503) res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+    return res;
+  }
+  c.set('actor', signed.actor);
+  c.set('credential', signed.credential);
+  return next();
+}

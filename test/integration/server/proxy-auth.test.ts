@@ -1,60 +1,19 @@
-import type { KeyObject, webcrypto } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportJWK, exportSPKI, generateKeyPair, type JSONWebKeySet, type JWK, type JWTPayload, SignJWT } from 'jose';
-import type { AuthConfig } from '../../../src/ir/types.js';
+import { exportSPKI, type JSONWebKeySet, SignJWT } from 'jose';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer, type StartServerOptions } from '../../../src/server/start-server.js';
 import { appliedDemoProject, tokenFor } from './demo-project.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
+import { ANA, AUDIENCE, HEADER, ISSUER, jwks, type Key, newKey, now, proxyAuth, sign } from './proxy-assertions.js';
 
 type Row = Record<string, string | number | boolean | null>;
 type Me = { user: string; role: string | null; attributes: Record<string, string> };
-
-const ISSUER = 'https://proxy.example.test';
-const AUDIENCE = ['/projects/1/global/backendServices/2', 'writeback-test'];
-const HEADER = 'x-goog-iap-jwt-assertion';
-
-type Key = { privateKey: KeyObject | webcrypto.CryptoKey; publicKey: KeyObject | webcrypto.CryptoKey; publicJwk: JWK; alg: string; kid: string };
-async function newKey(alg: 'RS256' | 'ES256', kid: string): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair(alg);
-  return { privateKey, publicKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }, alg, kid };
-}
-const jwks = (...keys: Key[]): JSONWebKeySet => ({ keys: keys.map((k) => k.publicJwk) as JSONWebKeySet['keys'] });
-
-/** The project.yml `auth:` of the served target, as the server gets it. */
-function proxyAuth(jwksSource: { url: string } | { file: string }): AuthConfig {
-  const loc = { file: 'project.yml', line: 1, col: 1 };
-  return {
-    sso: { kind: 'proxy', header: HEADER, issuer: ISSUER, audience: AUDIENCE, jwks: jwksSource, algorithms: ['RS256', 'ES256'], loc },
-    claims: {
-      name: 'name',
-      email: 'email',
-      role: { claim: 'groups', map: [{ value: 'fpa', role: 'finance' }, { value: 'planners', role: 'planner' }] },
-      attributes: { region: 'region' },
-      loc,
-    },
-    session: { lifetimeSeconds: 43200, idleTimeoutSeconds: 3600 },
-    personalTokens: { maxLifetimeSeconds: 90 * 86400 },
-    loc,
-  };
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-/** Ana, an EMEA planner, as the proxy asserts her. */
-const ANA: JWTPayload = { sub: 'ana-123', name: 'Ana Lopez', email: 'ana@acme.test', groups: ['staff', 'planners'], region: 'EMEA' };
-
-/** A proxy assertion signed by `key`; `claims` override the standard ones (`undefined` drops one). */
-function sign(key: Key, claims: JWTPayload = ANA, std: Partial<Record<'iss' | 'aud' | 'iat' | 'exp' | 'nbf', unknown>> = {}): Promise<string> {
-  const payload: Record<string, unknown> = { iss: ISSUER, aud: AUDIENCE[0], iat: now(), exp: now() + 600, ...claims, ...std };
-  for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
-  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
-}
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -220,6 +179,20 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     const bad = await api(viaUrl, 'GET', '/api/v1/me', await sign(keyA), { token: 'wb_000000000000_not-a-real-token-at-all-xxxxxxxxxxxxxxxxxxxxxx' });
     expect(bad.status).toBe(401);
     expect(bad.body.error).toEqual({ code: 'unauthorized', message: 'invalid or revoked token', details: [] });
+  });
+
+  it("with the assertion in Authorization (oauth2-proxy's pass_authorization_header), a JWT is the assertion and an API token stays a token", async () => {
+    const server = await start({ auth: proxyAuth({ file: 'proxy.jwks.json' }, 'authorization') });
+    const ana = await call<Me>(server.url, 'GET', '/api/v1/me', { token: await sign(keyA) });
+    expect(ana.status, ana.text).toBe(200);
+    expect(ana.body).toMatchObject({ user: `${ISSUER}#ana-123`, role: 'planner', attributes: { region: 'EMEA' } });
+    const script = await call<Me>(server.url, 'GET', '/api/v1/me', { token: await tokenFor(wb, 'etl2', 'finance') });
+    expect(script.body).toMatchObject({ user: 'etl2', role: 'finance' });
+    const expired = await call(server.url, 'GET', '/api/v1/me', { token: await sign(keyA, ANA, { iat: now() - 7200, exp: now() - 3600 }) });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/^the identity assertion has expired/), details: [expect.objectContaining({ reason: 'expired' })] });
+    const none = await call(server.url, 'GET', '/api/v1/me');
+    expect(none.body.error.message).toBe("the identity assertion header 'authorization' is missing");
   });
 
   it('the page shell loads without an assertion; the API behind it answers 401', async () => {

@@ -26,6 +26,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
   let served: JSONWebKeySet;
   let keyServer: Server;
   let keysUrl: string;
+  let keyFetches = 0;
   let viaUrl: RunningHttpServer;
   let viaFile: RunningHttpServer;
   const servers: RunningHttpServer[] = [];
@@ -51,6 +52,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     [keyA, stranger, keyC] = await Promise.all([newKey('RS256', 'key-a'), newKey('RS256', 'key-stranger'), newKey('ES256', 'key-c')]);
     served = jwks(keyA);
     keyServer = createHttpServer((req, res) => {
+      keyFetches += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
     });
     await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
@@ -212,6 +214,13 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     expect(res.body).toMatchObject({ user: `${ISSUER}#ana-123`, role: 'planner' });
     await refused(viaUrl, before, 'unknown_key', /does not hold \(kid 'key-a'\)$/);
     await refused(viaUrl, await sign(keyA), 'unknown_key', /does not hold \(kid 'key-a'\)$/);
+  });
+
+  it("forged key ids do not make the server hammer the proxy's key endpoint: one fetch, then the cooldown", async () => {
+    const server = await start({ auth: proxyAuth({ url: keysUrl }) });
+    const before = keyFetches;
+    for (let i = 0; i < 5; i += 1) await refused(server, await sign({ ...stranger, kid: `forged-${i}` }), 'unknown_key', /does not hold \(kid 'forged-\d'\)$/);
+    expect(keyFetches - before).toBe(1);
   });
 
   it('a key endpoint that cannot be reached is 503 naming it (retry later), not a crash', async () => {

@@ -49,7 +49,13 @@ const SIGN_IN_HINT = 'sign in through the authenticating proxy in front of write
 export function proxySignIn(
   project: () => Project,
   auth: AuthConfig & { sso: ProxySignIn },
-  options: { projectDir: string; keys?: KeyFetchSettings; log?: ProxySignInLog },
+  options: {
+    projectDir: string;
+    keys?: KeyFetchSettings;
+    log?: ProxySignInLog;
+    /** Called on every sign-in (the users directory records each identity once per process); a failure is logged, the request goes on. */
+    onSignIn?: (identity: Identity) => Promise<unknown>;
+  },
 ): ProxySignInHandler {
   const sso = auth.sso;
   const verifier = proxyAssertionVerifier(sso, options.projectDir, options.keys);
@@ -74,6 +80,10 @@ export function proxySignIn(
         const lines = describeNoRole(outcome.problem);
         return { ok: false, failure: apiError('forbidden', lines.join(' '), [{ message: lines[0] ?? '', no_role: outcome.problem.code }]) };
       }
+      if (options.onSignIn)
+        await options.onSignIn(outcome.identity).catch((err: unknown) =>
+          options.log?.warn('proxy sign-in: recording the user failed', { user: outcome.actor.user, error: err instanceof Error ? err.message : String(err) }),
+        );
       const csrfToken = createHmac('sha256', csrfKey).update(outcome.actor.user).digest('base64url');
       return { ok: true, actor: outcome.actor, identity: outcome.identity, credential: { kind: 'proxy', csrfToken } };
     },

@@ -20,7 +20,7 @@ export interface ServerOptions {
   confirmThreshold?: number;
   /**
    * How people sign in to the served target (`targets.<t>.auth` of project.yml, resolved by
-   * `resolveAuth`); absent = API tokens only. With `proxy`, every request without an API token
+   * `resolveAuth`; `startServer` resolves the served target's when absent); absent = API tokens only. With `proxy`, every request without an API token
    * must carry the authenticating proxy's signed assertion.
    */
   auth?: AuthConfig;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { devUserRefusal } from '../auth/auth-config.js';
+import { devUserRefusal, resolveAuth } from '../auth/auth-config.js';
 import type { HttpLibrary } from '../http/library.js';
 import { apiError, failureResponse } from '../http/api-error.js';
 import { describeDrift, type Drift } from '../library/drift.js';
@@ -113,8 +113,8 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   const logger = options.logger ?? jsonLogger();
   const projectDir = options.projectDir ?? wb.project.dir;
   let host = options.host ?? '127.0.0.1';
+  const target = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
   if (options.devUser) {
-    const target = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
     const refusal = target ? devUserRefusal(target) : undefined;
     if (refusal) throw refusal;
     if (host !== '127.0.0.1') logger.warn('--dev-user forces the bind address to 127.0.0.1', { requested: host });
@@ -124,9 +124,12 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   }
   const adminToken = randomBytes(32).toString('base64url');
   let snapshot: SnapshotPublisher | undefined;
+  // The served target's sign-in settings, `{{ env('X') }}` resolved: an unset variable stops the start.
+  const auth = options.auth ?? (target ? resolveAuth(target) : undefined);
   // Built first: a sign-in setting that cannot work (e.g. a bad jwks_file) stops the start before anything runs.
   const app = createServer(wb, {
     ...options,
+    ...(auth ? { auth } : {}),
     adminToken,
     logger,
     onWrite: () => snapshot?.notify(),

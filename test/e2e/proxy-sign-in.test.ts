@@ -6,7 +6,7 @@ import type { Writeback } from '../../src/library/writeback.js';
 import { silentLogger } from '../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../src/server/start-server.js';
 import { appliedDemoProject } from '../integration/server/demo-project.js';
-import { ANA, HEADER, ISSUER, jwks, type Key, newKey, now, proxyAuth, sign } from '../integration/server/proxy-assertions.js';
+import { ANA, HEADER, ISSUER, jwks, type Key, newKey, now, addProxyAuth, sign } from '../integration/server/proxy-assertions.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
 
 const missing = chromiumMissing();
@@ -28,9 +28,12 @@ describe.skipIf(missing !== undefined)('the planner form behind an authenticatin
 
   beforeAll(async () => {
     key = await newKey('ES256', 'iap-1');
-    const dir = await appliedDemoProject((d) => writeFileSync(join(d, 'keys.jwks.json'), JSON.stringify(jwks(key))));
+    const dir = await appliedDemoProject((d) => {
+      addProxyAuth(d, { jwks_file: 'keys.jwks.json' });
+      writeFileSync(join(d, 'keys.jwks.json'), JSON.stringify(jwks(key)));
+    });
     wb = await openProject(dir);
-    server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, checkSync: false, auth: proxyAuth({ file: 'keys.jwks.json' }) });
+    server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, checkSync: false });
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,9 @@
 import type { KeyObject, webcrypto } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, type JWTPayload, SignJWT } from 'jose';
-import type { AuthConfig } from '../../../src/ir/types.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { AuthConfig, ProxySignIn } from '../../../src/ir/types.js';
 
 /** Keys and assertions of an authenticating proxy, made with jose as a proxy would. */
 export const ISSUER = 'https://proxy.example.test';
@@ -14,22 +17,26 @@ export async function newKey(alg: 'RS256' | 'ES256', kid: string): Promise<Key> 
 }
 export const jwks = (...keys: Key[]): JSONWebKeySet => ({ keys: keys.map((k) => k.publicJwk) as JSONWebKeySet['keys'] });
 
-/** The project.yml `auth:` of the served target, as the server gets it. */
-export function proxyAuth(jwksSource: { url: string } | { file: string }, header = HEADER): AuthConfig {
-  const loc = { file: 'project.yml', line: 1, col: 1 };
-  return {
-    sso: { kind: 'proxy', header, issuer: ISSUER, audience: AUDIENCE, jwks: jwksSource, algorithms: ['RS256', 'ES256'], loc },
-    claims: {
-      name: 'name',
-      email: 'email',
-      role: { claim: 'groups', map: [{ value: 'fpa', role: 'finance' }, { value: 'planners', role: 'planner' }] },
-      attributes: { region: 'region' },
-      loc,
-    },
-    session: { lifetimeSeconds: 43200, idleTimeoutSeconds: 3600 },
-    personalTokens: { maxLifetimeSeconds: 90 * 86400 },
-    loc,
+/**
+ * Give the demo's `dev` target an `auth.proxy` in project.yml: keys from `jwks_url` (a literal or
+ * `{{ env('X') }}`) or a `jwks_file`; roles from `groups` (`fpa` → finance, `planners` → planner),
+ * the planner's region from `region`.
+ */
+export function addProxyAuth(dir: string, jwks: { jwks_url: string } | { jwks_file: string }): void {
+  const path = join(dir, 'project.yml');
+  const doc = parseDocument(readFileSync(path, 'utf8'));
+  const auth = {
+    proxy: { header: HEADER, issuer: ISSUER, audience: AUDIENCE, ...jwks, algorithms: ['RS256', 'ES256'] },
+    claims: { role: { claim: 'groups', map: { fpa: 'finance', planners: 'planner' } }, attributes: { region: 'region' } },
   };
+  doc.setIn(['targets', 'dev', 'auth'], doc.createNode(auth));
+  writeFileSync(path, doc.toString());
+}
+
+/** The served target's `auth:` (as loaded from project.yml) with other proxy settings. */
+export function withProxy(auth: AuthConfig | undefined, change: Partial<ProxySignIn>): AuthConfig {
+  if (auth?.sso.kind !== 'proxy') throw new Error('the target has no auth.proxy');
+  return { ...auth, sso: { ...auth.sso, ...change } };
 }
 
 export const now = () => Math.floor(Date.now() / 1000);

@@ -10,7 +10,7 @@ import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer, type StartServerOptions } from '../../../src/server/start-server.js';
 import { appliedDemoProject, tokenFor } from './demo-project.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
-import { ANA, AUDIENCE, HEADER, ISSUER, jwks, type Key, newKey, now, proxyAuth, sign } from './proxy-assertions.js';
+import { ANA, AUDIENCE, HEADER, ISSUER, jwks, type Key, newKey, now, addProxyAuth, sign, withProxy } from './proxy-assertions.js';
 
 type Row = Record<string, string | number | boolean | null>;
 type Me = { user: string; role: string | null; attributes: Record<string, string> };
@@ -30,6 +30,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
   let viaUrl: RunningHttpServer;
   let viaFile: RunningHttpServer;
   const servers: RunningHttpServer[] = [];
+  const proxyWith = (change: Parameters<typeof withProxy>[1]) => withProxy(wb.project.targets.dev?.auth, change);
   const start = async (options: Partial<StartServerOptions>) => {
     const s = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, closeLibrary: false, checkSync: false, ...options });
     servers.push(s);
@@ -57,13 +58,19 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     });
     await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
     keysUrl = `http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/certs`;
-    dir = await appliedDemoProject((d) => writeFileSync(join(d, 'proxy.jwks.json'), JSON.stringify(jwks(keyA))));
+    // project.yml: targets.dev.auth.proxy with jwks_url: "{{ env('WB_TEST_PROXY_JWKS_URL') }}", resolved when the server starts
+    process.env.WB_TEST_PROXY_JWKS_URL = keysUrl;
+    dir = await appliedDemoProject((d) => {
+      addProxyAuth(d, { jwks_url: "{{ env('WB_TEST_PROXY_JWKS_URL') }}" });
+      writeFileSync(join(d, 'proxy.jwks.json'), JSON.stringify(jwks(keyA)));
+    });
     wb = await openProject(dir);
-    // cooldown 0: a key the cached set lacks fetches the set again at once (the rotation case)
-    viaUrl = await start({ auth: proxyAuth({ url: keysUrl }), proxyKeys: { cooldownMs: 0 } });
-    viaFile = await start({ auth: proxyAuth({ file: 'proxy.jwks.json' }) });
+    // the served target's auth comes from project.yml; cooldown 0: a key the cached set lacks fetches the set again at once (the rotation case)
+    viaUrl = await start({ proxyKeys: { cooldownMs: 0 } });
+    viaFile = await start({ auth: proxyWith({ jwks: { file: 'proxy.jwks.json' } }) });
   });
   afterAll(async () => {
+    delete process.env.WB_TEST_PROXY_JWKS_URL;
     for (const s of servers) await s.close();
     await wb?.close();
     await new Promise((resolve) => keyServer?.close(resolve));
@@ -184,7 +191,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
   });
 
   it("with the assertion in Authorization (oauth2-proxy's pass_authorization_header), a JWT is the assertion and an API token stays a token", async () => {
-    const server = await start({ auth: proxyAuth({ file: 'proxy.jwks.json' }, 'authorization') });
+    const server = await start({ auth: proxyWith({ jwks: { file: 'proxy.jwks.json' }, header: 'authorization' }) });
     const ana = await call<Me>(server.url, 'GET', '/api/v1/me', { token: await sign(keyA) });
     expect(ana.status, ana.text).toBe(200);
     expect(ana.body).toMatchObject({ user: `${ISSUER}#ana-123`, role: 'planner', attributes: { region: 'EMEA' } });
@@ -217,7 +224,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
   });
 
   it("forged key ids do not make the server hammer the proxy's key endpoint: one fetch, then the cooldown", async () => {
-    const server = await start({ auth: proxyAuth({ url: keysUrl }) });
+    const server = await start({});
     const before = keyFetches;
     for (let i = 0; i < 5; i += 1) await refused(server, await sign({ ...stranger, kid: `forged-${i}` }), 'unknown_key', /does not hold \(kid 'forged-\d'\)$/);
     expect(keyFetches - before).toBe(1);
@@ -228,7 +235,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
     const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/certs`;
     await new Promise((resolve) => dead.close(resolve));
-    const down = await start({ auth: proxyAuth({ url: deadUrl }) });
+    const down = await start({ auth: proxyWith({ jwks: { url: deadUrl } }) });
     const res = await api(down, 'GET', '/api/v1/me', await sign(keyA));
     expect(res.status, res.text).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
@@ -239,6 +246,16 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     });
     // the server keeps answering
     expect((await fetch(`${down.url}/healthz`)).status).toBe(200);
+  });
+
+  it("the served target's auth is resolved when the server starts: an unset variable stops it, naming the setting, target and variable", async () => {
+    const url = process.env.WB_TEST_PROXY_JWKS_URL;
+    delete process.env.WB_TEST_PROXY_JWKS_URL;
+    try {
+      await expect(start({})).rejects.toThrow("target 'dev': setting 'auth.proxy.jwks_url' reads the environment variable WB_TEST_PROXY_JWKS_URL, which is not set");
+    } finally {
+      process.env.WB_TEST_PROXY_JWKS_URL = url;
+    }
   });
 
   it('a jwks_file that cannot be used stops the start with the file and the reason', async () => {
@@ -253,7 +270,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     for (const [name, text, message] of cases) {
       const file = `proxy.jwks.${name}`;
       if (name !== 'missing.json') writeFileSync(join(dir, file), text);
-      await expect(start({ auth: proxyAuth({ file }) })).rejects.toThrow(message);
+      await expect(start({ auth: proxyWith({ jwks: { file } }) })).rejects.toThrow(message);
     }
   });
 });

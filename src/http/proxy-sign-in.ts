@@ -77,8 +77,9 @@ export function proxySignIn(
       }
       const outcome = actorFromClaims(project(), auth.claims, checked.claims, sso.issuer);
       if (!outcome.ok) {
-        const lines = describeNoRole(outcome.problem);
-        return { ok: false, failure: apiError('forbidden', lines.join(' '), [{ message: lines[0] ?? '', no_role: outcome.problem.code }]) };
+        // the first line says what is missing; the others who the person is signed in as and what would work
+        const [first = '', ...more] = describeNoRole(outcome.problem);
+        return { ok: false, failure: apiError('forbidden', first, more.map((message, i) => (i === 0 ? { message, no_role: outcome.problem.code } : { message }))) };
       }
       if (options.onSignIn)
         await options.onSignIn(outcome.identity).catch((err: unknown) =>

@@ -54,6 +54,7 @@ describe.skipIf(missing !== undefined)('the planner form behind an authenticatin
     const card = page.getByRole('alert');
     await expect.poll(() => card.textContent()).toContain('You are not signed in');
     expect(await card.textContent()).toContain(`the identity assertion header '${HEADER}' is missing`);
+    expect(await card.textContent()).toContain('sign in through the authenticating proxy in front of writeback (reload the page)');
     expect(await page.locator('#token').count()).toBe(0);
   });
 
@@ -65,10 +66,11 @@ describe.skipIf(missing !== undefined)('the planner form behind an authenticatin
   it('a person without a role sees what is missing', async () => {
     const page = await openAs(await sign(key, { sub: 'eve-1', name: 'Eve Stone', groups: ['staff'] }));
     const card = page.getByRole('alert');
-    await expect.poll(() => card.textContent()).toContain('No access to this planning project');
+    await expect.poll(() => card.textContent()).toContain('You have no role here');
     const text = await card.textContent();
     expect(text).toContain(`You have no role in this planning project: the claim 'groups' held "staff"`);
-    expect(text).toContain('Eve Stone');
+    expect(text).toContain('You are signed in as Eve Stone (subject "eve-1", issuer https://proxy.example.test).');
+    expect(text).toContain(`"fpa" gives the role finance; "planners" gives the role planner`);
     await shot(page, 'proxy-no-role');
   });
 });

@@ -56,23 +56,30 @@ function start(me) {
   return renderIndex(main, me);
 }
 
-/** Signed in by someone else (an authenticating proxy, the identity provider) but refused: say why. */
-function renderRefused(title, message, hint) {
+/** Signed in by an authenticating proxy, but its assertion was missing or refused: say why. */
+function renderRefused(error) {
   who.replaceChildren();
-  replace(main, h('div', { class: 'card error-state', role: 'alert' },
-    h('h1', { text: title }),
-    h('p', { text: message }),
-    hint ? h('p', { class: 'help', text: hint }) : null,
+  replace(main, h('section', { class: 'card error-state', role: 'alert', 'aria-labelledby': 'refused-title' },
+    h('h1', { id: 'refused-title', text: 'You are not signed in' }),
+    h('p', { text: error.message }),
+    ...error.details.map((d) => h('p', { class: 'help', text: d.message })),
     h('button', { type: 'button', class: 'primary', text: 'Try again', onclick: () => location.reload() })));
+}
+
+function renderNoRole(error) {
+  who.replaceChildren();
+  replace(main, h('section', { class: 'card error-state', role: 'alert', 'aria-labelledby': 'no-role-title' },
+    h('h1', { id: 'no-role-title', text: 'You have no role here' }),
+    h('p', { text: error.message }),
+    ...error.details.filter((d) => d.message !== error.message).map((d) => h('p', { text: d.message }))));
 }
 
 async function boot() {
   const me = await api('GET', '/api/v1/me');
   if (me.ok) return start(me.body);
-  const detail = me.body.error.details?.[0];
-  // behind an authenticating proxy: its assertion was missing or refused (`reason`), or it names a person without a role
-  if (me.status === 401 && !token() && detail?.reason) return renderRefused('You are not signed in', me.body.error.message, detail.message);
-  if (me.status === 403 && detail?.no_role) return renderRefused('No access to this planning project', me.body.error.message);
+  // behind an authenticating proxy: its assertion was missing or refused (`reason` says why)
+  if (me.status === 401 && !token() && me.body.error.details.some((d) => d.reason)) return renderRefused(me.body.error);
+  if (me.status === 403 && me.body.error.details.some((d) => d.no_role)) return renderNoRole(me.body.error);
   if (me.status === 401) {
     if (token()) setToken(null);
     return renderSignIn(token() ? 'Your token is no longer valid; sign in again.' : null);

@@ -169,15 +169,26 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     const noRole = await api(viaUrl, 'GET', '/api/v1/me', await sign(keyA, { sub: 'eve-1', email: 'eve@acme.test', groups: ['staff'] }));
     expect(noRole.status, noRole.text).toBe(403);
     expect(noRole.body.error.code).toBe('forbidden');
-    expect(noRole.body.error.message).toContain(`You have no role in this planning project: the claim 'groups' held "staff", and none of it gives a role.`);
-    expect(noRole.body.error.message).toContain('"fpa" gives the role finance; "planners" gives the role planner');
-    expect(noRole.body.error.details).toEqual([{ message: expect.stringContaining('You have no role'), no_role: 'no_role' }]);
+    expect(noRole.body.error).toEqual({
+      code: 'forbidden',
+      message: `You have no role in this planning project: the claim 'groups' held "staff", and none of it gives a role.`,
+      details: [
+        { message: 'You are signed in as <eve@acme.test> (subject "eve-1", issuer https://proxy.example.test).', no_role: 'no_role' },
+        { message: `A role comes from the claim 'groups' holding one of: "fpa" gives the role finance; "planners" gives the role planner.` },
+        { message: 'Ask your administrator to give you one of these in the identity provider, or to map yours in project.yml (auth.claims.role).' },
+      ],
+    });
 
     const noRegion = await api(viaUrl, 'GET', '/api/v1/inputs', await sign(keyA, { sub: 'pat-2', groups: ['planners'] }));
     expect(noRegion.status, noRegion.text).toBe(403);
-    expect(noRegion.body.error.message).toContain("Your role planner needs the attribute 'region' (the row filter of account_category, revenue_forecast), and your identity provider did not send the claim 'region'.");
-    expect(noRegion.body.error.message).toContain("your identity provider did not send the claim 'region'");
-    expect(noRegion.body.error.details).toEqual([{ message: expect.any(String), no_role: 'missing_attribute' }]);
+    expect(noRegion.body.error.message).toBe(
+      "Your role planner needs the attribute 'region' (the row filter of account_category, revenue_forecast), and your identity provider did not send the claim 'region'.",
+    );
+    expect(noRegion.body.error.details).toEqual([
+      { message: 'You are signed in as (subject "pat-2", issuer https://proxy.example.test).', no_role: 'missing_attribute' },
+      { message: 'Without it you would see no rows of account_category, revenue_forecast.' },
+      { message: "Ask your administrator to set 'region' for you in the identity provider (project.yml: auth.claims.attributes.region)." },
+    ]);
   });
 
   it('an API token still signs a script in (it wins over the proxy), and a bad token is not passed on to the proxy check', async () => {

@@ -16,8 +16,6 @@ export type ProxySignInOutcome =
 
 /** Signs requests in from an authenticating proxy's signed identity assertion (`auth.proxy`). */
 export interface ProxySignInHandler {
-  /** The header the assertion comes in (lower case). */
-  readonly header: string;
   /**
    * Whether an `Authorization: Bearer` value is the proxy's assertion rather than an API token:
    * only when the proxy sends its assertion in `authorization` (oauth2-proxy's
@@ -62,7 +60,6 @@ export function proxySignIn(
   const csrfKey = randomBytes(32);
   const readsAuthorization = sso.header === 'authorization';
   return {
-    header: sso.header,
     ownsBearer: (token) => readsAuthorization && JWT_SHAPE.test(token),
     async signIn(c) {
       let value = c.req.header(sso.header);

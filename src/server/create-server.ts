@@ -123,6 +123,13 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
     options.auth && sso?.kind === 'proxy'
       ? proxySignIn(() => wb.project, { ...options.auth, sso }, { projectDir: wb.project.dir, ...(options.proxyKeys ? { keys: options.proxyKeys } : {}), log: logger })
       : undefined;
+  if (sso?.kind === 'proxy')
+    logger.info('people sign in through an authenticating proxy: only its signed assertion is trusted; bind to the interface only the proxy reaches', {
+      header: sso.header,
+      issuer: sso.issuer,
+      audience: sso.audience,
+      keys: 'url' in sso.jwks ? sso.jwks.url : sso.jwks.file,
+    });
   app.notFound((c) => failureResponse(apiError('not_found', `no route ${c.req.method} ${c.req.path}`)));
   mountRoutes(app, serverRoutes(wb, options, logger), {
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,

@@ -7,6 +7,8 @@ import { type ApiFailure, apiError, failureResponse } from './api-error.js';
 import { csrfRefusal } from './csrf.js';
 import { sameSecret } from './same-secret.js';
 import { type BrowserSessions, SIGN_IN_PATH } from './session-cookie.js';
+import type { ProxySignInHandler } from './proxy-sign-in.js';
+import { RETRY_AFTER_SECONDS } from '../library/warehouse-unavailable.js';
 
 export { sameSecret } from './same-secret.js';
 
@@ -28,12 +30,15 @@ export interface CallerSignIn {
   devUser?: Actor | undefined;
   /** Browser sessions of OpenID Connect sign-in. */
   sessions?: BrowserSessions | undefined;
+  /** The authenticating proxy's signed assertion (`auth.proxy`). */
+  proxy?: ProxySignInHandler | undefined;
 }
 
 async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): Promise<SignedIn> {
   const header = c.req.header('authorization');
-  if (header !== undefined) {
-    const token = bearerToken(header);
+  const bearer = bearerToken(header);
+  if (header !== undefined && !(bearer !== undefined && options.proxy?.ownsBearer(bearer))) {
+    const token = bearer;
     if (!token) return { failure: unauthorized('malformed Authorization header: send Authorization: Bearer <token>') };
     const actor = await wb.tokens.authenticate(token);
     if (!actor) return { failure: unauthorized('invalid or revoked token') };
@@ -48,6 +53,10 @@ async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): P
       actor: { user: session.user, role: session.role, attributes: session.attributes },
       credential: { kind: 'session', sessionId: session.sessionId, csrfToken: session.csrfToken, name: session.name, email: session.email },
     };
+  }
+  if (options.proxy) {
+    const signed = await options.proxy.signIn(c);
+    return signed.ok ? { actor: signed.actor, credential: signed.credential } : { failure: signed.failure };
   }
   if (options.devUser) return { actor: options.devUser, credential: { kind: 'dev' } };
   if (sessions) return { failure: unauthorized(`not signed in: sign in at ${SIGN_IN_PATH}, or send Authorization: Bearer <token>`, sessions) };
@@ -64,7 +73,11 @@ async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): P
 export function authenticateCaller(wb: HttpLibrary, options: CallerSignIn = {}): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const signedIn = await signIn(c, wb, options);
-    if ('failure' in signedIn) return failureResponse(signedIn.failure);
+    if ('failure' in signedIn) {
+      const res = failureResponse(signedIn.failure);
+      if (signedIn.failure.status === 503) res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      return res;
+    }
     const refused = csrfRefusal(c, signedIn.credential, options.sessions ? { publicOrigin: options.sessions.publicOrigin } : {});
     if (refused) return failureResponse(refused);
     c.set('actor', signedIn.actor);

@@ -134,7 +134,8 @@ export function honoPath(path: string): string {
 
 /**
  * Every error code a route can answer: its own, plus `internal` (any route), `unavailable`
- * (shutting down), `unauthorized` (signed-in and admin routes), `bad_request` (routes that read
+ * (shutting down), `unauthorized` (signed-in and admin routes), `forbidden` (signed-in routes: a
+ * user the identity provider or proxy signs in without a role), `bad_request` (routes that read
  * a query, a body or path parameters), `unsupported_media_type` and `payload_too_large` (routes
  * with a body), `apply_required` (routes that touch the warehouse).
  */
@@ -143,6 +144,7 @@ export function errorCodes(spec: RouteSpec): ApiErrorCode[] {
   codes.add('internal');
   codes.add('unavailable');
   if (spec.auth !== 'none') codes.add('unauthorized');
+  if (spec.auth === 'caller') codes.add('forbidden');
   if (spec.query || spec.body || spec.prefixed) codes.add('bad_request');
   if (spec.body) {
     codes.add('unsupported_media_type');

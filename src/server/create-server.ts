@@ -7,6 +7,7 @@ import { authenticateAdmin, authenticateCaller } from '../http/authenticate.js';
 import type { HttpApp, HttpEnv } from '../http/context.js';
 import type { HttpLibrary } from '../http/library.js';
 import { openApiDocument } from '../http/openapi.js';
+import { proxySignIn } from '../http/proxy-sign-in.js';
 import { DEFAULT_ADMIN_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from '../http/read-json-body.js';
 import { mountRoutes, route, type Route } from '../http/route.js';
 import { wireRegistry } from '../http/wire-schemas.js';
@@ -120,11 +121,23 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
     logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
     return failureResponse(apiError('internal', 'internal error; the server log has the details'));
   });
+  const sso = options.auth?.sso;
+  const proxy =
+    options.auth && sso?.kind === 'proxy'
+      ? proxySignIn(() => wb.project, { ...options.auth, sso }, { projectDir: wb.project.dir, ...(options.proxyKeys ? { keys: options.proxyKeys } : {}), log: logger })
+      : undefined;
+  if (sso?.kind === 'proxy')
+    logger.info('people sign in through an authenticating proxy: only its signed assertion is trusted; bind to the interface only the proxy reaches', {
+      header: sso.header,
+      issuer: sso.issuer,
+      audience: sso.audience,
+      keys: 'url' in sso.jwks ? sso.jwks.url : sso.jwks.file,
+    });
   app.notFound((c) => failureResponse(apiError('not_found', `no route ${c.req.method} ${c.req.path}`)));
   mountRoutes(app, serverRoutes(wb, options, logger), {
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     adminBodyLimitBytes: options.adminBodyLimitBytes ?? DEFAULT_ADMIN_BODY_LIMIT_BYTES,
-    caller: authenticateCaller(wb, { devUser: options.devUser, sessions: browserSessions(options.auth) }),
+    caller: authenticateCaller(wb, { devUser: options.devUser, sessions: browserSessions(options.auth), proxy }),
     admin: authenticateAdmin(options.adminToken),
     guard: applyGuard(wb),
   });

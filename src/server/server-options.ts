@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import type { KeyFetchSettings } from '../auth/proxy-assertion.js';
 import type { AuthConfig } from '../ir/types.js';
 import type { ServerLogger } from './logger.js';
 import type { SnapshotStatus } from '../snapshot/snapshot-publisher.js';
@@ -17,10 +18,16 @@ export interface ServerOptions {
   adminBodyLimitBytes?: number;
   /** Bulk changes of more than this many rows need `"confirm": true` (or `"dry_run": true`). Default: project.yml `confirm_threshold`, else 100. */
   confirmThreshold?: number;
+  /**
+   * How people sign in to the served target (`targets.<t>.auth` of project.yml, resolved by
+   * `resolveAuth`; `startServer` resolves the served target's when absent); absent = API tokens only. With `proxy`, every request without an API token
+   * must carry the authenticating proxy's signed assertion.
+   */
+  auth?: AuthConfig;
+  /** How the proxy's `jwks_url` is fetched and cached (defaults in src/auth/proxy-assertion.ts). */
+  proxyKeys?: KeyFetchSettings;
   /** Development mode: every request is signed in as this actor (no `role` = every permission). */
   devUser?: Actor;
-  /** How people sign in (the served target's `auth:`, every `{{ env() }}` resolved); absent = API tokens only. */
-  auth?: AuthConfig;
   /** Bearer credential of `/api/v1/admin/*` (the CLI reads it from target/server.json). Absent = admin routes answer 401. */
   adminToken?: string;
   /** Called after every acknowledged (non-dry-run, non-replayed) write or delete. */

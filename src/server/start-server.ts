@@ -113,8 +113,8 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   const logger = options.logger ?? jsonLogger();
   const projectDir = options.projectDir ?? wb.project.dir;
   let host = options.host ?? '127.0.0.1';
+  const target = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
   if (options.devUser) {
-    const target = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
     const refusal = target ? devUserRefusal(target) : undefined;
     if (refusal) throw refusal;
     if (host !== '127.0.0.1') logger.warn('--dev-user forces the bind address to 127.0.0.1', { requested: host });
@@ -122,13 +122,21 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     process.stderr.write(DEV_BANNER(options.devUser.user, options.devUser.role));
     logger.warn('development mode: every request is signed in without a token', { user: options.devUser.user, role: options.devUser.role ?? null });
   }
-  // the served target's sign-in, every {{ env('X') }} resolved now (an unset variable stops the start)
-  const served = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
-  const auth = options.auth ?? (served ? resolveAuth(served) : undefined);
   const adminToken = randomBytes(32).toString('base64url');
+  let snapshot: SnapshotPublisher | undefined;
+  // The served target's sign-in settings, `{{ env('X') }}` resolved: an unset variable stops the start.
+  const auth = options.auth ?? (target ? resolveAuth(target) : undefined);
+  // Built first: a sign-in setting that cannot work (e.g. a bad jwks_file) stops the start before anything runs.
+  const app = createServer(wb, {
+    ...options,
+    ...(auth ? { auth } : {}),
+    adminToken,
+    logger,
+    onWrite: () => snapshot?.notify(),
+    snapshotStatus: () => snapshot?.status(),
+  });
   const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
 
-  let snapshot: SnapshotPublisher | undefined;
   if (options.snapshot !== false) {
     snapshot = await wb.publishSnapshots({
       path: options.snapshot?.path ?? join(projectDir, 'target', 'snapshot.duckdb'),
@@ -138,15 +146,6 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     });
     await snapshot?.flush();
   }
-
-  const app = createServer(wb, {
-    ...options,
-    ...(auth ? { auth } : {}),
-    adminToken,
-    logger,
-    onWrite: () => snapshot?.notify(),
-    snapshotStatus: () => snapshot?.status(),
-  });
 
   let inFlight = 0;
   let closing = false;

@@ -102,6 +102,16 @@ function start(me) {
   return renderIndex(main, me);
 }
 
+/** Signed in by an authenticating proxy, but its assertion was missing or refused: say why. */
+function renderRefused(error) {
+  who.replaceChildren();
+  replace(main, h('section', { class: 'card error-state', role: 'alert', 'aria-labelledby': 'refused-title' },
+    h('h1', { id: 'refused-title', text: 'You are not signed in' }),
+    h('p', { text: error.message }),
+    ...error.details.map((d) => h('p', { class: 'help', text: d.message })),
+    h('button', { type: 'button', class: 'primary', text: 'Try again', onclick: () => location.reload() })));
+}
+
 async function boot() {
   onSessionChange(sessionNotice);
   const me = await api('GET', '/api/v1/me');
@@ -123,6 +133,8 @@ async function boot() {
       h('p', { text: 'Signing in did not keep you signed in; this browser may block cookies for this site.' }),
       h('p', {}, h('a', { href: signInUrl(signIn), text: 'Sign in with your identity provider' }))));
   }
+  // behind an authenticating proxy: its assertion was missing or refused (`reason` says why)
+  if (me.status === 401 && !token() && me.body.error.details.some((d) => d.reason)) return renderRefused(me.body.error);
   if (me.status === 403 && me.body.error.details.some((d) => d.no_role)) return renderNoRole(me.body.error);
   if (me.status === 401) {
     if (token()) setToken(null);

@@ -40,7 +40,7 @@ export function resolveAuth(target: TargetConfig, env: NodeJS.ProcessEnv = proce
       : {
           ...auth.sso,
           header: checked('auth.proxy.header', auth.sso.header, isHeaderName, 'an HTTP header name').toLowerCase(),
-          issuer: url('auth.proxy.issuer', auth.sso.issuer),
+          issuer: checked('auth.proxy.issuer', auth.sso.issuer, (t) => t !== '' && !t.includes('#'), 'the `iss` of the assertions, without `#`'),
           audience: auth.sso.audience.map((a, i, all) => text(all.length > 1 ? `auth.proxy.audience[${i}]` : 'auth.proxy.audience', a)),
           jwks:
             'url' in auth.sso.jwks

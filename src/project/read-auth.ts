@@ -61,7 +61,9 @@ export function readAuth(yd: YamlDoc, target: string, entry: AuthEntry, scope: L
     const p = [...base, 'proxy'];
     if (!hasEnvRef(x.header) && !isHeaderName(x.header))
       fail({ problem: 'header', setting: `targets.${target}.auth.proxy.header`, found: x.header }, pathLoc(yd, [...p, 'header']));
-    url([...p, 'issuer'], `targets.${target}.auth.proxy.issuer`, x.issuer);
+    // a proxy's issuer is only compared with the assertion's `iss` (Pomerium's is a host name), never fetched
+    if (!hasEnvRef(x.issuer) && x.issuer.includes('#'))
+      fail({ problem: 'setting', setting: `targets.${target}.auth.proxy.issuer`, detail: 'must not contain `#` (it separates the issuer from the subject in user ids)' }, pathLoc(yd, [...p, 'issuer']));
     let jwks: ProxySignIn['jwks'] | undefined;
     if ((x.jwks_url === undefined) === (x.jwks_file === undefined)) {
       fail({ problem: 'jwks', target, found: x.jwks_url ? 'both' : 'neither' }, keyLoc(yd, x.jwks_url ? [...p, 'jwks_file'] : p));

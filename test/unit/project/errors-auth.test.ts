@@ -190,6 +190,14 @@ describe('targets.<t>.auth: every check at file:line:col', () => {
     ]);
   });
 
+  it("proxy: the issuer is compared, never fetched: a host name is fine (Pomerium's), a '#' is not", async () => {
+    const withIssuer = (issuer: string) => ['proxy:', '  header: x-pomerium-jwt-assertion', `  issuer: "${issuer}"`, '  audience: planning.acme.test', '  jwks_url: https://planning.acme.test/.well-known/pomerium/jwks.json', ...CLAIMS];
+    expect(await problems(withIssuer('authenticate.acme.test'))).toEqual([]);
+    expect(await problems(withIssuer('https://p.test/#x'))).toEqual([
+      'invalid-auth@project.yml:8:17 `targets.dev.auth.proxy.issuer`: must not contain `#` (it separates the issuer from the subject in user ids)',
+    ]);
+  });
+
   it('proxy: only asymmetric signing algorithms', async () => {
     expect(await problems([...PROXY, '  algorithms: [RS256, none, HS256]', ...CLAIMS])).toEqual([
       "invalid-auth@project.yml:11:29 `targets.dev.auth.proxy.algorithms`: 'none' is not an accepted signing algorithm (use one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519; none and HS* are never accepted)",

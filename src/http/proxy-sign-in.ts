@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { Actor } from '../auth/actor.js';
 import { actorFromClaims, describeNoRole } from '../auth/claims.js';
 import type { Identity } from '../auth/identity.js';
@@ -36,11 +37,13 @@ const SIGN_IN_HINT = 'sign in through the authenticating proxy in front of write
 /**
  * The sign-in of `auth.proxy`: the assertion is checked (src/auth/proxy-assertion.ts), its claims
  * become the actor by the one claims rule (src/auth/claims.ts), and the credential carries a CSRF
- * token: an HMAC, under a key drawn when the process starts, of the user id (so it holds for the
- * life of the process; the form fetches it from `GET /api/v1/me`). A missing or refused assertion
- * is 401 naming why, a proxy whose keys cannot be fetched 503, a user without a role 403 naming
- * what is missing. Bare identity headers (`X-User`, `X-Forwarded-User`, …) are never read.
- * Throws a UsageError at start for a bad `jwks_file` or no accepted algorithm.
+ * token: the value of this browser's CSRF cookie (`proxyCsrfCookie`), drawn at random on its first
+ * request and sent back as `csrf_token` by `GET /api/v1/me` — a double-submit token that any
+ * server instance checks alike (a hostile page can neither read the cookie nor send the header).
+ * A missing or refused assertion is 401 naming why, a proxy whose keys cannot be fetched 503, a
+ * user without a role 403 naming what is missing. Bare identity headers (`X-User`,
+ * `X-Forwarded-User`, …) are never read. Throws a UsageError at start for a bad `jwks_file` or
+ * no accepted algorithm.
  */
 export function proxySignIn(
   project: () => Project,
@@ -55,7 +58,6 @@ export function proxySignIn(
 ): ProxySignInHandler {
   const sso = auth.sso;
   const verifier = proxyAssertionVerifier(sso, options.projectDir, options.keys);
-  const csrfKey = randomBytes(32);
   const readsAuthorization = sso.header === 'authorization';
   return {
     ownsBearer: (token) => readsAuthorization && JWT_SHAPE.test(token),
@@ -80,8 +82,33 @@ export function proxySignIn(
         await options.onSignIn(outcome.identity).catch((err: unknown) =>
           options.log?.warn('proxy sign-in: recording the user failed', { user: outcome.actor.user, error: err instanceof Error ? err.message : String(err) }),
         );
-      const csrfToken = createHmac('sha256', csrfKey).update(outcome.actor.user).digest('base64url');
+      const csrfToken = proxyCsrfToken(c);
       return { ok: true, actor: outcome.actor, identity: outcome.identity, credential: { kind: 'proxy', csrfToken } };
     },
   };
+}
+
+/** A CSRF token as this server draws them: 32 random bytes, base64url. */
+const CSRF_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/;
+
+/**
+ * The CSRF cookie of proxy sign-in: `__Host-writeback_csrf` (`Secure`; the browser reaches the
+ * proxy over TLS, and the prefix keeps a sibling subdomain from planting one), or `writeback_csrf`
+ * when the browser asks for a loopback host (development without TLS). HttpOnly: the page reads
+ * the token from `GET /api/v1/me`, never from the cookie.
+ */
+export function proxyCsrfCookie(c: HttpContext): { name: string; secure: boolean } {
+  const loopback = LOOPBACK_HOST.test(c.req.header('host') ?? '');
+  return { name: loopback ? 'writeback_csrf' : '__Host-writeback_csrf', secure: !loopback };
+}
+
+/** This browser's CSRF token: its cookie's, or a new one set on the answer. */
+function proxyCsrfToken(c: HttpContext): string {
+  const cookie = proxyCsrfCookie(c);
+  const sent = getCookie(c, cookie.name);
+  if (sent !== undefined && CSRF_TOKEN.test(sent)) return sent;
+  const token = randomBytes(32).toString('base64url');
+  setCookie(c, cookie.name, token, { path: '/', httpOnly: true, secure: cookie.secure, sameSite: 'Lax' });
+  return token;
 }

@@ -49,6 +49,16 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     return res.body.error;
   }
 
+  /** The headers a browser's state-changing request carries: the CSRF cookie `GET /api/v1/me` set, and its token. */
+  async function csrfOf(server: RunningHttpServer, assertion: string): Promise<Record<string, string>> {
+    const me = await api<{ csrf_token: string }>(server, 'GET', '/api/v1/me', assertion);
+    expect(me.status, me.text).toBe(200);
+    const cookie = me.headers.getSetCookie().find((c) => c.startsWith('writeback_csrf='));
+    expect(cookie).toMatch(/^writeback_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toContain(me.body.csrf_token);
+    return { cookie: cookie!.split(';')[0]!, 'x-csrf-token': me.body.csrf_token };
+  }
+
   beforeAll(async () => {
     [keyA, stranger, keyC] = await Promise.all([newKey('RS256', 'key-a'), newKey('RS256', 'key-stranger'), newKey('ES256', 'key-c')]);
     served = jwks(keyA);
@@ -118,6 +128,29 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     }
   });
 
+  it('refuses a browser POST without its CSRF token or from another origin; the token is the cookie, so every server instance takes it', async () => {
+    const ana = await sign(keyA);
+    const csrf = await csrfOf(viaUrl, ana);
+    const body = { rows: [{ account_id: 'acc_034', quarter: '2027-Q1', amount: '1.00' }] };
+    const missing = await api(viaUrl, 'POST', '/api/v1/inputs/revenue_forecast/rows', ana, { body, headers: { cookie: csrf.cookie! } });
+    expect(missing.status, missing.text).toBe(403);
+    expect(missing.body.error.details[0]).toMatchObject({ csrf: true });
+    const wrong = await api(viaUrl, 'POST', '/api/v1/inputs/revenue_forecast/rows', ana, { body, headers: { ...csrf, 'x-csrf-token': 'A'.repeat(43) } });
+    expect(wrong.status, wrong.text).toBe(403);
+    const noCookie = await api(viaUrl, 'POST', '/api/v1/inputs/revenue_forecast/rows', ana, { body, headers: { 'x-csrf-token': csrf['x-csrf-token']! } });
+    expect(noCookie.status, noCookie.text).toBe(403);
+    const foreign = await api(viaUrl, 'POST', '/api/v1/inputs/revenue_forecast/rows', ana, { body, headers: { ...csrf, origin: 'https://evil.example' } });
+    expect(foreign.status, foreign.text).toBe(403);
+    expect(foreign.body.error.message).toMatch(/cross-site request refused/);
+    const crossSite = await api(viaUrl, 'POST', '/api/v1/inputs/revenue_forecast/rows', ana, { body, headers: { ...csrf, 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status, crossSite.text).toBe(403);
+    const rows = await api<{ rows: Row[] }>(viaUrl, 'GET', '/api/v1/inputs/revenue_forecast/rows?filter.account_id=acc_034&filter.quarter=2027-Q1', ana);
+    expect(rows.body.rows).toEqual([]);
+    // another server instance (its own process state) takes the same browser's token
+    const elsewhere = await api(viaFile, 'POST', '/api/v1/inputs/revenue_forecast/rows', ana, { body, headers: csrf });
+    expect(elsewhere.status, elsewhere.text).toBe(200);
+  });
+
   it('never takes a bare identity header: X-User, X-Forwarded-User, X-Forwarded-Email alone are 401, and beside a valid assertion they change nothing', async () => {
     const bare = { 'x-user': 'fin', 'x-forwarded-user': 'fin', 'x-forwarded-email': 'fin@acme.test', 'x-auth-request-user': 'fin', 'x-goog-authenticated-user-email': 'accounts.google.com:fin@acme.test' };
     for (const [name, value] of Object.entries(bare)) await refused(viaUrl, undefined, 'missing', /is missing$/, { [name]: value });
@@ -128,8 +161,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
 
   it("applies the claims' role and region to reads and writes: Ana sees and writes only EMEA rows, recorded under her stable id", async () => {
     const ana = await sign(keyA);
-    const me = await api<{ csrf_token?: string }>(viaUrl, 'GET', '/api/v1/me', ana);
-    const csrf: Record<string, string> = me.body.csrf_token ? { 'x-csrf-token': me.body.csrf_token } : {};
+    const csrf = await csrfOf(viaUrl, ana);
     const read = await api<{ rows: Row[] }>(viaUrl, 'GET', '/api/v1/inputs/revenue_forecast/context', ana);
     expect(read.status, read.text).toBe(200);
     expect(read.body.rows.length).toBeGreaterThan(0);

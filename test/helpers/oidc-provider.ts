@@ -1,16 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { type ProviderContext } from 'oidc-provider';
 import type { AuthConfig } from '../../src/ir/types.js';
+import { type LocalAccount, type LocalIdentityProvider, startIdentityProvider } from '../../scripts/identity-provider.js';
 
 /** A test user of the provider: the claims it releases (login = the account id; any password). */
-export interface TestAccount {
-  sub: string;
-  name: string;
-  email: string;
-  groups: string[];
-  region?: string;
-}
+export type TestAccount = LocalAccount;
 
 /**
  * The provider's users: a planner in EMEA, a finance user, a user whose groups give no role, a
@@ -27,10 +21,7 @@ export const TEST_ACCOUNTS: Readonly<Record<'ana' | 'fin' | 'mallory' | 'nora' |
 export const TEST_CLIENT = { id: 'writeback', secret: 'writeback-test-secret' };
 
 /** A running OpenID provider. */
-export interface TestOidcProvider {
-  issuer: string;
-  close(): Promise<void>;
-}
+export type TestOidcProvider = LocalIdentityProvider;
 
 /** A free port on 127.0.0.1 (for a server whose own URL must be configured before it listens). */
 export async function freePort(): Promise<number> {
@@ -42,59 +33,11 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * oidc-provider (a certified OpenID Connect provider) in this process on 127.0.0.1, with its
- * built-in login form (devInteractions: any password), one confidential client `writeback`
- * allowed to return to `redirectUris` and to sign out to `postLogoutRedirectUris`, PKCE required,
- * consent granted without asking.
+ * The local provider (scripts/identity-provider.ts) with the test accounts and one confidential
+ * client `writeback` allowed to return to `redirectUris` and to sign out to `postLogoutRedirectUris`.
  */
-export async function startOidcProvider(options: { redirectUris: string[]; postLogoutRedirectUris: string[] }): Promise<TestOidcProvider> {
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server: Server = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const accounts: Record<string, TestAccount> = { ...TEST_ACCOUNTS };
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: TEST_CLIENT.id,
-        client_secret: TEST_CLIENT.secret,
-        redirect_uris: options.redirectUris,
-        post_logout_redirect_uris: options.postLogoutRedirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    async findAccount(_ctx: unknown, id: string) {
-      const account = Object.hasOwn(accounts, id) ? accounts[id] : undefined;
-      if (!account) return undefined;
-      return { accountId: id, claims: async () => ({ ...account }) };
-    },
-    claims: { openid: ['sub'], profile: ['name', 'region'], email: ['email'], groups: ['groups'] },
-    scopes: ['openid', 'profile', 'email', 'groups'],
-    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
-    pkce: { required: () => true },
-    cookies: { keys: ['writeback-test-cookie-key'] },
-    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    async loadExistingGrant(ctx: ProviderContext) {
-      const clientId = ctx.oidc.client?.clientId;
-      const accountId = ctx.oidc.session?.accountId;
-      if (!clientId || !accountId) return undefined;
-      const grant = new provider.Grant({ clientId, accountId });
-      grant.addOIDCScope('openid profile email groups');
-      await grant.save();
-      return grant;
-    },
-  });
-  handler = provider.callback();
-  return {
-    issuer,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+export function startOidcProvider(options: { redirectUris: string[]; postLogoutRedirectUris: string[] }): Promise<TestOidcProvider> {
+  return startIdentityProvider({ accounts: { ...TEST_ACCOUNTS }, client: { id: TEST_CLIENT.id, secret: TEST_CLIENT.secret, ...options } });
 }
 
 const loc = { file: 'project.yml', line: 1, col: 1 };

@@ -5,7 +5,7 @@ import { actorFromClaims, describeNoRole } from '../../auth/claims.js';
 import type { AuthConfig, OidcSignIn } from '../../ir/types.js';
 import { apiError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
-import { CSRF_HEADER, csrfRefusal } from '../../http/csrf.js';
+import { CSRF_HEADER, crossOrigin, csrfRefusal } from '../../http/csrf.js';
 import type { HttpLibrary } from '../../http/library.js';
 import { sendFailure } from '../../http/parse-request.js';
 import { route, type Route } from '../../http/route.js';
@@ -227,6 +227,8 @@ export function signInRoutes(wb: HttpLibrary, auth: AuthConfig | undefined, logg
         }
         deleteCookie(c, sessions.cookie, { path: '/', secure: sessions.secure });
         let to = '/';
+        // without a session there is no CSRF token to check: only this server's own pages go on to the provider's sign-out
+        if (!session && crossOrigin(c, sessions.publicOrigin)) return c.redirect(to, 303);
         try {
           const config = await configuration(sso);
           if (config.serverMetadata().end_session_endpoint) to = oidc.buildEndSessionUrl(config, { client_id: sso.clientId, post_logout_redirect_uri: `${sessions.publicOrigin}/` }).href;

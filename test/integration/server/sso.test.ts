@@ -248,6 +248,11 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     expect(out.headers.getSetCookie().find((c) => c.startsWith('writeback_session='))).toMatch(/Max-Age=0/);
     const stale = await fetch(`${url}/api/v1/me`, { headers: { cookie: `writeback_session=${secret}` } });
     expect(stale.status).toBe(401);
+    // without a session, another site cannot send the browser on to sign out of the provider; the pages can
+    const post = (headers: Record<string, string>) => fetch(`${url}/auth/logout`, { method: 'POST', redirect: 'manual', headers });
+    expect((await post({ 'sec-fetch-site': 'cross-site' })).headers.get('location')).toBe('/');
+    expect((await post({ origin: 'http://evil.test' })).headers.get('location')).toBe('/');
+    expect(new URL((await post({ 'sec-fetch-site': 'same-origin' })).headers.get('location')!).origin).toBe(idp.issuer);
   });
 
   it('a session ends at its lifetime and after its idle timeout', async () => {

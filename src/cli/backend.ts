@@ -15,7 +15,7 @@ export interface CliBackend {
   write(op: 'write' | 'delete', table: string, rows: WireRow[], opts: BulkOptions): Promise<CliOutcome<ReturnType<typeof writeResponse>>>;
   history(table: string, query: HistoryQuery): Promise<CliOutcome<ReturnType<typeof historyResponse>>>;
   verify(tables?: string[]): Promise<VerifyReport>;
-  createToken(input: { user: string; role: string; attributes?: Record<string, string>; createdBy: string }): Promise<CliOutcome<{ token: string; info: TokenInfo }>>;
+  createToken(input: { user: string; role: string; attributes?: Record<string, string>; createdBy: string; name?: string; expiresAt?: string }): Promise<CliOutcome<{ token: string; info: TokenInfo }>>;
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(id: string): Promise<CliOutcome<{ info: TokenInfo }>>;
 }
@@ -76,7 +76,14 @@ function adminBackend(opts: GlobalOptions, local: LocalCall): CliBackend {
     },
     verify: async (tables) => orThrow(await call<VerifyReport>('POST', 'verify', tables ? { tables } : {})),
     createToken: (input) =>
-      call('POST', 'tokens', { user: input.user, role: input.role, created_by: input.createdBy, ...(input.attributes ? { attributes: input.attributes } : {}) }),
+      call('POST', 'tokens', {
+        user: input.user,
+        role: input.role,
+        created_by: input.createdBy,
+        ...(input.attributes ? { attributes: input.attributes } : {}),
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.expiresAt !== undefined ? { expires_at: input.expiresAt } : {}),
+      }),
     listTokens: async () => orThrow(await call<{ tokens: TokenInfo[] }>('GET', 'tokens')).tokens,
     revokeToken: (id) => call('POST', `tokens/${encodeURIComponent(id)}/revoke`),
   };

@@ -40,8 +40,9 @@ async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): P
   if (header !== undefined && !(bearer !== undefined && options.proxy?.ownsBearer(bearer))) {
     const token = bearer;
     if (!token) return { failure: unauthorized('malformed Authorization header: send Authorization: Bearer <token>') };
-    const actor = await wb.tokens.authenticate(token);
-    if (!actor) return { failure: unauthorized('invalid or revoked token') };
+    const signedIn = await wb.tokens.signIn(token);
+    if (!signedIn.ok) return { failure: unauthorized(signedIn.reason === 'expired' ? 'token expired' : 'invalid or revoked token') };
+    const { actor } = signedIn;
     return { actor: { user: actor.user, role: actor.role, attributes: actor.attributes }, credential: { kind: 'token', tokenId: actor.tokenId } };
   }
   const { sessions } = options;
@@ -65,7 +66,7 @@ async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): P
 
 /**
  * Sign the caller in, in this order: an `Authorization: Bearer` API token (it wins; never needs a
- * CSRF token), the session cookie of OpenID Connect sign-in, the `--dev-user`, else 401 (whose
+ * CSRF token; an expired one is 401 "token expired"), the session cookie of OpenID Connect sign-in, the `--dev-user`, else 401 (whose
  * details name `sign_in: '/auth/login'` when browsers sign in with OpenID Connect). A session
  * signs a state-changing request in only with its CSRF token, from this server's pages
  * (src/http/csrf.ts).

@@ -1,5 +1,6 @@
 import type { Project, InputTable } from '../ir/types.js';
-import type { AuthenticatedActor, CreateTokenInput, TokenInfo } from '../auth/types.js';
+import type { AuthenticatedActor, CreateTokenInput, PersonalTokenInput, TokenInfo, TokenSignIn } from '../auth/types.js';
+import type { PersonalTokenLimit } from '../auth/tokens.js';
 import type { Writeback } from '../library/writeback.js';
 import type { Workflows } from '../workflow/workflows.js';
 import type { Actor } from '../auth/actor.js';
@@ -37,9 +38,17 @@ export interface HttpLibrary {
     list(): Promise<TokenInfo[]>;
     revoke(tokenId: string): Promise<Outcome<{ info: TokenInfo }>>;
     authenticate(token: string): Promise<AuthenticatedActor | null>;
+    /** The actor of a token, or why it cannot sign in (`expired` answers 401 "token expired"). */
+    signIn(token: string): Promise<TokenSignIn>;
+    createPersonal(owner: { user: string; role: string; attributes: Record<string, string> }, input: PersonalTokenInput): Promise<Outcome<{ token: string; info: TokenInfo }>>;
+    listOwn(user: string): Promise<TokenInfo[]>;
+    revokeOwn(user: string, tokenId: string): Promise<Outcome<{ info: TokenInfo }>>;
+    personalTokenLimit(): PersonalTokenLimit;
   };
   /** Browser sessions of OpenID Connect sign-in (src/auth/sessions.ts). */
   sessions: Pick<Writeback['sessions'], 'create' | 'authenticate' | 'revoke'>;
+  /** The users directory (`_wb_users`; src/auth/users.ts): sign-in routes record who signed in. */
+  users: Writeback['users'];
   /** Scenarios, pending changes and actions (src/workflow/workflows.ts). */
   scenarios?: Workflows['scenarios'];
   pending?: Workflows['pending'];

@@ -1,7 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import { SessionStore } from '../auth/sessions.js';
-import { TokenStore } from '../auth/tokens.js';
+import { DEFAULT_PERSONAL_TOKEN_LIFETIME_SECONDS, TokenStore, type PersonalTokenLimit } from '../auth/tokens.js';
+import { UserDirectory } from '../auth/users.js';
 import type { Project, InputTable } from '../ir/types.js';
 import { prepareRequest, sourceFilterProblems } from '../write/prepare-request.js';
 import type { PreparedRequest } from '../write/write-request.js';
@@ -102,10 +103,20 @@ export class Writeback {
     return createSnapshotPublisher(conn, options);
   }
 
-  /** API tokens (`_wb_tokens`). */
+  /** API tokens (`_wb_tokens`): service tokens, and personal tokens people create for their scripts. */
   readonly tokens: TokenStore;
   /** Browser sessions of OpenID Connect sign-in (`_wb_sessions`). */
   readonly sessions: SessionStore;
+  /** The users directory (`_wb_users`): display names and e-mail addresses by stable user id. */
+  readonly users: UserDirectory;
+
+  /** The longest lifetime of a personal token on this target (`targets.<t>.auth.personal_tokens.max_lifetime`, default 90 days). */
+  private personalTokenLimit(): PersonalTokenLimit {
+    const auth = this.ctx.project.targets[this.ctx.targetName]?.auth;
+    return auth
+      ? { maxLifetimeSeconds: auth.personalTokens.maxLifetimeSeconds, setting: `targets.${this.ctx.targetName}.auth.personal_tokens.max_lifetime` }
+      : { maxLifetimeSeconds: DEFAULT_PERSONAL_TOKEN_LIFETIME_SECONDS, setting: 'the default; set it with targets.<target>.auth.personal_tokens.max_lifetime' };
+  }
 
   /** Scenarios, approvals, status transitions and actions (src/workflow). */
   private readonly workflows: Workflows;
@@ -130,7 +141,8 @@ export class Writeback {
       reader,
       maxBatchRows: options.maxBatchRows ?? 1_000_000,
     };
-    this.tokens = new TokenStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
+    this.tokens = new TokenStore(adapter, reader, () => this.ctx.names, () => this.ctx.project, () => this.personalTokenLimit());
+    this.users = new UserDirectory(adapter, reader, () => this.ctx.names);
     this.sessions = new SessionStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
     this.workflows = new Workflows({
       ctx: () => this.ctx,

@@ -8,6 +8,7 @@ import {
   SEEDS_TABLE,
   SESSIONS_TABLE,
   TOKENS_TABLE,
+  USERS_TABLE,
   WEBHOOK_CALLS_TABLE,
 } from './names.js';
 
@@ -44,6 +45,21 @@ export const TOKENS_COLUMNS: ManagedColumn[] = [
   col('created_at', 'timestamp', false, 'When it was created (UTC).'),
   col('created_by', 'string', false, 'Who created it.'),
   col('revoked_at', 'timestamp', true, 'When it was revoked (UTC); null while valid.'),
+  col('kind', 'string', true, '`service` (created with `writeback token create`) or `personal` (created by a signed-in user for their scripts); null = `service` (tokens of earlier versions).'),
+  col('name', 'string', true, 'What the token is for (required for personal tokens).'),
+  col('expires_at', 'timestamp', true, 'When it stops signing in (UTC); null = never.'),
+  col('last_used_at', 'timestamp', true, 'When it last signed a request in (UTC, updated at most once a minute); null = never used.'),
+];
+
+/** The users directory: one row per person who signed in through the identity provider. */
+export const USERS_COLUMNS: ManagedColumn[] = [
+  col('user_name', 'string', false, 'Stable user id `<issuer>#<subject>` (what the log records as `_user`).'),
+  col('issuer', 'string', false, 'Identity provider (OpenID issuer or proxy assertion issuer).'),
+  col('subject', 'string', false, 'Subject the provider gives the person.'),
+  col('display_name', 'string', true, 'Display name as the provider last sent it.'),
+  col('email', 'string', true, 'E-mail address as the provider last sent it.'),
+  col('first_seen_at', 'timestamp', false, 'First sign-in (UTC).'),
+  col('last_seen_at', 'timestamp', false, 'Latest sign-in (UTC).'),
 ];
 
 /** Browser sessions: only the sha256 of the cookie's secret is stored. */
@@ -91,11 +107,12 @@ export const COMPILE_META_TABLES: MetaTable[] = [
   },
 ];
 
-/** The write path's shared tables: idempotency records, tokens, browser sessions (each input's chain head is its own `<t>__head`). */
+/** The write path's shared tables: idempotency records, tokens, browser sessions, the users directory (each input's chain head is its own `<t>__head`). */
 export const WRITE_META_TABLES: MetaTable[] = [
   { name: IDEMPOTENCY_TABLE, columns: IDEMPOTENCY_COLUMNS, primaryKey: ['request_id'], description: 'Results of requests by idempotency key.' },
   { name: TOKENS_TABLE, columns: TOKENS_COLUMNS, primaryKey: ['token_id'], description: 'API tokens (sha256 hashes only).' },
   { name: SESSIONS_TABLE, columns: SESSIONS_COLUMNS, primaryKey: ['session_hash'], description: 'Browser sessions of OpenID Connect sign-in (sha256 hashes of the cookie secret only).' },
+  { name: USERS_TABLE, columns: USERS_COLUMNS, primaryKey: ['user_name'], description: 'People who signed in through the identity provider: display name and e-mail by stable id.' },
 ];
 
 /** The planning workflows' tables: scenarios, their closure, pending changes, webhook calls. */

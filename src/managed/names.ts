@@ -47,6 +47,8 @@ export const IDEMPOTENCY_TABLE = '_wb_idempotency';
 export const TOKENS_TABLE = '_wb_tokens';
 /** Browser sessions of OpenID Connect sign-in (hashes only). */
 export const SESSIONS_TABLE = '_wb_sessions';
+/** The people who signed in through the identity provider: stable id → display name and e-mail. */
+export const USERS_TABLE = '_wb_users';
 /** Scenarios besides `base`. */
 export const SCENARIOS_TABLE = '_wb_scenarios';
 /** Closure of the scenario tree. */

@@ -15,8 +15,10 @@ import { browserSessions } from '../http/session-cookie.js';
 import { formRoutes } from '../forms/form-routes.js';
 import { applyGuard } from './apply-guard.js';
 import { jsonLogger, type ServerLogger } from './logger.js';
+import { requestLog } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { signInRoutes } from './routes/auth.js';
+import { personalTokenRoutes } from './routes/personal-tokens.js';
 import { inputRoutes } from './routes/inputs.js';
 import { modelRoutes } from './routes/models.js';
 import { workflowRoutes } from './routes/workflow.js';
@@ -64,6 +66,7 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
     ...inputRoutes(wb, settings, true),
     ...workflowRoutes(wb, settings, true),
     ...adminRoutes(wb, options),
+    ...personalTokenRoutes(wb),
     ...formRoutes(wb, { devUser: options.devUser, signOutOrigin: options.auth?.sso.kind === 'oidc' ? new URL(options.auth.sso.issuer).origin : undefined }),
     ...signInRoutes(wb, options.auth, logger),
     route({
@@ -133,6 +136,7 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
       audience: sso.audience,
       keys: 'url' in sso.jwks ? sso.jwks.url : sso.jwks.file,
     });
+  app.use('*', requestLog(logger));
   app.notFound((c) => failureResponse(apiError('not_found', `no route ${c.req.method} ${c.req.path}`)));
   mountRoutes(app, serverRoutes(wb, options, logger), {
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,

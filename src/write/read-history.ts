@@ -1,6 +1,7 @@
 import type { SqlValue } from '../adapters/adapter.js';
 import { checkPermission } from '../auth/permissions.js';
 import { onInputRows, rowScope } from '../auth/row-filter.js';
+import { lookUpUsers } from '../auth/users.js';
 import { valueChecker } from '../rules/column-rules.js';
 import { parseTime } from './read-rows.js';
 import type { ColumnChange, HistoryEntry, HistoryOptions, HistoryResult } from './types.js';
@@ -58,6 +59,8 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
     `select * from (select l.* from ${ctx.names.log(input.name)} l${where.length ? ` where ${where.join(' and ')}` : ''} ` +
     `order by l.${q('_seq')} desc ${d.limitClause(params, limit)}) h order by h.${q('_seq')}`;
   const rows = await ctx.reader.query(sql, params);
+  // names of the users of these entries only: the row filter above already chose what the reader sees
+  const users = await lookUpUsers(ctx.reader, ctx.names, rows.map((r) => String(r._user)));
   const entries: HistoryEntry[] = rows.map((r) => {
     const values = new Map<string, Canonical>(input.columns.map((c) => [c.name, canonicalFromDb(c.type, r[c.name])]));
     const old = r._old_values ? (JSON.parse(String(r._old_values)) as Record<string, Canonical>) : {};
@@ -77,6 +80,8 @@ export async function readHistory(ctx: WriteContext, tableName: string, opts: Hi
       key: wireKey(input, input.key.map((k) => values.get(k) ?? null)),
       version: numberFromDb(r._version),
       user: String(r._user),
+      userName: users.get(String(r._user))?.name ?? null,
+      userEmail: users.get(String(r._user))?.email ?? null,
       at: isoFromDb(r._at) ?? '',
       requestId: (r._request_id as string | null) ?? null,
       comment: (r._comment as string | null) ?? null,

@@ -118,7 +118,12 @@ export interface HistoryEntry {
   scenario: string;
   key: Record<string, WireValue>;
   version: number;
+  /** Who wrote it: the stable user id (`<issuer>#<subject>` for people signed in through the identity provider). */
   user: string;
+  /** Their display name from the users directory (`_wb_users`); null when unknown (tokens, CLI, dev user). */
+  userName: string | null;
+  /** Their e-mail address from the users directory; null when unknown. */
+  userEmail: string | null;
   /** ISO `Z`. */
   at: string;
   requestId: string | null;

@@ -16,11 +16,20 @@ export function registerToken(program: Command): void {
     .requiredOption('--user <name>', 'the user the token signs in')
     .requiredOption('--role <role>', 'a role declared in project.yml')
     .option('--attr <key=value>', 'a user attribute used by row filters (repeatable)', collect, [])
-    .action(async (flags: { user: string; role: string; attr: string[] }, command: Command) => {
+    .option('--name <text>', 'what the token is for (shown by `token list`)')
+    .option('--expires-at <time>', 'when it stops signing in (ISO 8601, in the future); default: never')
+    .action(async (flags: { user: string; role: string; attr: string[]; name?: string; expiresAt?: string }, command: Command) => {
       const opts = globals(command);
       const attributes = parsePairs(flags.attr, '--attr');
       const result = await withBackend(opts, (b) =>
-        b.createToken({ user: flags.user, role: flags.role, createdBy: osUser(), ...(flags.attr.length > 0 ? { attributes } : {}) }),
+        b.createToken({
+          user: flags.user,
+          role: flags.role,
+          createdBy: osUser(),
+          ...(flags.attr.length > 0 ? { attributes } : {}),
+          ...(flags.name !== undefined ? { name: flags.name } : {}),
+          ...(flags.expiresAt !== undefined ? { expiresAt: flags.expiresAt } : {}),
+        }),
       );
       if (!result.ok) {
         printApiError(result.error, opts.json);
@@ -41,8 +50,20 @@ export function registerToken(program: Command): void {
       if (tokens.length === 0) return console.log('no tokens');
       console.log(
         formatTable(
-          ['id', 'user', 'role', 'attributes', 'created', 'by', 'revoked'],
-          tokens.map((t) => [t.tokenId, t.user, t.role, Object.entries(t.attributes).map(([k, v]) => `${k}=${v}`).join(' '), t.createdAt, t.createdBy, t.revokedAt ?? '']),
+          ['id', 'kind', 'name', 'user', 'role', 'attributes', 'created', 'by', 'expires', 'last used', 'revoked'],
+          tokens.map((t) => [
+            t.tokenId,
+            t.kind,
+            t.name ?? '',
+            t.user,
+            t.role,
+            Object.entries(t.attributes).map(([k, v]) => `${k}=${v}`).join(' '),
+            t.createdAt,
+            t.createdBy,
+            t.expiresAt ?? 'never',
+            t.lastUsedAt ?? 'never',
+            t.revokedAt ?? '',
+          ]),
         ),
       );
     });
@@ -68,6 +89,6 @@ export function registerToken(program: Command): void {
     ['ANA=$(writeback token create --user ana --role planner --attr region=EMEA)', 'the secret goes to stdout only, once'],
     ['writeback token create --user bi --role viewer --json', 'with its id, as JSON'],
   ]);
-  examples(list, [['writeback token list --json', 'ids, users, roles, attributes, who created them, revoked or not']]);
+  examples(list, [['writeback token list --json', 'ids, kinds (service or personal), names, users, roles, attributes, who created them, expiry, last use, revoked or not']]);
   examples(revoke, [['writeback token revoke 0193…', 'the id from `token list`; its next request gets 401']]);
 }

@@ -7,6 +7,7 @@ import { WireValueSchema, wireRegistry } from '../../http/wire-schemas.js';
 import { ApplyBodySchema, ApplyResponseSchema } from '../admin-apply.js';
 import type { ServerOptions } from '../server-options.js';
 import { QUERY_LIMITS } from '../../library/read-query.js';
+import { TokenCreatedSchema, TokenRevokedSchema, TokensResponseSchema } from '../token-schemas.js';
 
 const TokenCreateSchema = z
   .strictObject({
@@ -14,27 +15,12 @@ const TokenCreateSchema = z
     role: z.string().min(1),
     attributes: z.record(z.string(), z.string()).optional(),
     created_by: z.string().min(1).optional(),
+    name: z.string().min(1).optional().describe('What the token is for.'),
+    expires_at: z.string().optional().describe('When it stops signing in (ISO 8601, in the future); absent = never.'),
   })
   .register(wireRegistry, { id: 'TokenCreateRequest' });
 
 const VerifySchema = z.strictObject({ tables: z.array(z.string()).optional() }).register(wireRegistry, { id: 'VerifyRequest' });
-
-/** A stored token as listed (the secret is never stored). */
-const TokenInfoSchema = z
-  .object({
-    tokenId: z.string(),
-    user: z.string(),
-    role: z.string(),
-    attributes: z.record(z.string(), z.string()),
-    createdAt: z.string(),
-    createdBy: z.string(),
-    revokedAt: z.string().nullable(),
-  })
-  .register(wireRegistry, { id: 'TokenInfo' });
-
-const TokensResponseSchema = z.object({ tokens: z.array(TokenInfoSchema) }).register(wireRegistry, { id: 'TokensResponse' });
-const TokenCreatedSchema = z.object({ token: z.string().describe('The secret: shown once.'), info: TokenInfoSchema }).register(wireRegistry, { id: 'TokenCreated' });
-const TokenRevokedSchema = z.object({ info: TokenInfoSchema }).register(wireRegistry, { id: 'TokenRevoked' });
 
 const VerifyReportSchema = z
   .object({
@@ -151,6 +137,8 @@ export function adminRoutes(wb: HttpLibrary, options: Pick<ServerOptions, 'apply
           role: b.role,
           ...(b.attributes ? { attributes: b.attributes } : {}),
           ...(b.created_by ? { createdBy: b.created_by } : {}),
+          ...(b.name ? { name: b.name } : {}),
+          ...(b.expires_at ? { expiresAt: b.expires_at } : {}),
         });
         return result.ok ? c.json({ token: result.token, info: result.info }, 201) : sendFailure(c, fromWriteError(result.error));
       },

@@ -38,6 +38,8 @@ export function historyResponse(result: Extract<HistoryResult, { ok: true }>) {
       key: e.key,
       version: e.version,
       user: e.user,
+      user_name: e.userName,
+      user_email: e.userEmail,
       at: e.at,
       request_id: e.requestId,
       comment: e.comment,

@@ -344,6 +344,7 @@ describe('HTTP API on the demo project', () => {
       project: wb.project,
       tokens: wb.tokens,
       sessions: wb.sessions,
+      users: wb.users,
       verify: wb.verify.bind(wb),
       reload: wb.reload.bind(wb),
       quiesce: wb.quiesce.bind(wb),

@@ -38,6 +38,7 @@ describe('server lifecycle', () => {
       publishSnapshots: (o) => wb.publishSnapshots(o),
       tokens: wb.tokens,
       sessions: wb.sessions,
+      users: wb.users,
       verify: (o) => wb.verify(o),
       reload: (p) => wb.reload(p),
       quiesce: (fn) => wb.quiesce(fn),

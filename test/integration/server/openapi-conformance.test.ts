@@ -268,6 +268,26 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await admin('POST', '/query', { body: { sql: 'drop table writeback._wb_tokens' } })).status).toBe(400);
   });
 
+  it('personal access tokens: create (as a signed-in person), list, revoke, and every refusal', async () => {
+    const dev = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false, closeLibrary: false, devUser: { user: 'ana', role: 'planner', attributes: { region: 'EMEA' } } });
+    try {
+      const me = (method: string, url: string, opts: Parameters<OpenApiChecker['call']>[3] = {}) => checker.call(dev.url, method, `/api/v1/me/tokens${url}`, opts);
+      const created = await me('POST', '', { body: { name: 'nightly import', expires_in_days: 7 } });
+      expect(created.status).toBe(201);
+      const { token, info } = created.json as { token: string; info: { tokenId: string } };
+      expect((await me('POST', '', { body: { name: 'x', expires_in_days: 365 } })).status).toBe(400);
+      expect((await me('POST', '', { body: { name: 'x', colour: 'red' } })).status).toBe(400);
+      expect((await me('GET', '')).status).toBe(200);
+      expect((await call('GET', '/api/v1/me/tokens', { token })).status).toBe(200);
+      expect((await call('GET', '/api/v1/me/tokens')).status).toBe(401);
+      expect((await call('POST', '/api/v1/me/tokens', { token, body: { name: 'from a token' } })).status).toBe(403);
+      expect((await call('POST', '/api/v1/me/tokens/0123456789ab/revoke', { token: tokens.bob })).status).toBe(404);
+      expect((await me('POST', `/${info.tokenId}/revoke`)).status).toBe(200);
+    } finally {
+      await dev.close();
+    }
+  });
+
   it('called every documented operation, and no answer contradicted the document', () => {
     const never = checker.operationIds().filter((id) => !checker.seen.has(id));
     expect(never, 'operations never called').toEqual([]);

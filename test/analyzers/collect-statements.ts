@@ -53,7 +53,7 @@ function rows(input: InputTable, n: number, offset = 0): Record<string, unknown>
  * aliases, `__by_scenario`, `__pending`, `__history`), the apply operations a fresh plan does not
  * need (add/drop column, archive) and `compile`'s output; then the write path on every input table
  * (upsert, bulk upsert, delete, a scenario, an idempotent retry, dry run), reads (rows, as-of,
- * history, verify, model rows), idempotency pruning, scenarios, tokens, pending changes and webhook records.
+ * history, verify, model rows), idempotency pruning, scenarios, tokens (service and personal, sign-in with its last use), the users directory, pending changes and webhook records.
  * `refused`: the steps the library refused (their statements up to the refusal are recorded).
  */
 export async function collectStatements(dir: string, type: CollectedDialect): Promise<{ log: RecordedStatement[]; refused: string[] }> {
@@ -193,6 +193,20 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
     await wb.tokens.list();
     await wb.tokens.revoke('t1');
     await wb.tokens.authenticate('wb_token');
+    await wb.tokens.listOwn('u');
+    await wb.tokens.revokeOwn('u', 't1');
+    const role = Object.entries(project.roles).find(([, r]) => r.attributes.length === 0)?.[0] ?? Object.keys(project.roles)[0] ?? 'viewer';
+    await wb.tokens.createPersonal({ user: 'u', role, attributes: {} }, { name: 'script', expiresInDays: 7 });
+    // a stored token, unused for a minute: signing in reads it and moves its last_used_at
+    const stored = { token_id: '0123456789ab', user_name: 'u', role, attributes: '{}', created_at: '2026-03-01T10:00:00Z', created_by: 'u', revoked_at: null, kind: 'personal', name: 'script', expires_at: null, last_used_at: null };
+    adapter.answers.unshift({ matches: /_wb_tokens.*token_hash/is, rows: () => [stored] });
+    await wb.tokens.signIn(`wb_0123456789ab_${'A'.repeat(43)}`);
+    adapter.answers.shift();
+  });
+  await step('users', async () => {
+    await wb.users.recordSignIn({ issuer: 'https://idp.example.com', subject: 's1', name: 'Ana', email: 'ana@example.com' });
+    await wb.users.recordSignIn({ issuer: 'https://idp.example.com', subject: 's2' });
+    await wb.users.lookUp(['https://idp.example.com#s1', 'https://idp.example.com#s2']);
   });
   await wb.close();
   return { log: adapter.log, refused };

@@ -50,6 +50,15 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
 
   return [
     route({ ...page, method: 'get', path: '/', operationId: 'indexPage', summary: 'The page listing the input tables the signed-in user may read', responses: { 200: { description: 'HTML', text: PAGE } }, handler: () => pageResponse(renderPage(shell()), 200, csp) }),
+    route({
+      ...page,
+      method: 'get',
+      path: '/tokens',
+      operationId: 'tokensPage',
+      summary: "The signed-in person's access tokens for their scripts: create (the secret shown once), list, revoke",
+      responses: { 200: { description: 'HTML', text: PAGE } },
+      handler: () => pageResponse(renderPage({ ...shell(), page: 'tokens' }), 200, csp),
+    }),
     route({ ...page, method: 'get', path: '/forms', operationId: 'formsPage', summary: 'Redirects to `/`', responses: { 302: { description: 'To `/`' } }, handler: (c) => c.redirect('/') }),
     route({
       ...page,

@@ -4,8 +4,8 @@ import { html, type SafeHtml } from './escape-html.js';
 export interface PageShell {
   /** Project name, shown in the header. */
   project: string;
-  /** `index` (the list of tables), `form` (one input table) or `model` (one model's merged rows, read only). */
-  page: 'index' | 'form' | 'model';
+  /** `index` (the list of tables), `form` (one input table), `model` (one model's merged rows, read only) or `tokens` (the person's access tokens). */
+  page: 'index' | 'form' | 'model' | 'tokens';
   /** The input table of a form page. */
   table?: string;
   /** The model of a model page. */
@@ -32,7 +32,7 @@ export const PAGE_CSP = pageCsp();
  */
 export function renderPage(shell: PageShell): string {
   const name = shell.table ?? shell.model;
-  const title = name !== undefined ? `${name} · ${shell.project}` : shell.project;
+  const title = name !== undefined ? `${name} · ${shell.project}` : shell.page === 'tokens' ? `Access tokens · ${shell.project}` : shell.project;
   const body: SafeHtml = html`<!doctype html>
 <html lang="en">
 <head>
@@ -47,7 +47,7 @@ export function renderPage(shell: PageShell): string {
 <a class="skip" href="#main">Skip to content</a>
 <header class="topbar">
   <a class="brand" href="/"><span class="logo" aria-hidden="true">wb</span> <span>${shell.project}</span></a>
-  <nav class="crumbs" aria-label="Breadcrumb">${name !== undefined ? html`<a href="/">Input tables</a> <span aria-hidden="true">/</span> ${shell.model !== undefined ? 'Model ' : ''}<strong>${name}</strong>` : html`<strong>Input tables</strong>`}</nav>
+  <nav class="crumbs" aria-label="Breadcrumb">${name !== undefined ? html`<a href="/">Input tables</a> <span aria-hidden="true">/</span> ${shell.model !== undefined ? 'Model ' : ''}<strong>${name}</strong>` : shell.page === 'tokens' ? html`<a href="/">Input tables</a> <span aria-hidden="true">/</span> <strong>Access tokens</strong>` : html`<strong>Input tables</strong>`}</nav>
   <div class="who" id="who" aria-live="polite"></div>
 </header>
 <main id="main" tabindex="-1">

@@ -67,15 +67,15 @@ export interface FormServer {
 /**
  * Start the demo behind a token-only server and a `--dev-user demo` server (both on port 0);
  * `planning`: keep the demo's planning grid; `acrossFromSource`: with its across values read from
- * finance.actuals.quarter.
+ * finance.actuals.quarter; `devUser`: who the dev server signs in (default `demo`, an administrator).
  */
-export async function startFormServer(opts: { planning?: boolean; acrossFromSource?: boolean } = {}): Promise<FormServer> {
+export async function startFormServer(opts: { planning?: boolean; acrossFromSource?: boolean; devUser?: Actor } = {}): Promise<FormServer> {
   const dir = await appliedDemo(opts.planning ?? false, opts.acrossFromSource ?? false);
   const wb = await openProject(dir);
   const tokens = await demoTokens(wb);
   const common = { port: 0, logger: silentLogger, snapshot: false as const, discovery: false };
   const server = await startServer(wb, { ...common, closeLibrary: false });
-  const devUser: Actor = { user: 'demo' };
+  const devUser: Actor = opts.devUser ?? { user: 'demo' };
   const dev = await startServer(wb, { ...common, devUser, closeLibrary: false });
   return {
     dir, wb, server, dev, tokens,

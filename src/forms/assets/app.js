@@ -4,6 +4,7 @@ import { h, replace } from './dom.js';
 import { renderForm } from './grid.js';
 import { renderIndex } from './index-page.js';
 import { renderModel } from './model-page.js';
+import { renderTokens } from './tokens-page.js';
 
 const main = document.getElementById('main');
 const who = document.getElementById('who');
@@ -31,6 +32,7 @@ function showWho(me) {
     h('span', { class: 'who-text' },
       h('strong', { class: 'user', title: me.user }, shown, me.email && me.name ? h('span', { class: 'email', text: ` · ${me.email}` }) : null),
       h('span', { class: 'role', text: attrs ? `${role} · ${attrs}` : role })),
+    h('a', { class: 'link', href: '/tokens', text: 'Access tokens' }),
     me.dev_user ? h('span', { class: 'badge warn', title: 'The server runs with --dev-user: every request without a token is this user', text: 'dev mode' }) : null,
     me.sign_out ? h('a', { class: 'link tokens-link', href: '/tokens', text: 'Access tokens' }) : null,
     me.sign_out
@@ -99,6 +101,7 @@ function start(me) {
   const page = document.body.dataset.page;
   if (page === 'form') return renderForm(main, document.body.dataset.table, me);
   if (page === 'model') return renderModel(main, document.body.dataset.model, me);
+  if (page === 'tokens') return renderTokens(main, me);
   return renderIndex(main, me);
 }
 

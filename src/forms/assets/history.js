@@ -58,11 +58,14 @@ export async function openHistory(page, row) {
     const changes = Array.isArray(e.changes) ? e.changes : [];
     return h('li', { class: `entry op-${opGroup(e.op ?? 'upsert')}`, dataset: { op: String(e.op ?? 'upsert') } },
       h('div', { class: 'entry-head' },
-        h('strong', { class: 'user', text: e.user ?? '' }),
+        // the directory's name and e-mail when known, the stable user id (what the log records) under them
+        h('strong', { class: 'user', text: e.user_name ?? e.user ?? '' }),
+        e.user_email ? h('span', { class: 'user-email', text: `· ${e.user_email}` }) : null,
         h('span', { class: 'op', text: opLabel(e) }),
         h('time', { datetime: e.at, text: formatTime(e.at) }),
         page.meta.scenarios && e.scenario ? h('span', { class: 'badge', text: e.scenario }) : null,
         Number.isInteger(e.version) ? h('span', { class: 'ver', text: `v${e.version}` }) : null),
+      e.user_name || e.user_email ? h('p', { class: 'user-id', text: e.user ?? '' }) : null,
       e.comment ? h('p', { class: 'comment', text: `“${e.comment}”` }) : null,
       changes.length ? h('table', { class: 'changes' },
         h('tbody', {}, changes.map((c) => h('tr', {},

@@ -79,6 +79,7 @@ describe('the served OpenAPI document matches every answer of the server', () =>
     expect((await call('GET', '/forms/nope')).status).toBe(404);
     expect((await call('GET', '/models/account_forecast')).status).toBe(200);
     expect((await call('GET', '/models/nope')).status).toBe(404);
+    expect((await call('GET', '/tokens')).status).toBe(200);
     expect((await call('GET', '/assets/app.js')).status).toBe(200);
     expect((await call('GET', '/assets/app.css')).status).toBe(200);
     expect((await call('GET', '/assets/favicon.svg')).status).toBe(200);

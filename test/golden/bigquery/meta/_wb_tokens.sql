@@ -7,5 +7,9 @@ create table if not exists `writeback`.`_wb_tokens` (
   `created_at` TIMESTAMP not null,
   `created_by` STRING not null,
   `revoked_at` TIMESTAMP,
+  `kind` STRING,
+  `name` STRING,
+  `expires_at` TIMESTAMP,
+  `last_used_at` TIMESTAMP,
   primary key (`token_id`) not enforced
 );

@@ -7,5 +7,9 @@ create table if not exists "writeback"."_wb_tokens" (
   "created_at" TIMESTAMPTZ not null,
   "created_by" TEXT not null,
   "revoked_at" TIMESTAMPTZ,
+  "kind" TEXT,
+  "name" TEXT,
+  "expires_at" TIMESTAMPTZ,
+  "last_used_at" TIMESTAMPTZ,
   primary key ("token_id")
 );

@@ -7,5 +7,9 @@ create table if not exists "WRITEBACK"."_WB_TOKENS" (
   "CREATED_AT" TIMESTAMP_NTZ not null,
   "CREATED_BY" VARCHAR not null,
   "REVOKED_AT" TIMESTAMP_NTZ,
+  "KIND" VARCHAR,
+  "NAME" VARCHAR,
+  "EXPIRES_AT" TIMESTAMP_NTZ,
+  "LAST_USED_AT" TIMESTAMP_NTZ,
   primary key ("TOKEN_ID") not enforced
 );

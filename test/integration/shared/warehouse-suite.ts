@@ -307,6 +307,33 @@ export function warehouseSuite(name: string, w: WarehouseUnderTest | { skip: str
       expect(await wb.tokens.authenticate(created.token)).toBeNull();
     });
 
+    it('personal tokens (expiry, own list and revoke, last use) and the users directory (upsert, names in history) on this warehouse', async () => {
+      const owner = { user: 'https://idp.example.com#u-pat', role: 'planner', attributes: { region: 'EMEA' } };
+      const created = await wb.tokens.createPersonal(owner, { name: 'script', expiresInDays: 7 });
+      if (!created.ok) throw new Error(created.error.message);
+      expect(created.info).toMatchObject({ kind: 'personal', name: 'script', user: owner.user });
+      const signedIn = await wb.tokens.signIn(created.token);
+      expect(signedIn).toMatchObject({ ok: true, actor: { user: owner.user, role: 'planner', tokenId: created.info.tokenId } });
+      const [listed] = await wb.tokens.listOwn(owner.user);
+      expect(listed).toMatchObject({ tokenId: created.info.tokenId, expiresAt: created.info.expiresAt });
+      expect(listed!.lastUsedAt).not.toBeNull();
+      expect((await wb.tokens.revokeOwn('someone-else', created.info.tokenId)).ok).toBe(false);
+      expect((await wb.tokens.revokeOwn(owner.user, created.info.tokenId)).ok).toBe(true);
+      expect(await wb.tokens.signIn(created.token)).toEqual({ ok: false, reason: 'invalid' });
+
+      const identity = { issuer: 'https://idp.example.com', subject: 'u-pat', name: "Pat O'Brien", email: 'pat@example.com' };
+      await wb.users.recordSignIn(identity, new Date('2026-01-01T00:00:00Z'));
+      await wb.users.recordSignIn({ ...identity, name: 'Pat O’Brien-Ng' }, new Date('2026-02-01T00:00:00Z'));
+      await wb.users.recordSignIn({ issuer: identity.issuer, subject: 'u-noname' }, new Date('2026-02-01T00:00:00Z'));
+      expect(await count(`select count(*) as n from ${names.meta('_wb_users')}`)).toBe(2);
+      const found = await wb.users.lookUp([owner.user, `${identity.issuer}#u-noname`, 'nobody']);
+      expect(Object.fromEntries(found)).toEqual({ [owner.user]: { name: 'Pat O’Brien-Ng', email: 'pat@example.com' }, [`${identity.issuer}#u-noname`]: { name: null, email: null } });
+      const k = { account_id: 'A1', quarter: '2026-Q3' };
+      expect((await wb.inputs.write('forecast', [{ ...k, amount: '1.00' }], { user: owner.user })).ok).toBe(true);
+      const h = await wb.inputs.history('forecast', { key: k });
+      expect(h.ok && h.entries.map((e) => [e.user, e.userName, e.userEmail])).toEqual([[owner.user, 'Pat O’Brien-Ng', 'pat@example.com']]);
+    });
+
     it('approvals and promote go through the log on this warehouse: proposal, approval, one-transaction promote; verify passes', async () => {
       const withApproval: Project = {
         ...project,

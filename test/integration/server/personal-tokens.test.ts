@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { loadProject } from '../../../src/project/load-project.js';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
@@ -168,23 +171,29 @@ describe('personal access tokens (/api/v1/me/tokens)', () => {
     expect(ok.body.info.expiresAt).toBe(at);
   });
 
-  it('the longest lifetime comes from personal_tokens.max_lifetime of the served target', async () => {
+  it('the longest lifetime comes from personal_tokens.max_lifetime of the served target (project.yml)', async () => {
     const project = wb.project;
-    const target = Object.values(project.targets)[0]!;
-    const auth = {
-      sso: { kind: 'proxy' as const, header: 'x-assertion', issuer: 'https://idp.example', audience: ['wb'], jwks: { url: 'https://idp.example/jwks' }, algorithms: ['ES256'], loc: target.auth?.loc ?? { file: 'project.yml', line: 1, col: 1 } },
-      claims: { name: 'name', email: 'email', role: { claim: 'groups' }, attributes: {}, loc: { file: 'project.yml', line: 1, col: 1 } },
-      session: { lifetimeSeconds: 43_200, idleTimeoutSeconds: 3600 },
-      personalTokens: { maxLifetimeSeconds: 7 * 86_400 },
-      loc: { file: 'project.yml', line: 1, col: 1 },
-    };
-    await wb.reload({ ...project, targets: { ...project.targets, [target.name]: { ...target, auth } } });
+    const file = join(dir, 'project.yml');
+    const original = readFileSync(file, 'utf8');
+    const doc = parseDocument(original);
+    doc.setIn(['targets', project.defaultTarget, 'auth'], doc.createNode({
+      proxy: { header: 'x-assertion', issuer: 'https://idp.example.com', audience: 'writeback', jwks_url: 'https://idp.example.com/jwks.json' },
+      claims: { role: { claim: 'groups' } },
+      personal_tokens: { max_lifetime: '7d' },
+    }));
+    writeFileSync(file, doc.toString());
+    const loaded = await loadProject(dir);
+    writeFileSync(file, original);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    // the servers of this test started before the target had `auth:` (with it, --dev-user is refused)
+    await wb.reload(loaded.value);
     try {
       expect((await list(ana)).body.max_lifetime_days).toBe(7);
       const res = await create(ana, { name: 'x', expires_in_days: 8 });
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toBe(`expires_in_days 8 is beyond the longest lifetime of a personal token: 7 days (targets.${target.name}.auth.personal_tokens.max_lifetime)`);
-      expect((await create(ana, { name: 'x', expires_in_days: 7 })).status).toBe(201);
+      expect(res.body.error.message).toBe(`expires_in_days 8 is beyond the longest lifetime of a personal token: 7 days (targets.${project.defaultTarget}.auth.personal_tokens.max_lifetime)`);
+      const ok = await create(ana, { name: 'x', expires_in_days: 7 });
+      expect(ok.status).toBe(201);
     } finally {
       await wb.reload(project);
     }

@@ -266,17 +266,26 @@ export class TokenStore {
     return { ok: true, actor: { user: info.user, role: info.role, attributes: info.attributes, tokenId: info.tokenId } };
   }
 
-  /** Record a use: one write per token per minute at most (checked here and, across processes, in the update). */
+  /**
+   * Record a use: one write per token per minute at most (checked here and, across processes, in
+   * the update). It runs on the read connection, outside any transaction of the main one (a
+   * scenario's, an apply's), and is best effort: a failed update never fails the request, the
+   * next use tries again.
+   */
   private async touch(info: TokenInfo, now: number): Promise<void> {
     const last = Math.max(this.touched.get(info.tokenId) ?? 0, info.lastUsedAt ? Date.parse(info.lastUsedAt) : 0);
     if (now - last < LAST_USED_INTERVAL_MS) return;
     this.touched.set(info.tokenId, now);
     const d = this.names().dialect;
     const q = (c: string) => d.quoteIdent(c);
-    await this.writer.execute(
-      `update ${this.table} set ${q('last_used_at')} = ${d.param(1)} where ${q('token_id')} = ${d.param(2)} and (${q('last_used_at')} is null or ${q('last_used_at')} < ${d.param(3)})`,
-      [new Date(now), info.tokenId, new Date(now - LAST_USED_INTERVAL_MS)],
-    );
+    try {
+      await this.reader.execute(
+        `update ${this.table} set ${q('last_used_at')} = ${d.param(1)} where ${q('token_id')} = ${d.param(2)} and (${q('last_used_at')} is null or ${q('last_used_at')} < ${d.param(3)})`,
+        [new Date(now), info.tokenId, new Date(now - LAST_USED_INTERVAL_MS)],
+      );
+    } catch {
+      this.touched.delete(info.tokenId);
+    }
   }
 
   /** A bound parameter cast to its column's type (a null still has a type on every warehouse). */

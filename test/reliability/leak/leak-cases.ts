@@ -167,6 +167,13 @@ export function generators(hiddenIds: Record<string, string>): Record<string, Ge
   const writing = (who: Attacker): Family[] => (ROLE_WRITES(who) ? families : ['vis', 'hid', 'hidDel']);
   return {
     me: (who) => [one(who, 'me', (w) => ({ method: 'GET', url: '/api/v1/me', token: t(w, who) }))],
+    listMyTokens: (who) => [one(who, 'my tokens', (w) => ({ method: 'GET', url: '/api/v1/me/tokens', token: t(w, who) }))],
+    createMyToken: (who) => [one(who, 'create a token with a token', (w) => ({ method: 'POST', url: '/api/v1/me/tokens', token: t(w, who), body: { name: 'x' } }))],
+    // the hidden planner's personal token (world A) answers like a token id that never existed (world B)
+    revokeMyToken: (who) =>
+      [hiddenIds['token.hid'], '0123456789ab'].filter((id): id is string => id !== undefined).map((id) =>
+        one(who, `revoke token ${id === hiddenIds['token.hid'] ? 'of the hidden planner' : 'that never existed'}`, (w) => ({ method: 'POST', url: `/api/v1/me/tokens/${id}/revoke`, token: t(w, who) })),
+      ),
     listInputs: (who) => [one(who, 'inputs', (w) => ({ method: 'GET', url: '/api/v1/inputs', token: t(w, who) }))],
     readRows: perTable((who, table) => {
       const url = `/api/v1/inputs/${table}/rows`;
@@ -378,6 +385,7 @@ export const PUBLIC_CASES: LeakCase[] = [
   ['/forms/nope', 'form nope'],
   ['/models/plan_by_account', 'model page plan_by_account'],
   ['/models/nope', 'model page nope'],
+  ['/tokens', 'tokens page'],
   ['/assets/app.js', 'asset'],
   ['/healthz', 'health'],
   ['/api/v1/openapi.json', 'openapi'],

@@ -5,6 +5,9 @@ import type { Writeback } from '../../../src/library/writeback.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import type { WriteResult } from '../../../src/write/types.js';
+import { recordSignInSql } from '../../../src/auth/users.js';
+import { sqlNames } from '../../../src/managed/sql-names.js';
+import { resolveTarget } from '../../../src/adapters/registry.js';
 import { ACCOUNTS, appliedLeakProject, HIDDEN, SEEN } from './leak-project.js';
 
 /** The attackers: one signed-in user per role, all of the seen region. */
@@ -87,6 +90,8 @@ export interface WorldFacts {
   pending: Record<string, string>;
   /** ISO times of seen writes, usable as `as_of` / `since`. */
   times: { early: string; middle: string; late: string };
+  /** Ids of personal tokens by label (world A: `token.hid`, the hidden region's planner's). */
+  tokens: Record<string, string>;
 }
 
 /** The canaries of world A: every trace of the hidden region's rows. */
@@ -103,7 +108,7 @@ export class World {
   server!: RunningHttpServer;
   dir!: string;
   readonly tokens = {} as Record<Attacker, string>;
-  readonly facts: WorldFacts = { pending: {}, times: { early: '', middle: '', late: '' } };
+  readonly facts: WorldFacts = { pending: {}, times: { early: '', middle: '', late: '' }, tokens: {} };
   /** Answers by case label (a case may read an earlier answer, e.g. its cursor). */
   readonly answers = new Map<string, { status: number; json: unknown }>();
   /** Strings written by the hidden region's users (all contain `qzv`, or are its amounts). */
@@ -123,7 +128,32 @@ export class World {
       this.tokens[user] = made.token;
     }
     await this.populate();
+    await this.nameUsers();
     this.server = await startServer(this.wb, { port: 0, logger: silentLogger, snapshot: false, discovery: false });
+  }
+
+  /**
+   * Display names and e-mail addresses in the users directory for the writers of both regions
+   * (history shows them): the hidden region's are canaries too, so a name must never reach an
+   * attacker where its entry does not.
+   */
+  private async nameUsers(): Promise<void> {
+    const names = sqlNames(this.wb.project, resolveTarget(this.wb.project).name, this.wb.adapter.dialect);
+    const at = new Date();
+    const people: [string, string, string][] = [
+      [IAN.user, 'Ian Seen', 'ian@seen.example'],
+      [CANARY_PLANNER, 'Qzv Hidden Planner', 'qzv.planner@hidden.example'],
+      [CANARY_REVIEWER, 'Qzv Hidden Reviewer', 'qzv.reviewer@hidden.example'],
+    ];
+    // ids as the users directory keys them (these users signed in with tokens, so not `<issuer>#<subject>`)
+    for (const [user, display, email] of people) await this.wb.adapter.execute(recordSignInSql(names), [user, 'https://idp.example', user, display, email, at, at]);
+    for (const [user, display, email] of people) if (user !== IAN.user) this.hiddenValues.add(display).add(email);
+    if (!this.withHidden) return;
+    // the hidden region's planner has a personal token: attackers never see it, nor revoke it
+    const made = await this.wb.tokens.createPersonal({ user: CANARY_PLANNER, role: 'planner', attributes: { region: HIDDEN } }, { name: 'qzv-token-name-5c5c' });
+    if (!made.ok) throw new Error(made.error.message);
+    this.facts.tokens['token.hid'] = made.info.tokenId;
+    this.hiddenValues.add('qzv-token-name-5c5c');
   }
 
   async close(): Promise<void> {

@@ -127,7 +127,7 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
   const sso = options.auth?.sso;
   const proxy =
     options.auth && sso?.kind === 'proxy'
-      ? proxySignIn(() => wb.project, { ...options.auth, sso }, { projectDir: wb.project.dir, ...(options.proxyKeys ? { keys: options.proxyKeys } : {}), log: logger })
+      ? proxySignIn(() => wb.project, { ...options.auth, sso }, { projectDir: wb.project.dir, ...(options.proxyKeys ? { keys: options.proxyKeys } : {}), log: logger, onSignIn: (identity) => wb.users.recordSignInOnce(identity) })
       : undefined;
   if (sso?.kind === 'proxy')
     logger.info('people sign in through an authenticating proxy: only its signed assertion is trusted; bind to the interface only the proxy reaches', {

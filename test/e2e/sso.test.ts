@@ -125,7 +125,11 @@ describe.skipIf(missing !== undefined)('single sign-on in headless Chromium, aga
     await rowWith(page, 'acc_022', '2026-Q4').getByRole('button', { name: /History of/ }).click();
     const drawer = page.getByRole('dialog', { name: 'History of acc_022 · 2026-Q4' });
     await drawer.locator('li.entry').first().waitFor();
-    expect(await drawer.locator('li.entry .user').first().textContent()).toBe(`${idp.issuer}#ana`);
+    // the users directory's name and e-mail (recorded at sign-in), the stable id under them
+    const entry = drawer.locator('li.entry').first();
+    expect(await entry.locator('.user').textContent()).toBe('Ana Lopez');
+    expect(await entry.locator('.user-email').textContent()).toBe('· ana@acme.test');
+    expect(await entry.locator('.user-id').textContent()).toBe(`${idp.issuer}#ana`);
     await shot(page, 'sso-03-history');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });

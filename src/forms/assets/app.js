@@ -32,9 +32,8 @@ function showWho(me) {
     h('span', { class: 'who-text' },
       h('strong', { class: 'user', title: me.user }, shown, me.email && me.name ? h('span', { class: 'email', text: ` · ${me.email}` }) : null),
       h('span', { class: 'role', text: attrs ? `${role} · ${attrs}` : role })),
-    h('a', { class: 'link', href: '/tokens', text: 'Access tokens' }),
     me.dev_user ? h('span', { class: 'badge warn', title: 'The server runs with --dev-user: every request without a token is this user', text: 'dev mode' }) : null,
-    me.sign_out ? h('a', { class: 'link tokens-link', href: '/tokens', text: 'Access tokens' }) : null,
+    me.sign_out || me.dev_user ? h('a', { class: 'link tokens-link', href: '/tokens', text: 'Access tokens' }) : null,
     me.sign_out
       ? signOutForm(me)
       : me.dev_user

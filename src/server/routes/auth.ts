@@ -196,6 +196,8 @@ export function signInRoutes(wb: HttpLibrary, auth: AuthConfig | undefined, logg
         if (replaced) await wb.sessions.revoke(replaced.sessionId);
         const { secret, session } = await wb.sessions.create({ identity: outcome.identity, ...outcome.actor, lifetimeSeconds: sessions.lifetimeSeconds });
         logger.info('signed in', { user: session.user, role: session.role });
+        // the users directory keeps the name and e-mail history shows; a failure there never stops the sign-in
+        await wb.users.recordSignIn(outcome.identity).catch((err: unknown) => logger.warn('users directory not updated', { user: session.user, error: err instanceof Error ? err.message : String(err) }));
         deleteCookie(c, sessions.loginCookie, { path: '/', secure: sessions.secure });
         setCookie(c, sessions.cookie, secret, { httpOnly: true, secure: sessions.secure, sameSite: 'Lax', path: '/', maxAge: sessions.lifetimeSeconds });
         return c.redirect(login.returnTo, 302);

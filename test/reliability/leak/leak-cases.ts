@@ -389,7 +389,10 @@ export const PUBLIC_CASES: LeakCase[] = [
   ['/assets/app.js', 'asset'],
   ['/healthz', 'health'],
   ['/api/v1/openapi.json', 'openapi'],
+  ['/auth/login?return_to=/forms/forecast', 'sign in'],
+  ['/auth/callback?code=x&state=y', 'sign-in callback'],
 ].map(([url, label]) => ({ label: `anonymous ${label}`, who: 'anonymous' as const, build: () => ({ method: 'GET' as const, url: url! }) }));
+PUBLIC_CASES.push({ label: 'anonymous sign out', who: 'anonymous', build: () => ({ method: 'POST', url: '/auth/logout' }) });
 
 /** An administrator route called with an attacker's token: path parameters aim at hidden things. */
 export function adminCase(who: Attacker, method: 'GET' | 'POST', path: string, operationId: string, hiddenIds: Record<string, string>): LeakCase {

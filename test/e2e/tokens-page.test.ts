@@ -5,6 +5,7 @@ import { call } from '../integration/server/http-client.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 import { rowWith } from './form-steps.js';
+import { auditAtWidths } from './axe.js';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the browser tests: ${missing}`);
@@ -61,6 +62,9 @@ describe.skipIf(missing !== undefined)('the access tokens page (/tokens) in head
     await page.getByText('Copied.').waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     await shot(page, 'tokens-created');
+    // the page with its form, the secret and the list passes axe at desktop and phone widths
+    expect(await auditAtWidths(page, 'tokens page')).toEqual([]);
+    await page.setViewportSize({ width: 1366, height: 800 });
 
     // the list has it, named, expiring, never used
     const row = page.locator('table.tokens tbody tr', { hasText: 'nightly import' });

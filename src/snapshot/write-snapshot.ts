@@ -1,4 +1,4 @@
-import { IDEMPOTENCY_TABLE, SESSIONS_TABLE, TOKENS_TABLE } from '../managed/names.js';
+import { IDEMPOTENCY_TABLE, SESSIONS_TABLE, TOKENS_TABLE, USERS_TABLE } from '../managed/names.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,9 +22,9 @@ export interface SnapshotResult {
   ms: number;
 }
 
-/** Default for {@link WriteSnapshotOptions.isPrivateTable}: API token and session hashes, and idempotency records. */
+/** Default for {@link WriteSnapshotOptions.isPrivateTable}: API token and session hashes, idempotency records, and the users directory (names and e-mail addresses). */
 export function isServerPrivateTable(_schema: string, table: string): boolean {
-  return table === TOKENS_TABLE || table === SESSIONS_TABLE || table === IDEMPOTENCY_TABLE;
+  return table === TOKENS_TABLE || table === SESSIONS_TABLE || table === IDEMPOTENCY_TABLE || table === USERS_TABLE;
 }
 
 /**

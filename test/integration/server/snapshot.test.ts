@@ -34,6 +34,7 @@ describe('snapshot for BI tools', () => {
     await db.execute('create table writeback._wb_tokens (token_hash varchar)');
     await db.execute("insert into writeback._wb_tokens values ('secret-hash')");
     await db.execute("create table writeback._wb_sessions (session_hash varchar); insert into writeback._wb_sessions values ('session-hash')");
+    await db.execute("create table writeback._wb_users (user_name varchar, email varchar); insert into writeback._wb_users values ('idp#ana', 'ana@example.com')");
     await db.execute('create view planning.plan as select id, amount from writeback.forecast');
     snapshotPath = join(dir, 'target', 'snapshot.duckdb');
     const c = await openSnapshotConnection(db);

@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // two files at a time (vitest's default is one on a 2-core machine): most tests wait on servers,
+    // child processes and Chromium, so a second file uses the time the first spends waiting
+    maxWorkers: 2,
     projects: [
       { test: { name: 'fast', include: ['test/unit/**/*.test.ts'] } },
       {

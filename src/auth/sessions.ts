@@ -122,8 +122,12 @@ export class SessionStore {
     if (!(Date.parse(expiresAt) > now) || !(now - lastSeen < idleTimeoutSeconds * 1000)) return null;
     const role = String(r.role);
     if (!Object.hasOwn(this.project().roles, role)) return null;
+    // on the read connection, outside any transaction of the main one (a scenario's, an apply's);
+    // best effort: a failed touch never fails the request, the next one tries again
     if (now - lastSeen >= TOUCH_EVERY_MS)
-      await this.writer.execute(`update ${this.table} set ${q('last_seen_at')} = ${d.param(1)} where ${q('session_hash')} = ${d.param(2)}`, [new Date(now), hash]);
+      await this.reader
+        .execute(`update ${this.table} set ${q('last_seen_at')} = ${d.param(1)} where ${q('session_hash')} = ${d.param(2)}`, [new Date(now), hash])
+        .catch(() => undefined);
     return {
       sessionId: hash,
       user: String(r.user_name),

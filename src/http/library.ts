@@ -15,6 +15,8 @@ import type { HistoryOptions, HistoryResult, ReadOptions, ReadResult, VerifyRepo
  */
 export interface HttpLibrary {
   readonly project: Project;
+  /** The target of project.yml the library is connected to (its `auth:` is what the server serves). */
+  readonly targetName: string;
   /** Read-only copies of the warehouse for BI tools (src/library/writeback.ts). */
   publishSnapshots: Writeback['publishSnapshots'];
   inputs: {

@@ -172,6 +172,11 @@ export class Writeback {
     return wb;
   }
 
+  /** The target of project.yml this library is connected to. */
+  get targetName(): string {
+    return this.ctx.targetName;
+  }
+
   /** The loaded project. */
   get project(): Project {
     return this.ctx.project;

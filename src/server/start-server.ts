@@ -113,10 +113,12 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   const logger = options.logger ?? jsonLogger();
   const projectDir = options.projectDir ?? wb.project.dir;
   let host = options.host ?? '127.0.0.1';
-  const target = wb.project.targets[options.targetName ?? wb.project.defaultTarget];
+  // the target the library is connected to decides how people sign in (never a name passed beside it)
+  const target = wb.project.targets[wb.targetName];
   if (options.devUser) {
     const refusal = target ? devUserRefusal(target) : undefined;
     if (refusal) throw refusal;
+    if (options.auth) throw new UsageError('a dev user cannot be served together with sign-in settings (auth): every request without a credential would be signed in as the dev user');
     if (host !== '127.0.0.1') logger.warn('--dev-user forces the bind address to 127.0.0.1', { requested: host });
     host = '127.0.0.1';
     process.stderr.write(DEV_BANNER(options.devUser.user, options.devUser.role));

@@ -37,7 +37,9 @@ export function sameOriginPath(value: string | undefined): string | undefined {
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(value)) return undefined;
   const base = 'http://writeback.invalid';
   const url = new URL(value, base);
-  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : undefined;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // `/.//evil.test` normalizes to `//evil.test`, which a browser reads as another host
+  return url.origin === base && !path.startsWith('//') && !path.startsWith('/\\') ? path : undefined;
 }
 
 function isLoopback(host: string): boolean {
@@ -184,16 +186,18 @@ export function signInRoutes(wb: HttpLibrary, auth: AuthConfig | undefined, logg
           logger.warn('sign-in failed', { issuer: sso.issuer, error: err instanceof Error ? err.message : String(err) });
           return problemPage(c, sessions, 400, failed, [`Sign-in did not complete: ${exchangeProblem(err)}.`, 'Start again from the sign-in link.'], login.returnTo);
         }
+        // signing in again ends the browser's previous session, whoever signs in now and whether or
+        // not they get a role (on a shared machine the next person never lands in the last one's session)
+        const previous = getCookie(c, sessions.cookie);
+        const replaced = previous === undefined ? null : await wb.sessions.authenticate(previous, sessions.idleTimeoutSeconds);
+        if (replaced) await wb.sessions.revoke(replaced.sessionId);
+        if (previous !== undefined) deleteCookie(c, sessions.cookie, { path: '/', secure: sessions.secure });
         const outcome = actorFromClaims(wb.project, auth.claims, claims, String(claims.iss));
         if (!outcome.ok) {
           const lines = describeNoRole(outcome.problem);
           logger.warn('sign-in refused: no role', { issuer: sso.issuer, subject: typeof claims.sub === 'string' ? claims.sub : null, problem: lines[0] ?? '' });
           return problemPage(c, sessions, 403, 'You have no role here', lines, login.returnTo);
         }
-        // signing in again replaces the browser's session: the previous one ends here
-        const previous = getCookie(c, sessions.cookie);
-        const replaced = previous === undefined ? null : await wb.sessions.authenticate(previous, sessions.idleTimeoutSeconds);
-        if (replaced) await wb.sessions.revoke(replaced.sessionId);
         const { secret, session } = await wb.sessions.create({ identity: outcome.identity, ...outcome.actor, lifetimeSeconds: sessions.lifetimeSeconds });
         logger.info('signed in', { user: session.user, role: session.role });
         // the users directory keeps the name and e-mail history shows; a failure there never stops the sign-in

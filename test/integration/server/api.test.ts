@@ -352,6 +352,7 @@ describe('HTTP API on the demo project', () => {
       models: wb.models,
       sources: wb.sources,
       deploy: wb.deploy,
+      targetName: wb.targetName,
       publishSnapshots: wb.publishSnapshots.bind(wb),
       inputs: { ...wb.inputs, rows: async () => { throw new Error('boom in /secret/path'); } },
     };

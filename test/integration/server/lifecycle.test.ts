@@ -35,6 +35,7 @@ describe('server lifecycle', () => {
     // The library as the server sees it, with a write that waits at a gate once it has started.
     const gated: HttpLibrary = {
       project: wb.project,
+      targetName: wb.targetName,
       publishSnapshots: (o) => wb.publishSnapshots(o),
       tokens: wb.tokens,
       sessions: wb.sessions,

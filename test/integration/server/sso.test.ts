@@ -151,6 +151,33 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     expect((await fetch(`${url}/api/v1/me`, { headers: { cookie: `writeback_session=${first}` } })).status).toBe(401);
   });
 
+  it('the next person to sign in on a shared browser never lands in the last one\'s session, even without a role', async () => {
+    const { client: ana } = await signedIn('ana');
+    const host = new URL(url).host;
+    const anaSession = ana.cookie(host, 'writeback_session')!;
+    // the same browser, its provider session gone (Ana signed out there), Mallory signs in: no role
+    const browser = new CookieClient();
+    browser.setCookie(host, 'writeback_session', anaSession);
+    const start = await browser.request(`${url}/auth/login`);
+    const refused = await browser.request(await loginAtProvider(browser, start.headers.get('location')!, 'mallory', `${url}/auth/callback`));
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('You have no role here');
+    expect(browser.cookie(host, 'writeback_session')).toBeUndefined();
+    expect((await me(browser)).status).toBe(401);
+    expect((await fetch(`${url}/api/v1/me`, { headers: { cookie: `writeback_session=${anaSession}` } })).status).toBe(401);
+    // the page's sign-out (a same-origin form post without a session) still goes on to the provider
+    const out = await browser.request(`${url}/auth/logout`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(out.status).toBe(303);
+    expect(new URL(out.headers.get('location')!).origin).toBe(idp.issuer);
+  });
+
+  it('never sends the browser to another host after sign-in, whatever return_to normalizes to', async () => {
+    for (const bad of ['/.//evil.test/x', '/..//evil.test', '/%2e//evil.test/x', '/a/..//evil.test']) {
+      const res = await fetch(`${url}/auth/login?return_to=${encodeURIComponent(bad)}`, { redirect: 'manual' });
+      expect(res.status, bad).toBe(400);
+    }
+  });
+
   it('a bearer token wins over the cookie and needs no CSRF token', async () => {
     const { client } = await signedIn('ana');
     const created = await wb.tokens.create({ user: 'script', role: 'finance' });
@@ -281,6 +308,32 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
 });
 
 describe('OpenID Connect sign-in configured in project.yml', () => {
+  it("signs people in as the target the library is connected to says, and never together with a dev user", async () => {
+    const dir = await appliedDemoProject();
+    const options = { port: 0, logger: silentLogger, snapshot: false as const, discovery: false, closeLibrary: false, checkSync: false };
+    // the demo's `sso` target (same warehouse file) has auth.oidc
+    const sso = await openProject(dir, { target: 'sso' });
+    try {
+      await expect(startServer(sso, { ...options, devUser: { user: 'anyone', role: 'finance' } })).rejects.toThrow(/--dev-user cannot be used with target 'sso'/);
+      const served = await startServer(sso, { ...options, targetName: 'dev' });
+      try {
+        const res = await fetch(`${served.url}/api/v1/me`);
+        expect(res.status).toBe(401);
+        expect(await res.json()).toMatchObject({ error: { details: [{ sign_in: '/auth/login' }] } });
+      } finally {
+        await served.close();
+      }
+    } finally {
+      await sso.close();
+    }
+    const dev = await openProject(dir);
+    try {
+      await expect(startServer(dev, { ...options, devUser: { user: 'anyone' }, auth: testAuthConfig('http://127.0.0.1:1', 'http://127.0.0.1:2') })).rejects.toThrow(/dev user cannot be served together with sign-in/);
+    } finally {
+      await dev.close();
+    }
+  });
+
   it("serves the target's auth: with the client secret from the environment, and refuses to start when the variable is unset", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -37,7 +37,7 @@ const SIGN_IN_HINT = 'sign in through the authenticating proxy in front of write
 /**
  * The sign-in of `auth.proxy`: the assertion is checked (src/auth/proxy-assertion.ts), its claims
  * become the actor by the one claims rule (src/auth/claims.ts), and the credential carries a CSRF
- * token: the value of this browser's CSRF cookie (`proxyCsrfCookie`), drawn at random on its first
+ * token: the value of this browser's CSRF cookie (`PROXY_CSRF_COOKIE`), drawn at random on its first
  * request and sent back as `csrf_token` by `GET /api/v1/me` — a double-submit token that any
  * server instance checks alike (a hostile page can neither read the cookie nor send the header).
  * A missing or refused assertion is 401 naming why, a proxy whose keys cannot be fetched 503, a
@@ -90,25 +90,20 @@ export function proxySignIn(
 
 /** A CSRF token as this server draws them: 32 random bytes, base64url. */
 const CSRF_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/;
 
 /**
- * The CSRF cookie of proxy sign-in: `__Host-writeback_csrf` (`Secure`; the browser reaches the
- * proxy over TLS, and the prefix keeps a sibling subdomain from planting one), or `writeback_csrf`
- * when the browser asks for a loopback host (development without TLS). HttpOnly: the page reads
- * the token from `GET /api/v1/me`, never from the cookie.
+ * The CSRF cookie of proxy sign-in: `__Host-` prefixed and `Secure` whatever the `Host` header
+ * says (a reverse proxy may rewrite it to its loopback upstream): browsers reach an authenticating
+ * proxy over TLS, and treat loopback hosts as secure in development. The prefix keeps a sibling
+ * subdomain from planting one. HttpOnly: the page reads the token from `GET /api/v1/me`.
  */
-export function proxyCsrfCookie(c: HttpContext): { name: string; secure: boolean } {
-  const loopback = LOOPBACK_HOST.test(c.req.header('host') ?? '');
-  return { name: loopback ? 'writeback_csrf' : '__Host-writeback_csrf', secure: !loopback };
-}
+export const PROXY_CSRF_COOKIE = '__Host-writeback_csrf';
 
 /** This browser's CSRF token: its cookie's, or a new one set on the answer. */
 function proxyCsrfToken(c: HttpContext): string {
-  const cookie = proxyCsrfCookie(c);
-  const sent = getCookie(c, cookie.name);
+  const sent = getCookie(c, PROXY_CSRF_COOKIE);
   if (sent !== undefined && CSRF_TOKEN.test(sent)) return sent;
   const token = randomBytes(32).toString('base64url');
-  setCookie(c, cookie.name, token, { path: '/', httpOnly: true, secure: cookie.secure, sameSite: 'Lax' });
+  setCookie(c, PROXY_CSRF_COOKIE, token, { path: '/', httpOnly: true, secure: true, sameSite: 'Lax' });
   return token;
 }

@@ -8,6 +8,7 @@ import { startServer, type RunningHttpServer } from '../../src/server/start-serv
 import { appliedDemoProject } from '../integration/server/demo-project.js';
 import { ANA, HEADER, ISSUER, jwks, type Key, newKey, now, addProxyAuth, sign } from '../integration/server/proxy-assertions.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { editCell, formLoaded } from './form-steps.js';
 
 const missing = chromiumMissing();
 
@@ -47,6 +48,23 @@ describe.skipIf(missing !== undefined)('the planner form behind an authenticatin
     await expect.poll(() => page.locator('main').textContent()).toContain('revenue_forecast');
     await shot(page, 'proxy-signed-in');
     expect(browser!.errors).toEqual([]);
+  });
+
+  it('saves a row from the form: the CSRF token of its HttpOnly __Host- cookie goes with the POST', async () => {
+    const page = await openAs(await sign(key));
+    await page.goto(`${server.url}/forms/revenue_forecast?view=table`);
+    await formLoaded(page);
+    await page.getByRole('button', { name: '+ Add row' }).click();
+    const fresh = page.locator('tr.row.new').first();
+    await editCell(page, fresh, 'account_id', 'acc_034');
+    await editCell(page, fresh, 'quarter', '2027-Q2');
+    await editCell(page, fresh, 'amount', '5000');
+    await page.getByRole('button', { name: 'Save 1 row' }).click();
+    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+    const cookie = (await browser!.context.cookies()).find((c) => c.name === '__Host-writeback_csrf');
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
+    const rows = await wb.inputs.rows('revenue_forecast', { filter: { account_id: 'acc_034', quarter: '2027-Q2' } });
+    expect(rows.ok && rows.rows.map((r) => [r.amount, r._updated_by])).toEqual([['5000.00', `${ISSUER}#ana-123`]]);
   });
 
   it('without an assertion the page says why it is not signed in (no token form)', async () => {

@@ -53,8 +53,8 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
   async function csrfOf(server: RunningHttpServer, assertion: string): Promise<Record<string, string>> {
     const me = await api<{ csrf_token: string }>(server, 'GET', '/api/v1/me', assertion);
     expect(me.status, me.text).toBe(200);
-    const cookie = me.headers.getSetCookie().find((c) => c.startsWith('writeback_csrf='));
-    expect(cookie).toMatch(/^writeback_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
+    const cookie = me.headers.getSetCookie().find((c) => c.startsWith('__Host-writeback_csrf='));
+    expect(cookie).toMatch(/^__Host-writeback_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     expect(cookie).toContain(me.body.csrf_token);
     return { cookie: cookie!.split(';')[0]!, 'x-csrf-token': me.body.csrf_token };
   }

@@ -98,7 +98,7 @@ function stringsOf(value: unknown): string[] {
  * signed assertion) into who acts. The claims are untrusted in shape: any value may be missing,
  * a number, a list or an object. The user is `<issuer>#<sub>`; the role comes from
  * `mapping.role.claim` (a string or a list of strings) — with a `map`, the first entry in YAML
- * order whose value the claim holds; without, the first claim value that is a declared role; each
+ * order whose value the claim holds; without, the first role declared in project.yml that the claim holds; each
  * attribute is the string its claim holds (kept only when the role declares the attribute). The
  * role's row filters must find every attribute they read.
  */
@@ -106,7 +106,8 @@ export function actorFromClaims(project: Project, mapping: ClaimsMapping, claims
   const bag: Record<string, unknown> = typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : {};
   const signedInAs: SignedInAs = { issuer };
   const name = displayText(own(bag, mapping.name));
-  const email = displayText(own(bag, mapping.email));
+  // an address the provider says it did not verify is not shown as the person's
+  const email = own(bag, 'email_verified') === false ? undefined : displayText(own(bag, mapping.email));
   if (name !== undefined) signedInAs.name = name;
   if (email !== undefined) signedInAs.email = email;
   const sub = own(bag, 'sub');
@@ -117,9 +118,10 @@ export function actorFromClaims(project: Project, mapping: ClaimsMapping, claims
   const held = stringsOf(own(bag, mapping.role.claim));
   const heldSet = new Set(held);
   const accepted = mapping.role.map ?? Object.keys(project.roles).map((role) => ({ value: role, role }));
+  // in the order project.yml lists them (the map's, or the roles'), never in the order the provider sent the values
   const role = mapping.role.map
     ? mapping.role.map.find((entry) => heldSet.has(entry.value))?.role
-    : held.find((value) => Object.hasOwn(project.roles, value));
+    : Object.keys(project.roles).find((name) => heldSet.has(name));
   if (role === undefined || !Object.hasOwn(project.roles, role))
     return {
       ok: false,

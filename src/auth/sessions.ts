@@ -6,7 +6,7 @@ import type { SqlNames } from '../managed/sql-names.js';
 import { isoFromDb } from '../rules/wire-values.js';
 import type { Identity } from './identity.js';
 
-/** last_seen_at moves at most this often (so a busy page writes at most once a minute). */
+/** last_seen_at moves at most this often (so a busy page writes at most once a minute), or twice per idle timeout when that is shorter. */
 const TOUCH_EVERY_MS = 60_000;
 const SECRET_RE = /^wbs_[A-Za-z0-9_-]{43}$/;
 
@@ -124,7 +124,8 @@ export class SessionStore {
     if (!Object.hasOwn(this.project().roles, role)) return null;
     // on the read connection, outside any transaction of the main one (a scenario's, an apply's);
     // best effort: a failed touch never fails the request, the next one tries again
-    if (now - lastSeen >= TOUCH_EVERY_MS)
+    // at least twice per idle timeout, so a short one (a kiosk's 30 s) never ends a busy session
+    if (now - lastSeen >= Math.min(TOUCH_EVERY_MS, (idleTimeoutSeconds * 1000) / 2))
       await this.reader
         .execute(`update ${this.table} set ${q('last_seen_at')} = ${d.param(1)} where ${q('session_hash')} = ${d.param(2)}`, [new Date(now), hash])
         .catch(() => undefined);

@@ -104,6 +104,12 @@ export function readAuth(yd: YamlDoc, target: string, entry: AuthEntry, scope: L
     entry.personal_tokens?.max_lifetime,
     AUTH_DEFAULTS.personalTokenMaxLifetimeSeconds,
   );
+  // personal tokens are offered in whole days
+  if (maxLifetimeSeconds < 86_400)
+    fail(
+      { problem: 'setting', setting: `targets.${target}.auth.personal_tokens.max_lifetime`, detail: 'must be at least one day (1d): personal tokens live whole days' },
+      pathLoc(yd, [...base, 'personal_tokens', 'max_lifetime']),
+    );
   if (!ok || !sso || !claims) return undefined;
   return { sso, claims, session: { lifetimeSeconds, idleTimeoutSeconds }, personalTokens: { maxLifetimeSeconds }, loc: keyLoc(yd, base) };
 }

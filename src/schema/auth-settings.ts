@@ -62,7 +62,12 @@ export function authUrlProblem(text: string, path?: string): string | undefined 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `'${text}' must be an https: URL`;
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
     return `'${text}' must use https: (plain http: is accepted only for 127.0.0.1, ::1 or localhost)`;
-  if (url.username !== '' || url.password !== '') return `'${text}' must not hold a user name or password`;
+  if (url.username !== '' || url.password !== '') {
+    // the credentials themselves are never repeated (the text may come from the environment)
+    url.username = '';
+    url.password = '';
+    return `'${url.href}' must not hold a user name or password (left out here)`;
+  }
   if (url.hash !== '' || text.includes('#')) return `'${text}' must not have a #fragment`;
   if (path !== undefined && url.pathname !== path) return `'${text}' must have the path ${path} (it has ${url.pathname})`;
   return undefined;

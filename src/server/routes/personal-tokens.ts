@@ -51,7 +51,7 @@ export function personalTokenRoutes(wb: HttpLibrary): Route[] {
       handler: async (c) =>
         c.json({
           tokens: await wb.tokens.listOwn(c.get('actor').user),
-          max_lifetime_days: wb.tokens.personalTokenLimit().maxLifetimeSeconds / 86_400,
+          max_lifetime_days: Math.floor(wb.tokens.personalTokenLimit().maxLifetimeSeconds / 86_400),
           can_create: cannotCreate(c) === undefined,
         }),
     }),

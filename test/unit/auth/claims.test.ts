@@ -44,9 +44,18 @@ describe('actorFromClaims: who acts', () => {
     expect(r.ok && r.actor).toEqual({ user: 'https://login.acme.test#00u1', role: 'planner', attributes: { region: 'EMEA' } });
   });
 
-  it('without a map, the first claim value that is a declared role wins', () => {
-    const r = actorFromClaims(project, BY_NAME, { ...ana, roles: ['admin', 42, 'planner', 'finance'], region: 'AMER' }, ISSUER);
-    expect(r.ok && r.actor.role).toBe('planner');
+  it('without a map, the first role project.yml declares that the claim holds wins, in whatever order the provider lists them', () => {
+    for (const roles of [['admin', 42, 'planner', 'finance'], ['finance', 'admin', 'planner']]) {
+      const r = actorFromClaims(project, BY_NAME, { ...ana, roles, region: 'AMER' }, ISSUER);
+      expect(r.ok && r.actor.role, JSON.stringify(roles)).toBe('planner');
+    }
+  });
+
+  it('an e-mail address the provider says it did not verify is not shown', () => {
+    const unverified = actorFromClaims(project, MAPPED, { ...ana, email_verified: false, groups: ['planning-admins'] }, ISSUER);
+    expect(unverified.ok && unverified.identity).toEqual({ issuer: ISSUER, subject: '00u1', name: 'Ana Lopez' });
+    const verified = actorFromClaims(project, MAPPED, { ...ana, email_verified: true, groups: ['planning-admins'] }, ISSUER);
+    expect(verified.ok && verified.identity.email).toBe('ana@acme.test');
   });
 
   it('leaves out a name or e-mail that is not usable text (they are shown, never compared)', () => {

@@ -137,11 +137,11 @@ describe('targets.<t>.auth: every check at file:line:col', () => {
     ['http://login.acme.test', 'must use https: (plain http: is accepted only for 127.0.0.1, ::1 or localhost)'],
     ['login.acme.test', 'is not an absolute URL (e.g. https://login.example.com)'],
     ['ftp://login.acme.test', 'must be an https: URL'],
-    ['https://user:pw@login.acme.test', 'must not hold a user name or password'],
+    ['https://user:pw@login.acme.test', 'must not hold a user name or password (left out here)', 'https://login.acme.test/'],
     ['https://login.acme.test/#x', 'must not have a #fragment'],
-  ])('issuer %s', async (issuer, detail) => {
+  ])('issuer %s', async (issuer, detail, shown = issuer) => {
     expect(await problems([...OIDC.map((l) => (l.startsWith('  issuer') ? `  issuer: "${issuer}"` : l)), ...CLAIMS])).toEqual([
-      `invalid-auth@project.yml:7:17 \`targets.dev.auth.oidc.issuer\`: '${issuer}' ${detail}`,
+      `invalid-auth@project.yml:7:17 \`targets.dev.auth.oidc.issuer\`: '${shown}' ${detail}`,
     ]);
   });
 
@@ -216,6 +216,9 @@ describe('targets.<t>.auth: every check at file:line:col', () => {
     expect(await problems([...OIDC, ...CLAIMS, 'personal_tokens:', '  max_lifetime: forever'])).toEqual([
       '`targets.dev.auth.personal_tokens.max_lifetime` must be a duration greater than zero and at most ten years: a whole number and a unit: s, m, h or d (e.g. 30s, 15m, 12h, 90d); found `forever`',
     ].map((m) => `invalid-auth@project.yml:17:23 ${m}`));
+    expect(await problems([...OIDC, ...CLAIMS, 'personal_tokens:', '  max_lifetime: 12h'])).toEqual([
+      'invalid-auth@project.yml:17:23 `targets.dev.auth.personal_tokens.max_lifetime`: must be at least one day (1d): personal tokens live whole days',
+    ]);
   });
 
   it('the schema: unknown keys, a missing role claim, auth on a remote target must be a mapping', async () => {

@@ -116,14 +116,15 @@ export function formRoutes(wb: HttpLibrary, options: FormOptions = {}): Route[] 
         const actor = c.get('actor');
         const credential = c.get('credential');
         const session = credential.kind === 'session' ? credential : undefined;
+        const person = credential.kind === 'session' || credential.kind === 'proxy' ? credential : undefined;
         return c.json({
           user: actor.user,
           role: actor.role ?? null,
           attributes: actor.attributes ?? {},
           dev_user: options.devUser !== undefined && options.devUser.user === actor.user && c.req.header('authorization') === undefined,
           project: wb.project.name,
-          name: session?.name ?? null,
-          email: session?.email ?? null,
+          name: person?.name ?? null,
+          email: person?.email ?? null,
           csrf_token: csrfTokenOf(credential) ?? null,
           sign_out: session ? '/auth/logout' : null,
         });

@@ -13,7 +13,7 @@ export interface HttpVariables {
 export type Credential =
   | { kind: 'token'; tokenId: string }
   | { kind: 'session'; sessionId: string; csrfToken: string; /** Display name and e-mail from the sign-in's claims. */ name?: string | null; email?: string | null }
-  | { kind: 'proxy'; csrfToken: string }
+  | { kind: 'proxy'; csrfToken: string; /** Display name and e-mail from the assertion's claims. */ name?: string | null; email?: string | null }
   | { kind: 'dev' }
   | { kind: 'admin' };
 

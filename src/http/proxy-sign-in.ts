@@ -83,7 +83,7 @@ export function proxySignIn(
           options.log?.warn('proxy sign-in: recording the user failed', { user: outcome.actor.user, error: err instanceof Error ? err.message : String(err) }),
         );
       const csrfToken = proxyCsrfToken(c);
-      return { ok: true, actor: outcome.actor, identity: outcome.identity, credential: { kind: 'proxy', csrfToken } };
+      return { ok: true, actor: outcome.actor, identity: outcome.identity, credential: { kind: 'proxy', csrfToken, name: outcome.identity.name ?? null, email: outcome.identity.email ?? null } };
     },
   };
 }

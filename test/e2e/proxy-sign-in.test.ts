@@ -44,7 +44,11 @@ describe.skipIf(missing !== undefined)('the planner form behind an authenticatin
   it("signs Ana in from the proxy's assertion: her role and region from the claims, her inputs listed", async () => {
     const page = await openAs(await sign(key));
     await expect.poll(() => page.locator('#who').textContent()).toContain('planner · region=EMEA');
-    expect(await page.locator('#who .user').textContent()).toBe(`${ISSUER}#ana-123`);
+    expect(await page.locator('#who .user').textContent()).toBe('Ana Lopez · ana@acme.test');
+    expect(await page.locator('#who .user').getAttribute('title')).toBe(`${ISSUER}#ana-123`);
+    // she may create tokens for her scripts; signing out is the proxy's, so no button pretends to
+    expect(await page.locator('#who a.tokens-link').count()).toBe(1);
+    expect(await page.locator('#who').getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     await expect.poll(() => page.locator('main').textContent()).toContain('revenue_forecast');
     await shot(page, 'proxy-signed-in');
     expect(browser!.errors).toEqual([]);

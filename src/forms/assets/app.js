@@ -33,12 +33,15 @@ function showWho(me) {
       h('strong', { class: 'user', title: me.user }, shown, me.email && me.name ? h('span', { class: 'email', text: ` · ${me.email}` }) : null),
       h('span', { class: 'role', text: attrs ? `${role} · ${attrs}` : role })),
     me.dev_user ? h('span', { class: 'badge warn', title: 'The server runs with --dev-user: every request without a token is this user', text: 'dev mode' }) : null,
-    me.sign_out || me.dev_user ? h('a', { class: 'link tokens-link', href: '/tokens', text: 'Access tokens' }) : null,
+    // a person signed in by a session or an authenticating proxy (they carry a CSRF token) may create tokens
+    me.csrf_token || me.dev_user ? h('a', { class: 'link tokens-link', href: '/tokens', text: 'Access tokens' }) : null,
     me.sign_out
       ? signOutForm(me)
       : me.dev_user
         ? h('button', { class: 'link', type: 'button', text: 'Use a token', onclick: () => renderSignIn(null) })
-        : h('button', { class: 'link', type: 'button', text: 'Sign out', onclick: () => { setToken(null); location.reload(); } }));
+        : me.csrf_token
+          ? null // behind an authenticating proxy, signing out is the proxy's
+          : h('button', { class: 'link', type: 'button', text: 'Sign out', onclick: () => { setToken(null); location.reload(); } }));
 }
 
 /**

@@ -90,7 +90,7 @@ describe('behind an authenticating proxy: only a signed assertion from the proxy
     for (const server of [viaUrl, viaFile]) {
       const res = await api<Me>(server, 'GET', '/api/v1/me', await sign(keyA));
       expect(res.status, res.text).toBe(200);
-      expect(res.body).toMatchObject({ user: `${ISSUER}#ana-123`, role: 'planner', attributes: { region: 'EMEA' } });
+      expect(res.body).toMatchObject({ user: `${ISSUER}#ana-123`, role: 'planner', attributes: { region: 'EMEA' }, name: 'Ana Lopez', email: 'ana@acme.test', sign_out: null });
     }
     // the second audience of the list is accepted too
     const other = await api<Me>(viaUrl, 'GET', '/api/v1/me', await sign(keyA, ANA, { aud: AUDIENCE[1] }));

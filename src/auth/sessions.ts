@@ -23,6 +23,8 @@ export interface Session {
   email: string | null;
   /** ISO `Z`. */
   expiresAt: string;
+  /** When the person signed in (ISO `Z`): the session's start. */
+  signedInAt: string;
   /** The value `X-CSRF-Token` must carry on state-changing requests of this session. */
   csrfToken: string;
 }
@@ -98,6 +100,7 @@ export class SessionStore {
         name: input.identity.name ?? null,
         email: input.identity.email ?? null,
         expiresAt: expires.toISOString(),
+        signedInAt: now.toISOString(),
         csrfToken: csrfTokenOf(secret),
       },
     };
@@ -137,6 +140,7 @@ export class SessionStore {
       name: r.display_name === null || r.display_name === undefined ? null : String(r.display_name),
       email: r.email === null || r.email === undefined ? null : String(r.email),
       expiresAt,
+      signedInAt: isoFromDb(r.created_at) ?? '',
       csrfToken: csrfTokenOf(secret),
     };
   }

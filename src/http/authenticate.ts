@@ -52,7 +52,7 @@ async function signIn(c: HttpContext, wb: HttpLibrary, options: CallerSignIn): P
     if (!session) return { failure: unauthorized('your session expired or was signed out: sign in again', sessions) };
     return {
       actor: { user: session.user, role: session.role, attributes: session.attributes },
-      credential: { kind: 'session', sessionId: session.sessionId, csrfToken: session.csrfToken, name: session.name, email: session.email },
+      credential: { kind: 'session', sessionId: session.sessionId, csrfToken: session.csrfToken, name: session.name, email: session.email, signedInAt: session.signedInAt },
     };
   }
   if (options.proxy) {

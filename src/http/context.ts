@@ -12,7 +12,16 @@ export interface HttpVariables {
 /** How a request was signed in. */
 export type Credential =
   | { kind: 'token'; tokenId: string }
-  | { kind: 'session'; sessionId: string; csrfToken: string; /** Display name and e-mail from the sign-in's claims. */ name?: string | null; email?: string | null }
+  | {
+      kind: 'session';
+      sessionId: string;
+      csrfToken: string;
+      /** Display name and e-mail from the sign-in's claims. */
+      name?: string | null;
+      email?: string | null;
+      /** When the person signed in (ISO `Z`). */
+      signedInAt?: string;
+    }
   | { kind: 'proxy'; csrfToken: string; /** Display name and e-mail from the assertion's claims. */ name?: string | null; email?: string | null }
   | { kind: 'dev' }
   | { kind: 'admin' };

@@ -63,6 +63,9 @@ function createForm(maxDays, secretArea, refresh) {
     submit.disabled = false;
     if (!created.ok) {
       error.textContent = created.body.error.message;
+      // a session signed in too long ago: sign in again (the provider comes straight back here)
+      const signIn = created.body.error.details?.find((d) => d.sign_in)?.sign_in;
+      if (signIn) error.append(' ', h('a', { href: signIn, text: 'Sign in again' }));
       if (created.body.error.details?.[0]?.column === 'name') name.setAttribute('aria-invalid', 'true');
       name.focus();
       return;

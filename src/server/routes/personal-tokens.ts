@@ -3,6 +3,7 @@ import { apiError, fromWriteError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
 import type { HttpLibrary } from '../../http/library.js';
 import { sendFailure } from '../../http/parse-request.js';
+import { SIGN_IN_PATH } from '../../http/session-cookie.js';
 import { route, type Route } from '../../http/route.js';
 import { wireRegistry } from '../../http/wire-schemas.js';
 import { TokenCreatedSchema, TokenInfoSchema, TokenRevokedSchema } from '../token-schemas.js';
@@ -25,11 +26,25 @@ const PersonalTokensResponseSchema = z
 
 const TAGS = ['tokens'];
 
+/**
+ * A browser session creates tokens only this soon after signing in: a session cookie copied from a
+ * browser (it lives up to `session.lifetime`) cannot turn itself into a token that lives for months.
+ */
+export const FRESH_SIGN_IN_SECONDS = 15 * 60;
+
 /** Why the caller may not create a token (a token, or an administrator without a role); undefined when they may. */
 function cannotCreate(c: HttpContext): string | undefined {
   if (c.get('credential').kind === 'token') return 'a token cannot create tokens: sign in to the form (or use `writeback token create`)';
   if (c.get('actor').role === undefined) return 'a personal token carries its creator\'s role, and this user has none (an administrator): use `writeback token create --role …`, or serve with `--dev-user NAME --role ROLE`';
   return undefined;
+}
+
+/** Whether a browser session signed in too long ago to create a token (it must sign in again). */
+function staleSignIn(c: HttpContext): boolean {
+  const credential = c.get('credential');
+  if (credential.kind !== 'session') return false;
+  const at = Date.parse(credential.signedInAt ?? '');
+  return !(Date.now() - at <= FRESH_SIGN_IN_SECONDS * 1000);
 }
 
 /**
@@ -61,7 +76,8 @@ export function personalTokenRoutes(wb: HttpLibrary): Route[] {
       operationId: 'createMyToken',
       summary: "Create a personal access token with the caller's role and attributes (the secret is shown once)",
       description:
-        'Only a person signed in with a session, a proxy assertion or `--dev-user` may create one (403 for a request signed in with a token). ' +
+        'Only a person signed in with a session, a proxy assertion or `--dev-user` may create one (403 for a request signed in with a token); ' +
+        `a browser session only within ${FRESH_SIGN_IN_SECONDS / 60} minutes of signing in (else 403 whose details name \`sign_in\`). ` +
         'The expiry is capped by `personal_tokens.max_lifetime` (default 90 days): one in the past or beyond the cap is 400 naming the limit.',
       tags: TAGS,
       auth: 'caller',
@@ -71,6 +87,10 @@ export function personalTokenRoutes(wb: HttpLibrary): Route[] {
       handler: async (c, { body }) => {
         const refused = cannotCreate(c);
         if (refused) return sendFailure(c, apiError('forbidden', refused));
+        if (staleSignIn(c)) {
+          const message = `sign in again to create a token: a browser session creates tokens only within ${FRESH_SIGN_IN_SECONDS / 60} minutes of signing in`;
+          return sendFailure(c, apiError('forbidden', message, [{ message, sign_in: `${SIGN_IN_PATH}?return_to=%2Ftokens` }]));
+        }
         const actor = c.get('actor');
         const result = await wb.tokens.createPersonal(
           { user: actor.user, role: actor.role ?? '', attributes: actor.attributes ?? {} },

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
@@ -106,7 +106,7 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     const none = await post({});
     expect(none.status).toBe(403);
     expect(JSON.parse(none.text)).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('missing or wrong CSRF token'), details: [{ csrf: true }] } });
-    expect((await post({ 'x-csrf-token': `${csrf.slice(0, -1)}A` })).status).toBe(403);
+    expect((await post({ 'x-csrf-token': `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}` })).status).toBe(403); // one character off
     const crossSite = await post({ 'x-csrf-token': csrf, origin: 'http://evil.test' });
     expect(crossSite.status).toBe(403);
     expect(JSON.parse(crossSite.text).error.message).toContain('cross-site request refused');
@@ -175,6 +175,26 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     for (const bad of ['/.//evil.test/x', '/..//evil.test', '/%2e//evil.test/x', '/a/..//evil.test']) {
       const res = await fetch(`${url}/auth/login?return_to=${encodeURIComponent(bad)}`, { redirect: 'manual' });
       expect(res.status, bad).toBe(400);
+    }
+  });
+
+  it('a session creates a personal token only soon after signing in: a copied cookie cannot mint a long-lived token', async () => {
+    const { client } = await signedIn('ana');
+    const csrf = String((await me(client)).body.csrf_token);
+    const create = (name: string) =>
+      client.request(`${url}/api/v1/me/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, 'sec-fetch-site': 'same-origin' }, body: JSON.stringify({ name, expires_in_days: 7 }) });
+    const fresh = await create('fresh');
+    expect(fresh.status, fresh.text).toBe(201);
+    expect(JSON.parse(fresh.text)).toMatchObject({ info: { user: `${idp.issuer}#ana`, role: 'planner', attributes: { region: 'EMEA' } } });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 16 * 60 * 1000);
+      const stale = await create('stale');
+      expect(stale.status, stale.text).toBe(403);
+      expect(JSON.parse(stale.text)).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('sign in again to create a token'), details: [{ sign_in: '/auth/login?return_to=%2Ftokens' }] } });
+      expect((await me(client)).status).toBe(200); // the session itself goes on
+    } finally {
+      vi.useRealTimers();
     }
   });
 

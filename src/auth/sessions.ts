@@ -57,7 +57,7 @@ const COLUMNS = ['session_hash', 'user_name', 'display_name', 'email', 'role', '
  */
 export class SessionStore {
   constructor(
-    private readonly writer: Adapter,
+    /** The read connection: sessions are read and written there, outside the main connection's transactions. */
     private readonly reader: Adapter,
     private readonly names: () => SqlNames,
     private readonly project: () => Project,
@@ -86,7 +86,9 @@ export class SessionStore {
       now,
       expires,
     ];
-    await this.writer.execute(
+    // sessions are written on the read connection, never inside a transaction the main one may
+    // have open (a scenario's, an apply's): a rollback there must not undo a sign-in or a sign-out
+    await this.reader.execute(
       `insert into ${this.table} (${COLUMNS.map((c) => d.quoteIdent(c)).join(', ')}) values (${values.map((_, i) => d.param(i + 1)).join(', ')}, null)`,
       values,
     );
@@ -145,11 +147,20 @@ export class SessionStore {
     };
   }
 
+  /**
+   * Delete the sessions that ended (expired) more than `days` ago — they can no longer sign anyone
+   * in; the log, not this table, is the audit trail. Returns nothing; called when a server starts.
+   */
+  async purgeEnded(days = 30): Promise<void> {
+    const d = this.names().dialect;
+    await this.reader.execute(`delete from ${this.table} where ${d.quoteIdent('expires_at')} < ${d.param(1)}`, [new Date(Date.now() - days * 86_400_000)]);
+  }
+
   /** End a session (sign-out); idempotent. */
   async revoke(sessionId: string): Promise<void> {
     const d = this.names().dialect;
     const q = (c: string) => d.quoteIdent(c);
-    await this.writer.execute(`update ${this.table} set ${q('revoked_at')} = ${d.param(1)} where ${q('session_hash')} = ${d.param(2)} and ${q('revoked_at')} is null`, [
+    await this.reader.execute(`update ${this.table} set ${q('revoked_at')} = ${d.param(1)} where ${q('session_hash')} = ${d.param(2)} and ${q('revoked_at')} is null`, [
       new Date(Date.now()),
       sessionId,
     ]);

@@ -48,7 +48,7 @@ export interface HttpLibrary {
     personalTokenLimit(): PersonalTokenLimit;
   };
   /** Browser sessions of OpenID Connect sign-in (src/auth/sessions.ts). */
-  sessions: Pick<Writeback['sessions'], 'create' | 'authenticate' | 'revoke'>;
+  sessions: Pick<Writeback['sessions'], 'create' | 'authenticate' | 'revoke' | 'purgeEnded'>;
   /** The users directory (`_wb_users`; src/auth/users.ts): sign-in routes record who signed in. */
   users: Writeback['users'];
   /** Scenarios, pending changes and actions (src/workflow/workflows.ts). */

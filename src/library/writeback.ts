@@ -143,7 +143,7 @@ export class Writeback {
     };
     this.tokens = new TokenStore(adapter, reader, () => this.ctx.names, () => this.ctx.project, () => this.personalTokenLimit());
     this.users = new UserDirectory(adapter, reader, () => this.ctx.names);
-    this.sessions = new SessionStore(adapter, reader, () => this.ctx.names, () => this.ctx.project);
+    this.sessions = new SessionStore(reader, () => this.ctx.names, () => this.ctx.project);
     this.workflows = new Workflows({
       ctx: () => this.ctx,
       adapter,

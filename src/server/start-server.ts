@@ -138,6 +138,9 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     snapshotStatus: () => snapshot?.status(),
   });
   const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
+  // sessions that ended a month ago can no longer sign anyone in: the table does not grow forever
+  if (auth?.sso.kind === 'oidc')
+    await wb.sessions.purgeEnded().catch((err: unknown) => logger.warn('could not delete ended sessions', { error: err instanceof Error ? err.message : String(err) }));
 
   if (options.snapshot !== false) {
     snapshot = await wb.publishSnapshots({

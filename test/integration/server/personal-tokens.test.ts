@@ -282,6 +282,10 @@ describe('personal access tokens (/api/v1/me/tokens)', () => {
     const expired = await me();
     expect(expired.status).toBe(401);
     expect(expired.body.error).toEqual({ code: 'unauthorized', message: 'token expired', details: [] });
+    expect(log.filter((l) => l.message === 'sign-in refused').at(-1)).toEqual(
+      expect.objectContaining({ level: 'warn', method: 'GET', path: '/api/v1/me', status: 401, token_id: info.tokenId }),
+    );
+    expect(JSON.stringify(log)).not.toContain(token);
     // still listed, with its expiry, so its owner sees why
     expect(await lastUsed()).toBe(new Date(start + 61_000).toISOString());
   });

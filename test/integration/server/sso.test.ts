@@ -302,6 +302,25 @@ describe('OpenID Connect sign-in over HTTP, against oidc-provider', () => {
     expect(new URL((await post({ 'sec-fetch-site': 'same-origin' })).headers.get('location')!).origin).toBe(idp.issuer);
   });
 
+  it('sessions that ended a month ago are deleted (what the server does when it starts)', async () => {
+    const ended = await wb.sessions.create({ identity: { issuer: idp.issuer, subject: 'old' }, user: `${idp.issuer}#old`, role: 'finance', attributes: {}, lifetimeSeconds: 60 });
+    const live = await wb.sessions.create({ identity: { issuer: idp.issuer, subject: 'live' }, user: `${idp.issuer}#live`, role: 'finance', attributes: {}, lifetimeSeconds: 90 * 86_400 });
+    const count = async (hash: string) => {
+      const r = await wb.query(`select count(*) as n from writeback._wb_sessions where session_hash = '${hash}'`);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.rows[0]?.n;
+    };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 31 * 86_400_000);
+      await wb.sessions.purgeEnded();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(Number(await count(ended.session.sessionId))).toBe(0);
+    expect(Number(await count(live.session.sessionId))).toBe(1);
+  });
+
   it('a session ends at its lifetime and after its idle timeout', async () => {
     const { client } = await signedIn('ana');
     const secret = client.cookie(new URL(url).host, 'writeback_session')!;

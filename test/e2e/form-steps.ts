@@ -38,6 +38,15 @@ export async function editCell(page: Page, row: Locator, column: string, text: s
   await page.keyboard.press('Enter');
 }
 
+/** Add one row with the keyboard (each cell as `editCell`), save it, and wait for "Saved 1 row". */
+export async function addAndSaveRow(page: Page, values: Record<string, string>): Promise<void> {
+  await page.getByRole('button', { name: '+ Add row' }).click();
+  const fresh = page.locator('tr.row.new').first();
+  for (const [column, text] of Object.entries(values)) await editCell(page, fresh, column, text);
+  await page.getByRole('button', { name: 'Save 1 row' }).click();
+  await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+}
+
 /** Wait until the form page shows its rows (or says it has none). */
 export async function formLoaded(page: Page): Promise<void> {
   await page.locator('tr.row, tr.empty-row p.empty').first().waitFor();

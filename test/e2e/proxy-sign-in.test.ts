@@ -8,9 +8,10 @@ import { startServer, type RunningHttpServer } from '../../src/server/start-serv
 import { appliedDemoProject } from '../integration/server/demo-project.js';
 import { ANA, HEADER, ISSUER, jwks, type Key, newKey, now, addProxyAuth, sign } from '../integration/server/proxy-assertions.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
-import { editCell, formLoaded } from './form-steps.js';
+import { addAndSaveRow, formLoaded } from './form-steps.js';
 
 const missing = chromiumMissing();
+if (missing) console.warn(`skipping the browser tests: ${missing}`);
 
 // The proxy adds its assertion to every request of the browser; here Chromium's extra headers do.
 describe.skipIf(missing !== undefined)('the planner form behind an authenticating proxy, in headless Chromium', () => {
@@ -58,13 +59,7 @@ describe.skipIf(missing !== undefined)('the planner form behind an authenticatin
     const page = await openAs(await sign(key));
     await page.goto(`${server.url}/forms/revenue_forecast?view=table`);
     await formLoaded(page);
-    await page.getByRole('button', { name: '+ Add row' }).click();
-    const fresh = page.locator('tr.row.new').first();
-    await editCell(page, fresh, 'account_id', 'acc_034');
-    await editCell(page, fresh, 'quarter', '2027-Q2');
-    await editCell(page, fresh, 'amount', '5000');
-    await page.getByRole('button', { name: 'Save 1 row' }).click();
-    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+    await addAndSaveRow(page, { account_id: 'acc_034', quarter: '2027-Q2', amount: '5000' });
     const cookie = (await browser!.context.cookies()).find((c) => c.name === '__Host-writeback_csrf');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
     const rows = await wb.inputs.rows('revenue_forecast', { filter: { account_id: 'acc_034', quarter: '2027-Q2' } });

@@ -12,7 +12,7 @@ import { tokenFor } from '../integration/server/demo-project.js';
 import { auditAtWidths } from './axe.js';
 import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
 import { appliedDemo } from './form-server.js';
-import { editCell, formLoaded, rowWith } from './form-steps.js';
+import { addAndSaveRow, editCell, formLoaded, rowWith } from './form-steps.js';
 
 const missing = chromiumMissing();
 if (missing) console.warn(`skipping the browser tests: ${missing}`);
@@ -104,13 +104,7 @@ describe.skipIf(missing !== undefined)('single sign-on in headless Chromium, aga
 
   it("writes in her region with the claims' region; another region's row is invisible and unwritable; history shows her stable id", async () => {
     const { page } = a;
-    await page.getByRole('button', { name: '+ Add row' }).click();
-    const fresh = page.locator('tr.row.new').first();
-    await editCell(page, fresh, 'account_id', 'acc_022');
-    await editCell(page, fresh, 'quarter', '2026-Q4');
-    await editCell(page, fresh, 'amount', '125000');
-    await page.getByRole('button', { name: 'Save 1 row' }).click();
-    await page.locator('#save-status', { hasText: 'Saved 1 row' }).waitFor();
+    await addAndSaveRow(page, { account_id: 'acc_022', quarter: '2026-Q4', amount: '125000' });
 
     // writing acc_001 (AMER) from her own page, with the CSRF token the page uses: refused as a key she cannot name
     const refused = await page.evaluate(async (rows) => {

@@ -9,6 +9,11 @@ import { isoFromDb } from '../rules/wire-values.js';
 import type { AuthenticatedActor, CreateTokenInput, PersonalTokenInput, TokenInfo, TokenKind, TokenSignIn } from './types.js';
 
 const TOKEN_RE = /^wb_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+
+/** The public id of a well-formed token (`wb_<id>_<secret>`), safe to log; undefined for anything else. */
+export function publicTokenId(token: string): string | undefined {
+  return TOKEN_RE.exec(token)?.[1];
+}
 /** The columns a token is read from, quoted by `d`. */
 const COLUMNS = ['token_id', 'user_name', 'role', 'attributes', 'created_at', 'created_by', 'revoked_at', 'kind', 'name', 'expires_at', 'last_used_at'];
 const columns = (d: SqlNames['dialect']) => COLUMNS.map((c) => d.quoteIdent(c)).join(', ');

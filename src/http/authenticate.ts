@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Actor } from '../auth/actor.js';
+import { publicTokenId } from '../auth/tokens.js';
 import type { HttpLibrary } from './library.js';
 import type { Credential, HttpContext, HttpEnv } from './context.js';
 import { type ApiFailure, apiError, failureResponse } from './api-error.js';
@@ -19,6 +20,12 @@ const unauthorized = (message: string, sessions?: BrowserSessions): ApiFailure =
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** The public id of the API token an `Authorization` header carries (safe to log), or undefined. */
+export function sentTokenId(header: string | undefined): string | undefined {
+  const token = bearerToken(header);
+  return token === undefined ? undefined : publicTokenId(token);
 }
 
 /** Who signed in, and how; or the 401 that says why nobody did. */

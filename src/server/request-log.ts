@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { sentTokenId } from '../http/authenticate.js';
 import type { HttpEnv } from '../http/context.js';
 import type { ServerLogger } from './logger.js';
 
@@ -17,7 +18,7 @@ export function requestLog(logger: ServerLogger): MiddlewareHandler<HttpEnv> {
     if (!credential) {
       // a refused sign-in: logged with the token's public id when a token was sent (never the secret)
       if (c.res.status === 401) {
-        const tokenId = /^Bearer\s+wb_([0-9a-f]{12})_/i.exec(c.req.header('authorization') ?? '')?.[1];
+        const tokenId = sentTokenId(c.req.header('authorization'));
         logger.warn('sign-in refused', { method: c.req.method, path: c.req.path, status: 401, ...(tokenId ? { token_id: tokenId } : {}) });
       }
       return;

@@ -2,6 +2,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { actorFromClaims, describeNoRole } from '../../auth/claims.js';
+import { isLoopbackHost } from '../../schema/auth-settings.js';
 import type { AuthConfig, OidcSignIn } from '../../ir/types.js';
 import { apiError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
@@ -40,10 +41,6 @@ export function sameOriginPath(value: string | undefined): string | undefined {
   const path = `${url.pathname}${url.search}${url.hash}`;
   // `/.//evil.test` normalizes to `//evil.test`, which a browser reads as another host
   return url.origin === base && !path.startsWith('//') && !path.startsWith('/\\') ? path : undefined;
-}
-
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
 }
 
 function htmlPage(body: string, status: number, csp: string): Response {
@@ -92,7 +89,7 @@ export function signInRoutes(wb: HttpLibrary, auth: AuthConfig | undefined, logg
   const configuration = (s: OidcSignIn): Promise<oidc.Configuration> => {
     const issuer = new URL(s.issuer);
     // Plain http only to an identity provider on this machine (tests, a local Keycloak); resolveAuth refuses it elsewhere.
-    const insecure = issuer.protocol === 'http:' && isLoopback(issuer.hostname);
+    const insecure = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname);
     discovered ??= oidc
       .discovery(issuer, s.clientId, undefined, s.clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(s.clientSecret), insecure ? { execute: [oidc.allowInsecureRequests] } : undefined)
       .catch((err: unknown) => {

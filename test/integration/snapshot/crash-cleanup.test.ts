@@ -40,7 +40,8 @@ describe('a server killed while it publishes the BI snapshot', () => {
 
   it('leaves a temp file that the next server deletes at start; the published snapshot opens throughout', async () => {
     let left: string[] = [];
-    for (let kill = 0; kill < MAX_KILLS && left.length === 0; kill++) {
+    let kills = 0;
+    for (; kills < MAX_KILLS && left.length === 0; kills++) {
       const { server, url } = await serve(dir);
       const exited = new Promise<void>((done) => server.child.once('exit', () => done()));
       let killed = false;
@@ -56,7 +57,7 @@ describe('a server killed while it publishes the BI snapshot', () => {
         }
       })();
       // kill as soon as a temp file appears, i.e. in the middle of a publish
-      while (temps(dir).length === 0 && server.child.exitCode === null) await new Promise((r) => setImmediate(r));
+      while (temps(dir).length === 0 && server.child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
       server.child.kill('SIGKILL');
       killed = true;
       await exited;
@@ -64,6 +65,7 @@ describe('a server killed while it publishes the BI snapshot', () => {
       left = temps(dir);
     }
     expect(left.length, `no kill out of ${MAX_KILLS} landed while a temp file existed`).toBeGreaterThan(0);
+    console.log(`SIGKILL ${kills}× until a publish was cut short; left behind: ${left.join(', ')}`);
     // the rename is atomic: the last published snapshot is whole, the temp file did not replace it
     expect((await readSnapshot(dir)).seen).toBe(true);
 

@@ -55,7 +55,7 @@ export function removeStaleSnapshotTemps(path: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const m = /^(?:(\d+)\.)?[0-9a-f]+\.tmp(?:\.wal)?$/.exec(name.slice(prefix.length));
+    const m = /^(?:(\d+)\.)?[0-9a-f]{12}\.tmp(?:\.wal)?$/.exec(name.slice(prefix.length));
     if (!m) continue;
     const full = join(dir, name);
     const pid = m[1] === undefined ? undefined : Number(m[1]);

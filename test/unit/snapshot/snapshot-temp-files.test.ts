@@ -25,9 +25,9 @@ describe('temp files of a killed snapshot publisher', () => {
 
   it("deletes those of a process that has exited, of this pid's earlier run and of earlier versions, with their WALs", async () => {
     const dead = await deadPid();
-    touch('snapshot.duckdb', `snapshot.duckdb.${dead}.0a1b2c.tmp`, `snapshot.duckdb.${dead}.0a1b2c.tmp.wal`, `snapshot.duckdb.${process.pid}.ffee00.tmp`, 'snapshot.duckdb.3c4d5e6f7a8b.tmp');
+    touch('snapshot.duckdb', `snapshot.duckdb.${dead}.0a1b2c3d4e5f.tmp`, `snapshot.duckdb.${dead}.0a1b2c3d4e5f.tmp.wal`, `snapshot.duckdb.${process.pid}.ffee00112233.tmp`, 'snapshot.duckdb.3c4d5e6f7a8b.tmp');
     expect(removeStaleSnapshotTemps(path).sort()).toEqual(
-      [`snapshot.duckdb.${dead}.0a1b2c.tmp`, `snapshot.duckdb.${dead}.0a1b2c.tmp.wal`, `snapshot.duckdb.${process.pid}.ffee00.tmp`, 'snapshot.duckdb.3c4d5e6f7a8b.tmp'].sort(),
+      [`snapshot.duckdb.${dead}.0a1b2c3d4e5f.tmp`, `snapshot.duckdb.${dead}.0a1b2c3d4e5f.tmp.wal`, `snapshot.duckdb.${process.pid}.ffee00112233.tmp`, 'snapshot.duckdb.3c4d5e6f7a8b.tmp'].sort(),
     );
     expect(files()).toEqual(['snapshot.duckdb']);
   });
@@ -36,10 +36,10 @@ describe('temp files of a killed snapshot publisher', () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
       const mine = claimSnapshotTempPath(path);
-      touch(basename(mine), `${basename(mine)}.wal`, `snapshot.duckdb.${sleeper.pid}.abcdef.tmp`, 'snapshot.duckdb.wal', 'other.duckdb.1.ab.tmp', 'snapshot.duckdb.notes.tmp');
+      touch(basename(mine), `${basename(mine)}.wal`, `snapshot.duckdb.${sleeper.pid}.abcdef012345.tmp`, 'snapshot.duckdb.wal', 'other.duckdb.1.0a1b2c3d4e5f.tmp', 'snapshot.duckdb.notes.tmp', 'snapshot.duckdb.1.abc.tmp');
       expect(removeStaleSnapshotTemps(path)).toEqual([]);
       releaseSnapshotTempPath(mine);
-      expect(files()).toEqual(['other.duckdb.1.ab.tmp', 'snapshot.duckdb.notes.tmp', `snapshot.duckdb.${sleeper.pid}.abcdef.tmp`, 'snapshot.duckdb.wal'].sort());
+      expect(files()).toEqual(['other.duckdb.1.0a1b2c3d4e5f.tmp', 'snapshot.duckdb.1.abc.tmp', 'snapshot.duckdb.notes.tmp', `snapshot.duckdb.${sleeper.pid}.abcdef012345.tmp`, 'snapshot.duckdb.wal'].sort());
     } finally {
       sleeper.kill();
     }

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { runTransaction } from '../adapters/run-transaction.js';
@@ -42,7 +43,8 @@ export async function writeSnapshot(conn: Adapter, options: WriteSnapshotOptions
   const d = conn.dialect;
   mkdirSync(dirname(options.path), { recursive: true });
   const tmp = claimSnapshotTempPath(options.path);
-  const alias = '__wb_snapshot';
+  // instance-wide name: unique, so two publishers of one instance never meet
+  const alias = `__wb_snapshot_${randomBytes(6).toString('hex')}`;
   const [current] = await conn.query<{ db: string }>('select current_database() as db');
   if (!current) throw new Error('current_database() returned no row');
   const source = d.quoteIdent(current.db);

@@ -100,7 +100,7 @@ export class Writeback {
     const conn = await openSnapshotConnection(this.adapter);
     if (!conn) return undefined;
     this.connections.push(conn);
-    return createSnapshotPublisher(conn, options);
+    return createSnapshotPublisher(conn, { inputsSchema: this.project.schemas.inputs, ...options });
   }
 
   /** API tokens (`_wb_tokens`): service tokens, and personal tokens people create for their scripts. */

@@ -18,6 +18,8 @@ export interface MetaTable {
   /** Unique key of the table (a primary key where the dialect has them); absent = none. */
   primaryKey?: string[];
   description: string;
+  /** Views read its rows (merge views per scenario, `<t>__pending`): a read-only copy of the views, such as the BI snapshot, needs them. */
+  readByViews?: true;
 }
 
 /** A system column. */

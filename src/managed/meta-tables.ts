@@ -119,6 +119,7 @@ export const WRITE_META_TABLES: MetaTable[] = [
 export const WORKFLOW_META_TABLES: MetaTable[] = [
   {
     name: SCENARIOS_TABLE,
+    readByViews: true,
     description: 'One row per scenario (besides the implicit `base`): its parent, who created it and when, and whether it is archived.',
     primaryKey: ['name'],
     columns: [
@@ -133,6 +134,7 @@ export const WORKFLOW_META_TABLES: MetaTable[] = [
   },
   {
     name: SCENARIO_PATHS_TABLE,
+    readByViews: true,
     description: 'Closure of the scenario tree: every scenario with each ancestor and its distance (0 = itself; `base` is the last ancestor). Merge views read it.',
     primaryKey: ['scenario', 'ancestor'],
     columns: [
@@ -143,6 +145,7 @@ export const WORKFLOW_META_TABLES: MetaTable[] = [
   },
   {
     name: PENDING_TABLE,
+    readByViews: true,
     description: 'Writes waiting for approval (pending changes) and their decisions: an index over the log, where proposals, approvals and rejections are entries of the hash chain. A pending change is not in the state until approved.',
     primaryKey: ['pending_id'],
     columns: [

@@ -16,6 +16,11 @@ export function inputOfLog(table: string): string | undefined {
 export const stateTableName = (input: string): string => input;
 /** `<t>__head`: the one-row head of an input's hash chain, advanced by compare-and-swap in each write (inputs schema). */
 export const chainHeadTableName = (input: string): string => `${input}__head`;
+/** The input a table name is the hash-chain head of (`orders` for `orders__head`), or undefined. */
+export function inputOfChainHead(table: string): string | undefined {
+  const m = /^([a-z][a-z0-9_]*)__head$/.exec(table);
+  return m && !m[1]!.includes('__') && chainHeadTableName(m[1]!) === table ? m[1] : undefined;
+}
 /** `<t>__history`: one row per changed column of every state-changing entry (views schema). */
 export const historyViewName = (input: string): string => `${input}__history`;
 /** `<t>__pending`: changes of an input table waiting for approval (views schema). */
@@ -30,6 +35,15 @@ export function archiveLogName(input: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
   return `${input}__log__archived_${stamp}`;
 }
+
+/** The input a table name is an archived log of (`orders` for `orders__log__archived_20261130_010203`), or undefined. */
+export function inputOfArchivedLog(table: string): string | undefined {
+  const m = /^([a-z][a-z0-9_]*)__log__archived_\d{8}_\d{6}$/.exec(table);
+  return m && !m[1]!.includes('__') ? m[1] : undefined;
+}
+
+/** True for the name of a shared managed table (`_wb_…`, in the inputs schema). */
+export const isMetaTableName = (table: string): boolean => table.startsWith('_wb_');
 
 /** Applied model versions (one row per `<model>__v<N>`). */
 export const MODEL_VERSIONS_TABLE = '_wb_model_versions';

@@ -36,6 +36,7 @@ const HealthSchema = z
         delayMs: z.number(),
         lastPublishedAt: z.string().nullable(),
         lastDurationMs: z.number().nullable(),
+        lastBytes: z.number().nullable().describe('Size of the last published snapshot file in bytes.'),
         pending: z.boolean(),
       })
       .nullable()

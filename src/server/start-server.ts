@@ -146,7 +146,8 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     snapshot = await wb.publishSnapshots({
       path: options.snapshot?.path ?? join(projectDir, 'target', 'snapshot.duckdb'),
       delayMs: options.snapshot?.delayMs ?? DEFAULT_SNAPSHOT_DELAY_MS,
-      onPublished: (r) => logger.info('snapshot published', { path: r.path, tables: r.tables, ms: Math.round(r.ms) }),
+      onPublished: (r) => logger.info('snapshot published', { path: r.path, tables: r.tables, views: r.views, bytes: r.bytes, ms: Math.round(r.ms) }),
+      onStaleTempsRemoved: (files) => logger.info('deleted temp files of a snapshot publisher that was killed', { files }),
       onError: (err) => logger.error('snapshot failed', { error: err instanceof Error ? err.message : String(err) }),
     });
     await snapshot?.flush();

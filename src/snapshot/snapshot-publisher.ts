@@ -1,5 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { writeSnapshot, type SnapshotResult, type WriteSnapshotOptions } from './write-snapshot.js';
+import { removeStaleSnapshotTemps } from './snapshot-temp-files.js';
 
 /** Default delay between an acknowledged write and the start of the snapshot that includes it. */
 export const DEFAULT_SNAPSHOT_DELAY_MS = 500;
@@ -12,6 +13,8 @@ export interface SnapshotPublisherOptions extends WriteSnapshotOptions {
   onPublished?: (result: SnapshotResult) => void;
   /** Called when a snapshot fails; the next write schedules another attempt. */
   onError?: (err: unknown) => void;
+  /** Called once at creation with the temp files of a killed publisher that were deleted. */
+  onStaleTempsRemoved?: (names: string[]) => void;
 }
 
 /** What the publisher last did, for `/healthz`. */
@@ -20,6 +23,8 @@ export interface SnapshotStatus {
   delayMs: number;
   lastPublishedAt?: string;
   lastDurationMs?: number;
+  /** Size of the last published file in bytes. */
+  lastBytes?: number;
   lastError?: string;
   pending: boolean;
 }
@@ -39,12 +44,16 @@ export interface SnapshotPublisher {
 /**
  * A throttled snapshot publisher. The first write after a snapshot starts a timer of `delayMs`
  * (later writes do not push it back, so a steady stream of writes cannot starve it); when it
- * fires, the whole database is copied (see {@link writeSnapshot}). Writes acknowledged while a
+ * fires, what BI tools read is copied (see {@link writeSnapshot}). Writes acknowledged while a
  * copy runs are published by the next one. So a write acknowledged at time t is visible in the
  * snapshot by t + delayMs + (at most two snapshot durations).
+ * Creating one deletes the temp files a killed publisher of the same path left behind (see
+ * {@link removeStaleSnapshotTemps}).
  */
 export function createSnapshotPublisher(conn: Adapter, options: SnapshotPublisherOptions): SnapshotPublisher {
   const delayMs = options.delayMs ?? DEFAULT_SNAPSHOT_DELAY_MS;
+  const stale = removeStaleSnapshotTemps(options.path);
+  if (stale.length > 0) options.onStaleTempsRemoved?.(stale);
   let dirty = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
@@ -57,6 +66,7 @@ export function createSnapshotPublisher(conn: Adapter, options: SnapshotPublishe
       const result = await writeSnapshot(conn, options);
       state.lastPublishedAt = new Date().toISOString();
       state.lastDurationMs = Math.round(result.ms);
+      state.lastBytes = result.bytes;
       delete state.lastError;
       options.onPublished?.(result);
     } catch (err) {

@@ -16,6 +16,7 @@ import { registerScenario } from './scenario.js';
 import { registerPending } from './pending.js';
 import { registerAction } from './action.js';
 import { registerQuery } from './query.js';
+import { registerDbt } from './dbt.js';
 
 /** Every `writeback` subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
     registerPending,
     registerAction,
     registerQuery,
+    registerDbt,
   ]) {
     register(program);
   }

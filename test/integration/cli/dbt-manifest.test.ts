@@ -1,0 +1,81 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../../helpers/cli.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const DBT = join(ROOT, 'test/fixtures/dbt');
+const MANIFEST = join(DBT, 'manifest.json');
+/** Where dbt-core built `my_model` and `my_seed` (from the manifest: database `dbt`). */
+const SCHEMA = 'test17594237163467600387_test_previous_version_state';
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+describe('the dbt manifest fixture', () => {
+  it("was written by dbt-core and is valid for dbt-core's published manifest v12 schema", () => {
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { metadata: { dbt_version: string; dbt_schema_version: string } };
+    expect(manifest.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/manifest/v12.json');
+    expect(manifest.metadata.dbt_version).toBe('1.11.0a1');
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(DBT, 'manifest-v12.schema.json'), 'utf8')) as object);
+    expect(validate(manifest), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  }, 120_000); // compiling the 1.2 MB schema takes seconds on a loaded machine
+});
+
+describe('a source backed by a dbt manifest, applied and read on a real DuckDB file', () => {
+  it('links an input to a dbt model, takes allowed values from a dbt seed, merges over the model and reads the merged view', async () => {
+    const dir = join(tempDir(), 'dbt_backed');
+    cpSync(join(ROOT, 'test/fixtures/projects/dbt-sources'), dir, { recursive: true });
+    const projectFile = join(dir, 'project.yml');
+    writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('../../dbt/manifest.json', MANIFEST));
+
+    // what `dbt run` and `dbt seed` would have built: the manifest's relations, in a file whose catalog is `dbt`
+    mkdirSync(join(dir, 'target'));
+    const file = join(dir, 'target', 'dbt.duckdb');
+    {
+      const db = await DuckDBInstance.create(file);
+      const c = await db.connect();
+      await c.run(`create schema "${SCHEMA}"`);
+      await c.run(`create table "${SCHEMA}"."my_model" as select * from (values (1), (2)) t(id)`);
+      await c.run(`create table "${SCHEMA}"."my_seed" as select * from (values ('keep'), ('drop')) t(label)`);
+      c.closeSync();
+      db.closeSync();
+    }
+
+    const compiled = await runCli(['compile', '--project', dir]);
+    expect(compiled.code).toBe(0);
+    expect(readFileSync(join(dir, 'target/compiled/duckdb/models/my_model_notes.sql'), 'utf8')).toContain(`"dbt"."${SCHEMA}"."my_model"`);
+
+    const apply = await runCli(['apply', '--project', dir, '--user', 'ci']);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+
+    const rows = join(dir, 'rows.csv');
+    writeFileSync(rows, 'id,note,label\n1,checked by hand,keep\n');
+    const write = await runCli(['write', 'model_note', '--file', rows, '--user', 'ana', '--project', dir, '--json']);
+    expect(write.stderr).toBe('');
+    expect(write.code).toBe(0);
+
+    // the link and the allowed values are checked against the dbt relations
+    writeFileSync(rows, 'id,note,label\n99,no such row,keep\n2,x,other\n');
+    const refused = await runCli(['write', 'model_note', '--file', rows, '--project', dir, '--json']);
+    expect(refused.code).toBe(1);
+    const details = (JSON.parse(refused.stdout) as { error: { details: { row: number; column: string }[] } }).error.details;
+    expect(details.map((d) => `${d.row}:${d.column}`)).toEqual(['0:id', '1:label']);
+
+    const read = await runCli(['query', 'select id, note, label from planning.my_model_notes order by id', '--project', dir, '--json']);
+    expect(read.code).toBe(0);
+    expect((JSON.parse(read.stdout) as { rows: unknown[] }).rows).toEqual([
+      { id: 1, note: 'checked by hand', label: 'keep' },
+      { id: 2, note: null, label: null },
+    ]);
+
+    // and the dbt property file of this project names the merged view over the dbt model
+    const out = join(dir, 'sources.yml');
+    expect((await runCli(['dbt', '--project', dir, '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('- name: my_model_notes');
+  });
+});

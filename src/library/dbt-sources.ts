@@ -80,7 +80,7 @@ export function dbtSources(project: Project, options: DbtSourcesOptions = {}): D
   const database = targetDatabase(target);
   const { fingerprints } = fingerprintProject(project, dialect, target.name, { sourceColumns: seedSourceColumns(project) });
   const typeOf = (t: ManagedColumn['type'] | ColumnType) => dialect.columnType(t);
-  const managed = (c: ManagedColumn): DbtColumn => ({ name: c.name, ...(c.description ? { description: c.description } : {}), data_type: typeOf(c.type) });
+  const managed = (c: ManagedColumn): DbtColumn => ({ name: c.name, ...(c.description ? { description: c.description.trim() } : {}), data_type: typeOf(c.type) });
   const inputs = Object.values(project.inputs).sort(byName);
   const models = [...project.models].sort(byName);
   const origin = { project: project.name, target: target.name };
@@ -92,7 +92,7 @@ export function dbtSources(project: Project, options: DbtSourcesOptions = {}): D
     const meta = { kind: 'model', model: model.name, ...(fingerprint ? { fingerprint } : {}) };
     views.push({
       name: model.name,
-      description: model.description ?? `writeback merge model \`${model.name}\` (its latest version).`,
+      description: model.description?.trim() ?? `writeback merge model \`${model.name}\` (its latest version).`,
       meta: { writeback: meta },
       ...(columns ? { columns } : {}),
     });
@@ -141,7 +141,7 @@ export function dbtSources(project: Project, options: DbtSourcesOptions = {}): D
     });
     return {
       name: stateTableName(input.name),
-      description: input.description ?? `Current state of input table \`${input.name}\`: one row per scenario and key (deleted keys stay as tombstones, \`_deleted\`).`,
+      description: input.description?.trim() ?? `Current state of input table \`${input.name}\`: one row per scenario and key (deleted keys stay as tombstones, \`_deleted\`).`,
       meta: { writeback: { kind: 'input-state', input: input.name, key: input.key.join(','), scenarios: input.scenarios } },
       columns,
       ...(keyTests.table.length ? { data_tests: keyTests.table } : {}),
@@ -205,7 +205,7 @@ function typedModelColumns(project: Project, model: Model, dialect: Dialect, tar
   const typed = columnTypes(project, model);
   return names.map((name) => {
     const t = typed.get(name);
-    return { name, ...(t?.description ? { description: t.description } : {}), ...(t ? { data_type: dialect.columnType(t.type) } : {}) };
+    return { name, ...(t?.description ? { description: t.description.trim() } : {}), ...(t ? { data_type: dialect.columnType(t.type) } : {}) };
   });
 }
 

@@ -17,6 +17,7 @@ import { registerPending } from './pending.js';
 import { registerAction } from './action.js';
 import { registerQuery } from './query.js';
 import { registerDbt } from './dbt.js';
+import { registerLineage } from './lineage.js';
 
 /** Every `writeback` subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -39,6 +40,7 @@ export function registerCommands(program: Command): void {
     registerAction,
     registerQuery,
     registerDbt,
+    registerLineage,
   ]) {
     register(program);
   }

@@ -25,6 +25,8 @@ export interface DbtSourcesOptions {
   versions?: readonly VersionInfo[];
   /** Add `dbt_utils.unique_combination_of_columns` on composite keys (needs the dbt_utils package). Default false. */
   dbtUtils?: boolean;
+  /** Add an exposure: writeback as an application that reads the dbt models, seeds and snapshots its sources name. */
+  exposure?: { owner: { name: string } | { email: string }; url?: string };
 }
 
 /** One column of a dbt source table. */
@@ -58,10 +60,23 @@ export interface DbtSource {
   tables: DbtSourceTable[];
 }
 
+/** A dbt exposure: something downstream of dbt nodes. */
+export interface DbtExposure {
+  name: string;
+  label: string;
+  type: 'application';
+  description: string;
+  owner: { name: string } | { email: string };
+  url?: string;
+  depends_on: string[];
+  meta: { writeback: { project: string; target: string; reads: Record<string, string[]> } };
+}
+
 /** A dbt property file (`version: 2`) declaring writeback's objects as sources. */
 export interface DbtPropertyFile {
   version: 2;
   sources: DbtSource[];
+  exposures?: DbtExposure[];
 }
 
 /**
@@ -157,12 +172,48 @@ export function dbtSources(project: Project, options: DbtSourcesOptions = {}): D
     meta: { writeback: { ...origin, schema: role } },
     tables,
   });
+  const exposure = options.exposure && writebackExposure(project, target.name, options.exposure);
   return {
     version: 2,
     sources: [
       source(sourceName, project.schemas.views, 'views', `Merged views of writeback project \`${project.name}\` (what BI tools and dbt models read).`, views),
       source(`${sourceName}_inputs`, project.schemas.inputs, 'inputs', `Input state tables of writeback project \`${project.name}\` (written only by writeback; read the merged views instead where one exists).`, states),
     ],
+    ...(exposure ? { exposures: [exposure] } : {}),
+  };
+}
+
+/**
+ * writeback as a dbt exposure of type `application`: it depends on (reads) each dbt model, seed or
+ * snapshot that an input links to or takes values from, or a model merges over — so dbt's lineage
+ * shows which dbt nodes the planners' input tables and merged views rely on. Undefined when no
+ * such source is read.
+ */
+function writebackExposure(project: Project, targetName: string, options: NonNullable<DbtSourcesOptions['exposure']>): DbtExposure | undefined {
+  const readers = new Map<string, Set<string>>();
+  const read = (ref: { source: string; table: string }, by: string) => {
+    const node = project.sources[ref.source]?.tables[ref.table]?.dbt;
+    if (!node) return;
+    const key = `ref('${node.package}', '${node.name}'${node.version !== undefined ? `, v=${/^\d+$/.test(node.version) ? node.version : `'${node.version}'`}` : ''})`;
+    if (!readers.has(key)) readers.set(key, new Set());
+    readers.get(key)!.add(by);
+  };
+  for (const input of Object.values(project.inputs)) {
+    if (input.linksTo) read(input.linksTo, `input ${input.name}`);
+    for (const c of input.columns) if (c.allowedValues && !Array.isArray(c.allowedValues)) read(c.allowedValues, `input ${input.name}`);
+  }
+  for (const model of project.models) for (const s of model.dependsOn.sources) read(s, `model ${model.name}`);
+  if (readers.size === 0) return undefined;
+  const dependsOn = [...readers.keys()].sort();
+  return {
+    name: `writeback_${project.name}`,
+    label: `writeback: ${project.name}`,
+    type: 'application',
+    description: `The input tables and merge models of writeback project \`${project.name}\`: planners write input rows linked to these dbt nodes, and merged views read them.`,
+    owner: options.owner,
+    ...(options.url !== undefined ? { url: options.url } : {}),
+    depends_on: dependsOn,
+    meta: { writeback: { project: project.name, target: targetName, reads: Object.fromEntries(dependsOn.map((k) => [k, [...readers.get(k)!].sort()])) } },
   };
 }
 

@@ -13,6 +13,9 @@ interface DbtOptions {
   check?: boolean;
   versions?: boolean;
   dbtUtils?: boolean;
+  exposures?: boolean;
+  owner?: string;
+  url?: string;
 }
 
 /** Where the file goes when `--out` is not given (inside the writeback project). */
@@ -26,10 +29,15 @@ export function registerDbt(program: Command): void {
     .option('--source-name <name>', 'the dbt source of the views schema; the inputs schema\'s is <name>_inputs', 'writeback')
     .option('--versions', 'also list every applied model version `<model>__v<N>` (reads the version registry from the warehouse or the running server)')
     .option('--dbt-utils', 'test composite keys with dbt_utils.unique_combination_of_columns (your dbt project needs the dbt_utils package)')
+    .option('--exposures', 'add a dbt exposure: writeback as an application that reads the dbt models its manifest-backed sources name (needs --owner)')
+    .option('--owner <email-or-name>', 'the exposure\'s owner (an e-mail address, or a name)')
+    .option('--url <url>', 'the exposure\'s URL (e.g. where planners open the form)')
     .option('--check', 'write nothing; exit 1 when the file is missing or differs from what would be written (for CI)')
     .action(async (options: DbtOptions, command: Command) => {
       const opts = globals(command);
       if (!/^[a-z_][a-z0-9_]*$/.test(options.sourceName)) throw new UsageError(`--source-name must be a lower-case name (letters, digits, _), got '${options.sourceName}'`);
+      if (options.exposures && !options.owner) throw new UsageError('--exposures needs --owner <email-or-name>: dbt requires an owner for every exposure');
+      if (!options.exposures && (options.owner !== undefined || options.url !== undefined)) throw new UsageError('--owner and --url describe the exposure: add --exposures');
       const project = await loadOrExit(opts);
       const out = options.out !== undefined ? resolve(options.out) : join(project.dir, DEFAULT_DBT_OUT);
       for (const folder of ['models', 'inputs']) {
@@ -43,7 +51,11 @@ export function registerDbt(program: Command): void {
         sourceName: options.sourceName,
         ...(versions ? { versions } : {}),
         dbtUtils: options.dbtUtils ?? false,
+        ...(options.exposures && options.owner
+          ? { exposure: { owner: options.owner.includes('@') ? { email: options.owner } : { name: options.owner }, ...(options.url !== undefined ? { url: options.url } : {}) } }
+          : {}),
       });
+      if (options.exposures && !file.exposures && !opts.json) process.stderr.write('note: no input or model reads a source backed by a dbt manifest, so no exposure was written\n');
       // the header names the flags that change the content, not --out: a check from another folder must match
       const text = dbtSourcesYaml(file, commandLine(opts.target, options, false));
       const shown = relative(process.cwd(), out) || out;
@@ -66,6 +78,7 @@ export function registerDbt(program: Command): void {
     ['writeback dbt --out ../analytics/models/writeback_sources.yml', 'declare writeback\'s views as sources of a dbt project: source(\'writeback\', \'account_forecast\')'],
     ['writeback dbt --out ../analytics/models/writeback_sources.yml --check', 'in CI: fail when the committed file is out of date'],
     ['writeback dbt --target prod --versions --dbt-utils', 'the prod warehouse\'s database, every applied version view, composite-key tests'],
+    ['writeback dbt --exposures --owner fpa@example.com --out ../analytics/models/writeback.yml', 'also show in dbt\'s lineage which dbt models the planners\' input tables and merged views read'],
   ]);
 }
 
@@ -77,6 +90,7 @@ function commandLine(target: string | undefined, o: DbtOptions, withOut: boolean
     ...(o.sourceName !== 'writeback' ? [`--source-name ${o.sourceName}`] : []),
     ...(o.versions ? ['--versions'] : []),
     ...(o.dbtUtils ? ['--dbt-utils'] : []),
+    ...(o.exposures ? ['--exposures', `--owner ${o.owner ?? ''}`, ...(o.url !== undefined ? [`--url ${o.url}`] : [])] : []),
     ...(withOut && o.out !== undefined ? [`--out ${o.out}`] : []),
   ].join(' ');
 }

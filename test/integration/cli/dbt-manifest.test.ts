@@ -1,9 +1,11 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli, tempDir } from '../../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -77,5 +79,69 @@ describe('a source backed by a dbt manifest, applied and read on a real DuckDB f
     const out = join(dir, 'sources.yml');
     expect((await runCli(['dbt', '--project', dir, '--out', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('- name: my_model_notes');
+  });
+});
+
+describe('dbt-backed sources in the exports', () => {
+  /** The fixture project, copied, with the manifest's absolute path. */
+  function fixtureProject(): string {
+    const dir = join(tempDir(), 'dbt_backed');
+    cpSync(join(ROOT, 'test/fixtures/projects/dbt-sources'), dir, { recursive: true });
+    const projectFile = join(dir, 'project.yml');
+    writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('../../dbt/manifest.json', MANIFEST));
+    return dir;
+  }
+
+  it('writeback dbt --exposures: writeback as an application depending on the dbt nodes it reads, valid for dbt-jsonschema', async () => {
+    const dir = fixtureProject();
+    const out = join(dir, 'sources.yml');
+    const refused = await runCli(['dbt', '--project', dir, '--out', out, '--exposures']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--exposures needs --owner <email-or-name>');
+
+    const r = await runCli(['dbt', '--project', dir, '--out', out, '--exposures', '--owner', 'fpa@example.com', '--url', 'https://planning.example.com']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const file = parse(readFileSync(out, 'utf8')) as { exposures: unknown[] };
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(join(DBT, 'dbt_yml_files-latest.json'), 'utf8')) as object);
+    expect(validate(file), JSON.stringify(validate.errors)).toBe(true);
+    expect(file.exposures).toEqual([{
+      name: 'writeback_dbt_backed',
+      label: 'writeback: dbt_backed',
+      type: 'application',
+      description: 'The input tables and merge models of writeback project `dbt_backed`: planners write input rows linked to these dbt nodes, and merged views read them.',
+      owner: { email: 'fpa@example.com' },
+      url: 'https://planning.example.com',
+      depends_on: ["ref('test', 'my_model')", "ref('test', 'my_seed')"],
+      meta: { writeback: { project: 'dbt_backed', target: 'dev', reads: { "ref('test', 'my_model')": ['input model_note', 'model my_model_notes'], "ref('test', 'my_seed')": ['input model_note'] } } },
+    }]);
+  });
+
+  it('writeback lineage names the dbt node and manifest of each dbt-backed source table', async () => {
+    const dir = fixtureProject();
+    const r = await runCli(['lineage', '--project', dir]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { sources: unknown[]; edges: { from: string; to: string }[] };
+    expect(out.sources).toEqual([
+      {
+        id: 'source.analytics.my_model', source: 'analytics', table: 'my_model', description: 'The dbt model my_model.',
+        relation: { database: 'dbt', schema: SCHEMA, name: 'my_model', sql: `"dbt"."${SCHEMA}"."my_model"` },
+        dbt: { unique_id: 'model.test.my_model', resource_type: 'model', package: 'test', name: 'my_model', version: null, manifest: MANIFEST },
+        seed: null,
+      },
+      {
+        id: 'source.analytics.seed_rows', source: 'analytics', table: 'seed_rows', description: null,
+        relation: { database: 'dbt', schema: SCHEMA, name: 'my_seed', sql: `"dbt"."${SCHEMA}"."my_seed"` },
+        dbt: { unique_id: 'seed.test.my_seed', resource_type: 'seed', package: 'test', name: 'my_seed', version: null, manifest: MANIFEST },
+        seed: null,
+      },
+    ]);
+    expect(out.edges).toEqual([
+      { from: 'input.model_note', to: 'model.my_model_notes' },
+      { from: 'source.analytics.my_model', to: 'input.model_note' },
+      { from: 'source.analytics.my_model', to: 'model.my_model_notes' },
+      { from: 'source.analytics.seed_rows', to: 'input.model_note' },
+    ]);
   });
 });

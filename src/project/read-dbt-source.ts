@@ -1,4 +1,4 @@
-import { didYouMean } from '../diagnostics/message-text.js';
+import { didYouMean, formatLocation } from '../diagnostics/message-text.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { DbtNodeRef, Source, SourceTable } from '../ir/types.js';
 import type { SourceEntry } from '../schema/project-file.js';
@@ -57,6 +57,11 @@ export function readDbtSource(yd: YamlDoc, sourceName: string, entry: SourceEntr
   tableEntries.forEach(([table, spec], i) => {
     const tablePath = Array.isArray(entry.tables) ? [...base, 'tables', i] : [...base, 'tables', table];
     checkName(report, yd, tablePath, table, 'table', Array.isArray(entry.tables) ? 'value' : 'key');
+    const first = tableEntries.findIndex(([t]) => t === table);
+    if (first !== i) {
+      report.error('duplicate-name', { what: 'table', name: table, source: sourceName, first: formatLocation(pathLoc(yd, [...base, 'tables', first])) }, pathLoc(yd, tablePath));
+      return;
+    }
     if (spec?.identifier !== undefined) report.error('dbt-source', { problem: 'key', key: 'identifier' }, keyLoc(yd, [...tablePath, 'identifier']));
     const ref = spec?.ref ?? table;
     const version = spec?.version === undefined ? undefined : String(spec.version);

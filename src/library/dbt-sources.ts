@@ -43,6 +43,8 @@ export type DbtTest = string | Record<string, { arguments: Record<string, unknow
 /** One table of a dbt source. */
 export interface DbtSourceTable {
   name: string;
+  /** The name as the warehouse stores it, when it differs from `name` (Snowflake stores lower-case names upper-case). */
+  identifier?: string;
   description: string;
   meta: { writeback: Record<string, string | number | boolean> };
   columns?: DbtColumn[];
@@ -163,14 +165,22 @@ export function dbtSources(project: Project, options: DbtSourcesOptions = {}): D
     };
   });
 
+  // dbt quotes schema and identifier as writeback does, with the names as the warehouse stores them
+  // (writeback's names never hold a quote character, so the quoted name less its quotes is the name)
+  const stored = (name: string) => dialect.quoteIdent(name).slice(1, -1);
+  const withIdentifier = (t: DbtSourceTable): DbtSourceTable => {
+    const { name, ...rest } = t;
+    const id = stored(name);
+    return id === name ? t : { name, identifier: id, ...rest };
+  };
   const source = (name: string, schema: string, role: string, description: string, tables: DbtSourceTable[]): DbtSource => ({
     name,
     description,
     ...(database !== undefined ? { database } : {}),
-    schema,
+    schema: stored(schema),
     quoting: { schema: true, identifier: true },
     meta: { writeback: { ...origin, schema: role } },
-    tables,
+    tables: tables.map(withIdentifier),
   });
   const exposure = options.exposure && writebackExposure(project, target.name, options.exposure);
   return {

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { didYouMean, formatLocation } from '../diagnostics/message-text.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { DbtNodeRef, Source, SourceTable } from '../ir/types.js';
@@ -91,7 +92,7 @@ export function readDbtSource(yd: YamlDoc, sourceName: string, entry: SourceEntr
         }
       }
       if (failed) continue;
-      if (n.database) database[t] = n.database;
+      if (n.database && !isOwnDuckdbCatalog(scope, t, n.database)) database[t] = n.database;
       schema[t] = n.schema;
       aliases.set(t, alias);
       node ??= { uniqueId: n.unique_id, resourceType: n.resource_type, package: n.package_name, name: n.name, ...(n.version !== null && n.version !== undefined ? { version: String(n.version) } : {}) };
@@ -119,4 +120,17 @@ export function readDbtSource(yd: YamlDoc, sourceName: string, entry: SourceEntr
     if (file !== undefined) dbtManifests[t] = file;
   }
   return { name: sourceName, ...(entry.description ? { description: entry.description } : {}), tables, dbtManifests, loc: keyLoc(yd, base) };
+}
+
+/**
+ * Whether `database` is the catalog of target `t`'s own DuckDB file (dbt-duckdb writing into the
+ * same file): then the relation is left unqualified by it, so views over it also work in a copy of
+ * the file (the BI snapshot). DuckDB names a file's catalog by its base name up to the first dot
+ * (`target/dbt.duckdb` → `dbt`).
+ */
+function isOwnDuckdbCatalog(scope: LoadScope, t: string, database: string): boolean {
+  const target = scope.targets[t];
+  if (target?.type !== 'duckdb') return false;
+  const catalog = target.path === ':memory:' ? 'memory' : basename(target.path).split('.')[0];
+  return catalog === database;
 }

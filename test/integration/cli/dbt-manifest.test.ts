@@ -49,7 +49,8 @@ describe('a source backed by a dbt manifest, applied and read on a real DuckDB f
 
     const compiled = await runCli(['compile', '--project', dir]);
     expect(compiled.code).toBe(0);
-    expect(readFileSync(join(dir, 'target/compiled/duckdb/models/my_model_notes.sql'), 'utf8')).toContain(`"dbt"."${SCHEMA}"."my_model"`);
+    // the manifest's database `dbt` is this target's own file (catalog `dbt`): the relation is left unqualified by it
+    expect(readFileSync(join(dir, 'target/compiled/duckdb/models/my_model_notes.sql'), 'utf8')).toMatch(new RegExp(`from\\s+"${SCHEMA}"\\."my_model"`));
 
     const apply = await runCli(['apply', '--project', dir, '--user', 'ci']);
     expect(apply.stderr).toBe('');
@@ -126,13 +127,13 @@ describe('dbt-backed sources in the exports', () => {
     expect(out.sources).toEqual([
       {
         id: 'source.analytics.my_model', source: 'analytics', table: 'my_model', description: 'The dbt model my_model.',
-        relation: { database: 'dbt', schema: SCHEMA, name: 'my_model', sql: `"dbt"."${SCHEMA}"."my_model"` },
+        relation: { database: null, schema: SCHEMA, name: 'my_model', sql: `"${SCHEMA}"."my_model"` },
         dbt: { unique_id: 'model.test.my_model', resource_type: 'model', package: 'test', name: 'my_model', version: null, manifest: MANIFEST },
         seed: null,
       },
       {
         id: 'source.analytics.seed_rows', source: 'analytics', table: 'seed_rows', description: null,
-        relation: { database: 'dbt', schema: SCHEMA, name: 'my_seed', sql: `"dbt"."${SCHEMA}"."my_seed"` },
+        relation: { database: null, schema: SCHEMA, name: 'my_seed', sql: `"${SCHEMA}"."my_seed"` },
         dbt: { unique_id: 'seed.test.my_seed', resource_type: 'seed', package: 'test', name: 'my_seed', version: null, manifest: MANIFEST },
         seed: null,
       },

@@ -43,7 +43,8 @@ describe('sources backed by a dbt manifest', () => {
     expect(dbtManifests).toEqual({ dev: MANIFEST, prod: MANIFEST });
     expect(tables['my_model']).toEqual({
       source: 'analytics', table: 'my_model', description: 'The model',
-      database: { dev: 'dbt', prod: 'dbt' }, schema: { dev: SCHEMA, prod: SCHEMA }, identifier: 'my_model',
+      // dev's file target/dbt.duckdb is catalog `dbt` itself: no database qualifier there
+      database: { prod: 'dbt' }, schema: { dev: SCHEMA, prod: SCHEMA }, identifier: 'my_model',
       dbt: { uniqueId: 'model.test.my_model', resourceType: 'model', package: 'test', name: 'my_model' },
     });
     expect(tables['seed_rows']).toMatchObject({ identifier: 'my_seed', dbt: { uniqueId: 'seed.test.my_seed', resourceType: 'seed' } });

@@ -76,6 +76,9 @@ describe('a source backed by a dbt manifest, applied and read on a real DuckDB f
       { id: 2, note: null, label: null },
     ]);
 
+    const labels = await runCli(['query', 'select label, notes from planning.labels_in_use order by label', '--project', dir, '--json']);
+    expect((JSON.parse(labels.stdout) as { rows: unknown[] }).rows).toEqual([{ label: 'drop', notes: 0 }, { label: 'keep', notes: 1 }]);
+
     // and the dbt property file of this project names the merged view over the dbt model
     const out = join(dir, 'sources.yml');
     expect((await runCli(['dbt', '--project', dir, '--out', out])).code).toBe(0);
@@ -115,7 +118,7 @@ describe('dbt-backed sources in the exports', () => {
       owner: { email: 'fpa@example.com' },
       url: 'https://planning.example.com',
       depends_on: ["ref('test', 'my_model')", "ref('test', 'my_seed')"],
-      meta: { writeback: { project: 'dbt_backed', target: 'dev', reads: { "ref('test', 'my_model')": ['input model_note', 'model my_model_notes'], "ref('test', 'my_seed')": ['input model_note'] } } },
+      meta: { writeback: { project: 'dbt_backed', target: 'dev', reads: { "ref('test', 'my_model')": ['input model_note', 'model my_model_notes'], "ref('test', 'my_seed')": ['input model_note', 'model labels_in_use'] } } },
     }]);
   });
 
@@ -140,9 +143,11 @@ describe('dbt-backed sources in the exports', () => {
     ]);
     expect(out.edges).toEqual([
       { from: 'input.model_note', to: 'model.my_model_notes' },
+      { from: 'model.my_model_notes', to: 'model.labels_in_use' },
       { from: 'source.analytics.my_model', to: 'input.model_note' },
       { from: 'source.analytics.my_model', to: 'model.my_model_notes' },
       { from: 'source.analytics.seed_rows', to: 'input.model_note' },
+      { from: 'source.analytics.seed_rows', to: 'model.labels_in_use' },
     ]);
   });
 });

@@ -37,8 +37,11 @@ export interface DbtColumn {
   data_tests?: DbtTest[];
 }
 
-/** A dbt data test: a generic test's name, or one with arguments. */
-export type DbtTest = string | Record<string, { arguments: Record<string, unknown> }>;
+/**
+ * A dbt data test: a generic test's name, or one with its arguments at the test's top level (the
+ * form every dbt from 1.8 reads; dbt 1.10 and later also accept them nested under `arguments:`).
+ */
+export type DbtTest = string | Record<string, Record<string, unknown>>;
 
 /** One table of a dbt source. */
 export interface DbtSourceTable {
@@ -247,7 +250,7 @@ function stateKeyTests(input: InputTable, dbtUtils: boolean): { columns: Map<str
     return { columns, table: [] };
   }
   for (const c of input.key) columns.set(c, ['not_null']);
-  const table: DbtTest[] = dbtUtils ? [{ 'dbt_utils.unique_combination_of_columns': { arguments: { combination_of_columns: grain } } }] : [];
+  const table: DbtTest[] = dbtUtils ? [{ 'dbt_utils.unique_combination_of_columns': { combination_of_columns: grain } }] : [];
   return { columns, table };
 }
 

@@ -134,7 +134,7 @@ describe('writeback dbt: a dbt property file of the warehouse objects', () => {
     expect(latest.meta.writeback['fingerprint']).toBe(v2.meta.writeback['fingerprint']);
 
     const targets = inputs!.tables.find((t) => t.name === 'customer_targets')!;
-    expect(targets.data_tests).toEqual([{ 'dbt_utils.unique_combination_of_columns': { arguments: { combination_of_columns: ['_scenario', 'customer_id', 'year'] } } }]);
+    expect(targets.data_tests).toEqual([{ 'dbt_utils.unique_combination_of_columns': { combination_of_columns: ['_scenario', 'customer_id', 'year'] } }]);
     expect(targets.columns!.find((c) => c.name === 'year')).toMatchObject({ data_type: 'BIGINT', description: 'Fiscal year', data_tests: ['not_null'] });
     const notes = inputs!.tables.find((t) => t.name === 'customer_notes')!;
     expect(notes.columns!.find((c) => c.name === 'customer_id')!.data_tests).toEqual(['unique', 'not_null']);

@@ -188,6 +188,63 @@ export const LOAD_CODES = {
         return `source '${p.source}.${p.table}' has no schema for target '${p.target}'`;
     }
   }),
+  'dbt-manifest': defineCode<
+    | { problem: 'missing'; file: string }
+    | { problem: 'unreadable'; file: string; reason: string }
+    | { problem: 'invalid'; file: string; detail: string }
+    | { problem: 'unsupported'; file: string; found: string; supported: Names }
+    | { problem: 'no-target'; source: string; target: string }
+  >('a dbt manifest that cannot be used: missing, unreadable, not a manifest, of an unsupported schema version, or none for a target', (p) => {
+    switch (p.problem) {
+      case 'missing':
+        return `dbt manifest \`${p.file}\` does not exist`;
+      case 'unreadable':
+        return `cannot read dbt manifest \`${p.file}\`: ${p.reason}`;
+      case 'invalid':
+        return `\`${p.file}\` is not a dbt manifest: ${p.detail}`;
+      case 'unsupported':
+        return `dbt manifest \`${p.file}\` has dbt_schema_version \`${p.found}\`; writeback reads ${listNames(p.supported)}`;
+      case 'no-target':
+        return `source \`${p.source}\` names no dbt manifest for target \`${p.target}\``;
+    }
+  }, (p) => {
+    if (p.problem === 'missing') return 'run `dbt parse` (or `dbt compile`) in the dbt project to write target/manifest.json; the path is relative to the writeback project';
+    if (p.problem === 'unsupported') return 'use dbt-core 1.6 or later (manifest v10 to v12)';
+    if (p.problem === 'no-target') return 'add the target under `dbt.manifest`, or give one path for every target';
+    return undefined;
+  }),
+  'dbt-node': defineCode<
+    | { problem: 'not-found'; ref: string; manifest: string; close: Names }
+    | { problem: 'disabled'; ref: string; manifest: string }
+    | { problem: 'ambiguous'; ref: string; manifest: string; packages: Names }
+    | { problem: 'no-relation'; ref: string; manifest: string; resource: string }
+    | { problem: 'no-version'; ref: string; manifest: string; version: string; versions: Names }
+    | { problem: 'alias-differs'; ref: string; aliases: Names }
+  >('a dbt model, seed or snapshot a source table names that the manifest does not resolve to one relation', (p) => {
+    switch (p.problem) {
+      case 'not-found':
+        return `dbt manifest \`${p.manifest}\` has no model, seed or snapshot \`${p.ref}\`${p.close.length ? `; close names: ${listNames(p.close)}` : ''}`;
+      case 'disabled':
+        return `dbt model \`${p.ref}\` is disabled in \`${p.manifest}\`, so dbt builds no relation for it`;
+      case 'ambiguous':
+        return `\`${p.ref}\` names a node in several packages of \`${p.manifest}\` (${listNames(p.packages)}); write \`ref: <package>.${p.ref}\``;
+      case 'no-relation':
+        return `dbt ${p.resource} \`${p.ref}\` has no relation in the warehouse (\`${p.manifest}\`: an ephemeral model is inlined into others, never built)`;
+      case 'no-version':
+        return `dbt model \`${p.ref}\` has no version ${p.version} in \`${p.manifest}\`; versions: ${listNames(p.versions)}`;
+      case 'alias-differs':
+        return `dbt model \`${p.ref}\` has a different relation name per target (${listNames(p.aliases)}); a source table has one name in every target`;
+    }
+  }),
+  'dbt-source': defineCode<{ problem: 'key'; key: string } | { problem: 'needs-dbt'; key: string } | { problem: 'seed'; source: string; table: string }>(
+    'a key that a dbt-backed source takes from the manifest, or a seed into a dbt-backed source',
+    (p) =>
+      p.problem === 'key'
+        ? `\`${p.key}\` comes from the dbt manifest in a source with \`dbt:\`; remove it`
+        : p.problem === 'needs-dbt'
+          ? `\`${p.key}\` names a dbt node: it applies only in a source with \`dbt: { manifest: … }\``
+          : `seed into \`${p.source}.${p.table}\`: that table is built by dbt (its source has \`dbt:\`), so writeback does not load it`,
+  ),
   'ambiguous-seed': defineCode<{ seed: string; matches: Names }>(
     'a seed shorthand matches several source tables',
     (p) => `seed \`${p.seed}\` matches several source tables (${p.matches.join(', ')}); write \`into: <source>.<table>\``,

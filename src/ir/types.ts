@@ -200,12 +200,28 @@ export interface SourceTable {
   schema: Record<string, string>;
   /** The physical table name (defaults to `table`). */
   identifier: string;
+  /** Set when the table is a dbt model, seed or snapshot whose relation came from a dbt manifest. */
+  dbt?: DbtNodeRef;
+}
+
+/** The dbt node a source table stands for (its relation is read from dbt's manifest at load). */
+export interface DbtNodeRef {
+  /** e.g. `model.jaffle_shop.customers`. */
+  uniqueId: string;
+  /** `model`, `seed` or `snapshot`. */
+  resourceType: string;
+  package: string;
+  name: string;
+  /** The version of a versioned dbt model, when it has versions. */
+  version?: string;
 }
 
 export interface Source {
   name: string;
   description?: string;
   tables: Record<string, SourceTable>;
+  /** dbt-backed source: target name → the manifest its tables were resolved from (relative to the project directory). */
+  dbtManifests?: Record<string, string>;
   loc: SourceLocation;
 }
 

@@ -82,3 +82,20 @@ export function logIndexes(input: InputTable): string[][] {
 export function stateTablePrimaryKey(input: InputTable): string[] {
   return ['_scenario', ...input.key];
 }
+
+/** Columns of the view `<t>__history`, in order (src/emit/history-view.ts selects exactly these). */
+export function historyViewColumns(input: InputTable): ManagedColumn[] {
+  const log = (name: string): ManagedColumn => LOG_SYSTEM_COLUMNS.find((c) => c.name === name)!;
+  const keys = input.key.flatMap((k) => {
+    const c = input.columns.find((col) => col.name === k);
+    return c ? [{ name: c.name, type: c.type, nullable: false, description: c.description ?? '' }] : [];
+  });
+  return [
+    log('_entry_id'), log('_seq'), log('_at'), log('_user'), log('_op'), log('_scenario'),
+    ...keys,
+    { name: '_column', type: sys('string'), nullable: false, description: 'The column this entry changed.' },
+    { name: '_old_value', type: sys('string'), nullable: true, description: 'Its value before the entry, as text (null when unset).' },
+    { name: '_new_value', type: sys('string'), nullable: true, description: 'Its value after the entry, as text (null for a delete or a scenario reset).' },
+    log('_request_id'), log('_comment'),
+  ];
+}

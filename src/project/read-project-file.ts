@@ -9,6 +9,8 @@ import { salvageObject } from '../schema/salvage.js';
 import { checkName, checkPhysicalName } from './check-name.js';
 import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
 import { readAuth } from './read-auth.js';
+import { readDbtSource } from './read-dbt-source.js';
+import type { ManifestCache } from './read-dbt-manifest.js';
 import { checkRole } from './read-workflow.js';
 import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from '../ir/types.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
@@ -49,8 +51,9 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, report: Reporter)
   if (file.schemas?.inputs !== undefined) checkPhysicalName(report, yd, ['schemas', 'inputs'], schemas.inputs, 'schema name');
   if (file.schemas?.views !== undefined) checkPhysicalName(report, yd, ['schemas', 'views'], schemas.views, 'schema name');
 
+  const manifests: ManifestCache = new Map();
   for (const [sourceName, entry] of Object.entries(file.sources ?? {})) {
-    const source = readSource(yd, sourceName, entry, scope, report);
+    const source = entry.dbt ? readDbtSource(yd, sourceName, entry, scope, report, manifests) : readSource(yd, sourceName, entry, scope, report);
     scope.sources[sourceName] = source;
   }
 
@@ -181,6 +184,7 @@ function readSource(yd: YamlDoc, sourceName: string, entry: SourceEntry, scope: 
   } else {
     for (const [t, spec] of Object.entries(entry.tables)) {
       checkName(report, yd, [...base, 'tables', t], t, 'table');
+      for (const key of ['ref', 'version'] as const) if (spec?.[key] !== undefined) report.error('dbt-source', { problem: 'needs-dbt', key }, keyLoc(yd, [...base, 'tables', t, key]));
       if (spec?.identifier !== undefined) checkPhysicalName(report, yd, [...base, 'tables', t, 'identifier'], spec.identifier, 'table identifier');
       tables[t] = make(t, spec?.description, spec?.identifier);
     }
@@ -213,10 +217,13 @@ function readSeed(yd: YamlDoc, i: number, entry: SeedEntry, scope: LoadScope, re
     if (!sourceTableExists(scope, into.source, into.table)) {
       reportUnknownSourceTable(yd, [...path, 'into'], into, scope, report, 'seed target');
       ok = false;
+    } else if (scope.sources[into.source]?.dbtManifests) {
+      report.error('dbt-source', { problem: 'seed', ...into }, pathLoc(yd, [...path, 'into']));
+      ok = false;
     }
   } else {
     const table = basename(file, extname(file));
-    const matches = Object.values(scope.sources).flatMap((s) => (s.tables[table] ? [{ source: s.name, table }] : []));
+    const matches = Object.values(scope.sources).flatMap((s) => (s.tables[table] && !s.dbtManifests ? [{ source: s.name, table }] : []));
     if (matches.length === 1) into = matches[0];
     else if (isBroken(scope.broken.sources, '*')) return undefined;
     else {

@@ -17,3 +17,8 @@ export function expandEnvRefs(text: string, env: NodeJS.ProcessEnv, unset: (vari
     return value;
   });
 }
+
+/** `text` with every `{{ env('X') }}` replaced by `render(X)` (e.g. the same reference in another tool's syntax). */
+export function mapEnvRefs(text: string, render: (variable: string) => string): string {
+  return text.replace(ENV_REF, (_m, _q: string, name: string) => render(name));
+}

@@ -87,6 +87,10 @@ export const sourceTableSchema = z
     description: descriptionSchema,
     /** The physical table name when it differs (e.g. upper case on Snowflake). */
     identifier: z.string().optional(),
+    /** dbt-backed sources: the model, seed or snapshot (`name` or `package.name`) when it is not named like the table. */
+    ref: z.string().optional(),
+    /** dbt-backed sources: the version of a versioned dbt model; default its latest. */
+    version: z.union([z.string(), z.number()]).optional(),
   })
   .nullable();
 
@@ -98,6 +102,8 @@ export const sourceSchema = z.strictObject({
   /** Database (project) for every target, or per target. Default: the connection's. */
   database: perTargetSchema.optional(),
   tables: z.union([z.array(z.string()), z.record(z.string(), sourceTableSchema)]),
+  /** The tables are dbt models, seeds or snapshots: their relations come from dbt's manifest (a path, or one per target). */
+  dbt: z.strictObject({ manifest: perTargetSchema }).optional(),
 });
 
 /** One entry of `seeds:`: a CSV file loaded into a source table, or just its path. */

@@ -16,6 +16,8 @@ import { registerScenario } from './scenario.js';
 import { registerPending } from './pending.js';
 import { registerAction } from './action.js';
 import { registerQuery } from './query.js';
+import { registerDbt } from './dbt.js';
+import { registerLineage } from './lineage.js';
 
 /** Every `writeback` subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -37,6 +39,8 @@ export function registerCommands(program: Command): void {
     registerPending,
     registerAction,
     registerQuery,
+    registerDbt,
+    registerLineage,
   ]) {
     register(program);
   }

@@ -33,7 +33,7 @@ describe('project.yml problems', () => {
       'unknown key `default_targt`; allowed keys: `name`, `description`, `default_target`, `targets`, `schemas`, `sources`, `seeds`, `vars`, `roles`, `scenarios`, `confirm_threshold`, `idempotency_retention_days`',
     );
     expect(diags[0]?.hint).toBe('did you mean `default_target`?');
-    expect(diags[1]?.message).toBe('unknown key `shema` in `sources.crm`; allowed keys: `description`, `schema`, `database`, `tables`');
+    expect(diags[1]?.message).toBe('unknown key `shema` in `sources.crm`; allowed keys: `description`, `schema`, `database`, `tables`, `dbt`');
     expect(diags[1]?.hint).toBe('did you mean `schema`?');
   });
 

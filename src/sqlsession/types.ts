@@ -87,6 +87,11 @@ export interface SqlSession {
    * `binaryColumns[i]`), in order, with backpressure (it is awaited). Rejects with SqlError.
    */
   run(sql: string, params: (string | Buffer | null)[], onRow: (row: (string | Buffer | null)[]) => void | Promise<void>, opts?: SqlRunOptions): Promise<SqlOutcome>;
+  /**
+   * The statements of a simple-query string, in order (split at top-level semicolons, outside
+   * strings, quoted names and comments); each is then given to `run` on its own.
+   */
+  split(sql: string): string[];
   /** Cancel the running statement (a CancelRequest): it fails with 57014. */
   cancel(): void;
   /** Transaction status for ReadyForQuery. */

@@ -186,7 +186,7 @@ export function rewriteStatement(statement: Json, resolver: RelationResolver, en
     if (value.class === 'COLUMN_REF' && Array.isArray(value.column_names) && value.column_names.length === 1 && KEYWORD_FUNCTIONS.has(String(value.column_names[0]).toLowerCase())) {
       const name = String(value.column_names[0]).toLowerCase();
       const call = functionNode(resolver.catalog, PG_SCHEMA, name, [], value.query_location);
-      call.alias = value.alias === '' ? name : (value.alias ?? name);
+      call.alias = value.alias ?? '';
       return call;
     }
     if (value.class === 'COLLATE') return walk(value.child ?? null, ctes);

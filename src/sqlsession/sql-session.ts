@@ -179,6 +179,7 @@ export class DuckDBSqlSession implements SqlSession {
 
   /** The statement as the engine will run it: serialized by DuckDB (SELECT only), checked and rewritten, deserialized by DuckDB. */
   private async rewrite(sql: string): Promise<string> {
+    if (this.split(sql).length > 1) throw new SqlError('42601', 'cannot insert multiple commands into a prepared statement', undefined, 'send one statement at a time');
     const normalized = normalizePostgresSpellings(sql);
     const serialized = await this.scalar('select json_serialize_sql($1::varchar) as j', [normalized]);
     const tree = parseExactJson(serialized) as { error?: boolean; error_type?: string; error_message?: string; statements?: unknown[] };

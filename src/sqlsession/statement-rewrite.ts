@@ -142,7 +142,7 @@ export function rewriteStatement(statement: Json, resolver: RelationResolver, en
     const catalog = String(node.catalog ?? '');
     const schema = String(node.schema ?? '');
     const qualified = [catalog, schema, name].filter((p) => p !== '').join('.');
-    if (catalog !== '' || (schema !== '' && schema.toLowerCase() !== 'pg_catalog')) throw new SqlError('42883', `function ${qualified}() does not exist`, undefined, undefined, position(node.query_location));
+    if (catalog !== '' || (schema !== '' && !['pg_catalog', 'main'].includes(schema.toLowerCase()))) throw new SqlError('42883', `function ${qualified}() does not exist`, undefined, undefined, position(node.query_location));
     if (session(lower)) {
       node.catalog = resolver.catalog;
       node.schema = PG_SCHEMA;

@@ -80,7 +80,7 @@ export async function openSqlSession(wb: Writeback, actor: Actor | undefined, li
     const infoNames = await listed(INFO_SCHEMA);
     const macros = await engineCatalogMacros(con);
     await con.run(`use "${name}"."${EMPTY_SCHEMA}"`);
-    const session = new DuckDBSqlSession(con, catalog, settings, { ...DEFAULT_SQL_LIMITS, ...limits }, macros, pgNames, infoNames, user, project.name);
+    const session = new DuckDBSqlSession(con, catalog, settings, { ...DEFAULT_SQL_LIMITS, ...limits }, macros, pgNames, infoNames, user, project.name, !isAdmin(actor));
     return { ok: true, session };
   } catch (err) {
     await con.run(`detach "${name}"`).catch(() => undefined);

@@ -24,8 +24,12 @@ const BY_TYPE: readonly [RegExp, string][] = [
   [/^Invalid Input Error/i, '22023'],
 ];
 
-/** A DuckDB failure as a SqlError (an existing SqlError passes through). */
-export function sqlErrorOf(err: unknown, catalog: string): SqlError {
+/**
+ * A DuckDB failure as a SqlError (an existing SqlError passes through). With `redactValues`, a data
+ * error (class 22) does not quote the value that failed: the engine may evaluate a condition on a
+ * row before the row filter drops it, and the message must not show a row the role may not read.
+ */
+export function sqlErrorOf(err: unknown, catalog: string, redactValues = false): SqlError {
   if (err instanceof SqlError) return err;
   const raw = err instanceof Error ? err.message : String(err);
   const sqlstate = BY_TYPE.find(([re]) => re.test(raw))?.[1] ?? 'XX000';
@@ -35,5 +39,5 @@ export function sqlErrorOf(err: unknown, catalog: string): SqlError {
     .replace(new RegExp(catalog, 'g'), 'session')
     .replace(/\s*Did you mean.*$/i, '')
     .replace(/^[A-Za-z ]+ Error: /, '');
-  return new SqlError(sqlstate, message);
+  return new SqlError(sqlstate, redactValues && sqlstate.startsWith('22') ? message.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, '…') : message);
 }

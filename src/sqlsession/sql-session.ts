@@ -85,6 +85,8 @@ export class DuckDBSqlSession implements SqlSession {
     private readonly infoSchemaNames: ReadonlySet<string>,
     readonly user: string,
     readonly database: string,
+    /** Whether a data error's message leaves out the failing value (every session with a role). */
+    private readonly redactValues: boolean,
   ) {
     this.reset = new Map(settings);
   }
@@ -118,7 +120,7 @@ export class DuckDBSqlSession implements SqlSession {
       prepared = await this.con.prepare(rewritten);
       return describePrepared(prepared);
     } catch (err) {
-      throw sqlErrorOf(err, this.catalog.name);
+      throw sqlErrorOf(err, this.catalog.name, this.redactValues);
     } finally {
       prepared?.destroySync();
     }
@@ -136,7 +138,7 @@ export class DuckDBSqlSession implements SqlSession {
       return await this.select(sql, params, onRow, opts);
     } catch (err) {
       if (this.status === 'transaction') this.status = 'error';
-      throw sqlErrorOf(err, this.catalog.name);
+      throw sqlErrorOf(err, this.catalog.name, this.redactValues);
     }
   }
 

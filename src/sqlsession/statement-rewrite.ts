@@ -58,6 +58,10 @@ const DENIED_FUNCTIONS = new Set([
   'truncate_duckdb_logs',
   'checkpoint',
   'force_checkpoint',
+  // statistics of the stored column (min/max of every row, not only the rows the role reads)
+  'stats',
+  // a message of the caller's choosing, raised wherever the engine evaluates it
+  'error',
 ]);
 const DENIED_PREFIXES = ['duckdb_', 'pragma_', 'read_', 'parquet_', 'iceberg_', 'delta_', 'st_read', 'pg_read_', 'pg_ls_', 'pg_stat_', 'sqlite_', 'postgres_', 'mysql_', 'http_'];
 

@@ -158,6 +158,8 @@ describe('a SQL session (one BI connection)', () => {
       "select * from parquet_metadata('x.parquet')",
       "select which_secret('s3://x', 's3')",
       "select count(*) from range(3) where getenv('HOME') is not null",
+      'select stats(region) from crm.accounts',
+      "select count(*) from crm.accounts where error(region) is null",
     ];
     for (const sql of functions)
       it(`refuses ${sql} (42501)`, async () => {
@@ -174,6 +176,13 @@ describe('a SQL session (one BI connection)', () => {
       expect((await refusal(vic, "set memory_limit = '1GB'")).sqlstate).toBe('42704');
       expect((await refusal(vic, 'set threads = 1')).sqlstate).toBe('42704');
       expect((await rows(vic, 'select name from pg_settings')).rows.map((r) => r.name)).not.toContain('memory_limit');
+    });
+
+    it("does not quote the failing value of a data error to a role (a condition may meet a row before the row filter drops it)", async () => {
+      const err = await refusal(ana, "select count(*) from crm.accounts where cast(region || 'x' as integer) = 1");
+      expect(err.sqlstate).toBe('22P02');
+      expect(err.message).toBe('Could not convert string … to INT32');
+      expect((await refusal(admin, "select cast('abc' as integer)")).message).toContain("'abc'");
     });
 
     it('refuses a function of another schema or catalog as one that does not exist (42883)', async () => {

@@ -259,7 +259,7 @@ function intervalText(v: DuckDBIntervalValue): string {
   const parts: string[] = [];
   const years = Math.trunc(v.months / 12);
   const months = v.months % 12;
-  const plural = (n: number, unit: string, many: string) => `${n} ${Math.abs(n) === 1 ? unit : many}`;
+  const plural = (n: number, unit: string, many: string) => `${n} ${n === 1 ? unit : many}`;
   if (years !== 0) parts.push(plural(years, 'year', 'years'));
   if (months !== 0) parts.push(plural(months, 'mon', 'mons'));
   if (v.days !== 0) parts.push(plural(v.days, 'day', 'days'));

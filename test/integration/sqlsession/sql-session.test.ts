@@ -291,7 +291,7 @@ describe('a SQL session (one BI connection)', () => {
           vic,
           `select true as b, 12.50::decimal(10,2) as d, 1.5::double as f, date '2026-01-02' as dt, timestamp '2026-01-02 03:04:05.123456' as ts,
                   timestamptz '2026-01-02 03:04:05+00' as tz, interval '1 year 2 months 3 days 04:05:06' as i, [1, 2] as l, ['a b', null] as s,
-                  '\\x00\\xFF'::blob as by, {'k': 1} as st, 9007199254740993::bigint as big, null as n`,
+                  '\\x00\\xFF'::blob as by, {'k': 1} as st, 9007199254740993::bigint as big, null as n, '{"x": 1}'::json as j`,
         )
       ).rows;
       expect(r).toEqual({
@@ -308,7 +308,9 @@ describe('a SQL session (one BI connection)', () => {
         st: '{"k":1}',
         big: '9007199254740993',
         n: null,
+        j: '{"x": 1}',
       });
+      expect((await vic.describe(`select '{}'::json as j`)).columns[0]!.type.name).toBe('json');
     });
 
     it('writes values in Postgres binary format when asked', async () => {

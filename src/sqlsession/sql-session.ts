@@ -22,10 +22,19 @@ function durationMs(value: string): number | undefined {
 /** What a prepared statement yields, as Postgres columns. */
 function describePrepared(p: DuckDBPreparedStatement): SqlDescription {
   const columns: SqlColumn[] = [];
-  for (let i = 0; i < p.columnCount; i++) columns.push({ name: p.columnName(i), type: pgTypeOf(p.columnType(i)) });
+  for (let i = 0; i < p.columnCount; i++) columns.push({ name: p.columnName(i), type: knownType(() => pgTypeOf(p.columnType(i))) });
   const paramTypes: PgType[] = [];
   for (let i = 1; i <= p.parameterCount; i++) paramTypes.push(paramType(p.parameterTypeId(i)));
   return { columns, paramTypes };
+}
+
+/** A column's type, or text where the engine leaves it open until values are bound (`select $1`). */
+function knownType(typeOf: () => PgType): PgType {
+  try {
+    return typeOf();
+  } catch {
+    return PG.text;
+  }
 }
 
 function paramType(id: DuckDBTypeId): PgType {
@@ -218,7 +227,6 @@ export class DuckDBSqlSession implements SqlSession {
     let began = false;
     try {
       prepared = await this.con.prepare(rewritten);
-      const { columns } = describePrepared(prepared);
       if (params.length !== prepared.parameterCount) throw new SqlError('08P01', `the statement has ${prepared.parameterCount} parameters, ${params.length} values were sent`);
       for (let i = 1; i <= prepared.parameterCount; i++) {
         const v = params[i - 1];
@@ -229,6 +237,7 @@ export class DuckDBSqlSession implements SqlSession {
       began = true;
       const result = await prepared.stream();
       const types = result.columnTypes();
+      const columns = types.map((t, i) => ({ name: result.columnName(i), type: knownType(() => pgTypeOf(t)) }));
       const binary = columns.map((c, i) => opts.binaryColumns?.[i] === true && hasBinary(c.type));
       const limit = opts.maxRows !== undefined && opts.maxRows > 0 ? opts.maxRows : undefined;
       let count = 0;

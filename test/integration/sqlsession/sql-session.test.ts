@@ -283,6 +283,9 @@ describe('a SQL session (one BI connection)', () => {
       ]);
       expect(d.paramTypes.map((t) => t.name)).toEqual(['text']);
       expect((await ana.describe('set datestyle to iso')).columns).toEqual([]);
+      const open = await ana.describe('select $1 as x');
+      expect([open.columns[0]!.type.name, open.paramTypes[0]!.name]).toEqual(['text', 'text']);
+      expect((await rows(ana, 'select $1 as x, $2::int + 1 as y', ['a', '41'])).rows).toEqual([{ x: 'a', y: '42' }]);
     });
 
     it('writes values in Postgres text format', async () => {

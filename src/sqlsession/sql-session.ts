@@ -83,6 +83,8 @@ export class DuckDBSqlSession implements SqlSession {
   private interruptedBy: 'cancel' | 'timeout' | undefined;
   private closed = false;
   private readonly reset: ReadonlyMap<string, string>;
+  /** Rewritten statements by search_path and text (clients re-run the same statements: prepared statements, dashboards). */
+  private readonly rewrites = new Map<string, string>();
 
   constructor(
     private readonly con: DuckDBConnection,
@@ -190,6 +192,16 @@ export class DuckDBSqlSession implements SqlSession {
 
   /** The statement as the engine will run it: serialized by DuckDB (SELECT only), checked and rewritten, deserialized by DuckDB. */
   private async rewrite(sql: string): Promise<string> {
+    const key = `${this.settings.get('search_path') ?? ''}\u0000${sql}`;
+    const cached = this.rewrites.get(key);
+    if (cached !== undefined) return cached;
+    const rewritten = await this.rewriteUncached(sql);
+    if (this.rewrites.size >= 256) this.rewrites.delete(this.rewrites.keys().next().value!);
+    this.rewrites.set(key, rewritten);
+    return rewritten;
+  }
+
+  private async rewriteUncached(sql: string): Promise<string> {
     if (this.split(sql).length > 1) throw new SqlError('42601', 'cannot insert multiple commands into a prepared statement', undefined, 'send one statement at a time');
     const normalized = normalizePostgresSpellings(sql);
     const serialized = await this.scalar('select json_serialize_sql($1::varchar) as j', [normalized]);

@@ -162,6 +162,10 @@ export class DuckDBSqlSession implements SqlSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.running) {
+      this.interruptedBy = 'cancel';
+      this.con.interrupt();
+    }
     try {
       await this.con.run('use system.main');
       await this.con.run(`detach "${this.catalog.name}"`);

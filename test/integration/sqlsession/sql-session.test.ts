@@ -369,6 +369,17 @@ describe('a SQL session (one BI connection)', () => {
       expect(err).toMatchObject({ sqlstate: '57014', message: 'canceling statement due to user request' });
     });
 
+    it('closing a session stops its running statement', async () => {
+      const s = await open(wb, VIC);
+      const running = s.run('select count(*) from range(10000000000) a, range(10) b where a.range * b.range = -1', [], () => undefined).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      setTimeout(() => void s.close(), 50);
+      expect(await running).toMatchObject({ sqlstate: '57014' });
+      expect((await refusal(s, 'select 1')).sqlstate).toBe('08003');
+    });
+
     it('fails a result beyond the row cap with 54000, never truncating it silently', async () => {
       const s = await open(wb, VIC, { maxRows: 10 });
       try {

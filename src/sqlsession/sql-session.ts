@@ -216,7 +216,8 @@ export class DuckDBSqlSession implements SqlSession {
     }
     const statements = tree.statements ?? [];
     if (statements.length !== 1) throw new SqlError('42601', statements.length === 0 ? 'empty query' : 'one statement at a time: send each statement on its own');
-    const rewritten = rewriteStatement(statements[0] as never, this.resolver(), this.engineMacros);
+    const quoted = new Set(tokenize(normalized).flatMap((t) => (t.kind === 'quoted' ? [t.value] : [])));
+    const rewritten = rewriteStatement(statements[0] as never, this.resolver(), this.engineMacros, quoted);
     const json = stringifyExactJson({ ...tree, statements: [rewritten] });
     return this.scalar('select json_deserialize_sql($1::json) as s', [json]);
   }

@@ -108,7 +108,7 @@ function functionNode(catalog: string, schema: string, name: string, children: J
 }
 
 /** Rewrite one serialized statement in place (see the module comment); throws SqlError. */
-export function rewriteStatement(statement: Json, resolver: RelationResolver, engineMacros: ReadonlySet<string>): Json {
+export function rewriteStatement(statement: Json, resolver: RelationResolver, engineMacros: ReadonlySet<string>, quotedNames: ReadonlySet<string> = new Set()): Json {
   const session = (name: string) => SESSION_FUNCTIONS.includes(name);
 
   const resolve = (ref: Obj, ctes: readonly Set<string>[]): void => {
@@ -215,16 +215,22 @@ export function rewriteStatement(statement: Json, resolver: RelationResolver, en
   };
 
   const rewritten = walk(statement, []);
-  if (isObj(rewritten) && isObj(rewritten.node)) nameColumns(rewritten.node);
+  if (isObj(rewritten) && isObj(rewritten.node)) nameColumns(rewritten.node, quotedNames);
   return rewritten;
 }
 
-/** Output names as Postgres gives them where the statement names none: a function's name (`count`, `version`), `?column?` for a constant. */
-function nameColumns(node: Obj): void {
-  if (node.type === 'SET_OPERATION_NODE' && isObj(node.left)) return nameColumns(node.left);
+/**
+ * Output names as Postgres gives them: an alias folded to lower case unless the statement quotes
+ * it (`quotedNames`: the quoted identifiers of the statement's text); where the statement names
+ * none, a function's name (`count`, `version`), `?column?` for a constant.
+ */
+function nameColumns(node: Obj, quotedNames: ReadonlySet<string>): void {
+  if (node.type === 'SET_OPERATION_NODE' && isObj(node.left)) return nameColumns(node.left, quotedNames);
   if (node.type !== 'SELECT_NODE' || !Array.isArray(node.select_list)) return;
   for (const expr of node.select_list) {
-    if (!isObj(expr) || expr.alias !== '') continue;
+    if (!isObj(expr)) continue;
+    if (typeof expr.alias === 'string' && expr.alias !== '' && !quotedNames.has(expr.alias)) expr.alias = expr.alias.toLowerCase();
+    if (expr.alias !== '') continue;
     if ((expr.class === 'FUNCTION' || expr.class === 'WINDOW' || expr.class === 'AGGREGATE') && expr.is_operator !== true) {
       const name = String(expr.function_name ?? '').toLowerCase();
       expr.alias = name === 'count_star' ? 'count' : name;

@@ -118,10 +118,10 @@ describe('the catalog queries of psql, Metabase and pgjdbc, replayed through a s
   });
 
   it('pgjdbc getSchemas / getTables / getColumns answer as a JDBC client expects', () => {
-    // unquoted aliases keep the case they are written in (Postgres folds them); JDBC reads labels case-insensitively
-    expect(answers.get('pgjdbc-get-schemas.sql')![0]!.map((r) => r.TABLE_SCHEM)).toContain('planning');
+    // unquoted aliases fold to lower case, as Postgres names them
+    expect(answers.get('pgjdbc-get-schemas.sql')![0]!.map((r) => r.table_schem)).toContain('planning');
     const tables = answers.get('pgjdbc-get-tables.sql')![0]!;
-    expect(tables.find((t) => t.TABLE_NAME === 'account_forecast')).toMatchObject({ TABLE_SCHEM: 'planning', TABLE_TYPE: 'VIEW' });
+    expect(tables.find((t) => t.table_name === 'account_forecast')).toMatchObject({ table_schem: 'planning', table_type: 'VIEW' });
     const columns = answers.get('pgjdbc-get-columns.sql')![0]!;
     expect(columns.map((c) => c.attname)).toContain('amount');
     expect(columns.find((c) => c.attname === 'amount')).toMatchObject({ atttypid: '1700', attnum: expect.any(String) as unknown });

@@ -286,6 +286,7 @@ describe('a SQL session (one BI connection)', () => {
       const open = await ana.describe('select $1 as x');
       expect([open.columns[0]!.type.name, open.paramTypes[0]!.name]).toEqual(['text', 'text']);
       expect((await rows(ana, 'select $1 as x, $2::int + 1 as y', ['a', '41'])).rows).toEqual([{ x: 'a', y: '42' }]);
+      expect((await rows(ana, 'select 1 as Total, 2 as "Mixed", count(*) from crm.accounts')).outcome.columns.map((c) => c.name)).toEqual(['total', 'Mixed', 'count']);
     });
 
     it('writes values in Postgres text format', async () => {

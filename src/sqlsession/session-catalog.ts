@@ -158,6 +158,26 @@ export async function buildSessionCatalog(
     if (!st || st.database[targetName] !== undefined) continue;
     planned.push({ schema: st.schema[targetName] ?? source, name: st.identifier, from: names.source(source, table), where, ...(st.description ? { description: st.description } : {}) });
   }
+  // A role's other sources: only the columns its readable inputs take allowed values from (`values: { source, column }`), as the values API shows them.
+  if (!isAdmin(actor)) {
+    const valueColumns = new Map<string, Set<string>>();
+    for (const input of Object.values(project.inputs)) {
+      if (checkPermission(input, actor, 'read')) continue;
+      for (const c of input.columns) {
+        const from = c.allowedValues;
+        if (!from || Array.isArray(from) || sourceWhere.has(sourceKey(from.source, from.table))) continue;
+        const key = sourceKey(from.source, from.table);
+        valueColumns.set(key, new Set([...(valueColumns.get(key) ?? []), from.column]));
+      }
+    }
+    for (const [key, columns] of valueColumns) {
+      const [source, table] = key.split('\u0000') as [string, string];
+      const st = project.sources[source]?.tables[table];
+      if (!st || st.database[targetName] !== undefined) continue;
+      const list = [...columns].sort().map((c) => `m.${q(c)}`).join(', ');
+      planned.push({ schema: st.schema[targetName] ?? source, name: st.identifier, from: `(select distinct ${list} from ${names.source(source, table)} m)`, where: [], ...(st.description ? { description: st.description } : {}) });
+    }
+  }
 
   await con.run(`attach ':memory:' as ${q(catalog)}`);
   await con.run(`create schema ${q(catalog)}.${q(INTERNAL_SCHEMA)}`);

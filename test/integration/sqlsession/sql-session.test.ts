@@ -82,6 +82,11 @@ describe('a SQL session (one BI connection)', () => {
       expect(views).toContain('planning.account_forecast');
       expect(views).toContain('crm.accounts');
       expect(views.some((v) => v.startsWith('writeback.') || v.includes('_wb_') || v.endsWith('__log'))).toBe(false);
+      // a source a readable input takes allowed values from: only those columns, as the values API shows them
+      const categories = (await rows(ana, `select column_name from information_schema.columns where table_schema = 'crm' and table_name = 'categories'`)).rows.map((r) => r.column_name);
+      expect(categories).toEqual(['name']);
+      expect((await rows(ana, 'select count(*) as n from crm.categories')).rows[0]!.n).toBe((await rows(admin, 'select count(distinct name) as n from crm.categories')).rows[0]!.n);
+      expect(views).not.toContain('crm.opportunities');
       const everything = await names(admin);
       expect(everything).toContain('finance.actuals');
       expect(everything.some((v) => v.startsWith('writeback.'))).toBe(false);

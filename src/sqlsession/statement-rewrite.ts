@@ -72,6 +72,8 @@ export function deniedFunction(name: string, engineMacros: ReadonlySet<string>):
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/** The CTEs of one WITH: lower-case name → the name it is given in the rewritten statement. */
+type Scope = ReadonlyMap<string, string>;
 type Obj = { [k: string]: Json };
 
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -111,13 +113,22 @@ function functionNode(catalog: string, schema: string, name: string, children: J
 export function rewriteStatement(statement: Json, resolver: RelationResolver, engineMacros: ReadonlySet<string>, quotedNames: ReadonlySet<string> = new Set()): Json {
   const session = (name: string) => SESSION_FUNCTIONS.includes(name);
 
-  const resolve = (ref: Obj, ctes: readonly Set<string>[]): void => {
+  // CTEs get names no catalog holds, so a reference the engine would not bind to the CTE fails instead of reaching a catalog table
+  let cteCount = 0;
+  const resolve = (ref: Obj, ctes: readonly Scope[]): void => {
     const catalog = String(ref.catalog_name ?? '');
     const schema = String(ref.schema_name ?? '');
     const table = String(ref.table_name ?? '');
     const written = [catalog, schema, table].filter((p) => p !== '').join('.');
     const t = table.toLowerCase();
-    if (catalog === '' && schema === '' && ctes.some((s) => s.has(t))) return;
+    if (catalog === '' && schema === '') {
+      const scope = [...ctes].reverse().find((s) => s.has(t));
+      if (scope) {
+        ref.table_name = scope.get(t)!;
+        if (ref.alias === '' || ref.alias === undefined) ref.alias = table;
+        return;
+      }
+    }
     if (catalog !== '' && catalog.toLowerCase() !== resolver.database.toLowerCase()) throw undefinedRelation(written, ref.query_location);
     const point = (s: string, name: string) => {
       ref.catalog_name = resolver.catalog;
@@ -157,16 +168,26 @@ export function rewriteStatement(statement: Json, resolver: RelationResolver, en
     node.schema = '';
   };
 
-  const walk = (value: Json, ctes: readonly Set<string>[]): Json => {
+  const walk = (value: Json, ctes: readonly Scope[]): Json => {
     if (Array.isArray(value)) return value.map((v) => walk(v, ctes));
     if (!isObj(value)) return value;
-    // a query node: CTEs are in scope for the CTEs after them (and themselves: recursion) and for the body
+    // a query node: a CTE is in scope for the CTEs after it and for the body; a recursive one also in its recursive part
     if (isObj(value.cte_map) && Array.isArray(value.cte_map.map)) {
-      const names = new Set<string>();
+      const names = new Map<string, string>();
       for (const entry of value.cte_map.map) {
         if (!isObj(entry)) continue;
-        names.add(String(entry.key).toLowerCase());
-        entry.value = walk(entry.value ?? null, [...ctes, new Set(names)]);
+        const lower = String(entry.key).toLowerCase();
+        const id = `wb_cte_${cteCount++}`;
+        const before = [...ctes, new Map(names)];
+        const node = isObj(entry.value) && isObj(entry.value.query) && isObj(entry.value.query.node) ? entry.value.query.node : undefined;
+        if (node?.type === 'RECURSIVE_CTE_NODE') {
+          const withSelf = [...ctes, new Map([...names, [lower, id]])];
+          for (const [k, v] of Object.entries(node)) node[k] = k === 'right' ? walk(v, withSelf) : walk(v, before);
+          node.cte_name = id;
+          for (const [k, v] of Object.entries(entry.value as Obj)) if (k !== 'query') (entry.value as Obj)[k] = walk(v, before);
+        } else entry.value = walk(entry.value ?? null, before);
+        names.set(lower, id);
+        entry.key = id;
       }
       const scope = [...ctes, names];
       for (const [k, v] of Object.entries(value)) if (k !== 'cte_map') value[k] = walk(v, scope);

@@ -133,6 +133,9 @@ describe('a SQL session (one BI connection)', () => {
       'select (select count(*) from writeback._wb_users)',
       'select 1 where exists (select 1 from writeback._wb_sessions)',
       'with a as (select * from b), b as (select 1) select * from a',
+      'with duckdb_tables as (select * from duckdb_tables) select * from duckdb_tables',
+      'with recursive duckdb_tables as (select * from duckdb_tables union all select * from duckdb_tables) select * from duckdb_tables',
+      'select * from (with sqlite_master as (select 1) select * from sqlite_master) y, sqlite_master',
       'select * from account_forecast union all select * from warehouse.planning.account_forecast',
     ];
     for (const sql of relations)
@@ -172,6 +175,14 @@ describe('a SQL session (one BI connection)', () => {
         expect(err.sqlstate).toBe('42501');
         expect(err.message).toMatch(/^permission denied for function /);
       });
+
+    it("a CTE named like an engine table reads the session's catalog, never the engine's", async () => {
+      const own = (await rows(vic, 'select count(*) as n from pg_class')).rows[0]!.n;
+      expect((await rows(vic, 'with pg_class as (select * from pg_class) select count(*) as n from pg_class')).rows[0]!.n).toBe(own);
+      expect((await rows(vic, 'with recursive pg_class as (select * from pg_class) select count(*) as n from pg_class')).rows[0]!.n).toBe(own);
+      expect((await rows(vic, 'with a as (select 1 as x) select a.x as y, a.* from a')).rows).toEqual([{ y: '1', x: '1' }]);
+      expect((await rows(vic, 'with sqlite_master as (select 1 as x) select * from (select * from sqlite_master) y')).rows).toEqual([{ x: '1' }]);
+    });
 
     it('answers settings from the session, never from the engine', async () => {
       expect((await refusal(vic, "select current_setting('memory_limit')")).sqlstate).toBe('42704');

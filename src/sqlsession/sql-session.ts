@@ -79,7 +79,12 @@ function binaryParam(buf: Buffer, id: DuckDBTypeId): string {
 /** A SQL session on a DuckDB connection whose session catalog is built (see open-sql-session.ts). */
 export class DuckDBSqlSession implements SqlSession {
   private status: 'idle' | 'transaction' | 'error' = 'idle';
-  private running = false;
+  /** A `run` is in progress (from its call to its answer). */
+  private active = false;
+  /** The engine is executing the statement (it can be interrupted). */
+  private executing = false;
+  /** A cancel arrived during the current `run`, before the engine started on it. */
+  private cancelRequested = false;
   private interruptedBy: 'cancel' | 'timeout' | undefined;
   private closed = false;
   private readonly reset: ReadonlyMap<string, string>;
@@ -139,22 +144,30 @@ export class DuckDBSqlSession implements SqlSession {
 
   async run(sql: string, params: (string | Buffer | null)[], onRow: (row: (string | Buffer | null)[]) => void | Promise<void>, opts: SqlRunOptions = {}): Promise<SqlOutcome> {
     this.assertOpen();
-    if (this.running) throw new SqlError('55000', 'another statement is running on this connection');
+    if (this.active) throw new SqlError('55000', 'another statement is running on this connection');
     const command = sessionCommand(sql);
     if (this.status === 'error' && command?.kind !== 'rollback' && command?.kind !== 'commit')
       throw new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    this.active = true;
+    this.cancelRequested = false;
     try {
       if (command) return await this.answer(command, onRow);
       if (tokenize(sql).length === 0) return { tag: '', columns: [] };
       return await this.select(sql, params, onRow, opts);
     } catch (err) {
       if (this.status === 'transaction') this.status = 'error';
+      // whatever a cancelled statement failed with (an interrupt, a connection closed under it), it was cancelled
+      if (this.cancelRequested && !(err instanceof SqlError && err.sqlstate === '57014')) throw new SqlError('57014', 'canceling statement due to user request');
       throw sqlErrorOf(err, this.catalog.name, this.redactValues);
+    } finally {
+      this.active = false;
     }
   }
 
   cancel(): void {
-    if (!this.running) return;
+    if (!this.active) return;
+    this.cancelRequested = true;
+    if (!this.executing) return;
     this.interruptedBy = 'cancel';
     this.con.interrupt();
   }
@@ -162,7 +175,8 @@ export class DuckDBSqlSession implements SqlSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.running) {
+    this.cancelRequested = true;
+    if (this.executing) {
       this.interruptedBy = 'cancel';
       this.con.interrupt();
     }
@@ -234,8 +248,9 @@ export class DuckDBSqlSession implements SqlSession {
 
   private async select(sql: string, params: (string | Buffer | null)[], onRow: (row: (string | Buffer | null)[]) => void | Promise<void>, opts: SqlRunOptions): Promise<SqlOutcome> {
     const rewritten = await this.rewrite(sql);
-    this.running = true;
+    if (this.cancelRequested) throw new SqlError('57014', 'canceling statement due to user request');
     this.interruptedBy = undefined;
+    this.executing = true;
     const timer = setTimeout(() => {
       this.interruptedBy = 'timeout';
       this.con.interrupt();
@@ -276,7 +291,7 @@ export class DuckDBSqlSession implements SqlSession {
       clearTimeout(timer);
       if (began) await this.con.run('rollback').catch(() => undefined);
       prepared?.destroySync();
-      this.running = false;
+      this.executing = false;
     }
   }
 

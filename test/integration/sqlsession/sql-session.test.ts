@@ -384,6 +384,13 @@ describe('a SQL session (one BI connection)', () => {
       const err = await refused;
       expect(err).toBeInstanceOf(SqlError);
       expect(err).toMatchObject({ sqlstate: '57014', message: 'canceling statement due to user request' });
+      // a cancel that arrives while the statement is still being checked stops it before it runs
+      const early = vic.run('select 1', [], () => undefined);
+      vic.cancel();
+      await expect(early).rejects.toMatchObject({ sqlstate: '57014' });
+      expect((await rows(vic, 'select 2 as two')).rows).toEqual([{ two: '2' }]);
+      vic.cancel(); // no statement running: nothing to cancel
+      expect((await rows(vic, 'select 3 as three')).rows).toEqual([{ three: '3' }]);
     });
 
     it('closing a session stops its running statement', async () => {

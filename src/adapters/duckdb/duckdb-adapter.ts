@@ -95,6 +95,15 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
     return new DuckDBAdapter(this.dialect, undefined, await this.instance.connect());
   }
 
+  /**
+   * A raw connection of this instance for a SQL session (src/sqlsession): it sees every committed
+   * write at once, can be interrupted, and streams typed values. The caller closes it (`closeSync`).
+   */
+  async sessionConnection(): Promise<DuckDBConnection> {
+    if (!this.instance) throw new Error('sessionConnection() on a transaction adapter');
+    return this.instance.connect();
+  }
+
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     const result = await this.cached(sql, params, (s) => s.run(), () => this.connection.run(sql, bind(params)));
     return rowObjects(result, convertValue) as T[];

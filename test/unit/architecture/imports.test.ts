@@ -28,10 +28,12 @@ const RANKS: Readonly<Record<string, number>> = {
   snapshot: 15,
   library: 16,
   runtime: 16,
-  http: 17,
-  forms: 18,
-  server: 19,
-  cli: 20,
+  sqlsession: 17,
+  http: 18,
+  forms: 19,
+  pgwire: 20,
+  server: 21,
+  cli: 22,
 };
 
 /** Folders that reach the warehouse only through the library. */

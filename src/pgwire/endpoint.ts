@@ -9,6 +9,7 @@ import type { SqlSession, SqlSessionLimits, SqlSessionOpener } from '../sqlsessi
 import * as be from './backend.js';
 import { CancelKeys } from './cancel-keys.js';
 import { FailedSignIns } from './failed-sign-ins.js';
+import { readMessages } from './framer.js';
 import { Output } from './output.js';
 import { PgProtocol } from './protocol.js';
 import { startupParameters } from './startup-parameters.js';
@@ -57,7 +58,7 @@ export interface PgEndpoint {
 /** Protocol codes of the start-up packets that are not a StartupMessage. */
 const CANCEL_REQUEST = 80877102;
 const GSSENC_REQUEST = 80877104;
-/** Largest message before sign-in (a StartupMessage, a password) and after it (a Query). */
+/** Largest message before sign-in (a StartupMessage, a password) and after it (a Query, a Bind). */
 const MAX_UNAUTHENTICATED_BYTES = 64 * 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -120,7 +121,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
     let pending = 0;
     const countBytes = (chunk: Buffer) => {
       pending += chunk.length;
-      if (pending > (client.protocol ? MAX_MESSAGE_BYTES : MAX_UNAUTHENTICATED_BYTES)) {
+      if (pending > MAX_UNAUTHENTICATED_BYTES) {
         logger.warn('postgres connection closed: message too large', { client: client.address });
         raw.destroy();
       }
@@ -163,11 +164,6 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
             }
             await signIn(message);
             return true;
-          }
-          const keepOpen = await client.protocol.handle(message);
-          if (!keepOpen) {
-            pg.socket.end();
-            await endClient(client);
           }
         } catch (err) {
           logger.error('postgres connection failed', { client: client.address, error: err instanceof Error ? err.message : String(err) });
@@ -237,6 +233,31 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
       };
       clearTimeout(authTimer);
       pg.isAuthenticated = true;
+      // pg-gateway's own framing slices every message after the first of a TCP chunk wrongly
+      // (0.2.4), so from here on the connection reads its messages itself
+      const socket = pg.detach();
+      raw.off('data', countBytes);
+      socket.off('data', countBytes);
+      socket.on('close', () => void endClient(client));
+      readMessages(
+        socket,
+        MAX_MESSAGE_BYTES,
+        async (message) => {
+          try {
+            if (await protocol.handle(message)) return true;
+          } catch (err) {
+            logger.error('postgres connection failed', { client: client.address, error: err instanceof Error ? err.message : String(err) });
+          }
+          socket.end();
+          await endClient(client);
+          return false;
+        },
+        (reason) => {
+          logger.warn('postgres connection closed: protocol violation', { client: client.address, reason });
+          socket.end(fatal('08P01', reason));
+          void endClient(client);
+        },
+      );
       out.send(be.authenticationOk());
       for (const [name, value] of Object.entries(startupParameters(actor.user, applicationName))) out.send(be.parameterStatus(name, value));
       out.send(be.backendKeyData(key.pid, key.secret));

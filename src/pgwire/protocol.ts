@@ -3,7 +3,6 @@ import * as be from './backend.js';
 import { decodeFrontend, expandFormats, type FrontendMessage, ProtocolViolation } from './frontend.js';
 import type { Output } from './output.js';
 import { PortalClosed, PortalRun } from './portal-run.js';
-import { splitStatements } from './split-statements.js';
 
 /** A prepared statement (Parse). */
 interface Statement {
@@ -131,7 +130,7 @@ export class PgProtocol {
   }
 
   private async simpleQuery(sql: string): Promise<void> {
-    const statements = splitStatements(sql);
+    const statements = this.session.split(sql);
     // a Query message ends any extended-query work in progress, as a transaction boundary would
     await this.stopSuspended();
     this.portals.delete('');
@@ -183,7 +182,7 @@ export class PgProtocol {
 
   private async parse(name: string, sql: string, paramTypeOids: number[]): Promise<void> {
     if (name !== '' && this.statements.has(name)) throw new SqlError('42P05', `prepared statement "${name}" already exists`);
-    const pieces = splitStatements(sql);
+    const pieces = this.session.split(sql);
     if (pieces.length > 1) throw new SqlError('42601', 'cannot insert multiple commands into a prepared statement');
     await this.stopSuspended();
     const description = pieces.length === 0 ? NO_STATEMENT : await this.session.describe(sql, paramTypeOids);

@@ -56,6 +56,13 @@ export class FakeSession implements SqlSession {
     return { tag: 'SET', columns: [], parameterStatus: { DateStyle: 'ISO, MDY' } };
   }
 
+  split(sql: string): string[] {
+    return sql
+      .split(';')
+      .map((s) => s.replace(/--.*$/gm, '').trim())
+      .filter((s) => s !== '');
+  }
+
   cancel(): void {
     this.cancelled += 1;
     this.wake?.();

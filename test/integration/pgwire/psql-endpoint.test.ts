@@ -98,6 +98,7 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
     const c = await client(tokens.fin);
     const before = (await c.query('select count(*)::integer as n from planning.account_forecast')).rows[0] as { n: number };
     try {
+      const codes: Record<string, string | undefined> = {};
       for (const sql of [
         `insert into planning.account_forecast (account_id) values ('x')`,
         `update planning.account_forecast set amount = 0`,
@@ -108,13 +109,12 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
         `call pragma_version()`,
         `select nextval('s')`,
       ]) {
-        const err = await c.query(sql).then(
-          () => undefined,
-          (e: { code?: string; message: string }) => e,
+        codes[sql.split(' ')[0]!] = await c.query(sql).then(
+          () => 'ran',
+          (e: { code?: string }) => e.code,
         );
-        expect(err, sql).toBeDefined();
-        expect(['25006', '42501', '42P01', '42883', '0A000'], `${sql}: ${err?.code} ${err?.message}`).toContain(err?.code);
       }
+      expect(codes).toEqual({ insert: '25006', update: '25006', delete: '25006', copy: '25006', create: '25006', attach: '25006', call: '25006', select: '42501' });
       expect((await c.query('select count(*)::integer as n from planning.account_forecast')).rows[0]).toEqual(before);
     } finally {
       await c.end();

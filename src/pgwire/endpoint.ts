@@ -41,6 +41,8 @@ export interface PgEndpointOptions {
   logger: PgLogger;
   /** How long a client has to sign in. Default 30 s. */
   authTimeoutMs?: number;
+  /** How often an open connection's token is signed in again (before a statement). Default 10 s. */
+  tokenRecheckMs?: number;
 }
 
 /** A listening Postgres endpoint. */
@@ -61,6 +63,8 @@ const GSSENC_REQUEST = 80877104;
 /** Largest message before sign-in (a StartupMessage, a password) and after it (a Query, a Bind). */
 const MAX_UNAUTHENTICATED_BYTES = 64 * 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** How often a connection's token is signed in again (a revoked one then ends the connection). */
+const RECHECK_MS = 10_000;
 
 interface Client {
   socket: Socket;
@@ -221,7 +225,20 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
       failures.clear(raw.remoteAddress ?? '');
       const key = keys.issue(() => session.cancel());
       const out = new Output(() => pg.socket);
+      // a revoked or expired token ends the connection at its next statement (checked at most every RECHECK_MS)
+      let checkedAt = Date.now();
+      const refusal = async (): Promise<string | undefined> => {
+        if (Date.now() - checkedAt < (options.tokenRecheckMs ?? RECHECK_MS)) return undefined;
+        const again = await options.signIn(password);
+        if (!again.ok) {
+          logger.warn('postgres connection ended: its token no longer signs in', { client: client.address, user: actor.user, token: signed.actor.tokenId, reason: again.reason });
+          return again.reason === 'expired' ? 'the API token of this connection expired' : 'the API token of this connection was revoked';
+        }
+        checkedAt = Date.now();
+        return undefined;
+      };
       client.protocol = new PgProtocol(session, out, {
+        refusal,
         internalError: (err) => logger.error('postgres statement failed inside writeback', { user: actor.user, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
       });
       const protocol = client.protocol;

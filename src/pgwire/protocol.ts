@@ -26,6 +26,11 @@ interface Portal {
 export interface ProtocolEvents {
   /** An error that is not a SqlError (a bug): logged by the endpoint, the client gets XX000. */
   internalError(err: unknown): void;
+  /**
+   * Asked before each new statement (Query, Parse): why the connection may no longer run
+   * statements (e.g. its token was revoked), or undefined. The client then gets FATAL 28000.
+   */
+  refusal?(): Promise<string | undefined>;
 }
 
 const wireColumns = (columns: SqlColumn[]): be.WireColumn[] =>
@@ -72,6 +77,14 @@ export class PgProtocol {
     if (msg.type === 'flush') {
       await this.out.flush();
       return true;
+    }
+    if ((msg.type === 'query' || (msg.type === 'parse' && !this.skipUntilSync)) && this.events.refusal) {
+      const refused = await this.events.refusal();
+      if (refused !== undefined) {
+        this.out.send(be.errorResponse({ severity: 'FATAL', code: '28000', message: refused }));
+        await this.out.flush();
+        return false;
+      }
     }
     if (msg.type === 'query') {
       await this.simpleQuery(msg.sql);

@@ -11,6 +11,7 @@ import { FakeSession } from './fake-session.js';
 // framing, portals, errors and cancel. The endpoint over the real session is
 // test/integration/pgwire.
 const TOKEN = 'wb_aaaaaaaaaaaa_secret';
+const valid = new Set([TOKEN, 'wb_cccccccccccc_revocable']);
 const sessions: FakeSession[] = [];
 const logs: { message: string; fields?: Record<string, unknown> }[] = [];
 let endpoint: PgEndpoint;
@@ -21,9 +22,10 @@ beforeAll(async () => {
     host: '127.0.0.1',
     limits: { statementTimeoutMs: 30_000, maxRows: 1000 },
     maxConnections: 3,
+    tokenRecheckMs: 0,
     database: 'demo',
     async signIn(token) {
-      return token === TOKEN
+      return valid.has(token)
         ? { ok: true, actor: { tokenId: 'aaaaaaaaaaaa', user: 'ana', role: 'planner', attributes: {}, createdAt: '', createdBy: '', kind: 'service', name: null, expiresAt: null, revokedAt: null, lastUsedAt: null } as never }
         : { ok: false, reason: 'invalid' };
     },
@@ -132,6 +134,16 @@ describe('Postgres wire protocol over a session (fake session)', () => {
     await expect(client(`wb_bbbbbbbbbbbb_${'g'.repeat(43)}`)).rejects.toMatchObject({ code: '28P01', message: 'password authentication failed for user "whoever"' });
     expect(logs.find((l) => l.message === 'postgres connection refused' && l.fields?.['token'] === 'bbbbbbbbbbbb')?.fields).toMatchObject({ sqlstate: '28P01', startup_user: 'whoever' });
     expect(JSON.stringify(logs)).not.toContain('ggggggg');
+  });
+
+  it('a token revoked while its connection is open ends the connection at the next statement (FATAL 28000)', async () => {
+    const c = await client('wb_cccccccccccc_revocable');
+    const ended = new Promise<unknown>((resolve) => c.on('error', resolve));
+    expect((await c.query('rows 1')).rowCount).toBe(1);
+    valid.delete('wb_cccccccccccc_revocable');
+    await expect(c.query('rows 1')).rejects.toMatchObject({ code: '28000', message: 'the API token of this connection was revoked' });
+    await ended.catch(() => undefined);
+    expect(sessions.at(-1)!.closed).toBe(true);
   });
 
   it('max_connections: one more client is refused with 53300; Terminate closes the session', async () => {

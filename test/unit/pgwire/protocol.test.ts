@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStartupMessage } from 'pg-gateway';
 import { startPgEndpoint, type PgEndpoint } from '../../../src/pgwire/endpoint.js';
 import { FakeSession } from './fake-session.js';
 
@@ -144,6 +145,39 @@ describe('Postgres wire protocol over a session (fake session)', () => {
     await expect(c.query('rows 1')).rejects.toMatchObject({ code: '28000', message: 'the API token of this connection was revoked' });
     await ended.catch(() => undefined);
     expect(sessions.at(-1)!.closed).toBe(true);
+  });
+
+  it('a GSSENCRequest is declined with N and the start-up goes on (libpq sends one when it holds Kerberos credentials)', async () => {
+    const s = connect(endpoint.port, '127.0.0.1');
+    const received: Buffer[] = [];
+    const next = (bytes: number) =>
+      new Promise<Buffer>((resolve) => {
+        const check = () => {
+          const all = Buffer.concat(received);
+          if (all.length >= bytes) {
+            received.length = 0;
+            if (all.length > bytes) received.push(all.subarray(bytes));
+            s.off('data', onData);
+            resolve(all.subarray(0, bytes));
+          }
+        };
+        const onData = (d: Buffer) => {
+          received.push(d);
+          check();
+        };
+        s.on('data', onData);
+        check();
+      });
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    const gss = Buffer.alloc(8);
+    gss.writeInt32BE(8, 0);
+    gss.writeInt32BE(80877104, 4);
+    s.write(gss);
+    expect((await next(1)).toString()).toBe('N');
+    s.write(createStartupMessage({ majorVersion: 3, minorVersion: 0, parameters: { user: 'ana', database: 'demo' } }));
+    const auth = await next(9);
+    expect([auth.toString('latin1', 0, 1), auth.readInt32BE(5)]).toEqual(['R', 3]);
+    s.destroy();
   });
 
   it('max_connections: one more client is refused with 53300; Terminate closes the session', async () => {

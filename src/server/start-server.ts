@@ -12,6 +12,8 @@ import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-fi
 import { DEFAULT_PORT } from '../runtime/default-port.js';
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
 import { endpointSettings, startPgEndpoint, type PgEndpoint, type PostgresOverride } from '../pgwire/index.js';
+import { Writeback } from '../library/writeback.js';
+import { openSqlSession } from '../sqlsession/open-sql-session.js';
 import type { SqlSessionOpener } from '../sqlsession/types.js';
 import type { ServerOptions } from './server-options.js';
 import { createServer } from './create-server.js';
@@ -49,7 +51,7 @@ export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | '
    * (off when absent); `{ port }` changes its port (and turns it on with the defaults); false = off.
    */
   postgres?: PostgresOverride;
-  /** Opens the SQL session of each endpoint connection (`openSqlSession` over the served project). Without it the endpoint stays off. */
+  /** Opens the SQL session of each endpoint connection. Default: `openSqlSession` over `wb` when it is the library's `Writeback` (else the endpoint stays off, with a warning). */
   sqlSessions?: SqlSessionOpener;
 }
 
@@ -140,7 +142,8 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   let postgres: PgEndpoint | undefined;
   // read (TLS files too) before anything starts, so a bad setting stops the start
   const pgSettings = target ? endpointSettings(target, options.postgres, projectDir) : undefined;
-  if (pgSettings && !options.sqlSessions) logger.warn('postgres_endpoint is set but this server was started without SQL sessions: the endpoint is off');
+  const sqlSessions: SqlSessionOpener | undefined = options.sqlSessions ?? (wb instanceof Writeback ? (actor, limits) => openSqlSession(wb, actor, limits) : undefined);
+  if (pgSettings && !sqlSessions) logger.warn('postgres_endpoint is set but this server was given no SQL sessions (options.sqlSessions): the endpoint is off');
   // The served target's sign-in settings, `{{ env('X') }}` resolved: an unset variable stops the start.
   const auth = options.auth ?? (target ? resolveAuth(target) : undefined);
   // Built first: a sign-in setting that cannot work (e.g. a bad jwks_file) stops the start before anything runs.
@@ -202,13 +205,13 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (pgSettings && options.sqlSessions) {
+  if (pgSettings && sqlSessions) {
     try {
       postgres = await startPgEndpoint({
         ...pgSettings,
         limits: { statementTimeoutMs: pgSettings.statementTimeoutMs, maxRows: pgSettings.maxRows },
         signIn: (token) => wb.tokens.signIn(token),
-        openSession: options.sqlSessions,
+        openSession: sqlSessions,
         database: wb.project.name,
         logger,
       });

@@ -91,7 +91,6 @@ export interface Served {
 export async function serveProject(wb: Writeback, targetName: string, settings: ServeSettings): Promise<Served> {
   try {
     const { applyThroughServer, startServer } = await import('../../server/index.js');
-    const { openSqlSession } = await import('../../sqlsession/open-sql-session.js');
     const server = await startServer(wb, {
       port: settings.port,
       host: settings.host,
@@ -101,7 +100,6 @@ export async function serveProject(wb: Writeback, targetName: string, settings: 
       ...(settings.bodyLimitBytes !== undefined ? { bodyLimitBytes: settings.bodyLimitBytes } : {}),
       snapshot: settings.snapshot,
       ...(settings.postgres !== undefined ? { postgres: settings.postgres } : {}),
-      sqlSessions: (actor, limits) => openSqlSession(wb, actor, limits),
       apply: applyThroughServer(wb, { defaultUser: osUser() }),
     });
     return { server };

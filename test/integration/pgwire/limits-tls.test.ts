@@ -7,7 +7,6 @@ import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
-import { openSqlSession } from '../../../src/sqlsession/open-sql-session.js';
 import { appliedDemoProject, tokenFor } from '../server/demo-project.js';
 import { psql, psqlUnavailable } from './psql.js';
 
@@ -53,7 +52,7 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint limits and TLS${missing ? `
     });
     wb = await openProject(dir);
     token = await tokenFor(wb, 'fin', 'finance');
-    server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false, sqlSessions: (actor, limits) => openSqlSession(wb, actor, limits) });
+    server = await startServer(wb, { port: 0, logger: silentLogger, snapshot: false });
   }, 120_000);
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import * as be from './backend.js';
 import { CancelKeys } from './cancel-keys.js';
 import { FailedSignIns } from './failed-sign-ins.js';
 import { readMessages } from './framer.js';
-import { Output } from './output.js';
+import { ClientGone, Output } from './output.js';
 import { PgProtocol } from './protocol.js';
 import { startupParameters } from './startup-parameters.js';
 
@@ -263,7 +263,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
           try {
             if (await protocol.handle(message)) return true;
           } catch (err) {
-            logger.error('postgres connection failed', { client: client.address, error: err instanceof Error ? err.message : String(err) });
+            if (!(err instanceof ClientGone)) logger.error('postgres connection failed', { client: client.address, error: err instanceof Error ? err.message : String(err) });
           }
           socket.end();
           await endClient(client);

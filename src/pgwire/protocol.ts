@@ -1,7 +1,7 @@
 import { SqlError, type SqlColumn, type SqlDescription, type SqlOutcome, type SqlSession } from '../sqlsession/types.js';
 import * as be from './backend.js';
 import { decodeFrontend, expandFormats, type FrontendMessage, ProtocolViolation } from './frontend.js';
-import type { Output } from './output.js';
+import { ClientGone, type Output } from './output.js';
 import { PortalClosed, PortalRun } from './portal-run.js';
 
 /** A prepared statement (Parse). */
@@ -115,6 +115,8 @@ export class PgProtocol {
   }
 
   private sendError(err: unknown): void {
+    // nobody is left to tell
+    if (err instanceof ClientGone) throw err;
     if (err instanceof SqlError) {
       this.out.send(be.errorResponse({ severity: 'ERROR', code: err.sqlstate, message: err.message, detail: err.detail, hint: err.hint, position: err.position }));
       return;

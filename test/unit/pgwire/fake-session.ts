@@ -15,6 +15,8 @@ export class FakeSession implements SqlSession {
   closed = false;
   cancelled = 0;
   ran: string[] = [];
+  /** Rows handed to the wire (and accepted by it). */
+  rowsSent = 0;
   private wake: (() => void) | undefined;
 
   async describe(sql: string): Promise<SqlDescription> {
@@ -42,6 +44,7 @@ export class FakeSession implements SqlSession {
           v.writeInt32BE(i);
         }
         await onRow([v]);
+        this.rowsSent += 1;
       }
       return { tag: `SELECT ${rows[1]}`, columns };
     }

@@ -180,6 +180,26 @@ describe('Postgres wire protocol over a session (fake session)', () => {
     s.destroy();
   });
 
+  it('a client that goes away in the middle of a large result ends its statement and its session', async () => {
+    const c = await client();
+    const session = sessions.at(-1)!;
+    const stream = (c as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+    c.on('error', () => undefined);
+    const running = c.query('rows 5000000').then(
+      () => 'finished',
+      () => 'failed',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    stream.destroy();
+    expect(await running).toBe('failed');
+    while (!session.closed) await new Promise((r) => setTimeout(r, 10));
+    // the statement stopped when its rows could no longer be sent
+    const sent = session.rowsSent;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(session.rowsSent).toBe(sent);
+    expect(sent).toBeLessThan(5_000_000);
+  });
+
   it('max_connections: one more client is refused with 53300; Terminate closes the session', async () => {
     const open = [await client(), await client(), await client()];
     await expect(client()).rejects.toMatchObject({ code: '53300' });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStartupMessage } from 'pg-gateway';
 import { startPgEndpoint, type PgEndpoint } from '../../../src/pgwire/endpoint.js';
 import { FakeSession } from './fake-session.js';
+import { message, rawClient } from './raw-client.js';
 
 // The wire protocol against a stand-in session (fake-session.ts): what Postgres clients see of
 // framing, portals, errors and cancel. The endpoint over the real session is
@@ -198,6 +199,47 @@ describe('Postgres wire protocol over a session (fake session)', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(session.rowsSent).toBe(sent);
     expect(sent).toBeLessThan(5_000_000);
+  });
+
+  it('Describe of a statement answers ParameterDescription and RowDescription (or NoData); after an error every message up to Sync is skipped', async () => {
+    const c = await rawClient(endpoint.port, TOKEN);
+    try {
+      const int32 = (n: number) => {
+        const b = Buffer.alloc(4);
+        b.writeInt32BE(n);
+        return b;
+      };
+      c.send(message('P', 'q', 'echo $1', 0), message('D', Buffer.from('S'), 'q'), message('P', 's', 'set x to 1', 0), message('D', Buffer.from('S'), 's'), message('S'));
+      const described = await c.until('Z');
+      expect(described.map((m) => m.type)).toEqual(['1', 't', 'T', '1', 't', 'n', 'Z']);
+      const params = described[1]!.body;
+      expect([params.readInt16BE(0), params.readInt32BE(2)]).toEqual([1, 25]);
+      // a failing Parse: the Bind, Execute and Describe after it are skipped, Sync answers ReadyForQuery
+      c.send(
+        message('P', '', 'no_such_thing', 0),
+        message('B', '', '', 0, 0, 0),
+        message('E', '', int32(0)),
+        message('D', Buffer.from('S'), 'q'),
+        message('S'),
+      );
+      const skipped = await c.until('Z');
+      expect(skipped.map((m) => m.type)).toEqual(['E', 'Z']);
+      // pipelined in one write: two Bind/Execute rounds on the named statement, each value its own
+      c.send(
+        message('B', '', 'q', 0, 1, int32(2), Buffer.from('hi'), 0),
+        message('E', '', int32(0)),
+        message('B', '', 'q', 0, 1, int32(-1), 0),
+        message('E', '', int32(0)),
+        message('C', Buffer.from('S'), 'q'),
+        message('S'),
+      );
+      const rounds = await c.until('Z');
+      expect(rounds.map((m) => m.type)).toEqual(['2', 'D', 'C', '2', 'D', 'C', '3', 'Z']);
+      expect(rounds[1]!.body.toString('utf8', 6)).toBe('hi');
+      expect(rounds[4]!.body.readInt32BE(2)).toBe(-1);
+    } finally {
+      c.socket.destroy();
+    }
   });
 
   it('max_connections: one more client is refused with 53300; Terminate closes the session', async () => {

@@ -38,6 +38,8 @@ export interface PgEndpointOptions {
   openSession: SqlSessionOpener;
   /** Database name of the connection URL (what `current_database()` answers). */
   database: string;
+  /** The project's views schema (first on a session's search_path). */
+  viewsSchema: string;
   logger: PgLogger;
   /** How long a client has to sign in. Default 30 s. */
   authTimeoutMs?: number;
@@ -276,7 +278,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
         },
       );
       out.send(be.authenticationOk());
-      for (const [name, value] of Object.entries(startupParameters(actor.user, applicationName))) out.send(be.parameterStatus(name, value));
+      for (const [name, value] of Object.entries(startupParameters(options.viewsSchema, actor.user, applicationName))) out.send(be.parameterStatus(name, value));
       out.send(be.backendKeyData(key.pid, key.secret));
       out.send(be.readyForQuery('idle'));
       await out.flush();

@@ -213,6 +213,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
         signIn: (token) => wb.tokens.signIn(token),
         openSession: sqlSessions,
         database: wb.project.name,
+        viewsSchema: wb.project.schemas.views,
         logger,
       });
     } catch (err) {

@@ -80,6 +80,24 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
     expect(typeof conn?.fields['token']).toBe('string');
   });
 
+  it('the settings announced at start-up are what SHOW answers', async () => {
+    const c = new pg.Client({ host: '127.0.0.1', port, user: 'dashboards', password: tokens.vic, database: 'revenue_planning' });
+    const announced: Record<string, string> = {};
+    (c as unknown as { connection: NodeJS.EventEmitter }).connection.on('parameterStatus', (m: { parameterName: string; parameterValue: string }) => {
+      announced[m.parameterName] = m.parameterValue;
+    });
+    await c.connect();
+    try {
+      expect(announced).toMatchObject({ server_version: '16.0', client_encoding: 'UTF8', DateStyle: 'ISO, MDY', TimeZone: 'UTC', session_authorization: 'vic' });
+      for (const name of ['server_version', 'server_encoding', 'client_encoding', 'DateStyle', 'IntervalStyle', 'TimeZone', 'integer_datetimes', 'standard_conforming_strings', 'is_superuser']) {
+        const shown = (await c.query(`show ${name}`)).rows[0] as Record<string, string>;
+        expect(Object.values(shown)[0], name).toBe(announced[name]);
+      }
+    } finally {
+      await c.end();
+    }
+  });
+
   it('an API write is seen by the next query on an already-open connection', async () => {
     const c = await client(tokens.fin);
     try {

@@ -26,6 +26,7 @@ beforeAll(async () => {
     maxConnections: 3,
     tokenRecheckMs: 0,
     database: 'demo',
+    viewsSchema: 'planning',
     async signIn(token) {
       return valid.has(token)
         ? { ok: true, actor: { tokenId: 'aaaaaaaaaaaa', user: 'ana', role: 'planner', attributes: {}, createdAt: '', createdBy: '', kind: 'service', name: null, expiresAt: null, revokedAt: null, lastUsedAt: null } as never }

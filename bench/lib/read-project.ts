@@ -24,9 +24,10 @@ export function insertLogSql(sizes: ReadSizes, firstSeq: number, count: number):
  * The read benchmarks' project: a source of `sourceRows` facts, the input `adj` linked to it with
  * `currentRows` current rows derived from a log of `logEntries` entries (all generated in SQL), the
  * enrich model `adjusted_facts`, and `bench_latest`, a plain table of the latest values (the baseline).
+ * `files` replace or add project files (e.g. roles for token sign-in).
  */
-export async function readProject(sizes: ReadSizes): Promise<string> {
-  const dir = writeProject('read', { 'project.yml': PROJECT_YML, 'inputs/adj.yml': ADJ_YML, 'models/adjusted_facts.yml': FACTS_MODEL_YML });
+export async function readProject(sizes: ReadSizes, files: Record<string, string> = {}): Promise<string> {
+  const dir = writeProject('read', { 'project.yml': PROJECT_YML, 'inputs/adj.yml': ADJ_YML, 'models/adjusted_facts.yml': FACTS_MODEL_YML, ...files });
   await applyProject(dir, async (db: Adapter) => {
     await db.execute('create schema if not exists src');
     await db.execute(`create table src.facts as

@@ -337,6 +337,20 @@ export const LOAD_CODES = {
         return `\`targets.${p.target}.auth.claims.attributes.${p.attribute}\`: no role declares the user attribute \`${p.attribute}\`; declared attributes: ${listNames(p.attributes)}`;
     }
   }, (p) => (p.problem === 'attribute' ? `declare it in project.yml under roles.<role>.attributes, or remove it from auth.claims.attributes` : undefined)),
+  'invalid-postgres-endpoint': defineCode<
+    | { problem: 'target-type'; target: string; type: string }
+    | { problem: 'duration'; setting: string; found: string; format: string }
+    | { problem: 'needs-tls'; target: string; host: string }
+  >('a `targets.<t>.postgres_endpoint` that cannot work (not a DuckDB target, a bad duration, a non-loopback address without TLS)', (p) => {
+    switch (p.problem) {
+      case 'target-type':
+        return `\`targets.${p.target}.postgres_endpoint\` is for DuckDB targets only: BI tools connect to the ${p.type} warehouse itself`;
+      case 'duration':
+        return `\`${p.setting}\` must be a duration greater than zero: ${p.format}; found \`${p.found}\``;
+      case 'needs-tls':
+        return `\`targets.${p.target}.postgres_endpoint.host\` ${p.host} is not a loopback address, so the endpoint needs \`tls: { cert_file, key_file }\`: clients send their API token as a cleartext password`;
+    }
+  }, (p) => (p.problem === 'needs-tls' ? 'add tls, or bind 127.0.0.1 and reach it through an SSH tunnel or a TLS-terminating proxy' : undefined)),
   'missing-values': defineCode<{ column: string; empty: boolean }>('an enum without values', (p) =>
     p.empty ? `enum column \`${p.column}\` has an empty \`values\` list` : `enum column \`${p.column}\` needs \`values: [..]\``,
   ),

@@ -295,7 +295,26 @@ export type TargetConfig = (
 ) & {
   /** How people sign in when this target is served (`targets.<t>.auth`); absent = API tokens only. */
   auth?: AuthConfig;
+  /** The Postgres-protocol endpoint for BI tools (`targets.<t>.postgres_endpoint`, DuckDB only); absent = off. */
+  postgresEndpoint?: PostgresEndpointConfig;
 };
+
+/** `targets.<t>.postgres_endpoint` of project.yml, defaults filled in. */
+export interface PostgresEndpointConfig {
+  /** 0 = any free port. Default 5433. */
+  port: number;
+  /** Default 127.0.0.1; any other address needs `tls`. */
+  host: string;
+  /** Certificate and key files as written (relative to the project directory, or absolute). */
+  tls?: { certFile: string; keyFile: string };
+  /** Default 30 s. */
+  statementTimeoutMs: number;
+  /** Default 1,000,000. */
+  maxRows: number;
+  /** Default 64. */
+  maxConnections: number;
+  loc: SourceLocation;
+}
 
 /**
  * `targets.<t>.auth` of project.yml, as declared: text settings may still hold `{{ env('X') }}`

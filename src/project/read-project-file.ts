@@ -8,6 +8,7 @@ import { projectFileSchema, type ProjectFile, type SeedEntry, type SourceEntry, 
 import { salvageObject } from '../schema/salvage.js';
 import { checkName, checkPhysicalName } from './check-name.js';
 import { isBroken, sourceTableExists, type LoadScope } from '../resolve/scope.js';
+import { readPostgresEndpoint } from './read-postgres-endpoint.js';
 import { readAuth } from './read-auth.js';
 import { readDbtSource } from './read-dbt-source.js';
 import type { ManifestCache } from './read-dbt-manifest.js';
@@ -68,6 +69,8 @@ export function readProjectFile(yd: YamlDoc, scope: LoadScope, report: Reporter)
     const target = scope.targets[targetName];
     const auth = entry.auth && target ? readAuth(yd, targetName, entry.auth, scope, report) : undefined;
     if (target && auth) target.auth = auth;
+    const endpoint = entry.postgres_endpoint !== undefined && target ? readPostgresEndpoint(yd, target, entry.postgres_endpoint, report) : undefined;
+    if (target && endpoint) target.postgresEndpoint = endpoint;
   }
 
   const scenarioPermissions = readScenarioPermissions(yd, file.scenarios, scope, report);
@@ -114,7 +117,7 @@ function readTargets(yd: YamlDoc, targets: Record<string, TargetEntry> | undefin
       out[name] = { name, type: 'duckdb', path };
     } else {
       const settings: Record<string, string> = {};
-      for (const [k, v] of Object.entries(t)) if (k !== 'type' && k !== 'auth' && v !== undefined) settings[k] = String(v);
+      for (const [k, v] of Object.entries(t)) if (k !== 'type' && k !== 'auth' && k !== 'postgres_endpoint' && v !== undefined) settings[k] = String(v);
       out[name] = { name, type: t.type, settings };
     }
   }

@@ -25,6 +25,8 @@ export const DiscoveryFileSchema = z.object({
   target: z.string().optional(),
   /** Whether that target is the project's `default_target` (what a command without `--target` means). */
   default_target: z.boolean().optional(),
+  /** Port of the Postgres endpoint for BI tools, when it is on. */
+  postgres_port: z.number().int().positive().optional(),
 });
 
 /** Contents of `target/server.json`. */

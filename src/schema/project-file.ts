@@ -60,6 +60,22 @@ export const authSchema = z.strictObject({
   personal_tokens: z.strictObject({ max_lifetime: durationText.optional() }).optional(),
 });
 
+/** `targets.<t>.postgres_endpoint`: serve the PostgreSQL wire protocol for BI tools (DuckDB targets). */
+export const postgresEndpointSchema = z.strictObject({
+  /** Default 5433; 0 = any free port. */
+  port: z.number().int().min(0).max(65535).optional(),
+  /** Bind address; default 127.0.0.1. Any other address needs `tls`. */
+  host: settingText.optional(),
+  /** PEM certificate and private key files (relative to the project directory, or absolute). */
+  tls: z.strictObject({ cert_file: settingText, key_file: settingText }).optional(),
+  /** Longest a statement runs; default 30s. */
+  statement_timeout: durationText.optional(),
+  /** Most rows a statement returns (one more fails it); default 1000000. */
+  max_rows: z.number().int().min(1).optional(),
+  /** Client connections at once; default 64. */
+  max_connections: z.number().int().min(1).max(10_000).optional(),
+});
+
 /** A DuckDB target: a file path relative to the project directory. */
 export const duckdbTargetSchema = z.strictObject({
   type: z.literal('duckdb'),
@@ -67,6 +83,8 @@ export const duckdbTargetSchema = z.strictObject({
   path: z.string().optional(),
   /** Sign-in when this target is served; absent = API tokens only. */
   auth: authSchema.optional(),
+  /** The Postgres-protocol endpoint `serve`/`dev` open for BI tools; absent = off (`--postgres-port` turns it on). */
+  postgres_endpoint: postgresEndpointSchema.optional(),
 });
 
 /** A cloud/server target; settings stay raw strings (`{{ env('X') }}` is resolved at connect time), `auth` aside. */
@@ -75,6 +93,8 @@ export const remoteTargetSchema = z
     type: z.enum(['postgres', 'snowflake', 'bigquery']),
     /** Sign-in when this target is served; absent = API tokens only. */
     auth: authSchema.optional(),
+    /** Refused by the loader: BI tools connect to this warehouse itself. */
+    postgres_endpoint: z.unknown().optional(),
   })
   .catchall(z.union([z.string(), z.number(), z.boolean()]));
 
@@ -161,6 +181,8 @@ export type ProjectFile = z.infer<typeof projectFileSchema>;
 export type SourceEntry = z.infer<typeof sourceSchema>;
 /** The parsed shape of one target. */
 export type TargetEntry = z.infer<typeof targetSchema>;
+/** The parsed shape of `targets.<t>.postgres_endpoint`. */
+export type PostgresEndpointEntry = z.infer<typeof postgresEndpointSchema>;
 /** The parsed shape of `targets.<t>.auth`. */
 export type AuthEntry = z.infer<typeof authSchema>;
 /** The parsed shape of one seed. */

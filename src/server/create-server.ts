@@ -41,6 +41,10 @@ const HealthSchema = z
       })
       .nullable()
       .describe('The BI snapshot (DuckDB files), or null.'),
+    postgres: z
+      .object({ url: z.string(), connections: z.number().int() })
+      .nullable()
+      .describe('The Postgres endpoint for BI tools (its URL and open client connections), or null when it is off.'),
     in_sync: z.boolean().describe('The warehouse matches the project (else requests on the tables and models it is behind on answer 503 `apply_required`).'),
   })
   .register(wireRegistry, { id: 'Health' });
@@ -74,13 +78,13 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
       method: 'get',
       path: '/healthz',
       operationId: 'health',
-      summary: 'Liveness, the BI snapshot, and whether the warehouse matches the project',
+      summary: 'Liveness, the BI snapshot, the Postgres endpoint, and whether the warehouse matches the project',
       tags: ['server'],
       auth: 'none',
       touches: 'nothing',
       responses: { 200: { description: 'OK', json: HealthSchema } },
       errors: [],
-      handler: (c) => c.json({ ok: true, project: wb.project.name, snapshot: options.snapshotStatus?.() ?? null, in_sync: wb.deploy.drift.inSync }),
+      handler: (c) => c.json({ ok: true, project: wb.project.name, snapshot: options.snapshotStatus?.() ?? null, postgres: options.postgresStatus?.() ?? null, in_sync: wb.deploy.drift.inSync }),
     }),
   ];
   let document: ReturnType<typeof openApiDocument> | undefined;

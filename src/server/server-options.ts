@@ -34,6 +34,8 @@ export interface ServerOptions {
   onWrite?: (table: string) => void;
   /** Reported by `/healthz`. */
   snapshotStatus?: () => SnapshotStatus | undefined;
+  /** The Postgres endpoint's URL and open connections, reported by `/healthz`. */
+  postgresStatus?: () => { url: string; connections: number } | undefined;
   /** `POST /api/v1/admin/apply`: plan + apply on the server's connection (wired by the CLI); absent = 404. */
   apply?: (body: unknown) => Promise<AdminOperationResult>;
   /** Target the server is connected to (informational: the library reads with its own target). */

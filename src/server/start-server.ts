@@ -11,6 +11,10 @@ import { UsageError } from '../library/usage-error.js';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../runtime/discovery-file.js';
 import { DEFAULT_PORT } from '../runtime/default-port.js';
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
+import { endpointSettings, startPgEndpoint, type PgEndpoint, type PostgresOverride } from '../pgwire/index.js';
+import { Writeback } from '../library/writeback.js';
+import { openSqlSession } from '../sqlsession/open-sql-session.js';
+import type { SqlSessionOpener } from '../sqlsession/types.js';
 import type { ServerOptions } from './server-options.js';
 import { createServer } from './create-server.js';
 import { jsonLogger, type ServerLogger } from './logger.js';
@@ -18,7 +22,7 @@ import { jsonLogger, type ServerLogger } from './logger.js';
 export { DEFAULT_PORT };
 
 /** Options of {@link startServer}. */
-export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | 'onWrite' | 'snapshotStatus'> {
+export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | 'onWrite' | 'snapshotStatus' | 'postgresStatus'> {
   /** Port; 0 = an ephemeral port (see `port` of the result). Default 4580. */
   port?: number;
   /** Bind address; default 127.0.0.1. Forced to 127.0.0.1 with `devUser`. */
@@ -42,6 +46,13 @@ export interface StartServerOptions extends Omit<ServerOptions, 'adminToken' | '
    * answer 503 `apply_required`, and a warning names them. Default true.
    */
   checkSync?: boolean;
+  /**
+   * The Postgres-protocol endpoint for BI tools: default the served target's `postgres_endpoint`
+   * (off when absent); `{ port }` changes its port (and turns it on with the defaults); false = off.
+   */
+  postgres?: PostgresOverride;
+  /** Opens the SQL session of each endpoint connection. Default: `openSqlSession` over `wb` when it is the library's `Writeback` (else the endpoint stays off, with a warning). */
+  sqlSessions?: SqlSessionOpener;
 }
 
 /** A listening server. */
@@ -58,6 +69,8 @@ export interface RunningHttpServer {
   snapshot?: SnapshotPublisher;
   /** Whether the warehouse matched the project at start-up (see `checkSync`). */
   drift: Drift;
+  /** The Postgres endpoint, when on. */
+  postgres?: PgEndpoint;
   /** Stop accepting, finish in-flight requests (queued writes commit), publish a last snapshot, close the DB, remove the discovery file. */
   close(): Promise<void>;
 }
@@ -126,6 +139,11 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   }
   const adminToken = randomBytes(32).toString('base64url');
   let snapshot: SnapshotPublisher | undefined;
+  let postgres: PgEndpoint | undefined;
+  // read (TLS files too) before anything starts, so a bad setting stops the start
+  const pgSettings = target ? endpointSettings(target, options.postgres, projectDir) : undefined;
+  const sqlSessions: SqlSessionOpener | undefined = options.sqlSessions ?? (wb instanceof Writeback ? (actor, limits) => openSqlSession(wb, actor, limits) : undefined);
+  if (pgSettings && !sqlSessions) logger.warn('postgres_endpoint is set but this server was given no SQL sessions (options.sqlSessions): the endpoint is off');
   // The served target's sign-in settings, `{{ env('X') }}` resolved: an unset variable stops the start.
   const auth = options.auth ?? (target ? resolveAuth(target) : undefined);
   // Built first: a sign-in setting that cannot work (e.g. a bad jwks_file) stops the start before anything runs.
@@ -136,6 +154,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     logger,
     onWrite: () => snapshot?.notify(),
     snapshotStatus: () => snapshot?.status(),
+    postgresStatus: () => (postgres ? { url: postgres.url, connections: postgres.connections() } : undefined),
   });
   const drift = options.checkSync === false ? wb.deploy.drift : await checkWarehouse(wb, logger);
   // sessions that ended a month ago can no longer sign anyone in: the table does not grow forever
@@ -186,6 +205,25 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (pgSettings && sqlSessions) {
+    try {
+      postgres = await startPgEndpoint({
+        ...pgSettings,
+        limits: { statementTimeoutMs: pgSettings.statementTimeoutMs, maxRows: pgSettings.maxRows },
+        signIn: (token) => wb.tokens.signIn(token),
+        openSession: sqlSessions,
+        database: wb.project.name,
+        viewsSchema: wb.project.schemas.views,
+        logger,
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await snapshot?.close();
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new UsageError(`port ${pgSettings.port} on ${pgSettings.host} (the Postgres endpoint) is already in use: pass another --postgres-port (0 picks a free one) or --no-postgres`);
+      throw err;
+    }
+  }
   let discoveryFile: string | undefined;
   if (options.discovery !== false) {
     discoveryFile = writeDiscoveryFile(projectDir, {
@@ -195,9 +233,10 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
       admin_token: adminToken,
       started_at: new Date().toISOString(),
       ...(options.targetName ? { target: options.targetName, default_target: options.targetName === wb.project.defaultTarget } : {}),
+      ...(postgres ? { postgres_port: postgres.port } : {}),
     });
   }
-  logger.info('listening', { url, project: wb.project.name, snapshot: snapshot?.status().path ?? null });
+  logger.info('listening', { url, project: wb.project.name, snapshot: snapshot?.status().path ?? null, postgres: postgres?.url ?? null });
   const stopPruning = pruneIdempotencyEvery(wb, options.idempotencyPruneIntervalMs ?? 3_600_000, logger);
 
   let closed: Promise<void> | undefined;
@@ -227,6 +266,8 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
       process.off('SIGTERM', onSignal);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // BI sessions end first: their engine connections must be closed before the warehouse is
+      await postgres?.close();
       if (inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
       setImmediate(() => server.closeIdleConnections()); // keep-alive sockets whose last response just finished
       const timeout = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
@@ -241,7 +282,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
     return closed;
   }
 
-  return { port, host, url, adminToken, drift, ...(discoveryFile ? { discoveryFile } : {}), ...(snapshot ? { snapshot } : {}), close };
+  return { port, host, url, adminToken, drift, ...(discoveryFile ? { discoveryFile } : {}), ...(snapshot ? { snapshot } : {}), ...(postgres ? { postgres } : {}), close };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Writeback } from '../../library/index.js';
 import type { Actor } from '../../auth/actor.js';
 import type { RunningHttpServer } from '../../server/index.js';
 import type { Project, TargetConfig } from '../../ir/types.js';
+import type { PostgresOverride } from '../../pgwire/endpoint-settings.js';
 import { awaitServer, DEFAULT_PORT, readStartingMarker, removeStartingMarker, writeStartingMarker } from '../../runtime/index.js';
 
 /** Flags shared by `serve` and `dev`. */
@@ -22,6 +23,8 @@ export interface ServeFlags {
   bodyLimit?: string;
   snapshotDelay?: string;
   snapshot: boolean;
+  postgresPort?: string;
+  postgres: boolean;
 }
 
 /** Declare the serving flags on a command (`serve`, `dev`). */
@@ -34,7 +37,9 @@ export function serveOptions(command: Command): Command {
     .option('--attr <key=value>', 'attribute of --dev-user for row filters (repeatable)', collect, [])
     .option('--body-limit <bytes>', 'largest request body accepted (413 above it)')
     .option('--snapshot-delay <ms>', 'publish the BI snapshot this long after the last write', '500')
-    .option('--no-snapshot', 'do not publish target/snapshot.duckdb for BI tools');
+    .option('--no-snapshot', 'do not publish target/snapshot.duckdb for BI tools')
+    .option('--postgres-port <n>', 'serve the Postgres endpoint for BI tools on this port (0 = any free port); default: postgres_endpoint of the target')
+    .option('--no-postgres', 'do not serve the Postgres endpoint, even when postgres_endpoint is set');
 }
 
 /** The serving flags, checked against the project before anything is opened. */
@@ -44,6 +49,8 @@ export interface ServeSettings {
   devUser?: Actor;
   bodyLimitBytes?: number;
   snapshot: false | { delayMs: number };
+  /** `--no-postgres` (false) or `--postgres-port`; absent = the target's postgres_endpoint. */
+  postgres?: PostgresOverride;
 }
 
 /** Check the serving flags for the served target (a usage error names the flag). */
@@ -53,6 +60,10 @@ export async function serveSettings(project: Project, target: TargetConfig, flag
   const refusal = flags.devUser ? devUserRefusal(target) : undefined;
   if (refusal) throw refusal;
   const port = wholeNumber(flags.port, '--port', 0, 65535);
+  if (!flags.postgres && flags.postgresPort !== undefined) throw new UsageError('give --postgres-port or --no-postgres, not both');
+  const postgres: PostgresOverride | undefined = !flags.postgres ? false : flags.postgresPort !== undefined ? { port: wholeNumber(flags.postgresPort, '--postgres-port', 0, 65535) } : undefined;
+  if (postgres && target.type !== 'duckdb')
+    throw new UsageError(`--postgres-port: the Postgres endpoint serves DuckDB targets only; target '${target.name}' is ${target.type}: BI tools connect to that warehouse itself`);
   if ((flags.role || flags.attr.length > 0) && !flags.devUser) throw new UsageError('--role and --attr only apply with --dev-user');
   const attributes = parsePairs(flags.attr, '--attr');
   const devUser: Actor | undefined = flags.devUser
@@ -67,6 +78,7 @@ export async function serveSettings(project: Project, target: TargetConfig, flag
     ...(devUser ? { devUser } : {}),
     ...(flags.bodyLimit !== undefined ? { bodyLimitBytes: wholeNumber(flags.bodyLimit, '--body-limit', 1) } : {}),
     snapshot: flags.snapshot ? { delayMs: wholeNumber(flags.snapshotDelay ?? '500', '--snapshot-delay', 0) } : false,
+    ...(postgres !== undefined ? { postgres } : {}),
   };
 }
 
@@ -87,6 +99,7 @@ export async function serveProject(wb: Writeback, targetName: string, settings: 
       ...(settings.devUser ? { devUser: settings.devUser } : {}),
       ...(settings.bodyLimitBytes !== undefined ? { bodyLimitBytes: settings.bodyLimitBytes } : {}),
       snapshot: settings.snapshot,
+      ...(settings.postgres !== undefined ? { postgres: settings.postgres } : {}),
       apply: applyThroughServer(wb, { defaultUser: osUser() }),
     });
     return { server };
@@ -124,6 +137,7 @@ export function announce(project: Project, server: RunningHttpServer, stopHint =
   console.log(`  Forms:    ${server.url}/`);
   console.log(`  API:      ${server.url}/api/v1/inputs   (OpenAPI: ${server.url}/api/v1/openapi.json)`);
   const snapshot = server.snapshot?.status().path;
+  if (server.postgres) console.log(`  Postgres endpoint: ${server.postgres.url}   (BI tools and psql: any user name, an API token as password)`);
   if (snapshot) console.log(`  BI tools: open ${snapshot} read-only (refreshed after writes), or run \`writeback query\``);
   if (stopHint) console.log(paint('dim', '  Ctrl-C to stop'));
 }
@@ -156,5 +170,6 @@ export function registerServe(program: Command): void {
     ['writeback serve', 'serve the project on 127.0.0.1:4580'],
     ['writeback serve --host 0.0.0.0 --port 8080', 'serve the team (tokens: `writeback token create`)'],
     ['writeback serve --dev-user ana --role planner --attr region=EMEA', 'try the forms as a planner, without tokens'],
+    ['writeback serve --postgres-port 5433', 'also serve BI tools over the Postgres protocol (psql -h 127.0.0.1 -p 5433, password: an API token)'],
   ]);
 }

@@ -15,6 +15,9 @@ const DEMO_PARTS = ['project.yml', 'inputs', 'models', 'macros', 'seeds', 'demo-
 /** The port the pages name; every page's session gets its own free port instead. */
 export const DOCUMENTED_PORT = '4580';
 
+/** The Postgres endpoint's port the pages name (npm start's `--postgres-port`); replaced likewise. */
+export const DOCUMENTED_POSTGRES_PORT = '5433';
+
 /**
  * `node …` arguments that run this checkout's CLI from any working directory: the compiled
  * dist/ when it is newer than every source file (it starts in half the time), else the sources
@@ -69,6 +72,9 @@ export async function firstStart(): Promise<string | undefined> {
   return dir;
 }
 
+/** What a block prints in place of psql's output when psql is not installed. */
+export const NO_PSQL = '__WB_NO_PSQL__ psql is missing: apt-get install -y postgresql-client';
+
 /**
  * What a reader's terminal has, as shell functions: `npx writeback …` and `writeback …` run this
  * checkout's CLI; `npm ci` is done; `npm start` runs package.json's start script in the
@@ -102,11 +108,13 @@ npm() {
     ci) return 0 ;;
     start)
       shift; [ "$1" = -- ] && shift
-      sh -c "$WB_START"' "$@" --port '"$WB_PORT" sh "$@" > "$WB_LOGS/npm-start.log" 2>&1 &
+      sh -c "$WB_START"' "$@" --port '"$WB_PORT"' --postgres-port '"$WB_PG_PORT" sh "$@" > "$WB_LOGS/npm-start.log" 2>&1 &
       __wb_wait_server ;;
     *) echo "npm $1: not available in the docs test" >&2; return 127 ;;
   esac
 }
+# without Debian's psql (postgresql-client) a block that runs it says so, and the test skips it
+command -v psql > /dev/null || psql() { echo "${NO_PSQL}"; }
 trap 'echo "__WB_FAILED__ $? line $LINENO: $BASH_COMMAND"' ERR
 `;
 
@@ -139,21 +147,23 @@ export function freePort(): Promise<number> {
 export class DemoSession {
   readonly dir: string;
   readonly port: number;
+  readonly postgresPort: number;
   private readonly shell: ChildProcess;
   private buffer = '';
   private blockNo = 0;
   private exited = false;
 
-  private constructor(dir: string, port: number) {
+  private constructor(dir: string, port: number, postgresPort: number) {
     this.dir = dir;
     this.port = port;
+    this.postgresPort = postgresPort;
     const logs = join(dir, '.doc-test-logs');
     mkdirSync(logs);
     this.shell = spawn('bash', ['--noprofile', '--norc'], {
       cwd: dir,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', WB_PORT: String(port), WB_LOGS: logs, WB_START: startScript() },
+      env: { ...process.env, NO_COLOR: '1', WB_PORT: String(port), WB_PG_PORT: String(postgresPort), WB_LOGS: logs, WB_START: startScript() },
     });
     this.shell.stdout!.on('data', (d: Buffer) => (this.buffer += d.toString()));
     this.shell.stderr!.on('data', (d: Buffer) => (this.buffer += d.toString()));
@@ -170,14 +180,15 @@ export class DemoSession {
     const dir = mkdtempSync(join(tmpdir(), 'wb-docs-'));
     for (const part of DEMO_PARTS) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
     if (options.started) cpSync(join(options.started, 'target'), join(dir, 'target'), { recursive: true });
-    return new DemoSession(dir, await freePort());
+    return new DemoSession(dir, await freePort(), await freePort());
   }
 
-  /** Run one block (the documented port replaced by the session's) and wait until it is done. */
+  /** Run one block (the documented ports replaced by the session's) and wait until it is done. */
   async run(script: string, timeoutMs = 60_000): Promise<BlockRun> {
     const n = ++this.blockNo;
     const file = join(this.dir, '.doc-test-logs', `block-${n}.sh`);
-    writeFileSync(file, script.replaceAll(DOCUMENTED_PORT, String(this.port)) + '\n');
+    const ports = script.replaceAll(DOCUMENTED_PORT, String(this.port)).replace(new RegExp(`\\b${DOCUMENTED_POSTGRES_PORT}\\b`, 'g'), String(this.postgresPort));
+    writeFileSync(file, ports + '\n');
     const done = `__WB_DONE_${n}__`;
     const from = this.buffer.length;
     this.shell.stdin!.write(`source ${quote(file)} < /dev/null; echo "${done} $?"\n`);

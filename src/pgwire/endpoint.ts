@@ -214,7 +214,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
         return;
       }
       const actor: Actor = { user: signed.actor.user, role: signed.actor.role, attributes: signed.actor.attributes };
-      const opened = await options.openSession(actor, options.limits);
+      const opened = await options.openSession(actor, options.limits, { application_name: applicationName });
       if (!opened.ok) {
         refuse(client, pg.socket, '28000', opened.error.message, { startup_user: startupUser, user: actor.user, role: actor.role ?? null, token: signed.actor.tokenId });
         return;

@@ -1,7 +1,4 @@
-import { defaultSettings } from '../sqlsession/session-commands.js';
-
-/** What `server_version` says at start-up; the SQL session's `version()` and `SHOW server_version` say the same (a test holds them together). */
-export const SERVER_VERSION = '16.0';
+import { defaultSettings, SERVER_VERSION } from '../sqlsession/session-commands.js';
 
 /** The settings sent as ParameterStatus after sign-in (their Postgres names), besides `server_version`. */
 const REPORTED_AT_START: Readonly<Record<string, string>> = {

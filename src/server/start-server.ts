@@ -142,7 +142,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   let postgres: PgEndpoint | undefined;
   // read (TLS files too) before anything starts, so a bad setting stops the start
   const pgSettings = target ? endpointSettings(target, options.postgres, projectDir) : undefined;
-  const sqlSessions: SqlSessionOpener | undefined = options.sqlSessions ?? (wb instanceof Writeback ? (actor, limits) => openSqlSession(wb, actor, limits) : undefined);
+  const sqlSessions: SqlSessionOpener | undefined = options.sqlSessions ?? (wb instanceof Writeback ? (actor, limits, startup) => openSqlSession(wb, actor, limits, startup) : undefined);
   if (pgSettings && !sqlSessions) logger.warn('postgres_endpoint is set but this server was given no SQL sessions (options.sqlSessions): the endpoint is off');
   // The served target's sign-in settings, `{{ env('X') }}` resolved: an unset variable stops the start.
   const auth = options.auth ?? (target ? resolveAuth(target) : undefined);

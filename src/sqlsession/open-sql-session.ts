@@ -7,12 +7,10 @@ import type { Writeback } from '../library/writeback.js';
 import { failure, type Outcome } from '../rules/outcome.js';
 import { buildPgCatalog } from './pg-catalog.js';
 import { buildSessionCatalog, EMPTY_SCHEMA, INFO_SCHEMA, PG_SCHEMA, sessionCatalogName } from './session-catalog.js';
-import { defaultSettings } from './session-commands.js';
+import { defaultSettings, SERVER_VERSION, STARTUP_SETTINGS } from './session-commands.js';
 import { DuckDBSqlSession } from './sql-session.js';
 import { DEFAULT_SQL_LIMITS, type SqlSession, type SqlSessionLimits } from './types.js';
 
-/** The Postgres version a session reports (what clients choose their dialect by). */
-const SERVER_VERSION = '16.0';
 
 /** An adapter that hands out raw connections of its instance (the DuckDB adapter). */
 interface SessionCapable {
@@ -53,7 +51,12 @@ async function engineCatalogMacros(con: DuckDBConnection): Promise<Set<string>> 
  * what the actor may read. A role that may read nothing is `forbidden`; a target other than
  * DuckDB is `bad_request` (BI tools connect to that warehouse itself).
  */
-export async function openSqlSession(wb: Writeback, actor: Actor | undefined, limits?: Partial<SqlSessionLimits>): Promise<Outcome<{ session: SqlSession }>> {
+export async function openSqlSession(
+  wb: Writeback,
+  actor: Actor | undefined,
+  limits?: Partial<SqlSessionLimits>,
+  startup: Readonly<Record<string, string>> = {},
+): Promise<Outcome<{ session: SqlSession }>> {
   const adapter = wb.adapter;
   if (!canOpenSessions(adapter))
     return failure('bad_request', `SQL sessions read the embedded DuckDB warehouse; target '${wb.targetName}' is ${adapter.dialect.name}: connect BI tools to that warehouse itself`);
@@ -70,6 +73,7 @@ export async function openSqlSession(wb: Writeback, actor: Actor | undefined, li
     const duckdb = String((await con.runAndReadAll('select version() as v')).getRowObjects()[0]!.v);
     const user = actor?.user ?? 'admin';
     const settings = defaultSettings(project.schemas.views, SERVER_VERSION);
+    for (const name of STARTUP_SETTINGS) if (Object.hasOwn(startup, name)) settings.set(name, startup[name]!);
     const pid = nextPid++;
     await buildPgCatalog(con, catalog, { user, database: project.name, serverVersion: SERVER_VERSION, versionText: `PostgreSQL ${SERVER_VERSION} (writeback ${productVersion()} on DuckDB ${duckdb})`, pid }, settings);
     const listed = async (schema: string) =>

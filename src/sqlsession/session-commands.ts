@@ -11,6 +11,12 @@ export type SessionCommand =
   | { kind: 'show'; name: string | undefined }
   | { kind: 'begin' | 'commit' | 'rollback' | 'discard' | 'deallocate' | 'set-transaction' };
 
+/** The PostgreSQL version a session reports (`server_version`, `version()`): what clients choose their catalog queries by. */
+export const SERVER_VERSION = '16.0';
+
+/** Start-up parameters a client may send that a session takes as its initial settings (Postgres applies them like SET). */
+export const STARTUP_SETTINGS: readonly string[] = ['application_name', 'extra_float_digits'];
+
 /** Settings a client may read and set, with their value at connect (what a Postgres 16 server answers). */
 export function defaultSettings(views: string, serverVersion: string): Map<string, string> {
   return new Map([

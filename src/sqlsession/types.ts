@@ -108,7 +108,12 @@ export interface SqlSession {
  * message); a target other than DuckDB is `bad_request`. Token → actor is `wb.tokens.signIn`, the
  * rule the HTTP bearer path uses.
  */
-export type SqlSessionOpener = (actor: Actor | undefined, limits?: Partial<SqlSessionLimits>) => Promise<Outcome<{ session: SqlSession }>>;
+export type SqlSessionOpener = (
+  actor: Actor | undefined,
+  limits?: Partial<SqlSessionLimits>,
+  /** The client's start-up parameters; those in `STARTUP_SETTINGS` (e.g. application_name) become the session's initial settings. */
+  startup?: Readonly<Record<string, string>>,
+) => Promise<Outcome<{ session: SqlSession }>>;
 
 /** Defaults of `SqlSessionLimits`. */
 export const DEFAULT_SQL_LIMITS: SqlSessionLimits = { statementTimeoutMs: 30_000, maxRows: 1_000_000 };

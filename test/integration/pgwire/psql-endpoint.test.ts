@@ -53,7 +53,7 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
     });
     wb = await openProject(dir);
     tokens = { ...(await demoTokens(wb)), olga: await tokenFor(wb, 'olga', 'outsider') };
-    server = await startServer(wb, { port: 0, logger, snapshot: false, postgres: { port: 0 }, sqlSessions: (actor, limits) => openSqlSession(wb, actor, limits) });
+    server = await startServer(wb, { port: 0, logger, snapshot: false, postgres: { port: 0 }, sqlSessions: (actor, limits, startup) => openSqlSession(wb, actor, limits, startup) });
     port = server.postgres!.port;
     const r = await write(tokens.fin, [
       { account_id: EMEA, quarter: '2026-Q1', amount: 1000 },
@@ -81,7 +81,7 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
   });
 
   it('the settings announced at start-up are what SHOW answers', async () => {
-    const c = new pg.Client({ host: '127.0.0.1', port, user: 'dashboards', password: tokens.vic, database: 'revenue_planning' });
+    const c = new pg.Client({ host: '127.0.0.1', port, user: 'dashboards', password: tokens.vic, database: 'revenue_planning', application_name: 'Metabase v0.62' });
     const announced: Record<string, string> = {};
     (c as unknown as { connection: NodeJS.EventEmitter }).connection.on('parameterStatus', (m: { parameterName: string; parameterValue: string }) => {
       announced[m.parameterName] = m.parameterValue;
@@ -89,7 +89,8 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
     await c.connect();
     try {
       expect(announced).toMatchObject({ server_version: '16.0', client_encoding: 'UTF8', DateStyle: 'ISO, MDY', TimeZone: 'UTC', session_authorization: 'vic' });
-      for (const name of ['server_version', 'server_encoding', 'client_encoding', 'DateStyle', 'IntervalStyle', 'TimeZone', 'integer_datetimes', 'standard_conforming_strings', 'is_superuser']) {
+      expect(announced['application_name']).toBe('Metabase v0.62');
+      for (const name of ['server_version', 'server_encoding', 'client_encoding', 'DateStyle', 'IntervalStyle', 'TimeZone', 'integer_datetimes', 'standard_conforming_strings', 'is_superuser', 'application_name']) {
         const shown = (await c.query(`show ${name}`)).rows[0] as Record<string, string>;
         expect(Object.values(shown)[0], name).toBe(announced[name]);
       }

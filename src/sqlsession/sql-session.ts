@@ -282,6 +282,8 @@ export class DuckDBSqlSession implements SqlSession {
           await onRow(row.map((v, i) => (binary[i] ? pgBinary(v, columns[i]!.type, types[i]) : pgText(v, types[i]))));
         }
       }
+      // an interrupted stream ends as a finished one would: the interruption decides (never part of the rows as the result)
+      if (this.interruptedBy !== undefined) throw new SqlError('57014', 'canceling statement');
       return { tag: `SELECT ${count}`, columns };
     } catch (err) {
       if (this.interruptedBy === 'timeout') throw new SqlError('57014', 'canceling statement due to statement timeout');

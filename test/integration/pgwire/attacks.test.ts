@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
@@ -15,6 +17,51 @@ import { call } from '../server/http-client.js';
 const EMEA = 'acc_022';
 const AMER = 'acc_001';
 const quiet: ServerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The messages a backend sent, as type letters ('D' with its first text value, 'E' with its SQLSTATE). */
+function backendMessages(buf: Buffer): string[] {
+  const out: string[] = [];
+  for (let at = 0; at + 5 <= buf.length; ) {
+    const type = String.fromCharCode(buf[at]!);
+    const len = buf.readInt32BE(at + 1);
+    const body = buf.subarray(at + 5, at + 1 + len);
+    if (type === 'E') out.push(`E:${/C([0-9A-Z]{5})\0/.exec(body.toString('latin1'))?.[1] ?? '?'}`);
+    else out.push(type);
+    at += 1 + len;
+  }
+  return out;
+}
+
+/**
+ * A raw protocol client: signs in with `token`, then runs each step (bytes to send, then how long
+ * to wait for answers) and returns what the backend sent after sign-in, step by step.
+ */
+async function rawSession(port: number, token: string, steps: { send: Buffer; waitMs: number }[]): Promise<string[][]> {
+  const socket = connect(port, '127.0.0.1');
+  let received = Buffer.alloc(0);
+  socket.on('data', (d: Buffer) => {
+    received = Buffer.concat([received, d]);
+  });
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise((r) => setTimeout(r, 20));
+  };
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(serialize.startup({ user: 'attacker', database: 'revenue_planning' }));
+  await until(() => received.includes(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])));
+  received = Buffer.alloc(0);
+  socket.write(serialize.password(token));
+  await until(() => received.includes(Buffer.from([0x5a, 0, 0, 0, 5])));
+  received = Buffer.alloc(0);
+  const answers: string[][] = [];
+  for (const step of steps) {
+    socket.write(step.send);
+    await new Promise((r) => setTimeout(r, step.waitMs));
+    answers.push(backendMessages(received));
+    received = Buffer.alloc(0);
+  }
+  socket.destroy();
+  return answers;
+}
 
 describe('Postgres endpoint under attack', () => {
   let wb: Writeback;
@@ -141,6 +188,21 @@ describe('Postgres endpoint under attack', () => {
     } finally {
       await c.end();
     }
+  });
+
+  it('a statement interrupted by its timeout while its rows stream fails with 57014; it never completes with part of its rows', async () => {
+    // a portal suspended after one row, resumed after the (lowered) statement timeout has passed
+    const answers = await rawSession(port, tokens.vic, [
+      { send: serialize.query("set statement_timeout = '1s'"), waitMs: 500 },
+      {
+        send: Buffer.concat([serialize.parse({ text: 'select i from range(0, 100000) t(i)' }), serialize.bind({}), serialize.execute({ rows: 1 }), serialize.flush()]),
+        waitMs: 2500,
+      },
+      { send: Buffer.concat([serialize.execute({}), serialize.sync()]), waitMs: 2000 },
+    ]);
+    expect(answers[1]).toEqual(['1', '2', 'D', 's']);
+    const rest = answers[2]!;
+    expect(rest.filter((m) => m !== 'D')).toEqual(['E:57014', 'Z']);
   });
 
   // Finding: a single statement may use as much memory as the machine has (DuckDB's memory_limit is

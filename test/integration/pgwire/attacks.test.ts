@@ -139,6 +139,33 @@ describe('Postgres endpoint under attack', () => {
     }
   });
 
+  it("a CTE naming itself does not reach the engine's own catalog (duckdb_tables, duckdb_databases, duckdb_views, DuckDB's pg_class)", async () => {
+    const c = await client(tokens.vic);
+    try {
+      const leaks = /_wb_|warehouse|wb_s_|wb_internal|writeback\b/;
+      for (const sql of [
+        'with duckdb_tables as (select * from duckdb_tables) select * from duckdb_tables',
+        'with duckdb_databases as (select * from duckdb_databases) select * from duckdb_databases',
+        'with duckdb_views as (select * from duckdb_views) select * from duckdb_views',
+        'with recursive duckdb_tables as (select * from duckdb_tables union all select * from duckdb_tables) select * from duckdb_tables limit 5',
+        'with recursive duckdb_tables as (select * from duckdb_tables) select * from duckdb_tables',
+        'with duckdb_views as (select 1 as x) select * from (with duckdb_views as (select * from duckdb_views) select * from duckdb_views) t',
+        'with a as (select * from duckdb_databases), duckdb_databases as (select 1) select * from a',
+      ]) {
+        const r = await attempt(c, sql);
+        expect(JSON.stringify(r), sql).not.toMatch(leaks);
+        if ('code' in r) expect(r.code, sql).toBe('42P01');
+      }
+      // DuckDB's own pg_class lists every table of the instance; the session's lists what the viewer reads
+      const own = await attempt(c, 'select count(*)::integer as n from pg_class');
+      expect(await attempt(c, 'with pg_class as (select * from pg_class) select count(*)::integer as n from pg_class')).toEqual(own);
+      // a recursive CTE still reads itself
+      expect(await attempt(c, 'with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) select sum(n)::integer as s from t')).toEqual({ rows: [{ s: 6 }] });
+    } finally {
+      await c.end();
+    }
+  });
+
   it('files, settings, the engine catalog, other catalogs and hidden objects stay out of reach, and look absent', async () => {
     const c = await client(tokens.vic);
     try {

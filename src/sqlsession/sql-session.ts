@@ -181,7 +181,9 @@ export class DuckDBSqlSession implements SqlSession {
       this.con.interrupt();
     }
     try {
-      await this.con.run('use system.main');
+      // DuckDB detaches only a database that is not the connection's own, and never USEs system or temp
+      const home = (await this.con.runAndReadAll(`select database_name as d from duckdb_databases() where not internal and database_name <> $1 and database_name not like 'wb\\_s\\_%' escape '\\' order by database_oid limit 1`, [this.catalog.name])).getRowObjects()[0]?.d;
+      await this.con.run(`use "${String(home).replace(/"/g, '""')}"`);
       await this.con.run(`detach "${this.catalog.name}"`);
     } catch {
       // the instance may be closing already; the in-memory catalog goes with it

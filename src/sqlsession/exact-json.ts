@@ -4,9 +4,10 @@
  * parsed as marked strings and written back as the same digits.
  */
 
-const MARK = `\u0001n${Math.random().toString(36).slice(2)}:`;
+// a lone surrogate: no string of a statement (valid UTF-8) can spell it, so no constant can pass for a number
+const MARK = `\ud800n${crypto.randomUUID()}:`;
 
-/** Parse JSON, keeping every number of more than 15 characters as its exact text. */
+/** Parse JSON, keeping every number of more than 15 characters, and every one with a fraction or exponent (DuckDB reads `100.0` as a double, `100` not), as its exact text. */
 export function parseExactJson(text: string): unknown {
   let out = '';
   let i = 0;
@@ -21,7 +22,7 @@ export function parseExactJson(text: string): unknown {
       let j = i + 1;
       while (j < text.length && /[0-9eE+\-.]/.test(text[j]!)) j++;
       const token = text.slice(i, j);
-      out += token.length > 15 ? JSON.stringify(MARK + token) : token;
+      out += token.length > 15 || /[.eE]/.test(token) ? JSON.stringify(MARK + token) : token;
       i = j;
     } else {
       out += ch;
@@ -33,6 +34,6 @@ export function parseExactJson(text: string): unknown {
 
 /** Write JSON parsed by `parseExactJson`, restoring the exact numbers. */
 export function stringifyExactJson(value: unknown): string {
-  const marked = new RegExp(`"${MARK.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&').replace('\u0001', '\\\\u0001')}([^"]*)"`, 'g');
+  const marked = new RegExp(`"${MARK.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&').replace('\ud800', '\\\\ud800')}([^"]*)"`, 'g');
   return JSON.stringify(value).replace(marked, '$1');
 }

@@ -181,7 +181,9 @@ export class DuckDBSqlSession implements SqlSession {
       this.con.interrupt();
     }
     try {
-      await this.con.run('use system.main');
+      // DuckDB detaches only a database that is not the connection's own, and never USEs system or temp
+      const home = (await this.con.runAndReadAll(`select database_name as d from duckdb_databases() where not internal and database_name <> $1 and database_name not like 'wb\\_s\\_%' escape '\\' order by database_oid limit 1`, [this.catalog.name])).getRowObjects()[0]?.d;
+      await this.con.run(`use "${String(home).replace(/"/g, '""')}"`);
       await this.con.run(`detach "${this.catalog.name}"`);
     } catch {
       // the instance may be closing already; the in-memory catalog goes with it
@@ -282,6 +284,8 @@ export class DuckDBSqlSession implements SqlSession {
           await onRow(row.map((v, i) => (binary[i] ? pgBinary(v, columns[i]!.type, types[i]) : pgText(v, types[i]))));
         }
       }
+      // an interrupted stream ends as a finished one would: the interruption decides (never part of the rows as the result)
+      if (this.interruptedBy !== undefined) throw new SqlError('57014', 'canceling statement');
       return { tag: `SELECT ${count}`, columns };
     } catch (err) {
       if (this.interruptedBy === 'timeout') throw new SqlError('57014', 'canceling statement due to statement timeout');

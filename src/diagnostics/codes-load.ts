@@ -341,6 +341,7 @@ export const LOAD_CODES = {
     | { problem: 'target-type'; target: string; type: string }
     | { problem: 'duration'; setting: string; found: string; format: string }
     | { problem: 'needs-tls'; target: string; host: string }
+    | { problem: 'size'; setting: string; found: string; format: string }
   >('a `targets.<t>.postgres_endpoint` that cannot work (not a DuckDB target, a bad duration, a non-loopback address without TLS)', (p) => {
     switch (p.problem) {
       case 'target-type':
@@ -349,6 +350,8 @@ export const LOAD_CODES = {
         return `\`${p.setting}\` must be a duration greater than zero: ${p.format}; found \`${p.found}\``;
       case 'needs-tls':
         return `\`targets.${p.target}.postgres_endpoint.host\` ${p.host} is not a loopback address, so the endpoint needs \`tls: { cert_file, key_file }\`: clients send their API token as a cleartext password`;
+      case 'size':
+        return `\`${p.setting}\` must be a size of at least 64MB: ${p.format}; found \`${p.found}\``;
     }
   }, (p) => (p.problem === 'needs-tls' ? 'add tls, or bind 127.0.0.1 and reach it through an SSH tunnel or a TLS-terminating proxy' : undefined)),
   'missing-values': defineCode<{ column: string; empty: boolean }>('an enum without values', (p) =>

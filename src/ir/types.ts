@@ -313,6 +313,8 @@ export interface PostgresEndpointConfig {
   maxRows: number;
   /** Default 64. */
   maxConnections: number;
+  /** The warehouse engine's memory limit while the endpoint runs (shared by every statement and the server's writes); undefined = half the machine's memory. */
+  memoryLimitBytes?: number;
   loc: SourceLocation;
 }
 

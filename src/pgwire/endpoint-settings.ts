@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { PostgresEndpointConfig, TargetConfig } from '../ir/types.js';
 import { UsageError } from '../library/usage-error.js';
@@ -9,8 +10,10 @@ import { isLoopbackHost } from '../schema/auth-settings.js';
 export type PostgresOverride = false | { port?: number };
 
 /** The endpoint's settings, TLS files read; undefined when it is off. */
-export interface EndpointSettings extends Omit<PostgresEndpointConfig, 'tls' | 'loc'> {
+export interface EndpointSettings extends Omit<PostgresEndpointConfig, 'tls' | 'loc' | 'memoryLimitBytes'> {
   tls?: { cert: Buffer; key: Buffer };
+  /** The warehouse engine's memory limit: `memory_limit`, else half the machine's memory. */
+  memoryLimitBytes: number;
 }
 
 /**
@@ -42,5 +45,6 @@ export function endpointSettings(target: TargetConfig, override: PostgresOverrid
     statementTimeoutMs: config?.statementTimeoutMs ?? POSTGRES_ENDPOINT_DEFAULTS.statementTimeoutMs,
     maxRows: config?.maxRows ?? POSTGRES_ENDPOINT_DEFAULTS.maxRows,
     maxConnections: config?.maxConnections ?? POSTGRES_ENDPOINT_DEFAULTS.maxConnections,
+    memoryLimitBytes: config?.memoryLimitBytes ?? Math.floor(totalmem() / 2),
   };
 }

@@ -1,6 +1,6 @@
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { PostgresEndpointConfig, TargetConfig } from '../ir/types.js';
-import { DURATION_FORMAT, isLoopbackHost, parseDuration } from '../schema/auth-settings.js';
+import { DURATION_FORMAT, isLoopbackHost, parseDuration, parseSize, SIZE_FORMAT } from '../schema/auth-settings.js';
 import type { PostgresEndpointEntry } from '../schema/project-file.js';
 import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
@@ -31,6 +31,18 @@ export function readPostgresEndpoint(yd: YamlDoc, target: TargetConfig, entry: u
       );
     } else statementTimeoutMs = seconds * 1000;
   }
+  let memoryLimitBytes: number | undefined;
+  if (e.memory_limit !== undefined) {
+    memoryLimitBytes = parseSize(e.memory_limit);
+    if (memoryLimitBytes === undefined) {
+      ok = false;
+      report.error(
+        'invalid-postgres-endpoint',
+        { problem: 'size', setting: `targets.${target.name}.postgres_endpoint.memory_limit`, found: e.memory_limit, format: SIZE_FORMAT },
+        pathLoc(yd, [...base, 'memory_limit']),
+      );
+    }
+  }
   const host = e.host ?? POSTGRES_ENDPOINT_DEFAULTS.host;
   if (!isLoopbackHost(host) && !e.tls) {
     ok = false;
@@ -44,6 +56,7 @@ export function readPostgresEndpoint(yd: YamlDoc, target: TargetConfig, entry: u
     statementTimeoutMs,
     maxRows: e.max_rows ?? POSTGRES_ENDPOINT_DEFAULTS.maxRows,
     maxConnections: e.max_connections ?? POSTGRES_ENDPOINT_DEFAULTS.maxConnections,
+    ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
     loc: keyLoc(yd, base),
   };
 }

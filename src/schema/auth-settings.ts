@@ -41,6 +41,19 @@ export function parseDuration(text: string): number | undefined {
   return seconds > 0 && seconds <= MAX_DURATION_SECONDS ? seconds : undefined;
 }
 
+/** What a size setting looks like, for messages. */
+export const SIZE_FORMAT = 'a number and a unit: MB or GB (e.g. 512MB, 4GB)';
+
+const UNIT_BYTES: Readonly<Record<string, number>> = { mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Bytes of a size `512MB`, `4GB` (binary units); undefined when it is not one, or is under 64 MB. */
+export function parseSize(text: string): number | undefined {
+  const m = /^([0-9]{1,6}(?:\.[0-9]{1,3})?)\s*(mb|gb)$/i.exec(text.trim());
+  if (!m) return undefined;
+  const bytes = Math.floor(Number(m[1]) * UNIT_BYTES[m[2]!.toLowerCase()]!);
+  return bytes >= 64 * 1024 ** 2 ? bytes : undefined;
+}
+
 /** Whether a URL's host is this machine (127.0.0.1, ::1, localhost): the only hosts plain `http:` is accepted for. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');

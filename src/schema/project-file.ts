@@ -74,6 +74,8 @@ export const postgresEndpointSchema = z.strictObject({
   max_rows: z.number().int().min(1).optional(),
   /** Client connections at once; default 64. */
   max_connections: z.number().int().min(1).max(10_000).optional(),
+  /** Memory of the warehouse engine, which its statements share with the server's writes (e.g. 4GB); default half the machine's. */
+  memory_limit: settingText.optional(),
 });
 
 /** A DuckDB target: a file path relative to the project directory. */

@@ -13,7 +13,7 @@ import { DEFAULT_PORT } from '../runtime/default-port.js';
 import { createSnapshotPublisher, DEFAULT_SNAPSHOT_DELAY_MS, type SnapshotPublisher } from '../snapshot/snapshot-publisher.js';
 import { endpointSettings, startPgEndpoint, type PgEndpoint, type PostgresOverride } from '../pgwire/index.js';
 import { Writeback } from '../library/writeback.js';
-import { openSqlSession } from '../sqlsession/open-sql-session.js';
+import { limitEngineMemory, openSqlSession } from '../sqlsession/open-sql-session.js';
 import type { SqlSessionOpener } from '../sqlsession/types.js';
 import type { ServerOptions } from './server-options.js';
 import { createServer } from './create-server.js';
@@ -207,6 +207,7 @@ export async function startServer(wb: HttpLibrary, options: StartServerOptions =
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (pgSettings && sqlSessions) {
     try {
+      if (wb instanceof Writeback) await limitEngineMemory(wb, pgSettings.memoryLimitBytes);
       postgres = await startPgEndpoint({
         ...pgSettings,
         limits: { statementTimeoutMs: pgSettings.statementTimeoutMs, maxRows: pgSettings.maxRows },

@@ -92,3 +92,22 @@ export async function openSqlSession(
     throw err;
   }
 }
+
+/**
+ * Bound the memory of the server's DuckDB instance, which every SQL session's statements share
+ * with the server's own writes: DuckDB limits memory per instance, not per connection, so this is
+ * what keeps one statement from growing the server until the system kills it — beyond it the
+ * statement fails (53200 out_of_memory) and large sorts and joins spill to disk.
+ */
+export async function limitEngineMemory(wb: Writeback, bytes: number): Promise<void> {
+  const adapter = wb.adapter;
+  if (!canOpenSessions(adapter)) return;
+  const con = await adapter.sessionConnection();
+  try {
+    // a whole number of MiB we computed, never text from a request
+    await con.run(`set memory_limit = '${Math.max(64, Math.floor(bytes / 1024 ** 2))}MiB'`);
+  } finally {
+    con.closeSync();
+  }
+}
+

@@ -1,4 +1,4 @@
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { parseExactJson, stringifyExactJson } from './exact-json.js';
 import { INTERNAL_SCHEMA, type SessionCatalog } from './session-catalog.js';
 import { READ_ONLY_SETTINGS, REPORTED_SETTINGS, sessionCommand, type SessionCommand } from './session-commands.js';
@@ -24,7 +24,7 @@ function describePrepared(p: DuckDBPreparedStatement): SqlDescription {
   const columns: SqlColumn[] = [];
   for (let i = 0; i < p.columnCount; i++) columns.push({ name: p.columnName(i), type: knownType(() => pgTypeOf(p.columnType(i))) });
   const paramTypes: PgType[] = [];
-  for (let i = 1; i <= p.parameterCount; i++) paramTypes.push(paramType(p.parameterTypeId(i)));
+  for (let i = 1; i <= p.parameterCount; i++) paramTypes.push(paramTypeOf(p, i));
   return { columns, paramTypes };
 }
 
@@ -37,42 +37,19 @@ function knownType(typeOf: () => PgType): PgType {
   }
 }
 
-function paramType(id: DuckDBTypeId): PgType {
-  switch (id) {
-    case DuckDBTypeId.BOOLEAN:
-      return PG.bool;
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.TINYINT:
-      return PG.int2;
-    case DuckDBTypeId.INTEGER:
-      return PG.int4;
-    case DuckDBTypeId.BIGINT:
-      return PG.int8;
-    case DuckDBTypeId.FLOAT:
-      return PG.float4;
-    case DuckDBTypeId.DOUBLE:
-      return PG.float8;
-    case DuckDBTypeId.DECIMAL:
-      return PG.numeric;
-    case DuckDBTypeId.DATE:
-      return PG.date;
-    case DuckDBTypeId.TIMESTAMP:
-      return PG.timestamp;
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return PG.timestamptz;
-    default:
-      return PG.text;
-  }
+/** The Postgres type of a statement's parameter: the type the engine expects there (text where it leaves it open). */
+function paramTypeOf(p: DuckDBPreparedStatement, index: number): PgType {
+  return knownType(() => pgTypeOf(p.parameterType(index)));
 }
 
-/** A parameter sent in binary format, read by the type the engine expects there. */
-function binaryParam(buf: Buffer, id: DuckDBTypeId): string {
-  if (id === DuckDBTypeId.BOOLEAN && buf.length === 1) return buf[0] ? 'true' : 'false';
-  if (buf.length === 2 && (id === DuckDBTypeId.SMALLINT || id === DuckDBTypeId.TINYINT)) return String(buf.readInt16BE());
-  if (buf.length === 4 && id === DuckDBTypeId.INTEGER) return String(buf.readInt32BE());
-  if (buf.length === 8 && id === DuckDBTypeId.BIGINT) return String(buf.readBigInt64BE());
-  if (buf.length === 4 && id === DuckDBTypeId.FLOAT) return String(buf.readFloatBE());
-  if (buf.length === 8 && id === DuckDBTypeId.DOUBLE) return String(buf.readDoubleBE());
+/** A parameter sent in binary format, read as the type its ParameterDescription announced. */
+function binaryParam(buf: Buffer, type: PgType): string {
+  if (type.name === 'bool' && buf.length === 1) return buf[0] ? 'true' : 'false';
+  if (type.name === 'int2' && buf.length === 2) return String(buf.readInt16BE());
+  if (type.name === 'int4' && buf.length === 4) return String(buf.readInt32BE());
+  if (type.name === 'int8' && buf.length === 8) return String(buf.readBigInt64BE());
+  if (type.name === 'float4' && buf.length === 4) return String(buf.readFloatBE());
+  if (type.name === 'float8' && buf.length === 8) return String(buf.readDoubleBE());
   return buf.toString('utf8');
 }
 
@@ -265,7 +242,7 @@ export class DuckDBSqlSession implements SqlSession {
       for (let i = 1; i <= prepared.parameterCount; i++) {
         const v = params[i - 1];
         if (v === null || v === undefined) prepared.bindNull(i);
-        else prepared.bindVarchar(i, Buffer.isBuffer(v) ? binaryParam(v, prepared.parameterTypeId(i)) : v);
+        else prepared.bindVarchar(i, Buffer.isBuffer(v) ? binaryParam(v, paramTypeOf(prepared, i)) : v);
       }
       await this.con.run('begin transaction');
       began = true;

@@ -138,7 +138,7 @@ export function announce(project: Project, server: RunningHttpServer, stopHint =
   console.log(`  API:      ${server.url}/api/v1/inputs   (OpenAPI: ${server.url}/api/v1/openapi.json)`);
   const snapshot = server.snapshot?.status().path;
   if (server.postgres) console.log(`  Postgres endpoint: ${server.postgres.url}   (BI tools and psql: any user name, an API token as password)`);
-  if (snapshot) console.log(`  BI tools: open ${snapshot} read-only (refreshed after writes), or run \`writeback query\``);
+  if (snapshot) console.log(`  Snapshot: ${snapshot} (read-only copy for DuckDB readers, refreshed after writes; reopen it to see newer data)`);
   if (stopHint) console.log(paint('dim', '  Ctrl-C to stop'));
 }
 

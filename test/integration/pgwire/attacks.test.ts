@@ -14,7 +14,7 @@ import { call } from '../server/http-client.js';
 
 // An attacker with a valid token (a planner of EMEA, a viewer) meets the Postgres endpoint of a
 // running server through node-postgres: what the endpoint promises must hold against statements
-// written to get around it. Each case is one attack; `it.fails` marks an attack that still works.
+// written to get around it. Each case is one attack that once worked, or a probe that held.
 
 const EMEA = 'acc_022';
 const AMER = 'acc_001';

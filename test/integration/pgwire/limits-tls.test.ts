@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +8,11 @@ import { silentLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { appliedDemoProject, tokenFor } from '../server/demo-project.js';
 import { psql, psqlUnavailable } from './psql.js';
+import { makeTestCertificates, opensslUnavailable } from '../../helpers/test-certificates.js';
 
 // `postgres_endpoint` from project.yml: its statement timeout and row cap as a client meets them,
 // and TLS on a listener that is not loopback (0.0.0.0): a client without TLS is refused there.
-const OPENSSL = '/usr/bin/openssl';
-const missing = psqlUnavailable() ?? (existsSync(OPENSSL) ? undefined : 'openssl is missing (it makes the test certificates): apt-get install -y openssl');
+const missing = psqlUnavailable() ?? opensslUnavailable();
 if (missing && process.env.CI === 'true') {
   describe('Postgres endpoint limits and TLS', () => {
     it('needs psql and openssl in CI', () => {
@@ -22,19 +21,6 @@ if (missing && process.env.CI === 'true') {
   });
 }
 
-/** A CA and a server certificate for DNS:localhost signed by it, under `dir/certs`. */
-function makeCertificates(dir: string): void {
-  const certs = join(dir, 'certs');
-  mkdirSync(certs);
-  const run = (...args: string[]) => {
-    const r = spawnSync(OPENSSL, args, { cwd: certs, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=writeback test CA');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  writeFileSync(join(certs, 'san.ext'), 'subjectAltName=DNS:localhost\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
-}
 
 describe.skipIf(Boolean(missing))(`Postgres endpoint limits and TLS${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let dir: string;
@@ -44,7 +30,7 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint limits and TLS${missing ? `
 
   beforeAll(async () => {
     dir = await appliedDemoProject((d) => {
-      makeCertificates(d);
+      makeTestCertificates(d);
       const file = join(d, 'project.yml');
       const endpoint =
         '\n    postgres_endpoint: { port: 0, host: 0.0.0.0, tls: { cert_file: certs/server.pem, key_file: certs/server.key }, statement_timeout: 1s, max_rows: 100 }';

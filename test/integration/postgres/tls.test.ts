@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +7,12 @@ import type { PostgresAdapter } from '../../../src/adapters/postgres/postgres-ad
 import { UsageError } from '../../../src/adapters/usage-error.js';
 import { postgresDialect } from '../../../src/dialects/postgres/postgres-dialect.js';
 import { postgresUnavailable, startPostgres, type PgServer } from './pg-server.js';
+import { makeTestCertificates, opensslUnavailable } from '../../helpers/test-certificates.js';
 
 // sslmode against a real PostgreSQL that accepts TLS with a certificate issued for `localhost` by
 // a CA made for this test: what each mode accepts and refuses, with ssl_ca read relative to the
 // project directory.
-const OPENSSL = '/usr/bin/openssl';
-const missing = postgresUnavailable() ?? (existsSync(OPENSSL) ? undefined : 'openssl is missing (it makes the test certificates)');
+const missing = postgresUnavailable() ?? opensslUnavailable();
 let server: PgServer | undefined;
 let projectDir = '';
 const opened: PostgresAdapter[] = [];
@@ -26,21 +25,6 @@ if (missing && process.env.CI === 'true') {
   });
 }
 
-/** A CA, a server certificate for DNS:localhost signed by it, and an unrelated CA (PEM files in `dir/certs`). */
-function makeCertificates(dir: string): { cert: string; key: string } {
-  const certs = join(dir, 'certs');
-  mkdirSync(certs);
-  const run = (...args: string[]) => {
-    const r = spawnSync(OPENSSL, args, { cwd: certs, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=writeback test CA');
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=another CA');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  writeFileSync(join(certs, 'san.ext'), 'subjectAltName=DNS:localhost\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
-  return { cert: readFileSync(join(certs, 'server.pem'), 'utf8'), key: readFileSync(join(certs, 'server.key'), 'utf8') };
-}
 
 describe.skipIf(Boolean(missing))(`Postgres sslmode${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const open = async (settings: Record<string, string>) => {
@@ -52,7 +36,7 @@ describe.skipIf(Boolean(missing))(`Postgres sslmode${missing ? ` (skipped: ${mis
 
   beforeAll(async () => {
     projectDir = mkdtempSync(join(tmpdir(), 'wb-tls-'));
-    server = await startPostgres({ tls: makeCertificates(projectDir) });
+    server = await startPostgres({ tls: makeTestCertificates(projectDir, { otherCa: true }) });
   }, 120_000);
 
   afterAll(async () => {

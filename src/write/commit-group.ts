@@ -118,6 +118,7 @@ export async function commitGroup(
   const touched = new Set<string>();
   let dedupe = false;
   let allNew = true;
+  let allExisting = true;
   let seq = head.seq;
   let prev: string | null = head.head === '' ? null : head.head;
 
@@ -149,7 +150,8 @@ export async function commitGroup(
       prev = entry.hash;
       if (!STATE_OPS.includes(entry.op)) return;
       stateEntries.push(entry);
-      if (allNew && stored.has(p.stateKey)) allNew = false;
+      if (stored.has(p.stateKey)) allNew = false;
+      else allExisting = false;
       if (!grouped) return;
       if (touched.has(p.stateKey)) dedupe = true;
       touched.add(p.stateKey);
@@ -185,7 +187,7 @@ export async function commitGroup(
       const small = stateEntries.length <= SMALL_BATCH;
       const source = small ? entriesValuesSql(names, input, stateEntries, params) : appendedLogSql(names, input);
       if (!small) params.push(BigInt(head.seq), BigInt(next.seq));
-      await tx.execute(upsertStateSql(names, input, source, dedupe, allNew && !dedupe), params);
+      await tx.execute(upsertStateSql(names, input, source, dedupe, allNew ? 'new' : allExisting ? 'existing' : 'mixed'), params);
     }
   }
   // a request that changed nothing is recorded too: its retry must replay, not write what it finds then

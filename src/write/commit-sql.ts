@@ -39,11 +39,18 @@ export function entriesValuesSql(names: SqlNames, input: InputTable, entries: Lo
 }
 
 /**
- * Upsert the state from log entries (`source`: a relation with the log's columns), in one
- * set-based statement. With `dedupe`, only the last entry of each scenario+key is applied; with
- * `insertOnly` (no key has a state row yet), a plain insert.
+ * How the state statement may treat the entries' keys: `new` (no key has a state row yet: a plain
+ * insert), `existing` (every key has one: an update joined on the key, which DuckDB runs in about
+ * half the time of an `insert … on conflict` of the same rows), `mixed` (an upsert).
  */
-export function upsertStateSql(names: SqlNames, input: InputTable, source: string, dedupe: boolean, insertOnly = false): string {
+export type StateKeys = 'new' | 'existing' | 'mixed';
+
+/**
+ * Upsert the state from log entries (`source`: a relation with the log's columns), in one
+ * set-based statement. With `dedupe`, only the last entry of each scenario+key is applied; `keys`
+ * (what the transaction read of the keys' state rows) picks a plain insert or update where it can.
+ */
+export function upsertStateSql(names: SqlNames, input: InputTable, source: string, dedupe: boolean, keys: StateKeys = 'mixed'): string {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const user = input.columns.map((c) => c.name);
@@ -66,8 +73,13 @@ export function upsertStateSql(names: SqlNames, input: InputTable, source: strin
   const keyCols = ['_scenario', ...input.key];
   const nonKey = mapped.map(([c]) => c).filter((c) => !keyCols.includes(c));
   const select = `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from}`;
-  if (insertOnly) return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
+  if (keys === 'new' && !dedupe) return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
   if (d.upsertStyle === 'on-conflict') {
+    if (keys === 'existing')
+      return (
+        `update ${target} set ${nonKey.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} from (${select}) s ` +
+        `where ${keyCols.map((c) => `${target}.${q(c)} = s.${q(c)}`).join(' and ')}`
+      );
     return (
       `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ` +
       `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from} ` +

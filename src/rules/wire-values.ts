@@ -17,6 +17,8 @@ export function canonicalFromDb(type: ColumnType, value: unknown): Canonical {
   if (value === null || value === undefined) return null;
   switch (type.kind) {
     case 'decimal': {
+      // the text warehouses return is usually canonical already: keep it without the BigInt round trip
+      if (typeof value === 'string' && isCanonicalDecimal(value, type.scale)) return value;
       const scaled = decimalToScaled(String(value), type.scale);
       return scaled === undefined ? String(value) : scaledToDecimal(scaled, type.scale);
     }
@@ -33,6 +35,14 @@ export function canonicalFromDb(type: ColumnType, value: unknown): Canonical {
     default:
       return String(value);
   }
+}
+
+const canonicalDecimalRes: RegExp[] = [];
+
+/** Whether `text` is a decimal exactly as `scaledToDecimal` writes it at `scale` (no `+`, no leading zeros, no `-0`). */
+function isCanonicalDecimal(text: string, scale: number): boolean {
+  const re = (canonicalDecimalRes[scale] ??= new RegExp(`^-?(?:0|[1-9]\\d*)${scale > 0 ? `\\.\\d{${scale}}` : ''}$`));
+  return re.test(text) && !(text.charCodeAt(0) === 45 && /^-0(?:\.0*)?$/.test(text));
 }
 
 /** Wire (JSON) form of a canonical value: numbers stay numbers when they are exactly representable. */

@@ -57,10 +57,10 @@ export interface AppendTarget {
   table: string;
 }
 
-/** Empty a temporary staging table and fill it with `rows` (one array per row, in `columns` order). */
-export async function stageRows(adapter: Adapter, name: string, columns: ManagedColumn[], rows: StageValue[][]): Promise<void> {
+/** Empty a temporary staging table and fill it with `rows` (one array per row, or a RowSource, in `columns` order). */
+export async function stageRows(adapter: Adapter, name: string, columns: ManagedColumn[], rows: StageValue[][] | RowSource): Promise<void> {
   await adapter.execute(`delete from ${adapter.dialect.quoteIdent(name)} where true`); // BigQuery requires a WHERE
-  await appendRows(adapter, { table: name }, columns, arrayRows(rows));
+  await appendRows(adapter, { table: name }, columns, Array.isArray(rows) ? arrayRows(rows) : rows);
 }
 
 /**

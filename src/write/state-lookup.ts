@@ -4,7 +4,7 @@ import type { ManagedColumn } from '../managed/columns.js';
 import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
-import { type StageValue, stageRows } from './stage-rows.js';
+import { stageRows } from './stage-rows.js';
 import { type Canonical, canonicalFromDb } from '../rules/wire-values.js';
 import { type CurrentRow, stateKey } from './write-request.js';
 
@@ -32,9 +32,11 @@ export async function loadCurrentRows(
 ): Promise<Map<string, CurrentRow>> {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
+  // a tombstone's entry id is read only to find the values it deleted (row filters on input columns)
+  const filtered = filtersInputColumns(input);
   const select = [
     ...input.columns.map((c) => `s.${q(c.name)}`),
-    ...['_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', '_entry_id'].map((c) => `s.${q(c)}`),
+    ...['_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', ...(filtered ? ['_entry_id'] : [])].map((c) => `s.${q(c)}`),
   ].join(', ');
   const unique = new Map<string, { scenario: string; key: (string | null)[] }>();
   for (const w of wanted) unique.set(stateKey(w.scenario, w.key), w);
@@ -55,16 +57,19 @@ export async function loadCurrentRows(
     });
     sql = `select ${select} from ${names.state(input.name)} s where ${ors.join(' or ')}`;
   } else {
-    const rows: StageValue[][] = [...unique.values()].map((w) => [w.scenario, ...w.key]);
-    await stageRows(tx, keyStageName, keyStageColumns(input), rows);
+    const list = [...unique.values()];
+    await stageRows(tx, keyStageName, keyStageColumns(input), { count: list.length, value: (r, c) => (c === 0 ? list[r]!.scenario : (list[r]!.key[c - 1] ?? null)) });
     const on = ['_scenario', ...input.key].map((c) => `s.${q(c)} = k.${q(c)}`).join(' and ');
     sql = `select ${select} from ${names.state(input.name)} s join ${q(keyStageName)} k on ${on}`;
   }
   const found = await tx.query(sql, params);
-  const deleted = filtersInputColumns(input) ? await deletedValuesOf(tx, names, input, found.filter((r) => r._deleted === true).map((r) => String(r._entry_id))) : undefined;
+  const deleted = filtered ? await deletedValuesOf(tx, names, input, found.filter((r) => r._deleted === true).map((r) => String(r._entry_id))) : undefined;
+  const cols = input.columns;
+  const keyAt = input.key.map((k) => cols.findIndex((c) => c.name === k));
   for (const r of found) {
-    const values = input.columns.map((c) => canonicalFromDb(c.type, r[c.name]));
-    const key = input.key.map((k) => values[input.columns.findIndex((c) => c.name === k)] ?? null);
+    const values: Canonical[] = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) values[i] = canonicalFromDb(cols[i]!.type, r[cols[i]!.name]);
+    const key = keyAt.map((i) => values[i] ?? null);
     const at = r._updated_at;
     out.set(stateKey(String(r._scenario), key), {
       version: Number(r._version),

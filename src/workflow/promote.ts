@@ -4,7 +4,7 @@ import { type Outcome, failure } from '../rules/outcome.js';
 import type { WireRow, WriteOptions, WriteResult } from '../write/types.js';
 import { canonicalFromDb, wireFromCanonical, wireFromDb } from '../rules/wire-values.js';
 import type { WriteContext } from '../write/write-context.js';
-import { type PreparedRequest } from '../write/write-request.js';
+import { type PreparedRequest, stateKey } from '../write/write-request.js';
 import type { JointOutcome } from '../write/joint-commit.js';
 import { loadEffectiveRows } from './effective-rows.js';
 import { rowsInScope } from './rows-in-scope.js';
@@ -53,7 +53,7 @@ async function overridesOf(ctx: WriteContext, input: InputTable, scenario: strin
   const parentRows = await loadEffectiveRows(ctx, input, parentChain, overrides.map(keyOf));
   for (const r of overrides) {
     const set = String(r._set_columns);
-    const parentRow = parentRows.get(JSON.stringify([parentChain[0], ...keyOf(r)]));
+    const parentRow = parentRows.get(stateKey(parentChain[0]!, keyOf(r)));
     const row: WireRow = {};
     input.columns.forEach((c, i) => {
       if (input.key.includes(c.name)) row[c.name] = wireFromDb(c.type, r[c.name]);
@@ -69,7 +69,7 @@ async function overridesOf(ctx: WriteContext, input: InputTable, scenario: strin
   // a tombstone deletes in the parent only what the parent still shows
   const visible = await loadEffectiveRows(ctx, input, parentChain, tombstones.map(keyOf));
   const deletes = tombstones
-    .filter((r) => visible.has(JSON.stringify([parentChain[0], ...keyOf(r)])))
+    .filter((r) => visible.has(stateKey(parentChain[0]!, keyOf(r))))
     .map((r) => Object.fromEntries(keyCols.map((c) => [c.name, wireFromDb(c.type, r[c.name])])));
   return { upserts, before, deletes };
 }

@@ -64,9 +64,17 @@ export interface CurrentRow {
   deletedValues?: Canonical[];
 }
 
-/** Map key of a (scenario, key tuple). */
+/**
+ * Map key of a (scenario, key tuple): one-to-one. A scenario name holds no NUL (src/rules/scenario-name.js),
+ * so it ends at the first; a one-column key follows as `s<value>` (or `n` for null) — the common case,
+ * built without an array or JSON — and a longer key as the JSON of the tuple.
+ */
 export function stateKey(scenario: string, key: Canonical[]): string {
-  return JSON.stringify([scenario, ...key]);
+  if (key.length === 1) {
+    const k = key[0];
+    return k === null || k === undefined ? `${scenario}\u0000n` : `${scenario}\u0000s${k}`;
+  }
+  return `${scenario}\u0000${JSON.stringify(key)}`;
 }
 
 /** A rejected result. */

@@ -1,10 +1,11 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import { WarehouseError } from '../adapters/warehouse-error.js';
 import { logColumns } from '../managed/tables.js';
 import { logTableName, IDEMPOTENCY_TABLE } from '../managed/names.js';
 import { type ManagedColumn } from '../managed/columns.js';
 import type { InputTable } from '../ir/types.js';
 import { advanceChainHead, type ChainHead, lockChainHead, readChainHead } from './chain-head.js';
-import { appendedLogSql, entriesValuesSql, upsertStateSql } from './commit-sql.js';
+import { appendedLogSql, entriesValuesSql, updatesExistingOnly, upsertStateSql } from './commit-sql.js';
 import { findIdempotency, replayOrReject } from './idempotency.js';
 import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
 import { type LogOp, STATE_OPS } from '../managed/log-ops.js';
@@ -187,7 +188,13 @@ export async function commitGroup(
       const small = stateEntries.length <= SMALL_BATCH;
       const source = small ? entriesValuesSql(names, input, stateEntries, params) : appendedLogSql(names, input);
       if (!small) params.push(BigInt(head.seq), BigInt(next.seq));
-      await tx.execute(upsertStateSql(names, input, source, dedupe, allNew ? 'new' : allExisting ? 'existing' : 'mixed'), params);
+      const keys = allNew ? 'new' : allExisting ? 'existing' : 'mixed';
+      const changed = await tx.execute(upsertStateSql(names, input, source, dedupe, keys), params);
+      // an update changes exactly the rows read in this transaction, one per key; fewer means a state
+      // row went away meanwhile: decide the group again on fresh reads rather than lose a write
+      const distinct = grouped ? touched.size : stateEntries.length;
+      if (updatesExistingOnly(names, keys) && changed !== distinct)
+        throw new WarehouseError('conflict', `the state of ${input.name} changed during the write (${changed} of ${distinct} rows updated)`);
     }
   }
   // a request that changed nothing is recorded too: its retry must replay, not write what it finds then

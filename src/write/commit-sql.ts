@@ -45,6 +45,11 @@ export function entriesValuesSql(names: SqlNames, input: InputTable, entries: Lo
  */
 export type StateKeys = 'new' | 'existing' | 'mixed';
 
+/** Whether the state statement for these keys is a plain update (one changed row per key): warehouses with `insert … on conflict`, every key existing. */
+export function updatesExistingOnly(names: SqlNames, keys: StateKeys): boolean {
+  return keys === 'existing' && names.dialect.upsertStyle === 'on-conflict';
+}
+
 /**
  * Upsert the state from log entries (`source`: a relation with the log's columns), in one
  * set-based statement. With `dedupe`, only the last entry of each scenario+key is applied; `keys`
@@ -74,12 +79,12 @@ export function upsertStateSql(names: SqlNames, input: InputTable, source: strin
   const nonKey = mapped.map(([c]) => c).filter((c) => !keyCols.includes(c));
   const select = `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from}`;
   if (keys === 'new' && !dedupe) return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
+  if (updatesExistingOnly(names, keys))
+    return (
+      `update ${target} set ${nonKey.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} from (${select}) s ` +
+      `where ${keyCols.map((c) => `${target}.${q(c)} = s.${q(c)}`).join(' and ')}`
+    );
   if (d.upsertStyle === 'on-conflict') {
-    if (keys === 'existing')
-      return (
-        `update ${target} set ${nonKey.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} from (${select}) s ` +
-        `where ${keyCols.map((c) => `${target}.${q(c)} = s.${q(c)}`).join(' and ')}`
-      );
     return (
       `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ` +
       `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from} ` +

@@ -76,7 +76,9 @@ describe('DuckDB typed errors and the transaction runner', () => {
 
   it('a file another process holds is a UsageError naming the holder and what to do', async () => {
     const path = join(dir, 'held.duckdb');
-    const script = `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { await DuckDBInstance.create(${JSON.stringify(path)}); console.log('ready'); setInterval(() => {}, 1000); })`;
+    // The holder keeps its instance referenced: an unreferenced instance may be collected, which
+    // releases the file's lock and lets the open below succeed.
+    const script = `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { globalThis.held = await DuckDBInstance.create(${JSON.stringify(path)}); console.log('ready'); setInterval(() => {}, 1000); })`;
     const holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       await new Promise<void>((resolve, reject) => {

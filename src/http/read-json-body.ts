@@ -22,23 +22,31 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
   const tooLarge = () => fail(apiError('payload_too_large', `request body exceeds the limit of ${limit} bytes`, [{ message: `limit: ${limit} bytes` }]));
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) return tooLarge();
-  if (!request.body) return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge();
+  let bytes: Uint8Array;
+  if (Number.isFinite(declared)) {
+    // a declared length bounds what the HTTP parser delivers: read it whole (the Node server
+    // adapter reads it straight from the socket, without building a stream)
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } else {
+    if (!request.body) return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
+    const reader = request.body.getReader();
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        return tooLarge();
+      }
+      parts.push(value);
     }
-    parts.push(value);
+    bytes = Buffer.concat(parts);
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(parts));
+    text = DECODER.decode(bytes);
   } catch {
     return fail(apiError('bad_request', 'request body is not valid UTF-8'));
   }
@@ -52,6 +60,8 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     return fail(apiError('bad_request', `malformed JSON: ${reason}`));
   }
 }
+
+const DECODER = new TextDecoder('utf-8', { fatal: true });
 
 function refuseProtoKey(key: string, value: unknown): unknown {
   if (key === '__proto__') throw new SyntaxError('the key "__proto__" is not allowed');

@@ -33,8 +33,16 @@ describe('readJsonBody', () => {
     }
   });
 
+  it('reads a body of declared length whole, and still refuses invalid UTF-8 in it', async () => {
+    const body = '{"rows":[{"id":"é"}]}';
+    const length = String(Buffer.byteLength(body));
+    expect(await readJsonBody(post(body, 'application/json', { 'content-length': length }), 100)).toEqual({ ok: true, value: { rows: [{ id: 'é' }] } });
+    const invalid = new Request('http://x/', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { 'content-type': 'application/json', 'content-length': '3' } });
+    expect(await readJsonBody(invalid, 100)).toMatchObject({ ok: false, failure: { status: 400, body: { error: { message: 'request body is not valid UTF-8' } } } });
+  });
+
   it('rejects bodies above the limit, declared or streamed, with 413', async () => {
-    const declared = await readJsonBody(post('x'.repeat(200)), 100);
+    const declared = await readJsonBody(post('x'.repeat(200), 'application/json', { 'content-length': '200' }), 100);
     const streamed = await readJsonBody(post(chunked(['{"a":"', 'x'.repeat(150), '"}'])), 100);
     for (const r of [declared, streamed]) {
       expect(r.ok).toBe(false);

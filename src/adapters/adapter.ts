@@ -140,3 +140,30 @@ export interface BulkAppendAdapter extends Adapter {
 export function canAppendBulk(adapter: Adapter): adapter is BulkAppendAdapter {
   return typeof (adapter as Partial<BulkAppendAdapter>).appendBulk === 'function';
 }
+
+/** A query's result as one array per selected column, in select order (the same values `query` puts in its rows). */
+export interface ColumnarResult {
+  count: number;
+  names: string[];
+  columns: unknown[][];
+}
+
+/** Optional power: answer a query column by column, without an object per row (ask with {@link canQueryColumns}). */
+export interface ColumnQueryAdapter extends Adapter {
+  queryColumns(sql: string, params?: SqlValue[]): Promise<ColumnarResult>;
+}
+
+/** True when the adapter can answer a query as columns. */
+export function canQueryColumns(adapter: Adapter): adapter is ColumnQueryAdapter {
+  return typeof (adapter as Partial<ColumnQueryAdapter>).queryColumns === 'function';
+}
+
+/**
+ * A query's result as columns: the adapter's columnar path when it has one, else its rows taken
+ * apart by `names` (the selected columns' names, in select order).
+ */
+export async function queryColumns(adapter: Adapter, sql: string, params: SqlValue[], names: readonly string[]): Promise<ColumnarResult> {
+  if (canQueryColumns(adapter)) return adapter.queryColumns(sql, params);
+  const rows = await adapter.query(sql, params);
+  return { count: rows.length, names: [...names], columns: names.map((n) => rows.map((r) => r[n])) };
+}

@@ -9,7 +9,7 @@ import { appendedLogSql, entriesValuesSql, updatesExistingOnly, upsertStateSql }
 import { findIdempotency, replayOrReject } from './idempotency.js';
 import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
 import { type LogOp, STATE_OPS } from '../managed/log-ops.js';
-import { levelsOf, type PlannedEntry, planRequest, writtenEntries } from './plan-request.js';
+import { levelsOf, type PlannedEntry, planRequest, writtenResult } from './plan-request.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { appendRows, type StageValue } from './stage-rows.js';
 import { loadCurrentRows } from './state-lookup.js';
@@ -138,14 +138,15 @@ export async function commitGroup(
     const ids = plan.entries.map((p) => (p.op === 'unchanged' ? null : uuidv7(atMs)));
     // a proposal is logged with the version it was based on, and leaves the state alone
     const answered = req.propose ? plan.entries.map((p) => ({ ...p, version: p.version - 1 })) : plan.entries;
-    const written = writtenEntries(input, req.keys, answered.map((p, i) => ({ entryId: ids[i]!, version: p.version, op: p.op })));
-    const logged = answered.flatMap((p, i) => (ids[i] ? [{ p, id: ids[i] }] : []));
-    let result: WriteResult = { ok: true, entries: written, at, replayed: false, dryRun: req.dryRun };
+    // the result's entries are built only when read (see writtenResult)
+    let result: WriteResult = writtenResult(input, req.keys, answered, ids, at, req.dryRun);
     if (req.dryRun && req.propose) result = { ...result, entries: [], needsApproval: true };
-    if (!req.dryRun && req.effects.length > 0) result = (await policy.commitEffects(tx, names, req, written, at)) ?? result;
+    if (!req.dryRun && req.effects.length > 0) result = (await policy.commitEffects(tx, names, req, result.ok ? result.entries : [], at)) ?? result;
     results.push(result);
     if (req.dryRun || !result.ok) continue;
-    logged.forEach(({ p, id }) => {
+    answered.forEach((p, i) => {
+      const id = ids[i];
+      if (!id) return;
       const entry = toLogEntry(input, req, p, id, ++seq, atMs, prev);
       entries.push(entry);
       prev = entry.hash;

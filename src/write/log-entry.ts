@@ -35,16 +35,24 @@ export function parseSetColumns(text: string | null): Set<string> {
   return new Set(text.split('|').filter((s) => s.length > 0));
 }
 
-const quotedNames = new WeakMap<InputTable, { index: number; marker: string; quoted: string }[]>();
+/** A user column in the hashed text: its index in `input.columns`, its `|name|` marker, and the text that opens its pair (first, or after another). */
+interface HashedColumn {
+  index: number;
+  marker: string;
+  first: string;
+  next: string;
+}
+
+const quotedNames = new WeakMap<InputTable, HashedColumn[]>();
 
 /** User columns in name order (so the text does not depend on declaration order, and a dropped column still hashes the same). */
-function columnsOf(input: InputTable): { index: number; marker: string; quoted: string }[] {
+function columnsOf(input: InputTable): HashedColumn[] {
   let cols = quotedNames.get(input);
   if (!cols) {
     cols = input.columns
-      .map((c, index) => ({ name: c.name, index, marker: `|${c.name}|`, quoted: JSON.stringify(c.name) }))
+      .map((c, index) => ({ name: c.name, index }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map(({ index, marker, quoted }) => ({ index, marker, quoted }));
+      .map(({ name, index }) => ({ index, marker: `|${name}|`, first: `[${JSON.stringify(name)},`, next: `,[${JSON.stringify(name)},` }));
     quotedNames.set(input, cols);
   }
   return cols;
@@ -87,16 +95,16 @@ const last = {
 export function canonicalEntryText(input: InputTable, e: Omit<LogEntry, 'hash' | 'prevHash'>): string {
   const cols = columnsOf(input);
   const set = e.setColumns ?? '';
-  const parts = [`[${quote(e.entryId)},${e.seq}`, '', String(e.version), '', '', ',', '', ''];
-  let first = true;
+  const values = e.values;
+  let pairs = '';
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
-    const v = e.values[c.index] ?? null;
-    if (v === null && !set.includes(c.marker)) continue;
-    parts.push(first ? '[' : ',[', c.quoted, v === null ? ',null]' : `,${quote(v)}]`);
-    first = false;
+    const v = values[c.index] ?? null;
+    if (v === null) {
+      if (!set.includes(c.marker)) continue;
+      pairs += pairs === '' ? `${c.first}null]` : `${c.next}null]`;
+    } else pairs += pairs === '' ? `${c.first}${quote(v)}]` : `${c.next}${quote(v)}]`;
   }
-  parts.push(']]');
   if (e.op !== last.op || e.scenario !== last.scenario) {
     last.opScenario = `,${str(e.op)},${str(e.scenario)},`;
     last.op = e.op;
@@ -120,12 +128,7 @@ export function canonicalEntryText(input: InputTable, e: Omit<LogEntry, 'hash' |
     last.requestId = e.requestId;
     last.comment = e.comment;
   }
-  parts[1] = last.opScenario;
-  parts[3] = last.userAt;
-  parts[4] = last.setText;
-  parts[6] = last.oldText;
-  parts[7] = last.tail;
-  return parts.join('');
+  return `[${quote(e.entryId)},${e.seq}${last.opScenario}${e.version}${last.userAt}${last.setText},${last.oldText}${last.tail}${pairs}]]`;
 }
 
 /** `_hash` of an entry: sha256 (hex) over the previous hash, a newline and the canonical entry text. */

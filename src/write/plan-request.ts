@@ -4,7 +4,7 @@ import { rowThroughChain } from './chain-row.js';
 import { lockProblem, moveProblem } from '../rules/status-rules.js';
 import { valueChecker } from '../rules/column-rules.js';
 import { countRows, type ErrorDetail, failure } from '../rules/outcome.js';
-import type { WireValue, WrittenEntry } from './types.js';
+import type { WireValue, WriteResult, WrittenEntry } from './types.js';
 import { type Canonical, wireFromCanonical } from '../rules/wire-values.js';
 import { type CurrentRow, type PreparedRequest, type Rejected, stateKey } from './write-request.js';
 
@@ -35,6 +35,32 @@ interface TableShape {
   defaults: [number, Canonical][];
   /** Columns with a status workflow (transitions, initial statuses or locks) and their index. */
   status: { c: InputColumn; i: number }[];
+  /** Set columns and old values texts by bit mask of columns (tables of at most 30 columns): rows that set the same columns share one string. */
+  setTexts: Map<number, string | null>;
+  newOldTexts: Map<number, string | null>;
+}
+
+/** Widest table whose column sets are kept as bit masks. */
+const MASK_COLUMNS = 30;
+
+/** `|a|b|` of the columns in `mask` (null for none), built once per mask. */
+function setTextOf(shape: TableShape, mask: number): string | null {
+  let text = shape.setTexts.get(mask);
+  if (text === undefined) {
+    text = mask === 0 ? null : `|${shape.names.filter((_, i) => (mask & (1 << i)) !== 0).join('|')}|`;
+    shape.setTexts.set(mask, text);
+  }
+  return text;
+}
+
+/** Old values of a new row that sets the columns in `mask`: each was null before. */
+function newOldTextOf(shape: TableShape, mask: number): string | null {
+  let text = shape.newOldTexts.get(mask);
+  if (text === undefined) {
+    text = mask === 0 ? null : `{${shape.quoted.filter((_, i) => (mask & (1 << i)) !== 0).map((q) => `${q}:null`).join(',')}}`;
+    shape.newOldTexts.set(mask, text);
+  }
+  return text;
 }
 
 const shapes = new WeakMap<InputTable, TableShape>();
@@ -59,6 +85,8 @@ function shapeOf(input: InputTable): TableShape {
       required: input.columns.map((c) => c.required),
       defaults,
       status: input.columns.flatMap((c, i) => (c.transitions || c.initial || c.locked ? [{ c, i }] : [])),
+      setTexts: new Map(),
+      newOldTexts: new Map(),
     };
     shapes.set(input, shape);
   }
@@ -264,17 +292,26 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
     if (!alive && isBase) for (const [i, v] of shape.defaults) if (!given[i]) (values[i] = v), (given[i] = true);
     let old = '';
     let setColumns = '';
+    // narrow tables: the set columns (and a new row's old values) as a bit mask, their texts shared
+    const masked = n <= MASK_COLUMNS;
+    let setMask = 0;
     for (let i = 0; i < n; i++) {
       if (given[i]) {
         const name = shape.names[i]!;
         const value = name in payload ? (payload[name] ?? null) : values[i]!;
         const before = alive ? (cur!.values[i] ?? null) : null;
-        // a key never changes on a row that exists (a reset row has none set: it is not a change either)
-        if ((!isSet[i] || before !== value) && !(alive && shape.isKey[i])) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(before)}`;
+        // a key never changes on a row that exists (a reset row has none set: it is not a change either);
+        // on a new row every given column changes from null (its text comes from the mask below)
+        if (alive || !masked) {
+          if ((!isSet[i] || before !== value) && !(alive && shape.isKey[i])) old += `${old ? ',' : ''}${shape.quoted[i]}:${json(before)}`;
+        }
         values[i] = value;
         isSet[i] = true;
       }
-      if (isSet[i]) setColumns += shape.markers[i]!.slice(setColumns === '' ? 0 : 1);
+      if (isSet[i]) {
+        if (masked) setMask |= 1 << i;
+        else setColumns += shape.markers[i]!.slice(setColumns === '' ? 0 : 1);
+      }
       if (shape.required[i] && values[i] === null && (isBase || shape.names[i]! in payload))
         invalid.push({ row: r, column: shape.names[i]!, message: shape.names[i]! in payload ? `'${shape.names[i]}' is required and cannot be null` : `'${shape.names[i]}' is required` });
     }
@@ -294,7 +331,7 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       for (const { filter: f, value: want } of scope.failing(after, 'input'))
         forbidden.push({ row: r, column: f.column, message: `${f.column} '${after(f)}' is outside your ${f.attribute} ('${want ?? 'not set'}')` });
     }
-    const set = setColumns === '' ? null : setColumns;
+    const set = masked ? setTextOf(shape, setMask) : setColumns === '' ? null : setColumns;
     // a row that is written as it already is changes nothing: no entry, no new version (a
     // proposal is still recorded: it is the approver who decides)
     if (alive && old === '' && set === (cur!.setColumns ?? null) && !req.propose) {
@@ -308,7 +345,8 @@ export function planRequest(req: PreparedRequest, current: (key: string) => Curr
       version,
       values,
       setColumns: set,
-      oldValues: old === '' ? null : `{${old}}`,
+      // a new row's set columns are exactly the columns it gives (defaults included), each null before
+      oldValues: !alive && masked ? newOldTextOf(shape, setMask) : old === '' ? null : `{${old}}`,
     });
   }
 
@@ -338,7 +376,30 @@ function rejectEntries(req: PreparedRequest, current: (key: string) => CurrentRo
   });
 }
 
-/** The `entries` of a successful result. */
-export function writtenEntries(input: InputTable, keys: Canonical[][], planned: { entryId: string | null; version: number; op: WrittenEntry['op'] }[]): WrittenEntry[] {
-  return planned.map((p, i) => ({ entryId: p.entryId, key: wireKey(input, keys[i]!), version: p.version, op: p.op }));
+/**
+ * A successful result whose `entries` are built on first access (then kept): a bulk write's caller
+ * that does not read them allocates no object per row. `entries` stays an ordinary enumerable
+ * property in its usual place, so spreading or serializing the result reads it like any other.
+ * Per entry only its id, version and op are kept until then (the keys are the request's).
+ */
+export function writtenResult(
+  input: InputTable,
+  keys: readonly Canonical[][],
+  planned: readonly PlannedEntry[],
+  entryIds: readonly (string | null)[],
+  at: string,
+  dryRun: boolean,
+): Extract<WriteResult, { ok: true }> {
+  const versions = planned.map((p) => p.version);
+  const ops = planned.map((p) => p.op);
+  let entries: WrittenEntry[] | undefined;
+  const result: Extract<WriteResult, { ok: true }> = { ok: true, entries: [], at, replayed: false, dryRun };
+  return Object.defineProperty(result, 'entries', {
+    enumerable: true,
+    configurable: true,
+    get: () => (entries ??= versions.map((version, i) => ({ entryId: entryIds[i] ?? null, key: wireKey(input, keys[i]!), version, op: ops[i]! }))),
+    set: (value: WrittenEntry[]) => {
+      entries = value;
+    },
+  });
 }

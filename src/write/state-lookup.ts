@@ -1,4 +1,4 @@
-import type { Adapter, SqlValue } from '../adapters/adapter.js';
+import { type Adapter, queryColumns, type SqlValue } from '../adapters/adapter.js';
 import { filtersInputColumns } from '../auth/row-filter.js';
 import type { ManagedColumn } from '../managed/columns.js';
 import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
@@ -34,10 +34,8 @@ export async function loadCurrentRows(
   const q = (c: string) => d.quoteIdent(c);
   // a tombstone's entry id is read only to find the values it deleted (row filters on input columns)
   const filtered = filtersInputColumns(input);
-  const select = [
-    ...input.columns.map((c) => `s.${q(c.name)}`),
-    ...['_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', ...(filtered ? ['_entry_id'] : [])].map((c) => `s.${q(c)}`),
-  ].join(', ');
+  const selected = [...input.columns.map((c) => c.name), '_scenario', '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', ...(filtered ? ['_entry_id'] : [])];
+  const select = selected.map((c) => `s.${q(c)}`).join(', ');
   const unique = new Map<string, { scenario: string; key: (string | null)[] }>();
   for (const w of wanted) unique.set(stateKey(w.scenario, w.key), w);
   const out = new Map<string, CurrentRow>();
@@ -62,23 +60,39 @@ export async function loadCurrentRows(
     const on = ['_scenario', ...input.key].map((c) => `s.${q(c)} = k.${q(c)}`).join(' and ');
     sql = `select ${select} from ${names.state(input.name)} s join ${q(keyStageName)} k on ${on}`;
   }
-  const found = await tx.query(sql, params);
-  const deleted = filtered ? await deletedValuesOf(tx, names, input, found.filter((r) => r._deleted === true).map((r) => String(r._entry_id))) : undefined;
+  // read as columns: no object per row (a bulk update reads a state row per key)
+  const found = await queryColumns(tx, sql, params, selected);
   const cols = input.columns;
+  const n = cols.length;
+  // the select lists the input's columns, then the system columns, in this order
+  const column = (i: number) => found.columns[i] ?? [];
+  const scenarios = column(n);
+  const versions = column(n + 1);
+  const deletedFlags = column(n + 2);
+  const setCols = column(n + 3);
+  const updatedBy = column(n + 4);
+  const updatedAt = column(n + 5);
+  const entryIds = column(n + 6);
+  const tombstones: string[] = [];
+  if (filtered) for (let r = 0; r < found.count; r++) if (deletedFlags[r] === true) tombstones.push(String(entryIds[r]));
+  const deleted = filtered ? await deletedValuesOf(tx, names, input, tombstones) : undefined;
   const keyAt = input.key.map((k) => cols.findIndex((c) => c.name === k));
-  for (const r of found) {
-    const values: Canonical[] = new Array(cols.length);
-    for (let i = 0; i < cols.length; i++) values[i] = canonicalFromDb(cols[i]!.type, r[cols[i]!.name]);
+  const types = cols.map((c) => c.type);
+  const valueColumns = cols.map((_, i) => column(i));
+  for (let r = 0; r < found.count; r++) {
+    const values: Canonical[] = new Array(n);
+    for (let i = 0; i < n; i++) values[i] = canonicalFromDb(types[i]!, valueColumns[i]![r]);
     const key = keyAt.map((i) => values[i] ?? null);
-    const at = r._updated_at;
-    out.set(stateKey(String(r._scenario), key), {
-      version: Number(r._version),
-      deleted: r._deleted === true,
+    const at = updatedAt[r];
+    const isDeleted = deletedFlags[r] === true;
+    out.set(stateKey(String(scenarios[r]), key), {
+      version: Number(versions[r]),
+      deleted: isDeleted,
       values,
-      setColumns: (r._set_columns as string | null) ?? null,
-      updatedBy: String(r._updated_by),
+      setColumns: (setCols[r] as string | null) ?? null,
+      updatedBy: String(updatedBy[r]),
       updatedAtMs: at instanceof Date ? at.getTime() : Date.parse(String(at)),
-      ...(deleted && r._deleted === true ? { deletedValues: deleted(String(r._entry_id), key) } : {}),
+      ...(deleted && isDeleted ? { deletedValues: deleted(String(entryIds[r]), key) } : {}),
     });
   }
   return out;

@@ -14,11 +14,11 @@ import {
   type JS,
 } from '@duckdb/node-api';
 import { plainValue } from '../../dialects/sql-value.js';
-import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, ReadQueryAdapter, ReadQueryResult, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
+import type { Adapter, BulkAppendAdapter, BulkColumn, BulkRows, BulkTarget, ColumnarResult, ColumnQueryAdapter, ReadQueryAdapter, ReadQueryResult, Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { appendWithAppender } from './duckdb-bulk-append.js';
 import { duckdbError, duckdbOpenError } from './duckdb-errors.js';
-import { rowObjects } from './duckdb-rows.js';
+import { columnArrays, rowObjects } from './duckdb-rows.js';
 
 /** Options for opening a DuckDB file. */
 export interface DuckDBAdapterOptions {
@@ -54,7 +54,7 @@ function bind(params: SqlValue[]): DuckDBValue[] {
 }
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
-export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAppendAdapter {
+export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAppendAdapter, ColumnQueryAdapter {
   private readonly statements = new Map<string, DuckDBPreparedStatement>();
   private readonly busy = new Set<DuckDBPreparedStatement>();
 
@@ -107,6 +107,12 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     const result = await this.cached(sql, params, (s) => s.run(), () => this.connection.run(sql, bind(params)));
     return rowObjects(result, convertValue) as T[];
+  }
+
+  /** As {@link query}, one array per column (see {@link columnArrays}). */
+  async queryColumns(sql: string, params: SqlValue[] = []): Promise<ColumnarResult> {
+    const result = await this.cached(sql, params, (s) => s.run(), () => this.connection.run(sql, bind(params)));
+    return columnArrays(result, convertValue);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { DuckDBTypeId, type DuckDBMaterializedResult, type DuckDBType, type DuckDBValue, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
-import type { Row } from '../adapter.js';
+import type { ColumnarResult, Row } from '../adapter.js';
 
 /**
  * The rows of a materialized result as objects, each value passed through `convert` — the same
@@ -31,6 +31,32 @@ export function rowObjects(result: DuckDBMaterializedResult, convert: DuckDBValu
     }
   }
   return rows;
+}
+
+/** The same values as {@link rowObjects}, as one array per column (no object per row). */
+export function columnArrays(result: DuckDBMaterializedResult, convert: DuckDBValueConverter<JS>): ColumnarResult {
+  const names = result.deduplicatedColumnNames();
+  const columns: unknown[][] = names.map(() => []);
+  let count = 0;
+  for (let k = 0; k < result.chunkCount; k++) {
+    const chunk = result.getChunk(k);
+    const n = chunk.rowCount;
+    for (let c = 0; c < names.length; c++) {
+      const out = columns[c]!;
+      const vector = chunk.getColumnVector(c);
+      const type = vector.type;
+      if (passesThrough(type)) {
+        for (let r = 0; r < n; r++) out.push(vector.getItem(r));
+      } else {
+        for (let r = 0; r < n; r++) {
+          const v: DuckDBValue = vector.getItem(r);
+          out.push(v === null ? null : convert(v, type, convert));
+        }
+      }
+    }
+    count += n;
+  }
+  return { count, names, columns };
 }
 
 /** Types whose DuckDB value is already the JS value the converter returns (`String`, `Boolean`, `Number` of themselves). */

@@ -27,4 +27,22 @@ describe('write', () => {
     const v = await env.wb.verify();
     expect(v.problems).toEqual([]);
   });
+
+  it("a write's entries are one per row in row order, the same read directly, spread or serialized, and match the log", async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: i, body: `note ${i}` }));
+    await env.wb.inputs.write('notes', rows.slice(0, 2), admin);
+    const r = await env.wb.inputs.write('notes', [rows[0]!, { ...rows[1]!, body: 'changed' }, ...rows.slice(2)], admin);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const serialized = JSON.parse(JSON.stringify(r)) as typeof r;
+    expect(Object.keys(serialized)).toEqual(['ok', 'entries', 'at', 'replayed', 'dryRun']);
+    expect({ ...r }.entries).toEqual(r.entries);
+    expect(serialized.entries).toEqual(r.entries);
+    expect(r.entries.map((e) => e.key)).toEqual(rows.map((row) => ({ id: row.id })));
+    // the first row is unchanged (no entry, version kept); the second an update; the rest new
+    expect(r.entries[0]).toEqual({ entryId: null, key: { id: 0 }, version: 1, op: 'unchanged' });
+    expect(r.entries.slice(1).map((e) => [e.version, e.op])).toEqual(rows.slice(1).map((_, i) => [i === 0 ? 2 : 1, 'upsert']));
+    const logged = await env.adapter.query('select _entry_id from writeback.notes__log order by _seq');
+    expect(logged.slice(2).map((x) => x._entry_id)).toEqual(r.entries.slice(1).map((e) => e.entryId));
+  });
 });

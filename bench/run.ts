@@ -13,7 +13,7 @@ import { type BenchResult, RESULTS_DIR } from './lib/result.js';
 import { figuresTable, markdownTable } from './lib/table.js';
 
 /** The benchmarks in the order (file names under bench/). */
-const BENCHMARKS = ['compile-scale', 'noop-apply', 'write-bulk', 'write-bulk-postgres', 'write-http', 'read-merged', 'server-memory', 'grid-first-cell', 'snapshot-size', 'postgres-endpoint'];
+const BENCHMARKS = ['compile-scale', 'noop-apply', 'compile-process', 'write-bulk', 'write-bulk-postgres', 'write-http', 'read-merged', 'server-memory', 'grid-first-cell', 'snapshot-size', 'postgres-endpoint'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -45,7 +45,7 @@ export function reportDiagnostics(diagnostics: Diagnostic[], opts: GlobalOptions
 export async function loadOrExit(opts: GlobalOptions, load: LoadOptions = {}): Promise<Project> {
   const dir = resolve(opts.project);
   const { loadProject } = await import('../project/load-project.js');
-  const result = await loadProject(dir, load);
+  const result = await loadProject(dir, { cache: true, ...load });
   if (!result.ok) {
     reportDiagnostics(result.diagnostics, opts, dir);
     throw new ReportedFailure(1);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
+import { serialize } from 'node:v8';
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
 import { formatLocation } from '../diagnostics/message-text.js';
 import { orderModels } from '../resolve/graph.js';
@@ -12,14 +13,22 @@ import { readInputFile } from './read-input-file.js';
 import { readMacroFile } from './read-macro-file.js';
 import { readModelDoc, readSqlModelFile } from './read-model-file.js';
 import { type ProjectConfig, readProjectFile } from './read-project-file.js';
-import type { Project, SourceLocation } from '../ir/types.js';
+import type { InputTable, Model, Project, SourceLocation } from '../ir/types.js';
 import { parseYamlFile } from './parse-yaml.js';
-import { docStartLoc, type YamlDoc } from './yaml-file.js';
+import { docStartLoc, pathLoc, type YamlDoc } from './yaml-file.js';
+import { ParseCache } from './parse-cache.js';
+import { locateOffset } from '../diagnostics/text-map.js';
+import type { Template } from '../emit/template.js';
 
 /** Options of `loadProject`. */
 export interface LoadOptions {
   /** Called once project.yml is read without errors, before the rest loads (e.g. to start connecting to the target meanwhile). */
   onConfig?: (config: ProjectConfig, dir: string) => void;
+  /**
+   * Keep what clean files read to in `target/parse-cache/` and reuse it for files whose text (and
+   * project context) did not change since (parse-cache.ts). Default false: nothing is written.
+   */
+  cache?: boolean;
 }
 
 /** The project file names looked for, in order. */
@@ -51,9 +60,11 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
   const config = first && !projectBroken ? readProjectFile(first, scope, report) : undefined;
   if (config && !report.hasErrors) options.onConfig?.(config, root);
 
+  const cache = options.cache && config ? openCache(root, scope) : undefined;
   const macroDrafts = await loadMacros(root, scope, report);
-  await loadInputs(root, scope, report);
-  const modelDrafts = await loadModels(root, scope, report);
+  await loadInputs(root, scope, report, cache);
+  const modelDrafts = await loadModels(root, scope, report, cache);
+  cache?.save();
 
   const refs = checkReferences(modelDrafts, macroDrafts, scope, report);
   const refLoc = (from: string, to: string): SourceLocation | undefined => refs.get(from)?.models.find((r) => r.target === to)?.loc;
@@ -104,10 +115,24 @@ async function loadMacros(root: string, scope: LoadScope, report: Reporter): Pro
   return drafts;
 }
 
-async function loadInputs(root: string, scope: LoadScope, report: Reporter): Promise<void> {
+async function loadInputs(root: string, scope: LoadScope, report: Reporter, cache: ParseCache | undefined): Promise<void> {
+  const add = (table: InputTable): void => {
+    const prev = scope.inputs[table.name];
+    if (prev) {
+      report.error('duplicate-name', { what: 'input', name: table.name, first: formatLocation(prev.loc) }, table.loc);
+      return;
+    }
+    scope.inputs[table.name] = table;
+  };
   for (const [file, read] of readAll(root, await findFiles(root, 'inputs', ['.yml', '.yaml']))) {
     const text = readText(file, read, report);
     if (text === undefined) continue;
+    const cached = cache?.get<InputTable[]>(file, text);
+    if (cached) {
+      cached.forEach(add);
+      continue;
+    }
+    const mark = fileMark(report, scope);
     const docs = parseFile(file, text, report);
     const fileName = basename(file, extname(file));
     if (docs.length === 0) report.error('empty-file', { file, declares: 'input' }, { file, line: 1, col: 1 });
@@ -115,20 +140,21 @@ async function loadInputs(root: string, scope: LoadScope, report: Reporter): Pro
       scope.broken.inputs.add(fileName);
       continue;
     }
+    const tables: InputTable[] = [];
     for (const yd of docs) {
       const table = readInputFile(yd, docs.length === 1 ? fileName : undefined, scope, report);
       if (!table) continue;
-      const prev = scope.inputs[table.name];
-      if (prev) {
-        report.error('duplicate-name', { what: 'input', name: table.name, first: formatLocation(prev.loc) }, table.loc);
-        continue;
-      }
-      scope.inputs[table.name] = table;
+      // stored (copied) once the file is read, before anything later fills in the IR
+      if (cache && mark.clean()) tables.push(table);
+      const dups = report.size;
+      add(table);
+      mark.skip(report.size - dups);
     }
+    if (cache && mark.clean() && tables.length === docs.length) cache.put(file, text, tables);
   }
 }
 
-async function loadModels(root: string, scope: LoadScope, report: Reporter): Promise<ModelDraft[]> {
+async function loadModels(root: string, scope: LoadScope, report: Reporter, cache: ParseCache | undefined): Promise<ModelDraft[]> {
   const drafts: ModelDraft[] = [];
   const add = (d: ModelDraft | undefined): void => {
     if (!d) return;
@@ -149,15 +175,79 @@ async function loadModels(root: string, scope: LoadScope, report: Reporter): Pro
       if (checkFileName(file, fileName, report)) add(d);
       continue;
     }
+    const cached = cache?.get<CachedModel[]>(file, text);
+    if (cached) {
+      for (const c of cached) add(cachedDraft(file, text, c));
+      continue;
+    }
+    const mark = fileMark(report, scope);
     const docs = parseFile(file, text, report);
     if (docs.length === 0) report.error('empty-file', { file, declares: 'model' }, { file, line: 1, col: 1 });
     if (hasSyntaxErrors(report, file)) {
       scope.broken.models.add(fileName);
       continue;
     }
-    for (const yd of docs) add(readModelDoc(yd, docs.length === 1 ? fileName : undefined, scope, report));
+    const results: CachedModel[] = [];
+    docs.forEach((yd, doc) => {
+      const d = readModelDoc(yd, docs.length === 1 ? fileName : undefined, scope, report);
+      if (d && cache && mark.clean()) results.push({ doc, model: d.model, columnsOmitted: d.columnsOmitted, ...(d.template ? { template: d.template } : {}) });
+      const dups = report.size;
+      add(d);
+      mark.skip(report.size - dups);
+    });
+    if (cache && mark.clean() && results.length === docs.length) cache.put(file, text, results);
   }
   return drafts;
+}
+
+/** What the parse cache keeps of a model document read without a diagnostic. */
+interface CachedModel {
+  /** Index of the document among the file's documents. */
+  doc: number;
+  model: Model;
+  columnsOmitted: ModelDraft['columnsOmitted'];
+  template?: Template;
+}
+
+/**
+ * A model draft from the parse cache. SQL positions come from the kept text map; positions of
+ * other fields are needed only to report a problem found across files, so the file is parsed
+ * again only then.
+ */
+function cachedDraft(file: string, text: string, c: CachedModel): ModelDraft {
+  let yd: YamlDoc | undefined;
+  const locField = (path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): SourceLocation => {
+    yd ??= parseFile(file, text, new Reporter())[c.doc];
+    return yd ? pathLoc(yd, path, which) : c.model.loc;
+  };
+  const body = c.model.body;
+  if (body.kind !== 'sql') return { model: c.model, locField, columnsOmitted: c.columnsOmitted };
+  const map = { file, spans: body.sqlMap ?? [] };
+  return { model: c.model, locField, columnsOmitted: c.columnsOmitted, ...(c.template ? { template: c.template } : {}), locSql: (offset: number) => locateOffset(map, offset) };
+}
+
+/** Whether a file read so far reported nothing and marked no name broken (only such files are cached). */
+function fileMark(report: Reporter, scope: LoadScope): { clean(): boolean; skip(n: number): void } {
+  const brokenCount = () => Object.values(scope.broken).reduce((n: number, set: Set<string>) => n + set.size, 0);
+  const broken = brokenCount();
+  let expected = report.size;
+  return {
+    clean: () => report.size === expected && brokenCount() === broken,
+    // diagnostics reported across files (a duplicate name) do not make the file itself unclean
+    skip: (n: number) => {
+      expected += n;
+    },
+  };
+}
+
+/** The parse cache, keyed by what files are read against: the project context from project.yml. */
+function openCache(root: string, scope: LoadScope): ParseCache | undefined {
+  try {
+    const { dir, targets, sources, roles, vars, broken } = scope;
+    return ParseCache.open(root, serialize({ dir, targets, sources, roles, vars, broken }));
+  } catch {
+    return undefined;
+  }
 }
 
 function checkFileName(file: string, name: string, report: Reporter): boolean {

@@ -1,4 +1,4 @@
-import { isNode, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Reporter } from '../diagnostics/reporter.js';
 import { locateOffset } from '../diagnostics/text-map.js';
 import type { SourceLocation } from '../ir/types.js';
@@ -95,18 +95,31 @@ function cleanMessage(message: string): string {
 }
 
 function duplicateKeys(yd: YamlDoc, report: Reporter): void {
-  visit(yd.doc, {
-    Map(_, map) {
-      const seen = new Map<string, Node>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const k = String(pair.key.value);
-        const first = seen.get(k);
-        if (first) {
-          const f = nodeLoc(yd, first);
-          report.error('duplicate-key', { key: k, line: f.line, col: f.col }, nodeLoc(yd, pair.key));
-        } else seen.set(k, pair.key);
+  // a plain walk over collections (cheaper than `visit`, which builds a path for every node)
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
+      let seen: Map<string, Node> | undefined;
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const k = String(pair.key.value);
+          seen ??= new Map();
+          const first = seen.get(k);
+          if (first) {
+            const f = nodeLoc(yd, first);
+            report.error('duplicate-key', { key: k, line: f.line, col: f.col }, nodeLoc(yd, pair.key));
+          } else seen.set(k, pair.key);
+        }
       }
-    },
-  });
+      for (const pair of node.items) {
+        walk(pair.key);
+        walk(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    } else if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+    }
+  };
+  walk(yd.doc.contents);
 }

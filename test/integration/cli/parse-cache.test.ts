@@ -1,0 +1,80 @@
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, type CliResult } from '../../helpers/cli.js';
+
+const CACHE = join('target', 'parse-cache', 'files.bin');
+
+// `validate` keeps what it read of clean files in target/parse-cache/ and reuses it on the next run
+// for files that did not change. Whatever the cache holds, the answer is the one a run without it
+// gives: the same success, or the same diagnostics at the same file:line:col.
+describe('the parse cache of validate', () => {
+  let scaffold: string;
+  beforeAll(async () => {
+    scaffold = join(tempDir(), 'scaffold');
+    expect((await runCli(['init', scaffold])).code).toBe(0);
+  });
+
+  function project(): string {
+    const dir = join(tempDir(), 'p');
+    cpSync(scaffold, dir, { recursive: true });
+    return dir;
+  }
+  const validate = (dir: string): Promise<CliResult> => runCli(['validate', '--project', dir, '--json']);
+  /** `validate` after the cache is removed: the answer every cached run must give. */
+  async function uncached(dir: string): Promise<CliResult> {
+    rmSync(join(dir, 'target', 'parse-cache'), { recursive: true, force: true });
+    return validate(dir);
+  }
+  const answer = (r: CliResult) => ({ code: r.code, stdout: r.stdout });
+
+  it('is written by a run and gives the same answer on the next', async () => {
+    const dir = project();
+    const first = await validate(dir);
+    expect(first.code).toBe(0);
+    expect(existsSync(join(dir, CACHE))).toBe(true);
+    expect(answer(await validate(dir))).toEqual(answer(first));
+  });
+
+  it('re-reads a changed file: its new problem is reported where it is', async () => {
+    const dir = project();
+    expect((await validate(dir)).code).toBe(0);
+    const file = join(dir, 'inputs', 'customer_notes.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('max: 100', 'max: 100, colour: blue'));
+    const cached = await validate(dir);
+    expect(cached.code).toBe(1);
+    expect(cached.stdout).toContain('"code": "unknown-key"');
+    expect(answer(cached)).toEqual(answer(await uncached(dir)));
+  });
+
+  it('locates a problem found across files in a file that came from the cache', async () => {
+    const dir = project();
+    expect((await validate(dir)).code).toBe(0);
+    // the model is unchanged (read from the cache); the input it joins is gone
+    rmSync(join(dir, 'inputs', 'customer_notes.yml'));
+    const cached = await validate(dir);
+    expect(cached.code).toBe(1);
+    expect(cached.stdout).toContain('"file": "models/customers_enriched.yml"');
+    expect(answer(cached)).toEqual(answer(await uncached(dir)));
+  });
+
+  it('is not used for files read against another project.yml', async () => {
+    const dir = project();
+    expect((await validate(dir)).code).toBe(0);
+    const file = join(dir, 'project.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  viewer: {}\n', ''));
+    const cached = await validate(dir);
+    expect(cached.code).toBe(1);
+    expect(cached.stdout).toContain('viewer');
+    expect(answer(cached)).toEqual(answer(await uncached(dir)));
+  });
+
+  it('is ignored when corrupt', async () => {
+    const dir = project();
+    expect((await validate(dir)).code).toBe(0);
+    writeFileSync(join(dir, CACHE), 'not a cache');
+    const cached = await validate(dir);
+    expect(cached.code).toBe(0);
+    expect(answer(cached)).toEqual(answer(await uncached(dir)));
+  });
+});

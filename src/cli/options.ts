@@ -1,4 +1,5 @@
 import { UsageError } from '../adapters/usage-error.js';
+import { groupDigits } from './output.js';
 
 /** Collect a repeatable option's values. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -18,7 +19,7 @@ export function parsePairs(pairs: string[], flag: string): Record<string, string
 export function wholeNumber(text: string, flag: string, min: number, max?: number): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || (max !== undefined && n > max)) {
-    throw new UsageError(`${flag} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max.toLocaleString('en-US')}`}, got '${text}'`);
+    throw new UsageError(`${flag} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${groupDigits(max)}`}, got '${text}'`);
   }
   return n;
 }

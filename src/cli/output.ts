@@ -33,7 +33,15 @@ export function paintErr(style: Style, text: string): string {
 
 /** `1 row`, `2 rows`; `plural(1, 'entry', 'entries')`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${groupDigits(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * `12,345`: a number as `toLocaleString('en-US')` writes it. Whole numbers are grouped here,
+ * because the first `toLocaleString` of a process loads ICU's number formats (tens of ms).
+ */
+export function groupDigits(n: number): string {
+  return Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US');
 }
 
 /** Print a value as JSON for machines (`--json`). Bigints become strings, Dates ISO strings. */

@@ -83,16 +83,27 @@ export function checkReferences(drafts: ModelDraft[], macros: MacroDraft[], scop
   return out;
 }
 
+/** A reference whose location is found when it is read (only a problem message needs it). */
+function lazySite<T>(target: T, locate: () => SourceLocation): RefSite<T> {
+  let loc: SourceLocation | undefined;
+  return {
+    target,
+    get loc() {
+      return (loc ??= locate());
+    },
+  };
+}
+
 function checkStructured(d: ModelDraft, scope: LoadScope, report: Reporter, refs: ModelRefs): void {
   const body = d.model.body;
   if (body.kind === 'sql') return;
   const from = body.from;
   if (from.kind === 'source') {
     if (!sourceTableExists(scope, from.source, from.table)) reportUnknown(d.locField(['source']), 'source table', `${from.source}.${from.table}`, sourceTableNames(scope), report);
-    else refs.sources.push({ target: { source: from.source, table: from.table }, loc: d.locField(['source']) });
+    else refs.sources.push(lazySite({ source: from.source, table: from.table }, () => d.locField(['source'])));
   } else if (!scope.models.has(from.model) && !isBroken(scope.broken.models, from.model)) {
     reportUnknown(d.locField(['model']), 'model', from.model, [...scope.models.keys()], report);
-  } else refs.models.push({ target: from.model, loc: d.locField(['model']) });
+  } else refs.models.push(lazySite(from.model, () => d.locField(['model'])));
 
   const checkInput = (input: string, at: PropertyKey[], on: Record<string, string> | undefined, columns: string[], omitted: boolean, allColumns: boolean): string[] => {
     const table = scope.inputs[input];
@@ -100,7 +111,7 @@ function checkStructured(d: ModelDraft, scope: LoadScope, report: Reporter, refs
       if (!isBroken(scope.broken.inputs, input)) reportUnknown(d.locField([...at, 'input']), 'input', input, Object.keys(scope.inputs), report);
       return columns;
     }
-    refs.inputs.push({ target: input, loc: d.locField([...at, 'input']) });
+    refs.inputs.push(lazySite(input, () => d.locField([...at, 'input'])));
     const names = table.columns.map((c) => c.name);
     for (const col of Object.keys(on ?? {})) {
       if (!names.includes(col)) report.error('unknown-column', { as: 'join-on', column: col, input }, d.locField([...at, 'on', col], 'key'), didYouMean(col, names));

@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { globals, loadOrExit, reportDiagnostics, ReportedFailure } from '../context.js';
 import { paint, plural, printJson } from '../output.js';
@@ -22,12 +22,7 @@ export function registerCompile(program: Command): void {
       }
       const { dialect, objects } = compiled.value;
       const out = options.out ?? join(project.dir, 'target', 'compiled', dialect);
-      rmSync(out, { recursive: true, force: true });
-      for (const object of objects) {
-        const file = join(out, object.file);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, object.sql.endsWith('\n') ? object.sql : object.sql + '\n');
-      }
+      writeTree(out, objects.map((o) => [o.file, o.sql.endsWith('\n') ? o.sql : o.sql + '\n']));
       if (opts.json) return printJson({ ok: true, dialect, out, files: objects.map((o) => o.file) });
       console.log(`${paint('green', '✓')} compiled ${plural(objects.length, 'object')} for ${dialect} into ${relative(process.cwd(), out) || '.'}`);
     });
@@ -35,4 +30,56 @@ export function registerCompile(program: Command): void {
     ['writeback compile', 'the SQL of the default target into target/compiled/<dialect>/'],
     ['writeback compile --target prod --out build/sql', 'a target declared in project.yml, in its dialect (no connection or credentials needed)'],
   ]);
+}
+
+/**
+ * Makes `out` hold exactly `files` (path relative to `out` → text): a file already there with the
+ * same text is left alone, others are written, and every other file under `out` is removed (with
+ * the folders that become empty). Cheaper than removing the tree and writing it again: a repeated
+ * compile mostly reads.
+ */
+function writeTree(out: string, files: [string, string][]): void {
+  const stale = new Set<string>();
+  if (lstatSync(out, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(out, { force: true });
+  try {
+    for (const e of readdirSync(out, { withFileTypes: true, recursive: true })) {
+      if (!e.isDirectory()) stale.add(relative(out, join(e.parentPath, e.name)));
+    }
+  } catch {
+    // no output folder yet
+  }
+  const made = new Set<string>();
+  for (const [path, text] of files) {
+    const file = join(out, path);
+    if (stale.delete(relative(out, file)) && sameText(file, text)) continue;
+    const folder = dirname(file);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    writeFileSync(file, text);
+  }
+  for (const path of stale) {
+    rmSync(join(out, path), { force: true });
+    removeEmptyFolders(out, dirname(join(out, path)));
+  }
+}
+
+function sameText(file: string, text: string): boolean {
+  try {
+    return readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes `folder` and its parents up to (not including) `out` while they are empty. */
+function removeEmptyFolders(out: string, folder: string): void {
+  for (let f = folder; f.startsWith(out + sep); f = dirname(f)) {
+    try {
+      rmdirSync(f);
+    } catch {
+      return; // not empty
+    }
+  }
 }

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import { globals, loadOrExit, ReportedFailure, UsageError, type GlobalOptions } from '../context.js';
 import { paint, paintErr, progress } from '../output.js';
@@ -113,6 +112,8 @@ export function registerDev(program: Command): void {
       else await library?.close();
     };
 
+    // the watcher is loaded only by `dev`, so other commands start without it
+    const { watch } = await import('chokidar');
     const watcher = watch(
       WATCHED.map((p) => resolve(dir, p)),
       { ignoreInitial: true },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { globals, ReportedFailure } from '../context.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, groupDigits, printJson } from '../output.js';
 import { withBackend } from '../backend.js';
 import { printApiError } from '../print-error.js';
 import { examples } from '../help.js';
@@ -20,7 +20,7 @@ export function registerHistory(program: Command): void {
     .option('--user <name>', 'only entries written by this user')
     .option('--since <time>', 'only entries at or after this time: a date (start of day, UTC) or a date and time (UTC unless a zone is given)')
     .option('--scenario <name>', 'only this scenario')
-    .option('--limit <n>', `at most this many entries, the newest (1 to ${HISTORY_LIMITS.max.toLocaleString('en-US')})`, String(HISTORY_LIMITS.default))
+    .option('--limit <n>', `at most this many entries, the newest (1 to ${groupDigits(HISTORY_LIMITS.max)})`, String(HISTORY_LIMITS.default))
     .action(async (table: string, flags: { key: string[]; user?: string; since?: string; scenario?: string; limit: string }, command: Command) => {
       const opts = globals(command);
       const key = parsePairs(flags.key, '--key');

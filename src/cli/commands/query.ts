@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { adminOrFail } from '../admin-call.js';
 import { globals, UsageError } from '../context.js';
-import { formatTable, paint, paintErr, plural, printJson } from '../output.js';
+import { formatTable, groupDigits, paint, paintErr, plural, printJson } from '../output.js';
 import { examples } from '../help.js';
 import { wholeNumber } from '../options.js';
 import { QUERY_LIMITS } from '../../library/read-query.js';
@@ -36,7 +36,7 @@ export function registerQuery(program: Command): void {
       'run one read-only SQL statement (SELECT, WITH … SELECT, FROM, DESCRIBE, SHOW) on the warehouse and print the rows — ' +
         'through the running server when one holds the project; an administrator command (no row filters apply)',
     )
-    .option('--limit <n>', `print at most this many rows (1 to ${QUERY_LIMITS.max.toLocaleString('en-US')})`, String(QUERY_LIMITS.default))
+    .option('--limit <n>', `print at most this many rows (1 to ${groupDigits(QUERY_LIMITS.max)})`, String(QUERY_LIMITS.default))
     .option('--csv', 'print CSV (a header line, then the rows)')
     .action(async (sql: string, flags: { limit: string; csv?: boolean }, command: Command) => {
       const opts = globals(command);
@@ -44,7 +44,7 @@ export function registerQuery(program: Command): void {
       if (sql.trim() === '') throw new UsageError('give the SQL statement to run, e.g. writeback query "select * from planning.account_forecast"');
       const limit = wholeNumber(flags.limit, '--limit', 1, QUERY_LIMITS.max);
       const res = await adminOrFail<QueryAnswer>(opts, 'POST', 'query', { sql, limit }, { readOnly: true });
-      const more = res.truncated ? `first ${plural(res.rows.length, 'row')} of ${res.row_count.toLocaleString('en-US')}; --limit ${Math.min(res.row_count, QUERY_LIMITS.max)} shows ${res.row_count > QUERY_LIMITS.max ? 'more' : 'all'}` : '';
+      const more = res.truncated ? `first ${plural(res.rows.length, 'row')} of ${groupDigits(res.row_count)}; --limit ${Math.min(res.row_count, QUERY_LIMITS.max)} shows ${res.row_count > QUERY_LIMITS.max ? 'more' : 'all'}` : '';
       if (opts.json) return printJson(res);
       if (flags.csv) {
         const lines = [res.columns.map((c) => csvField(c.name)).join(','), ...res.rows.map((r) => res.columns.map((c) => csvField(r[c.name])).join(','))];

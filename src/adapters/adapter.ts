@@ -43,6 +43,12 @@ export interface Adapter {
   commit(): Promise<void>;
   /** Roll the open transaction back. */
   rollback(): Promise<void>;
+  /**
+   * Run parameterless statements in order in one call (one round trip), stopping at the first the
+   * warehouse rejects; inside an open transaction where there is one. Optional: where absent, each
+   * statement goes through `execute`. The error does not say which statement failed.
+   */
+  executeScript?(statements: readonly string[]): Promise<void>;
   /** Tables and views (with columns) in the given schemas. */
   describeSchemas(schemas: string[]): Promise<TableInfo[]>;
   /** Which of these schemas exist. Optional: without it, `information_schema.schemata` of `current_database()` is read. */

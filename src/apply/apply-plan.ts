@@ -8,7 +8,7 @@ import { Reporter } from '../diagnostics/reporter.js';
 import { locateOffset } from '../diagnostics/text-map.js';
 import type { SourceLocation } from '../ir/types.js';
 import type { Operation, Plan } from '../plan/operation.js';
-import { operationStatements, type ApplyStamp, type Statement } from './operation-sql.js';
+import { operationStatements, versionRecordsSql, type ApplyStamp, type Statement } from './operation-sql.js';
 
 /** Options of `applyPlan`. */
 export interface ApplyOptions {
@@ -50,7 +50,8 @@ export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOpti
   const total = plan.operations.length;
   let statements = 0;
   let current: { op: Operation; statement?: Statement } | undefined;
-  const run = async (db: Adapter) => {
+  const oneByOne = async (db: Adapter) => {
+    statements = 0;
     for (const [index, op] of plan.operations.entries()) {
       current = { op };
       for (const statement of operationStatements(dialect, op, stamp)) {
@@ -63,8 +64,22 @@ export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOpti
   };
   if (total === 0) return report.result<ApplySummary>({ operations: 0, statements: 0, transactional: dialect.transactionalDdl });
   try {
-    if (dialect.transactionalDdl) await runTransaction(adapter, run);
-    else await run(adapter);
+    if (!dialect.transactionalDdl) await oneByOne(adapter);
+    else if (!adapter.executeScript) await runTransaction(adapter, oneByOne);
+    else {
+      // Batched where the statements run as a script; a batch does not say which statement failed,
+      // so a failed batched apply (rolled back: nothing changed) is run again one by one to name it.
+      const script = adapter.executeScript.bind(adapter);
+      let batchedFailure = false;
+      try {
+        await runTransaction(adapter, async (db) => {
+          statements = await runBatched(db, script, plan.operations, stamp, options.onProgress);
+        });
+      } catch {
+        batchedFailure = true;
+      }
+      if (batchedFailure) await runTransaction(adapter, oneByOne);
+    }
   } catch (err) {
     const rolledBack = dialect.transactionalDdl;
     const statement = current?.statement;
@@ -84,6 +99,57 @@ export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOpti
   }
   return report.result<ApplySummary>({ operations: total, statements, transactional: dialect.transactionalDdl });
 }
+
+/**
+ * The operations' statements with as few calls as the adapter allows: consecutive parameterless
+ * statements as one script, statements with values bound one by one, and the `_wb_model_versions`
+ * rows of all new versions in multi-row inserts at the end (the same transaction). Returns how
+ * many statements ran.
+ */
+async function runBatched(
+  db: Adapter,
+  executeScript: (statements: readonly string[]) => Promise<void>,
+  operations: readonly Operation[],
+  stamp: ApplyStamp,
+  onProgress: ApplyOptions['onProgress'],
+): Promise<number> {
+  const total = operations.length;
+  let script: string[] = [];
+  let count = 0;
+  let reported = 0;
+  const runScript = async () => {
+    if (script.length > 0) await executeScript(script);
+    count += script.length;
+    script = [];
+  };
+  const progress = (upTo: number) => {
+    for (; reported < upTo; reported++) onProgress?.(reported + 1, total, operations[reported]!);
+  };
+  for (const [index, op] of operations.entries()) {
+    for (const statement of operationStatements(db.dialect, op, stamp, { deferVersionRecords: true })) {
+      if (statement.params.length === 0) {
+        script.push(statement.sql);
+        continue;
+      }
+      await runScript();
+      progress(index);
+      await db.execute(statement.sql, statement.params);
+      count += 1;
+    }
+    if (script.length >= SCRIPT_STATEMENTS) {
+      await runScript();
+      progress(index + 1);
+    }
+  }
+  await runScript();
+  const records = versionRecordsSql(db.dialect, operations, stamp);
+  for (const statement of records) await db.execute(statement.sql, statement.params);
+  progress(total);
+  return count + records.length;
+}
+
+/** Statements per script: few calls, while a progress display still moves. */
+const SCRIPT_STATEMENTS = 200;
 
 /** A warehouse message on one line, without its closing punctuation (the diagnostic adds its own). */
 function oneLine(message: string): string {

@@ -7,6 +7,7 @@ import {
   createTableSql,
   createChainHeadTableSql,
   createViewSql,
+  emptyChainHeadSql,
   dropTableSql,
   dropViewSql,
   renameTableSql,
@@ -15,7 +16,7 @@ import {
 import { logTableLayout, metaTableLayout } from '../managed/table-layout.js';
 import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 import type { TextMap } from '../ir/types.js';
-import type { Operation } from '../plan/operation.js';
+import type { CreateModelVersionOp, Operation } from '../plan/operation.js';
 import { seedLoaderFor } from '../seeds/seed-loader.js';
 
 /** One statement to run, with its bound parameters. */
@@ -41,8 +42,14 @@ function viewDdl(statements: string[], select: string, source: TextMap | undefin
   return statements.map((sql) => (source && sql.endsWith(select) ? { sql, params: [], source: { offset: sql.length - select.length, map: source } } : { sql, params: [] }));
 }
 
+/** Options of {@link operationStatements}. */
+export interface StatementOptions {
+  /** Leave out the `_wb_model_versions` row of a new version: the caller writes them together with {@link versionRecordsSql}. */
+  deferVersionRecords?: boolean;
+}
+
 /** The statements that carry out one operation, registry writes included (values bound). */
-export function operationStatements(dialect: Dialect, op: Operation, stamp: ApplyStamp): Statement[] {
+export function operationStatements(dialect: Dialect, op: Operation, stamp: ApplyStamp, options: StatementOptions = {}): Statement[] {
   const p = (i: number) => dialect.param(i);
   switch (op.kind) {
     case 'create-schema':
@@ -63,7 +70,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
           ...(op.replace ? dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }) : []),
           ...createChainHeadTableSql(dialect, op.table.schema, op.input),
         ]),
-        { sql: seedChainHeadSql(dialect, op.table.schema, op.input), params: [stamp.at] },
+        { sql: op.newLog ? emptyChainHeadSql(dialect, op.table.schema, op.input) : seedChainHeadSql(dialect, op.table.schema, op.input), params: [stamp.at] },
       ];
     case 'drop-legacy-chain-heads':
       return ddl(dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }));
@@ -105,20 +112,36 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
     }
     case 'create-model-version': {
       const view = viewDdl(createViewSql(dialect, op.view.schema, op.view.name, op.sql), op.sql, op.source);
-      if (!op.record) return view;
-      const registry = dialect.qualify(stamp.metaSchema, MODEL_VERSIONS_TABLE);
-      const cols = ['model', 'version', 'fingerprint', 'sql', 'applied_at', 'applied_by'].map((c) => dialect.quoteIdent(c)).join(', ');
-      return [
-        ...view,
-        {
-          sql: `insert into ${registry} (${cols}) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`,
-          params: [op.model, op.version, op.fingerprint, op.sql, stamp.at, stamp.user],
-        },
-      ];
+      if (!op.record || options.deferVersionRecords) return view;
+      return [...view, ...versionRecordsSql(dialect, [op], stamp)];
     }
     case 'create-managed-view':
       return viewDdl(createViewSql(dialect, op.view.schema, op.view.name, op.sql), op.sql, op.source);
     case 'point-model-alias':
       return ddl(createViewSql(dialect, op.alias.schema, op.alias.name, `select * from ${dialect.qualify(op.target.schema, op.target.name)}`));
   }
+}
+
+const VERSION_COLUMNS = ['model', 'version', 'fingerprint', 'sql', 'applied_at', 'applied_by'];
+/** Rows per registry insert: 6 bound values each, well under every warehouse's parameter limit. */
+const VERSION_ROWS_PER_INSERT = 200;
+
+/**
+ * The `_wb_model_versions` rows of the new versions among `ops` (`record: true`), as multi-row
+ * inserts of up to 200 rows with every value bound.
+ */
+export function versionRecordsSql(dialect: Dialect, ops: readonly Operation[], stamp: ApplyStamp): Statement[] {
+  const records = ops.filter((op): op is CreateModelVersionOp => op.kind === 'create-model-version' && op.record);
+  const registry = dialect.qualify(stamp.metaSchema, MODEL_VERSIONS_TABLE);
+  const cols = VERSION_COLUMNS.map((c) => dialect.quoteIdent(c)).join(', ');
+  const statements: Statement[] = [];
+  for (let start = 0; start < records.length; start += VERSION_ROWS_PER_INSERT) {
+    const chunk = records.slice(start, start + VERSION_ROWS_PER_INSERT);
+    const rows = chunk.map((_, r) => `(${VERSION_COLUMNS.map((_c, c) => dialect.param(r * VERSION_COLUMNS.length + c + 1)).join(', ')})`);
+    statements.push({
+      sql: `insert into ${registry} (${cols}) values ${rows.join(', ')}`,
+      params: chunk.flatMap((op) => [op.model, op.version, op.fingerprint, op.sql, stamp.at, stamp.user]),
+    });
+  }
+  return statements;
 }

@@ -86,6 +86,13 @@ export function seedChainHeadSql(dialect: Dialect, schema: string, input: string
   );
 }
 
+/** Insert the one row of a new input's `<t>__head`: (0, '') — its log was created empty by the same apply. Parameter 1 is `updated_at`. */
+export function emptyChainHeadSql(dialect: Dialect, schema: string, input: string): string {
+  const q = (c: string) => dialect.quoteIdent(c);
+  const at = `cast(${dialect.param(1)} as ${dialect.columnType({ kind: 'system', type: 'timestamp' })})`;
+  return `insert into ${dialect.qualify(schema, chainHeadTableName(input))} (${q('seq')}, ${q('head')}, ${q('updated_at')}) values (0, '', ${at})`;
+}
+
 /** A shared `_wb_*` table, `if not exists` (several processes may race to create it). */
 export function createMetaTableSql(dialect: Dialect, schema: string, meta: MetaTable): string[] {
   return createTableSql(dialect, schema, meta.name, meta.columns, { primaryKey: meta.primaryKey ?? [], ifNotExists: true, layout: metaTableLayout(meta.name) });

@@ -78,6 +78,8 @@ export interface CreateChainHeadOp extends OpBase {
   table: QualifiedName;
   log: QualifiedName;
   replace: boolean;
+  /** True when the log is created by the same plan (so it is empty: the head is (0, '') without reading it). */
+  newLog?: boolean;
 }
 
 /** The log and state tables of a new input table. */

@@ -28,7 +28,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
         log: { schema, name: logTableName(input.name), columns: logColumns(input), ...(dialect.logIndexes ? { indexes: logIndexes(input) } : {}) },
         state: { schema, name: stateTableName(input.name), columns: stateColumns(input), key: stateTablePrimaryKey(input) },
       });
-      ops.push(chainHeadOp(schema, input.name, state.tables.has(tableKey(schema, chainHeadTableName(input.name)))));
+      ops.push(chainHeadOp(schema, input.name, state.tables.has(tableKey(schema, chainHeadTableName(input.name))), true));
       continue;
     }
     if (!log || !current || log.kind !== 'table' || current.kind !== 'table') {
@@ -45,7 +45,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
   return ops;
 }
 
-function chainHeadOp(schema: string, input: string, replace: boolean): CreateChainHeadOp {
+function chainHeadOp(schema: string, input: string, replace: boolean, newLog = false): CreateChainHeadOp {
   const table = { schema, name: chainHeadTableName(input) };
   const log = { schema, name: logTableName(input) };
   return {
@@ -56,6 +56,7 @@ function chainHeadOp(schema: string, input: string, replace: boolean): CreateCha
     table,
     log,
     replace,
+    ...(newLog ? { newLog } : {}),
   };
 }
 

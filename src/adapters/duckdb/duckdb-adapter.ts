@@ -249,6 +249,21 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
     return Number(result.rowsChanged);
   }
 
+  /**
+   * Several parameterless statements as one string (DuckDB parses and runs them in order). Each
+   * starts on a line of its own and ends on its own `;` line, so a trailing `--` comment of one
+   * never swallows the separator.
+   */
+  async executeScript(statements: readonly string[]): Promise<void> {
+    if (statements.length === 0) return;
+    this.clearStatements();
+    try {
+      await this.connection.run(statements.join('\n;\n'));
+    } catch (err) {
+      throw duckdbError(err);
+    }
+  }
+
   async begin(): Promise<void> {
     await this.run('BEGIN TRANSACTION');
   }

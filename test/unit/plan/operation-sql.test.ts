@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
-import { operationStatements, type ApplyStamp } from '../../../src/apply/operation-sql.js';
+import { operationStatements, versionRecordsSql, type ApplyStamp } from '../../../src/apply/operation-sql.js';
 import type { Operation } from '../../../src/plan/operation.js';
 
 const stamp: ApplyStamp = { user: 'ann', at: new Date('2026-11-30T00:00:00Z'), metaSchema: 'writeback' };
@@ -43,6 +43,40 @@ describe('operation SQL (duckdb)', () => {
     expect(sql({ ...base, kind: 'point-model-alias', model: 'm', version: 2, alias: { schema: 'planning', name: 'm' }, target: view })).toEqual([
       { sql: 'create or replace view "planning"."m" as\nselect * from "planning"."m__v2"', params: [] },
     ]);
+  });
+
+  it('records the new versions of many models in multi-row inserts with every value bound', () => {
+    const op = (model: string, record: boolean): Operation => ({
+      ...base,
+      kind: 'create-model-version',
+      model,
+      version: 1,
+      view: { schema: 'planning', name: `${model}__v1` },
+      sql: `select '${model}' as x`,
+      fingerprint: `fp-${model}`,
+      record,
+    });
+    const statements = versionRecordsSql(duckdbDialect, [op('a', true), op('b', false), op('c', true)], stamp);
+    expect(statements).toEqual([
+      {
+        sql: 'insert into "writeback"."_wb_model_versions" ("model", "version", "fingerprint", "sql", "applied_at", "applied_by") values ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)',
+        params: ['a', 1, 'fp-a', "select 'a' as x", stamp.at, 'ann', 'c', 1, 'fp-c', "select 'c' as x", stamp.at, 'ann'],
+      },
+    ]);
+    expect(operationStatements(duckdbDialect, op('a', true), stamp, { deferVersionRecords: true }).map((s) => s.sql)).toEqual([
+      'create or replace view "planning"."a__v1" as\nselect \'a\' as x',
+    ]);
+    const many = Array.from({ length: 450 }, (_, i) => op(`m${i}`, true));
+    expect(versionRecordsSql(duckdbDialect, many, stamp).map((s) => s.params.length)).toEqual([1200, 1200, 300]);
+  });
+
+  it("starts a new input's chain head at (0, '') without reading the log it creates", () => {
+    const head = { ...base, kind: 'create-chain-head' as const, input: 't', table: { schema: 'wb', name: 't__head' }, log: { schema: 'wb', name: 't__log' }, replace: false };
+    expect(sql({ ...head, newLog: true }).at(-1)).toEqual({
+      sql: `insert into "wb"."t__head" ("seq", "head", "updated_at") values (0, '', cast($1 as TIMESTAMP))`,
+      params: [stamp.at],
+    });
+    expect(sql(head).at(-1)?.sql).toContain('from (select max("_seq")');
   });
 
   it('archives an input: drops dependent views and the state, renames the log', () => {

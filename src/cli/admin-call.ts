@@ -64,7 +64,8 @@ export async function adminCall(opts: GlobalOptions, method: 'GET' | 'POST', pat
     const wb = await createWriteback(project, adapter, { targetName: target.name, ownsAdapter: false });
     try {
       const adminToken = randomBytes(24).toString('base64url');
-      const apply = applyThroughServer(wb, { defaultUser: osUser(), project, ...(local.onProgress ? { onProgress: local.onProgress } : {}) });
+      // the library is closed when this call returns: no drift to track after an apply
+      const apply = applyThroughServer(wb, { defaultUser: osUser(), project, recheck: false, ...(local.onProgress ? { onProgress: local.onProgress } : {}) });
       const app = createServer(wb, { adminToken, logger: silentLogger, targetName: target.name, apply });
       return await adminFetch((request) => app.fetch(request), 'http://cli.local', adminToken, method, path, body);
     } finally {

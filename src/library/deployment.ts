@@ -21,6 +21,12 @@ export interface DeployOptions {
   project?: Project;
   /** Called as operations are applied (`done` of `total`), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Plan again after applying, so {@link Deployment.drift} says whether the warehouse now matches
+   * (default true). False for a library closed right after (the CLI's in-process apply): the
+   * second plan would read the whole warehouse again for nobody.
+   */
+  recheck?: boolean;
 }
 
 /** What `deploy.apply` did: the operations planned, whether they were applied, the apply summary, and the plan's warnings. */
@@ -83,7 +89,7 @@ export class Deployment {
     return this.host.quiesce(async () => {
       const result = await this.applyNow(opts);
       // after an apply (or a failed one) the warehouse may match the project, or only partly
-      if (!opts.dryRun && (!result.ok || result.applied)) await this.check().catch(() => undefined);
+      if (!opts.dryRun && (!result.ok || result.applied) && opts.recheck !== false) await this.check().catch(() => undefined);
       return result;
     });
   }

@@ -36,6 +36,8 @@ export interface ApplyHookOptions {
   project?: DeployOptions['project'];
   /** Progress of the operations being applied (the CLI's in-process call on a terminal). */
   onProgress?: DeployOptions['onProgress'];
+  /** Plan again after applying to track drift (default true; the CLI's in-process call, closed right after, passes false). */
+  recheck?: DeployOptions['recheck'];
 }
 
 /**
@@ -58,6 +60,7 @@ export function applyThroughServer(wb: HttpLibrary, options: ApplyHookOptions) {
       ...(b.dry_run ? { dryRun: true } : {}),
       ...(options.project ? { project: options.project } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.recheck === false ? { recheck: false } : {}),
     });
     if (!res.ok) return { status: 422, body: { error: res.error } };
     return { status: 200, body: { ok: true, applied: res.applied, operations: res.operations, ...(res.summary !== undefined ? { summary: res.summary } : {}), warnings: res.warnings } };

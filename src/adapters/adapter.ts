@@ -51,6 +51,11 @@ export interface Adapter {
   executeScript?(statements: readonly string[]): Promise<void>;
   /** Tables and views (with columns) in the given schemas. */
   describeSchemas(schemas: string[]): Promise<TableInfo[]>;
+  /**
+   * Tables and views of the given schemas by name and kind only (`columns` empty), for callers that
+   * need no columns (a plan, for the views schema). Optional: without it, `describeSchemas` is read.
+   */
+  listRelations?(schemas: string[]): Promise<TableInfo[]>;
   /** Which of these schemas exist. Optional: without it, `information_schema.schemata` of `current_database()` is read. */
   listSchemas?(names: string[]): Promise<Set<string>>;
   /** View name → definition text of the views in a schema. Optional: without it, `information_schema.views` is read. */

@@ -21,7 +21,7 @@ export interface SeedRecord {
 
 /** What the warehouse already has, as far as a plan needs to know. */
 export interface WarehouseState {
-  /** `schema.name` → table or view (with columns). */
+  /** `schema.name` → table or view (with columns, except the views schema's objects: names and kinds only). */
   tables: Map<string, TableInfo>;
   /** Schemas (of those asked for) that exist. */
   schemas: Set<string>;
@@ -40,7 +40,12 @@ export async function readWarehouseState(
   schemas: { inputs: string; views: string; others?: string[] },
 ): Promise<WarehouseState> {
   const wanted = [...new Set([schemas.inputs, schemas.views, ...(schemas.others ?? [])])];
-  const infos = await adapter.describeSchemas(wanted);
+  // a plan compares columns of input, meta, seed and source tables; of the views schema's objects only names and kinds
+  const withColumns = wanted.filter((s) => s !== schemas.views || s === schemas.inputs || (schemas.others ?? []).includes(s));
+  const namesOnly = wanted.filter((s) => !withColumns.includes(s));
+  const described = await adapter.describeSchemas(withColumns);
+  const listed = namesOnly.length === 0 ? [] : adapter.listRelations ? await adapter.listRelations(namesOnly) : await adapter.describeSchemas(namesOnly);
+  const infos = [...described, ...listed];
   const tables = new Map(infos.map((t) => [tableKey(t.schema, t.name), t]));
   const d = adapter.dialect;
   const versions: VersionRecord[] = [];

@@ -311,6 +311,20 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
     return [...tables.values()];
   }
 
+  async listRelations(schemas: string[]): Promise<TableInfo[]> {
+    if (schemas.length === 0) return [];
+    const placeholders = schemas.map((_, i) => this.dialect.param(i + 1)).join(', ');
+    const rows = await this.query<{ schema: string; name: string; kind: string }>(
+      `select schema_name as schema, table_name as name, 'table' as kind from duckdb_tables()
+        where database_name = current_database() and schema_name in (${placeholders})
+       union all
+       select schema_name, view_name, 'view' from duckdb_views()
+        where database_name = current_database() and schema_name in (${placeholders}) and not internal`,
+      schemas,
+    );
+    return rows.map((r) => ({ schema: r.schema, name: r.name, kind: r.kind === 'view' ? 'view' : 'table', columns: [] }));
+  }
+
   async close(): Promise<void> {
     this.clearStatements();
     this.connection.closeSync();

@@ -48,8 +48,8 @@ export function markdownTable(results: BenchResult[]): string {
   ];
   for (const r of results) {
     for (const c of r.checks) {
-      const why = c.note ?? missReason(r, c.label);
-      const note = why ? ` — ${why}` : '';
+      const why = [c.note, missReason(r, c.label)].filter((w) => w !== undefined);
+      const note = why.length > 0 ? ` — ${why.join('; ')}` : '';
       lines.push(`| ${r.title} | ${c.label} | ${fmt(c.value)} ${c.unit} | ${c.target} | ${c.met ? 'yes' : `**no**${note}`} |`);
     }
   }

@@ -73,7 +73,7 @@ export async function collectStatements(dir: string, type: CollectedDialect): Pr
 
   await step('apply', () => wb.deploy.apply({ user: 'u', project }));
   const compiled = compileProject(project, dialect, project.defaultTarget, { sourceColumns: seedSourceColumns(project) });
-  for (const s of emittedStatements(project, dialect, compiled)) adapter.log.push({ origin: s.origin, sql: s.sql, params: [] });
+  for (const s of emittedStatements(project, dialect, compiled)) adapter.log.push({ origin: s.origin, sql: s.sql, params: s.params ?? [] });
 
   const byScenario = (m: Project['models'][number]) => hasByScenarioView(project, m) || (sqlModelHasByScenarioView(project, m) && dialect.lateralJoins);
   // the managed tables and the model views exist now (a model read orders by column position: one column will do)

@@ -1,6 +1,7 @@
 import { historyViewName, byScenarioViewName, chainHeadTableName, logTableName, stateTableName, archiveLogName, versionViewName, LEGACY_CHAIN_HEADS_TABLE } from '../../../src/managed/names.js';
 import { historyViewSql } from '../../../src/emit/history-view.js';
 import type { Dialect } from '../../../src/dialects/dialect.js';
+import type { SqlValue } from '../../../src/adapters/adapter.js';
 import { operationStatements } from '../../../src/apply/operation-sql.js';
 import { dropColumnSql } from '../../../src/emit/ddl.js';
 import { hasByScenarioView, renderByScenario } from '../../../src/emit/model-by-scenario.js';
@@ -17,6 +18,8 @@ import { seedSourceColumns } from '../../../src/seeds/seed-columns.js';
 export interface EmittedStatement {
   origin: string;
   sql: string;
+  /** The values an apply statement binds (its registry rows, a chain head's time). */
+  params?: SqlValue[];
 }
 
 const base = { description: '', destructive: false };
@@ -94,7 +97,7 @@ export function emittedStatements(project: Project, dialect: Dialect, compiled: 
   for (const op of everyOperation(project, dialect)) {
     const name = 'model' in op ? op.model : 'input' in op ? op.input : op.kind === 'create-schema' ? op.schema : op.kind === 'create-managed-view' ? op.view.name : op.table.name;
     operationStatements(dialect, op, { user: 'u', at: new Date(0), metaSchema: project.schemas.inputs }).forEach((s, i) => {
-      out.push({ origin: `apply ${op.kind} ${name}#${i + 1}`, sql: s.sql });
+      out.push({ origin: `apply ${op.kind} ${name}#${i + 1}`, sql: s.sql, params: s.params });
     });
   }
   return out;

@@ -36,45 +36,41 @@ describe('the parse cache of validate', () => {
     expect(answer(await validate(dir))).toEqual(answer(first));
   });
 
-  it('re-reads a changed file: its new problem is reported where it is', async () => {
+  /**
+   * A clean project validated once (the cache written), then `edit`ed and validated again: the
+   * cached run's answer, which must equal the answer of a run without the cache.
+   */
+  async function afterEdit(edit: (dir: string) => void): Promise<CliResult> {
     const dir = project();
     expect((await validate(dir)).code).toBe(0);
-    const file = join(dir, 'inputs', 'customer_notes.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('max: 100', 'max: 100, colour: blue'));
+    edit(dir);
     const cached = await validate(dir);
+    expect(answer(cached)).toEqual(answer(await uncached(dir)));
+    return cached;
+  }
+  const rewrite = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+
+  it('re-reads a changed file: its new problem is reported where it is', async () => {
+    const cached = await afterEdit((dir) => rewrite(join(dir, 'inputs', 'customer_notes.yml'), 'max: 100', 'max: 100, colour: blue'));
     expect(cached.code).toBe(1);
     expect(cached.stdout).toContain('"code": "unknown-key"');
-    expect(answer(cached)).toEqual(answer(await uncached(dir)));
   });
 
   it('locates a problem found across files in a file that came from the cache', async () => {
-    const dir = project();
-    expect((await validate(dir)).code).toBe(0);
     // the model is unchanged (read from the cache); the input it joins is gone
-    rmSync(join(dir, 'inputs', 'customer_notes.yml'));
-    const cached = await validate(dir);
+    const cached = await afterEdit((dir) => rmSync(join(dir, 'inputs', 'customer_notes.yml')));
     expect(cached.code).toBe(1);
     expect(cached.stdout).toContain('"file": "models/customers_enriched.yml"');
-    expect(answer(cached)).toEqual(answer(await uncached(dir)));
   });
 
   it('is not used for files read against another project.yml', async () => {
-    const dir = project();
-    expect((await validate(dir)).code).toBe(0);
-    const file = join(dir, 'project.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('  viewer: {}\n', ''));
-    const cached = await validate(dir);
+    const cached = await afterEdit((dir) => rewrite(join(dir, 'project.yml'), '  viewer: {}\n', ''));
     expect(cached.code).toBe(1);
     expect(cached.stdout).toContain('viewer');
-    expect(answer(cached)).toEqual(answer(await uncached(dir)));
   });
 
   it('is ignored when corrupt', async () => {
-    const dir = project();
-    expect((await validate(dir)).code).toBe(0);
-    writeFileSync(join(dir, CACHE), 'not a cache');
-    const cached = await validate(dir);
+    const cached = await afterEdit((dir) => writeFileSync(join(dir, CACHE), 'not a cache'));
     expect(cached.code).toBe(0);
-    expect(answer(cached)).toEqual(answer(await uncached(dir)));
   });
 });

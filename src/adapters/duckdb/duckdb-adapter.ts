@@ -44,6 +44,17 @@ const convertValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   }
 };
 
+/**
+ * Block size of the DuckDB files this adapter creates (an existing file keeps its own). DuckDB's
+ * default, 256 KiB, gives every table holding a row at least one such block: a project of 1,000
+ * inputs had a 383 MB file, most of it the inputs' one-row chain-head tables, and a checkpoint of
+ * ~2.4 s on closing its first apply. 64 KiB: 1,000 one-row tables + 2,000 empty ones 305 → 109 MB,
+ * checkpoint 2.4 → 0.9 s; that project's first apply 366 → 179 MB and ~5 s less wall-clock time (same
+ * CPU); a 2,000,000-row table loads and scans within 3 % of 256 KiB (16 KiB: +20 % load, +9 % scan).
+ * Measured with @duckdb/node-api 1.5.6.
+ */
+const NEW_FILE_BLOCK_SIZE = '65536';
+
 /** Prepared statements kept per connection (most recently used last); the write path repeats a handful of statements. */
 const STATEMENT_CACHE_SIZE = 64;
 /** Statements that change the catalog: not cached, and they empty the cache (a cached plan may refer to what changed). */
@@ -68,7 +79,7 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
     if (path !== ':memory:' && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : { default_block_size: NEW_FILE_BLOCK_SIZE });
     } catch (err) {
       throw duckdbOpenError(err, path);
     }

@@ -200,6 +200,7 @@ function statementFile(op: Operation): string {
     case 'create-log-index':
     case 'add-input-column':
     case 'drop-input-column':
+    case 'rebuild-state-table':
     case 'archive-input-table':
       return `inputs/${op.input}.sql`;
     default:

@@ -15,8 +15,9 @@ import {
 } from '../emit/ddl.js';
 import { logTableLayout, metaTableLayout } from '../managed/table-layout.js';
 import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
+import { stateKeySql } from '../managed/tables.js';
 import type { TextMap } from '../ir/types.js';
-import type { CreateModelVersionOp, Operation } from '../plan/operation.js';
+import type { CreateModelVersionOp, Operation, QualifiedName, StateRebuild } from '../plan/operation.js';
 import { seedLoaderFor } from '../seeds/seed-loader.js';
 
 /** One statement to run, with its bound parameters. */
@@ -78,17 +79,9 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
       return ddl(createIndexSql(dialect, op.table.schema, op.table.name, op.columns));
     case 'add-input-column':
       return ddl(op.tables.flatMap((t) => addColumnSql(dialect, t.schema, t.name, op.column)));
-    case 'drop-input-column': {
-      const { schema, name } = op.table;
-      const temp = `${name}__rebuild`;
-      const cols = op.rebuild.columns.map((c) => dialect.quoteIdent(c.name)).join(', ');
-      return ddl([
-        ...createTableSql(dialect, schema, temp, op.rebuild.columns, { primaryKey: op.rebuild.key }),
-        `insert into ${dialect.qualify(schema, temp)} (${cols}) select ${cols} from ${dialect.qualify(schema, name)}`,
-        ...dropTableSql(dialect, schema, name),
-        ...renameTableSql(dialect, schema, temp, name),
-      ]);
-    }
+    case 'drop-input-column':
+    case 'rebuild-state-table':
+      return ddl(rebuildStateSql(dialect, op.table, op.rebuild));
     case 'archive-input-table':
       return ddl([
         ...op.dropViews.flatMap((v) => dropViewSql(dialect, v.schema, v.name, { ifExists: true })),
@@ -120,6 +113,21 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
     case 'point-model-alias':
       return ddl(createViewSql(dialect, op.alias.schema, op.alias.name, `select * from ${dialect.qualify(op.target.schema, op.target.name)}`));
   }
+}
+
+/** Fill `<t>__rebuild` from the state table `table` (copied columns, `_key` derived), then swap it in. */
+function rebuildStateSql(dialect: Dialect, table: QualifiedName, rebuild: StateRebuild): string[] {
+  const { schema, name } = table;
+  const temp = `${name}__rebuild`;
+  const q = (c: string) => dialect.quoteIdent(c);
+  const into = [...rebuild.copied.map(q), ...(rebuild.derivedKey ? [q(rebuild.derivedKey.column)] : [])];
+  const from = [...rebuild.copied.map((c) => `s.${q(c)}`), ...(rebuild.derivedKey ? [stateKeySql(dialect, rebuild.derivedKey.from.map((c) => `s.${q(c)}`))] : [])];
+  return [
+    ...createTableSql(dialect, schema, temp, rebuild.columns, { primaryKey: rebuild.key }),
+    `insert into ${dialect.qualify(schema, temp)} (${into.join(', ')}) select ${from.join(', ')} from ${dialect.qualify(schema, name)} s`,
+    ...dropTableSql(dialect, schema, name),
+    ...renameTableSql(dialect, schema, temp, name),
+  ];
 }
 
 const VERSION_COLUMNS = ['model', 'version', 'fingerprint', 'sql', 'applied_at', 'applied_by'];

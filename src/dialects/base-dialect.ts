@@ -68,6 +68,8 @@ export abstract class BaseDialect implements Dialect {
   readonly sessionSetupSql: readonly string[] = [];
   /** Default: false. */
   readonly logIndexes: boolean = false;
+  /** Default: false. */
+  readonly stateKeyColumn: boolean = false;
 
   /** Double quotes, embedded `"` doubled. */
   quoteIdent(name: string): string {

@@ -88,6 +88,13 @@ export interface Dialect {
    * min/max zone maps over the ever-growing `_seq`) or indexes do not exist.
    */
   readonly logIndexes: boolean;
+  /**
+   * The state table of an input carries `_key` (scenario + key as one text, managed/tables.ts
+   * `stateKeySql`) as its primary key, and the write path finds and updates rows by it: DuckDB
+   * answers a filter or join from an index only on one column (a composite key is scanned whole).
+   * False: the primary key is (`_scenario`, key columns), read and written by those columns.
+   */
+  readonly stateKeyColumn: boolean;
 
   /** Quote an identifier that `validate` has already checked. */
   quoteIdent(name: string): string;

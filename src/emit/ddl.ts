@@ -1,6 +1,6 @@
 import type { Dialect, TableLayout } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
-import { logColumns, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
+import { logColumns, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../managed/tables.js';
 import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
 import { CHAIN_HEAD_COLUMNS } from '../managed/meta-tables.js';
 import { type ManagedColumn, type MetaTable } from '../managed/columns.js';
@@ -54,13 +54,13 @@ export function createTableSql(
 
 /** The append-only log table `<t>__log` of an input (no key: appends stay cheap; ids are unique by construction). */
 export function createLogTableSql(dialect: Dialect, schema: string, input: InputTable): string[] {
-  return createTableSql(dialect, schema, logTableName(input.name), logColumns(input), { layout: logTableLayout(logColumns(input), stateTablePrimaryKey(input)) });
+  return createTableSql(dialect, schema, logTableName(input.name), logColumns(input), { layout: logTableLayout(logColumns(input), stateKeySourceColumns(input)) });
 }
 
-/** The current-state table `<t>` of an input, keyed by (`_scenario`, key columns). */
+/** The current-state table `<t>` of an input, keyed by (`_scenario`, key columns), or by `_key` where the dialect has `stateKeyColumn`. */
 export function createStateTableSql(dialect: Dialect, schema: string, input: InputTable): string[] {
-  return createTableSql(dialect, schema, stateTableName(input.name), stateColumns(input), {
-    primaryKey: stateTablePrimaryKey(input),
+  return createTableSql(dialect, schema, stateTableName(input.name), stateTableColumns(input, dialect), {
+    primaryKey: stateTablePrimaryKey(input, dialect),
   });
 }
 

@@ -66,6 +66,7 @@ export function driftOf(project: Project, plan: { ok: true; operations: Operatio
       case 'create-chain-head':
       case 'add-input-column':
       case 'drop-input-column':
+      case 'rebuild-state-table':
       case 'archive-input-table':
         // an archived (removed) input is no longer served: nothing to block
         if (Object.hasOwn(project.inputs, op.input)) add(drift.inputs, op.input, op.description);

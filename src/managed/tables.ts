@@ -1,3 +1,4 @@
+import type { Dialect } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
 import { type ManagedColumn, type SystemType } from './columns.js';
 
@@ -13,6 +14,8 @@ import { type ManagedColumn, type SystemType } from './columns.js';
  * - `t`        current state: one row per scenario and key, derived from the log
  *              (rebuildable at any time). Deleted rows stay as tombstones
  *              (`_deleted = true`) so `_version` keeps counting across delete/re-create.
+ *              Where the dialect has `stateKeyColumn` (DuckDB), a last column `_key` holds
+ *              the scenario and key as one text (`stateKeySql`) and is the primary key.
  *
  * Shared managed tables (prefix `_wb_`, which user names cannot take): see meta-tables.ts.
  */
@@ -62,8 +65,41 @@ export function logColumns(input: InputTable): ManagedColumn[] {
   return [...LOG_SYSTEM_COLUMNS, ...userColumns(input)];
 }
 
+/** Columns of the state table as readers see them (user columns, then the system columns); views and docs list these. */
 export function stateColumns(input: InputTable): ManagedColumn[] {
   return [...userColumns(input), ...STATE_SYSTEM_COLUMNS];
+}
+
+/** The state table's one-column key where the dialect has `stateKeyColumn` (never read by views: an access path, not data). */
+export const STATE_KEY_COLUMN: ManagedColumn = {
+  name: '_key',
+  type: sys('string'),
+  nullable: false,
+  description: 'Scenario and key as one text (primary key where the warehouse indexes only single columns); derived from `_scenario` and the key columns.',
+};
+
+/** Physical columns of the state table on this dialect: `stateColumns`, then `_key` where the dialect has `stateKeyColumn`. */
+export function stateTableColumns(input: InputTable, dialect: Dialect): ManagedColumn[] {
+  return dialect.stateKeyColumn ? [...stateColumns(input), STATE_KEY_COLUMN] : stateColumns(input);
+}
+
+/** The columns `_key` is derived from, in order: `_scenario`, then the key columns. */
+export function stateKeySourceColumns(input: InputTable): string[] {
+  return ['_scenario', ...input.key];
+}
+
+/**
+ * SQL of the `_key` text from the SQL expressions of `_scenario` and each key column (in
+ * `stateKeySourceColumns` order, each typed as its column): every part but the last is written
+ * as `<length>:<text>`, the last as `v<text>`, a null as `n` — so two different tuples never give
+ * the same text. Every writer of `_key` (write path, apply's rebuild) and every reader
+ * (lookups, verify's replay) derives it here, inside the warehouse, so all agree on a value's text.
+ */
+export function stateKeySql(dialect: Dialect, parts: readonly string[]): string {
+  const str = dialect.columnType({ kind: 'system', type: 'string' });
+  const text = (e: string) => `cast(${e} as ${str})`;
+  const part = (e: string, last: boolean) => (last ? `coalesce('v' || ${text(e)}, 'n')` : `coalesce(cast(length(${text(e)}) as ${str}) || ':' || ${text(e)}, 'n')`);
+  return parts.map((e, i) => part(e, i === parts.length - 1)).join(' || ');
 }
 
 /**
@@ -78,9 +114,9 @@ export function logIndexes(input: InputTable): string[][] {
   ];
 }
 
-/** Primary key of an input's state table: one row per scenario and key. */
-export function stateTablePrimaryKey(input: InputTable): string[] {
-  return ['_scenario', ...input.key];
+/** Primary key of an input's state table: one row per scenario and key (`_key` where the dialect has `stateKeyColumn`). */
+export function stateTablePrimaryKey(input: InputTable, dialect: Dialect): string[] {
+  return dialect.stateKeyColumn ? [STATE_KEY_COLUMN.name] : stateKeySourceColumns(input);
 }
 
 /** Columns of the view `<t>__history`, in order (src/emit/history-view.ts selects exactly these). */

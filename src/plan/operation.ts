@@ -17,6 +17,7 @@ export type Operation =
   | AddInputColumnOp
   | CreateLogIndexOp
   | DropInputColumnOp
+  | RebuildStateTableOp
   | ArchiveInputTableOp
   | LoadSeedOp
   | CreateModelVersionOp
@@ -119,7 +120,31 @@ export interface DropInputColumnOp extends OpBase {
   columns: string[];
   table: QualifiedName;
   /** Columns and key of the rebuilt state table. */
-  rebuild: { columns: ManagedColumn[]; key: string[] };
+  rebuild: StateRebuild;
+}
+
+/**
+ * How a state table is rebuilt: a new table `<t>__rebuild` with `columns` and `key` is filled
+ * from the current one and swapped in (same transaction where DDL is transactional).
+ */
+export interface StateRebuild {
+  columns: ManagedColumn[];
+  key: string[];
+  /** Columns copied from the current table (the other columns start null). */
+  copied: string[];
+  /** `column` (`_key`) derived from these columns of the current table (managed/tables.ts `stateKeySql`); absent where the dialect has no `stateKeyColumn`. */
+  derivedKey?: { column: string; from: string[] };
+}
+
+/**
+ * A state table laid out by an earlier version (no `_key` where the dialect has `stateKeyColumn`),
+ * rebuilt with every row kept and `_key` derived from each row's scenario and key.
+ */
+export interface RebuildStateTableOp extends OpBase {
+  kind: 'rebuild-state-table';
+  input: string;
+  table: QualifiedName;
+  rebuild: StateRebuild;
 }
 
 /** Destructive: an input removed from the project. The log is renamed (kept), the state dropped. */

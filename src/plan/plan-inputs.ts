@@ -2,10 +2,10 @@ import type { TableInfo } from '../adapters/adapter.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Project } from '../ir/types.js';
-import { logColumns, logIndexes, stateColumns, stateTablePrimaryKey } from '../managed/tables.js';
+import { logColumns, logIndexes, STATE_KEY_COLUMN, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../managed/tables.js';
 import { chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import { type ManagedColumn } from '../managed/columns.js';
-import { type AddInputColumnOp, type CreateChainHeadOp, type Operation, type QualifiedName } from './operation.js';
+import { type AddInputColumnOp, type CreateChainHeadOp, type Operation, type QualifiedName, type StateRebuild } from './operation.js';
 import { sameType } from './same-type.js';
 import { tableKey, type WarehouseState } from './warehouse-state.js';
 
@@ -26,7 +26,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
         destructive: false,
         input: input.name,
         log: { schema, name: logTableName(input.name), columns: logColumns(input), ...(dialect.logIndexes ? { indexes: logIndexes(input) } : {}) },
-        state: { schema, name: stateTableName(input.name), columns: stateColumns(input), key: stateTablePrimaryKey(input) },
+        state: { schema, name: stateTableName(input.name), columns: stateTableColumns(input, dialect), key: stateTablePrimaryKey(input, dialect) },
       });
       ops.push(chainHeadOp(schema, input.name, state.tables.has(tableKey(schema, chainHeadTableName(input.name))), true));
       continue;
@@ -98,16 +98,36 @@ function diffColumns(
       }
     }
   };
+  // `_key` is never added in place: a state table without it is rebuilt (below)
+  const physical = stateTableColumns(input, dialect);
+  const keyColumn = dialect.stateKeyColumn ? STATE_KEY_COLUMN.name : undefined;
   want(log, logHas, logColumns(input));
-  want(current, stateHas, stateColumns(input));
+  want(current, stateHas, physical.filter((c) => c.name !== keyColumn));
   for (const op of adds.values()) {
     op.description = `add column ${op.column.name} to ${op.tables.map((t) => `${t.schema}.${t.name}`).join(' and ')} (existing rows keep their values)`;
     ops.push(op);
   }
   // Columns no longer declared: dropped from the state only; the log keeps them (logs never lose data).
-  const declared = new Set(stateColumns(input).map((c) => c.name));
+  const declared = new Set(physical.map((c) => c.name));
   const removed = current.columns.map((c) => c.name).filter((name) => !declared.has(name));
-  if (removed.length === 0) return;
+  const rebuild: StateRebuild = {
+    columns: physical,
+    key: stateTablePrimaryKey(input, dialect),
+    copied: physical.filter((c) => c.name !== keyColumn && stateHas.has(c.name)).map((c) => c.name),
+    ...(keyColumn ? { derivedKey: { column: keyColumn, from: stateKeySourceColumns(input) } } : {}),
+  };
+  if (removed.length === 0) {
+    if (keyColumn && !stateHas.has(keyColumn))
+      ops.push({
+        kind: 'rebuild-state-table',
+        description: `rebuild ${current.schema}.${current.name} keyed by ${keyColumn} (scenario and key as one column, found by index; every row kept)`,
+        destructive: false,
+        input: input.name,
+        table: qualified(current),
+        rebuild,
+      });
+    return;
+  }
   if (!allowDestructive) {
     report.error('destructive-change-refused', { input: input.name, columns: removed, table: `${current.schema}.${current.name}` }, input.loc);
     return;
@@ -119,7 +139,7 @@ function diffColumns(
     input: input.name,
     columns: removed,
     table: qualified(current),
-    rebuild: { columns: stateColumns(input), key: stateTablePrimaryKey(input) },
+    rebuild,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import { LOG_SYSTEM_COLUMNS } from '../managed/tables.js';
+import { LOG_SYSTEM_COLUMNS, STATE_KEY_COLUMN, stateKeySourceColumns, stateKeySql, stateTablePrimaryKey } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import { type LogEntry } from './log-entry.js';
 import { stateOpCondition } from '../managed/log-ops.js';
@@ -74,9 +74,12 @@ export function upsertStateSql(names: SqlNames, input: InputTable, source: strin
     ['_updated_at', `e.${q('_at')}`],
     ['_entry_id', `e.${q('_entry_id')}`],
   ];
+  // `_key` where the dialect keys the state by it (derived from the entry's scenario and key)
+  if (d.stateKeyColumn) mapped.push([STATE_KEY_COLUMN.name, stateKeySql(d, stateKeySourceColumns(input).map((c) => `e.${q(c)}`))]);
   const target = names.state(input.name);
-  const keyCols = ['_scenario', ...input.key];
-  const nonKey = mapped.map(([c]) => c).filter((c) => !keyCols.includes(c));
+  const keyCols = stateTablePrimaryKey(input, d);
+  // an update never changes what the key is made of
+  const nonKey = mapped.map(([c]) => c).filter((c) => !keyCols.includes(c) && !stateKeySourceColumns(input).includes(c));
   const select = `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from}`;
   if (keys === 'new' && !dedupe) return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
   if (updatesExistingOnly(names, keys))

@@ -1,7 +1,7 @@
 import { type Adapter, queryColumns, type SqlValue } from '../adapters/adapter.js';
 import { filtersInputColumns } from '../auth/row-filter.js';
 import type { ManagedColumn } from '../managed/columns.js';
-import { STATE_SYSTEM_COLUMNS } from '../managed/tables.js';
+import { STATE_KEY_COLUMN, STATE_SYSTEM_COLUMNS, stateKeySql } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { stageRows } from './stage-rows.js';
@@ -42,7 +42,20 @@ export async function loadCurrentRows(
   if (unique.size === 0) return out;
   let sql: string;
   const params: SqlValue[] = [];
-  if (unique.size <= MAX_LISTED_KEYS) {
+  if (unique.size <= MAX_LISTED_KEYS && d.stateKeyColumn) {
+    // `_key in (…)`: one indexed column, so the warehouse reads these rows by index (a filter on
+    // the scenario and key columns scans the whole table on DuckDB)
+    const keys = [...unique.values()].map((w) => {
+      params.push(w.scenario);
+      const parts = [`cast(${d.param(params.length)} as ${d.columnType(STATE_KEY_COLUMN.type)})`];
+      input.key.forEach((k, i) => {
+        params.push(w.key[i] ?? null);
+        parts.push(`cast(${d.param(params.length)} as ${d.columnType(input.columns.find((c) => c.name === k)!.type)})`);
+      });
+      return stateKeySql(d, parts);
+    });
+    sql = `select ${select} from ${names.state(input.name)} s where s.${q(STATE_KEY_COLUMN.name)} in (${keys.join(', ')})`;
+  } else if (unique.size <= MAX_LISTED_KEYS) {
     const ors = [...unique.values()].map((w) => {
       params.push(w.scenario);
       const parts = [`s.${q('_scenario')} = ${d.param(params.length)}`];

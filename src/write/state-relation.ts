@@ -3,10 +3,11 @@ import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { chainLevelsSql, resolvedRowsSql } from '../emit/scenario-rows.js';
 import { stateOpCondition } from '../managed/log-ops.js';
+import { STATE_KEY_COLUMN, stateKeySourceColumns, stateKeySql } from '../managed/tables.js';
 
 /**
  * SQL of the state replayed from the log: the latest state-changing entry per scenario+key (at or before `asOf`
- * when given), with the state table's columns. The log carries the full row after each write,
+ * when given), with the state table's columns (`_key` too where the dialect has `stateKeyColumn`). The log carries the full row after each write,
  * so this is the state at that time. Parameters are pushed onto `params`.
  */
 export function logReplaySql(names: SqlNames, input: InputTable, params: SqlValue[], asOf?: Date): string {
@@ -28,6 +29,8 @@ export function logReplaySql(names: SqlNames, input: InputTable, params: SqlValu
     `l.${q('_user')} as ${q('_updated_by')}`,
     `l.${q('_at')} as ${q('_updated_at')}`,
     `l.${q('_entry_id')}`,
+    // `_key` as the write path derives it (verify compares it with the stored one)
+    ...(d.stateKeyColumn ? [`${stateKeySql(d, stateKeySourceColumns(input).map((c) => `l.${q(c)}`))} as ${q(STATE_KEY_COLUMN.name)}`] : []),
   ];
   return (
     `(select ${cols.join(', ')} from (select x.*, row_number() over (partition by ${partition} order by x.${q('_seq')} desc) as ${q('_wb_rn')} ` +

@@ -1,7 +1,8 @@
 import type { Adapter } from '../adapters/adapter.js';
 import { runTransaction, writeRetry } from '../adapters/run-transaction.js';
 import { isWarehouseError } from '../adapters/warehouse-error.js';
-import { logTableName } from '../managed/names.js';
+import { logTableName, stateTableName } from '../managed/names.js';
+import { STATE_KEY_COLUMN } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import { commitGroup, type GroupOutcome, logLayout, type StageTables, type WriterMemory } from './commit-group.js';
 import type { SqlNames } from '../managed/sql-names.js';
@@ -49,6 +50,10 @@ export async function prepareStages(conn: Adapter, names: SqlNames, input: Input
   const tables = await conn.describeSchemas([names.inputsSchema]);
   const log = tables.find((t) => t.name === logTableName(input.name));
   if (!log) throw new Error(`${names.log(input.name)} does not exist: run \`writeback apply\` first`);
+  // a state table laid out by an earlier version (no `_key`) is rebuilt by apply, not written around
+  const state = d.stateKeyColumn ? tables.find((t) => t.name === stateTableName(input.name)) : undefined;
+  if (state && !state.columns.some((c) => c.name === STATE_KEY_COLUMN.name))
+    throw new Error(`${names.state(input.name)} has the layout of an earlier version (no ${STATE_KEY_COLUMN.name}): run \`writeback apply\` first`);
   stages.logLayout = logLayout(input, log.columns.map((c) => c.name));
   await conn.execute(`drop table if exists ${d.quoteIdent(stages.keys)}`);
   await conn.execute(createStageTableSql(conn, stages.keys, keyStageColumns(input)));

@@ -10,6 +10,7 @@ export class DuckDBDialect extends BaseDialect {
   override readonly starExcludeKeyword = 'exclude' as const;
   override readonly supportsStarReplace = true;
   override readonly lateralJoins = true;
+  override readonly stateKeyColumn = true;
   protected override readonly typeNames = { ...ANSI_TYPE_NAMES, number: 'DOUBLE' };
 
   override param(index: number): string {

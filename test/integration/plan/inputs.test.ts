@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { stateKeySql } from '../../../src/managed/tables.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import type { Project } from '../../../src/ir/types.js';
 import { accountPlan, column, defaultForecastColumns, forecastInput, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
@@ -23,8 +24,8 @@ async function insertRows(a: DuckDBAdapter): Promise<void> {
       [`e${i}`, i + 1, `h${i}`, id!, amount!, note!],
     );
     await a.execute(
-      `insert into writeback.forecast (account_id, amount, note, _scenario, _version, _deleted, _updated_by, _updated_at, _entry_id)
-       values ($1, $2, $3, 'base', 1, false, 'ann', now(), $4)`,
+      `insert into writeback.forecast (account_id, amount, note, _scenario, _version, _deleted, _updated_by, _updated_at, _entry_id, _key)
+       values ($1, $2, $3, 'base', 1, false, 'ann', now(), $4, ${stateKeySql(a.dialect, ["'base'", '$1'])})`,
       [id!, amount!, note!, `e${i}`],
     );
   }

@@ -7,7 +7,7 @@ import { dropColumnSql } from '../../../src/emit/ddl.js';
 import { hasByScenarioView, renderByScenario } from '../../../src/emit/model-by-scenario.js';
 import { renderSqlByScenario, sqlModelHasByScenarioView } from '../../../src/emit/model-sql-by-scenario.js';
 import { renderModel } from '../../../src/emit/model-sql.js';
-import { logColumns, stateColumns, stateTablePrimaryKey } from '../../../src/managed/tables.js';
+import { logColumns, STATE_KEY_COLUMN, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../../../src/managed/tables.js';
 import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import { type Operation } from '../../../src/plan/operation.js';
 import type { Project } from '../../../src/ir/types.js';
@@ -39,14 +39,20 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
   for (const input of Object.values(project.inputs)) {
     const log = { schema, name: logTableName(input.name) };
     const state = { schema, name: stateTableName(input.name) };
-    ops.push({ ...base, kind: 'create-input-tables', input: input.name, log: { ...log, columns: logColumns(input) }, state: { ...state, columns: stateColumns(input), key: stateTablePrimaryKey(input) } });
+    ops.push({ ...base, kind: 'create-input-tables', input: input.name, log: { ...log, columns: logColumns(input) }, state: { ...state, columns: stateTableColumns(input, dialect), key: stateTablePrimaryKey(input, dialect) } });
     const head = { schema, name: chainHeadTableName(input.name) };
     ops.push({ ...base, kind: 'create-chain-head', input: input.name, table: head, log, replace: true });
     ops.push({ ...base, kind: 'add-input-column', input: input.name, column: { name: 'added', type: { kind: 'decimal', precision: 38, scale: 10 }, nullable: true, description: '' }, tables: [log, state] });
     const dropped = input.columns.find((c) => !input.key.includes(c.name));
+    const derivedKey = dialect.stateKeyColumn ? { derivedKey: { column: STATE_KEY_COLUMN.name, from: stateKeySourceColumns(input) } } : {};
+    const copied = (columns: { name: string }[]) => columns.map((c) => c.name).filter((c) => c !== STATE_KEY_COLUMN.name);
     if (dropped) {
-      const columns = stateColumns(input).filter((c) => c.name !== dropped.name);
-      ops.push({ ...base, kind: 'drop-input-column', input: input.name, columns: [dropped.name], table: state, rebuild: { columns, key: stateTablePrimaryKey(input) } });
+      const columns = stateTableColumns(input, dialect).filter((c) => c.name !== dropped.name);
+      ops.push({ ...base, kind: 'drop-input-column', input: input.name, columns: [dropped.name], table: state, rebuild: { columns, key: stateTablePrimaryKey(input, dialect), copied: copied(columns), ...derivedKey } });
+    }
+    if (dialect.stateKeyColumn) {
+      const columns = stateTableColumns(input, dialect);
+      ops.push({ ...base, kind: 'rebuild-state-table', input: input.name, table: state, rebuild: { columns, key: stateTablePrimaryKey(input, dialect), copied: copied(columns), ...derivedKey } });
     }
     const at = new Date('2026-11-30T01:00:00Z');
     ops.push({ ...base, kind: 'archive-input-table', input: input.name, log, archiveName: archiveLogName(input.name, at), state, head, dropViews: [{ schema: views, name: 'some_model' }] });

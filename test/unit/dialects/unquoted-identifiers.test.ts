@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Project } from '../../../src/ir/types.js';
 import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import { byScenarioViewName, historyViewName, logTableName, pendingViewName, stateTableName, versionViewName } from '../../../src/managed/names.js';
-import { logColumns, stateColumns } from '../../../src/managed/tables.js';
+import { logColumns, STATE_KEY_COLUMN, stateColumns } from '../../../src/managed/tables.js';
 import { seedSourceColumns } from '../../../src/seeds/seed-columns.js';
 import { collectStatements, distinct, type CollectedDialect } from '../../analyzers/collect-statements.js';
 import { PROJECTS, projectOn } from './remote-projects.js';
@@ -35,7 +35,7 @@ function managedNames(project: Project): Set<string> {
   }
   for (const input of Object.values(project.inputs)) {
     for (const n of [logTableName(input.name), stateTableName(input.name), historyViewName(input.name), pendingViewName(input.name)]) names.add(n);
-    for (const c of [...logColumns(input), ...stateColumns(input)]) names.add(c.name);
+    for (const c of [...logColumns(input), ...stateColumns(input), STATE_KEY_COLUMN]) names.add(c.name);
   }
   for (const m of project.models) for (const n of [m.name, versionViewName(m.name, 1), byScenarioViewName(m.name)]) names.add(n);
   const sourceColumns = seedSourceColumns(project);

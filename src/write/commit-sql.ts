@@ -1,5 +1,5 @@
 import type { SqlValue } from '../adapters/adapter.js';
-import { LOG_SYSTEM_COLUMNS, STATE_KEY_COLUMN, stateKeySourceColumns, stateKeySql, stateTablePrimaryKey } from '../managed/tables.js';
+import { LOG_SYSTEM_COLUMNS, STATE_KEY_COLUMN, stateKeySourceColumns, stateKeySql, stateKeyText, stateTablePrimaryKey } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import { type LogEntry } from './log-entry.js';
 import { stateOpCondition } from '../managed/log-ops.js';
@@ -9,30 +9,47 @@ import type { SqlNames } from '../managed/sql-names.js';
  * The state-changing log entries this transaction appended, read back from the log (the bulk
  * path): `_seq` above bound parameter 1 (the head it read) and at most parameter 2 (the head it
  * moved to) — exactly its own entries, since a writer moves the head before appending (commitGroup).
+ * Where the dialect has `stateKeyColumn`, each with its `_key` derived.
  */
 export function appendedLogSql(names: SqlNames, input: InputTable): string {
   const d = names.dialect;
-  const seq = d.quoteIdent('_seq');
-  return `(select * from ${names.log(input.name)} where ${seq} > ${d.param(1)} and ${seq} <= ${d.param(2)} and ${stateOpCondition(d.quoteIdent('_op'))})`;
+  const q = (c: string) => d.quoteIdent(c);
+  const seq = q('_seq');
+  const key = d.stateKeyColumn ? `, ${stateKeySql(d, stateKeySourceColumns(input).map(q))} as ${q(STATE_KEY_COLUMN.name)}` : '';
+  return `(select *${key} from ${names.log(input.name)} where ${seq} > ${d.param(1)} and ${seq} <= ${d.param(2)} and ${stateOpCondition(q('_op'))})`;
 }
 
 const STATE_SOURCE = ['_entry_id', '_seq', '_op', '_scenario', '_version', '_user', '_at', '_set_columns'];
 
-/** The given entries as a relation of bound values (`select … union all select …`): small batches skip the log scan. */
+/**
+ * The given entries as a relation of bound values (`select … union all select …`): small batches
+ * skip the log scan. Where the dialect has `stateKeyColumn`, each carries its `_key`: bound as text
+ * where `stateKeyText` gives it (the update then joins two plain texts), else derived from its values.
+ */
 export function entriesValuesSql(names: SqlNames, input: InputTable, entries: LogEntry[], params: SqlValue[]): string {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const sys = new Map(LOG_SYSTEM_COLUMNS.map((c) => [c.name, c]));
+  const keyAt = input.key.map((k) => input.columns.findIndex((c) => c.name === k));
   const selects = entries.map((e) => {
     const sysValues: SqlValue[] = [e.entryId, BigInt(e.seq), e.op, e.scenario, BigInt(e.version), e.user, new Date(e.atMs), e.setColumns];
-    const cells = STATE_SOURCE.map((name, i) => {
-      params.push(sysValues[i] ?? null);
-      return `cast(${d.param(params.length)} as ${d.columnType(sys.get(name)!.type)}) as ${q(name)}`;
-    });
-    input.columns.forEach((c, i) => {
-      params.push(e.values[i] ?? null);
-      cells.push(`cast(${d.param(params.length)} as ${d.columnType(c.type)}) as ${q(c.name)}`);
-    });
+    // each value once, cast to its column's type; `_key` below refers to the scenario and key values
+    const typed = new Map<string, string>();
+    const cell = (name: string, value: SqlValue, type: string) => {
+      params.push(value);
+      typed.set(name, `cast(${d.param(params.length)} as ${type})`);
+      return `${typed.get(name)} as ${q(name)}`;
+    };
+    const cells = STATE_SOURCE.map((name, i) => cell(name, sysValues[i] ?? null, d.columnType(sys.get(name)!.type)));
+    input.columns.forEach((c, i) => cells.push(cell(c.name, e.values[i] ?? null, d.columnType(c.type))));
+    if (d.stateKeyColumn) {
+      const text = stateKeyText(input, e.scenario, keyAt.map((i) => e.values[i] ?? null));
+      cells.push(
+        text !== undefined
+          ? cell(STATE_KEY_COLUMN.name, text, d.columnType(STATE_KEY_COLUMN.type))
+          : `${stateKeySql(d, stateKeySourceColumns(input).map((c) => typed.get(c)!))} as ${q(STATE_KEY_COLUMN.name)}`,
+      );
+    }
     return `select ${cells.join(', ')}`;
   });
   return `(${selects.join(' union all ')})`;
@@ -51,7 +68,8 @@ export function updatesExistingOnly(names: SqlNames, keys: StateKeys): boolean {
 }
 
 /**
- * Upsert the state from log entries (`source`: a relation with the log's columns), in one
+ * Upsert the state from log entries (`source`: a relation with the log's columns, and `_key` where
+ * the dialect has `stateKeyColumn`), in one
  * set-based statement. With `dedupe`, only the last entry of each scenario+key is applied; `keys`
  * (what the transaction read of the keys' state rows) picks a plain insert or update where it can.
  */
@@ -74,8 +92,8 @@ export function upsertStateSql(names: SqlNames, input: InputTable, source: strin
     ['_updated_at', `e.${q('_at')}`],
     ['_entry_id', `e.${q('_entry_id')}`],
   ];
-  // `_key` where the dialect keys the state by it (derived from the entry's scenario and key)
-  if (d.stateKeyColumn) mapped.push([STATE_KEY_COLUMN.name, stateKeySql(d, stateKeySourceColumns(input).map((c) => `e.${q(c)}`))]);
+  // `_key` where the dialect keys the state by it (every source carries it: entriesValuesSql, appendedLogSql)
+  if (d.stateKeyColumn) mapped.push([STATE_KEY_COLUMN.name, `e.${q(STATE_KEY_COLUMN.name)}`]);
   const target = names.state(input.name);
   const keyCols = stateTablePrimaryKey(input, d);
   // an update never changes what the key is made of

@@ -1,7 +1,7 @@
 import { type Adapter, queryColumns, type SqlValue } from '../adapters/adapter.js';
 import { filtersInputColumns } from '../auth/row-filter.js';
 import type { ManagedColumn } from '../managed/columns.js';
-import { STATE_KEY_COLUMN, STATE_SYSTEM_COLUMNS, stateKeySql } from '../managed/tables.js';
+import { STATE_KEY_COLUMN, STATE_SYSTEM_COLUMNS, stateKeySql, stateKeyText } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { stageRows } from './stage-rows.js';
@@ -44,8 +44,13 @@ export async function loadCurrentRows(
   const params: SqlValue[] = [];
   if (unique.size <= MAX_LISTED_KEYS && d.stateKeyColumn) {
     // `_key in (…)`: one indexed column, so the warehouse reads these rows by index (a filter on
-    // the scenario and key columns scans the whole table on DuckDB)
+    // the scenario and key columns scans the whole table on DuckDB); bound as text where it can be
     const keys = [...unique.values()].map((w) => {
+      const text = stateKeyText(input, w.scenario, w.key);
+      if (text !== undefined) {
+        params.push(text);
+        return d.param(params.length);
+      }
       params.push(w.scenario);
       const parts = [`cast(${d.param(params.length)} as ${d.columnType(STATE_KEY_COLUMN.type)})`];
       input.key.forEach((k, i) => {

@@ -5,7 +5,7 @@ import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.
 import { createTableSql } from '../../../src/emit/ddl.js';
 import { createWriteback } from '../../../src/library/index.js';
 import { sqlNames } from '../../../src/managed/sql-names.js';
-import { stateColumns, stateKeySourceColumns } from '../../../src/managed/tables.js';
+import { stateColumns, stateKeySourceColumns, stateKeySql, stateKeyText } from '../../../src/managed/tables.js';
 import { entriesValuesSql, upsertStateSql } from '../../../src/write/commit-sql.js';
 import type { LogEntry } from '../../../src/write/log-entry.js';
 import { loadCurrentRows } from '../../../src/write/state-lookup.js';
@@ -37,9 +37,22 @@ function targetsInput(): InputTable {
   };
 }
 
+/** `rates`: a key whose texts the warehouse writes its own way (decimal, timestamp): `_key` is derived in SQL only. */
+function ratesInput(): InputTable {
+  return {
+    name: 'rates',
+    key: ['rate', 'at'],
+    columns: [column('rate', { kind: 'decimal', precision: 18, scale: 4 }, true), column('at', { kind: 'timestamp' }, true), column('note', { kind: 'text' })],
+    scenarios: false,
+    permissions: {},
+    loc: { file: 'inputs/rates.yml', line: 1, col: 1 },
+  };
+}
+
 function stateKeyProject(): Project {
   const p = makeProject();
   p.inputs.targets = targetsInput();
+  p.inputs.rates = ratesInput();
   return p;
 }
 
@@ -184,5 +197,37 @@ describe('the state table keyed by _key (DuckDB)', () => {
     await adapter.execute('rollback');
     expect(updated).toContain('Index Scan');
     expect(updated).not.toContain('Sequential Scan');
+  });
+
+  it('the _key text computed for bound lookups is the one the warehouse derives; other key types are derived in SQL only, and written and found the same way', async () => {
+    project = stateKeyProject();
+    adapter = await open(project);
+    await planAndApply(project, adapter);
+    const mixed: InputTable = { ...targetsInput(), key: ['account_id', 'n', 'month'], columns: [...targetsInput().columns, column('n', { kind: 'integer' }, true)] };
+    const derive = stateKeySql(adapter.dialect, ['cast($1 as varchar)', 'cast($2 as varchar)', 'cast($3 as bigint)', 'cast($4 as date)']);
+    const cases: [string, (string | null)[]][] = [
+      ['base', ['a', '1', '2026-01-31']],
+      ['upside', ['1:a', '-12', '0999-12-31']],
+      ['base', ['e\u0301👍🏽:', '9223372036854775807', '2026-02-01']],
+      ['base', ['', '0', '2026-03-01']],
+      ['base', [null, '3', null]],
+    ];
+    for (const [scenario, key] of cases) {
+      const [row] = await adapter.query<{ k: string }>(`select ${derive} as k`, [scenario, ...key]);
+      expect(stateKeyText(mixed, scenario, key)).toBe(row!.k);
+    }
+    // texts that differ from the warehouse's: never computed outside it
+    expect(stateKeyText(ratesInput(), 'base', ['1.5000', '2026-01-01T00:00:00.000Z'])).toBeUndefined();
+    expect(stateKeyText(mixed, 'base', ['a', '1', '0000-01-01'])).toBeUndefined();
+
+    await withWriteback(adapter, async (wb) => {
+      const first = await wb.inputs.write('rates', [{ rate: '1.5', at: '2026-01-01T10:00:00Z', note: 'x' }, { rate: '-0.25', at: '2026-01-01T10:00:00.5Z' }], { user: 'ann' });
+      expect(first.ok).toBe(true);
+      const again = await wb.inputs.write('rates', [{ rate: '1.5000', at: '2026-01-01T10:00:00.000Z', note: 'y' }], { user: 'ann' });
+      expect(again.ok && again.entries.map((e) => e.version)).toEqual([2]);
+      const report = await wb.verify();
+      expect(report.problems).toEqual([]);
+      expect(report.tables.find((t) => t.table === 'rates')).toEqual({ table: 'rates', entries: 3, stateRows: 2 });
+    });
   });
 });

@@ -98,62 +98,67 @@ async function toPreviousLayout(a: DuckDBAdapter, input: InputTable): Promise<vo
   await a.execute(`alter table writeback.${input.name}__old rename to ${input.name}`);
 }
 
+/** A fresh project with the three inputs, applied; its file open as `adapter` (closed after the test). */
+async function applied(): Promise<DuckDBAdapter> {
+  project = stateKeyProject();
+  const db = await open(project);
+  adapter = db;
+  await planAndApply(project, db);
+  return db;
+}
+
 const columnNames = async (a: DuckDBAdapter, table: string) =>
   (await a.describeSchemas(['writeback'])).find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
 
 describe('the state table keyed by _key (DuckDB)', () => {
   it('a new input state table has _key as its primary key, and the write path and verify keep it equal to the scenario and key', async () => {
-    project = stateKeyProject();
-    adapter = await open(project);
-    await planAndApply(project, adapter);
-    expect(await columnNames(adapter, 'targets')).toContain('_key');
-    const [pk] = await adapter.query<{ cols: string[] }>(
+    const db = await applied();
+    expect(await columnNames(db, 'targets')).toContain('_key');
+    const [pk] = await db.query<{ cols: string[] }>(
       "select constraint_column_names as cols from duckdb_constraints() where table_name = 'targets' and constraint_type = 'PRIMARY KEY'",
     );
     expect(pk?.cols).toEqual(['_key']);
-    await writeSome(adapter);
+    await writeSome(db);
     // one state row per scenario and key, each with its own `_key`
-    const keys = await adapter.query<{ n: number; keys: number }>('select count(*) as n, count(distinct _key) as keys from writeback.targets');
+    const keys = await db.query<{ n: number; keys: number }>('select count(*) as n, count(distinct _key) as keys from writeback.targets');
     expect(keys).toEqual([{ n: 5, keys: 5 }]);
-    const report = await withWriteback(adapter, (wb) => wb.verify());
+    const report = await withWriteback(db, (wb) => wb.verify());
     expect(report.problems).toEqual([]);
 
     // a `_key` changed outside writeback is drift that verify names
-    await adapter.execute("update writeback.forecast set _key = 'v007x' where account_id = '007'");
-    const drifted = await withWriteback(adapter, (wb) => wb.verify());
+    await db.execute("update writeback.forecast set _key = 'v007x' where account_id = '007'");
+    const drifted = await withWriteback(db, (wb) => wb.verify());
     expect(drifted.problems.map((p) => p.message)).toEqual(['state row {"account_id":"007"} (scenario base) differs from the log in: _key']);
   });
 
   it('a state table of the previous layout is rebuilt by apply: the same rows, verify clean, writes go on', async () => {
-    project = stateKeyProject();
-    adapter = await open(project);
-    await planAndApply(project, adapter);
-    await writeSome(adapter);
+    const db = await applied();
+    await writeSome(db);
     const inputs = [project.inputs.forecast!, project.inputs.targets!];
-    const before = await Promise.all(inputs.map((i) => stateRows(adapter!, i)));
-    for (const input of inputs) await toPreviousLayout(adapter, input);
-    expect(await columnNames(adapter, 'forecast')).not.toContain('_key');
+    const before = await Promise.all(inputs.map((i) => stateRows(db, i)));
+    for (const input of inputs) await toPreviousLayout(db, input);
+    expect(await columnNames(db, 'forecast')).not.toContain('_key');
 
-    const upgrade = await plan(project, adapter);
+    const upgrade = await plan(project, db);
     expect(upgrade.operations.map((o) => o.description)).toEqual([
       'rebuild writeback.forecast keyed by _key (scenario and key as one column, found by index; every row kept)',
       'rebuild writeback.targets keyed by _key (scenario and key as one column, found by index; every row kept)',
     ]);
     // the server does not write an input whose state has the previous layout
-    await withWriteback(adapter, async (wb) => {
+    await withWriteback(db, async (wb) => {
       await expect(wb.inputs.write('forecast', [{ account_id: '009', amount: '1.00' }], { user: 'ann' })).rejects.toThrow(
         '"writeback"."forecast" has the layout of an earlier version (no _key): run `writeback apply` first',
       );
     });
-    await planAndApply(project, adapter);
-    expect(await Promise.all(inputs.map((i) => stateRows(adapter!, i)))).toEqual(before);
-    expect(await columnNames(adapter, 'forecast')).toContain('_key');
-    expect((await adapter.describeSchemas(['writeback'])).map((t) => t.name).filter((n) => n.endsWith('__rebuild'))).toEqual([]);
-    expect((await plan(project, adapter)).operations).toEqual([]);
-    expect((await withWriteback(adapter, (wb) => wb.verify())).problems).toEqual([]);
+    await planAndApply(project, db);
+    expect(await Promise.all(inputs.map((i) => stateRows(db, i)))).toEqual(before);
+    expect(await columnNames(db, 'forecast')).toContain('_key');
+    expect((await db.describeSchemas(['writeback'])).map((t) => t.name).filter((n) => n.endsWith('__rebuild'))).toEqual([]);
+    expect((await plan(project, db)).operations).toEqual([]);
+    expect((await withWriteback(db, (wb) => wb.verify())).problems).toEqual([]);
 
     // the write path finds the migrated rows by `_key`: versions go on from where they were
-    await withWriteback(adapter, async (wb) => {
+    await withWriteback(db, async (wb) => {
       const r = await wb.inputs.write('targets', [{ account_id: 'a', month: '2026-01-01', amount: '14.00', _version: 1 }], { user: 'bob' });
       expect(r.ok && r.entries.map((e) => e.version)).toEqual([2]);
       const s = await wb.inputs.write('targets', [{ account_id: 'a', month: '2026-01-01', amount: '15.00', _version: 1 }], { user: 'bob', scenario: 'upside' });
@@ -161,25 +166,23 @@ describe('the state table keyed by _key (DuckDB)', () => {
       const again = await wb.inputs.write('forecast', [{ account_id: '0', amount: '5.00' }], { user: 'bob' });
       expect(again.ok && again.entries.map((e) => e.version)).toEqual([3]);
     });
-    const report = await withWriteback(adapter, (wb) => wb.verify());
+    const report = await withWriteback(db, (wb) => wb.verify());
     expect(report.problems).toEqual([]);
     expect(report.tables.find((t) => t.table === 'targets')).toEqual({ table: 'targets', entries: 7, stateRows: 5 });
   });
 
   it('the lookup and the update of a few keys read the state table by its index, not by a scan', async () => {
-    project = stateKeyProject();
-    adapter = await open(project);
-    await planAndApply(project, adapter);
+    const db = await applied();
     const rows = Array.from({ length: 5000 }, (_, i) => ({ account_id: `a${i}`, month: '2026-01-01', amount: '1.00' }));
-    await withWriteback(adapter, async (wb) => expect((await wb.inputs.write('targets', rows, { user: 'ann' })).ok).toBe(true));
-    const names = sqlNames(project, 'dev', adapter.dialect);
+    await withWriteback(db, async (wb) => expect((await wb.inputs.write('targets', rows, { user: 'ann' })).ok).toBe(true));
+    const names = sqlNames(project, 'dev', db.dialect);
     const input = project.inputs.targets!;
     const profile = async (sql: string, params: SqlValue[]) =>
-      (await adapter!.query(`explain analyze ${sql}`, params)).map((r) => Object.values(r).join('\n')).join('\n');
+      (await db.query(`explain analyze ${sql}`, params)).map((r) => Object.values(r).join('\n')).join('\n');
 
     // the statement the write path reads the current rows with (recorded, then profiled on the real table)
     const seen: { sql: string; params: SqlValue[] }[] = [];
-    const recorder = { dialect: adapter.dialect, query: async (sql: string, params: SqlValue[]) => (seen.push({ sql, params }), []) } as unknown as Adapter;
+    const recorder = { dialect: db.dialect, query: async (sql: string, params: SqlValue[]) => (seen.push({ sql, params }), []) } as unknown as Adapter;
     await loadCurrentRows(recorder, names, input, [{ scenario: 'base', key: ['a7', '2026-01-01'] }, { scenario: 'base', key: ['a4000', '2026-01-01'] }], '_wb_keys_targets');
     const lookup = await profile(seen[0]!.sql, seen[0]!.params);
     expect(lookup).toContain('Index Scan');
@@ -192,19 +195,17 @@ describe('the state table keyed by _key (DuckDB)', () => {
     };
     const params: SqlValue[] = [];
     const update = upsertStateSql(names, input, entriesValuesSql(names, input, [entry], params), false, 'existing');
-    await adapter.execute('begin');
+    await db.execute('begin');
     const updated = await profile(update, params);
-    await adapter.execute('rollback');
+    await db.execute('rollback');
     expect(updated).toContain('Index Scan');
     expect(updated).not.toContain('Sequential Scan');
   });
 
   it('the _key text computed for bound lookups is the one the warehouse derives; other key types are derived in SQL only, and written and found the same way', async () => {
-    project = stateKeyProject();
-    adapter = await open(project);
-    await planAndApply(project, adapter);
+    const db = await applied();
     const mixed: InputTable = { ...targetsInput(), key: ['account_id', 'n', 'month'], columns: [...targetsInput().columns, column('n', { kind: 'integer' }, true)] };
-    const derive = stateKeySql(adapter.dialect, ['cast($1 as varchar)', 'cast($2 as varchar)', 'cast($3 as bigint)', 'cast($4 as date)']);
+    const derive = stateKeySql(db.dialect, ['cast($1 as varchar)', 'cast($2 as varchar)', 'cast($3 as bigint)', 'cast($4 as date)']);
     const cases: [string, (string | null)[]][] = [
       ['base', ['a', '1', '2026-01-31']],
       ['upside', ['1:a', '-12', '0999-12-31']],
@@ -213,14 +214,14 @@ describe('the state table keyed by _key (DuckDB)', () => {
       ['base', [null, '3', null]],
     ];
     for (const [scenario, key] of cases) {
-      const [row] = await adapter.query<{ k: string }>(`select ${derive} as k`, [scenario, ...key]);
+      const [row] = await db.query<{ k: string }>(`select ${derive} as k`, [scenario, ...key]);
       expect(stateKeyText(mixed, scenario, key)).toBe(row!.k);
     }
     // texts that differ from the warehouse's: never computed outside it
     expect(stateKeyText(ratesInput(), 'base', ['1.5000', '2026-01-01T00:00:00.000Z'])).toBeUndefined();
     expect(stateKeyText(mixed, 'base', ['a', '1', '0000-01-01'])).toBeUndefined();
 
-    await withWriteback(adapter, async (wb) => {
+    await withWriteback(db, async (wb) => {
       const first = await wb.inputs.write('rates', [{ rate: '1.5', at: '2026-01-01T10:00:00Z', note: 'x' }, { rate: '-0.25', at: '2026-01-01T10:00:00.5Z' }], { user: 'ann' });
       expect(first.ok).toBe(true);
       const again = await wb.inputs.write('rates', [{ rate: '1.5000', at: '2026-01-01T10:00:00.000Z', note: 'y' }], { user: 'ann' });

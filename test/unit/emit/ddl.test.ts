@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect as d } from '../../../src/dialects/duckdb/duckdb-dialect.js';
+import { getDialect } from '../../../src/dialects/registry.js';
 import {
   addColumnSql,
   createLogTableSql,
@@ -47,10 +48,13 @@ describe('duckdb DDL', () => {
     expect(dropViewSql(d, 'planning', 'm__v1', { ifExists: true })).toEqual(['drop view if exists "planning"."m__v1"']);
   });
 
-  it('keys the state table by scenario and key, leaves the log unkeyed', () => {
+  it('keys the state table by one column `_key` (scenario and key as one text: DuckDB reads by index only on one column), leaves the log unkeyed', () => {
     const input = fixtureProject().inputs['revenue_forecast']!;
     const [state] = createStateTableSql(d, 'writeback', input);
-    expect(state).toMatch(/primary key \("_scenario", "account_id", "quarter"\)\)$/);
+    expect(state).toMatch(/"_entry_id" VARCHAR not null, "_key" VARCHAR not null, primary key \("_key"\)\)$/);
+    // a warehouse that reads a composite key by index keeps (scenario, key columns)
+    const [pgState] = createStateTableSql(getDialect('postgres'), 'writeback', input);
+    expect(pgState).toMatch(/"_entry_id" TEXT not null, primary key \("_scenario", "account_id", "quarter"\)\)$/);
     const [log] = createLogTableSql(d, 'writeback', input);
     expect(log).toMatch(/^create table "writeback"\."revenue_forecast__log" \("_entry_id" VARCHAR not null, /);
     expect(log).not.toMatch(/primary key/);

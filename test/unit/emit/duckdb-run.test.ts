@@ -7,6 +7,7 @@ import { addColumnSql, createSchemaSql, createViewSql } from '../../../src/emit/
 import { formatSql } from '../../../src/emit/format.js';
 import { latestAliasResolver, renderModel, type RenderOptions } from '../../../src/emit/model-sql.js';
 import type { SqlValue } from '../../../src/adapters/adapter.js';
+import { stateKeyText } from '../../../src/managed/tables.js';
 import { fixtureProject } from './fixture-project.js';
 import { withFlags } from './with-flags.js';
 
@@ -20,6 +21,9 @@ type StateRow = Record<string, SqlValue>;
 async function insertState(table: string, rows: StateRow[]): Promise<void> {
   for (const row of rows) {
     const full: StateRow = { _version: 1, _deleted: false, _updated_by: 'ann', _updated_at: at, _entry_id: `e-${Math.random()}`, _scenario: 'base', ...row };
+    // DuckDB keys the state by `_key` (scenario and key as one text), as the write path fills it
+    const input = project.inputs[table]!;
+    full._key = stateKeyText(input, String(full._scenario), input.key.map((k) => (full[k] === undefined || full[k] === null ? null : String(full[k]))))!;
     const names = Object.keys(full);
     const sql = `insert into ${d.qualify('writeback', table)} (${names.map((n) => d.quoteIdent(n)).join(', ')}) values (${names.map((_, i) => d.param(i + 1)).join(', ')})`;
     await db.execute(sql, Object.values(full));

@@ -9,5 +9,6 @@ create table "writeback"."account_fix" (
   "_updated_by" VARCHAR not null,
   "_updated_at" TIMESTAMP not null,
   "_entry_id" VARCHAR not null,
-  primary key ("_scenario", "account_id")
+  "_key" VARCHAR not null,
+  primary key ("_key")
 );

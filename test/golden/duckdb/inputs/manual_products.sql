@@ -14,5 +14,6 @@ create table "writeback"."manual_products" (
   "_updated_by" VARCHAR not null,
   "_updated_at" TIMESTAMP not null,
   "_entry_id" VARCHAR not null,
-  primary key ("_scenario", "id")
+  "_key" VARCHAR not null,
+  primary key ("_key")
 );

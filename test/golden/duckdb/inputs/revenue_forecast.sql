@@ -11,5 +11,6 @@ create table "writeback"."revenue_forecast" (
   "_updated_by" VARCHAR not null,
   "_updated_at" TIMESTAMP not null,
   "_entry_id" VARCHAR not null,
-  primary key ("_scenario", "account_id", "quarter")
+  "_key" VARCHAR not null,
+  primary key ("_key")
 );

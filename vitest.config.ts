@@ -13,6 +13,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/docs/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // one build of the sources per run, for the CLI and the other child processes the tests start
+          globalSetup: ['test/helpers/build-setup.ts'],
         },
       },
       {

@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { builtArgv } from '../helpers/built.js';
 
 /** Repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -19,25 +18,11 @@ export const DOCUMENTED_PORT = '4580';
 export const DOCUMENTED_POSTGRES_PORT = '5433';
 
 /**
- * `node …` arguments that run this checkout's CLI from any working directory: the compiled
- * dist/ when it is newer than every source file (it starts in half the time), else the sources
- * through tsx.
+ * `node …` arguments that run this checkout's CLI from any working directory: this run's build of
+ * the sources (test/helpers/built.ts; a dist/ may be stale, and `npm pack` in test/package/
+ * rebuilds it while other files run).
  */
-export const CLI_ARGV: readonly string[] = distIsFresh()
-  ? [join(ROOT, 'dist', 'cli', 'main.js')]
-  : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts')];
-
-function mtimes(dir: string, ext: string): number[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(ext))
-    .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs);
-}
-
-function distIsFresh(): boolean {
-  const built = mtimes(join(ROOT, 'dist'), '.js');
-  return existsSync(join(ROOT, 'dist', 'cli', 'main.js')) && Math.min(...built) >= Math.max(...mtimes(join(ROOT, 'src'), ''));
-}
+export const CLI_ARGV: readonly string[] = builtArgv('src/cli/main.ts');
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const CLI = [process.execPath, ...CLI_ARGV].map(quote).join(' ');

@@ -1,20 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { builtArgv } from './built.js';
 
 /**
- * Node arguments that run this checkout's CLI from its TypeScript sources (through tsx, named by
- * an absolute URL so any working directory works): tests never run a dist/ that may be stale.
- * The built CLI (bin/writeback.js → dist/) is tested from a packed install in test/package/.
+ * Node arguments that run this checkout's CLI from its sources as they are now (this run's build
+ * of them, an absolute path so any working directory works): tests never run a dist/ that may be
+ * stale. The built CLI (bin/writeback.js → dist/) is tested from a packed install in test/package/.
  */
-export const CLI_ARGV: readonly string[] = [
-  '--import',
-  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
-  resolve(import.meta.dirname, '../../src/cli/main.ts'),
-];
+export const CLI_ARGV: readonly string[] = builtArgv('src/cli/main.ts');
 
 export interface CliResult {
   code: number | null;

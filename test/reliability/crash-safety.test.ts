@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../src/library/open-project.js';
+import { builtArgv } from '../helpers/built.js';
 import { appliedDemoProject, LONG, rng, testSeed } from './helpers.js';
 
 const CHILD = resolve(import.meta.dirname, 'crash-server-child.ts');
@@ -11,7 +12,7 @@ const SENDERS = 4;
 
 /** Start the server child; resolves with its base URL once it listens. */
 function startServerProcess(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...builtArgv(CHILD), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
   return new Promise((done, fail) => {

@@ -10,6 +10,7 @@ import { createServer } from '../../../src/server/create-server.js';
 import { silentLogger, type ServerLogger } from '../../../src/server/logger.js';
 import { findRunningServer } from '../../../src/runtime/find-running-server.js';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
+import { builtArgv } from '../../helpers/built.js';
 import { appliedDemoProject, demoTokens } from './demo-project.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
 
@@ -282,7 +283,7 @@ describe('HTTP API on the demo project', () => {
     const acknowledged = Date.now();
     const child = join(import.meta.dirname, 'read-snapshot-child.ts');
     const sql = `select amount from planning.account_forecast where id = '${EMEA}' and quarter = '2026-Q1'`;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, server.snapshot!.status().path, sql, '777.77', '400']);
+    const { stdout } = await run(process.execPath, [...builtArgv(child), server.snapshot!.status().path, sql, '777.77', '400']);
     const seen = JSON.parse(stdout) as { seen: boolean; tables: string[] };
     expect(seen.seen).toBe(true);
     expect(seen.tables).not.toContain('_wb_tokens');
@@ -295,10 +296,10 @@ describe('HTTP API on the demo project', () => {
     const created = await api('POST', '/api/v1/scenarios', { token: tokens.fin, body: { name: 'bi_sees_me' } });
     expect(created.status).toBe(201);
     const sql = "select count(*) from writeback._wb_scenarios where name = 'bi_sees_me' and archived_at is not null";
-    const before = JSON.parse((await run(process.execPath, ['--import', 'tsx', child, server.snapshot!.status().path, "select count(*) from writeback._wb_scenarios where name = 'bi_sees_me'", '1', '400'])).stdout) as { seen: boolean };
+    const before = JSON.parse((await run(process.execPath, [...builtArgv(child), server.snapshot!.status().path, "select count(*) from writeback._wb_scenarios where name = 'bi_sees_me'", '1', '400'])).stdout) as { seen: boolean };
     expect(before.seen).toBe(true);
     expect((await api('POST', '/api/v1/scenarios/bi_sees_me/archive', { token: tokens.fin, body: {} })).status).toBe(200);
-    const after = JSON.parse((await run(process.execPath, ['--import', 'tsx', child, server.snapshot!.status().path, sql, '1', '400'])).stdout) as { seen: boolean };
+    const after = JSON.parse((await run(process.execPath, [...builtArgv(child), server.snapshot!.status().path, sql, '1', '400'])).stdout) as { seen: boolean };
     expect(after.seen).toBe(true);
   });
 

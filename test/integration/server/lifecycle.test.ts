@@ -10,6 +10,7 @@ import { adminRequest } from '../../../src/runtime/admin-client.js';
 import { silentLogger } from '../../../src/server/logger.js';
 import type { HttpLibrary } from '../../../src/http/library.js';
 import { findRunningServer } from '../../../src/runtime/find-running-server.js';
+import { builtArgv } from '../../helpers/built.js';
 import { appliedDemoProject } from './demo-project.js';
 import { call } from './http-client.js';
 
@@ -75,7 +76,7 @@ describe('server lifecycle', () => {
 
   it('a separate `serve` process in dev-user mode binds 127.0.0.1, warns, and shuts down cleanly on SIGTERM', async () => {
     const dir = await appliedDemoProject();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve-child.ts'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...builtArgv(join(import.meta.dirname, 'serve-child.ts')), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

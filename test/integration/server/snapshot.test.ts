@@ -9,13 +9,14 @@ import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
 import { createSnapshotPublisher, type SnapshotPublisher } from '../../../src/snapshot/snapshot-publisher.js';
 import { openSnapshotConnection } from '../../../src/snapshot/snapshot-connection.js';
 import type { Adapter } from '../../../src/adapters/adapter.js';
+import { builtArgv } from '../../helpers/built.js';
 
 const run = promisify(execFile);
 const CHILD = join(import.meta.dirname, 'read-snapshot-child.ts');
 
 /** Another OS process opens the snapshot read-only and polls until it sees `expected`. */
 async function readInChild(path: string, sql: string, expected: string) {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, path, sql, expected, '400'], { cwd: process.cwd() });
+  const { stdout } = await run(process.execPath, [...builtArgv(CHILD), path, sql, expected, '400'], { cwd: process.cwd() });
   return JSON.parse(stdout) as { seen: boolean; ms: number; tables: string[] };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from '../../helpers/cli.js';
+import { builtArgv } from '../../helpers/built.js';
 import { appliedDemoProject } from '../server/demo-project.js';
 
 const run = promisify(execFile);
@@ -27,7 +28,7 @@ async function serve(dir: string) {
 /** A separate process opens the snapshot read-only and reads a merged view. */
 async function readSnapshot(dir: string): Promise<{ seen: boolean; tables: string[] }> {
   const sql = 'select count(*) > 0 from planning.account_forecast';
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', READ_CHILD, join(dir, 'target', 'snapshot.duckdb'), sql, 'true', '1']);
+  const { stdout } = await run(process.execPath, [...builtArgv(READ_CHILD), join(dir, 'target', 'snapshot.duckdb'), sql, 'true', '1']);
   return JSON.parse(stdout) as { seen: boolean; tables: string[] };
 }
 

@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/helpers/longest-first.js';
 
 export default defineConfig({
   test: {
     // two files at a time (vitest's default is one on a 2-core machine): most tests wait on servers,
     // child processes and Chromium, so a second file uses the time the first spends waiting
     maxWorkers: 2,
+    // the files that take longest start first, so that neither worker ends the run alone on one
+    sequence: { sequencer: LongestFirst },
     projects: [
       { test: { name: 'fast', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The root of this run's build of the sources (test-build.ts). */
     writebackBuild: string;
+    /** A folder with the demo project applied once per run (demo-project.ts copies it). */
+    appliedDemo: string;
   }
 }
 

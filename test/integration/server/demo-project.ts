@@ -6,11 +6,25 @@ import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import { loadProject } from '../../../src/project/load-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
+import { inject } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-/** A copy of the root demo project in a temp dir, applied (seeds loaded, tables and views created); `prepare` edits the copy first. */
+/**
+ * A copy of the root demo project in a temp dir, applied (seeds loaded, tables and views created);
+ * `prepare` edits the copy first. Without `prepare`, a copy of the demo that this run's global
+ * setup applied once (test/helpers/build-setup.ts), folder and DuckDB file, when there is one.
+ */
 export async function appliedDemoProject(prepare?: (dir: string) => void): Promise<string> {
+  const applied = prepare ? undefined : inject('appliedDemo');
+  if (!applied) return applyDemoProject(prepare);
+  const dir = mkdtempSync(join(tmpdir(), 'wb-server-'));
+  cpSync(applied, dir, { recursive: true });
+  return dir;
+}
+
+/** A new copy of the root demo project in a temp dir, edited by `prepare`, then applied. */
+export async function applyDemoProject(prepare?: (dir: string) => void): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'wb-server-'));
   for (const part of ['project.yml', 'inputs', 'models', 'macros', 'seeds']) {
     cpSync(join(ROOT, part), join(dir, part), { recursive: true });

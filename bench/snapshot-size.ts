@@ -8,7 +8,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openProject } from '../src/library/open-project.js';
-import { appliedDemoProject } from '../test/integration/server/demo-project.js';
+import { applyDemoProject } from '../test/integration/server/demo-project.js';
 import { QUICK, Recorder } from './lib/result.js';
 
 const rec = new Recorder('snapshot-size', 'BI snapshot size and publish time as the log grows');
@@ -16,7 +16,7 @@ const ENTRIES = QUICK ? 20_000 : 100_000;
 const KEYS = 1_000;
 console.log(rec.title);
 
-const dir = await appliedDemoProject();
+const dir = await applyDemoProject();
 const wb = await openProject(dir);
 const path = join(dir, 'target', 'snapshot.duckdb');
 const publisher = await wb.publishSnapshots({ path, delayMs: 3_600_000 });

@@ -192,7 +192,8 @@ async function loadModels(root: string, scope: LoadScope, report: Reporter, cach
       const d = readModelDoc(yd, docs.length === 1 ? fileName : undefined, scope, report);
       if (d && cache && mark.clean()) results.push({ doc, model: d.model, columnsOmitted: d.columnsOmitted, ...(d.template ? { template: d.template } : {}) });
       const dups = report.size;
-      add(d);
+      // the draft keeps no YAML document: positions found later come from parsing the file again
+      add(d && { ...d, locField: reparsedLocField(file, text, doc, d.model.loc) });
       mark.skip(report.size - dups);
     });
     if (cache && mark.clean() && results.length === docs.length) cache.put(file, text, results);
@@ -215,15 +216,26 @@ interface CachedModel {
  * again only then.
  */
 function cachedDraft(file: string, text: string, c: CachedModel): ModelDraft {
-  let yd: YamlDoc | undefined;
-  const locField = (path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): SourceLocation => {
-    yd ??= parseFile(file, text, new Reporter())[c.doc];
-    return yd ? pathLoc(yd, path, which) : c.model.loc;
-  };
+  const locField = reparsedLocField(file, text, c.doc, c.model.loc);
   const body = c.model.body;
   if (body.kind !== 'sql') return { model: c.model, locField, columnsOmitted: c.columnsOmitted };
   const map = { file, spans: body.sqlMap ?? [] };
   return { model: c.model, locField, columnsOmitted: c.columnsOmitted, ...(c.template ? { template: c.template } : {}), locSql: (offset: number) => locateOffset(map, offset) };
+}
+
+/**
+ * `ModelDraft.locField` of document `doc` of a model file without keeping its YAML document: the
+ * file's text is parsed again (with the loader's own parse, so positions are the same) the first
+ * time a position is asked for, which happens only when a problem found across files is reported.
+ * Keeping every document alive until then made the heap grow with the project (~14 % of a cold load
+ * in garbage collection); only the text is kept.
+ */
+function reparsedLocField(file: string, text: string, doc: number, fallback: SourceLocation): ModelDraft['locField'] {
+  let yd: YamlDoc | undefined;
+  return (path, which = 'value') => {
+    yd ??= parseFile(file, text, new Reporter())[doc];
+    return yd ? pathLoc(yd, path, which) : fallback;
+  };
 }
 
 /** Whether a file read so far reported nothing and marked no name broken (only such files are cached). */

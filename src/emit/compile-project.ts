@@ -3,10 +3,10 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
 import { META_TABLES } from '../managed/meta-tables.js';
 import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
-import { fingerprintModel } from './fingerprint.js';
+import { fingerprintRendered, recordingAliasResolver } from './fingerprint.js';
 import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
 import { formatScript, formatSql } from './format.js';
-import { latestAliasResolver, renderModel, type RenderOptions } from './model-sql.js';
+import { renderModel, type RenderOptions } from './model-sql.js';
 
 /** One compiled object, written by `writeback compile` to `target/compiled/<dialect>/<file>`. */
 export interface CompiledObject {
@@ -43,12 +43,15 @@ export function compileProject(project: Project, dialect: Dialect, targetName: s
   const fingerprints = new Map<string, string>();
   for (const model of project.models) {
     const file = `models/${model.name}.sql`;
-    const rendered = renderModel(project, model, dialect, targetName, latestAliasResolver(project), options);
+    // one rendering for the SQL and the fingerprint: the fingerprint's resolver points refs at the
+    // latest aliases as `latestAliasResolver` does, and records them
+    const refs = new Set<string>();
+    const rendered = renderModel(project, model, dialect, targetName, recordingAliasResolver(project, refs), options);
     if (!rendered.ok) {
       out.push({ kind: 'model', name: model.name, file, sql: '', diagnostics: rendered.diagnostics });
       continue;
     }
-    const fp = fingerprintModel(project, model, dialect, targetName, fingerprints, options);
+    const fp = fingerprintRendered(model, dialect, rendered, refs, fingerprints);
     if (fp.ok) fingerprints.set(model.name, fp.value);
     out.push({
       kind: 'model',

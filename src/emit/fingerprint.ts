@@ -3,7 +3,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import type { Model, Project } from '../ir/types.js';
-import { renderModel, type RenderOptions } from './model-sql.js';
+import { renderModel, type RefResolver, type RenderOptions } from './model-sql.js';
 
 /**
  * A model's fingerprint: sha256 over the dialect name, its SQL rendered with refs pointing at
@@ -20,11 +20,35 @@ export function fingerprintModel(
   options: RenderOptions = {},
 ): Result<string> {
   const refs = new Set<string>();
-  const rendered = renderModel(project, model, dialect, targetName, (name) => {
+  const rendered = renderModel(project, model, dialect, targetName, recordingAliasResolver(project, refs), options);
+  if (!rendered.ok) return rendered;
+  return fingerprintRendered(model, dialect, rendered, refs, upstream);
+}
+
+/**
+ * The resolver a fingerprint is rendered with: `latestAliasResolver`'s (every ref at the model's
+ * latest alias in the views schema), recording each model referred to in `refs`. `compile` renders
+ * its output with it too, so one rendering gives both the SQL and the fingerprint.
+ */
+export function recordingAliasResolver(project: Project, refs: Set<string>): RefResolver {
+  return (name) => {
     refs.add(name);
     return { schema: project.schemas.views, name };
-  }, options);
-  if (!rendered.ok) return rendered;
+  };
+}
+
+/**
+ * {@link fingerprintModel} of a model already rendered with {@link recordingAliasResolver}:
+ * `rendered` is that rendering (its warnings are repeated in the result, as `fingerprintModel`
+ * returns them) and `refs` what it recorded.
+ */
+export function fingerprintRendered(
+  model: Model,
+  dialect: Dialect,
+  rendered: Extract<Result<string>, { ok: true }>,
+  refs: ReadonlySet<string>,
+  upstream: ReadonlyMap<string, string>,
+): Result<string> {
   const pairs: [string, string][] = [];
   const report = new Reporter();
   report.add(...rendered.warnings);

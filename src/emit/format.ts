@@ -18,8 +18,14 @@ export function formatSql(dialect: Dialect, sql: string): string {
   let formatted = cache.get(skeleton.text);
   if (formatted === undefined) {
     formatted = formatUncached(dialect, skeleton.text);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= CACHE_LIMIT) {
+      cache.clear();
+      FRESH.get(dialect)?.clear();
+    }
     cache.set(skeleton.text, formatted);
+    let fresh = FRESH.get(dialect);
+    if (!fresh) FRESH.set(dialect, (fresh = new Set()));
+    fresh.add(skeleton.text);
   }
   return fillSkeleton(formatted, skeleton) ?? formatUncached(dialect, sql);
 }
@@ -27,6 +33,33 @@ export function formatSql(dialect: Dialect, sql: string): string {
 /** Formatted skeletons per dialect (bounded: cleared when full). */
 const CACHES = new WeakMap<Dialect, Map<string, string>>();
 const CACHE_LIMIT = 2000;
+/** Skeletons formatted by sql-formatter in this process (not seeded), per dialect. */
+const FRESH = new WeakMap<Dialect, Set<string>>();
+
+/**
+ * The skeletons formatted in this process for `dialect` with their layout, to keep for a later
+ * process ({@link seedFormatted}); empty when every skeleton came from the seed.
+ */
+export function freshlyFormatted(dialect: Dialect): [string, string][] {
+  const cache = CACHES.get(dialect);
+  const fresh = FRESH.get(dialect);
+  if (!cache || !fresh) return [];
+  return [...fresh].flatMap((k): [string, string][] => {
+    const v = cache.get(k);
+    return v === undefined ? [] : [[k, v]];
+  });
+}
+
+/**
+ * Seeds the skeleton cache of `dialect` with layouts a previous process made with the same code
+ * and formatter (`writeback compile` keeps them in target/parse-cache/): a compile whose statements
+ * all have a known skeleton formats nothing.
+ */
+export function seedFormatted(dialect: Dialect, entries: Iterable<readonly [string, string]>): void {
+  let cache = CACHES.get(dialect);
+  if (!cache) CACHES.set(dialect, (cache = new Map()));
+  for (const [k, v] of entries) if (cache.size < CACHE_LIMIT) cache.set(k, v);
+}
 
 function formatUncached(dialect: Dialect, sql: string): string {
   const options: FormatOptionsWithLanguage = {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,8 @@ function codeFingerprint(): string {
     hash.update('no package.json');
   }
   for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile() || !/\.(js|ts|json)$/.test(e.name)) continue;
+    // declaration files (dist/ holds one per module) never run: half the stat calls for nothing
+    if (!e.isFile() || !/\.(js|ts|json)$/.test(e.name) || e.name.endsWith('.d.ts')) continue;
     const path = join(e.parentPath, e.name);
     const s = statSync(path);
     hash.update(`${path}\0${s.size}\0${s.mtimeMs}\n`);
@@ -51,7 +52,8 @@ function codeFingerprint(): string {
  */
 export class ParseCache {
   private readonly next = new Map<string, Uint8Array>();
-  private readonly salt: string;
+  /** A hash that has taken in the salt: each key copies it (cheaper than hashing the salt again). */
+  private readonly salted: Hash;
   private changed = false;
 
   private constructor(
@@ -59,7 +61,8 @@ export class ParseCache {
     private readonly old: Map<string, Uint8Array>,
     context: Uint8Array,
   ) {
-    this.salt = createHash('sha256').update(`${FORMAT}\0${codeFingerprint()}\0`).update(context).digest('hex');
+    const salt = createHash('sha256').update(`${FORMAT}\0${codeFingerprint()}\0`).update(context).digest('hex');
+    this.salted = createHash('sha256').update(salt);
   }
 
   /** Opens the cache of the project in `root`; `context` is a serialization of what every file is read against. */
@@ -75,8 +78,14 @@ export class ParseCache {
     return new ParseCache(file, old, context);
   }
 
+  /** The last key computed: a file missed by `get` is `put` next with the same path and text. */
+  private last: { path: string; text: string; key: string } | undefined;
+
   private key(path: string, text: string): string {
-    return createHash('sha256').update(this.salt).update(`\0${path}\0`).update(text).digest('hex');
+    if (this.last?.path === path && this.last.text === text) return this.last.key;
+    const key = this.salted.copy().update(`\0${path}\0`).update(text).digest('hex');
+    this.last = { path, text, key };
+    return key;
   }
 
   /** The value stored for `path` with exactly this `text`, or undefined. */
@@ -114,5 +123,38 @@ export class ParseCache {
     } catch {
       // a read-only project or a full disk: run without a cache
     }
+  }
+}
+
+/** A file of target/parse-cache/ other than the parse cache's own, valid only for the code that wrote it. */
+interface StampedFile {
+  format: number;
+  code: string;
+  value: unknown;
+}
+
+/**
+ * What `name` in the project's `target/parse-cache/` holds, when it was written by this very code
+ * ({@link writeStamped}); undefined when missing, corrupt or written by other code.
+ */
+export function readStamped(root: string, name: string): unknown {
+  try {
+    const data = deserialize(readFileSync(join(root, PARSE_CACHE_DIR, name))) as Partial<StampedFile> | null;
+    return data && data.format === FORMAT && data.code === codeFingerprint() ? data.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `value` as `name` in the project's `target/parse-cache/`, stamped with the running code; best-effort. */
+export function writeStamped(root: string, name: string, value: unknown): void {
+  try {
+    const file = join(root, PARSE_CACHE_DIR, name);
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, serialize({ format: FORMAT, code: codeFingerprint(), value } satisfies StampedFile));
+    renameSync(tmp, file);
+  } catch {
+    // a read-only project or a full disk: the next run formats again
   }
 }

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
+import type { Project } from '../../ir/types.js';
 import { globals, loadOrExit, reportDiagnostics, ReportedFailure } from '../context.js';
 import { paint, plural, printJson } from '../output.js';
 import { examples } from '../help.js';
@@ -15,7 +16,9 @@ export function registerCompile(program: Command): void {
       const project = await loadOrExit(opts);
       // the SQL formatter is loaded only by the commands that write SQL
       const { compile } = await import('../../library/compile.js');
+      const formats = await formatCache(project.dir, opts.target, project);
       const compiled = compile(project, { target: opts.target });
+      formats?.save();
       if (!compiled.ok) {
         reportDiagnostics(compiled.diagnostics, opts, project.dir);
         throw new ReportedFailure(1);
@@ -30,6 +33,44 @@ export function registerCompile(program: Command): void {
     ['writeback compile', 'the SQL of the default target into target/compiled/<dialect>/'],
     ['writeback compile --target prod --out build/sql', 'a target declared in project.yml, in its dialect (no connection or credentials needed)'],
   ]);
+}
+
+/** The file of target/parse-cache/ that keeps sql-formatter's layouts of statement skeletons, per dialect. */
+const FORMATS_FILE = 'formats.bin';
+/** At most this many layouts are kept per dialect (the formatter's in-memory cache holds as many). */
+const FORMATS_KEPT = 2000;
+
+/**
+ * Seeds the formatter's skeleton cache for the compiled target's dialect from the layouts a previous
+ * compile kept (src/emit/format.ts): statements of a known shape are not formatted again.
+ * `save()` keeps what this run added.
+ * Undefined when the target is unknown (compile reports it).
+ */
+async function formatCache(root: string, target: string | undefined, project: Project): Promise<{ save(): void } | undefined> {
+  const [{ resolveTarget }, { getDialect }, { freshlyFormatted, seedFormatted }, { readStamped, writeStamped }] = await Promise.all([
+    import('../../adapters/registry.js'),
+    import('../../dialects/registry.js'),
+    import('../../emit/format.js'),
+    import('../../project/parse-cache.js'),
+  ]);
+  let dialect;
+  try {
+    dialect = getDialect(resolveTarget(project, target).type);
+  } catch {
+    return undefined;
+  }
+  const stored = readStamped(root, FORMATS_FILE);
+  const all = stored instanceof Map ? (stored as Map<string, [string, string][]>) : new Map<string, [string, string][]>();
+  seedFormatted(dialect, all.get(dialect.name) ?? []);
+  return {
+    save() {
+      const fresh = freshlyFormatted(dialect);
+      if (fresh.length === 0) return;
+      // bounded as the in-memory cache is: the newest layouts are kept
+      all.set(dialect.name, [...(all.get(dialect.name) ?? []), ...fresh].slice(-FORMATS_KEPT));
+      writeStamped(root, FORMATS_FILE, all);
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../helpers/cli.js';
 
@@ -42,5 +43,36 @@ describe('compile output folder', () => {
     expect(again).toEqual(tree(fresh));
     expect(Object.keys(again)).not.toContain('models/customers_enriched.sql');
     expect(readdirSync(out)).not.toContain('stray');
+  });
+
+  // compile keeps sql-formatter's layout of each statement shape in target/parse-cache/formats.bin
+  // (src/emit/format.ts) and a later compile formats from it
+  it('formats from the layouts a previous compile kept, to the same files', async () => {
+    const dir = join(tempDir(), 'p');
+    cpSync(scaffold, dir, { recursive: true });
+    const out = join(dir, 'target', 'compiled', 'duckdb');
+    const compileFresh = async () => {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(join(dir, 'target', 'parse-cache', 'files.bin'), { force: true });
+      expect((await runCli(['compile', '--project', dir])).code).toBe(0);
+      return tree(out);
+    };
+    const first = await compileFresh();
+    // the file as the CLI wrote it, stamped with the CLI's own code (the tests' children run a build of
+    // the sources, not this process's modules): its value is changed below under the same stamp
+    const formats = join(dir, 'target', 'parse-cache', 'formats.bin');
+    const stamped = deserialize(readFileSync(formats)) as { value: Map<string, [string, string][]> };
+    const kept = stamped.value;
+    expect(kept.get('duckdb')?.length).toBeGreaterThan(0);
+    expect(await compileFresh()).toEqual(first);
+
+    // the kept layouts are what the files are made from: marked ones show the mark
+    writeFileSync(formats, serialize({ ...stamped, value: new Map([['duckdb', kept.get('duckdb')!.map(([k, v]) => [k, `${v}\n-- kept layout`])]]) }));
+    const marked = await compileFresh();
+    expect(marked['models/customers_enriched.sql']).toContain('-- kept layout');
+
+    // a corrupt file is ignored
+    writeFileSync(join(dir, 'target', 'parse-cache', 'formats.bin'), 'not a cache');
+    expect(await compileFresh()).toEqual(first);
   });
 });

@@ -12,14 +12,14 @@ import type { InputColumn, InputTable, RowFilter, Scalar, TablePermission } from
 import { readActions, readApproval, readStatusRules, readTransitions } from './read-workflow.js';
 import { readPlanning } from './read-planning.js';
 import { reportZodIssues } from './zod-issues.js';
-import { docStartLoc, keyLoc, pathLoc, plainValue, type YamlDoc } from './yaml-file.js';
+import { docStartLoc, keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 
 /**
  * Validates and converts one input document. `defaultName` is the file's base name (used when
  * the document has no `name:`). Returns the table (best effort) or undefined when it has no usable name.
  */
 export function readInputFile(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, report: Reporter): InputTable | undefined {
-  const raw: unknown = plainValue(yd.doc);
+  const raw: unknown = yd.doc.toJS();
   const parsed = inputFileSchema.safeParse(raw);
   let file: Partial<InputFile>;
   const brokenColumns = new Set<string>();

@@ -8,7 +8,7 @@ import { checkName } from './check-name.js';
 import type { LoadScope } from '../resolve/scope.js';
 import { scalarMap } from './scalar-map.js';
 import type { ModelBody, Relation } from '../ir/types.js';
-import { docStartLoc, pathLoc, resolvePath, plainValue, type YamlDoc } from './yaml-file.js';
+import { docStartLoc, pathLoc, resolvePath, type YamlDoc } from './yaml-file.js';
 import { reportZodIssues } from './zod-issues.js';
 
 /**
@@ -17,7 +17,7 @@ import { reportZodIssues } from './zod-issues.js';
  * A model that fails validation is recorded in `scope.broken.models` and not returned.
  */
 export function readModelDoc(yd: YamlDoc, defaultName: string | undefined, scope: LoadScope, report: Reporter): ModelDraft | undefined {
-  let raw: unknown = plainValue(yd.doc);
+  let raw: unknown = yd.doc.toJS();
   if (isRecord(raw) && raw.kind === undefined && 'sql' in raw) raw = { ...raw, kind: 'sql' };
   const rawName = isRecord(raw) && typeof raw.name === 'string' ? raw.name : defaultName;
   const parsed = modelFileSchema.safeParse(raw);

@@ -14,7 +14,7 @@ import { readDbtSource } from './read-dbt-source.js';
 import type { ManifestCache } from './read-dbt-manifest.js';
 import { checkRole } from './read-workflow.js';
 import type { ColumnType, Project, ScenarioPermissions, Seed, Source, SourceTable, TargetConfig } from '../ir/types.js';
-import { keyLoc, pathLoc, plainValue, type YamlDoc } from './yaml-file.js';
+import { keyLoc, pathLoc, type YamlDoc } from './yaml-file.js';
 import { reportZodIssues } from './zod-issues.js';
 
 /** The project-wide part of the IR, read from `project.yml`. */
@@ -28,7 +28,7 @@ export const DEFAULT_TARGET: TargetConfig = { name: 'dev', type: 'duckdb', path:
  * checks of the other files. Every problem goes to `report`; valid parts are always kept.
  */
 export function readProjectFile(yd: YamlDoc, scope: LoadScope, report: Reporter): ProjectConfig {
-  const raw: unknown = plainValue(yd.doc);
+  const raw: unknown = yd.doc.toJS();
   const parsed = projectFileSchema.safeParse(raw);
   let file: Partial<ProjectFile>;
   if (parsed.success) file = parsed.data;

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourceLocation } from '../ir/types.js';
 
 /** One YAML document of a project file, with what is needed to turn offsets into `file:line:col`. */
@@ -85,47 +85,4 @@ export function keyLoc(yd: YamlDoc, path: YamlPath): SourceLocation {
 
 function isNodeLike(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && 'range' in v;
-}
-
-/** Thrown inside {@link plainValue} when a node needs the yaml package's own conversion. */
-const NOT_PLAIN = Symbol('not plain');
-
-/**
- * The document's value as plain JavaScript: what `doc.toJS()` returns, built by a direct walk when
- * the document holds only plain mappings, sequences and scalars with scalar keys (every project
- * file in practice), else by `doc.toJS()` itself (aliases, merge keys `<<`, tagged or YAML 1.1
- * collections, complex keys, pairs in a sequence). The walk skips `toJS`'s per-node context (anchor
- * bookkeeping, key stringification for complex keys): about half its cost on a cold load.
- */
-export function plainValue(doc: Document.Parsed): unknown {
-  try {
-    return doc.contents === null ? doc.toJS() : plainNode(doc.contents);
-  } catch (e) {
-    if (e === NOT_PLAIN) return doc.toJS();
-    throw e;
-  }
-}
-
-function plainNode(node: unknown): unknown {
-  if (isScalar(node)) return node.value;
-  if (isMap(node)) {
-    if (node.constructor !== YAMLMap) throw NOT_PLAIN;
-    const out: Record<string, unknown> = {};
-    for (const { key, value } of node.items) {
-      if (!isScalar(key) || isAlias(key) || key.value === '<<' || 'addToJSMap' in key) throw NOT_PLAIN;
-      const k = key.value;
-      if (k !== null && typeof k === 'object') throw NOT_PLAIN;
-      // as toJS: a null key is '', a key already present (such as __proto__) is defined, not assigned
-      const name = k === null ? '' : String(k);
-      const v = value === null ? null : plainNode(value);
-      if (name in out) Object.defineProperty(out, name, { value: v, writable: true, enumerable: true, configurable: true });
-      else out[name] = v;
-    }
-    return out;
-  }
-  if (isSeq(node)) {
-    if (node.constructor !== YAMLSeq) throw NOT_PLAIN;
-    return node.items.map(plainNode);
-  }
-  throw NOT_PLAIN;
 }

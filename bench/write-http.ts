@@ -20,6 +20,8 @@ const CLIENTS = 16;
 const MANY_CLIENTS = 64;
 const SECONDS = QUICK ? 3 : 10;
 const PRELOADED = 1000;
+/** The last phase's state table: interactive writes on a table of this many rows (loaded by bulk requests first). */
+const LARGE_STATE = QUICK ? 20_000 : 200_000;
 console.log(rec.title);
 
 /** The raw baseline: one transaction per write (log insert + state upsert), prepared, on one connection. */
@@ -96,8 +98,8 @@ try {
     });
   await post(Array.from({ length: PRELOADED }, (_, i) => ({ id: `k${i}`, amount: '1.00' })));
 
-  /** `clients` loops of single-row writes for SECONDS: half new keys, half updates of preloaded keys. */
-  const phase = async (clients: number, tag: string): Promise<Phase> => {
+  /** `clients` loops of single-row writes for SECONDS: half new keys, half updates of the `preloaded` keys `k0…`. */
+  const phase = async (clients: number, tag: string, preloaded = PRELOADED): Promise<Phase> => {
     const latencies: number[] = [];
     let failures = 0;
     let firstFailure: string | undefined;
@@ -108,7 +110,7 @@ try {
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
         for (let w = 0; performance.now() < end; w++) {
-          const id = w % 2 ? `k${(c * 7919 + w) % PRELOADED}` : `${tag}-${c}-${w}`;
+          const id = w % 2 ? `k${(c * 7919 + w) % preloaded}` : `${tag}-${c}-${w}`;
           const t = performance.now();
           try {
             await post([{ id, amount: `${w % 1000}.00`, note: `client ${c}` }]);
@@ -156,9 +158,22 @@ try {
   rec.figure('64 clients: latency p99', percentile(at64.latencies, 99), 'ms');
   if (at64.firstFailure) console.log(`  first failure: ${at64.firstFailure}`);
   rec.check('64 clients: failed writes', at64.failures, 'writes', '0', at64.failures === 0);
+
+  // the same 16 clients on a large state table: a write's lookup and update must not grow with the table
+  for (let from = PRELOADED; from < LARGE_STATE; from += 50_000)
+    await post(Array.from({ length: Math.min(50_000, LARGE_STATE - from) }, (_, i) => ({ id: `k${from + i}`, amount: '1.00' })));
+  const large = await phase(CLIENTS, 'large', LARGE_STATE);
+  const label = `${CLIENTS} clients, ${LARGE_STATE.toLocaleString('en-US')}-row state`;
+  rec.figure(`${label}: writes over HTTP`, large.perSec, 'writes/s');
+  rec.figure(`${label}: latency p50`, percentile(large.latencies, 50), 'ms');
+  rec.figure(`${label}: latency p99`, percentile(large.latencies, 99), 'ms');
+  rec.figure(`${label}: server CPU per write`, large.serverCpuMs, 'ms');
+  rec.figure(`${label}: failed writes`, large.failures, 'writes');
+  if (large.firstFailure) console.log(`  first failure: ${large.firstFailure}`);
   rec.note(
     `Server: a separate process (startServer, dev user, snapshot publishing off); clients: ${CLIENTS}, then ${MANY_CLIENTS}, loops of node:http requests on keep-alive connections in the benchmark process, on the same 2 cores (their CPU per write is reported).`,
   );
+  rec.note(`Last phase: the state table loaded to ${LARGE_STATE.toLocaleString('en-US')} keys by bulk requests, then ${CLIENTS} clients as in the first phase, their updates spread over every key.`);
   rec.note('Baseline: BEGIN; prepared INSERT into a log table; prepared INSERT … ON CONFLICT DO UPDATE into a state table; COMMIT — serially on one connection (no validation, hashing, auth or HTTP).');
 } finally {
   agent.destroy();

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canAppendBulk, type Adapter } from '../../../src/adapters/adapter.js';
 import { openAdapter } from '../../../src/adapters/registry.js';
-import { applyPlan } from '../../../src/apply/apply-plan.js';
-import type { InputColumn, InputTable, Project } from '../../../src/ir/types.js';
+import type { InputTable } from '../../../src/ir/types.js';
 import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
-import { planProject } from '../../../src/plan/plan-project.js';
-import { testProject } from '../write/fixture.js';
+import { applyOnPostgres, columnsIn, postgresProject } from './pg-project.js';
 import { postgresUnavailable, startPostgres, type PgServer } from './pg-server.js';
 
 // Bulk writes on Postgres go through `COPY … FROM STDIN` (text format). Values that COPY's text
@@ -18,7 +16,7 @@ let adapter: Adapter | undefined;
 let wb: Writeback | undefined;
 
 const loc = { file: 'inputs/hostile.yml', line: 1, col: 1 };
-const col = (name: string, type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name, type, required: false, loc, ...more });
+const col = columnsIn(loc.file);
 const hostile: InputTable = {
   name: 'hostile',
   key: ['k'],
@@ -112,18 +110,9 @@ describe.skipIf(Boolean(missing))(`Postgres bulk writes through COPY${missing ? 
   beforeAll(async () => {
     server = await startPostgres();
     server.createDatabase('wb_copy');
-    const base = testProject('/tmp');
-    const project: Project = {
-      ...base,
-      inputs: { hostile },
-      defaultTarget: 'pg',
-      targets: { pg: { name: 'pg', type: 'postgres', settings: { host: server.host, port: String(server.port), database: 'wb_copy', user: server.user } } },
-    };
+    const project = postgresProject(server, 'wb_copy', { hostile });
     adapter = await openAdapter(project, project.targets.pg!);
-    const plan = await planProject(project, { targetName: 'pg', adapter, user: 'test' });
-    if (!plan.ok) throw new Error(JSON.stringify(plan.diagnostics));
-    const applied = await applyPlan(plan.value, adapter);
-    if (!applied.ok) throw new Error(JSON.stringify(applied.diagnostics));
+    await applyOnPostgres(project, adapter);
     wb = await createWriteback(project, adapter, { targetName: 'pg' });
   }, 120_000);
 

@@ -6,6 +6,7 @@ import type { Project } from '../../../src/ir/types.js';
 import { createWriteback } from '../../../src/library/writeback.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import { testProject } from '../write/fixture.js';
+import { postgresProject } from './pg-project.js';
 import { postgresUnavailable, startPostgres, type PgServer } from './pg-server.js';
 
 // Input logs on Postgres carry two indexes — (_seq, _entry_id) and (key…, _seq) — so the bulk
@@ -49,13 +50,7 @@ describe.skipIf(Boolean(missing))(`Postgres log indexes${missing ? ` (skipped: $
   beforeAll(async () => {
     server = await startPostgres();
     server.createDatabase('wb_indexes');
-    const base = testProject('/tmp');
-    project = {
-      ...base,
-      inputs: { notes: base.inputs.notes! },
-      defaultTarget: 'pg',
-      targets: { pg: { name: 'pg', type: 'postgres', settings: { host: server.host, port: String(server.port), database: 'wb_indexes', user: server.user } } },
-    };
+    project = postgresProject(server, 'wb_indexes', { notes: testProject('/tmp').inputs.notes! });
     adapter = await openAdapter(project, project.targets.pg!);
   }, 120_000);
 

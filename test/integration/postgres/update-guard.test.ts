@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../src/adapters/adapter.js';
 import { openAdapter } from '../../../src/adapters/registry.js';
-import { applyPlan } from '../../../src/apply/apply-plan.js';
-import type { InputColumn, InputTable, Project } from '../../../src/ir/types.js';
+import type { InputTable, Project } from '../../../src/ir/types.js';
 import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
 import { sqlNames } from '../../../src/managed/sql-names.js';
-import { planProject } from '../../../src/plan/plan-project.js';
-import { testProject } from '../write/fixture.js';
+import { applyOnPostgres, columnsIn, postgresProject } from './pg-project.js';
 import { postgresUnavailable, startPostgres, type PgServer } from './pg-server.js';
 
 // When every key of a group has a state row, the state statement is a plain `update … from` (no
@@ -21,7 +19,7 @@ let adapter: Adapter | undefined;
 let wb: Writeback | undefined;
 
 const loc = { file: 'inputs/budget.yml', line: 1, col: 1 };
-const col = (name: string, type: InputColumn['type'], more: Partial<InputColumn> = {}): InputColumn => ({ name, type, required: false, loc, ...more });
+const col = columnsIn(loc.file);
 const budget: InputTable = {
   name: 'budget',
   key: ['k'],
@@ -45,18 +43,9 @@ describe.skipIf(Boolean(missing))(`Postgres: a state row removed during an updat
   beforeAll(async () => {
     server = await startPostgres();
     server.createDatabase('wb_guard');
-    const base = testProject('/tmp');
-    project = {
-      ...base,
-      inputs: { budget },
-      defaultTarget: 'pg',
-      targets: { pg: { name: 'pg', type: 'postgres', settings: { host: server.host, port: String(server.port), database: 'wb_guard', user: server.user } } },
-    };
+    project = postgresProject(server, 'wb_guard', { budget });
     adapter = await openAdapter(project, project.targets.pg!);
-    const plan = await planProject(project, { targetName: 'pg', adapter, user: 'test' });
-    if (!plan.ok) throw new Error(JSON.stringify(plan.diagnostics));
-    const applied = await applyPlan(plan.value, adapter);
-    if (!applied.ok) throw new Error(JSON.stringify(applied.diagnostics));
+    await applyOnPostgres(project, adapter);
     wb = await createWriteback(project, adapter, { targetName: 'pg' });
   }, 120_000);
 

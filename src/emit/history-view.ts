@@ -2,6 +2,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import { logTableName } from '../managed/names.js';
 import type { InputTable } from '../ir/types.js';
 import { stateOpCondition } from '../managed/log-ops.js';
+import { stateKeySourceColumns } from '../managed/tables.js';
 
 /**
  * SELECT body of `<views>.<t>__history`: one row per column changed by a log entry, with old and
@@ -15,7 +16,7 @@ import { stateOpCondition } from '../managed/log-ops.js';
 export function historyViewSql(dialect: Dialect, inputsSchema: string, input: InputTable): string {
   const q = (c: string) => dialect.quoteIdent(c);
   const text = dialect.columnType({ kind: 'system', type: 'string' });
-  const partition = ['_scenario', ...input.key].map(q).join(', ');
+  const partition = stateKeySourceColumns(input).map(q).join(', ');
   const win = `over (partition by ${partition} order by ${q('_seq')})`;
   const keys = input.key.map(q);
   const lags = input.columns.map((c) => `lag(${q(c.name)}) ${win} as ${q(`_wb_old_${c.name}`)}`);

@@ -83,7 +83,7 @@ export function stateTableColumns(input: InputTable, dialect: Dialect): ManagedC
   return dialect.stateKeyColumn ? [...stateColumns(input), STATE_KEY_COLUMN] : stateColumns(input);
 }
 
-/** The columns `_key` is derived from, in order: `_scenario`, then the key columns. */
+/** What identifies a row of the state (one per scenario and key), in order: `_scenario`, then the key columns — the columns `_key` is derived from, and every partition and join by state row. */
 export function stateKeySourceColumns(input: InputTable): string[] {
   return ['_scenario', ...input.key];
 }

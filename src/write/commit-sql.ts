@@ -77,7 +77,7 @@ export function upsertStateSql(names: SqlNames, input: InputTable, source: strin
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const user = input.columns.map((c) => c.name);
-  const partition = ['_scenario', ...input.key].map(q).join(', ');
+  const partition = stateKeySourceColumns(input).map(q).join(', ');
   const fresh = source;
   const from = dedupe
     ? `(select x.* from (select e.*, row_number() over (partition by ${partition} order by ${q('_seq')} desc) as ${q('_wb_rn')} from ${fresh} e) x where x.${q('_wb_rn')} = 1) e`

@@ -1,7 +1,7 @@
 import { type Adapter, queryColumns, type SqlValue } from '../adapters/adapter.js';
 import { filtersInputColumns } from '../auth/row-filter.js';
 import type { ManagedColumn } from '../managed/columns.js';
-import { STATE_KEY_COLUMN, STATE_SYSTEM_COLUMNS, stateKeySql, stateKeyText } from '../managed/tables.js';
+import { STATE_KEY_COLUMN, STATE_SYSTEM_COLUMNS, stateKeySourceColumns, stateKeySql, stateKeyText } from '../managed/tables.js';
 import type { InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import { stageRows } from './stage-rows.js';
@@ -75,7 +75,7 @@ export async function loadCurrentRows(
   } else {
     const list = [...unique.values()];
     await stageRows(tx, keyStageName, keyStageColumns(input), { count: list.length, value: (r, c) => (c === 0 ? list[r]!.scenario : (list[r]!.key[c - 1] ?? null)) });
-    const on = ['_scenario', ...input.key].map((c) => `s.${q(c)} = k.${q(c)}`).join(' and ');
+    const on = stateKeySourceColumns(input).map((c) => `s.${q(c)} = k.${q(c)}`).join(' and ');
     sql = `select ${select} from ${names.state(input.name)} s join ${q(keyStageName)} k on ${on}`;
   }
   // read as columns: no object per row (a bulk update reads a state row per key)

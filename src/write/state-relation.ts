@@ -13,7 +13,7 @@ import { STATE_KEY_COLUMN, stateKeySourceColumns, stateKeySql } from '../managed
 export function logReplaySql(names: SqlNames, input: InputTable, params: SqlValue[], asOf?: Date): string {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
-  const partition = ['_scenario', ...input.key].map(q).join(', ');
+  const partition = stateKeySourceColumns(input).map(q).join(', ');
   // proposals and rejections never changed the state
   let where = ` where ${stateOpCondition(`x.${q('_op')}`)}`;
   if (asOf) {

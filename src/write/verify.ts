@@ -1,5 +1,5 @@
 import type { Adapter, SqlValue } from '../adapters/adapter.js';
-import { LOG_SYSTEM_COLUMNS, STATE_KEY_COLUMN } from '../managed/tables.js';
+import { LOG_SYSTEM_COLUMNS, STATE_KEY_COLUMN, stateKeySourceColumns } from '../managed/tables.js';
 import { logTableName } from '../managed/names.js';
 import type { ColumnType, InputTable } from '../ir/types.js';
 import { canonicalEntryText, entryHash } from './log-entry.js';
@@ -126,7 +126,7 @@ async function verifyState(reader: Adapter, names: SqlNames, input: InputTable):
   const params: SqlValue[] = [];
   const replay = logReplaySql(names, input, params);
   const compared = [...input.columns.map((c) => c.name), '_version', '_deleted', '_set_columns', '_updated_by', '_updated_at', '_entry_id', ...(d.stateKeyColumn ? [STATE_KEY_COLUMN.name] : [])];
-  const keyCols = ['_scenario', ...input.key];
+  const keyCols = stateKeySourceColumns(input);
   const on = keyCols.map((c) => `r.${q(c)} = s.${q(c)}`).join(' and ');
   const differs = compared.map((c) => `r.${q(c)} is distinct from s.${q(c)}`).join(' or ');
   const sql =

@@ -70,6 +70,10 @@ export abstract class BaseDialect implements Dialect {
   readonly logIndexes: boolean = false;
   /** Default: false. */
   readonly stateKeyColumn: boolean = false;
+  /** Default: false. */
+  readonly valuesRelation: boolean = false;
+  /** Default: false. */
+  readonly splitMixedUpsert: boolean = false;
 
   /** Double quotes, embedded `"` doubled. */
   quoteIdent(name: string): string {

@@ -95,6 +95,19 @@ export interface Dialect {
    * False: the primary key is (`_scenario`, key columns), read and written by those columns.
    */
   readonly stateKeyColumn: boolean;
+  /**
+   * The write path binds a small group's entries (≤ 32) as `(values (…), (…)) as e(…)` rather than
+   * a `union all` of one-row selects: DuckDB runs the list in ~0.75× the time.
+   * False where VALUES takes no expressions (Snowflake) or does not exist (BigQuery).
+   */
+  readonly valuesRelation: boolean;
+  /**
+   * The write path writes the state rows of a small group whose keys are partly new as an update
+   * of the keys that have a row, then an insert of the others, rather than one upsert: DuckDB's
+   * `insert … on conflict` of such a group takes ~1.4× the pair (with VALUES lists, the pair
+   * writes a group of 8–16 entries in ~0.6× the time of the union-all upsert).
+   */
+  readonly splitMixedUpsert: boolean;
 
   /** Quote an identifier that `validate` has already checked. */
   quoteIdent(name: string): string;

@@ -5,7 +5,7 @@ import { logTableName, IDEMPOTENCY_TABLE } from '../managed/names.js';
 import { type ManagedColumn } from '../managed/columns.js';
 import type { InputTable } from '../ir/types.js';
 import { advanceChainHead, type ChainHead, lockChainHead, readChainHead } from './chain-head.js';
-import { appendedLogSql, entriesValuesSql, updatesExistingOnly, upsertStateSql } from './commit-sql.js';
+import { appendedLogSql, entriesValuesSql, type StateKeys, updatesExistingOnly, upsertStateSql } from './commit-sql.js';
 import { findIdempotency, replayOrReject } from './idempotency.js';
 import { canonicalEntryText, entryHash, type LogEntry } from './log-entry.js';
 import { type LogOp, STATE_OPS } from '../managed/log-ops.js';
@@ -113,8 +113,11 @@ export async function commitGroup(
 
   const results: WriteResult[] = [];
   const entries: LogEntry[] = [];
-  /** The entries that change the state (proposals and rejections only go to the log). */
+  /** The entries that change the state (proposals and rejections only go to the log), split by whether their key had a state row. */
   const stateEntries: LogEntry[] = [];
+  const existingEntries: LogEntry[] = [];
+  const newEntries: LogEntry[] = [];
+  const existingKeys = new Set<string>();
   const newRecords: { req: PreparedRequest; result: WriteResult }[] = [];
   const touched = new Set<string>();
   let dedupe = false;
@@ -152,8 +155,14 @@ export async function commitGroup(
       prev = entry.hash;
       if (!STATE_OPS.includes(entry.op)) return;
       stateEntries.push(entry);
-      if (stored.has(p.stateKey)) allNew = false;
-      else allExisting = false;
+      if (stored.has(p.stateKey)) {
+        allNew = false;
+        existingEntries.push(entry);
+        existingKeys.add(p.stateKey);
+      } else {
+        allExisting = false;
+        newEntries.push(entry);
+      }
       if (!grouped) return;
       if (touched.has(p.stateKey)) dedupe = true;
       touched.add(p.stateKey);
@@ -185,22 +194,36 @@ export async function commitGroup(
       },
     });
     if (stateEntries.length > 0) {
-      const params: SqlValue[] = [];
-      const small = stateEntries.length <= SMALL_BATCH;
-      const source = small ? entriesValuesSql(names, input, stateEntries, params) : appendedLogSql(names, input);
-      if (!small) params.push(BigInt(head.seq), BigInt(next.seq));
       const keys = allNew ? 'new' : allExisting ? 'existing' : 'mixed';
-      const changed = await tx.execute(upsertStateSql(names, input, source, dedupe, keys), params);
-      // an update changes exactly the rows read in this transaction, one per key; fewer means a state
-      // row went away meanwhile: decide the group again on fresh reads rather than lose a write
       const distinct = grouped ? touched.size : stateEntries.length;
-      if (updatesExistingOnly(names, keys) && changed !== distinct)
-        throw new WarehouseError('conflict', `the state of ${input.name} changed during the write (${changed} of ${distinct} rows updated)`);
+      const write = (source: StateSource, keys: StateKeys, distinct: number) => writeState(tx, names, input, source, dedupe, keys, distinct);
+      if (stateEntries.length > SMALL_BATCH) await write({ seqAfter: head.seq, seqTo: next.seq }, keys, distinct);
+      else if (keys === 'mixed' && names.dialect.splitMixedUpsert) {
+        await write(existingEntries, 'existing', existingKeys.size);
+        await write(newEntries, 'new', 0);
+      } else await write(stateEntries, keys, distinct);
     }
   }
   // a request that changed nothing is recorded too: its retry must replay, not write what it finds then
   if (newRecords.length > 0) await recordIdempotency(tx, names, input, newRecords, atMs);
   return { results, head: next, recordedIds: newRecords.map(({ req }) => req.idempotencyKey!) };
+}
+
+/** The state-changing entries of a group: in memory (a small group, bound as values), or this transaction's `_seq` range of the log. */
+type StateSource = LogEntry[] | { seqAfter: number; seqTo: number };
+
+/**
+ * Write the state rows of `source` in one statement. An update changes exactly the rows read in
+ * this transaction, one per key (`distinct`); fewer means a state row went away meanwhile: the
+ * group is decided again on fresh reads rather than a write lost.
+ */
+async function writeState(tx: Adapter, names: SqlNames, input: InputTable, source: StateSource, dedupe: boolean, keys: StateKeys, distinct: number): Promise<void> {
+  const params: SqlValue[] = [];
+  const relation = Array.isArray(source) ? entriesValuesSql(names, input, source, params) : appendedLogSql(names, input);
+  if (!Array.isArray(source)) params.push(BigInt(source.seqAfter), BigInt(source.seqTo));
+  const changed = await tx.execute(upsertStateSql(names, input, relation, dedupe, keys), params);
+  if (updatesExistingOnly(names, keys) && changed !== distinct)
+    throw new WarehouseError('conflict', `the state of ${input.name} changed during the write (${changed} of ${distinct} rows updated)`);
 }
 
 /** The op a planned entry is logged as: a proposal's upserts and deletes become `propose_*`. */

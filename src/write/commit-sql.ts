@@ -22,23 +22,25 @@ export function appendedLogSql(names: SqlNames, input: InputTable): string {
 const STATE_SOURCE = ['_entry_id', '_seq', '_op', '_scenario', '_version', '_user', '_at', '_set_columns'];
 
 /**
- * The given entries as a relation of bound values (`select … union all select …`): small batches
- * skip the log scan. Where the dialect has `stateKeyColumn`, each carries its `_key`: bound as text
- * where `stateKeyText` gives it (the update then joins two plain texts), else derived from its values.
+ * The given entries as a relation of bound values: small batches skip the log scan. A VALUES list
+ * where the dialect prefers one (`valuesRelation`), else `select … union all select …`. Where the
+ * dialect has `stateKeyColumn`, each carries its `_key`: bound as text where `stateKeyText` gives
+ * it (the update then joins two plain texts), else derived from its values.
  */
 export function entriesValuesSql(names: SqlNames, input: InputTable, entries: LogEntry[], params: SqlValue[]): string {
   const d = names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const sys = new Map(LOG_SYSTEM_COLUMNS.map((c) => [c.name, c]));
   const keyAt = input.key.map((k) => input.columns.findIndex((c) => c.name === k));
-  const selects = entries.map((e) => {
+  const columns = [...STATE_SOURCE, ...input.columns.map((c) => c.name), ...(d.stateKeyColumn ? [STATE_KEY_COLUMN.name] : [])];
+  const rows = entries.map((e) => {
     const sysValues: SqlValue[] = [e.entryId, BigInt(e.seq), e.op, e.scenario, BigInt(e.version), e.user, new Date(e.atMs), e.setColumns];
     // each value once, cast to its column's type; `_key` below refers to the scenario and key values
     const typed = new Map<string, string>();
     const cell = (name: string, value: SqlValue, type: string) => {
       params.push(value);
       typed.set(name, `cast(${d.param(params.length)} as ${type})`);
-      return `${typed.get(name)} as ${q(name)}`;
+      return typed.get(name)!;
     };
     const cells = STATE_SOURCE.map((name, i) => cell(name, sysValues[i] ?? null, d.columnType(sys.get(name)!.type)));
     input.columns.forEach((c, i) => cells.push(cell(c.name, e.values[i] ?? null, d.columnType(c.type))));
@@ -47,12 +49,13 @@ export function entriesValuesSql(names: SqlNames, input: InputTable, entries: Lo
       cells.push(
         text !== undefined
           ? cell(STATE_KEY_COLUMN.name, text, d.columnType(STATE_KEY_COLUMN.type))
-          : `${stateKeySql(d, stateKeySourceColumns(input).map((c) => typed.get(c)!))} as ${q(STATE_KEY_COLUMN.name)}`,
+          : stateKeySql(d, stateKeySourceColumns(input).map((c) => typed.get(c)!)),
       );
     }
-    return `select ${cells.join(', ')}`;
+    return cells;
   });
-  return `(${selects.join(' union all ')})`;
+  if (d.valuesRelation) return `(select * from (values ${rows.map((cells) => `(${cells.join(', ')})`).join(', ')}) as ${q('_wb_v')}(${columns.map(q).join(', ')}))`;
+  return `(${rows.map((cells) => `select ${cells.map((cell, i) => `${cell} as ${q(columns[i]!)}`).join(', ')}`).join(' union all ')})`;
 }
 
 /**
@@ -99,7 +102,8 @@ export function upsertStateSql(names: SqlNames, input: InputTable, source: strin
   // an update never changes what the key is made of
   const nonKey = mapped.map(([c]) => c).filter((c) => !keyCols.includes(c) && !stateKeySourceColumns(input).includes(c));
   const select = `select ${mapped.map(([c, e]) => `${e} as ${q(c)}`).join(', ')} from ${from}`;
-  if (keys === 'new' && !dedupe) return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
+  // (with `dedupe`, `from` keeps the last entry of each key: still one new row per key)
+  if (keys === 'new') return `insert into ${target} (${mapped.map(([c]) => q(c)).join(', ')}) ${select}`;
   if (updatesExistingOnly(names, keys))
     return (
       `update ${target} set ${nonKey.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} from (${select}) s ` +

@@ -11,6 +11,8 @@ export class DuckDBDialect extends BaseDialect {
   override readonly supportsStarReplace = true;
   override readonly lateralJoins = true;
   override readonly stateKeyColumn = true;
+  override readonly valuesRelation = true;
+  override readonly splitMixedUpsert = true;
   protected override readonly typeNames = { ...ANSI_TYPE_NAMES, number: 'DOUBLE' };
 
   override param(index: number): string {

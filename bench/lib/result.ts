@@ -48,6 +48,8 @@ export class Recorder {
   readonly notes: string[] = [];
   private readonly started = performance.now();
   private readonly startedAt = new Date().toISOString();
+  /** The 1-minute load average when the benchmark started (at its end it includes the benchmark's own load). */
+  private readonly loadAtStart = loadavg()[0] ?? 0;
 
   constructor(
     readonly name: string,
@@ -87,7 +89,7 @@ export class Recorder {
         cpuModel: cpu[0]?.model ?? 'unknown',
         memGiB: Math.round(totalmem() / 2 ** 30),
         node: process.version,
-        loadavg1: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+        loadavg1: Math.round(this.loadAtStart * 100) / 100,
       },
       figures: this.figures,
       checks: this.checks,

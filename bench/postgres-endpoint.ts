@@ -51,7 +51,7 @@ try {
   if (!created.ok) throw new Error(created.error.message);
   const token = created.token;
 
-  const server = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'lib/pg-serve-child.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'lib/pg-serve-child.ts'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   child = server;
   const [httpPort, pgPort] = await new Promise<[number, number]>((done, fail) => {
     let out = '';

@@ -22,7 +22,7 @@ export interface ChildServer {
 export function startChildServer(dir: string): Promise<ChildServer> {
   // BENCH_SERVER_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops
   const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', CHILD, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', CHILD, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((done, fail) => {
     let out = '';
     let err = '';

@@ -6,8 +6,8 @@ import { appendWithAppender } from '../../src/adapters/duckdb/duckdb-bulk-append
 export const PHASES = ['begin', 'state lookup', 'chain head', 'log append', 'state write', 'idempotency', 'other', 'commit'] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** The milliseconds one committed write transaction spent in each phase (wall clock, as its connection waited). */
-export type GroupTimes = Record<Phase, number>;
+/** The milliseconds one committed write transaction spent in each phase (wall clock, as its connection waited), and from BEGIN to the end of COMMIT (`total`: the phases and the JavaScript between them). */
+export type GroupTimes = Record<Phase | 'total', number>;
 
 /** Which phase a statement of the write path belongs to (by the managed object it names). */
 function phaseOf(sql: string): Phase {
@@ -30,6 +30,7 @@ export class GroupTimer {
   wrap(inner: Adapter): Adapter {
     const timer = this;
     let open: GroupTimes | undefined;
+    let began = 0;
     const timed = async <T>(phase: Phase, run: () => Promise<T>): Promise<T> => {
       const t = performance.now();
       try {
@@ -43,11 +44,13 @@ export class GroupTimer {
     const fork = (inner as { fork?: () => Promise<Adapter> }).fork;
     const overrides: Partial<Record<string | symbol, unknown>> = {
       begin: async () => {
-        open = Object.fromEntries(PHASES.map((p) => [p, 0])) as GroupTimes;
+        open = Object.fromEntries([...PHASES, 'total'].map((p) => [p, 0])) as GroupTimes;
+        began = performance.now();
         await timed('begin', () => inner.begin());
       },
       commit: async () => {
         await timed('commit', () => inner.commit());
+        if (open) open.total = performance.now() - began;
         if (open && open['log append'] > 0) timer.groups.push(open);
         open = undefined;
       },

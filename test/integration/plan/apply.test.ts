@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import type { Project } from '../../../src/ir/types.js';
-import { kinds, makeProject, open, plan, planAndApply } from './fixture.js';
+import { cleanUpAfterEach, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;
 let adapter: DuckDBAdapter | undefined;
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  rmSync(project.dir, { recursive: true, force: true });
-});
+cleanUpAfterEach();
 
 describe('plan + apply on DuckDB', () => {
   it('creates schemas, managed tables, the seed, versioned views and aliases; a second plan is empty', async () => {

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { createWriteback } from '../../../src/library/index.js';
 import type { Project } from '../../../src/ir/types.js';
-import { forecastInput, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
+import { cleanUpAfterEach, forecastInput, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 // Each input's chain head is its own one-row table `<t>__head`, created by apply — never by a
 // writer — so two first writers cannot fork a chain and writers of different inputs never share a
@@ -11,11 +10,7 @@ import { forecastInput, kinds, makeProject, open, plan, planAndApply } from './f
 
 let project: Project;
 let adapter: DuckDBAdapter | undefined;
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  rmSync(project.dir, { recursive: true, force: true });
-});
+cleanUpAfterEach();
 
 const write = async (a: DuckDBAdapter, rows: Record<string, unknown>[]) => {
   const wb = await createWriteback(project, a, { targetName: 'dev' });

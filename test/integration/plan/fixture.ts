@@ -1,6 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { ColumnType, InputColumn, InputTable, Model, Project, SourceLocation } from '../../../src/ir/types.js';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { duckdbDialect } from '../../../src/dialects/duckdb/duckdb-dialect.js';
@@ -8,6 +9,17 @@ import { planProject, type Plan } from '../../../src/plan/plan-project.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 
 const loc = (file: string): SourceLocation => ({ file, line: 1, col: 1 });
+
+/** What `makeProject` and `open` created since the last test ended (see `cleanUpAfterEach`). */
+const created = { dirs: [] as string[], adapters: [] as DuckDBAdapter[] };
+
+/** After each test of the calling file: close every connection `open` gave, then remove every project folder `makeProject` made. */
+export function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    for (const adapter of created.adapters.splice(0)) await adapter.close();
+    for (const dir of created.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+}
 
 /** An input column with default rules. */
 export function column(name: string, type: ColumnType, required = false): InputColumn {
@@ -53,6 +65,7 @@ export const ACCOUNTS_CSV = 'id,name,region\n007,Northwind,AMER\n008,Helios,EMEA
 /** A project in a fresh temp dir with a seed, one input and two models; the DuckDB file lives in it. */
 export function makeProject(): Project {
   const dir = mkdtempSync(join(tmpdir(), 'wb-plan-'));
+  created.dirs.push(dir);
   mkdirSync(join(dir, 'seeds'));
   writeFileSync(join(dir, 'seeds/accounts.csv'), ACCOUNTS_CSV);
   return {
@@ -81,8 +94,10 @@ export function makeProject(): Project {
 export const dbPath = (project: Project) => join(project.dir, 'target/warehouse.duckdb');
 
 /** Open the project's DuckDB file read-write. */
-export function open(project: Project): Promise<DuckDBAdapter> {
-  return DuckDBAdapter.open(dbPath(project), duckdbDialect);
+export async function open(project: Project): Promise<DuckDBAdapter> {
+  const adapter = await DuckDBAdapter.open(dbPath(project), duckdbDialect);
+  created.adapters.push(adapter);
+  return adapter;
 }
 
 /** Plan (failing the test on diagnostics). */

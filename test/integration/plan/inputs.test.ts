@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { META_TABLES } from '../../../src/managed/meta-tables.js';
 import { stateKeySql } from '../../../src/managed/tables.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import type { Project } from '../../../src/ir/types.js';
-import { accountPlan, column, defaultForecastColumns, forecastInput, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
+import { accountPlan, cleanUpAfterEach, column, defaultForecastColumns, forecastInput, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;
 let adapter: DuckDBAdapter | undefined;
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  rmSync(project.dir, { recursive: true, force: true });
-});
+cleanUpAfterEach();
 
 /** Two written rows, inserted straight into log and state (as the write path would leave them). */
 async function insertRows(a: DuckDBAdapter): Promise<void> {

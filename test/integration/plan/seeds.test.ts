@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import type { Project } from '../../../src/ir/types.js';
-import { ACCOUNTS_CSV, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
+import { ACCOUNTS_CSV, cleanUpAfterEach, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;
 let adapter: DuckDBAdapter | undefined;
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  rmSync(project.dir, { recursive: true, force: true });
-});
+cleanUpAfterEach();
 
 const seedRecords = (a: DuckDBAdapter) => a.query('select file, "schema", "table", fingerprint from writeback._wb_seeds');
 

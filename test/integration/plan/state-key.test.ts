@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { Adapter, SqlValue } from '../../../src/adapters/adapter.js';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { createTableSql } from '../../../src/emit/ddl.js';
@@ -10,7 +9,7 @@ import { entriesValuesSql, upsertStateSql } from '../../../src/write/commit-sql.
 import type { LogEntry } from '../../../src/write/log-entry.js';
 import { loadCurrentRows } from '../../../src/write/state-lookup.js';
 import type { InputTable, Project } from '../../../src/ir/types.js';
-import { column, makeProject, open, plan, planAndApply } from './fixture.js';
+import { cleanUpAfterEach, column, makeProject, open, plan, planAndApply } from './fixture.js';
 
 // On DuckDB the state table is keyed by one column `_key` (scenario + key as one text): DuckDB
 // answers a filter or join from an index only on a single column, so a lookup or update by
@@ -19,11 +18,7 @@ import { column, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;
 let adapter: DuckDBAdapter | undefined;
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  rmSync(project.dir, { recursive: true, force: true });
-});
+cleanUpAfterEach();
 
 /** `targets`: a two-column key (text and date) and scenarios. */
 function targetsInput(): InputTable {

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { listVersions, pruneVersions } from '../../../src/plan/versions.js';
 import type { Project } from '../../../src/ir/types.js';
-import { accountPlan, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
+import { accountPlan, cleanUpAfterEach, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
 let project: Project;
 let adapter: DuckDBAdapter | undefined;
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  rmSync(project.dir, { recursive: true, force: true });
-});
+cleanUpAfterEach();
 
 const columnsOf = async (a: DuckDBAdapter, view: string) => Object.keys((await a.query(`select * from planning.${view} limit 1`))[0] ?? {});
 

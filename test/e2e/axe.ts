@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { resizeViewport } from './browser.js';
 
 // axe-core (the reference accessibility engine) run inside the page under test. The planner pages
 // carry a strict CSP (`script-src 'self'`), so the engine is not added as a <script>: its source
@@ -44,14 +45,17 @@ export async function audit(page: Page, label: string): Promise<string[]> {
 /** The widths every state is audited at: a laptop and a phone. */
 export const AUDIT_WIDTHS = [1280, 390] as const;
 
-/** Audit the page at each of `widths` (the height is kept), then restore the viewport it had. */
+/**
+ * Audit the page at each of `widths` (the height is kept), then restore the viewport it had; each
+ * resize waits until the page draws at the new size.
+ */
 export async function auditAtWidths(page: Page, label: string, widths: readonly number[] = AUDIT_WIDTHS): Promise<string[]> {
   const before = page.viewportSize() ?? { width: 1280, height: 800 };
   const found: string[] = [];
   for (const width of widths) {
-    await page.setViewportSize({ width, height: before.height });
+    await resizeViewport(page, { width, height: before.height });
     found.push(...(await audit(page, `${label} @${width}px`)));
   }
-  await page.setViewportSize(before);
+  await resizeViewport(page, before);
   return found;
 }

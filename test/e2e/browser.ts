@@ -51,6 +51,33 @@ export async function openBrowser(viewport = { width: 1366, height: 800 }): Prom
   return { context, page, requests, errors, close: () => context.close() };
 }
 
+/** How long to wait for a frame after a resize before sending the size again. */
+const FRAME_WAIT_MS = 3_000;
+
+/**
+ * Resize the page's viewport and wait until it has drawn two frames at the new size. Playwright's
+ * clicks wait for their target to stay put across animation frames, so a page that draws none
+ * fails its next click only after the whole timeout: seen once on a loaded CI machine, right after
+ * an in-place resize, with nothing animating. When no frame comes, the size is sent again (a
+ * pixel shorter, then as asked), which makes Chromium synchronize the page's visual properties
+ * anew; a page that still draws nothing fails here, saying so.
+ */
+export async function resizeViewport(page: Page, size: { width: number; height: number }): Promise<void> {
+  const twoFrames = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1) {
+      console.warn(`${page.url()}: no frame drawn ${FRAME_WAIT_MS} ms after resizing to ${size.width}×${size.height}; sending the size again (attempt ${attempt})`);
+      await page.setViewportSize({ width: size.width, height: size.height - 1 });
+    }
+    await page.setViewportSize(size);
+    // a rejection means the document went away (a navigation draws its own first frame): not a stall
+    const drew = page.evaluate<boolean>(twoFrames).catch(() => true);
+    const timer = new Promise<false>((r) => setTimeout(() => r(false), FRAME_WAIT_MS).unref());
+    if (await Promise.race([drew, timer])) return;
+  }
+  throw new Error(`${page.url()}: the page drew no frame after its viewport was resized to ${size.width}×${size.height}`);
+}
+
 /** Save a screenshot under test/artifacts/. */
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });

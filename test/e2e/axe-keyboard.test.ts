@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { call } from '../integration/server/http-client.js';
-import { chromiumMissing, openBrowser, type Browser } from './browser.js';
+import { chromiumMissing, openBrowser, resizeViewport, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 import { openAs, rowWith } from './form-steps.js';
 
@@ -147,7 +147,7 @@ describe.skipIf(missing !== undefined)('the planner pages with the keyboard alon
 
     // base, with the approval queue; then a scenario, with its Promote… and Archive… buttons (at 390 px under More)
     for (const [url, shown, width] of [[form(), '.pending-item', 1280], [form('keys_q4'), '#archive-scenario', 1280], [form('keys_q4'), '#more-menu summary', 390]] as const) {
-      await page.setViewportSize({ width, height: 800 });
+      await resizeViewport(page, { width, height: 800 });
       await page.goto(url);
       await rowWith(page, 'acc_023', '2026-Q4').waitFor();
       await page.locator(shown).waitFor();
@@ -156,7 +156,7 @@ describe.skipIf(missing !== undefined)('the planner pages with the keyboard alon
       expect(await unreached(page, grid.reached)).toEqual([]);
       expect(grid.invisible).toEqual([]);
     }
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await resizeViewport(page, { width: 1280, height: 800 });
   });
 
   it('operates controls with Enter and Space: sort a column, select a row, add a row, discard', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../integration/server/http-client.js';
-import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { chromiumMissing, openBrowser, resizeViewport, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 import { openAs, recordPosts, rowWith } from './form-steps.js';
 
@@ -295,7 +295,7 @@ describe.skipIf(missing !== undefined)('deleting rows, promoting and archiving s
 
   it('keeps the selection column and the scenario buttons within a 400 px wide screen', async () => {
     const { page } = f;
-    await page.setViewportSize({ width: 400, height: 760 });
+    await resizeViewport(page, { width: 400, height: 760 });
     await page.goto(form('amer_push'));
     await rowWith(page, 'acc_005', '2026-Q4').waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { call } from '../integration/server/http-client.js';
-import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { chromiumMissing, openBrowser, resizeViewport, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 
 const missing = chromiumMissing();
@@ -132,7 +132,7 @@ describe.skipIf(missing !== undefined)('the planner grid over 100,000 rows in he
 
   it('at 390 px keeps the account id in view when the grid scrolls to the amount, and the toolbar compact', async () => {
     const { page } = b;
-    await page.setViewportSize({ width: 390, height: 760 });
+    await resizeViewport(page, { width: 390, height: 760 });
     await page.goto(`${s.dev.url}/forms/revenue_forecast`);
     await count(page).filter({ hasText: 'of 100,000 rows' }).waitFor();
     const toolbar = await page.locator('.toolbar').boundingBox();

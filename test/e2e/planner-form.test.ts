@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../integration/server/http-client.js';
-import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { chromiumMissing, openBrowser, resizeViewport, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 import { editCell, rowWith, signIn } from './form-steps.js';
 
@@ -358,7 +358,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
 
   it('works on a narrow screen, and on a page of forecasts with one cell being changed', async () => {
     const { page } = a;
-    await page.setViewportSize({ width: 400, height: 760 });
+    await resizeViewport(page, { width: 400, height: 760 });
     await page.goto(`${s.dev.url}/forms/revenue_forecast`);
     await rowWith(page, 'acc_022', '2026-Q4').waitFor();
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
@@ -390,7 +390,7 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
       { user: 'ana', role: 'planner', attributes: { region: 'EMEA' }, comment: 'Q4 plan' },
     );
     expect(written.ok).toBe(true);
-    await page.setViewportSize({ width: 1366, height: 720 });
+    await resizeViewport(page, { width: 1366, height: 720 });
     await page.goto(`${s.server.url}/forms/revenue_forecast`);
     await page.locator('#filter').fill('2026-Q4');
     await page.locator('.pager .count', { hasText: '1–14 of 14 rows' }).waitFor();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../integration/server/http-client.js';
-import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { chromiumMissing, openBrowser, resizeViewport, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 import { rowWith } from './form-steps.js';
 import { auditAtWidths } from './axe.js';
@@ -64,7 +64,7 @@ describe.skipIf(missing !== undefined)('the access tokens page (/tokens) in head
     await shot(page, 'tokens-created');
     // the page with its form, the secret and the list passes axe at desktop and phone widths
     expect(await auditAtWidths(page, 'tokens page')).toEqual([]);
-    await page.setViewportSize({ width: 1366, height: 800 });
+    await resizeViewport(page, { width: 1366, height: 800 });
 
     // the list has it, named, expiring, never used
     const row = page.locator('table.tokens tbody tr', { hasText: 'nightly import' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../integration/server/http-client.js';
-import { chromiumMissing, openBrowser, shot, type Browser } from './browser.js';
+import { chromiumMissing, openBrowser, resizeViewport, shot, type Browser } from './browser.js';
 import { startFormServer, type FormServer } from './form-server.js';
 import { openAs, recordPosts, rowWith } from './form-steps.js';
 
@@ -242,7 +242,7 @@ describe.skipIf(missing !== undefined)('workflows a planner can finish, in headl
 
     expect((await api('POST', '/api/v1/scenarios', s.tokens.fin, { name: 'stretch_emea_upside', from: 'stretch' })).status).toBe(201);
     for (const width of [390, 1280]) {
-      await page.setViewportSize({ width, height: 800 });
+      await resizeViewport(page, { width, height: 800 });
       await page.goto(form('revenue_forecast', 'stretch_emea_upside'));
       await rowWith(page, 'acc_022', Q).waitFor();
       const fit = await page.evaluate<{ text: number; inner: number; right: number; viewport: number }>(PICKER_FIT);
@@ -251,6 +251,6 @@ describe.skipIf(missing !== undefined)('workflows a planner can finish, in headl
       expect(fit.right).toBeLessThanOrEqual(fit.viewport);
       await shot(page, `48-scenario-picker-${width}`);
     }
-    await page.setViewportSize({ width: 1366, height: 800 });
+    await resizeViewport(page, { width: 1366, height: 800 });
   });
 });

@@ -72,8 +72,11 @@ export async function resizeViewport(page: Page, size: { width: number; height: 
     await page.setViewportSize(size);
     // a rejection means the document went away (a navigation draws its own first frame): not a stall
     const drew = page.evaluate<boolean>(twoFrames).catch(() => true);
-    const timer = new Promise<false>((r) => setTimeout(() => r(false), FRAME_WAIT_MS).unref());
-    if (await Promise.race([drew, timer])) return;
+    let timeout: NodeJS.Timeout | undefined;
+    const timer = new Promise<false>((r) => (timeout = setTimeout(() => r(false), FRAME_WAIT_MS)));
+    const ok = await Promise.race([drew, timer]);
+    clearTimeout(timeout);
+    if (ok) return;
   }
   throw new Error(`${page.url()}: the page drew no frame after its viewport was resized to ${size.width}×${size.height}`);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../src/dialects/registry.js';
 import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql, seedChainHeadSql } from '../../src/emit/ddl.js';
-import { META_TABLES } from '../../src/managed/meta-tables.js';
+import { metaTablesOf } from '../../src/managed/meta-tables.js';
 import type { InputTable, Project } from '../../src/ir/types.js';
 
 const loc = { file: 'inputs/plan.yml', line: 1, col: 1 };
@@ -46,12 +46,13 @@ export async function benchDatabase(prefix: string): Promise<{ dir: string; adap
   };
   for (const sql of [
     ...createSchemaSql(dialect, 'writeback'),
-    ...META_TABLES.flatMap((m) => createMetaTableSql(dialect, 'writeback', m)),
+    ...metaTablesOf(dialect).flatMap((m) => createMetaTableSql(dialect, 'writeback', m)),
     ...createLogTableSql(dialect, 'writeback', PLAN_INPUT),
     ...createStateTableSql(dialect, 'writeback', PLAN_INPUT),
-    ...createChainHeadTableSql(dialect, 'writeback', PLAN_INPUT.name),
+    ...(dialect.chainHeads === 'per-input' ? createChainHeadTableSql(dialect, 'writeback', PLAN_INPUT.name) : []),
   ])
     await adapter.execute(sql);
-  await adapter.execute(seedChainHeadSql(dialect, 'writeback', PLAN_INPUT.name), [new Date()]);
+  const seed = seedChainHeadSql(dialect, 'writeback', PLAN_INPUT.name, new Date());
+  await adapter.execute(seed.sql, seed.params);
   return { dir, adapter, project };
 }

@@ -42,7 +42,8 @@ export async function readProject(sizes: ReadSizes, files: Record<string, string
   await conn.run(`insert into writeback.adj (id, amount, confidence, _scenario, _version, _deleted, _set_columns, _updated_by, _updated_at, _entry_id)
     select id, arg_max(amount, _seq), arg_max(confidence, _seq), 'base', max(_version), false, '|amount|confidence|id|', 'gen', max(_at), arg_max(_entry_id, _seq)
     from writeback.adj__log group by id`);
-  await conn.run(`update writeback.adj__head set seq = ${sizes.logEntries}`).catch(() => undefined);
+  // the chain head follows the generated log (DuckDB keeps every input's head as a row of _wb_heads)
+  await conn.run(`update writeback._wb_heads set seq = ${sizes.logEntries} where table_name = 'adj'`);
   await conn.run('create table main.bench_latest as select id, amount, confidence from writeback.adj');
   await conn.run('checkpoint');
   conn.closeSync();

@@ -11,7 +11,7 @@ export type GroupTimes = Record<Phase | 'total', number>;
 
 /** Which phase a statement of the write path belongs to (by the managed object it names). */
 function phaseOf(sql: string): Phase {
-  if (/__head"/.test(sql)) return 'chain head';
+  if (/__head"|_wb_heads"/.test(sql)) return 'chain head';
   if (/_wb_idempotency/.test(sql)) return 'idempotency';
   if (/^\s*select\b/i.test(sql)) return 'state lookup';
   if (/^\s*(insert|update)\b/i.test(sql)) return 'state write';

@@ -8,7 +8,7 @@ import { Reporter } from '../diagnostics/reporter.js';
 import { locateOffset } from '../diagnostics/text-map.js';
 import type { SourceLocation } from '../ir/types.js';
 import type { Operation, Plan } from '../plan/operation.js';
-import { operationStatements, versionRecordsSql, type ApplyStamp, type Statement } from './operation-sql.js';
+import { newChainHeadsSql, operationStatements, versionRecordsSql, type ApplyStamp, type Statement } from './operation-sql.js';
 
 /** Options of `applyPlan`. */
 export interface ApplyOptions {
@@ -103,8 +103,8 @@ export async function applyPlan(plan: Plan, adapter: Adapter, options: ApplyOpti
 /**
  * The operations' statements with as few calls as the adapter allows: consecutive parameterless
  * statements as one script, statements with values bound one by one, and the `_wb_model_versions`
- * rows of all new versions in multi-row inserts at the end (the same transaction). Returns how
- * many statements ran.
+ * rows of all new versions and the shared chain-head rows of all new inputs in multi-row inserts at
+ * the end (the same transaction). Returns how many statements ran.
  */
 async function runBatched(
   db: Adapter,
@@ -126,7 +126,7 @@ async function runBatched(
     for (; reported < upTo; reported++) onProgress?.(reported + 1, total, operations[reported]!);
   };
   for (const [index, op] of operations.entries()) {
-    for (const statement of operationStatements(db.dialect, op, stamp, { deferVersionRecords: true })) {
+    for (const statement of operationStatements(db.dialect, op, stamp, { deferRecords: true })) {
       if (statement.params.length === 0) {
         script.push(statement.sql);
         continue;
@@ -142,7 +142,7 @@ async function runBatched(
     }
   }
   await runScript();
-  const records = versionRecordsSql(db.dialect, operations, stamp);
+  const records = [...newChainHeadsSql(db.dialect, operations, stamp), ...versionRecordsSql(db.dialect, operations, stamp)];
   for (const statement of records) await db.execute(statement.sql, statement.params);
   progress(total);
   return count + records.length;

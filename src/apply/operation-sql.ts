@@ -7,9 +7,12 @@ import {
   createTableSql,
   createChainHeadTableSql,
   createViewSql,
+  deleteChainHeadSql,
   emptyChainHeadSql,
+  emptyChainHeadsSql,
   dropTableSql,
   dropViewSql,
+  moveChainHeadSql,
   renameTableSql,
   seedChainHeadSql,
 } from '../emit/ddl.js';
@@ -17,7 +20,7 @@ import { logTableLayout, metaTableLayout } from '../managed/table-layout.js';
 import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 import { stateKeySql } from '../managed/tables.js';
 import type { TextMap } from '../ir/types.js';
-import type { CreateModelVersionOp, Operation, QualifiedName, StateRebuild } from '../plan/operation.js';
+import type { CreateChainHeadOp, CreateModelVersionOp, Operation, QualifiedName, StateRebuild } from '../plan/operation.js';
 import { seedLoaderFor } from '../seeds/seed-loader.js';
 
 /** One statement to run, with its bound parameters. */
@@ -45,8 +48,11 @@ function viewDdl(statements: string[], select: string, source: TextMap | undefin
 
 /** Options of {@link operationStatements}. */
 export interface StatementOptions {
-  /** Leave out the `_wb_model_versions` row of a new version: the caller writes them together with {@link versionRecordsSql}. */
-  deferVersionRecords?: boolean;
+  /**
+   * Leave out the `_wb_model_versions` row of a new version, and the shared chain-head row of a new
+   * input: the caller writes them together with {@link versionRecordsSql} and {@link newChainHeadsSql}.
+   */
+  deferRecords?: boolean;
 }
 
 /** The statements that carry out one operation, registry writes included (values bound). */
@@ -66,13 +72,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
         ...(op.log.indexes ?? []).flatMap((columns) => createIndexSql(dialect, op.log.schema, op.log.name, columns)),
       ]);
     case 'create-chain-head':
-      return [
-        ...ddl([
-          ...(op.replace ? dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }) : []),
-          ...createChainHeadTableSql(dialect, op.table.schema, op.input),
-        ]),
-        { sql: op.newLog ? emptyChainHeadSql(dialect, op.table.schema, op.input) : seedChainHeadSql(dialect, op.table.schema, op.input), params: [stamp.at] },
-      ];
+      return chainHeadStatements(dialect, op, stamp, options);
     case 'drop-legacy-chain-heads':
       return ddl(dropTableSql(dialect, op.table.schema, op.table.name, { ifExists: true }));
     case 'create-log-index':
@@ -88,7 +88,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
         ...(op.state ? dropTableSql(dialect, op.state.schema, op.state.name) : []),
         ...(op.head ? dropTableSql(dialect, op.head.schema, op.head.name, { ifExists: true }) : []),
         ...renameTableSql(dialect, op.log.schema, op.log.name, op.archiveName),
-      ]);
+      ]).concat(op.sharedHead ? [deleteChainHeadSql(dialect, op.sharedHead.schema, op.input)] : []);
     case 'load-seed': {
       const loader = seedLoaderFor(dialect);
       if (!loader) throw new Error(`load-seed planned for ${dialect.name}, which has no seed loader`);
@@ -105,7 +105,7 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
     }
     case 'create-model-version': {
       const view = viewDdl(createViewSql(dialect, op.view.schema, op.view.name, op.sql), op.sql, op.source);
-      if (!op.record || options.deferVersionRecords) return view;
+      if (!op.record || options.deferRecords) return view;
       return [...view, ...versionRecordsSql(dialect, [op], stamp)];
     }
     case 'create-managed-view':
@@ -113,6 +113,35 @@ export function operationStatements(dialect: Dialect, op: Operation, stamp: Appl
     case 'point-model-alias':
       return ddl(createViewSql(dialect, op.alias.schema, op.alias.name, `select * from ${dialect.qualify(op.target.schema, op.target.name)}`));
   }
+}
+
+/** The statements of a chain head: its own table created and filled, or its row of the shared table (see CreateChainHeadOp). */
+function chainHeadStatements(dialect: Dialect, op: CreateChainHeadOp, stamp: ApplyStamp, options: StatementOptions): Statement[] {
+  const { schema } = op.table;
+  if (dialect.chainHeads === 'per-input')
+    return [
+      ...ddl([...(op.replace ? dropTableSql(dialect, schema, op.table.name, { ifExists: true }) : []), ...createChainHeadTableSql(dialect, schema, op.input)]),
+      op.newLog ? emptyChainHeadSql(dialect, schema, op.input, stamp.at) : seedChainHeadSql(dialect, schema, op.input, stamp.at),
+    ];
+  const replaced = op.replace ? [deleteChainHeadSql(dialect, schema, op.input)] : [];
+  if (op.newLog)
+    return [
+      ...replaced,
+      ...(op.legacy ? ddl(dropTableSql(dialect, op.legacy.schema, op.legacy.name, { ifExists: true })) : []),
+      ...(options.deferRecords ? [] : [emptyChainHeadSql(dialect, schema, op.input, stamp.at)]),
+    ];
+  return [...replaced, ...(op.legacy ? moveChainHeadSql(dialect, schema, op.input) : [seedChainHeadSql(dialect, schema, op.input, stamp.at)])];
+}
+
+/**
+ * The shared chain-head rows of the new inputs among `operations` (`newLog`), where heads share a
+ * table, in multi-row inserts (the `deferRecords` counterpart of `chainHeadStatements`).
+ */
+export function newChainHeadsSql(dialect: Dialect, operations: readonly Operation[], stamp: ApplyStamp): Statement[] {
+  if (dialect.chainHeads !== 'shared') return [];
+  const heads = operations.filter((op): op is CreateChainHeadOp => op.kind === 'create-chain-head' && op.newLog === true);
+  if (heads.length === 0) return [];
+  return emptyChainHeadsSql(dialect, heads[0]!.table.schema, heads.map((op) => op.input), stamp.at);
 }
 
 /** Fill `<t>__rebuild` from the state table `table` (copied columns, `_key` derived), then swap it in. */

@@ -62,6 +62,7 @@ export abstract class BaseDialect implements Dialect {
   readonly maxIdentifierLength: number | undefined = undefined;
   /** Default: false (the compare-and-swap alone decides; DuckDB has one writing process). */
   readonly lockChainHeadFirst: boolean = false;
+  readonly chainHeads: 'per-input' | 'shared' = 'per-input';
   /** Default: 12 retries from 1 ms, doubling up to 2 s (~8 s in all): transactions of milliseconds (DuckDB, Postgres). */
   readonly writeRetry: RetryBudget = { retries: 12, firstDelayMs: 1, maxDelayMs: 2_000 };
   /** Default: none. */

@@ -75,6 +75,14 @@ export interface Dialect {
   /** The write path locks a table's chain-head row before reading (READ COMMITTED warehouses with several writer processes). */
   readonly lockChainHeadFirst: boolean;
   /**
+   * Where each input's chain head lives: `per-input`, a one-row table `<t>__head` of its own
+   * (Snowflake's DML locks a whole table and BigQuery aborts concurrent DML on one, so writers of
+   * different inputs must not share a table); `shared`, a row of `_wb_heads` keyed by the input
+   * (DuckDB: its writers conflict per row, and every table, however small, costs catalog load time
+   * on open and a storage block at checkpoint — 1,000 one-row tables made a file 76 MB larger).
+   */
+  readonly chainHeads: 'per-input' | 'shared';
+  /**
    * How write transactions are retried after a `conflict` or `retryable` failure, scaled to the
    * warehouse's transaction times (milliseconds on DuckDB and Postgres, seconds on Snowflake,
    * many seconds on BigQuery), so the budget outlasts a queue of other writers' transactions.

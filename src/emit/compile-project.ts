@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../ir/types.js';
-import { META_TABLES } from '../managed/meta-tables.js';
+import { metaTablesOf } from '../managed/meta-tables.js';
 import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
 import { fingerprintRendered, recordingAliasResolver } from './fingerprint.js';
 import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createStateTableSql } from './ddl.js';
@@ -24,12 +24,13 @@ export interface CompiledObject {
 
 /**
  * Compiles every managed table and model for one dialect and target, offline: refs point at the
- * models' latest aliases. Order: shared meta tables, each input's log, state and chain head, models upstream first.
+ * models' latest aliases. Order: shared meta tables, each input's log, state and chain head (its own
+ * table where the dialect keeps one per input), models upstream first.
  */
 export function compileProject(project: Project, dialect: Dialect, targetName: string, options: RenderOptions = {}): CompiledObject[] {
   const schema = project.schemas.inputs;
   const out: CompiledObject[] = [];
-  for (const meta of META_TABLES) {
+  for (const meta of metaTablesOf(dialect)) {
     out.push(table('meta', meta.name, `meta/${meta.name}.sql`, formatScript(dialect, createMetaTableSql(dialect, schema, meta))));
   }
   for (const input of Object.values(project.inputs)) {
@@ -37,6 +38,7 @@ export function compileProject(project: Project, dialect: Dialect, targetName: s
     const state = stateTableName(input.name);
     out.push(table('input-log', log, `inputs/${log}.sql`, formatScript(dialect, createLogTableSql(dialect, schema, input))));
     out.push(table('input-state', state, `inputs/${state}.sql`, formatScript(dialect, createStateTableSql(dialect, schema, input))));
+    if (dialect.chainHeads === 'shared') continue;
     const head = chainHeadTableName(input.name);
     out.push(table('input-head', head, `inputs/${head}.sql`, formatScript(dialect, createChainHeadTableSql(dialect, schema, input.name))));
   }

@@ -2,6 +2,7 @@ import type { Dialect, TableLayout } from '../dialects/dialect.js';
 import type { InputTable } from '../ir/types.js';
 import { logColumns, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../managed/tables.js';
 import { chainHeadTableName, logTableName, stateTableName } from '../managed/names.js';
+import { chainHeadRow } from '../managed/chain-head-row.js';
 import { CHAIN_HEAD_COLUMNS } from '../managed/meta-tables.js';
 import { type ManagedColumn, type MetaTable } from '../managed/columns.js';
 import { logTableLayout, metaTableLayout } from '../managed/table-layout.js';
@@ -64,33 +65,88 @@ export function createStateTableSql(dialect: Dialect, schema: string, input: Inp
   });
 }
 
-/** The one-row chain-head table `<t>__head` of an input (filled by {@link seedChainHeadSql}). */
+/** The one-row chain-head table `<t>__head` of an input, on dialects that keep one per input (filled by {@link seedChainHeadSql}). */
 export function createChainHeadTableSql(dialect: Dialect, schema: string, input: string): string[] {
   return createTableSql(dialect, schema, chainHeadTableName(input), CHAIN_HEAD_COLUMNS);
 }
 
-/**
- * Insert the one row of `<t>__head` from the log: its last entry's `_seq` and `_hash`, or (0, '')
- * for an empty log. Parameter 1 is `updated_at`. (Two entries with the last `_seq` would give two
- * rows, which every writer refuses: a log corrupted outside writeback is not written on.) The
- * parameter is cast: in a select list nothing else gives it a type (Snowflake binds instants as text).
- */
-export function seedChainHeadSql(dialect: Dialect, schema: string, input: string): string {
-  const q = (c: string) => dialect.quoteIdent(c);
-  const log = dialect.qualify(schema, logTableName(input));
-  const at = `cast(${dialect.param(1)} as ${dialect.columnType({ kind: 'system', type: 'timestamp' })})`;
-  return (
-    `insert into ${dialect.qualify(schema, chainHeadTableName(input))} (${q('seq')}, ${q('head')}, ${q('updated_at')}) ` +
-    `select coalesce(m.${q('last_seq')}, 0), coalesce(l.${q('_hash')}, ''), ${at} ` +
-    `from (select max(${q('_seq')}) as ${q('last_seq')} from ${log}) m left join ${log} l on l.${q('_seq')} = m.${q('last_seq')}`
-  );
+/** A statement with the values it binds, in parameter order. */
+export interface BoundSql {
+  sql: string;
+  params: (string | Date)[];
 }
 
-/** Insert the one row of a new input's `<t>__head`: (0, '') — its log was created empty by the same apply. Parameter 1 is `updated_at`. */
-export function emptyChainHeadSql(dialect: Dialect, schema: string, input: string): string {
+/** `insert into <head table> (<input name column>, seq, head, updated_at)` for `input`, and the input's name to bind first where the table is shared. */
+function insertHead(dialect: Dialect, schema: string, input: string): { into: string; name: string[]; params: string[] } {
   const q = (c: string) => dialect.quoteIdent(c);
-  const at = `cast(${dialect.param(1)} as ${dialect.columnType({ kind: 'system', type: 'timestamp' })})`;
-  return `insert into ${dialect.qualify(schema, chainHeadTableName(input))} (${q('seq')}, ${q('head')}, ${q('updated_at')}) values (0, '', ${at})`;
+  const at = chainHeadRow(dialect, schema, input);
+  const columns = [...(at.nameColumn ? [at.nameColumn] : []), q('seq'), q('head'), q('updated_at')];
+  return { into: `insert into ${at.table} (${columns.join(', ')})`, name: at.nameColumn ? [castParam(dialect, 1, 'string')] : [], params: at.params };
+}
+
+/** Parameter `index` cast to a system type: in a select list nothing else gives it one (Snowflake binds instants as text). */
+const castParam = (dialect: Dialect, index: number, type: 'string' | 'timestamp') => `cast(${dialect.param(index)} as ${dialect.columnType({ kind: 'system', type })})`;
+
+/**
+ * Insert `input`'s chain head from its log: its last entry's `_seq` and `_hash`, or (0, '') for an
+ * empty log, at `at`. (Two entries with the last `_seq` would give two rows, which every writer
+ * refuses — or, in the shared table, the insert: a log corrupted outside writeback is not written on.)
+ */
+export function seedChainHeadSql(dialect: Dialect, schema: string, input: string, at: Date): BoundSql {
+  const q = (c: string) => dialect.quoteIdent(c);
+  const log = dialect.qualify(schema, logTableName(input));
+  const head = insertHead(dialect, schema, input);
+  const stamp = castParam(dialect, head.params.length + 1, 'timestamp');
+  return {
+    sql:
+      `${head.into} select ${[...head.name, `coalesce(m.${q('last_seq')}, 0)`, `coalesce(l.${q('_hash')}, '')`, stamp].join(', ')} ` +
+      `from (select max(${q('_seq')}) as ${q('last_seq')} from ${log}) m left join ${log} l on l.${q('_seq')} = m.${q('last_seq')}`,
+    params: [...head.params, at],
+  };
+}
+
+/** Insert the chain head of a new input: (0, '') — its log was created empty by the same apply. */
+export function emptyChainHeadSql(dialect: Dialect, schema: string, input: string, at: Date): BoundSql {
+  const head = insertHead(dialect, schema, input);
+  return { sql: `${head.into} values (${[...head.name, '0', "''", castParam(dialect, head.params.length + 1, 'timestamp')].join(', ')})`, params: [...head.params, at] };
+}
+
+/**
+ * The chain heads of many new inputs in one statement per 500, where they share one table
+ * (`Dialect.chainHeads: 'shared'`): parameter 1 is `updated_at`, then one input name per row.
+ */
+export function emptyChainHeadsSql(dialect: Dialect, schema: string, inputs: readonly string[], at: Date): BoundSql[] {
+  if (dialect.chainHeads !== 'shared') throw new Error('emptyChainHeadsSql: the chain heads of this dialect are tables of their own');
+  const statements: BoundSql[] = [];
+  for (let start = 0; start < inputs.length; start += 500) {
+    const chunk = inputs.slice(start, start + 500);
+    const head = insertHead(dialect, schema, chunk[0]!);
+    const stamp = castParam(dialect, 1, 'timestamp');
+    const rows = chunk.map((_, i) => `(${castParam(dialect, i + 2, 'string')}, 0, '', ${stamp})`);
+    statements.push({ sql: `${head.into} values ${rows.join(', ')}`, params: [at, ...chunk] });
+  }
+  return statements;
+}
+
+/**
+ * Move the head of an input applied by an earlier version out of its own `<t>__head` into the
+ * shared table (as it is: a head that disagrees with its log stays for `verify` to report), then
+ * drop that table.
+ */
+export function moveChainHeadSql(dialect: Dialect, schema: string, input: string): BoundSql[] {
+  const q = (c: string) => dialect.quoteIdent(c);
+  const head = insertHead(dialect, schema, input);
+  return [
+    { sql: `${head.into} select ${[...head.name, q('seq'), q('head'), q('updated_at')].join(', ')} from ${dialect.qualify(schema, chainHeadTableName(input))}`, params: head.params },
+    ...dropTableSql(dialect, schema, chainHeadTableName(input)).map((sql) => ({ sql, params: [] })),
+  ];
+}
+
+/** Remove `input`'s row from the shared chain-head table (an archived input, or a new input reusing a name). */
+export function deleteChainHeadSql(dialect: Dialect, schema: string, input: string): BoundSql {
+  const at = chainHeadRow(dialect, schema, input);
+  if (!at.where) throw new Error('deleteChainHeadSql: this dialect keeps each chain head in a table of its own (drop it)');
+  return { sql: `delete from ${at.table} where ${at.where}`, params: at.params };
 }
 
 /** A shared `_wb_*` table, `if not exists` (several processes may race to create it). */

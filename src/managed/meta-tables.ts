@@ -10,14 +10,17 @@ import {
   TOKENS_TABLE,
   USERS_TABLE,
   WEBHOOK_CALLS_TABLE,
+  CHAIN_HEADS_TABLE,
 } from './names.js';
+import type { Dialect } from '../dialects/dialect.js';
 
 const sys = (type: SystemType) => ({ kind: 'system' as const, type });
 
 /**
- * The one row of an input's `<t>__head` table: the head of its log's hash chain, created by `apply`
- * (from the log's last entry) and advanced by compare-and-swap in each write transaction. One
- * table per input, so writers of different inputs never wait on each other's head.
+ * The head of an input's hash chain, created by `apply` (from the log's last entry) and advanced by
+ * compare-and-swap in each write transaction: the one row of the input's `<t>__head` table, or its
+ * row of `_wb_heads` (with `table_name`) where the dialect shares one table (`Dialect.chainHeads`).
+ * Either way writers of different inputs never wait on each other's head.
  */
 export const CHAIN_HEAD_COLUMNS: ManagedColumn[] = [
   col('seq', 'bigint', false, '`_seq` of the latest log entry (0 before the first write).'),
@@ -193,3 +196,16 @@ export const WORKFLOW_META_TABLES: MetaTable[] = [
 
 /** Every shared managed table (`_wb_*` in the inputs schema); plan/apply create them all. */
 export const META_TABLES: MetaTable[] = [...COMPILE_META_TABLES, ...WRITE_META_TABLES, ...WORKFLOW_META_TABLES];
+
+/** `_wb_heads`, on dialects whose inputs share one chain-head table (`Dialect.chainHeads: 'shared'`). */
+export const CHAIN_HEADS_META_TABLE: MetaTable = {
+  name: CHAIN_HEADS_TABLE,
+  columns: [col('table_name', 'string', false, 'Input table whose log this is the head of.'), ...CHAIN_HEAD_COLUMNS],
+  primaryKey: ['table_name'],
+  description: "The head of each input table's hash chain (DuckDB; other warehouses keep each in the input's own `<t>__head`).",
+};
+
+/** The shared `_wb_*` tables `apply` creates on a dialect. */
+export function metaTablesOf(dialect: Pick<Dialect, 'chainHeads'>): MetaTable[] {
+  return dialect.chainHeads === 'shared' ? [...META_TABLES, CHAIN_HEADS_META_TABLE] : META_TABLES;
+}

@@ -14,7 +14,7 @@ export function inputOfLog(table: string): string | undefined {
 }
 /** `<t>`: the current state of an input table (inputs schema). */
 export const stateTableName = (input: string): string => input;
-/** `<t>__head`: the one-row head of an input's hash chain, advanced by compare-and-swap in each write (inputs schema). */
+/** `<t>__head`: the one-row head of an input's hash chain, advanced by compare-and-swap in each write (inputs schema; dialects with `chainHeads: 'per-input'`). */
 export const chainHeadTableName = (input: string): string => `${input}__head`;
 /** The input a table name is the hash-chain head of (`orders` for `orders__head`), or undefined. */
 export function inputOfChainHead(table: string): string | undefined {
@@ -55,6 +55,12 @@ export const SEEDS_TABLE = '_wb_seeds';
  * one `<t>__head` per input, seeded from the log, then drops it.
  */
 export const LEGACY_CHAIN_HEADS_TABLE = '_wb_chain_heads';
+/**
+ * Every input's chain head as one row keyed by the input's name, on dialects with
+ * `chainHeads: 'shared'` (DuckDB); created by `apply` with its first input, which moves the head of
+ * an input applied by an earlier version out of its `<t>__head` table.
+ */
+export const CHAIN_HEADS_TABLE = '_wb_heads';
 /** Results of requests by idempotency key. */
 export const IDEMPOTENCY_TABLE = '_wb_idempotency';
 /** API tokens (hashes only). */

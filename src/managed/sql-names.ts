@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Project } from '../ir/types.js';
-import { chainHeadTableName, logTableName, stateTableName } from './names.js';
+import { chainHeadRow, type ChainHeadRow } from './chain-head-row.js';
+import { logTableName, stateTableName } from './names.js';
 
 /** Quoted, qualified names of the managed tables and sources of one project on one target. */
 export interface SqlNames {
@@ -11,8 +12,8 @@ export interface SqlNames {
   log(input: string): string;
   /** `<inputs>.<t>` */
   state(input: string): string;
-  /** `<inputs>.<t>__head` */
-  chainHead(input: string): string;
+  /** Where `<t>`'s chain head is: `<inputs>.<t>__head`, or its row of `<inputs>._wb_heads` (see chainHeadRow). */
+  chainHead(input: string, firstParam?: number): ChainHeadRow;
   /** `<inputs>.<_wb_…>` */
   meta(table: string): string;
   /** The physical table of a declared source table on this target. */
@@ -29,7 +30,7 @@ export function sqlNames(project: Project, targetName: string, dialect: Dialect)
     inputsSchema: schema,
     log: (input) => dialect.qualify(schema, logTableName(input)),
     state: (input) => dialect.qualify(schema, stateTableName(input)),
-    chainHead: (input) => dialect.qualify(schema, chainHeadTableName(input)),
+    chainHead: (input, firstParam) => chainHeadRow(dialect, schema, input, firstParam),
     meta: (table) => dialect.qualify(schema, table),
     source: (source, table) => {
       const st = project.sources[source]?.tables[table];

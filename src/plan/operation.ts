@@ -69,18 +69,25 @@ export interface DropLegacyChainHeadsOp extends OpBase {
 }
 
 /**
- * An input's one-row chain-head table `<t>__head`, filled from its log's last entry (0 and an
- * empty head for an empty log): created with every new input, and for inputs applied by an earlier
- * version. `replace` drops a leftover head first (a new input whose name was used before).
+ * An input's chain head — its one-row table `<t>__head`, or its row of the shared `_wb_heads`
+ * (`Dialect.chainHeads`) — filled from its log's last entry (0 and an empty head for an empty
+ * log): created with every new input, and for inputs applied by an earlier version. `replace`
+ * removes a leftover head first (a new input whose name was used before).
  */
 export interface CreateChainHeadOp extends OpBase {
   kind: 'create-chain-head';
   input: string;
+  /** The table that holds the head: `<t>__head`, or `_wb_heads`. */
   table: QualifiedName;
   log: QualifiedName;
   replace: boolean;
   /** True when the log is created by the same plan (so it is empty: the head is (0, '') without reading it). */
   newLog?: boolean;
+  /**
+   * Where the heads are shared: the input's own `<t>__head` left by an earlier version, whose head
+   * moves into `_wb_heads` (dropped unread for a new log), the table then dropped.
+   */
+  legacy?: QualifiedName;
 }
 
 /** The log and state tables of a new input table. */
@@ -156,8 +163,10 @@ export interface ArchiveInputTableOp extends OpBase {
   archiveName: string;
   /** Absent when the state table is already gone. */
   state?: QualifiedName;
-  /** The input's chain head, dropped (a re-added input starts a new chain); absent when there is none. */
+  /** The input's own chain-head table, dropped (a re-added input starts a new chain); absent when there is none. */
   head?: QualifiedName;
+  /** The shared chain-head table holding the input's row, deleted with it (`Dialect.chainHeads: 'shared'`). */
+  sharedHead?: QualifiedName;
   /** Model version views that read the removed tables (directly or through other versions). */
   dropViews: QualifiedName[];
 }

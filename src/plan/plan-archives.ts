@@ -1,4 +1,4 @@
-import { archiveLogName, chainHeadTableName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { archiveLogName, CHAIN_HEADS_TABLE, chainHeadTableName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Project } from '../ir/types.js';
@@ -30,6 +30,7 @@ export function planArchives(
     const stateTable = state.tables.get(tableKey(schema, stateTableName(input)));
     const stateName = stateTable?.kind === 'table' ? { schema, name: stateTableName(input) } : undefined;
     const head = state.tables.has(tableKey(schema, chainHeadTableName(input))) ? { schema, name: chainHeadTableName(input) } : undefined;
+    const sharedHead = state.heads.has(input) ? { schema, name: CHAIN_HEADS_TABLE } : undefined;
     const archiveName = archiveLogName(input, now);
     const history = { schema: project.schemas.views, name: historyViewName(input) };
     const dropViews = [
@@ -42,6 +43,7 @@ export function planArchives(
         `archive input table ${input}: rename ${schema}.${table.name} to ${archiveName}` +
         (stateName ? `, drop ${schema}.${stateName.name}` : '') +
         (head ? `, drop ${schema}.${head.name}` : '') +
+        (sharedHead ? `, delete its chain head from ${schema}.${sharedHead.name}` : '') +
         (dropViews.length ? `, drop ${dropViews.map((v) => `${v.schema}.${v.name}`).join(', ')}` : '') +
         ' (DESTRUCTIVE; the log keeps every entry)',
       destructive: true,
@@ -50,6 +52,7 @@ export function planArchives(
       archiveName,
       ...(stateName ? { state: stateName } : {}),
       ...(head ? { head } : {}),
+      ...(sharedHead ? { sharedHead } : {}),
       dropViews,
     });
   }

@@ -3,7 +3,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Project } from '../ir/types.js';
 import { logColumns, logIndexes, STATE_KEY_COLUMN, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../managed/tables.js';
-import { chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { CHAIN_HEADS_TABLE, chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import { type ManagedColumn } from '../managed/columns.js';
 import { type AddInputColumnOp, type CreateChainHeadOp, type Operation, type QualifiedName, type StateRebuild } from './operation.js';
 import { sameType } from './same-type.js';
@@ -28,7 +28,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
         log: { schema, name: logTableName(input.name), columns: logColumns(input), ...(dialect.logIndexes ? { indexes: logIndexes(input) } : {}) },
         state: { schema, name: stateTableName(input.name), columns: stateTableColumns(input, dialect), key: stateTablePrimaryKey(input, dialect) },
       });
-      ops.push(chainHeadOp(schema, input.name, state.tables.has(tableKey(schema, chainHeadTableName(input.name))), true));
+      ops.push(chainHeadOp(schema, input.name, state, dialect, true));
       continue;
     }
     if (!log || !current || log.kind !== 'table' || current.kind !== 'table') {
@@ -36,7 +36,7 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
       report.error('input-table-incomplete', { input: input.name, table: `${schema}.${missing}` }, input.loc);
       continue;
     }
-    if (!state.tables.has(tableKey(schema, chainHeadTableName(input.name)))) ops.push(chainHeadOp(schema, input.name, false));
+    if (!hasChainHead(schema, input.name, state, dialect)) ops.push(chainHeadOp(schema, input.name, state, dialect, false));
     diffColumns(input, log, current, dialect, allowDestructive, ops, report);
     ops.push(...missingLogIndexes(input, log, dialect));
     const drop = ops.find((op) => op.kind === 'drop-input-column' && op.input === input.name);
@@ -45,18 +45,34 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
   return ops;
 }
 
-function chainHeadOp(schema: string, input: string, replace: boolean, newLog = false): CreateChainHeadOp {
-  const table = { schema, name: chainHeadTableName(input) };
+/** Whether `input`'s chain head exists where the dialect keeps it: its own `<t>__head`, or its row of `_wb_heads`. */
+function hasChainHead(schema: string, input: string, state: WarehouseState, dialect: Dialect): boolean {
+  return dialect.chainHeads === 'shared' ? state.heads.has(input) : state.tables.has(tableKey(schema, chainHeadTableName(input)));
+}
+
+/**
+ * The chain head of an input: for a new log (0, ''), replacing a head its name left behind; else
+ * seeded from the log, or moved from the `<t>__head` an earlier version kept where heads are now shared.
+ */
+function chainHeadOp(schema: string, input: string, state: WarehouseState, dialect: Dialect, newLog: boolean): CreateChainHeadOp {
+  const own = { schema, name: chainHeadTableName(input) };
+  const hasOwn = state.tables.has(tableKey(schema, own.name));
+  const shared = dialect.chainHeads === 'shared';
+  const table = shared ? { schema, name: CHAIN_HEADS_TABLE } : own;
   const log = { schema, name: logTableName(input) };
+  const legacy = shared && hasOwn ? own : undefined;
   return {
     kind: 'create-chain-head',
-    description: `create chain head ${schema}.${table.name} (from the last entry of ${schema}.${log.name})`,
+    description: shared
+      ? `create the chain head of ${input} in ${schema}.${table.name} (${newLog ? 'a new log' : legacy ? `moved from ${schema}.${own.name}` : `from the last entry of ${schema}.${log.name}`})`
+      : `create chain head ${schema}.${table.name} (from the last entry of ${schema}.${log.name})`,
     destructive: false,
     input,
     table,
     log,
-    replace,
+    replace: newLog && hasChainHead(schema, input, state, dialect),
     ...(newLog ? { newLog } : {}),
+    ...(legacy ? { legacy } : {}),
   };
 }
 

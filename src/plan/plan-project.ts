@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Result } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
-import { META_TABLES } from '../managed/meta-tables.js';
+import { metaTablesOf } from '../managed/meta-tables.js';
 import { LEGACY_CHAIN_HEADS_TABLE } from '../managed/names.js';
 import type { Project } from '../ir/types.js';
 import { planSeeds, seedSchemas } from './plan-seeds.js';
@@ -61,7 +61,7 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   for (const schema of [...new Set([inputs, views, ...seedTargets])]) {
     if (!state.schemas.has(schema)) ops.push({ kind: 'create-schema', description: `create schema ${schema}`, destructive: false, schema });
   }
-  for (const meta of META_TABLES) {
+  for (const meta of metaTablesOf(dialect)) {
     const existing = state.tables.get(tableKey(inputs, meta.name));
     if (existing) {
       const has = new Set(existing.columns.map((c) => c.name));

@@ -1,5 +1,5 @@
 import type { Adapter, TableInfo } from '../adapters/adapter.js';
-import { MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
+import { CHAIN_HEADS_TABLE, MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
 
 /** A row of `_wb_model_versions`. */
 export interface VersionRecord {
@@ -29,6 +29,8 @@ export interface WarehouseState {
   seeds: SeedRecord[];
   /** model → version its alias view currently points at. */
   aliases: Map<string, number>;
+  /** Inputs with a row in the shared chain-head table (`Dialect.chainHeads: 'shared'`; empty elsewhere). */
+  heads: Set<string>;
 }
 
 /** Key of a table in `WarehouseState.tables`. */
@@ -66,8 +68,13 @@ export async function readWarehouseState(
     );
     for (const r of rows) seeds.push({ file: r.file, schema: r.schema, table: r.table, fingerprint: r.fingerprint });
   }
+  const heads = new Set<string>();
+  if (d.chainHeads === 'shared' && tables.has(tableKey(schemas.inputs, CHAIN_HEADS_TABLE))) {
+    const rows = await adapter.query<{ name: string }>(`select ${d.quoteIdent('table_name')} as name from ${d.qualify(schemas.inputs, CHAIN_HEADS_TABLE)}`);
+    for (const r of rows) heads.add(r.name);
+  }
   const aliases = await readAliasTargets(adapter, schemas.views, versions);
-  return { tables, schemas: await readSchemas(adapter, wanted), versions, seeds, aliases };
+  return { tables, schemas: await readSchemas(adapter, wanted), versions, seeds, aliases, heads };
 }
 
 /** Which of `names` exist as schemas in the current database. */

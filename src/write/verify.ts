@@ -3,6 +3,7 @@ import { LOG_SYSTEM_COLUMNS, STATE_KEY_COLUMN, stateKeySourceColumns } from '../
 import { logTableName } from '../managed/names.js';
 import type { ColumnType, InputTable } from '../ir/types.js';
 import { canonicalEntryText, entryHash } from './log-entry.js';
+import { chainHeadRows } from './chain-head.js';
 import { logOpFromDb } from '../managed/log-ops.js';
 import { wireKey } from './plan-request.js';
 import type { SqlNames } from '../managed/sql-names.js';
@@ -106,9 +107,7 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
       afterId = entryId;
     }
   }
-  const heads = await reader.query<{ seq: unknown; head: string }>(
-    `select ${names.id('seq')}, ${names.id('head')} from ${names.chainHead(input.name)}`,
-  );
+  const heads = await chainHeadRows(reader, names, input.name);
   const head = heads[0];
   const lastSeq = expectedSeq - 1;
   if (heads.length > 1 || ((count > 0 || head) && (!head || Number(head.seq) !== lastSeq || head.head !== (prev ?? ''))))

@@ -13,6 +13,7 @@ export class DuckDBDialect extends BaseDialect {
   override readonly stateKeyColumn = true;
   override readonly valuesRelation = true;
   override readonly splitMixedUpsert = true;
+  override readonly chainHeads = 'shared' as const;
   protected override readonly typeNames = { ...ANSI_TYPE_NAMES, number: 'DOUBLE' };
 
   override param(index: number): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
-import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { metaTablesOf } from '../../../src/managed/meta-tables.js';
 import type { Project } from '../../../src/ir/types.js';
 import { cleanUpAfterEach, kinds, makeProject, open, plan, planAndApply } from './fixture.js';
 
@@ -16,7 +16,7 @@ describe('plan + apply on DuckDB', () => {
     const first = await plan(project, adapter);
     expect(kinds(first)).toEqual([
       'create-schema', 'create-schema', 'create-schema',
-      ...META_TABLES.map(() => 'create-meta-table'),
+      ...metaTablesOf(adapter.dialect).map(() => 'create-meta-table'),
       'create-input-tables', 'create-chain-head',
       'load-seed',
       'create-model-version', 'point-model-alias',
@@ -37,13 +37,12 @@ describe('plan + apply on DuckDB', () => {
       'planning.forecast__history:view',
       'planning.region_totals:view',
       'planning.region_totals__v1:view',
-      ...META_TABLES.map((m) => `writeback.${m.name}:table`),
+      ...metaTablesOf(adapter.dialect).map((m) => `writeback.${m.name}:table`),
       'writeback.forecast:table',
-      'writeback.forecast__head:table',
       'writeback.forecast__log:table',
     ].sort());
-    // the chain head exists before the first write: one row, seq 0, no hash yet
-    expect(await adapter.query('select seq, head from writeback.forecast__head')).toEqual([{ seq: 0, head: '' }]);
+    // the chain head exists before the first write: one row (of DuckDB's shared table), seq 0, no hash yet
+    expect(await adapter.query('select table_name, seq, head from writeback._wb_heads')).toEqual([{ table_name: 'forecast', seq: 0, head: '' }]);
     const rows = await adapter.query('select id, name, amount from planning.account_plan order by id');
     expect(rows).toEqual([
       { id: '007', name: 'Northwind', amount: null },

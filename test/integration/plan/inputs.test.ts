@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
-import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { metaTablesOf } from '../../../src/managed/meta-tables.js';
 import { stateKeySql } from '../../../src/managed/tables.js';
 import { planProject } from '../../../src/plan/plan-project.js';
 import type { Project } from '../../../src/ir/types.js';
@@ -120,12 +120,13 @@ describe('input table changes', () => {
     const now = new Date('2026-11-30T01:02:03Z');
     const p = await plan(project, adapter, true, now);
     expect(p.operations.map((o) => o.description)).toEqual([
-      'archive input table forecast: rename writeback.forecast__log to forecast__log__archived_20261130_010203, drop writeback.forecast, drop writeback.forecast__head, ' +
+      'archive input table forecast: rename writeback.forecast__log to forecast__log__archived_20261130_010203, drop writeback.forecast, delete its chain head from writeback._wb_heads, ' +
         'drop planning.account_plan__v1, planning.region_totals__v1, planning.account_plan, planning.region_totals, planning.forecast__history (DESTRUCTIVE; the log keeps every entry)',
     ]);
     await planAndApply(project, adapter, true, now);
     const names = (await adapter.describeSchemas(['writeback', 'planning'])).map((t) => t.name).sort();
-    expect(names).toEqual([...META_TABLES.map((m) => m.name), 'forecast__log__archived_20261130_010203'].sort());
+    expect(names).toEqual([...metaTablesOf(adapter.dialect).map((m) => m.name), 'forecast__log__archived_20261130_010203'].sort());
+    expect(await adapter.query('select count(*) as n from writeback._wb_heads')).toEqual([{ n: 0 }]);
     expect(await adapter.query('select account_id, note from writeback.forecast__log__archived_20261130_010203 order by _seq')).toEqual([
       { account_id: '007', note: 'first' },
       { account_id: '008', note: 'second' },

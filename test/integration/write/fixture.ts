@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBAdapter } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { getDialect } from '../../../src/dialects/registry.js';
 import { createChainHeadTableSql, createLogTableSql, createMetaTableSql, createSchemaSql, createStateTableSql, seedChainHeadSql } from '../../../src/emit/ddl.js';
-import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { metaTablesOf } from '../../../src/managed/meta-tables.js';
 import type { InputColumn, InputTable, Project, TablePermission } from '../../../src/ir/types.js';
 import { createWriteback, type Writeback } from '../../../src/library/writeback.js';
 
@@ -92,11 +92,14 @@ export async function setup(): Promise<TestEnv> {
     "insert into crm.accounts values ('A1', 'EMEA'), ('A2', 'EMEA'), ('B1', 'AMER'), ('B2', 'AMER')",
     'create table crm.categories (name varchar)',
     "insert into crm.categories values ('enterprise'), ('smb')",
-    ...META_TABLES.flatMap((m) => createMetaTableSql(dialect, 'writeback', m)),
-    ...[forecast, notes].flatMap((t) => [...createLogTableSql(dialect, 'writeback', t), ...createStateTableSql(dialect, 'writeback', t), ...createChainHeadTableSql(dialect, 'writeback', t.name)]),
+    ...metaTablesOf(dialect).flatMap((m) => createMetaTableSql(dialect, 'writeback', m)),
+    ...[forecast, notes].flatMap((t) => [...createLogTableSql(dialect, 'writeback', t), ...createStateTableSql(dialect, 'writeback', t), ...(dialect.chainHeads === 'per-input' ? createChainHeadTableSql(dialect, 'writeback', t.name) : [])]),
   ];
   for (const sql of ddl) await adapter.execute(sql);
-  for (const t of [forecast, notes]) await adapter.execute(seedChainHeadSql(dialect, 'writeback', t.name), [new Date()]);
+  for (const t of [forecast, notes]) {
+    const seed = seedChainHeadSql(dialect, 'writeback', t.name, new Date());
+    await adapter.execute(seed.sql, seed.params);
+  }
   const wb = await createWriteback(project, adapter, { targetName: 'dev' });
   return {
     dir,

@@ -1,4 +1,4 @@
-import { historyViewName, byScenarioViewName, chainHeadTableName, logTableName, stateTableName, archiveLogName, versionViewName, LEGACY_CHAIN_HEADS_TABLE } from '../../../src/managed/names.js';
+import { historyViewName, byScenarioViewName, chainHeadTableName, logTableName, stateTableName, archiveLogName, versionViewName, LEGACY_CHAIN_HEADS_TABLE, CHAIN_HEADS_TABLE } from '../../../src/managed/names.js';
 import { historyViewSql } from '../../../src/emit/history-view.js';
 import type { Dialect } from '../../../src/dialects/dialect.js';
 import type { SqlValue } from '../../../src/adapters/adapter.js';
@@ -8,7 +8,7 @@ import { hasByScenarioView, renderByScenario } from '../../../src/emit/model-by-
 import { renderSqlByScenario, sqlModelHasByScenarioView } from '../../../src/emit/model-sql-by-scenario.js';
 import { renderModel } from '../../../src/emit/model-sql.js';
 import { logColumns, STATE_KEY_COLUMN, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../../../src/managed/tables.js';
-import { META_TABLES } from '../../../src/managed/meta-tables.js';
+import { META_TABLES, metaTablesOf } from '../../../src/managed/meta-tables.js';
 import { type Operation } from '../../../src/plan/operation.js';
 import type { Project } from '../../../src/ir/types.js';
 import type { CompiledObject } from '../../../src/emit/compile-project.js';
@@ -29,7 +29,7 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
   const schema = project.schemas.inputs;
   const views = project.schemas.views;
   const ops: Operation[] = [{ ...base, kind: 'create-schema', schema }, { ...base, kind: 'create-schema', schema: views }];
-  for (const meta of META_TABLES) {
+  for (const meta of metaTablesOf(dialect)) {
     ops.push({ ...base, kind: 'create-meta-table', table: { schema, name: meta.name }, columns: meta.columns, primaryKey: meta.primaryKey ?? [] });
   }
   const [firstMeta] = META_TABLES;
@@ -40,8 +40,12 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
     const log = { schema, name: logTableName(input.name) };
     const state = { schema, name: stateTableName(input.name) };
     ops.push({ ...base, kind: 'create-input-tables', input: input.name, log: { ...log, columns: logColumns(input) }, state: { ...state, columns: stateTableColumns(input, dialect), key: stateTablePrimaryKey(input, dialect) } });
-    const head = { schema, name: chainHeadTableName(input.name) };
-    ops.push({ ...base, kind: 'create-chain-head', input: input.name, table: head, log, replace: true });
+    // the head in its own table, or as a row of the shared one (replacing a row, and moving the head out of an earlier version's own table)
+    const own = { schema, name: chainHeadTableName(input.name) };
+    const shared = dialect.chainHeads === 'shared';
+    const head = shared ? { schema, name: CHAIN_HEADS_TABLE } : own;
+    if (shared) ops.push({ ...base, kind: 'create-chain-head', input: input.name, table: head, log, replace: true, newLog: true, legacy: own });
+    ops.push({ ...base, kind: 'create-chain-head', input: input.name, table: head, log, replace: true, ...(shared ? { legacy: own } : {}) });
     ops.push({ ...base, kind: 'add-input-column', input: input.name, column: { name: 'added', type: { kind: 'decimal', precision: 38, scale: 10 }, nullable: true, description: '' }, tables: [log, state] });
     const dropped = input.columns.find((c) => !input.key.includes(c.name));
     const derivedKey = dialect.stateKeyColumn ? { derivedKey: { column: STATE_KEY_COLUMN.name, from: stateKeySourceColumns(input) } } : {};
@@ -55,7 +59,7 @@ export function everyOperation(project: Project, dialect: Dialect): Operation[] 
       ops.push({ ...base, kind: 'rebuild-state-table', input: input.name, table: state, rebuild: { columns, key: stateTablePrimaryKey(input, dialect), copied: copied(columns), ...derivedKey } });
     }
     const at = new Date('2026-11-30T01:00:00Z');
-    ops.push({ ...base, kind: 'archive-input-table', input: input.name, log, archiveName: archiveLogName(input.name, at), state, head, dropViews: [{ schema: views, name: 'some_model' }] });
+    ops.push({ ...base, kind: 'archive-input-table', input: input.name, log, archiveName: archiveLogName(input.name, at), state, head: own, ...(shared ? { sharedHead: head } : {}), dropViews: [{ schema: views, name: 'some_model' }] });
   }
   ops.push({ ...base, kind: 'drop-legacy-chain-heads', table: { schema, name: LEGACY_CHAIN_HEADS_TABLE } });
   const pinned = (model: string) => ({ schema: views, name: versionViewName(model, 1) });

@@ -18,7 +18,7 @@ function plan(...args: [Project, WarehouseState, ReturnType<typeof getDialect>, 
   return { ops, diagnostics: report.all.filter((d) => d.severity === 'error'), warnings: report.all.filter((d) => d.severity === 'warning') };
 }
 
-const empty = (): WarehouseState => ({ tables: new Map(), schemas: new Set(), versions: [], seeds: [], aliases: new Map() });
+const empty = (): WarehouseState => ({ tables: new Map(), schemas: new Set(), versions: [], seeds: [], aliases: new Map(), heads: new Set() });
 const loc = { file: 'models/x.yml', line: 1, col: 1 };
 const sqlModel = (name: string, sql: string, dependsOn: Partial<Model['dependsOn']>): Model => ({
   name,

@@ -8,7 +8,10 @@ const loc = { file: 'x.yml', line: 1, col: 1 };
 const input: InputTable = {
   name: 'revenue_forecast',
   key: ['account_id', 'quarter'],
-  columns: [],
+  columns: [
+    { name: 'account_id', type: { kind: 'string' }, required: true, loc },
+    { name: 'quarter', type: { kind: 'string' }, required: true, loc },
+  ],
   linksTo: { source: 'crm', table: 'accounts', on: { account_id: 'id' } },
   scenarios: false,
   permissions: {
@@ -46,5 +49,25 @@ describe('contextSql', () => {
   it('an administrator reads every row', () => {
     const q = contextSql(input, { user: 'root' }, names, page);
     expect(q.ok && q.sql).toBe('select s.* from "crm"."accounts" s order by s."id" limit $1 offset $2');
+  });
+  it("binds each linked key once, as an `in` list: a grouped grid page's thousands of rows name a few accounts", () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ account_id: `acc_${i % 3}`, quarter: `2026-Q${(i % 4) + 1}` }));
+    const q = contextSql(input, { user: 'root' }, names, page, [...rows, { account_id: null, quarter: 'x' }]);
+    expect(q).toEqual({
+      ok: true,
+      sql: 'select s.* from "crm"."accounts" s where s."id" in (cast($1 as VARCHAR), cast($2 as VARCHAR), cast($3 as VARCHAR), cast($4 as VARCHAR)) order by s."id" limit $5 offset $6',
+      params: ['acc_0', 'acc_1', 'acc_2', null, 11, 20],
+    });
+    expect(contextSql(input, { user: 'root' }, names, page, [])).toMatchObject({ sql: expect.stringContaining('where 1 = 0') });
+  });
+  it('a link of two columns: one equality pair per distinct pair of values', () => {
+    const two: InputTable = { ...input, linksTo: { source: 'crm', table: 'accounts', on: { account_id: 'id', quarter: 'q' } } };
+    const q = contextSql(two, { user: 'root' }, names, page, [
+      { account_id: 'a', quarter: '1' },
+      { account_id: 'a', quarter: '1' },
+      { account_id: 'a', quarter: '2' },
+    ]);
+    expect(q.ok && q.sql).toContain('where ((s."id" = cast($1 as VARCHAR) and s."q" = cast($2 as VARCHAR)) or (s."id" = cast($3 as VARCHAR) and s."q" = cast($4 as VARCHAR)))');
+    expect(q.ok && q.params).toEqual(['a', '1', 'a', '2', 11, 20]);
   });
 });

@@ -1,4 +1,6 @@
 import type { Adapter } from '../../src/adapters/adapter.js';
+import { getDialect } from '../../src/dialects/registry.js';
+import { stateKeySql } from '../../src/managed/tables.js';
 import { ADJ_YML, applyProject, FACTS_MODEL_YML, PROJECT_YML, writeProject } from './yaml-project.js';
 
 /** Sizes of the read benchmarks' data. */
@@ -39,8 +41,10 @@ export async function readProject(sizes: ReadSizes, files: Record<string, string
   const instance = await DuckDBInstance.create(`${dir}/target/warehouse.duckdb`);
   const conn = await instance.connect();
   await conn.run(insertLogSql(sizes, 1, sizes.logEntries));
-  await conn.run(`insert into writeback.adj (id, amount, confidence, _scenario, _version, _deleted, _set_columns, _updated_by, _updated_at, _entry_id)
-    select id, arg_max(amount, _seq), arg_max(confidence, _seq), 'base', max(_version), false, '|amount|confidence|id|', 'gen', max(_at), arg_max(_entry_id, _seq)
+  // the state as writes would leave it, `_key` (DuckDB's one-column state key) derived by the product's own expression
+  const key = stateKeySql(getDialect('duckdb'), ["'base'", 'id']);
+  await conn.run(`insert into writeback.adj (id, amount, confidence, _scenario, _version, _deleted, _set_columns, _updated_by, _updated_at, _entry_id, _key)
+    select id, arg_max(amount, _seq), arg_max(confidence, _seq), 'base', max(_version), false, '|amount|confidence|id|', 'gen', max(_at), arg_max(_entry_id, _seq), ${key}
     from writeback.adj__log group by id`);
   // the chain head follows the generated log (DuckDB keeps every input's head as a row of _wb_heads)
   await conn.run(`update writeback._wb_heads set seq = ${sizes.logEntries} where table_name = 'adj'`);

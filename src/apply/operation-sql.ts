@@ -123,14 +123,17 @@ function chainHeadStatements(dialect: Dialect, op: CreateChainHeadOp, stamp: App
       ...ddl([...(op.replace ? dropTableSql(dialect, schema, op.table.name, { ifExists: true }) : []), ...createChainHeadTableSql(dialect, schema, op.input)]),
       op.newLog ? emptyChainHeadSql(dialect, schema, op.input, stamp.at) : seedChainHeadSql(dialect, schema, op.input, stamp.at),
     ];
-  const replaced = op.replace ? [deleteChainHeadSql(dialect, schema, op.input)] : [];
-  if (op.newLog)
-    return [
-      ...replaced,
-      ...(op.legacy ? ddl(dropTableSql(dialect, op.legacy.schema, op.legacy.name, { ifExists: true })) : []),
-      ...(options.deferRecords ? [] : [emptyChainHeadSql(dialect, schema, op.input, stamp.at)]),
-    ];
-  return [...replaced, ...(op.legacy ? moveChainHeadSql(dialect, schema, op.input) : [seedChainHeadSql(dialect, schema, op.input, stamp.at)])];
+  const dropLegacy = op.legacy ? ddl(dropTableSql(dialect, op.legacy.schema, op.legacy.name, { ifExists: true })) : [];
+  const steps: Statement[] = op.replace ? [deleteChainHeadSql(dialect, schema, op.input)] : [];
+  if (op.newLog) {
+    steps.push(...dropLegacy);
+    if (!options.deferRecords) steps.push(emptyChainHeadSql(dialect, schema, op.input, stamp.at));
+  } else if (op.legacy && !op.replace) {
+    steps.push(...moveChainHeadSql(dialect, schema, op.input));
+  } else {
+    steps.push(seedChainHeadSql(dialect, schema, op.input, stamp.at), ...dropLegacy);
+  }
+  return steps;
 }
 
 /**

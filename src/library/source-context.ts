@@ -42,10 +42,11 @@ export function contextSql(input: InputTable, actor: Actor | undefined, names: S
  */
 function linkedKeysCondition(input: InputTable, d: SqlNames['dialect'], params: SqlValue[], keys: readonly Record<string, unknown>[]): string {
   const on = Object.entries(input.linksTo!.on).map(([inputCol, sourceCol]) => ({ inputCol, sourceCol, type: input.columns.find((c) => c.name === inputCol)!.type }));
+  // a key with a null link value links to no row (= never matches null): it binds nothing
   const distinct = new Map<string, SqlValue[]>();
   for (const k of keys) {
     const values = on.map(({ inputCol }) => (k[inputCol] ?? null) as SqlValue);
-    distinct.set(JSON.stringify(values), values);
+    if (!values.includes(null)) distinct.set(JSON.stringify(values), values);
   }
   if (distinct.size === 0) return '1 = 0';
   const bind = (value: SqlValue, type: (typeof on)[number]['type']) => {
@@ -54,9 +55,9 @@ function linkedKeysCondition(input: InputTable, d: SqlNames['dialect'], params: 
   };
   if (on.length === 1) {
     const [{ sourceCol, type }] = on as [(typeof on)[number]];
-    return `s.${d.quoteIdent(sourceCol)} in (${[...distinct.values()].map(([v]) => bind(v ?? null, type)).join(', ')})`;
+    return `s.${d.quoteIdent(sourceCol)} in (${[...distinct.values()].map(([v]) => bind(v!, type)).join(', ')})`;
   }
-  const ors = [...distinct.values()].map((values) => `(${on.map(({ sourceCol, type }, i) => `s.${d.quoteIdent(sourceCol)} = ${bind(values[i] ?? null, type)}`).join(' and ')})`);
+  const ors = [...distinct.values()].map((values) => `(${on.map(({ sourceCol, type }, i) => `s.${d.quoteIdent(sourceCol)} = ${bind(values[i]!, type)}`).join(' and ')})`);
   return `(${ors.join(' or ')})`;
 }
 

@@ -15,15 +15,21 @@ export interface ChainHeadRow {
   label: string;
 }
 
+/** The column of `_wb_heads` that names the input a head belongs to (its primary key). */
+export const CHAIN_HEAD_NAME_COLUMN = 'table_name';
+
+/** The (unquoted) table that holds `input`'s chain head on `dialect`: its own `<t>__head`, or `_wb_heads`. */
+export function chainHeadTable(dialect: Pick<Dialect, 'chainHeads'>, schema: string, input: string): { schema: string; name: string } {
+  return { schema, name: dialect.chainHeads === 'shared' ? CHAIN_HEADS_TABLE : chainHeadTableName(input) };
+}
+
 /** The chain head of `input` on `dialect` (`Dialect.chainHeads`); `firstParam` is the number of the first parameter `where` binds. */
 export function chainHeadRow(dialect: Dialect, schema: string, input: string, firstParam = 1): ChainHeadRow {
-  if (dialect.chainHeads === 'per-input') {
-    const table = dialect.qualify(schema, chainHeadTableName(input));
-    return { table, where: undefined, params: [], nameColumn: undefined, label: table };
-  }
-  const table = dialect.qualify(schema, CHAIN_HEADS_TABLE);
-  const nameColumn = dialect.quoteIdent('table_name');
-  return { table, where: `${nameColumn} = ${dialect.param(firstParam)}`, params: [input], nameColumn, label: `the row of ${input} in ${table}` };
+  const at = chainHeadTable(dialect, schema, input);
+  const table = dialect.qualify(at.schema, at.name);
+  if (dialect.chainHeads === 'per-input') return { table, where: undefined, params: [], nameColumn: undefined, label: table };
+  const nameColumn = dialect.quoteIdent(CHAIN_HEAD_NAME_COLUMN);
+  return { table, where: `${nameColumn} = ${dialect.param(firstParam)}`, params: [input], nameColumn, label: table };
 }
 
 /** `conditions` and the condition picking the head's row, joined by `and` (`true` when there are none: an update must have a WHERE on BigQuery). */

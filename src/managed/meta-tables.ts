@@ -13,6 +13,7 @@ import {
   CHAIN_HEADS_TABLE,
 } from './names.js';
 import type { Dialect } from '../dialects/dialect.js';
+import { CHAIN_HEAD_NAME_COLUMN } from './chain-head-row.js';
 
 const sys = (type: SystemType) => ({ kind: 'system' as const, type });
 
@@ -110,7 +111,7 @@ export const COMPILE_META_TABLES: MetaTable[] = [
   },
 ];
 
-/** The write path's shared tables: idempotency records, tokens, browser sessions, the users directory (each input's chain head is its own `<t>__head`). */
+/** The write path's shared tables: idempotency records, tokens, browser sessions, the users directory (chain heads: see `metaTablesOf`). */
 export const WRITE_META_TABLES: MetaTable[] = [
   { name: IDEMPOTENCY_TABLE, columns: IDEMPOTENCY_COLUMNS, primaryKey: ['request_id'], description: 'Results of requests by idempotency key.' },
   { name: TOKENS_TABLE, columns: TOKENS_COLUMNS, primaryKey: ['token_id'], description: 'API tokens (sha256 hashes only).' },
@@ -200,8 +201,8 @@ export const META_TABLES: MetaTable[] = [...COMPILE_META_TABLES, ...WRITE_META_T
 /** `_wb_heads`, on dialects whose inputs share one chain-head table (`Dialect.chainHeads: 'shared'`). */
 export const CHAIN_HEADS_META_TABLE: MetaTable = {
   name: CHAIN_HEADS_TABLE,
-  columns: [col('table_name', 'string', false, 'Input table whose log this is the head of.'), ...CHAIN_HEAD_COLUMNS],
-  primaryKey: ['table_name'],
+  columns: [col(CHAIN_HEAD_NAME_COLUMN, 'string', false, 'Input table whose log this is the head of.'), ...CHAIN_HEAD_COLUMNS],
+  primaryKey: [CHAIN_HEAD_NAME_COLUMN],
   description: "The head of each input table's hash chain (DuckDB; other warehouses keep each in the input's own `<t>__head`).",
 };
 

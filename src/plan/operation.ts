@@ -85,7 +85,8 @@ export interface CreateChainHeadOp extends OpBase {
   newLog?: boolean;
   /**
    * Where the heads are shared: the input's own `<t>__head` left by an earlier version, whose head
-   * moves into `_wb_heads` (dropped unread for a new log), the table then dropped.
+   * moves into `_wb_heads` as it is, the table then dropped — unread for a new log, or when the
+   * shared table has a row too (`replace`: the row is seeded from the log again).
    */
   legacy?: QualifiedName;
 }

@@ -1,4 +1,5 @@
-import { archiveLogName, CHAIN_HEADS_TABLE, chainHeadTableName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { chainHeadTable } from '../managed/chain-head-row.js';
+import { archiveLogName, chainHeadTableName, historyViewName, inputOfLog, logTableName, stateTableName, versionViewName } from '../managed/names.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Project } from '../ir/types.js';
@@ -30,7 +31,7 @@ export function planArchives(
     const stateTable = state.tables.get(tableKey(schema, stateTableName(input)));
     const stateName = stateTable?.kind === 'table' ? { schema, name: stateTableName(input) } : undefined;
     const head = state.tables.has(tableKey(schema, chainHeadTableName(input))) ? { schema, name: chainHeadTableName(input) } : undefined;
-    const sharedHead = state.heads.has(input) ? { schema, name: CHAIN_HEADS_TABLE } : undefined;
+    const sharedHead = state.heads.has(input) ? chainHeadTable(dialect, schema, input) : undefined;
     const archiveName = archiveLogName(input, now);
     const history = { schema: project.schemas.views, name: historyViewName(input) };
     const dropViews = [

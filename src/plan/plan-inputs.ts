@@ -3,7 +3,8 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { InputTable, Project } from '../ir/types.js';
 import { logColumns, logIndexes, STATE_KEY_COLUMN, stateKeySourceColumns, stateTableColumns, stateTablePrimaryKey } from '../managed/tables.js';
-import { CHAIN_HEADS_TABLE, chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { chainHeadTableName, logTableName, stateTableName, versionViewName } from '../managed/names.js';
+import { chainHeadTable } from '../managed/chain-head-row.js';
 import { type ManagedColumn } from '../managed/columns.js';
 import { type AddInputColumnOp, type CreateChainHeadOp, type Operation, type QualifiedName, type StateRebuild } from './operation.js';
 import { sameType } from './same-type.js';
@@ -36,7 +37,9 @@ export function planInputs(project: Project, state: WarehouseState, dialect: Dia
       report.error('input-table-incomplete', { input: input.name, table: `${schema}.${missing}` }, input.loc);
       continue;
     }
-    if (!hasChainHead(schema, input.name, state, dialect)) ops.push(chainHeadOp(schema, input.name, state, dialect, false));
+    // no head yet; or, where heads are shared, a row and a `<t>__head` both (an earlier version applied after this one): the log decides
+    const ownHead = state.tables.has(tableKey(schema, chainHeadTableName(input.name)));
+    if (!hasChainHead(schema, input.name, state, dialect) || (dialect.chainHeads === 'shared' && ownHead)) ops.push(chainHeadOp(schema, input.name, state, dialect, false));
     diffColumns(input, log, current, dialect, allowDestructive, ops, report);
     ops.push(...missingLogIndexes(input, log, dialect));
     const drop = ops.find((op) => op.kind === 'drop-input-column' && op.input === input.name);
@@ -52,25 +55,28 @@ function hasChainHead(schema: string, input: string, state: WarehouseState, dial
 
 /**
  * The chain head of an input: for a new log (0, ''), replacing a head its name left behind; else
- * seeded from the log, or moved from the `<t>__head` an earlier version kept where heads are now shared.
+ * seeded from the log, or moved as it is from the `<t>__head` an earlier version kept where heads
+ * are now shared — unless the shared table has a row too (written by this version before an earlier
+ * one applied again): then neither is trusted, the row is seeded from the log again and the table dropped.
  */
 function chainHeadOp(schema: string, input: string, state: WarehouseState, dialect: Dialect, newLog: boolean): CreateChainHeadOp {
   const own = { schema, name: chainHeadTableName(input) };
-  const hasOwn = state.tables.has(tableKey(schema, own.name));
-  const shared = dialect.chainHeads === 'shared';
-  const table = shared ? { schema, name: CHAIN_HEADS_TABLE } : own;
+  const table = chainHeadTable(dialect, schema, input);
   const log = { schema, name: logTableName(input) };
-  const legacy = shared && hasOwn ? own : undefined;
+  const legacy = dialect.chainHeads === 'shared' && state.tables.has(tableKey(schema, own.name)) ? own : undefined;
+  const replace = hasChainHead(schema, input, state, dialect);
+  const from = newLog ? 'a new log' : legacy && !replace ? `moved from ${schema}.${own.name}` : `from the last entry of ${schema}.${log.name}`;
   return {
     kind: 'create-chain-head',
-    description: shared
-      ? `create the chain head of ${input} in ${schema}.${table.name} (${newLog ? 'a new log' : legacy ? `moved from ${schema}.${own.name}` : `from the last entry of ${schema}.${log.name}`})`
-      : `create chain head ${schema}.${table.name} (from the last entry of ${schema}.${log.name})`,
+    description:
+      dialect.chainHeads === 'shared'
+        ? `create the chain head of ${input} in ${schema}.${table.name} (${from}${legacy && replace && !newLog ? `, replacing its row; drop ${schema}.${own.name}, left by an earlier version` : ''})`
+        : `create chain head ${schema}.${table.name} (from the last entry of ${schema}.${log.name})`,
     destructive: false,
     input,
     table,
     log,
-    replace: newLog && hasChainHead(schema, input, state, dialect),
+    replace,
     ...(newLog ? { newLog } : {}),
     ...(legacy ? { legacy } : {}),
   };

@@ -2,7 +2,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import type { Result } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import { metaTablesOf } from '../managed/meta-tables.js';
-import { LEGACY_CHAIN_HEADS_TABLE } from '../managed/names.js';
+import { CHAIN_HEADS_TABLE, LEGACY_CHAIN_HEADS_TABLE } from '../managed/names.js';
 import type { Project } from '../ir/types.js';
 import { planSeeds, seedSchemas } from './plan-seeds.js';
 import type { Operation, Plan } from './operation.js';
@@ -94,9 +94,9 @@ export async function planProject(project: Project, options: PlanOptions): Promi
   const historyOps = planHistoryViews(project, state, dialect, inputOps);
   const sourceColumns = sourceColumnsLookup(project, state, targetName);
   const workflowOps = planWorkflowViews(project, state, dialect, targetName, [...inputOps, ...modelOps], report, { sourceColumns });
-  // every input has its own chain head once the input ops ran: the shared table of earlier versions goes
+  // every input has its chain head once the input ops ran: the shared table of the oldest versions goes
   const legacyHeads = state.tables.has(tableKey(inputs, LEGACY_CHAIN_HEADS_TABLE))
-    ? [{ kind: 'drop-legacy-chain-heads' as const, description: `drop ${inputs}.${LEGACY_CHAIN_HEADS_TABLE} (each input table has its own chain head now)`, destructive: false, table: { schema: inputs, name: LEGACY_CHAIN_HEADS_TABLE } }]
+    ? [{ kind: 'drop-legacy-chain-heads' as const, description: `drop ${inputs}.${LEGACY_CHAIN_HEADS_TABLE} (its heads were recreated from the logs: ${dialect.chainHeads === 'shared' ? `rows of ${CHAIN_HEADS_TABLE}` : 'one table per input'})`, destructive: false, table: { schema: inputs, name: LEGACY_CHAIN_HEADS_TABLE } }]
     : [];
   ops.push(...inputOps, ...archiveOps, ...legacyHeads, ...seedOps, ...modelOps, ...historyOps, ...workflowOps);
   return report.result<Plan>({ target: targetName, dialect: dialect.name, metaSchema: inputs, user: options.user, createdAt: now.toISOString(), operations: ops });

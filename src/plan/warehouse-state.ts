@@ -1,5 +1,6 @@
 import type { Adapter, TableInfo } from '../adapters/adapter.js';
 import { CHAIN_HEADS_TABLE, MODEL_VERSIONS_TABLE, SEEDS_TABLE } from '../managed/names.js';
+import { CHAIN_HEAD_NAME_COLUMN } from '../managed/chain-head-row.js';
 
 /** A row of `_wb_model_versions`. */
 export interface VersionRecord {
@@ -70,7 +71,7 @@ export async function readWarehouseState(
   }
   const heads = new Set<string>();
   if (d.chainHeads === 'shared' && tables.has(tableKey(schemas.inputs, CHAIN_HEADS_TABLE))) {
-    const rows = await adapter.query<{ name: string }>(`select ${d.quoteIdent('table_name')} as name from ${d.qualify(schemas.inputs, CHAIN_HEADS_TABLE)}`);
+    const rows = await adapter.query<{ name: string }>(`select ${d.quoteIdent(CHAIN_HEAD_NAME_COLUMN)} as name from ${d.qualify(schemas.inputs, CHAIN_HEADS_TABLE)}`);
     for (const r of rows) heads.add(r.name);
   }
   const aliases = await readAliasTargets(adapter, schemas.views, versions);

@@ -114,7 +114,7 @@ async function verifyChain(reader: Adapter, names: SqlNames, input: InputTable):
     problems.push({
       table: input.name,
       kind: 'chain-head-mismatch',
-      message: `the chain head of ${input.name} (${heads.length > 1 ? `${heads.length} rows` : head ? `seq ${String(head.seq)}` : 'missing'}) does not match the last log entry (seq ${lastSeq}): entries were removed or added outside writeback`,
+      message: `the chain head of ${input.name} in ${names.chainHead(input.name).label} (${heads.length > 1 ? `${heads.length} rows` : head ? `seq ${String(head.seq)}` : 'missing'}) does not match the last log entry (seq ${lastSeq}): entries were removed or added outside writeback`,
     });
   return { entries: count, problems };
 }

@@ -68,6 +68,21 @@ describe('chain heads', () => {
     await expectChainGoesOn(a);
   });
 
+  it('a row of _wb_heads and a `<t>__head` both (an earlier version applied after this one): the log decides, and the table goes', async () => {
+    const { a, last } = await appliedWithEntries();
+    // the earlier version's apply created its own head from the log, and its writers moved it on; the row here went stale
+    await a.execute('create table writeback.forecast__head (seq bigint not null, head varchar not null, updated_at timestamp not null)');
+    await a.execute(`insert into writeback.forecast__head values ($1, $2, now())`, [last.seq, last.hash]);
+    await a.execute("update writeback._wb_heads set seq = 1, head = 'stale'");
+    expect((await plan(project, a)).operations.map((o) => o.description)).toEqual([
+      'create the chain head of forecast in writeback._wb_heads (from the last entry of writeback.forecast__log, replacing its row; drop writeback.forecast__head, left by an earlier version)',
+    ]);
+    await planAndApply(project, a);
+    expect(await heads(a)).toEqual([{ table_name: 'forecast', seq: last.seq, head: last.hash }]);
+    expect(await tableNames(a)).not.toContain('forecast__head');
+    await expectChainGoesOn(a);
+  });
+
   it('a `<t>__head` that disagrees with its log moves as it is: verify still names it', async () => {
     project = makeProject();
     adapter = await open(project);
@@ -99,7 +114,7 @@ describe('chain heads', () => {
     expect(upgrade.operations.map((o) => o.description)).toEqual([
       'create table writeback._wb_heads',
       'create the chain head of forecast in writeback._wb_heads (from the last entry of writeback.forecast__log)',
-      'drop writeback._wb_chain_heads (each input table has its own chain head now)',
+      'drop writeback._wb_chain_heads (its heads were recreated from the logs: rows of _wb_heads)',
     ]);
     await planAndApply(project, a);
     expect(await heads(a)).toEqual([{ table_name: 'forecast', seq: last.seq, head: last.hash }]);
@@ -153,7 +168,7 @@ describe('chain heads', () => {
     let wb = await createWriteback(project, adapter, { targetName: 'dev' });
     try {
       await expect(wb.inputs.write('forecast', [{ account_id: '008', amount: '1.00' }], { user: 'ann' })).rejects.toThrow(
-        /the chain head of forecast \(the row of forecast in "writeback"\."_wb_heads"\) is missing: run `writeback apply`/,
+        /the chain head of forecast \("writeback"\."_wb_heads"\) is missing: run `writeback apply`/,
       );
       const report = await wb.verify();
       expect(report.problems).toEqual([expect.objectContaining({ table: 'forecast', kind: 'chain-head-mismatch', message: expect.stringContaining('(missing)') })]);

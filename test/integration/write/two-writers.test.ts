@@ -36,7 +36,7 @@ describe('several writers on one warehouse', () => {
     expect((await env.wb.verify()).problems).toEqual([]);
   });
 
-  it("writers of two inputs move their heads, rows of DuckDB's one _wb_heads, in transactions open at the same time: neither conflicts or waits", async () => {
+  it("writers of two inputs move their heads, rows of DuckDB's one _wb_heads, in transactions open at the same time: both commit; two moving one head: the second compare-and-swap fails", async () => {
     const names = sqlNames(env.project, 'dev', env.adapter.dialect);
     const [a, b] = [await env.adapter.fork(), await env.adapter.fork()];
     try {

@@ -55,10 +55,12 @@ describe('contextSql', () => {
     const q = contextSql(input, { user: 'root' }, names, page, [...rows, { account_id: null, quarter: 'x' }]);
     expect(q).toEqual({
       ok: true,
-      sql: 'select s.* from "crm"."accounts" s where s."id" in (cast($1 as VARCHAR), cast($2 as VARCHAR), cast($3 as VARCHAR), cast($4 as VARCHAR)) order by s."id" limit $5 offset $6',
-      params: ['acc_0', 'acc_1', 'acc_2', null, 11, 20],
+      sql: 'select s.* from "crm"."accounts" s where s."id" in (cast($1 as VARCHAR), cast($2 as VARCHAR), cast($3 as VARCHAR)) order by s."id" limit $4 offset $5',
+      params: ['acc_0', 'acc_1', 'acc_2', 11, 20],
     });
+    // no key, or only keys linking nowhere (a null link value): no source row
     expect(contextSql(input, { user: 'root' }, names, page, [])).toMatchObject({ sql: expect.stringContaining('where 1 = 0') });
+    expect(contextSql(input, { user: 'root' }, names, page, [{ account_id: null, quarter: 'x' }])).toMatchObject({ sql: expect.stringContaining('where 1 = 0') });
   });
   it('a link of two columns: one equality pair per distinct pair of values', () => {
     const two: InputTable = { ...input, linksTo: { source: 'crm', table: 'accounts', on: { account_id: 'id', quarter: 'q' } } };

@@ -91,6 +91,8 @@ describe('operation SQL (duckdb, and postgres where chain heads differ)', () => 
       { sql: `${into} values (cast($2 as VARCHAR), 0, '', cast($1 as TIMESTAMP)), (cast($3 as VARCHAR), 0, '', cast($1 as TIMESTAMP))`, params: [stamp.at, 't', 'u'] },
     ]);
     expect(newChainHeadsSql(postgresDialect, [{ ...head, newLog: true }], stamp)).toEqual([]);
+    const many = Array.from({ length: 1100 }, (_, i) => ({ ...head, input: `t${i}`, newLog: true }));
+    expect(newChainHeadsSql(duckdbDialect, many, stamp).map((st) => st.params.length)).toEqual([501, 501, 101]);
     // an existing log: from its last entry; a name used before: its old row goes first
     expect(sql(head)).toEqual([{ sql: expect.stringMatching(/^insert into "wb"."_wb_heads" .* select cast\(\$1 as VARCHAR\), coalesce\(m."last_seq", 0\)/), params: ['t', stamp.at] }]);
     expect(sql({ ...head, newLog: true, replace: true })[0]).toEqual({ sql: 'delete from "wb"."_wb_heads" where "table_name" = $1', params: ['t'] });
@@ -98,6 +100,12 @@ describe('operation SQL (duckdb, and postgres where chain heads differ)', () => 
     expect(sql({ ...head, legacy: { schema: 'wb', name: 't__head' } })).toEqual([
       { sql: `${into} select cast($1 as VARCHAR), "seq", "head", "updated_at" from "wb"."t__head"`, params: ['t'] },
       { sql: 'drop table "wb"."t__head"', params: [] },
+    ]);
+    // a row and an earlier version's table both: the row is seeded from the log again, the table dropped
+    expect(sql({ ...head, replace: true, legacy: { schema: 'wb', name: 't__head' } }).map((s) => s.sql)).toEqual([
+      'delete from "wb"."_wb_heads" where "table_name" = $1',
+      expect.stringMatching(/^insert into "wb"."_wb_heads" .* from \(select max\("_seq"\)/),
+      'drop table if exists "wb"."t__head"',
     ]);
     expect(sql({ ...head, newLog: true, legacy: { schema: 'wb', name: 't__head' } }).map((s) => s.sql)).toEqual([
       'drop table if exists "wb"."t__head"',

@@ -37,8 +37,8 @@ export function contextSql(input: InputTable, actor: Actor | undefined, names: S
  * Source rows whose link columns equal those of one of `keys` (input rows; values bound, cast to the
  * input column's type). Each distinct link value is bound once — a grouped grid page holds every
  * row of its accounts, thousands of rows naming tens of accounts — and a one-column link is an `in`
- * list, which the warehouse matches by hashing; the planner of an `or` of equalities grows with
- * its length (16,870 rows' keys took 5 s on DuckDB).
+ * list, which the warehouse matches by hashing; an `or` of equalities costs with its length
+ * whatever the table (16,870 bound equalities on a 60-row table: 0.5 s to prepare, 4.1 s to run on DuckDB).
  */
 function linkedKeysCondition(input: InputTable, d: SqlNames['dialect'], params: SqlValue[], keys: readonly Record<string, unknown>[]): string {
   const on = Object.entries(input.linksTo!.on).map(([inputCol, sourceCol]) => ({ inputCol, sourceCol, type: input.columns.find((c) => c.name === inputCol)!.type }));

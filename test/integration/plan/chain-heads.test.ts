@@ -40,6 +40,24 @@ async function appliedWithEntries(): Promise<{ a: DuckDBAdapter; last: { seq: nu
   return { a, last: await lastEntry(a) };
 }
 
+/** The warehouse as the version with one `<t>__head` per input left it: forecast's own head table, holding (seq, head). */
+async function earlierOwnHead(a: DuckDBAdapter, seq: number, head: string, at = 'now()'): Promise<void> {
+  await a.execute('create table writeback.forecast__head (seq bigint not null, head varchar not null, updated_at timestamp not null)');
+  await a.execute(`insert into writeback.forecast__head values ($1, $2, ${at})`, [seq, head]);
+}
+
+/**
+ * Apply the migration: forecast's head is the log's last entry and `gone` is dropped; `also` checks
+ * more before the chain goes on (see expectChainGoesOn), which moves the head again.
+ */
+async function expectMigrated(a: DuckDBAdapter, last: { seq: number; hash: string }, gone: string, also?: () => Promise<void>): Promise<void> {
+  await planAndApply(project, a);
+  expect(await heads(a)).toEqual([{ table_name: 'forecast', seq: last.seq, head: last.hash }]);
+  expect(await tableNames(a)).not.toContain(gone);
+  await also?.();
+  await expectChainGoesOn(a);
+}
+
 /** After a migration: nothing more to plan, and a write continues the chain of 3 entries (2 keys) that verify finds intact. */
 async function expectChainGoesOn(a: DuckDBAdapter): Promise<void> {
   expect((await plan(project, a)).operations).toEqual([]);
@@ -52,8 +70,7 @@ describe('chain heads', () => {
   it("an input applied by the version with one `<t>__head` per input: its head moves into _wb_heads as it was, the table goes, and the chain goes on unbroken", async () => {
     const { a, last } = await appliedWithEntries();
     // the warehouse as that version left it
-    await a.execute('create table writeback.forecast__head (seq bigint not null, head varchar not null, updated_at timestamp not null)');
-    await a.execute(`insert into writeback.forecast__head values ($1, $2, timestamp '2026-11-01 10:00:00')`, [last.seq, last.hash]);
+    await earlierOwnHead(a, last.seq, last.hash, "timestamp '2026-11-01 10:00:00'");
     await a.execute('drop table writeback._wb_heads');
 
     const upgrade = await plan(project, a);
@@ -61,26 +78,21 @@ describe('chain heads', () => {
       'create table writeback._wb_heads',
       'create the chain head of forecast in writeback._wb_heads (moved from writeback.forecast__head)',
     ]);
-    await planAndApply(project, a);
-    expect(await heads(a)).toEqual([{ table_name: 'forecast', seq: last.seq, head: last.hash }]);
-    expect(await a.query('select updated_at from writeback._wb_heads')).toEqual([{ updated_at: new Date('2026-11-01T10:00:00Z') }]);
-    expect(await tableNames(a)).not.toContain('forecast__head');
-    await expectChainGoesOn(a);
+    // moved as it was, its time included
+    await expectMigrated(a, last, 'forecast__head', async () =>
+      expect(await a.query('select updated_at from writeback._wb_heads')).toEqual([{ updated_at: new Date('2026-11-01T10:00:00Z') }]),
+    );
   });
 
   it('a row of _wb_heads and a `<t>__head` both (an earlier version applied after this one): the log decides, and the table goes', async () => {
     const { a, last } = await appliedWithEntries();
     // the earlier version's apply created its own head from the log, and its writers moved it on; the row here went stale
-    await a.execute('create table writeback.forecast__head (seq bigint not null, head varchar not null, updated_at timestamp not null)');
-    await a.execute(`insert into writeback.forecast__head values ($1, $2, now())`, [last.seq, last.hash]);
+    await earlierOwnHead(a, last.seq, last.hash);
     await a.execute("update writeback._wb_heads set seq = 1, head = 'stale'");
     expect((await plan(project, a)).operations.map((o) => o.description)).toEqual([
       'create the chain head of forecast in writeback._wb_heads (from the last entry of writeback.forecast__log, replacing its row; drop writeback.forecast__head, left by an earlier version)',
     ]);
-    await planAndApply(project, a);
-    expect(await heads(a)).toEqual([{ table_name: 'forecast', seq: last.seq, head: last.hash }]);
-    expect(await tableNames(a)).not.toContain('forecast__head');
-    await expectChainGoesOn(a);
+    await expectMigrated(a, last, 'forecast__head');
   });
 
   it('a `<t>__head` that disagrees with its log moves as it is: verify still names it', async () => {
@@ -88,8 +100,7 @@ describe('chain heads', () => {
     adapter = await open(project);
     await planAndApply(project, adapter);
     await write(adapter, [{ account_id: '007', amount: '1.50' }, { account_id: '008', amount: '2.00' }]);
-    await adapter.execute('create table writeback.forecast__head (seq bigint not null, head varchar not null, updated_at timestamp not null)');
-    await adapter.execute("insert into writeback.forecast__head values (1, 'not-the-hash', now())");
+    await earlierOwnHead(adapter, 1, 'not-the-hash');
     await adapter.execute('delete from writeback._wb_heads');
     await planAndApply(project, adapter);
     expect(await heads(adapter)).toEqual([{ table_name: 'forecast', seq: 1, head: 'not-the-hash' }]);
@@ -116,10 +127,7 @@ describe('chain heads', () => {
       'create the chain head of forecast in writeback._wb_heads (from the last entry of writeback.forecast__log)',
       'drop writeback._wb_chain_heads (its heads were recreated from the logs: rows of _wb_heads)',
     ]);
-    await planAndApply(project, a);
-    expect(await heads(a)).toEqual([{ table_name: 'forecast', seq: last.seq, head: last.hash }]);
-    expect(await tableNames(a)).not.toContain('_wb_chain_heads');
-    await expectChainGoesOn(a);
+    await expectMigrated(a, last, '_wb_chain_heads');
   });
 
   it('an input removed and declared again starts a new chain (its old head goes with the archived log)', async () => {

@@ -350,6 +350,8 @@ describe.skipIf(missing !== undefined)('the planner form in headless Chromium', 
     await page.locator('#who .user').waitFor();
     expect(await page.locator('#who .user').textContent()).toBe('demo');
     expect(await page.locator('#who .badge').textContent()).toBe('dev mode');
+    // the list of tables comes from its own request (GET /api/v1/inputs), which may answer after /me
+    await page.getByRole('link', { name: 'revenue_forecast' }).first().waitFor();
     expect(await page.getByRole('link', { name: 'revenue_forecast' }).count()).toBe(1);
     await shot(page, '07-index');
     const hosts = new Set(a.requests.map((u) => new URL(u).host));

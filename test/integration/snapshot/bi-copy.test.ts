@@ -126,10 +126,13 @@ describe('the BI snapshot copies what BI reads, not the write logs', () => {
   it('leaves out the logs, the server-private tables and the history views, with no view left broken', async () => {
     const result = await publish();
     expect(result.viewsLeftOut).toEqual(['planning.account_category__history', 'planning.revenue_forecast__history']);
-    const { tables, views } = await inSnapshot(async (q) => ({
+    const { format, tables, views } = await inSnapshot(async (q) => ({
+      // the warehouse's storage format: DuckDB 1.2 and later read it (docs/bi.md)
+      format: (await q("select tags['storage_version'] from duckdb_databases() where database_name = current_database()"))[0]![0],
       tables: (await q("select schema_name || '.' || table_name from duckdb_tables() order by 1")).map(([t]) => t),
       views: (await q("select schema_name || '.' || view_name from duckdb_views() where not internal order by 1")).map(([v]) => v),
     }));
+    expect(format).toBe('v1.2.0+');
     expect(tables).toEqual([
       'crm.accounts',
       'crm.categories',

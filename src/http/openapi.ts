@@ -65,7 +65,8 @@ function parameters(spec: RouteSpec): Record<string, unknown>[] {
       in: 'query',
       required: false,
       description: spec.prefixed.description,
-      schema: { type: 'string' },
+      // a repeatable one is a list sent as the parameter repeated (`filter.q=a&filter.q=b`)
+      ...(spec.prefixed.repeatable ? { schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true } : { schema: { type: 'string' } }),
     });
   }
   for (const h of spec.headers ?? []) out.push({ name: h.name, in: 'header', required: false, description: h.description, schema: h.schema ?? { type: 'string' } });

@@ -29,18 +29,21 @@ export function parseQuery<S extends z.ZodType>(
   c: Context,
   schema: S,
   prefix?: string,
-): Parsed<{ query: z.output<S>; prefixed: Record<string, string> }> {
+  repeatable = false,
+): Parsed<{ query: z.output<S>; prefixed: Record<string, string | string[]> }> {
   const plain: Record<string, string> = {};
-  const prefixed: Record<string, string> = {};
+  const prefixed: Record<string, string | string[]> = {};
   const problems: ErrorDetail[] = [];
   const url = new URL(c.req.url);
   const lead = prefix === undefined ? undefined : `${prefix}.`;
   for (const [name, value] of url.searchParams) {
     const isPrefixed = lead !== undefined && name.startsWith(lead) && name.length > lead.length;
-    const target = isPrefixed ? prefixed : plain;
     const key = isPrefixed ? name.slice(lead.length) : name;
-    if (Object.hasOwn(target, key)) problems.push({ column: name, message: `query parameter '${name}' is given twice` });
-    target[key] = value;
+    const earlier = isPrefixed ? prefixed[key] : plain[key];
+    if (earlier === undefined) (isPrefixed ? prefixed : plain)[key] = value;
+    // a repeatable prefixed parameter given more than once lists its values (`filter.q=a&filter.q=b`)
+    else if (isPrefixed && repeatable) prefixed[key] = [...(Array.isArray(earlier) ? earlier : [earlier]), value];
+    else problems.push({ column: name, message: `query parameter '${name}' is given twice` });
   }
   const checked = schema.safeParse(plain);
   if (!checked.success) problems.push(...issueDetails(checked.error.issues));

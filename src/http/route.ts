@@ -41,8 +41,8 @@ export interface RouteSpec {
   params?: Record<string, string>;
   /** Query parameters, checked (unknown or repeated ones are 400). Without it the query is not read. */
   query?: z.ZodObject;
-  /** Query parameters named `<prefix>.<column>` (e.g. `filter.region`), collected apart from `query`. */
-  prefixed?: { prefix: string; description: string };
+  /** Query parameters named `<prefix>.<column>` (e.g. `filter.region`), collected apart from `query`; with `repeatable`, one given more than once is the list of its values (else a 400). */
+  prefixed?: { prefix: string; description: string; repeatable?: boolean };
   headers?: HeaderSpec[];
   /** JSON request body, checked (400 listing every problem; 413 above the body limit). */
   body?: z.ZodType;
@@ -68,8 +68,8 @@ export interface RouteSpec {
 /** The parsed parts of a request a handler gets. */
 export interface RouteInput<Q, B> {
   query: Q;
-  /** `<prefix>.<column>` query parameters by column. */
-  prefixed: Record<string, string>;
+  /** `<prefix>.<column>` query parameters by column (a list where the prefix is `repeatable` and the parameter was repeated). */
+  prefixed: Record<string, string | string[]>;
   body: B;
 }
 
@@ -108,9 +108,9 @@ export function route<Q extends z.ZodObject | undefined = undefined, B extends z
     spec,
     async run(c, settings) {
       let query: unknown;
-      let prefixed: Record<string, string> = {};
+      let prefixed: Record<string, string | string[]> = {};
       if (def.query) {
-        const q = parseQuery(c, def.query, def.prefixed?.prefix);
+        const q = parseQuery(c, def.query, def.prefixed?.prefix, def.prefixed?.repeatable);
         if (!q.ok) return sendFailure(c, q.failure);
         query = q.value.query;
         prefixed = q.value.prefixed;

@@ -63,8 +63,8 @@ export interface ReadOptions {
   scenario?: string;
   /** Read the state as of this time (ISO 8601 string or Date), computed from the log. */
   asOf?: string | Date;
-  /** Equality filters on user columns (values bound as parameters). */
-  filter?: Record<string, WireValue>;
+  /** Filters on user columns, values bound as parameters: a value (`=`, `null`: is null), or a list of them (any of them). */
+  filter?: Record<string, WireValue | readonly WireValue[]>;
   /** Page size; default 1000, at most 10000. */
   limit?: number;
   /** Opaque cursor from the previous page's `nextCursor`. */

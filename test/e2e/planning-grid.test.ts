@@ -216,6 +216,34 @@ describe.skipIf(missing !== undefined)('the prefilled, pivoted planning grid in 
     expect(a.errors).toEqual([]);
     expect(await logCount()).toBe(11);
   });
+
+  it("asks the server for the fiscal year's quarters only; ana's rows of other quarters are counted in the note, not fetched", async () => {
+    const { page } = a;
+    // two of ana's accounts have a row outside the fiscal year; one row is someone else's (AMER)
+    const written = await s.wb.inputs.write('revenue_forecast', [
+      { account_id: emea[0]!.id, quarter: '2027-Q1', amount: '1.00' },
+      { account_id: emea[1]!.id, quarter: '2025-Q4', amount: '2.00' },
+      { account_id: 'acc_001', quarter: '2027-Q1', amount: '3.00' },
+    ], { user: 'fin' });
+    expect(written.ok).toBe(true);
+    const from = a.requests.length;
+    await page.reload();
+    await page.locator('#pivot tbody tr.row').first().waitFor();
+    await expect.poll(() => page.locator('.pivot-note').textContent()).toBe(`2 rows outside ${QUARTERS.join(', ')} or not saved yet: see the Table view.`);
+    expect(await page.locator('.pivot-note').isVisible()).toBe(true);
+    // the page's request lists the four quarters; a second one only counts (one row, no groups)
+    const grids = a.requests.slice(from).filter((u) => u.includes('/grid?')).map((u) => new URL(u).searchParams);
+    const paged = grids.find((q) => q.has('group_by'));
+    expect(paged?.getAll('filter.quarter')).toEqual(QUARTERS);
+    const counted = grids.find((q) => !q.has('group_by'));
+    expect([counted?.get('limit'), counted?.getAll('filter.quarter')]).toEqual(['1', []]);
+    // the cells are the same 25 × 4, the outside rows only in the Table view
+    expect(await page.locator('#pivot tbody td.cell.editable').count()).toBe(25 * 4);
+    await page.locator('#view-table').click();
+    await expect.poll(() => page.locator('table.grid:not(.pivot) tbody tr').filter({ hasText: '2027-Q1' }).count()).toBe(1);
+    await page.locator('#view-pivot').click();
+    expect(a.errors).toEqual([]);
+  });
 });
 
 describe.skipIf(missing !== undefined)('the pivot with its across values read from a source column, in headless Chromium', () => {

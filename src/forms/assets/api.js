@@ -82,7 +82,11 @@ async function send(method, path, json) {
 /** A query string from an object (undefined values left out). */
 export function query(params) {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params)) {
+    // a list is the parameter repeated (`filter.quarter=…&filter.quarter=…`)
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
   const s = q.toString();
   return s ? `?${s}` : '';
 }

@@ -15,18 +15,23 @@ const count = (n) => n.toLocaleString('en-US');
 
 /**
  * One page of the grid of `page` (its scenario, filter text, sort, page and page size):
- * `{ rows, total, totals, context, parentRows }` or `{ error }`.
+ * `{ rows, total, totals, context, parentRows }` or `{ error }`. With `countAll`, one row of the
+ * same rows without the pivot's across filter, for its `total`.
  */
-export async function fetchGridPage(page) {
+export async function fetchGridPage(page, { countAll = false } = {}) {
+  const pivot = page.pivot?.active ? page.pivot : null;
+  const across = pivot && !countAll ? pivot.requestedValues() : undefined;
   const params = {
     scenario: page.meta.scenarios && page.scenario !== 'base' ? page.scenario : undefined,
     q: page.filter.trim() || undefined,
-    sort: page.sort ? `${page.sort.name}:${page.sort.dir}` : undefined,
-    offset: page.page * page.pageSize || undefined,
-    limit: page.pageSize,
+    sort: page.sort && !countAll ? `${page.sort.name}:${page.sort.dir}` : undefined,
+    offset: countAll ? undefined : page.page * page.pageSize || undefined,
+    limit: countAll ? 1 : page.pageSize,
     // template rows of a table with `planning:`; the pivot pages over its down keys (every across value of each)
     template: page.meta.planning ? 'true' : undefined,
-    group_by: page.pivot?.active ? page.pivot.downCols.map((c) => c.name).join(',') : undefined,
+    group_by: pivot && !countAll ? pivot.downCols.map((c) => c.name).join(',') : undefined,
+    // the pivot asks only for the across values it shows (the rows of other ones are counted apart)
+    ...(across ? { [`filter.${pivot.across}`]: across } : {}),
   };
   const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(page.meta.name)}/grid${query(params)}`);
   if (!res.ok) return { error: res.body.error };

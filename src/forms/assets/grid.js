@@ -157,6 +157,8 @@ class FormPage {
     this.banner('');
     if (this.pending) await this.pending.refresh();
     this.render();
+    // the pivot asked for its across values only: the rows of other values are counted after it shows
+    if (this.pivot?.active) this.pivot.countOutside(res.total);
     this.setStatus(this.dirtyRows().length ? `${this.dirtyRows().length} unsaved rows` : 'All changes saved');
   }
 

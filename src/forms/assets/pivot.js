@@ -6,6 +6,7 @@
 // startEdit, setCell, save, conflicts), so editing a cell edits that keyed row exactly as the flat
 // grid does; a "Pivot / Table" switch shows the flat grid instead.
 import { api } from './api.js';
+import { fetchGridPage } from './grid-pages.js';
 import { pasteCells } from './clipboard.js';
 import { h, replace } from './dom.js';
 import { cellKeydown } from './keys.js';
@@ -20,6 +21,9 @@ export function pivotView(page) {
   const valueCol = page.meta.columns.find((c) => c.name === planning.value);
   return valueCol ? new PivotView(page, planning, valueCol) : null;
 }
+
+/** Declared across values the pivot's request lists at most (see requestedValues). */
+const MAX_REQUESTED_VALUES = 200;
 
 const keyJson = (values) => JSON.stringify(values.map((v) => String(v ?? '')));
 
@@ -36,6 +40,10 @@ class PivotView {
     /** JSON of [down key values…, across value] → context value (text). */
     this.context = new Map();
     this.groups = [];
+    /** Rows the note counts: on the page but not saved yet, and (counted by the server) outside the declared across values. */
+    this.unsaved = 0;
+    this.outside = 0;
+    this.outsideLoads = 0;
     this.active = new URLSearchParams(location.search).get('view') !== 'table';
     this.table = h('table', { class: 'grid pivot', id: 'pivot', 'aria-label': `${valueCol.name} by ${this.across}` });
     this.note = h('p', { class: 'pivot-note help', hidden: true });
@@ -179,10 +187,42 @@ class PivotView {
       h('td', { class: 'num total grand', dataset: { colTotal: 'all' } })));
     replace(this.table, h('caption', { class: 'sr-only', text: `${this.valueCol.name} per ${this.across}${ctxLabel ? `, with ${ctxLabel} under each value` : ''}` }), h('thead', {}, head), tbody, foot);
     page.tbody = tbody;
-    this.note.textContent = other ? `${other} ${other === 1 ? 'row' : 'rows'} outside ${this.values.join(', ')} or not saved yet: see the Table view.` : '';
-    this.note.hidden = !this.active || !other;
+    this.unsaved = other;
+    this.renderNote();
     this.renderTotals();
     replace(page.pager, h('span', { class: 'count', text: `${groups.length} × ${this.values.length} ${this.valueCol.name} values` }));
+  }
+
+  renderNote() {
+    const n = this.unsaved + this.outside;
+    this.note.textContent = n ? `${n} ${n === 1 ? 'row' : 'rows'} outside ${this.values.join(', ')} or not saved yet: see the Table view.` : '';
+    this.note.hidden = !this.active || !n;
+  }
+
+  /**
+   * The across values the page asks the server for: the declared ones, each a repeated query
+   * parameter — up to MAX_REQUESTED_VALUES, so the request line stays far below a server's header
+   * limit (Node's is 16 KiB); from a source column, or more values than that: none, every row comes.
+   */
+  requestedValues() {
+    const values = this.values;
+    return !this.planning.across.source && values.length > 0 && values.length <= MAX_REQUESTED_VALUES ? values : undefined;
+  }
+
+  /**
+   * After a page that asked only for the declared across values: count the rows of every other
+   * value (the same rows asked without that filter, minus `shown`, the page's total) for the note.
+   */
+  async countOutside(shown) {
+    const load = ++this.outsideLoads;
+    if (!this.requestedValues()) {
+      this.outside = 0;
+      return;
+    }
+    const res = await fetchGridPage(this.page, { countAll: true });
+    if (load !== this.outsideLoads || res.error) return;
+    this.outside = Math.max(0, res.total - shown);
+    this.renderNote();
   }
 
   cell(g, gi, row, j) {

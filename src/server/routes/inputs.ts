@@ -49,7 +49,11 @@ export function historyResponse(result: Extract<HistoryResult, { ok: true }>) {
 }
 
 const TABLE = { table: 'Input table name.' };
-const FILTER = { prefix: 'filter', description: 'Equality filter on a user column: `filter.<column>=<value>` (repeat per column).' };
+const FILTER = {
+  prefix: 'filter',
+  description: 'Filter on a user column: `filter.<column>=<value>` (one per column; all must hold). Given more than once, the column equals any of the values (`filter.quarter=2026-Q1&filter.quarter=2026-Q2`; at most 5,000).',
+  repeatable: true,
+};
 const KEY = { prefix: 'key', description: 'Only entries of this key: `key.<column>=<value>` (every key column, or a prefix of them).' };
 const WRITTEN = {
   200: { description: 'Written (or the replayed first result, or a dry run)', json: WriteResponseSchema },
@@ -239,7 +243,8 @@ export function inputRoutes(wb: HttpLibrary, settings: BulkSettings, admin: bool
         const { user, since, scenario, limit } = query;
         const result = await wb.inputs.history(c.req.param('table') ?? '', {
           ...reader(c),
-          ...(Object.keys(prefixed).length > 0 ? { key: prefixed } : {}),
+          // `key.<column>` is not repeatable: one value each (a repeat is a 400)
+          ...(Object.keys(prefixed).length > 0 ? { key: prefixed as Record<string, string> } : {}),
           ...(user !== undefined ? { user } : {}),
           ...(since !== undefined ? { since } : {}),
           ...(scenario !== undefined ? { scenario } : {}),

@@ -92,6 +92,31 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
     expect(res.body.rows.every((r) => r.quarter === '2026-Q3')).toBe(true);
   });
 
+  it('matches any of the values of a filter given more than once (the pivot asks for the fiscal year this way)', async () => {
+    const two = await grid('?filter.quarter=2026-Q1&filter.quarter=2026-Q3&limit=500');
+    expect(two.status, two.text).toBe(200);
+    expect(two.body.total).toBe(ACCOUNTS.length * 2);
+    expect(new Set(two.body.rows.map((r) => r.quarter))).toEqual(new Set(['2026-Q1', '2026-Q3']));
+    expect(two.body.totals).toEqual({ amount: sum(all.filter((r) => r.quarter === '2026-Q1' || r.quarter === '2026-Q3').map((r) => r.amount)) });
+    // with the other filters, the search, the row filter, template rows and groups
+    const pivot = await grid('?template=true&group_by=account_id&filter.quarter=2026-Q2&filter.quarter=2026-Q4&filter.account_id=acc_022&filter.account_id=acc_058&limit=5', tokens.ana);
+    expect(pivot.status, pivot.text).toBe(200);
+    expect(pivot.body).toMatchObject({ total: 4, total_groups: 2 });
+    expect(pivot.body.rows.map((r) => `${r.account_id}/${r.quarter}/${r._template}`)).toEqual(['acc_022/2026-Q2/false', 'acc_022/2026-Q4/false', 'acc_058/2026-Q2/true', 'acc_058/2026-Q4/true']);
+    // an account outside ana's row filter stays outside, whichever values are asked for
+    expect((await grid('?filter.account_id=acc_001&filter.account_id=acc_002', tokens.ana)).body.total).toBe(0);
+    // a value is a bound parameter, never SQL
+    expect((await grid(`?filter.quarter=2026-Q1&filter.quarter=${encodeURIComponent("x' or 1=1 --")}`)).body.total).toBe(ACCOUNTS.length);
+    // the same through the library; a list too long or empty is refused by name
+    const lib = await wb.inputs.grid('revenue_forecast', { filter: { quarter: ['2026-Q4', '2026-Q2'] }, limit: 1 });
+    expect(lib.ok && lib.total).toBe(ACCOUNTS.length * 2);
+    for (const quarter of [Array.from({ length: 5_001 }, () => '2026-Q1'), []]) {
+      const refused = await wb.inputs.grid('revenue_forecast', { filter: { quarter } });
+      expect(refused.ok ? 'ok' : refused.error.code).toBe('bad_request');
+      expect(refused.ok ? '' : refused.error.message).toContain('quarter');
+    }
+  });
+
   it("holds the caller's row filter for rows, search, total and totals", async () => {
     const emea = await grid('?limit=1000', tokens.ana);
     expect(emea.body.total).toBe(EMEA.length * 4);
@@ -169,6 +194,7 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
       ['?limit=10001', 'limit'],
       ['?filter.nope=1', 'nope'],
       ['?filter.amount=abc', 'amount'],
+      ['?filter.amount=1.00&filter.amount=abc', 'amount'],
       ['?scenario=Bad-Name', 'scenario'],
       ['?q=a&q=b', 'q'],
     ];
@@ -178,6 +204,10 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
       expect(res.body.error.code, query).toBe('bad_request');
       expect(JSON.stringify(res.body.error), query).toContain(named);
     }
+    // a key names one row: `key.<column>` given twice is refused, not read as a list
+    const twice = await call<ErrorBody>(server.url, 'GET', '/api/v1/inputs/revenue_forecast/history?key.account_id=acc_001&key.account_id=acc_002', { token: tokens.fin });
+    expect(twice.status).toBe(400);
+    expect(JSON.stringify(twice.body.error)).toContain('key.account_id');
     expect((await call<ErrorBody>(server.url, 'GET', '/api/v1/inputs/nope/grid', { token: tokens.fin })).status).toBe(404);
     expect((await bad('?scenario=never_made')).status).toBe(404);
     expect((await call<ErrorBody>(server.url, 'GET', '/api/v1/inputs/revenue_forecast/grid')).status).toBe(401);

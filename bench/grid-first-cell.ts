@@ -5,7 +5,7 @@
  * measured in the same run: the same page with 1,000 rows; for context, the page's own
  * GET /api/v1/inputs/revenue_forecast/grid requests at each size (count + sums + first page): the
  * flat table's, the pivot's (its fiscal-year quarters only) and the pivot's count of the rows of
- * other quarters, which it sends once its cells show. The rows are quarters from 1000-Q1 on, so
+ * other quarters, which it sends beside its request. The rows are quarters from 1000-Q1 on, so
  * nearly all of them lie outside the fiscal year the pivot plans.
  * Run: node --import tsx bench/grid-first-cell.ts [--quick] [--sizes=1000,100000]
  */
@@ -104,7 +104,7 @@ try {
     rec.figure(`${n.toLocaleString('en')} rows: GET /grid?${FLAT} (median of ${LOADS})`, median(flat), 'ms');
     rec.figure(`${n.toLocaleString('en')} rows: the pivot's request, GET /grid?limit=50&template=true&group_by=account_id&filter.quarter=… (its ${QUARTERS.length} quarters; median of ${LOADS})`, median(pivot), 'ms');
     rec.figure(`${n.toLocaleString('en')} rows: rows the pivot's request answers`, pivotRows, 'rows');
-    rec.figure(`${n.toLocaleString('en')} rows: the pivot's count of the rows of other quarters after it shows, GET /grid?${COUNT} (median of ${LOADS})`, median(counted), 'ms');
+    rec.figure(`${n.toLocaleString('en')} rows: the pivot's count of the rows of other quarters, sent beside its request, GET /grid?${COUNT} (median of ${LOADS})`, median(counted), 'ms');
   }
   const base = atSize[SIZES[0]!]!;
   for (const n of SIZES.slice(1)) {

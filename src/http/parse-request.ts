@@ -21,34 +21,45 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S, 
   return { ok: true, value: checked.data };
 }
 
+/** Query parameters named `<prefix>.<column>`, collected apart; `repeatable`: one given more than once lists its values. */
+export interface PrefixedParams {
+  prefix: string;
+  repeatable?: boolean;
+}
+
 /**
  * Check the query string against `schema`. Parameters named `<prefix>.<column>` (e.g. `key.account_id`)
- * are collected into `prefixed` instead; every other unknown parameter is a 400.
+ * are collected into `prefixed` instead; every other unknown parameter is a 400, and so is a
+ * parameter given twice, unless it is a repeatable prefixed one (`filter.q=a&filter.q=b`: both values).
  */
 export function parseQuery<S extends z.ZodType>(
   c: Context,
   schema: S,
-  prefix?: string,
-  repeatable = false,
+  prefixedParams?: PrefixedParams,
 ): Parsed<{ query: z.output<S>; prefixed: Record<string, string | string[]> }> {
-  const plain: Record<string, string> = {};
-  const prefixed: Record<string, string | string[]> = {};
+  // no prototype: a parameter named `constructor` or `__proto__` is a name like any other
+  const plain: Record<string, string> = Object.create(null);
+  const prefixed: Record<string, string | string[]> = Object.create(null);
   const problems: ErrorDetail[] = [];
   const url = new URL(c.req.url);
-  const lead = prefix === undefined ? undefined : `${prefix}.`;
+  const lead = prefixedParams === undefined ? undefined : `${prefixedParams.prefix}.`;
   for (const [name, value] of url.searchParams) {
-    const isPrefixed = lead !== undefined && name.startsWith(lead) && name.length > lead.length;
-    const key = isPrefixed ? name.slice(lead.length) : name;
-    const earlier = isPrefixed ? prefixed[key] : plain[key];
-    if (earlier === undefined) (isPrefixed ? prefixed : plain)[key] = value;
-    // a repeatable prefixed parameter given more than once lists its values (`filter.q=a&filter.q=b`)
-    else if (isPrefixed && repeatable) prefixed[key] = [...(Array.isArray(earlier) ? earlier : [earlier]), value];
-    else problems.push({ column: name, message: `query parameter '${name}' is given twice` });
+    if (lead !== undefined && name.startsWith(lead) && name.length > lead.length) {
+      const key = name.slice(lead.length);
+      const earlier = prefixed[key];
+      if (earlier === undefined) prefixed[key] = value;
+      else if (!prefixedParams?.repeatable) problems.push({ column: name, message: `query parameter '${name}' is given twice` });
+      else if (Array.isArray(earlier)) earlier.push(value);
+      else prefixed[key] = [earlier, value];
+      continue;
+    }
+    if (plain[name] !== undefined) problems.push({ column: name, message: `query parameter '${name}' is given twice` });
+    plain[name] = value;
   }
-  const checked = schema.safeParse(plain);
+  const checked = schema.safeParse({ ...plain });
   if (!checked.success) problems.push(...issueDetails(checked.error.issues));
   if (problems.length > 0 || !checked.success) return { ok: false, failure: apiError('bad_request', 'invalid query parameters', problems) };
-  return { ok: true, value: { query: checked.data, prefixed } };
+  return { ok: true, value: { query: checked.data, prefixed: { ...prefixed } } };
 }
 
 /** Send a failure as JSON with its status. */

@@ -110,7 +110,7 @@ export function route<Q extends z.ZodObject | undefined = undefined, B extends z
       let query: unknown;
       let prefixed: Record<string, string | string[]> = {};
       if (def.query) {
-        const q = parseQuery(c, def.query, def.prefixed?.prefix, def.prefixed?.repeatable);
+        const q = parseQuery(c, def.query, def.prefixed);
         if (!q.ok) return sendFailure(c, q.failure);
         query = q.value.query;
         prefixed = q.value.prefixed;

@@ -72,40 +72,48 @@ export function checkLimit(limit: number | undefined): Outcome<{ limit: number }
   return { ok: true, limit: n };
 }
 
-/** Values one filter may list (each a bound parameter; the planner's pivot sends its across values, at most 5,000). */
+/**
+ * Values the filters of one read may list in all (each a bound parameter: with the row filter's,
+ * under BigQuery's 10,000 per statement; the planner's pivot sends at most a few hundred).
+ */
 export const MAX_FILTER_VALUES = 5_000;
 
 /**
  * WHERE conditions on the rows relation aliased `v`: the actor's row scope and the filters, each
- * a value or a list of them (any of them; values checked against the column's type and bound,
- * `null` matching a missing value). A filter on an unknown column, an empty list, or a value of the
- * wrong type is `bad_request` naming the column.
+ * a value or a list of them (any of them; values checked against the column's type, bound once
+ * each, `null` matching a missing value). A filter on an unknown column, an empty list, a value
+ * of the wrong type, or more than MAX_FILTER_VALUES values in all is `bad_request` naming the column.
  */
 export function rowConditions(ctx: WriteContext, input: InputTable, actor: ReadOptions['actor'], filter: ReadOptions['filter'], params: SqlValue[]): Outcome<{ where: string[] }> {
   const d = ctx.names.dialect;
   const q = (c: string) => d.quoteIdent(c);
   const where = rowScope(input, actor).where(d, params, onInputRows(input, ctx.names, 'v')) ?? ['1 = 0'];
+  let listed = 0;
   for (const [name, given] of Object.entries(filter ?? {})) {
     const col = input.columns.find((c) => c.name === name);
     if (!col) return failure('bad_request', `unknown column '${name}' in filter`, [{ column: name, message: 'unknown column' }]);
     const values: readonly WireValue[] = Array.isArray(given) ? given : [given as WireValue];
     if (values.length === 0) return failure('bad_request', `filter on ${name}: no value`, [{ column: name, message: 'no value' }]);
-    if (values.length > MAX_FILTER_VALUES)
-      return failure('bad_request', `filter on ${name}: ${values.length} values, at most ${MAX_FILTER_VALUES}`, [{ column: name, message: `at most ${MAX_FILTER_VALUES} values` }]);
+    listed += values.length;
+    if (listed > MAX_FILTER_VALUES)
+      return failure('bad_request', `filter on ${name}: more than ${MAX_FILTER_VALUES} values in all filters`, [{ column: name, message: `at most ${MAX_FILTER_VALUES} values in all filters` }]);
     const check = valueChecker({ ...col, min: undefined, max: undefined, pattern: undefined, maxLength: undefined, allowedValues: undefined });
-    const bound: string[] = [];
+    const bound = new Map<string, string>();
     for (const value of values) {
       if (value === null) continue;
       const checked = check(value);
       if (!checked.ok) return failure('bad_request', `filter on ${name}: ${checked.message}`, [{ column: name, message: checked.message }]);
+      const canonical = String(checked.value);
+      if (bound.has(canonical)) continue;
       params.push(checked.value);
-      bound.push(`cast(${d.param(params.length)} as ${d.columnType(col.type)})`);
+      bound.set(canonical, `cast(${d.param(params.length)} as ${d.columnType(col.type)})`);
     }
-    const any = [
-      ...(bound.length === 1 ? [`v.${q(name)} = ${bound[0]}`] : bound.length > 1 ? [`v.${q(name)} in (${bound.join(', ')})`] : []),
+    const casts = [...bound.values()];
+    const alternatives = [
+      ...(casts.length === 1 ? [`v.${q(name)} = ${casts[0]}`] : casts.length > 1 ? [`v.${q(name)} in (${casts.join(', ')})`] : []),
       ...(values.includes(null) ? [`v.${q(name)} is null`] : []),
     ];
-    where.push(any.length === 1 ? any[0]! : `(${any.join(' or ')})`);
+    where.push(alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' or ')})`);
   }
   return { ok: true, where };
 }

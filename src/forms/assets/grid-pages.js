@@ -15,28 +15,40 @@ const count = (n) => n.toLocaleString('en-US');
 
 /**
  * One page of the grid of `page` (its scenario, filter text, sort, page and page size):
- * `{ rows, total, totals, context, parentRows }` or `{ error }`. With `countAll`, one row of the
- * same rows without the pivot's across filter, for its `total`.
+ * `{ rows, total, totals, context, parentRows, outside }` or `{ error }`. The pivot asks only for
+ * the across values it shows (`requestedValues`); then `outside` counts the rows of other values,
+ * from a one-row request for the same rows without that filter, sent beside the page's.
  */
-export async function fetchGridPage(page, { countAll = false } = {}) {
+export async function fetchGridPage(page) {
   const pivot = page.pivot?.active ? page.pivot : null;
-  const across = pivot && !countAll ? pivot.requestedValues() : undefined;
-  const params = {
+  const same = {
     scenario: page.meta.scenarios && page.scenario !== 'base' ? page.scenario : undefined,
     q: page.filter.trim() || undefined,
-    sort: page.sort && !countAll ? `${page.sort.name}:${page.sort.dir}` : undefined,
-    offset: countAll ? undefined : page.page * page.pageSize || undefined,
-    limit: countAll ? 1 : page.pageSize,
     // template rows of a table with `planning:`; the pivot pages over its down keys (every across value of each)
     template: page.meta.planning ? 'true' : undefined,
-    group_by: pivot && !countAll ? pivot.downCols.map((c) => c.name).join(',') : undefined,
-    // the pivot asks only for the across values it shows (the rows of other ones are counted apart)
+  };
+  const across = pivot?.requestedValues();
+  const params = {
+    ...same,
+    sort: page.sort ? `${page.sort.name}:${page.sort.dir}` : undefined,
+    offset: page.page * page.pageSize || undefined,
+    limit: page.pageSize,
+    group_by: pivot ? pivot.downCols.map((c) => c.name).join(',') : undefined,
     ...(across ? { [`filter.${pivot.across}`]: across } : {}),
   };
-  const res = await api('GET', `/api/v1/inputs/${encodeURIComponent(page.meta.name)}/grid${query(params)}`);
+  const path = `/api/v1/inputs/${encodeURIComponent(page.meta.name)}/grid`;
+  const [res, all] = await Promise.all([api('GET', `${path}${query(params)}`), across ? api('GET', `${path}${query({ ...same, limit: 1 })}`) : null]);
   if (!res.ok) return { error: res.body.error };
   const b = res.body;
-  return { rows: b.rows, total: b.total, totals: b.totals, totalGroups: b.total_groups, context: b.context ?? null, parentRows: b.parent_rows ?? null };
+  return {
+    rows: b.rows,
+    total: b.total,
+    totals: b.totals,
+    totalGroups: b.total_groups,
+    context: b.context ?? null,
+    parentRows: b.parent_rows ?? null,
+    outside: all?.ok ? Math.max(0, all.body.total - b.total) : 0,
+  };
 }
 
 /** The pager: "1–50 of 123,456 rows" (groups in the pivot), first/previous/next/last page, the page size. */

@@ -153,12 +153,12 @@ class FormPage {
     this.totalGroups = res.totalGroups;
     if (res.context) this.addContext(res.context.rows);
     this.parentRows = res.parentRows ? new Map(res.parentRows.map((r) => [this.savedKey(r), r])) : null;
+    // rows of the across values the pivot did not ask for, counted with the page (for its note)
+    if (this.pivot) this.pivot.outside = res.outside;
     this.adoptPage(res.rows);
     this.banner('');
     if (this.pending) await this.pending.refresh();
     this.render();
-    // the pivot asked for its across values only: the rows of other values are counted after it shows
-    if (this.pivot?.active) this.pivot.countOutside(res.total);
     this.setStatus(this.dirtyRows().length ? `${this.dirtyRows().length} unsaved rows` : 'All changes saved');
   }
 

@@ -5,8 +5,7 @@
 // quarter) under each cell and under each total. Cells are the FormPage's own cells (fillCell,
 // startEdit, setCell, save, conflicts), so editing a cell edits that keyed row exactly as the flat
 // grid does; a "Pivot / Table" switch shows the flat grid instead.
-import { api } from './api.js';
-import { fetchGridPage } from './grid-pages.js';
+import { api, query } from './api.js';
 import { pasteCells } from './clipboard.js';
 import { h, replace } from './dom.js';
 import { cellKeydown } from './keys.js';
@@ -22,8 +21,12 @@ export function pivotView(page) {
   return valueCol ? new PivotView(page, planning, valueCol) : null;
 }
 
-/** Declared across values the pivot's request lists at most (see requestedValues). */
-const MAX_REQUESTED_VALUES = 200;
+/**
+ * Bytes of query string the pivot's across filter may take (see requestedValues): far below the
+ * request-line limits of the servers in front of writeback (nginx's default buffer is 8 KB,
+ * Node's whole header limit 16 KiB).
+ */
+const MAX_ACROSS_QUERY_BYTES = 4096;
 
 const keyJson = (values) => JSON.stringify(values.map((v) => String(v ?? '')));
 
@@ -40,10 +43,9 @@ class PivotView {
     /** JSON of [down key values…, across value] → context value (text). */
     this.context = new Map();
     this.groups = [];
-    /** Rows the note counts: on the page but not saved yet, and (counted by the server) outside the declared across values. */
+    /** Rows the note counts: on the page but not saved yet, and (counted by the server with the page) of other across values. */
     this.unsaved = 0;
     this.outside = 0;
-    this.outsideLoads = 0;
     this.active = new URLSearchParams(location.search).get('view') !== 'table';
     this.table = h('table', { class: 'grid pivot', id: 'pivot', 'aria-label': `${valueCol.name} by ${this.across}` });
     this.note = h('p', { class: 'pivot-note help', hidden: true });
@@ -200,29 +202,14 @@ class PivotView {
   }
 
   /**
-   * The across values the page asks the server for: the declared ones, each a repeated query
-   * parameter — up to MAX_REQUESTED_VALUES, so the request line stays far below a server's header
-   * limit (Node's is 16 KiB); from a source column, or more values than that: none, every row comes.
+   * The across values the page asks the server for (fetchGridPage): the declared ones, the
+   * parameter repeated, while they fit in MAX_ACROSS_QUERY_BYTES; from a source column, or more
+   * than fit: none, every row of the page's groups comes and the others are counted here.
    */
   requestedValues() {
     const values = this.values;
-    return !this.planning.across.source && values.length > 0 && values.length <= MAX_REQUESTED_VALUES ? values : undefined;
-  }
-
-  /**
-   * After a page that asked only for the declared across values: count the rows of every other
-   * value (the same rows asked without that filter, minus `shown`, the page's total) for the note.
-   */
-  async countOutside(shown) {
-    const load = ++this.outsideLoads;
-    if (!this.requestedValues()) {
-      this.outside = 0;
-      return;
-    }
-    const res = await fetchGridPage(this.page, { countAll: true });
-    if (load !== this.outsideLoads || res.error) return;
-    this.outside = Math.max(0, res.total - shown);
-    this.renderNote();
+    if (this.planning.across.source || values.length === 0) return undefined;
+    return query({ [`filter.${this.across}`]: values }).length <= MAX_ACROSS_QUERY_BYTES ? values : undefined;
   }
 
   cell(g, gi, row, j) {

@@ -1,5 +1,6 @@
 import type { HttpLibrary } from '../../http/library.js';
 import type { HistoryResult, ReadResult } from '../../write/types.js';
+import { MAX_FILTER_VALUES } from '../../write/read-rows.js';
 import { fromWriteError } from '../../http/api-error.js';
 import { sendFailure } from '../../http/parse-request.js';
 import { route, type Route } from '../../http/route.js';
@@ -51,7 +52,7 @@ export function historyResponse(result: Extract<HistoryResult, { ok: true }>) {
 const TABLE = { table: 'Input table name.' };
 const FILTER = {
   prefix: 'filter',
-  description: 'Filter on a user column: `filter.<column>=<value>` (one per column; all must hold). Given more than once, the column equals any of the values (`filter.quarter=2026-Q1&filter.quarter=2026-Q2`; at most 5,000).',
+  description: `Filter on a user column: \`filter.<column>=<value>\` (one per column; all must hold). Given more than once, the column equals any of the values (\`filter.quarter=2026-Q1&filter.quarter=2026-Q2\`; at most ${MAX_FILTER_VALUES.toLocaleString('en-US')} values in all filters).`,
   repeatable: true,
 };
 const KEY = { prefix: 'key', description: 'Only entries of this key: `key.<column>=<value>` (every key column, or a prefix of them).' };

@@ -105,16 +105,26 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
     expect(pivot.body.rows.map((r) => `${r.account_id}/${r.quarter}/${r._template}`)).toEqual(['acc_022/2026-Q2/false', 'acc_022/2026-Q4/false', 'acc_058/2026-Q2/true', 'acc_058/2026-Q4/true']);
     // an account outside ana's row filter stays outside, whichever values are asked for
     expect((await grid('?filter.account_id=acc_001&filter.account_id=acc_002', tokens.ana)).body.total).toBe(0);
-    // a value is a bound parameter, never SQL
+    // a value is a bound parameter, never SQL; a value given twice counts once
     expect((await grid(`?filter.quarter=2026-Q1&filter.quarter=${encodeURIComponent("x' or 1=1 --")}`)).body.total).toBe(ACCOUNTS.length);
+    expect((await grid('?filter.quarter=2026-Q1&filter.quarter=2026-Q1')).body.total).toBe(ACCOUNTS.length);
+    // null in a list (library) is a missing value: the one row with a note, or any without one
+    const notes = await wb.inputs.grid('revenue_forecast', { filter: { note: [null, 'Zebra deal (AMER only)'] }, limit: 1 });
+    expect(notes.ok && notes.total).toBe(all.length);
+    const noted = await wb.inputs.grid('revenue_forecast', { filter: { note: ['Zebra deal (AMER only)'] }, limit: 1 });
+    expect(noted.ok && noted.total).toBe(1);
     // the same through the library; a list too long or empty is refused by name
     const lib = await wb.inputs.grid('revenue_forecast', { filter: { quarter: ['2026-Q4', '2026-Q2'] }, limit: 1 });
     expect(lib.ok && lib.total).toBe(ACCOUNTS.length * 2);
-    for (const quarter of [Array.from({ length: 5_001 }, () => '2026-Q1'), []]) {
-      const refused = await wb.inputs.grid('revenue_forecast', { filter: { quarter } });
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `${2000 + Math.floor(i / 4)}-Q${(i % 4) + 1}`);
+    for (const filter of [{ quarter: many(5_001) }, { quarter: [] }, { account_id: ACCOUNTS, quarter: many(4_961) }] as Record<string, string[]>[]) {
+      const refused = await wb.inputs.grid('revenue_forecast', { filter });
       expect(refused.ok ? 'ok' : refused.error.code).toBe('bad_request');
       expect(refused.ok ? '' : refused.error.message).toContain('quarter');
     }
+    // 5,000 values in all are read
+    const most = await wb.inputs.grid('revenue_forecast', { filter: { account_id: ACCOUNTS, quarter: many(4_960) }, limit: 1 });
+    expect(most.ok && most.total).toBe(all.length);
   });
 
   it("holds the caller's row filter for rows, search, total and totals", async () => {
@@ -203,6 +213,13 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error.code, query).toBe('bad_request');
       expect(JSON.stringify(res.body.error), query).toContain(named);
+    }
+    // names an object's prototype has are names like any other
+    for (const [query, says] of [['?filter.constructor=1', "unknown column 'constructor'"], ['?constructor=1', 'Unrecognized key']]) {
+      const proto = await bad(query!);
+      expect(proto.status, query).toBe(400);
+      expect(JSON.stringify(proto.body.error), query).toContain(says);
+      expect(JSON.stringify(proto.body.error), query).not.toContain('given twice');
     }
     // a key names one row: `key.<column>` given twice is refused, not read as a list
     const twice = await call<ErrorBody>(server.url, 'GET', '/api/v1/inputs/revenue_forecast/history?key.account_id=acc_001&key.account_id=acc_002', { token: tokens.fin });

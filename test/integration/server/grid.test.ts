@@ -108,11 +108,17 @@ describe('GET /api/v1/inputs/{t}/grid (demo project, real server)', () => {
     // a value is a bound parameter, never SQL; a value given twice counts once
     expect((await grid(`?filter.quarter=2026-Q1&filter.quarter=${encodeURIComponent("x' or 1=1 --")}`)).body.total).toBe(ACCOUNTS.length);
     expect((await grid('?filter.quarter=2026-Q1&filter.quarter=2026-Q1')).body.total).toBe(ACCOUNTS.length);
+    // values nobody designed for (accents, emoji, quotes, a backslash, a reserved word) are values: the one noted row, whole
+    const odd = ['Zebra deal (AMER only)', 'Ça coûte 🙂', `it's "select"`, 'a\\b', 'NULL', 'order'];
+    const noted = await grid(`?${odd.map((v) => `filter.note=${encodeURIComponent(v)}`).join('&')}`);
+    expect(noted.status, noted.text).toBe(200);
+    expect(noted.body).toMatchObject({ total: 1, totals: { amount: amountOf(4, 1) } });
+    expect(noted.body.rows).toEqual([expect.objectContaining({ account_id: 'acc_005', quarter: '2026-Q2', note: 'Zebra deal (AMER only)', _scenario: 'base' })]);
     // null in a list (library) is a missing value: the one row with a note, or any without one
     const notes = await wb.inputs.grid('revenue_forecast', { filter: { note: [null, 'Zebra deal (AMER only)'] }, limit: 1 });
     expect(notes.ok && notes.total).toBe(all.length);
-    const noted = await wb.inputs.grid('revenue_forecast', { filter: { note: ['Zebra deal (AMER only)'] }, limit: 1 });
-    expect(noted.ok && noted.total).toBe(1);
+    const onlyNoted = await wb.inputs.grid('revenue_forecast', { filter: { note: ['Zebra deal (AMER only)'] }, limit: 1 });
+    expect(onlyNoted.ok && onlyNoted.total).toBe(1);
     // the same through the library; a list too long or empty is refused by name
     const lib = await wb.inputs.grid('revenue_forecast', { filter: { quarter: ['2026-Q4', '2026-Q2'] }, limit: 1 });
     expect(lib.ok && lib.total).toBe(ACCOUNTS.length * 2);

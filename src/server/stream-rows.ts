@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { HttpContext } from '../http/context.js';
 import { toJson } from '../http/to-json.js';
 import { ModelReadFailed, type ModelRow, type ModelRows } from '../library/model-rows.js';
 
@@ -9,6 +11,12 @@ export interface StreamRowsOptions {
   format: StreamFormat;
   /** Called when reading fails after the response has started (the response is then cut off). */
   onError?: (err: unknown) => void;
+  /**
+   * Close the connection once what was written has been sent, without completing the body (see
+   * {@link endConnection}). Without it a failure errors the body, and a server may then drop the
+   * connection before the failure line is sent.
+   */
+  closeConnection?: () => void;
 }
 
 
@@ -28,6 +36,16 @@ export function csvField(value: unknown): string {
 export function streamFailureLine(err: unknown): string {
   const error = err instanceof ModelReadFailed ? err.error : { code: 'internal', message: 'the read failed; the server log has the details' };
   return `\nwriteback-error: ${error.code}: ${error.message.replace(/[\r\n]+/g, ' ')}\n`;
+}
+
+/**
+ * {@link StreamRowsOptions.closeConnection} for a request served by Node's HTTP server: the socket
+ * is ended (what is queued is sent, then a FIN) without the chunked body's last chunk, which every
+ * HTTP client reports as a body cut short. Undefined where the request came from no socket.
+ */
+export function endConnection(c: HttpContext): (() => void) | undefined {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  return outgoing ? () => outgoing.socket?.end() : undefined;
 }
 
 /**
@@ -54,8 +72,13 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
       controller.enqueue(encoder.encode(csv ? `${source.columns.map(csvField).join(',')}\r\n` : '{"rows":['));
     },
     async pull(controller) {
-      // the failure line was queued by the previous pull; erroring now (not then) lets it reach the client
-      if (failed !== undefined) return controller.error(failed);
+      // the failure line was queued by the previous pull and is written by now: the connection ends
+      // after it, and the server cancels this body when it has closed
+      if (failed !== undefined) {
+        if (!options.closeConnection) return controller.error(failed);
+        options.closeConnection();
+        return new Promise<void>(() => undefined);
+      }
       try {
         const next = await chunks.next();
         if (next.done) {

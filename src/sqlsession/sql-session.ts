@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { streamError, streamFailed } from '../adapters/duckdb/duckdb-stream-end.js';
 import { parseExactJson, stringifyExactJson } from './exact-json.js';
 import { INTERNAL_SCHEMA, type SessionCatalog } from './session-catalog.js';
 import { READ_ONLY_SETTINGS, REPORTED_SETTINGS, sessionCommand, type SessionCommand } from './session-commands.js';
@@ -51,6 +52,11 @@ function binaryParam(buf: Buffer, type: PgType): string {
   if (type.name === 'float4' && buf.length === 4) return String(buf.readFloatBE());
   if (type.name === 'float8' && buf.length === 8) return String(buf.readDoubleBE());
   return buf.toString('utf8');
+}
+
+/** A statement's parameters as text, as the client sent them or, sent in binary, read as the type the engine expects there. */
+function textParams(prepared: DuckDBPreparedStatement, params: (string | Buffer | null)[]): (string | null)[] {
+  return params.map((v, i) => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? binaryParam(v, paramTypeOf(prepared, i + 1)) : v));
 }
 
 /** A SQL session on a DuckDB connection whose session catalog is built (see open-sql-session.ts). */
@@ -239,10 +245,9 @@ export class DuckDBSqlSession implements SqlSession {
     try {
       prepared = await this.con.prepare(rewritten);
       if (params.length !== prepared.parameterCount) throw new SqlError('08P01', `the statement has ${prepared.parameterCount} parameters, ${params.length} values were sent`);
-      for (let i = 1; i <= prepared.parameterCount; i++) {
-        const v = params[i - 1];
-        if (v === null || v === undefined) prepared.bindNull(i);
-        else prepared.bindVarchar(i, Buffer.isBuffer(v) ? binaryParam(v, paramTypeOf(prepared, i)) : v);
+      for (const [i, v] of textParams(prepared, params).entries()) {
+        if (v === null) prepared.bindNull(i + 1);
+        else prepared.bindVarchar(i + 1, v);
       }
       await this.con.run('begin transaction');
       began = true;
@@ -263,6 +268,8 @@ export class DuckDBSqlSession implements SqlSession {
       }
       // an interrupted stream ends as a finished one would: the interruption decides (never part of the rows as the result)
       if (this.interruptedBy !== undefined) throw new SqlError('57014', 'canceling statement');
+      // and so does one that failed: its rows so far are never the result either
+      if ((limit === undefined || count < limit) && (await streamFailed(this.con))) throw await streamError(this.con, rewritten, textParams(prepared, params), count);
       return { tag: `SELECT ${count}`, columns };
     } catch (err) {
       if (this.interruptedBy === 'timeout') throw new SqlError('57014', 'canceling statement due to statement timeout');

@@ -5,7 +5,7 @@ import { sendFailure } from '../../http/parse-request.js';
 import { route, type Route } from '../../http/route.js';
 import { ModelRowsQuerySchema, ModelRowsResponseSchema } from '../../http/wire-schemas.js';
 import type { ServerLogger } from '../logger.js';
-import { streamRows, type StreamFormat } from '../stream-rows.js';
+import { endConnection, streamRows, type StreamFormat } from '../stream-rows.js';
 
 function wantsCsv(c: HttpContext, format: StreamFormat | undefined): boolean {
   if (format) return format === 'csv';
@@ -41,8 +41,10 @@ export function modelRoutes(wb: HttpLibrary, logger: ServerLogger): Route[] {
           if (read.error.code === 'model_failed') logger.error('model read failed', { model: c.req.param('model'), error: read.error.cause ?? read.error.message });
           return sendFailure(c, fromWriteError(read.error));
         }
+        const closeConnection = endConnection(c);
         return streamRows(read.rows, {
           format: wantsCsv(c, format) ? 'csv' : 'json',
+          ...(closeConnection ? { closeConnection } : {}),
           onError: (err) => logger.error('model stream failed', { model: read.rows.model, error: err instanceof Error ? err.message : String(err) }),
         });
       },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/library/open-project.js';
 import type { Writeback } from '../../../src/library/writeback.js';
+import { ModelReadFailed } from '../../../src/library/model-rows.js';
 import { silentLogger, type ServerLogger } from '../../../src/server/logger.js';
 import { startServer, type RunningHttpServer } from '../../../src/server/start-server.js';
 import { appliedDemoProject, BROKEN_MODEL } from './demo-project.js';
@@ -73,18 +74,47 @@ describe('a model whose SQL fails in the warehouse at read time', () => {
     expect(errors.some((e) => /broken_total.*Overflow/.test(e))).toBe(true);
   });
 
-  it('a model that fails late in its result is 502 too, never a truncated 200 that looks whole', async () => {
-    // DuckDB's streaming results end silently on an error; the adapter reads a materialized result instead
+  it('a model that fails late in its result ends in an error line and a cut connection, never a truncated body that looks whole', async () => {
+    // DuckDB ends a streamed result that fails midway like a finished one; the adapter tells them apart
     for (const headers of [{}, { accept: 'text/csv' }] as Record<string, string>[]) {
       const res = await receive(`${server.url}/api/v1/models/late_overflow/rows`, headers);
-      expect(res.status, res.text.slice(-200)).toBe(502);
-      expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'model_failed', message: expect.stringMatching(/^model 'late_overflow' failed in the warehouse: .*Overflow/) } });
+      // the rows went out as they were read, so the status was sent before the failure
+      expect(res.status).toBe(200);
+      expect(res.broken, 'the chunked body is never completed').toBe(true);
+      expect(res.text.slice(-400)).toMatch(/\nwriteback-error: model_failed: model 'late_overflow' failed in the warehouse: Out of Range Error: Overflow in addition of INT64[^\n]*\n$/);
+      if (!headers.accept) expect(() => JSON.parse(res.text)).toThrow();
+      const lines = res.text.split('\n').length;
+      if (headers.accept) expect(lines).toBeLessThan(150_000);
     }
-    // a page is ordered by every column, so every row is computed: the overflow shows there too
+    // a page is ordered by every column, so every row is computed before the first is sent: a 502
     const page = await fetch(`${server.url}/api/v1/models/late_overflow/rows?limit=10`);
     expect(page.status).toBe(502);
+    expect(await page.json()).toMatchObject({ error: { code: 'model_failed', message: expect.stringMatching(/Overflow/) } });
+    // the library's reader throws where the rows stop
     const library = await wb.models.rows('late_overflow');
-    expect(library.ok).toBe(false);
+    if (!library.ok) throw new Error(library.error.message);
+    let read = 0;
+    const failure = await (async () => {
+      for await (const chunk of library.rows.chunks()) read += chunk.length;
+    })().then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeInstanceOf(ModelReadFailed);
+    expect((failure as ModelReadFailed).error).toMatchObject({ code: 'model_failed', message: expect.stringMatching(/Overflow/) });
+    expect(read).toBeLessThan(150_000);
+  });
+
+  it('an administrator\'s query (writeback query) that fails late fails with the warehouse\'s message, and one that succeeds counts every row', async () => {
+    const late = 'select i, case when i >= 150000 then cast(9223372036854775807 as bigint) + i else i end as x from range(200000) t(i)';
+    const failed = await wb.query(late, { limit: 5 });
+    expect(failed).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^Out of Range Error: Overflow in addition of INT64/) } });
+    // the statement runs again to find the message: a trailing comment is no trouble; after a
+    // semicolon it cannot be nested, and the failure is still reported, with what is known
+    expect(await wb.query(`${late} -- the end`, { limit: 5 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Out of Range Error: Overflow/) } });
+    expect(await wb.query(`${late};`, { limit: 5 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^the read failed in the warehouse after \d+ rows/) } });
+    const whole = await wb.query(late.replace('150000', '300000'), { limit: 5 });
+    if (!whole.ok) throw new Error(whole.error.message);
+    expect(whole.row_count).toBe(200_000);
+    expect(whole.truncated).toBe(true);
+    expect(whole.rows).toEqual([0, 1, 2, 3, 4].map((i) => ({ i, x: i })));
   });
 
   it('the server keeps serving', async () => {

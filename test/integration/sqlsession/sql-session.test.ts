@@ -419,6 +419,27 @@ describe('a SQL session (one BI connection)', () => {
         await s.close();
       }
     });
+
+    it('fails a statement that fails after its first rows were sent (22003), never ending it as a whole result', async () => {
+      // DuckDB ends a streamed result that fails midway like a finished one; the session must not
+      const late = 'select i, case when i >= $1::bigint then cast(9223372036854775807 as bigint) + i else i end as x from range(200000) t(i)';
+      const failure = async (s: SqlSession) => {
+        let sent = 0;
+        const err = await s.run(late, ['150000'], () => void sent++).then(() => undefined, (e: unknown) => e);
+        if (!(err instanceof SqlError)) throw new Error(`expected a SqlError, got ${String(err)}`);
+        return { err, sent };
+      };
+      const { err, sent } = await failure(admin);
+      expect(err.sqlstate).toBe('22003');
+      expect(err.message).toMatch(/^Overflow in addition of INT64/);
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThan(150_000);
+      expect((await rows(admin, 'select 42 as n')).rows).toEqual([{ n: '42' }]);
+      // a role gets the state too (the message's value redacted as for any data error)
+      expect((await failure(vic)).err.sqlstate).toBe('22003');
+      // and the same statement that does not fail ends whole
+      expect((await admin.run(late, ['300000'], () => undefined)).tag).toBe('SELECT 200000');
+    });
   });
 
   describe('session commands', () => {

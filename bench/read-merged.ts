@@ -64,7 +64,12 @@ try {
   const [base10, view10] = (await fastest(conn, [baseScan, viewScan])) as [number, number];
   rec.figure(`merged view scan, ${GROWN.toLocaleString('en')}-entry log`, view10, 'ms');
   rec.figure('hand-written join again (machine drift check)', base10, 'ms');
-  rec.check(`view scan with ${GROWN / 1e6}M vs ${sizes.logEntries / 1e6}M log entries`, view10 / view, '×', '≤ 1.2×', view10 / view <= 1.2);
+  rec.figure(`view scan with ${GROWN / 1e6}M vs ${sizes.logEntries / 1e6}M log entries, as timed (the machine's drift included)`, view10 / view, '×');
+  // Each scan against the hand-written join timed beside it (interleaved run by run): the machine's
+  // speed moves between the two phases by more than the target's margin (the join alone moved
+  // 36 -> 45 ms in one run), the view's cost relative to the join does not.
+  const growth = view10 / base10 / (view / base);
+  rec.check(`view scan with ${GROWN / 1e6}M vs ${sizes.logEntries / 1e6}M log entries (each against the join timed beside it)`, growth, '×', '≤ 1.2×', growth <= 1.2);
   rec.note(`Scan = count(*) and count(<column>) of every column over the whole relation (forces every column of every row); fastest of ${RUNS} runs after a warm-up, the two relations interleaved run by run.`);
   rec.note('The merged view reads the input\'s state table (current rows), never the log; log and state were generated in SQL, not through the API.');
   conn.closeSync();

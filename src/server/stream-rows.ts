@@ -12,9 +12,9 @@ export interface StreamRowsOptions {
   /** Called when reading fails after the response has started (the response is then cut off). */
   onError?: (err: unknown) => void;
   /**
-   * Close the connection once what was written has been sent, without completing the body (see
-   * {@link endConnection}). Without it a failure errors the body, and a server may then drop the
-   * connection before the failure line is sent.
+   * Close the connection, sending first what was written to it, without completing the body (see
+   * {@link endConnection}); called once the failure line was written. Without it a failure errors
+   * the body, and a server may then drop the connection before the failure line is sent.
    */
   closeConnection?: () => void;
 }
@@ -72,11 +72,13 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
       controller.enqueue(encoder.encode(csv ? `${source.columns.map(csvField).join(',')}\r\n` : '{"rows":['));
     },
     async pull(controller) {
-      // the failure line was queued by the previous pull and is written by now: the connection ends
-      // after it, and the server cancels this body when it has closed
+      // The failure line was queued by the previous pull. Taking it from the queue calls this pull,
+      // and the server writes it when that read resolves: the connection ends on the next turn of
+      // the event loop (after the line, which ending the socket still sends), and the server cancels
+      // this body once the socket has closed.
       if (failed !== undefined) {
         if (!options.closeConnection) return controller.error(failed);
-        options.closeConnection();
+        setImmediate(options.closeConnection);
         return new Promise<void>(() => undefined);
       }
       try {
@@ -100,6 +102,8 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
       }
     },
     async cancel() {
+      // a body cancelled before its first read never started the generator, whose `finally` would close the read
+      source.close();
       await chunks.return(undefined);
     },
   });

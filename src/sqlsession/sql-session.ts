@@ -257,9 +257,13 @@ export class DuckDBSqlSession implements SqlSession {
       const binary = columns.map((c, i) => opts.binaryColumns?.[i] === true && hasBinary(c.type));
       const limit = opts.maxRows !== undefined && opts.maxRows > 0 ? opts.maxRows : undefined;
       let count = 0;
+      let cut = false;
       outer: for await (const rows of result.yieldRows()) {
         for (const row of rows) {
-          if (limit !== undefined && count >= limit) break outer;
+          if (limit !== undefined && count >= limit) {
+            cut = true;
+            break outer;
+          }
           count++;
           if (count > this.limits.maxRows)
             throw new SqlError('54000', `the result has more than ${this.limits.maxRows.toLocaleString('en-US')} rows, the most one statement may return`, undefined, 'aggregate the rows, or add a LIMIT');
@@ -269,7 +273,9 @@ export class DuckDBSqlSession implements SqlSession {
       // an interrupted stream ends as a finished one would: the interruption decides (never part of the rows as the result)
       if (this.interruptedBy !== undefined) throw new SqlError('57014', 'canceling statement');
       // and so does one that failed: its rows so far are never the result either
-      if ((limit === undefined || count < limit) && (await streamFailed(this.con))) throw await streamError(this.con, rewritten, textParams(prepared, params), count);
+      if (!cut && (await streamFailed(this.con))) {
+        throw await streamError(this.con, rewritten, textParams(prepared, params), count);
+      }
       return { tag: `SELECT ${count}`, columns };
     } catch (err) {
       if (this.interruptedBy === 'timeout') throw new SqlError('57014', 'canceling statement due to statement timeout');

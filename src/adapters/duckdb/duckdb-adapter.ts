@@ -269,7 +269,9 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
         for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
           rowCount += chunk.rowCount;
           if (rows.length >= maxRows) continue;
-          for (const values of chunk.convertRows(convertValue).slice(0, maxRows - rows.length)) rows.push(Object.fromEntries(columns.map((c, i) => [c, values[i]])));
+          for (const values of chunk.convertRows(convertValue).slice(0, maxRows - rows.length)) {
+            rows.push(Object.fromEntries(columns.map((c, i) => [c, values[i]])));
+          }
         }
         if (await streamFailed(conn)) return { ok: false, message: message(await streamError(conn, sql, [], rowCount)) };
         return { ok: true, columns, types: result.columnTypes().map((t) => t.toString()), rows, rowCount };

@@ -110,6 +110,8 @@ describe('a model whose SQL fails in the warehouse at read time', () => {
     // semicolon it cannot be nested, and the failure is still reported, with what is known
     expect(await wb.query(`${late} -- the end`, { limit: 5 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Out of Range Error: Overflow/) } });
     expect(await wb.query(`${late};`, { limit: 5 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^the read failed in the warehouse after \d+ rows/) } });
+    // whatever the result's columns are called
+    expect(await wb.query(late.replace('select i,', 'select i as _wb_every, i as _wb_every,'), { limit: 5 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Out of Range Error: Overflow/) } });
     const whole = await wb.query(late.replace('150000', '300000'), { limit: 5 });
     if (!whole.ok) throw new Error(whole.error.message);
     expect(whole.row_count).toBe(200_000);

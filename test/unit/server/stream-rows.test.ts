@@ -1,6 +1,11 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { HttpEnv } from '../../../src/http/context.js';
 import { ModelReadFailed, modelFailed, type ModelRow, type ModelRows } from '../../../src/library/model-rows.js';
-import { csvField, streamRows } from '../../../src/server/stream-rows.js';
+import { csvField, endConnection, streamRows } from '../../../src/server/stream-rows.js';
 
 /** Model rows from chunks; `failAt` = index of the chunk whose read fails as the warehouse would. */
 function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string; failAt?: number } = {}): ModelRows & { closed: () => boolean } {
@@ -79,6 +84,44 @@ describe('streamRows', () => {
     const { text, failed } = await drain(streamRows(fakeRows(['a'], [[{ a: 1 }], [{ a: 2 }]], { failAt: 1 }), { format: 'csv' }));
     expect(failed).toBe(true);
     expect(text).toMatch(/^a\r\n1\r\n\nwriteback-error: model_failed: /);
+  });
+
+  it('a body cancelled before its first read closes the read (a client gone while the first rows were computed)', async () => {
+    const source = fakeRows(['a'], [[{ a: 1 }]]);
+    await streamRows(source, { format: 'json' }).body!.cancel();
+    expect(source.closed()).toBe(true);
+  });
+
+  it('over a real socket, to a client that reads slowly, a failure after the last chunk still sends its line, then cuts the body', async () => {
+    // 60 chunks of ~170 KB: the socket's buffers fill, so the server waits for the client between writes
+    const chunk = (k: number) => Array.from({ length: 2048 }, (_, j) => ({ i: k * 2048 + j, pad: 'x'.repeat(80) }));
+    const source = fakeRows(['i', 'pad'], [...Array.from({ length: 60 }, (_, k) => chunk(k)), []], { failAt: 60 });
+    const app = new Hono<HttpEnv>();
+    app.get('/rows', (c) => {
+      const closeConnection = endConnection(c);
+      return streamRows(source, { format: 'csv', ...(closeConnection ? { closeConnection } : {}) });
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((listening) => server.once('listening', listening));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const received = await new Promise<string>((done, fail) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write('GET /rows HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+        const parts: Buffer[] = [];
+        socket.pause();
+        setTimeout(() => socket.resume(), 500);
+        socket.on('data', (b: Buffer) => parts.push(b));
+        socket.on('error', fail);
+        socket.on('close', () => done(Buffer.concat(parts).toString('utf8')));
+      });
+      expect(received.startsWith('HTTP/1.1 200')).toBe(true);
+      // the line, in its chunk, and no last chunk (`0\r\n\r\n`): the server closed the connection
+      expect(received.slice(-200)).toMatch(/\r\n\nwriteback-error: model_failed: model 'm' failed in the warehouse: Out of Range Error: Overflow in addition of INT64\n\r\n$/);
+      expect(received.split('\r\n').filter((l) => /^\d+,x+$/.test(l))).toHaveLength(60 * 2048);
+      expect(source.closed()).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('escapes CSV fields', () => {

@@ -8,7 +8,6 @@ import { isAdmin } from '../auth/permissions.js';
 import { isWarehouseError } from '../adapters/warehouse-error.js';
 import { modelScope, modelSelectSql } from './model-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { queryAside } from './read-aside.js';
 import { failure, type Outcome, type WriteError } from '../rules/outcome.js';
 
 /** One row of a model read: column → value as the warehouse returned it (decimals as strings, big integers as bigint). */
@@ -76,9 +75,9 @@ export function modelFailed(model: string, err: unknown, actor: Actor | undefine
 }
 
 /**
- * Column names of a view, or undefined when it does not exist: from the adapter's own catalog
- * reader (each warehouse names and folds its catalog differently), or — on an adapter with
- * connections of its own for reads — from `information_schema` on one of those.
+ * Column names of a view, or undefined when it does not exist: from `information_schema` on the
+ * warehouses that stream reads (DuckDB, Postgres: one view's columns), else from the adapter's own
+ * catalog reader (each warehouse names and folds its catalog differently).
  */
 async function viewColumns(adapter: Adapter, schema: string, name: string): Promise<string[] | undefined> {
   if (!canStream(adapter)) {
@@ -87,8 +86,7 @@ async function viewColumns(adapter: Adapter, schema: string, name: string): Prom
   }
   const d = adapter.dialect;
   const q = (c: string) => d.quoteIdent(c);
-  const rows = await queryAside(
-    adapter,
+  const rows = await adapter.query(
     // The catalog filter matters: the snapshot publisher attaches a second database now and then.
     `select ${q('column_name')} from information_schema.columns
       where ${q('table_catalog')} = current_database() and ${q('table_schema')} = ${d.param(1)} and ${q('table_name')} = ${d.param(2)}

@@ -7,7 +7,6 @@ import type { SqlNames } from '../managed/sql-names.js';
 import { failure, type Outcome } from '../rules/outcome.js';
 import { acrossValuesSql } from '../write/planning-relation.js';
 import type { WriteContext } from '../write/write-context.js';
-import { queryAside } from './read-aside.js';
 
 /** Most context values one read returns. */
 export const PLANNING_CONTEXT_LIMIT = 20_000;
@@ -71,7 +70,7 @@ export async function readPlanningContext(ctx: WriteContext, table: string, acto
   const query = planningContextSql(input, actor, ctx.names);
   const source = declared ? `${declared.source}.${declared.table}` : null;
   if (!query) return { ok: true, source, label: declared?.label ?? null, rows: [], truncated: false };
-  const found = await queryAside(ctx.reader, query.sql, query.params);
+  const found = await ctx.reader.query(query.sql, query.params);
   const rows = found.slice(0, PLANNING_CONTEXT_LIMIT).map((r) => {
     const out: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(r)) out[k] = v === null || v === undefined ? null : String(v);

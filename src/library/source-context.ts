@@ -6,7 +6,6 @@ import type { WriteContext } from '../write/write-context.js';
 import { checkPermission } from '../auth/permissions.js';
 import { onSourceRows, rowScope } from '../auth/row-filter.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
-import { queryAside } from './read-aside.js';
 import { failure, type Outcome } from '../rules/outcome.js';
 
 /** The select of a context read, or why the caller's row filter cannot be placed on the source. */
@@ -98,7 +97,7 @@ export async function readContext(ctx: WriteContext, table: string, opts: Contex
   if (offset === undefined) return failure('bad_request', 'invalid cursor', [{ column: 'cursor', message: 'not a cursor returned by this endpoint' }]);
   const query = contextSql(input, opts.actor, ctx.names, { limit: opts.limit, offset }, opts.keys);
   if (!query.ok) return failure('forbidden', query.message);
-  const rows = await queryAside(ctx.reader, query.sql, query.params);
+  const rows = await ctx.reader.query(query.sql, query.params);
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   return {

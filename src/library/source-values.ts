@@ -5,7 +5,6 @@ import type { AllowedFromSource, InputTable } from '../ir/types.js';
 import type { SqlNames } from '../managed/sql-names.js';
 import type { Actor } from '../auth/actor.js';
 import type { WriteContext } from '../write/write-context.js';
-import { queryAside } from './read-aside.js';
 import { failure, type Outcome } from '../rules/outcome.js';
 
 /** Most values `GET /api/v1/inputs/{t}/columns/{c}/values` returns; beyond it the answer is `truncated`. */
@@ -53,7 +52,7 @@ export async function readSourceValues(ctx: WriteContext, table: string, column:
   const from = valuesSource(input, column);
   if (!from) return failure('not_found', `${table} has no column '${column}' whose values come from a source`);
   const query = sourceValuesSql(input, from, actor, ctx.names, MAX_SOURCE_VALUES);
-  const rows = await queryAside(ctx.reader, query.sql, query.params);
+  const rows = await ctx.reader.query(query.sql, query.params);
   const values = rows.slice(0, MAX_SOURCE_VALUES).map((r) => String(r['value']));
   return { ok: true, source: `${from.source}.${from.table}.${from.column}`, values, truncated: rows.length > MAX_SOURCE_VALUES };
 }

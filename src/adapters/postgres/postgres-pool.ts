@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Adapter, Row, SqlValue, TableInfo } from '../adapter.js';
+import type { Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { isWarehouseError } from '../warehouse-error.js';
 import { bind, clientConfig, DEFAULT_POOL_SIZE, type PostgresConnectionOptions } from './postgres-connection.js';
@@ -8,6 +8,8 @@ import { describePostgresSchemas } from './describe-schemas.js';
 
 /** Seconds an unused pooled session stays open. */
 const IDLE_SECONDS = 30;
+/** Rows a stream fetches from its cursor at a time. */
+export const STREAM_CHUNK_ROWS = 2000;
 
 /**
  * The readers' sessions (token checks, row reads, history, model reads, verify): a `pg.Pool` of at
@@ -16,7 +18,7 @@ const IDLE_SECONDS = 30;
  * (this adapter runs none). A dead session is dropped by the pool; a statement that failed because
  * its session was lost is run once more on another one (readers only read).
  */
-export class PostgresPool implements Adapter {
+export class PostgresPool implements StreamingAdapter {
   private readonly pool: pg.Pool;
 
   constructor(
@@ -58,6 +60,73 @@ export class PostgresPool implements Adapter {
       if (!isWarehouseError(err, 'connection-lost')) throw err;
       return this.runOnce(sql, params);
     }
+  }
+
+  /**
+   * A large read (a model's rows) chunk by chunk, on a session of the pool: a cursor in a read-only
+   * transaction (`DECLARE … NO SCROLL CURSOR`, `FETCH FORWARD`), so neither this process nor the
+   * server holds more than a chunk. A failure midway is thrown by the FETCH that meets it.
+   */
+  async stream(sql: string, params: SqlValue[] = []): Promise<RowStream> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw postgresError(err, this.options, 'reconnect');
+    }
+    const run = async (statement: string, values: readonly SqlValue[] = []) => {
+      try {
+        return await client.query(statement, bind(values));
+      } catch (err) {
+        throw postgresError(err, this.options, 'session');
+      }
+    };
+    let ended = false;
+    /** End the transaction (and the cursor with it), then give the session back: once, whichever way the read ends. */
+    const end = async (statement: 'COMMIT' | 'ROLLBACK', failure?: unknown): Promise<void> => {
+      if (ended) return;
+      ended = true;
+      let problem = failure;
+      try {
+        await run(statement);
+      } catch (err) {
+        problem ??= err;
+        if (statement === 'COMMIT') throw err;
+      } finally {
+        // a lost session is destroyed, not returned to the pool
+        client.release(isWarehouseError(problem, 'connection-lost') ? (problem as Error) : undefined);
+      }
+    };
+    const fetchChunk = () => run(`FETCH FORWARD ${STREAM_CHUNK_ROWS} FROM _wb_stream`);
+    let first: pg.QueryResult;
+    try {
+      await run('BEGIN READ ONLY');
+      await run(`DECLARE _wb_stream NO SCROLL CURSOR FOR ${sql}`, params);
+      first = await fetchChunk();
+    } catch (err) {
+      await end('ROLLBACK', err);
+      throw err;
+    }
+    async function* chunks(): AsyncGenerator<Row[], void, undefined> {
+      let result = first;
+      try {
+        for (;;) {
+          if (result.rows.length > 0) yield result.rows as Row[];
+          // the end of the rows, or closed by the reader (its session may serve another read by now)
+          if (result.rows.length < STREAM_CHUNK_ROWS || ended) break;
+          result = await fetchChunk();
+        }
+        await end('COMMIT');
+      } catch (err) {
+        await end('ROLLBACK', err);
+        throw err;
+      } finally {
+        // abandoned by its reader
+        await end('ROLLBACK');
+      }
+    }
+    const close = () => void end('ROLLBACK');
+    return { columns: first.fields.map((f) => f.name), chunks, close };
   }
 
   async query<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {

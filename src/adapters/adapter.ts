@@ -73,9 +73,9 @@ export interface Adapter {
 export interface RowStream {
   /** Column names of the result, known before the first chunk. */
   readonly columns: string[];
-  /** The rows, wire-shaped like `query`'s, a chunk at a time; ends the stream when done or abandoned. */
+  /** The rows, wire-shaped like `query`'s, a chunk at a time; ends the stream when done or abandoned after its first chunk. */
   chunks(): AsyncGenerator<Row[], void, undefined>;
-  /** Release the stream's connection early (safe to call twice). */
+  /** Release the stream's connection early (safe to call twice); the way to end a stream whose chunks are never read. */
   close(): void;
 }
 

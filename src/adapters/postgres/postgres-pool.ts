@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Row, RowStream, SqlValue, StreamingAdapter, TableInfo } from '../adapter.js';
 import type { Dialect } from '../../dialects/dialect.js';
-import { isWarehouseError } from '../warehouse-error.js';
+import { isWarehouseError, WarehouseError } from '../warehouse-error.js';
 import { bind, clientConfig, DEFAULT_POOL_SIZE, type PostgresConnectionOptions } from './postgres-connection.js';
 import { postgresError } from './postgres-errors.js';
 import { describePostgresSchemas } from './describe-schemas.js';
@@ -20,18 +20,25 @@ export const STREAM_CHUNK_ROWS = 2000;
  */
 export class PostgresPool implements StreamingAdapter {
   private readonly pool: pg.Pool;
+  /** The sessions of streamed reads (as many again): a slow download never takes the readers' sessions. */
+  private streams: pg.Pool | undefined;
 
   constructor(
     readonly dialect: Dialect,
     private readonly options: PostgresConnectionOptions,
   ) {
-    this.pool = new pg.Pool({ ...clientConfig(options), max: options.poolSize ?? DEFAULT_POOL_SIZE, idleTimeoutMillis: IDLE_SECONDS * 1000 });
+    this.pool = this.newPool();
+  }
+
+  private newPool(): pg.Pool {
+    const pool = new pg.Pool({ ...clientConfig(this.options), max: this.options.poolSize ?? DEFAULT_POOL_SIZE, idleTimeoutMillis: IDLE_SECONDS * 1000 });
     // an idle session that dies is removed by the pool; the event must not crash the process
-    this.pool.on('error', () => undefined);
-    this.pool.on('connect', (client) => {
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => {
       // queued before the statement the session was opened for, so it runs first
-      for (const sql of dialect.sessionSetupSql) client.query(sql).catch(() => undefined);
+      for (const sql of this.dialect.sessionSetupSql) client.query(sql).catch(() => undefined);
     });
+    return pool;
   }
 
   private async runOnce(sql: string, params: readonly SqlValue[]): Promise<{ rows: Row[]; rowCount: number | null }> {
@@ -63,22 +70,34 @@ export class PostgresPool implements StreamingAdapter {
   }
 
   /**
-   * A large read (a model's rows) chunk by chunk, on a session of the pool: a cursor in a read-only
-   * transaction (`DECLARE … NO SCROLL CURSOR`, `FETCH FORWARD`), so neither this process nor the
-   * server holds more than a chunk. A failure midway is thrown by the FETCH that meets it.
+   * A large read (a model's rows) chunk by chunk, on a session of its own pool: a cursor in a
+   * read-only transaction (`DECLARE … NO SCROLL CURSOR`, `FETCH FORWARD`), so neither this process
+   * nor the server holds more than a chunk. A failure midway is thrown by the FETCH that meets it;
+   * a session lost between two FETCHes (a client idle past `idle_in_transaction_timeout`, a
+   * terminated backend) by the next one, as a `connection-lost` WarehouseError.
    */
   async stream(sql: string, params: SqlValue[] = []): Promise<RowStream> {
+    this.streams ??= this.newPool();
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.streams.connect();
     } catch (err) {
+      if (err instanceof Error && /timeout exceeded when trying to connect/.test(err.message)) {
+        throw new WarehouseError('retryable', `every session for streamed reads is busy (${this.options.poolSize ?? DEFAULT_POOL_SIZE}, the target's pool_size): try again`, { cause: err });
+      }
       throw postgresError(err, this.options, 'reconnect');
     }
+    // pg takes the pool's listener off a checked-out session: a session that dies between two
+    // FETCHes would otherwise raise an 'error' nobody listens to, which ends the process
+    let lost: unknown;
+    const onError = (err: unknown) => void (lost ??= err);
+    client.on('error', onError);
     const run = async (statement: string, values: readonly SqlValue[] = []) => {
       try {
+        if (lost !== undefined) throw lost;
         return await client.query(statement, bind(values));
       } catch (err) {
-        throw postgresError(err, this.options, 'session');
+        throw postgresError(err, this.options, 'session', lost !== undefined);
       }
     };
     let ended = false;
@@ -93,8 +112,10 @@ export class PostgresPool implements StreamingAdapter {
         problem ??= err;
         if (statement === 'COMMIT') throw err;
       } finally {
+        client.off('error', onError);
         // a lost session is destroyed, not returned to the pool
-        client.release(isWarehouseError(problem, 'connection-lost') ? (problem as Error) : undefined);
+        const dead = lost !== undefined || isWarehouseError(problem, 'connection-lost');
+        client.release(dead ? (problem instanceof Error ? problem : new Error('session lost')) : undefined);
       }
     };
     const fetchChunk = () => run(`FETCH FORWARD ${STREAM_CHUNK_ROWS} FROM _wb_stream`);
@@ -155,5 +176,6 @@ export class PostgresPool implements StreamingAdapter {
 
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
+    await this.streams?.end().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canStream, type Row, type StreamingAdapter } from '../../../src/adapters/adapter.js';
+import { isWarehouseError } from '../../../src/adapters/warehouse-error.js';
 import { openPostgres } from '../../../src/adapters/postgres/open-postgres.js';
 import type { PostgresAdapter } from '../../../src/adapters/postgres/postgres-adapter.js';
 import { STREAM_CHUNK_ROWS } from '../../../src/adapters/postgres/postgres-pool.js';
@@ -37,7 +38,7 @@ describe.skipIf(Boolean(missing))(`Postgres streamed reads${missing ? ` (skipped
     server = await startPostgres();
     server.createDatabase('wb_stream');
     // two pooled sessions: a read that kept its session would soon leave none
-    adapter = await openPostgres('wh', { host: server.host, port: String(server.port), database: 'wb_stream', user: server.user, pool_size: '2' }, postgresDialect);
+    adapter = await openPostgres('wh', { host: server.host, port: String(server.port), database: 'wb_stream', user: server.user, pool_size: '2', connect_timeout: '2' }, postgresDialect);
     const pool = await adapter.forkReader();
     if (!canStream(pool)) throw new Error('the Postgres reader pool does not stream');
     reader = pool;
@@ -86,9 +87,33 @@ describe.skipIf(Boolean(missing))(`Postgres streamed reads${missing ? ` (skipped
         }
       } else stream.close();
     }
-    // with two sessions in the pool, this waits forever if any read above kept its own
+    // with two sessions in each pool, this waits forever if any read above kept its own
     expect(await reader.query('select count(*)::int as n from generate_series(1, 7)')).toEqual([{ n: 7 }]);
     const again = await drain(await reader.stream('select 1 as one'));
     expect(again.rows).toEqual([{ one: 1 }]);
   });
+
+  it('a session that dies between two chunks fails the read as a lost connection; the process and the pool carry on', async () => {
+    const stream = await reader.stream('select i from generate_series(1, 10000) i');
+    const chunks = stream.chunks();
+    expect((await chunks.next()).value).toHaveLength(STREAM_CHUNK_ROWS);
+    // the stream's backend, idle in its transaction between two FETCHes, is terminated
+    server!.psql("select pg_terminate_backend(pid) from pg_stat_activity where datname = 'wb_stream' and query like 'FETCH FORWARD%' and state = 'idle in transaction'");
+    await new Promise((r) => setTimeout(r, 200));
+    const failure = await chunks.next().then(() => undefined, (e: unknown) => e);
+    expect(isWarehouseError(failure, 'connection-lost')).toBe(true);
+    expect((await drain(await reader.stream('select i from generate_series(1, 3) i'))).rows).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
+  });
+
+  it('streams do not take the readers\' sessions: with both stream sessions held, reads go on, and a third stream is told to try again', async () => {
+    const held = [await reader.stream('select i from generate_series(1, 10000) i'), await reader.stream('select i from generate_series(1, 10000) i')];
+    try {
+      expect(await reader.query('select 2 as two')).toEqual([{ two: 2 }]);
+      const third = await reader.stream('select 1').then(() => undefined, (e: unknown) => e);
+      expect(isWarehouseError(third, 'retryable')).toBe(true);
+      expect((third as Error).message).toMatch(/every session for streamed reads is busy \(2, the target's pool_size\)/);
+    } finally {
+      for (const s of held) s.close();
+    }
+  }, 30_000);
 });

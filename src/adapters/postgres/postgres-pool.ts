@@ -15,8 +15,9 @@ export const STREAM_CHUNK_ROWS = 2000;
  * The readers' sessions (token checks, row reads, history, model reads, verify): a `pg.Pool` of at
  * most `pool_size` sessions, opened on demand and closed after 30 s unused, each with the target's
  * settings and the dialect's setup. Statements run one per session at a time, outside transactions
- * (this adapter runs none). A dead session is dropped by the pool; a statement that failed because
- * its session was lost is run once more on another one (readers only read).
+ * (this adapter runs none but the read-only ones of its streams, on a second pool of the same size).
+ * A dead session is dropped by the pool; a statement that failed because its session was lost is
+ * run once more on another one (readers only read).
  */
 export class PostgresPool implements StreamingAdapter {
   private readonly pool: pg.Pool;

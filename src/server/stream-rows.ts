@@ -41,11 +41,18 @@ export function streamFailureLine(err: unknown): string {
 /**
  * {@link StreamRowsOptions.closeConnection} for a request served by Node's HTTP server: the socket
  * is ended (what is queued is sent, then a FIN) without the chunked body's last chunk, which every
- * HTTP client reports as a body cut short. Undefined where the request came from no socket.
+ * HTTP client reports as a body cut short, and closed once that is sent — a client that never
+ * closes its own side (the server's sockets allow half-open connections) does not keep it.
+ * Undefined where the request came from no socket.
  */
 export function endConnection(c: HttpContext): (() => void) | undefined {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  return outgoing ? () => outgoing.socket?.end() : undefined;
+  return outgoing
+    ? () => {
+        const socket = outgoing.socket;
+        socket?.end(() => socket.destroy());
+      }
+    : undefined;
 }
 
 /**

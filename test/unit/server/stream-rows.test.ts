@@ -124,6 +124,34 @@ describe('streamRows', () => {
     }
   });
 
+  it('closes the connection after a failure line, even to a client that never closes its side', async () => {
+    const source = fakeRows(['i'], [[{ i: 1 }], []], { failAt: 1 });
+    const app = new Hono<HttpEnv>();
+    app.get('/rows', (c) => {
+      const closeConnection = endConnection(c);
+      return streamRows(source, { format: 'csv', ...(closeConnection ? { closeConnection } : {}) });
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((listening) => server.once('listening', listening));
+    const connections = () => new Promise<number>((done, fail) => server.getConnections((err, n) => (err ? fail(err) : done(n))));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // a half-open client: the server's FIN does not end its side
+      const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => socket.write('GET /rows HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+      socket.on('error', () => {});
+      const parts: Buffer[] = [];
+      socket.on('data', (b: Buffer) => parts.push(b));
+      await new Promise((ended) => socket.once('end', ended));
+      expect(Buffer.concat(parts).toString('utf8')).toMatch(/writeback-error: model_failed: /);
+      expect(socket.writable).toBe(true);
+      // the server's socket goes away although the client's side stays open (fails by the test's timeout otherwise)
+      while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+      socket.destroy();
+    } finally {
+      server.close();
+    }
+  });
+
   it('escapes CSV fields', () => {
     expect(csvField('a\nb')).toBe('"a\nb"');
     expect(csvField(true)).toBe('true');

@@ -105,6 +105,25 @@ describe.skipIf(Boolean(missing))(`Postgres streamed reads${missing ? ` (skipped
     expect((await drain(await reader.stream('select i from generate_series(1, 3) i'))).rows).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
   });
 
+  it('a session that dies during a plain read is replaced and the read runs again; the process carries on', async () => {
+    const unhandled: unknown[] = [];
+    const onUncaught = (e: unknown) => unhandled.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const running = "from pg_stat_activity where datname = 'wb_stream' and query like 'select pg_sleep(1.5)%' and state = 'active'";
+      const read = reader.query('select pg_sleep(1.5)::text as slept');
+      for (let i = 0; i < 100 && server!.psql(`select count(*) ${running}`).trim() !== '1'; i++) await new Promise((r) => setTimeout(r, 20));
+      // the read's backend is terminated while its statement runs: the pool gets the session's end after the statement's error
+      expect(server!.psql(`select count(*) from (select pg_terminate_backend(pid) ${running}) t`).trim()).toBe('1');
+      expect(await read).toEqual([{ slept: '' }]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(unhandled).toEqual([]);
+      expect(await reader.query('select 3 as three')).toEqual([{ three: 3 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  }, 30_000);
+
   it('streams do not take the readers\' sessions: with both stream sessions held, reads go on, and a third stream is told to try again', async () => {
     const held = [await reader.stream('select i from generate_series(1, 10000) i'), await reader.stream('select i from generate_series(1, 10000) i')];
     try {

@@ -75,9 +75,19 @@ export class PostgresPool implements StreamingAdapter {
    * read-only transaction (`DECLARE … NO SCROLL CURSOR`, `FETCH FORWARD`), so neither this process
    * nor the server holds more than a chunk. A failure midway is thrown by the FETCH that meets it;
    * a session lost between two FETCHes (a client idle past `idle_in_transaction_timeout`, a
-   * terminated backend) by the next one, as a `connection-lost` WarehouseError.
+   * terminated backend) by the next one, as a `connection-lost` WarehouseError. As with plain
+   * reads, a session lost before the first rows is replaced once (nothing was read yet).
    */
   async stream(sql: string, params: SqlValue[] = []): Promise<RowStream> {
+    try {
+      return await this.openStream(sql, params);
+    } catch (err) {
+      if (!isWarehouseError(err, 'connection-lost')) throw err;
+      return this.openStream(sql, params);
+    }
+  }
+
+  private async openStream(sql: string, params: SqlValue[]): Promise<RowStream> {
     this.streams ??= this.newPool();
     let client: pg.PoolClient;
     try {

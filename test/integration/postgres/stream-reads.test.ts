@@ -124,6 +124,15 @@ describe.skipIf(Boolean(missing))(`Postgres streamed reads${missing ? ` (skipped
     }
   }, 30_000);
 
+  it('a stream whose session dies before its first rows is opened again on another session', async () => {
+    const running = "from pg_stat_activity where datname = 'wb_stream' and query like 'FETCH FORWARD%' and state = 'active'";
+    const opening = reader.stream('select s.slept, i from (select pg_sleep(1)::text as slept) s, generate_series(1, 3) i');
+    for (let i = 0; i < 100 && server!.psql(`select count(*) ${running}`).trim() !== '1'; i++) await new Promise((r) => setTimeout(r, 20));
+    // the first FETCH runs the statement: its backend is terminated meanwhile
+    expect(server!.psql(`select count(*) from (select pg_terminate_backend(pid) ${running}) t`).trim()).toBe('1');
+    expect((await drain(await opening)).rows).toEqual([1, 2, 3].map((i) => ({ slept: '', i })));
+  }, 30_000);
+
   it('streams do not take the readers\' sessions: with both stream sessions held, reads go on, and a third stream is told to try again', async () => {
     const held = [await reader.stream('select i from generate_series(1, 10000) i'), await reader.stream('select i from generate_series(1, 10000) i')];
     try {

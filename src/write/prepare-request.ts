@@ -49,7 +49,10 @@ export async function prepareRequest(
   const comment = opts.comment ?? null;
   const requestId = opts.requestId ?? null;
   let hash: string | null = null;
-  if (requestId !== null) {
+  // only rows of scalar values can pass the checks below (each value is checked against its
+  // column's type there, by row and column): others are not looked up, nor hashed (a body may
+  // nest values as deep as the JSON parser allows)
+  if (requestId !== null && rows.every(isFlatRow)) {
     hash = payloadHash({ table: input.name, op, scenario, user: opts.user, comment, rows });
     const record = (await findIdempotency(ctx.reader, ctx.names, [scopedIdempotencyKey(opts.user, requestId)])).values().next().value;
     if (record) return replayOrReject(record, hash, requestId);
@@ -241,4 +244,11 @@ async function checkSources(
     }
   }
   return { invalid: details, forbidden };
+}
+
+/** A row object whose values are all scalars (or null). */
+function isFlatRow(row: unknown): boolean {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return false;
+  for (const value of Object.values(row)) if (value !== null && typeof value === 'object') return false;
+  return true;
 }

@@ -113,6 +113,30 @@ describe('HTTP API on the demo project', () => {
     await rejected(400, 'bad_request', () => api('POST', path, { token: t, body: { rows: [{ account_id: AMER, quarter: '2026-Q1', amount: '1' }] }, headers: { 'idempotency-key': 'x'.repeat(201) } }));
   });
 
+  it('422, never 500: a value nested thousands of levels deep, with an Idempotency-Key, on every write route', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const key = `"account_id":"${AMER}","quarter":"2026-Q1"`;
+    const sends: [string, string][] = [
+      ['/api/v1/inputs/revenue_forecast/rows', `{"rows":[{${key},"amount":"1.00","note":${deep}}]}`],
+      ['/api/v1/inputs/revenue_forecast/delete', `{"keys":[{"account_id":${deep},"quarter":"2026-Q1"}]}`],
+      ['/api/v1/inputs/revenue_forecast/reset', `{"scenario":"upside","keys":[{"account_id":${deep},"quarter":"2026-Q1"}]}`],
+    ];
+    for (const [path, rawBody] of sends) {
+      const res = await api('POST', path, { token: tokens.fin, rawBody, headers: { 'idempotency-key': `deep-${path}` } });
+      expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+    }
+    const e = await rejected(422, 'validation_failed', () => api('POST', sends[0]![0], { token: tokens.fin, rawBody: sends[0]![1], headers: { 'idempotency-key': 'deep-again' } }));
+    expect(e.details).toEqual([expect.objectContaining({ row: 0, column: 'note', message: expect.stringContaining('got an array') })]);
+  });
+
+  it('a decimal sent as a JSON number beyond 2^53 is told to be sent as a string, without quoting digits it never had', async () => {
+    const e = await rejected(422, 'validation_failed', () =>
+      api('POST', '/api/v1/inputs/revenue_forecast/rows', { token: tokens.fin, rawBody: `{"rows":[{"account_id":"${AMER}","quarter":"2026-Q1","amount":12345678901234567890}]}` }),
+    );
+    expect(e.details).toEqual([expect.objectContaining({ row: 0, column: 'amount', message: 'a number beyond 2^53 is not exact (JSON numbers keep about 15 digits); send decimals as strings' })]);
+  });
+
   it('404: unknown table, unknown model, unknown route', async () => {
     const e = await rejected(404, 'not_found', () => api('POST', '/api/v1/inputs/no_such_table/rows', { token: tokens.fin, body: { rows: [{ a: 1 }] } }));
     expect(e.message).toContain('no_such_table');

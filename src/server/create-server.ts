@@ -21,6 +21,7 @@ import { signInRoutes } from './routes/auth.js';
 import { personalTokenRoutes } from './routes/personal-tokens.js';
 import { inputRoutes } from './routes/inputs.js';
 import { modelRoutes } from './routes/models.js';
+import { STREAM_STALL_MS } from './stream-rows.js';
 import { workflowRoutes } from './routes/workflow.js';
 import type { ServerOptions } from './server-options.js';
 import type { BulkSettings } from './write-request.js';
@@ -67,7 +68,7 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
   const routes: Route[] = [
     ...inputRoutes(wb, settings, false),
     ...workflowRoutes(wb, settings, false),
-    ...modelRoutes(wb, logger),
+    ...modelRoutes(wb, logger, options.streamStallMs ?? STREAM_STALL_MS),
     ...inputRoutes(wb, settings, true),
     ...workflowRoutes(wb, settings, true),
     ...adminRoutes(wb, options),

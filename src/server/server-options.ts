@@ -42,4 +42,6 @@ export interface ServerOptions {
   targetName?: string;
   /** Default: JSON lines on stderr. */
   logger?: ServerLogger;
+  /** Milliseconds a streamed model read waits for its client to take the next chunk before the read is closed and the connection dropped (default 60 s). */
+  streamStallMs?: number;
 }

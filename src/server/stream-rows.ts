@@ -17,7 +17,16 @@ export interface StreamRowsOptions {
    * the body, and a server may then drop the connection before the failure line is sent.
    */
   closeConnection?: () => void;
+  /**
+   * A client that takes nothing for `ms` (while no chunk is being read) loses its read: the read
+   * is closed, which frees its warehouse connection, and `cut` drops the connection (see
+   * {@link dropConnection}). Without it a client that never reads holds its read for ever.
+   */
+  stall?: { ms: number; cut: () => void };
 }
+
+/** Milliseconds a streamed read waits for its client to take the next chunk (`serve`'s default). */
+export const STREAM_STALL_MS = 60_000;
 
 
 /** One CSV field (RFC 4180): null is empty, text with a comma, quote or line break is quoted. */
@@ -36,6 +45,12 @@ export function csvField(value: unknown): string {
 export function streamFailureLine(err: unknown): string {
   const error = err instanceof ModelReadFailed ? err.error : { code: 'internal', message: 'the read failed; the server log has the details' };
   return `\nwriteback-error: ${error.code}: ${error.message.replace(/[\r\n]+/g, ' ')}\n`;
+}
+
+/** {@link StreamRowsOptions.stall}'s `cut` for a request served by Node's HTTP server: the socket is destroyed. */
+export function dropConnection(c: HttpContext): (() => void) | undefined {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  return outgoing ? () => outgoing.socket?.destroy() : undefined;
 }
 
 /**
@@ -74,23 +89,51 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
     return `],"next_cursor":${next === null ? 'null' : JSON.stringify(next)}}`;
   };
 
+  /** Closed, cancelled or cut: nothing more is read or sent, and nothing more is a failure. */
+  let over = false;
+  let stalled: NodeJS.Timeout | undefined;
+  /** Between chunks: wait for the client to take the next one, for `stall.ms` at most. */
+  const waitForClient = () => {
+    clearTimeout(stalled);
+    if (!options.stall || over) return;
+    const { ms, cut } = options.stall;
+    stalled = setTimeout(() => {
+      over = true;
+      source.close();
+      void chunks.return(undefined).catch(() => undefined);
+      cut();
+    }, ms);
+    stalled.unref();
+  };
+  const finish = () => {
+    over = true;
+    clearTimeout(stalled);
+  };
+
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(csv ? `${source.columns.map(csvField).join(',')}\r\n` : '{"rows":['));
+      waitForClient();
     },
     async pull(controller) {
+      clearTimeout(stalled);
       // The failure line was queued by the previous pull. Taking it from the queue calls this pull,
       // and the server writes it when that read resolves: the connection ends on the next turn of
       // the event loop (after the line, which ending the socket still sends), and the server cancels
       // this body once the socket has closed.
       if (failed !== undefined) {
+        finish();
         if (!options.closeConnection) return controller.error(failed);
         setImmediate(options.closeConnection);
         return new Promise<void>(() => undefined);
       }
+      if (over) return;
       try {
         const next = await chunks.next();
+        // the client went away (or stalled) while the chunk was read: its end is not a failure
+        if (over) return;
         if (next.done) {
+          finish();
           controller.enqueue(encoder.encode(tail()));
           controller.close();
           return;
@@ -101,7 +144,9 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
           sent += 1;
         }
         if (text) controller.enqueue(encoder.encode(text));
+        waitForClient();
       } catch (err) {
+        if (over) return;
         source.close();
         options.onError?.(err);
         failed = err ?? new Error('stream failed');
@@ -109,6 +154,7 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
       }
     },
     async cancel() {
+      finish();
       // a body cancelled before its first read never started the generator, whose `finally` would close the read
       source.close();
       await chunks.return(undefined);

@@ -20,6 +20,7 @@ import { appendWithAppender } from './duckdb-bulk-append.js';
 import { duckdbError, duckdbOpenError } from './duckdb-errors.js';
 import { columnArrays, rowObjects } from './duckdb-rows.js';
 import { streamError, streamFailed } from './duckdb-stream-end.js';
+import { WarehouseError } from '../warehouse-error.js';
 
 /** Options for opening a DuckDB file. */
 export interface DuckDBAdapterOptions {
@@ -79,6 +80,14 @@ const DDL = /^\s*(create|alter|drop|attach|detach|use|set|pragma|load|install|ch
 function bind(params: SqlValue[]): DuckDBValue[] {
   return params.map(plainValue).map((p) => (p instanceof Date ? timestampValue(BigInt(p.getTime()) * 1000n) : p));
 }
+
+/**
+ * Streamed reads open at once on one DuckDB instance (a process's file): each holds a connection
+ * and the chunk it computes (~10 MB of native memory for wide rows). One more is a retryable
+ * error — 503 with `Retry-After` over HTTP — rather than memory without bound.
+ */
+export const MAX_STREAMS = 16;
+const openStreams = new WeakMap<DuckDBInstance, number>();
 
 /** A DuckDB file (or `:memory:`), through `@duckdb/node-api`. */
 export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAppendAdapter, ColumnQueryAdapter {
@@ -198,20 +207,26 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
    * connection would be cut short, as if it had ended, by the next statement run on it).
    */
   async stream(sql: string, params: SqlValue[] = []): Promise<RowStream> {
-    const conn = await this.home.connect();
+    const home = this.home;
+    const open = openStreams.get(home) ?? 0;
+    if (open >= MAX_STREAMS) throw new WarehouseError('retryable', `${MAX_STREAMS} reads are streaming from this DuckDB file already: try again`);
+    openStreams.set(home, open + 1);
+    let conn: DuckDBConnection | undefined;
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
-      conn.closeSync();
+      openStreams.set(home, (openStreams.get(home) ?? 1) - 1);
+      conn?.closeSync();
     };
     try {
+      const c = (conn = await home.connect());
       // A streaming result: DuckDB computes rows as they are taken, so a read holds a chunk at a
       // time whatever its size (a materialized result held all of it — ~110 MB for 1,000,000 rows
       // of the benchmark's model — in memory V8 does not see, freed only when V8 collected the
       // result's handle). In a transaction, whose abort tells a failure midway from the end.
-      await conn.run('BEGIN TRANSACTION');
-      const result = await conn.stream(sql, bind(params));
+      await c.run('BEGIN TRANSACTION');
+      const result = await c.stream(sql, bind(params));
       const columns = result.deduplicatedColumnNames();
       async function* chunks(): AsyncGenerator<Row[], void, undefined> {
         try {
@@ -220,7 +235,7 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
             read += rows.length;
             if (rows.length > 0) yield rows as Row[];
           }
-          if (await streamFailed(conn)) throw await streamError(conn, sql, bind(params), read);
+          if (await streamFailed(c)) throw await streamError(c, sql, bind(params), read);
         } finally {
           close();
         }

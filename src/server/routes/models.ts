@@ -5,7 +5,7 @@ import { sendFailure } from '../../http/parse-request.js';
 import { route, type Route } from '../../http/route.js';
 import { ModelRowsQuerySchema, ModelRowsResponseSchema } from '../../http/wire-schemas.js';
 import type { ServerLogger } from '../logger.js';
-import { endConnection, streamRows, type StreamFormat } from '../stream-rows.js';
+import { dropConnection, endConnection, streamRows, type StreamFormat } from '../stream-rows.js';
 
 function wantsCsv(c: HttpContext, format: StreamFormat | undefined): boolean {
   if (format) return format === 'csv';
@@ -13,7 +13,7 @@ function wantsCsv(c: HttpContext, format: StreamFormat | undefined): boolean {
 }
 
 /** `GET /api/v1/models/{model}/rows`: a merged view, streamed as JSON (or CSV), with the caller's row filters. */
-export function modelRoutes(wb: HttpLibrary, logger: ServerLogger): Route[] {
+export function modelRoutes(wb: HttpLibrary, logger: ServerLogger, stallMs: number): Route[] {
   return [
     route({
       method: 'get',
@@ -42,10 +42,23 @@ export function modelRoutes(wb: HttpLibrary, logger: ServerLogger): Route[] {
           return sendFailure(c, fromWriteError(read.error));
         }
         const closeConnection = endConnection(c);
+        const drop = dropConnection(c);
+        const model = read.rows.model;
         return streamRows(read.rows, {
           format: wantsCsv(c, format) ? 'csv' : 'json',
           ...(closeConnection ? { closeConnection } : {}),
-          onError: (err) => logger.error('model stream failed', { model: read.rows.model, error: err instanceof Error ? err.message : String(err) }),
+          ...(drop
+            ? {
+                stall: {
+                  ms: stallMs,
+                  cut: () => {
+                    logger.warn('model read stopped: its client took nothing for too long', { model, waitedMs: stallMs });
+                    drop();
+                  },
+                },
+              }
+            : {}),
+          onError: (err) => logger.error('model stream failed', { model, error: err instanceof Error ? err.message : String(err) }),
         });
       },
     }),

@@ -12,6 +12,8 @@ import { findRunningServer } from '../../../src/runtime/find-running-server.js';
 import { adminRequest } from '../../../src/runtime/admin-client.js';
 import { builtArgv } from '../../helpers/built.js';
 import { appliedDemoProject, demoTokens } from './demo-project.js';
+import { canStream } from '../../../src/adapters/adapter.js';
+import { MAX_STREAMS } from '../../../src/adapters/duckdb/duckdb-adapter.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
 
 const run = promisify(execFile);
@@ -281,6 +283,23 @@ describe('HTTP API on the demo project', () => {
     expect(emea.body.rows.length).toBeGreaterThan(0);
     expect(new Set(emea.body.rows.map((r) => r.region))).toEqual(new Set(['EMEA']));
     await rejected(400, 'bad_request', () => api('GET', '/api/v1/models/account_forecast/rows?cursor=zzz', { token: tokens.fin }));
+  });
+
+  it('503 with Retry-After, not memory without bound, when every stream of the DuckDB file is taken; reads go on once one ends', async () => {
+    const adapter = wb.adapter;
+    if (!canStream(adapter)) throw new Error('the DuckDB adapter streams');
+    const held = [];
+    for (let i = 0; i < MAX_STREAMS; i++) held.push(await adapter.stream('select * from range(100000)'));
+    try {
+      const busy = await api('GET', '/api/v1/models/account_forecast/rows', { token: tokens.fin });
+      expect(busy.status, busy.text.slice(0, 300)).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      expect(busy.body.error.code).toBe('unavailable');
+      held.pop()!.close();
+      expect((await api('GET', '/api/v1/models/account_forecast/rows?limit=5', { token: tokens.fin })).status).toBe(200);
+    } finally {
+      for (const s of held) s.close();
+    }
   });
 
   it('survives a client that abandons a stream, and concurrent reads and writes', async () => {

@@ -5,10 +5,10 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { HttpEnv } from '../../../src/http/context.js';
 import { ModelReadFailed, modelFailed, type ModelRow, type ModelRows } from '../../../src/library/model-rows.js';
-import { csvField, endConnection, streamRows } from '../../../src/server/stream-rows.js';
+import { csvField, dropConnection, endConnection, streamRows } from '../../../src/server/stream-rows.js';
 
 /** Model rows from chunks; `failAt` = index of the chunk whose read fails as the warehouse would. */
-function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string; failAt?: number } = {}): ModelRows & { closed: () => boolean } {
+function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string; failAt?: number; delayMs?: number } = {}): ModelRows & { closed: () => boolean } {
   let closed = false;
   return {
     model: 'm',
@@ -16,6 +16,8 @@ function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string
     async *chunks() {
       try {
         for (const [i, c] of chunks.entries()) {
+          // a chunk that takes a while to read, as from a warehouse
+          if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
           if (i === opts.failAt) throw new ModelReadFailed(modelFailed('m', new Error('Out of Range Error: Overflow in addition of INT64'), undefined));
           yield c;
         }
@@ -147,6 +149,69 @@ describe('streamRows', () => {
       // the server's socket goes away although the client's side stays open (fails by the test's timeout otherwise)
       while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
       socket.destroy();
+    } finally {
+      server.close();
+    }
+  });
+
+  /** A server of one route streaming `source` with the route's options; `errors` collects onError's. */
+  async function serveRows(source: ModelRows, stallMs?: number) {
+    const errors: unknown[] = [];
+    const app = new Hono<HttpEnv>();
+    app.get('/rows', (c) => {
+      const closeConnection = endConnection(c);
+      const cut = dropConnection(c);
+      return streamRows(source, {
+        format: 'csv',
+        onError: (e) => errors.push(e),
+        ...(closeConnection ? { closeConnection } : {}),
+        ...(cut && stallMs !== undefined ? { stall: { ms: stallMs, cut } } : {}),
+      });
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((listening) => server.once('listening', listening));
+    return { server, errors, port: (server.address() as AddressInfo).port };
+  }
+  const bigChunks = (n: number) => Array.from({ length: n }, (_, k) => Array.from({ length: 2048 }, (_, j) => ({ i: k * 2048 + j, pad: 'x'.repeat(80) })));
+
+  it('a client that stops reading loses its read after the stall time: the read is closed and the connection dropped', async () => {
+    const source = fakeRows(['i', 'pad'], bigChunks(200));
+    const { server, errors, port } = await serveRows(source, 300);
+    try {
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /rows HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+      socket.on('error', () => undefined);
+      const closed = new Promise<number>((done) => socket.on('close', () => done(received)));
+      let received = 0;
+      socket.on('data', (b: Buffer) => (received += b.length));
+      // takes the first bytes, then nothing: the server's buffers fill and it waits
+      socket.once('data', () => socket.pause());
+      while (!source.closed()) await new Promise((r) => setTimeout(r, 20));
+      // the server gave up: what it had sent is there to read, then the connection ends (a paused socket sees no end)
+      socket.resume();
+      expect(await closed).toBeLessThan(200 * 2048 * 90);
+      expect(errors).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a client that goes away mid-stream closes the read and is no failure', async () => {
+    const source = fakeRows(['i', 'pad'], bigChunks(200), { delayMs: 5 });
+    const { server, errors, port } = await serveRows(source, 60_000);
+    try {
+      await new Promise<void>((done) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write('GET /rows HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+        let received = 0;
+        socket.on('data', (b: Buffer) => {
+          received += b.length;
+          if (received > 1_000_000) socket.destroy();
+        });
+        socket.on('close', () => done());
+      });
+      while (!source.closed()) await new Promise((r) => setTimeout(r, 10));
+      // the chunk being read when the client left must not be reported as the read's failure
+      await new Promise((r) => setTimeout(r, 100));
+      expect(errors).toEqual([]);
     } finally {
       server.close();
     }

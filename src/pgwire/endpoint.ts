@@ -73,6 +73,8 @@ interface Client {
   address: string;
   protocol?: PgProtocol;
   closing?: Promise<void>;
+  /** Answered with a FATAL error; its socket ends. */
+  refused?: boolean;
 }
 
 const fatal = (code: string, message: string): Buffer => be.errorResponse({ severity: 'FATAL', code, message });
@@ -91,11 +93,19 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
   const keys = new CancelKeys();
   const failures = new FailedSignIns();
   const clients = new Set<Client>();
+  /**
+   * Connections that have not signed in, oldest first. They do not count toward
+   * `max_connections` (signed-in sessions do); past as many again, the oldest is dropped, so
+   * sockets that never sign in cannot keep a real client out (one signs in within milliseconds).
+   */
+  const signingIn = new Set<Client>();
+  const sessionCount = () => clients.size - signingIn.size;
   let closing = false;
 
   const endClient = (client: Client): Promise<void> => {
     client.closing ??= (async () => {
       clients.delete(client);
+      signingIn.delete(client);
       if (client.protocol) await client.protocol.close().catch((err: unknown) => logger.error('postgres session close failed', { error: String(err) }));
       client.socket.destroy();
     })();
@@ -103,6 +113,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
   };
 
   const refuse = (client: Client, socket: Socket, code: string, message: string, fields: Record<string, unknown>) => {
+    client.refused = true;
     logger.warn('postgres connection refused', { client: client.address, sqlstate: code, reason: message, ...fields });
     socket.end(fatal(code, message));
   };
@@ -114,14 +125,19 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
       return;
     }
     clients.add(client);
+    signingIn.add(client);
+    if (signingIn.size > Math.max(options.maxConnections, 1)) {
+      const oldest = signingIn.values().next().value!;
+      logger.warn('postgres connection closed: too many connections signing in, the oldest is dropped', { client: oldest.address, signing_in: signingIn.size });
+      void endClient(oldest);
+    }
     raw.on('error', () => undefined);
     raw.on('close', () => void endClient(client));
     // a client gets authTimeoutMs to sign in, and small messages until it has
     const authTimer = setTimeout(() => {
-      if (!client.protocol) {
-        logger.warn('postgres connection refused', { client: client.address, reason: 'did not sign in in time' });
-        raw.destroy();
-      }
+      if (client.protocol) return;
+      if (!client.refused) logger.warn('postgres connection refused', { client: client.address, reason: 'did not sign in in time' });
+      raw.destroy();
     }, options.authTimeoutMs ?? 30_000);
     authTimer.unref();
     let pending = 0;
@@ -152,7 +168,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
           refuse(client, pg.socket, '28000', 'SSL required: connect with sslmode=require (or verify-full)', { startup_user: startupUser });
           return true;
         }
-        if (clients.size > options.maxConnections) {
+        if (sessionCount() >= options.maxConnections) {
           refuse(client, pg.socket, '53300', 'sorry, too many clients already', { startup_user: startupUser, max_connections: options.maxConnections });
           return true;
         }
@@ -187,6 +203,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
         keys.cancel(message.readInt32BE(8), message.subarray(12, 16));
         raw.end();
         clients.delete(client);
+        signingIn.delete(client);
         return true;
       }
       if (code === GSSENC_REQUEST) {
@@ -213,6 +230,12 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
         });
         return;
       }
+      // others may have signed in since this one started; from here it holds a session's place
+      if (sessionCount() >= options.maxConnections) {
+        refuse(client, pg.socket, '53300', 'sorry, too many clients already', { startup_user: startupUser, max_connections: options.maxConnections });
+        return;
+      }
+      signingIn.delete(client);
       const actor: Actor = { user: signed.actor.user, role: signed.actor.role, attributes: signed.actor.attributes };
       const opened = await options.openSession(actor, options.limits, { application_name: applicationName });
       if (!opened.ok) {

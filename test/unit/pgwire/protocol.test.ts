@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStartupMessage } from 'pg-gateway';
@@ -254,6 +254,49 @@ describe('Postgres wire protocol over a session (fake session)', () => {
     while (endpoint.connections() > 0) await new Promise((r) => setTimeout(r, 10));
     expect(sessions.slice(before - 3, before).every((s) => s.closed)).toBe(true);
     expect(endpoint.connections()).toBe(0);
+  });
+
+  it('connections that never sign in neither count toward max_connections nor keep a real client out', async () => {
+    // ten silent sockets, with three places to sign in (as many as max_connections): each newcomer drops the oldest
+    const silent: Socket[] = [];
+    for (let i = 0; i < 10; i++)
+      silent.push(await new Promise<Socket>((ready) => {
+        const s: Socket = connect(endpoint.port, '127.0.0.1', () => ready(s));
+        s.on('error', () => undefined);
+      }));
+    const closed = silent.map((s) => new Promise<void>((done) => (s.closed ? done() : s.on('close', () => done()))));
+    try {
+      const real = [await client(), await client(), await client()];
+      expect((await real[0]!.query('rows 1')).rows).toHaveLength(1);
+      // max_connections still bounds the sessions
+      await expect(client()).rejects.toMatchObject({ code: '53300' });
+      // dropped oldest first: 7 as the silent ones came, one more as the first client came (three were then signing in)
+      await Promise.all(closed.slice(0, 8));
+      expect(silent.slice(8).every((s) => !s.closed)).toBe(true);
+      expect(logs.filter((l) => l.message.startsWith('postgres connection closed: too many connections signing in'))).toHaveLength(8);
+      await Promise.all(real.map((c) => c.end()));
+    } finally {
+      for (const s of silent) s.destroy();
+    }
+    while (endpoint.connections() > 0) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it('a refused sign-in is logged once, not again when its time to sign in runs out', async () => {
+    const own: { message: string; fields?: Record<string, unknown> }[] = [];
+    const quick = await startPgEndpoint({
+      port: 0, host: '127.0.0.1', limits: { statementTimeoutMs: 30_000, maxRows: 10 }, maxConnections: 2, authTimeoutMs: 200, database: 'demo', viewsSchema: 'planning',
+      signIn: async () => ({ ok: false, reason: 'invalid' }),
+      openSession: async () => ({ ok: true, session: new FakeSession() }),
+      logger: { info: () => undefined, warn: (message, fields) => own.push({ message, ...(fields ? { fields } : {}) }), error: (message, fields) => own.push({ message, ...(fields ? { fields } : {}) }) },
+    });
+    try {
+      const c = new pg.Client({ host: '127.0.0.1', port: quick.port, user: 'whoever', password: 'wb_bbbbbbbbbbbb_wrong', database: 'demo' });
+      await expect(c.connect()).rejects.toMatchObject({ code: '28P01' });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(own.map((l) => l.fields?.['reason'])).toEqual(['invalid or revoked token']);
+    } finally {
+      await quick.close();
+    }
   });
 
   it.skipIf(Boolean(noPsql))(`psql runs statements and prints the rows${noPsql ? ` (skipped: ${noPsql})` : ''}`, async () => {

@@ -1,3 +1,4 @@
+import { basename, isAbsolute, relative } from 'node:path';
 import { confirmThreshold } from '../rules/confirmation.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -25,6 +26,7 @@ import { STREAM_STALL_MS } from './stream-rows.js';
 import { workflowRoutes } from './routes/workflow.js';
 import type { ServerOptions } from './server-options.js';
 import type { BulkSettings } from './write-request.js';
+import type { SnapshotStatus } from '../snapshot/snapshot-publisher.js';
 
 
 const HealthSchema = z
@@ -33,7 +35,7 @@ const HealthSchema = z
     project: z.string(),
     snapshot: z
       .object({
-        path: z.string(),
+        path: z.string().describe("The snapshot file, relative to the project's directory (its name alone when it lies outside)."),
         delayMs: z.number(),
         lastPublishedAt: z.string().nullable(),
         lastDurationMs: z.number().nullable(),
@@ -85,7 +87,7 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
       touches: 'nothing',
       responses: { 200: { description: 'OK', json: HealthSchema } },
       errors: [],
-      handler: (c) => c.json({ ok: true, project: wb.project.name, snapshot: options.snapshotStatus?.() ?? null, postgres: options.postgresStatus?.() ?? null, in_sync: wb.deploy.drift.inSync }),
+      handler: (c) => c.json({ ok: true, project: wb.project.name, snapshot: healthOfSnapshot(wb.project.dir, options.snapshotStatus?.()), postgres: options.postgresStatus?.() ?? null, in_sync: wb.deploy.drift.inSync }),
     }),
   ];
   let document: ReturnType<typeof openApiDocument> | undefined;
@@ -107,6 +109,20 @@ export function serverRoutes(wb: HttpLibrary, options: ServerOptions, logger: Se
     }),
   );
   return routes;
+}
+
+/** What `/healthz` (no sign-in) tells of the snapshot: no absolute path of the machine, no error text (the server log has it). */
+function healthOfSnapshot(projectDir: string, status: SnapshotStatus | undefined): z.infer<typeof HealthSchema>['snapshot'] {
+  if (!status) return null;
+  const inProject = relative(projectDir, status.path);
+  return {
+    path: inProject.startsWith('..') || isAbsolute(inProject) ? basename(status.path) : inProject,
+    delayMs: status.delayMs,
+    lastPublishedAt: status.lastPublishedAt ?? null,
+    lastDurationMs: status.lastDurationMs ?? null,
+    lastBytes: status.lastBytes ?? null,
+    pending: status.pending,
+  };
 }
 
 /**

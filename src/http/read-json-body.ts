@@ -23,26 +23,14 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) return tooLarge();
   let bytes: Uint8Array;
-  if (Number.isFinite(declared)) {
-    // a declared length bounds what the HTTP parser delivers: read it whole (the Node server
-    // adapter reads it straight from the socket, without building a stream)
-    bytes = new Uint8Array(await request.arrayBuffer());
-  } else {
-    if (!request.body) return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
-    const reader = request.body.getReader();
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge();
-      }
-      parts.push(value);
-    }
-    bytes = Buffer.concat(parts);
+  try {
+    const read = await readBytes(request, Number.isFinite(declared), limit);
+    if (read === 'empty') return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
+    if (read === 'too-large') return tooLarge();
+    bytes = read;
+  } catch {
+    // the client closed the connection, or reset it, while sending: nobody reads the answer, and it is no server error
+    return fail(apiError('bad_request', 'the request body was cut short (the connection closed while it was sent)'));
   }
   let text: string;
   try {
@@ -58,6 +46,26 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return fail(apiError('bad_request', `malformed JSON: ${reason}`));
+  }
+}
+
+/** The body's bytes: whole where its length is declared (the HTTP parser bounds it), else streamed up to `limit`. */
+async function readBytes(request: Request, declared: boolean, limit: number): Promise<Uint8Array | 'empty' | 'too-large'> {
+  // the Node server adapter reads a declared length straight from the socket, without building a stream
+  if (declared) return new Uint8Array(await request.arrayBuffer());
+  if (!request.body) return 'empty';
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(parts);
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+    parts.push(value);
   }
 }
 

@@ -1,8 +1,17 @@
-/** JSON.stringify that keeps big integers exact (as strings) and binary readable (base64). */
+/**
+ * JSON.stringify that keeps big integers exact (as strings), binary readable (base64) and numbers
+ * JSON has no literal for as text (`"NaN"`, `"Infinity"`, `"-Infinity"`, as Postgres's `to_json`
+ * does) rather than `null`, which is SQL NULL.
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-  );
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    // a Buffer's own toJSON has run by now: look at the value it came from
+    const raw = this[key];
+    if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+    return v;
+  });
 }
 
 /** A 200 JSON response written with {@link toJson}. */

@@ -33,7 +33,13 @@ export const STREAM_STALL_MS = 60_000;
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text =
-    value instanceof Date ? value.toISOString() : typeof value === 'object' ? toJson(value) : String(value);
+    value instanceof Date
+      ? value.toISOString()
+      : value instanceof Uint8Array
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+        : typeof value === 'object'
+          ? toJson(value)
+          : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

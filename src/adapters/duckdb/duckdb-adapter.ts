@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   DuckDBConnection,
+  DuckDBDateValue,
   DuckDBInstance,
   DuckDBMaterializedResult,
   DuckDBPreparedStatement,
@@ -32,8 +33,22 @@ export interface DuckDBAdapterOptions {
 const convertValue: DuckDBValueConverter<JS> = (value, type, converter) => {
   switch (type.typeId) {
     case DuckDBTypeId.DECIMAL:
-    case DuckDBTypeId.DATE:
       return value === null ? null : String(value);
+    case DuckDBTypeId.DATE:
+      // DuckDB's text of an infinite date is its largest (smallest) day
+      if (value instanceof DuckDBDateValue && Math.abs(value.days) === DuckDBDateValue.PosInf.days) return value.days > 0 ? 'infinity' : '-infinity';
+      return value === null ? null : String(value);
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+      try {
+        return JSDuckDBValueConverter(value, type, converter);
+      } catch {
+        // beyond a JS Date (year 275760, or infinity): DuckDB's own text, rather than a failed read
+        return String(value);
+      }
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.HUGEINT:
     case DuckDBTypeId.UBIGINT: {

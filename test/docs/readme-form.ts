@@ -28,10 +28,11 @@ export async function checkReadmeForm(port: number): Promise<void> {
     const row = page.locator('#pivot tr.row').filter({ has: page.locator('th', { hasText: 'acc_025' }) });
     const cell = row.locator('td[data-pivot$=":3"]');
     expect(await cell.textContent()).toContain('128,000.00');
-    await cell.focus();
+    // the README's keystrokes, as a person types them: click the cell, type (replacing the value), Enter
+    await cell.click();
+    await page.keyboard.type('142000');
     await page.keyboard.press('Enter');
-    await cell.locator('.control').fill('142000');
-    await page.keyboard.press('Enter');
+    expect(await cell.locator('.v').textContent()).toContain('142,000.00');
     await row.locator('td[data-pivot$=":2"]').focus();
     expect(await cell.getAttribute('class')).toMatch(/\bdirty\b/);
     expect(browser.errors).toEqual([]);

@@ -135,8 +135,10 @@ async function boot() {
     }
     return replace(main, h('section', { class: 'card error-state', role: 'alert', 'aria-labelledby': 'signin-title' },
       h('h1', { id: 'signin-title', text: 'Sign in' }),
-      h('p', { text: 'Signing in did not keep you signed in; this browser may block cookies for this site.' }),
-      h('p', {}, h('a', { href: signInUrl(signIn), text: 'Sign in with your identity provider' }))));
+      h('p', { text: 'You are not signed in.' }),
+      h('p', {}, h('a', { href: signInUrl(signIn), text: 'Sign in with your identity provider' })),
+      // a sign-in still pending in another tab, or a reload, lands here too: cookies are only a possibility
+      h('p', { class: 'help', text: 'If this page comes back right after you have signed in, this browser may be blocking cookies for this site.' })));
   }
   // behind an authenticating proxy: its assertion was missing or refused (`reason` says why)
   if (me.status === 401 && !token() && me.body.error.details.some((d) => d.reason)) return renderRefused(me.body.error);

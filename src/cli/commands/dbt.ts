@@ -65,7 +65,7 @@ export function registerDbt(program: Command): void {
         const upToDate = current === text;
         if (opts.json) printJson({ ok: upToDate, out, up_to_date: upToDate, missing: current === undefined });
         else if (upToDate) console.log(`${paint('green', '✓')} ${shown} is up to date (${plural(tables, 'table')})`);
-        else process.stderr.write(paintErr('red', `${shown} ${current === undefined ? 'does not exist' : 'is out of date'}`) + ` — run \`${commandLine(opts.target, options, true)}\` and commit it\n`);
+        else process.stderr.write(paintErr('red', `${shown} ${current === undefined ? 'does not exist' : 'is out of date'}`) + ` — run \`npx ${commandLine(opts.target, options, true)}\` and commit it\n`);
         if (!upToDate) throw new ReportedFailure(1);
         return;
       }

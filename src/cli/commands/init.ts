@@ -96,7 +96,8 @@ export function registerInit(program: Command): void {
       console.log(`${paint('green', '✓')} created project '${name}' in ${root}`);
       if (kept.length > 0) console.log(paint('yellow', `  kept the existing ${kept.join(', ')} (not overwritten)`));
       const project = dir === undefined ? '' : ` --project ${dir}`;
-      console.log(`  next: writeback apply${project} && writeback dev${project}`);
+      // npx finds a project-local install as well as a global one
+      console.log(`  next: npx writeback apply${project} && npx writeback dev${project}`);
     });
   examples(cmd, [
     ['writeback init shop', 'a new project in ./shop'],

@@ -75,7 +75,7 @@ describe('writeback dbt: a dbt property file of the warehouse objects', () => {
     writeFileSync(out, text.replace('Forecast revenue for the quarter.', 'edited by hand'));
     const stale = await runCli(['dbt', '--project', ROOT, '--out', out, '--check']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain(`is out of date — run \`writeback dbt --out ${out}\` and commit it`);
+    expect(stale.stderr).toContain(`is out of date — run \`npx writeback dbt --out ${out}\` and commit it`);
     const missing = await runCli(['dbt', '--project', ROOT, '--out', join(tempDir(), 'none.yml'), '--check', '--json']);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, up_to_date: false, missing: true });

@@ -277,7 +277,7 @@ export const RowsQuerySchema = z.strictObject({
 /** A whole number from 0 in a query string (digits only). */
 const offsetParam = z
   .string()
-  .regex(/^[0-9]{1,15}$/, 'must be a whole number from 0')
+  .regex(/^[0-9]{1,15}$/, 'must be a whole number from 0 of at most 15 digits')
   .transform(Number)
   .optional()
   .describe('Rows (or, with `group_by`, groups) skipped before the page; default 0.');

@@ -119,6 +119,8 @@ describe('HTTP API on the demo project', () => {
     await rejected(400, 'bad_request', () => api('GET', `${path}?limit=many`, { token: t }));
     await rejected(400, 'bad_request', () => api('GET', `${path}?as_of=yesterday`, { token: t }));
     await rejected(400, 'bad_request', () => api('GET', `${path}?colour=red`, { token: t }));
+    const offset = await rejected(400, 'bad_request', () => api('GET', '/api/v1/inputs/revenue_forecast/grid?offset=9007199254740991', { token: t }));
+    expect(JSON.stringify(offset)).toContain('at most 15 digits');
     await rejected(400, 'bad_request', () => api('POST', path, { token: t, body: { rows: [{ account_id: AMER, quarter: '2026-Q1', amount: '1' }] }, headers: { 'idempotency-key': 'x'.repeat(201) } }));
   });
 

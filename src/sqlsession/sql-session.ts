@@ -211,6 +211,8 @@ export class DuckDBSqlSession implements SqlSession {
     const tree = parseExactJson(serialized) as { error?: boolean; error_type?: string; error_message?: string; statements?: unknown[] };
     if (tree.error) {
       if (/only select/i.test(tree.error_message ?? '')) throw new SqlError('25006', READ_ONLY_MESSAGE, undefined, 'read rows with SELECT; write rows through the HTTP API or the planner form');
+      const command = /^\s*(declare|fetch|move|close)\b/i.exec(sql)?.[1];
+      if (command) throw new SqlError('0A000', `${command.toUpperCase()}: cursors are not supported by writeback's SQL endpoint`, undefined, 'psql declares one when FETCH_COUNT is set: \\unset FETCH_COUNT');
       throw new SqlError('42601', (tree.error_message ?? 'syntax error').split('\n')[0]!.replace(/^Parser Error: /, ''));
     }
     const statements = tree.statements ?? [];

@@ -141,6 +141,10 @@ describe.skipIf(Boolean(missing))(`Postgres endpoint with psql and pg${missing ?
     const insert = await psql(port, tokens.fin, ['-c', `insert into planning.account_forecast (account_id) values ('x')`]);
     expect(insert.code).not.toBe(0);
     expect(insert.stderr).toMatch(/^ERROR: {2}.*read-only/m);
+    // psql's FETCH_COUNT reads through a cursor: the error says so, and how to do without
+    const paged = await psql(port, tokens.fin, ['-v', 'FETCH_COUNT=10', '-c', 'select 1']);
+    expect(paged.code).not.toBe(0);
+    expect(paged.stderr).toMatch(/^ERROR: {2}DECLARE: cursors are not supported by writeback's SQL endpoint\nHINT: {2}psql declares one when FETCH_COUNT is set: \\unset FETCH_COUNT/m);
   });
 
   it('a wrong token is refused with Postgres\' own words; a role that may read nothing is refused at connect', async () => {

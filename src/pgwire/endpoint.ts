@@ -94,18 +94,24 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
   const failures = new FailedSignIns();
   const clients = new Set<Client>();
   /**
-   * Connections that have not signed in, oldest first. They do not count toward
-   * `max_connections` (signed-in sessions do); past as many again, the oldest is dropped, so
-   * sockets that never sign in cannot keep a real client out (one signs in within milliseconds).
+   * Connections that have not signed in do not count toward `max_connections` (signed-in sessions
+   * do). Those that have not sent a password yet wait, oldest first: past as many again as
+   * `max_connections`, the oldest is dropped, so sockets that never sign in cannot keep a real
+   * client out (one sends its password within milliseconds). Once a password is in, the client is
+   * `checking` and is never dropped for a newcomer; failed sign-ins slow its address instead.
    */
-  const signingIn = new Set<Client>();
-  const sessionCount = () => clients.size - signingIn.size;
+  const waiting = new Set<Client>();
+  const checking = new Set<Client>();
+  const sessionCount = () => clients.size - waiting.size - checking.size;
+  /** Connections dropped for newcomers since the last log line (one line every 10 s at most). */
+  const dropped = { count: 0, loggedAt: 0 };
   let closing = false;
 
   const endClient = (client: Client): Promise<void> => {
     client.closing ??= (async () => {
       clients.delete(client);
-      signingIn.delete(client);
+      waiting.delete(client);
+      checking.delete(client);
       if (client.protocol) await client.protocol.close().catch((err: unknown) => logger.error('postgres session close failed', { error: String(err) }));
       client.socket.destroy();
     })();
@@ -125,11 +131,16 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
       return;
     }
     clients.add(client);
-    signingIn.add(client);
-    if (signingIn.size > Math.max(options.maxConnections, 1)) {
-      const oldest = signingIn.values().next().value!;
-      logger.warn('postgres connection closed: too many connections signing in, the oldest is dropped', { client: oldest.address, signing_in: signingIn.size });
+    waiting.add(client);
+    if (waiting.size > options.maxConnections) {
+      const oldest = waiting.values().next().value!;
       void endClient(oldest);
+      dropped.count += 1;
+      if (Date.now() - dropped.loggedAt >= 10_000) {
+        logger.warn('postgres connections closed: too many waiting to sign in, the oldest dropped', { dropped: dropped.count, last: oldest.address });
+        dropped.count = 0;
+        dropped.loggedAt = Date.now();
+      }
     }
     raw.on('error', () => undefined);
     raw.on('close', () => void endClient(client));
@@ -152,6 +163,12 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
     let tls = false;
     let startupUser = '';
     let applicationName = '';
+    /** Refuse the client (53300) when every session place is taken. */
+    const tooManySessions = (): boolean => {
+      if (sessionCount() < options.maxConnections) return false;
+      refuse(client, pg.socket, '53300', 'sorry, too many clients already', { startup_user: startupUser, max_connections: options.maxConnections });
+      return true;
+    };
 
     const pg = new PostgresConnection(raw, {
       authMode: 'cleartextPassword',
@@ -168,11 +185,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
           refuse(client, pg.socket, '28000', 'SSL required: connect with sslmode=require (or verify-full)', { startup_user: startupUser });
           return true;
         }
-        if (sessionCount() >= options.maxConnections) {
-          refuse(client, pg.socket, '53300', 'sorry, too many clients already', { startup_user: startupUser, max_connections: options.maxConnections });
-          return true;
-        }
-        return false;
+        return tooManySessions();
       },
       onMessage: async (data, state) => {
         pending = 0;
@@ -203,7 +216,7 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
         keys.cancel(message.readInt32BE(8), message.subarray(12, 16));
         raw.end();
         clients.delete(client);
-        signingIn.delete(client);
+        waiting.delete(client);
         return true;
       }
       if (code === GSSENC_REQUEST) {
@@ -216,6 +229,8 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
     }
 
     async function signIn(message: Buffer): Promise<void> {
+      waiting.delete(client);
+      checking.add(client);
       const end = message.indexOf(0, 5);
       const password = message.toString('utf8', 5, end < 0 ? message.length : end);
       const tokenId = publicTokenId(password);
@@ -231,11 +246,8 @@ export async function startPgEndpoint(options: PgEndpointOptions): Promise<PgEnd
         return;
       }
       // others may have signed in since this one started; from here it holds a session's place
-      if (sessionCount() >= options.maxConnections) {
-        refuse(client, pg.socket, '53300', 'sorry, too many clients already', { startup_user: startupUser, max_connections: options.maxConnections });
-        return;
-      }
-      signingIn.delete(client);
+      if (tooManySessions()) return;
+      checking.delete(client);
       const actor: Actor = { user: signed.actor.user, role: signed.actor.role, attributes: signed.actor.attributes };
       const opened = await options.openSession(actor, options.limits, { application_name: applicationName });
       if (!opened.ok) {

@@ -7,7 +7,7 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     // a Buffer's own toJSON has run by now: look at the value it came from
     const raw = this[key];
-    if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+    if (raw instanceof Uint8Array) return base64(raw);
     if (typeof v === 'bigint') return v.toString();
     if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
     return v;
@@ -17,4 +17,9 @@ export function toJson(value: unknown): string {
 /** A 200 JSON response written with {@link toJson}. */
 export function jsonResponse(value: unknown, status = 200): Response {
   return new Response(toJson(value), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+/** Binary as text on the wire (JSON and CSV). */
+export function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

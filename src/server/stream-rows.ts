@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { HttpContext } from '../http/context.js';
-import { toJson } from '../http/to-json.js';
+import { base64, toJson } from '../http/to-json.js';
 import { ModelReadFailed, type ModelRow, type ModelRows } from '../library/model-rows.js';
 
 /** Output format of a streamed read. */
@@ -36,7 +36,7 @@ export function csvField(value: unknown): string {
     value instanceof Date
       ? value.toISOString()
       : value instanceof Uint8Array
-        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+        ? base64(value)
         : typeof value === 'object'
           ? toJson(value)
           : String(value);

@@ -10,6 +10,7 @@ import {
   JSDuckDBValueConverter,
   StatementType,
   timestampValue,
+  type DuckDBType,
   type DuckDBValue,
   type DuckDBValueConverter,
   type JS,
@@ -35,20 +36,18 @@ const convertValue: DuckDBValueConverter<JS> = (value, type, converter) => {
     case DuckDBTypeId.DECIMAL:
       return value === null ? null : String(value);
     case DuckDBTypeId.DATE:
+      if (value === null) return null;
       // DuckDB's text of an infinite date is its largest (smallest) day
-      if (value instanceof DuckDBDateValue && Math.abs(value.days) === DuckDBDateValue.PosInf.days) return value.days > 0 ? 'infinity' : '-infinity';
-      return value === null ? null : String(value);
+      if (value instanceof DuckDBDateValue && Math.abs(value.days) === DuckDBDateValue.PosInf.days) {
+        return value.days > 0 ? 'infinity' : '-infinity';
+      }
+      return String(value);
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_TZ:
     case DuckDBTypeId.TIMESTAMP_S:
     case DuckDBTypeId.TIMESTAMP_MS:
     case DuckDBTypeId.TIMESTAMP_NS:
-      try {
-        return JSDuckDBValueConverter(value, type, converter);
-      } catch {
-        // beyond a JS Date (year 275760, or infinity): DuckDB's own text, rather than a failed read
-        return String(value);
-      }
+      return value === null ? null : timestampOf(value, type, converter);
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.HUGEINT:
     case DuckDBTypeId.UBIGINT: {
@@ -60,6 +59,34 @@ const convertValue: DuckDBValueConverter<JS> = (value, type, converter) => {
       return JSDuckDBValueConverter(value, type, converter);
   }
 };
+
+/** The largest count of any timestamp type: ± it is infinity, whatever the unit. */
+const INFINITE_TIMESTAMP = 2n ** 63n - 1n;
+
+/**
+ * A timestamp as a JS Date; beyond one (infinity, or past the year 275760) as text in the wire's
+ * ISO 8601 form with an expanded year — never a failed read, never a wrong instant.
+ */
+function timestampOf(value: DuckDBValue, type: DuckDBType, converter: DuckDBValueConverter<JS>): JS {
+  const v = value as { micros?: bigint; millis?: bigint; seconds?: bigint; nanos?: bigint };
+  const count = v.micros ?? v.millis ?? v.seconds ?? v.nanos;
+  if (count === INFINITE_TIMESTAMP) return 'infinity';
+  if (count === -INFINITE_TIMESTAMP) return '-infinity';
+  try {
+    return JSDuckDBValueConverter(value, type, converter);
+  } catch {
+    return expandedIsoTimestamp(String(value));
+  }
+}
+
+/** DuckDB's text of a timestamp (`290000-01-01[ (BC)] 00:00:00[.f][+00]`) as `+290000-01-01T00:00:00[.f]Z`. */
+function expandedIsoTimestamp(text: string): string {
+  const m = /^(\d+)-(\d\d)-(\d\d)( \(BC\))? (\d\d:\d\d:\d\d(?:\.\d+)?)(?:\+00(?::?00)?)?$/.exec(text);
+  if (!m) return text;
+  // 1 BC is the year 0 of ISO 8601
+  const year = m[4] ? 1 - Number(m[1]) : Number(m[1]);
+  return `${year < 0 ? '-' : '+'}${String(Math.abs(year)).padStart(6, '0')}-${m[2]}-${m[3]}T${m[5]}Z`;
+}
 
 /**
  * Block size of the DuckDB files this adapter creates (an existing file keeps its own). DuckDB's

@@ -6,28 +6,37 @@ import { ModelReadFailed, type ModelRow, type ModelRows } from '../library/model
 /** Output format of a streamed read. */
 export type StreamFormat = 'json' | 'csv';
 
+/** The connection a streamed body goes out on (Node's HTTP server: {@link connectionOf}). */
+export interface StreamConnection {
+  /** Send what was written, then close without completing the body, which every HTTP client reports as a body cut short. */
+  end(): void;
+  /** Close at once. */
+  drop(): void;
+  /** Bytes sent on the connection so far: the client's progress. */
+  written(): number;
+}
+
 /** Options of {@link streamRows}. */
 export interface StreamRowsOptions {
   format: StreamFormat;
   /** Called when reading fails after the response has started (the response is then cut off). */
   onError?: (err: unknown) => void;
   /**
-   * Close the connection, sending first what was written to it, without completing the body (see
-   * {@link endConnection}); called once the failure line was written. Without it a failure errors
-   * the body, and a server may then drop the connection before the failure line is sent.
+   * The connection, where there is one. A failure after the first rows then ends it once the
+   * failure line is written (without it the body errors, and a server may drop the connection
+   * before the line is sent); and a client that takes nothing for `stallMs` — no byte sent while
+   * the body waits for it — loses its read: the read is closed, which frees its warehouse
+   * connection, `onStall` is called and the connection dropped.
    */
-  closeConnection?: () => void;
-  /**
-   * A client that takes nothing for `ms` (while no chunk is being read) loses its read: the read
-   * is closed, which frees its warehouse connection, and `cut` drops the connection (see
-   * {@link dropConnection}). Without it a client that never reads holds its read for ever.
-   */
-  stall?: { ms: number; cut: () => void };
+  connection?: StreamConnection;
+  stallMs?: number;
+  onStall?: () => void;
+  /** Called once when the read ends, however it ends (all rows sent, failed, cancelled, stalled). */
+  onEnd?: () => void;
 }
 
-/** Milliseconds a streamed read waits for its client to take the next chunk (`serve`'s default). */
+/** Milliseconds a streamed read waits for its client to take anything (`serve`'s default). */
 export const STREAM_STALL_MS = 60_000;
-
 
 /** One CSV field (RFC 4180): null is empty, text with a comma, quote or line break is quoted. */
 export function csvField(value: unknown): string {
@@ -53,27 +62,22 @@ export function streamFailureLine(err: unknown): string {
   return `\nwriteback-error: ${error.code}: ${error.message.replace(/[\r\n]+/g, ' ')}\n`;
 }
 
-/** {@link StreamRowsOptions.stall}'s `cut` for a request served by Node's HTTP server: the socket is destroyed. */
-export function dropConnection(c: HttpContext): (() => void) | undefined {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  return outgoing ? () => outgoing.socket?.destroy() : undefined;
-}
-
 /**
- * {@link StreamRowsOptions.closeConnection} for a request served by Node's HTTP server: the socket
- * is ended (what is queued is sent, then a FIN) without the chunked body's last chunk, which every
- * HTTP client reports as a body cut short, and closed once that is sent — a client that never
- * closes its own side (the server's sockets allow half-open connections) does not keep it.
- * Undefined where the request came from no socket.
+ * {@link StreamRowsOptions.connection} for a request served by Node's HTTP server, undefined where
+ * the request came from no socket. `end` closes the socket once what is queued is sent — a client
+ * that never closes its own side (the server's sockets allow half-open connections) does not keep it.
  */
-export function endConnection(c: HttpContext): (() => void) | undefined {
+export function connectionOf(c: HttpContext): StreamConnection | undefined {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  return outgoing
-    ? () => {
-        const socket = outgoing.socket;
-        socket?.end(() => socket.destroy());
-      }
-    : undefined;
+  if (!outgoing) return undefined;
+  return {
+    end: () => {
+      const socket = outgoing.socket;
+      socket?.end(() => socket.destroy());
+    },
+    drop: () => outgoing.socket?.destroy(),
+    written: () => outgoing.socket?.bytesWritten ?? 0,
+  };
 }
 
 /**
@@ -95,25 +99,45 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
     return `],"next_cursor":${next === null ? 'null' : JSON.stringify(next)}}`;
   };
 
-  /** Closed, cancelled or cut: nothing more is read or sent, and nothing more is a failure. */
+  const { connection } = options;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    options.onEnd?.();
+  };
+  /** Closed, cancelled or cut: nothing more is read, and nothing more is a failure. */
   let over = false;
   let stalled: NodeJS.Timeout | undefined;
-  /** Between chunks: wait for the client to take the next one, for `stall.ms` at most. */
+  /**
+   * While the body waits for its client (not while a chunk is read from the warehouse): every
+   * `stallMs`, the client must have taken something, else the read ends and the connection drops.
+   */
   const waitForClient = () => {
     clearTimeout(stalled);
-    if (!options.stall || over) return;
-    const { ms, cut } = options.stall;
-    stalled = setTimeout(() => {
+    if (!connection || options.stallMs === undefined) return;
+    const ms = options.stallMs;
+    let seen = connection.written();
+    const check = () => {
+      const now = connection.written();
+      if (now !== seen) {
+        seen = now;
+        stalled = setTimeout(check, ms).unref();
+        return;
+      }
       over = true;
       source.close();
       void chunks.return(undefined).catch(() => undefined);
-      cut();
-    }, ms);
-    stalled.unref();
+      end();
+      options.onStall?.();
+      connection.drop();
+    };
+    stalled = setTimeout(check, ms).unref();
   };
   const finish = () => {
     over = true;
     clearTimeout(stalled);
+    end();
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -125,12 +149,13 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
       clearTimeout(stalled);
       // The failure line was queued by the previous pull. Taking it from the queue calls this pull,
       // and the server writes it when that read resolves: the connection ends on the next turn of
-      // the event loop (after the line, which ending the socket still sends), and the server cancels
-      // this body once the socket has closed.
+      // the event loop (after the line, which ending the socket still sends) — unless the client
+      // takes nothing meanwhile — and the server cancels this body once the socket has closed.
       if (failed !== undefined) {
-        finish();
-        if (!options.closeConnection) return controller.error(failed);
-        setImmediate(options.closeConnection);
+        over = true;
+        if (!connection) return controller.error(failed);
+        setImmediate(() => connection.end());
+        waitForClient();
         return new Promise<void>(() => undefined);
       }
       if (over) return;
@@ -154,9 +179,11 @@ export function streamRows(source: ModelRows, options: StreamRowsOptions): Respo
       } catch (err) {
         if (over) return;
         source.close();
+        end();
         options.onError?.(err);
         failed = err ?? new Error('stream failed');
         controller.enqueue(encoder.encode(streamFailureLine(err)));
+        waitForClient();
       }
     },
     async cancel() {

@@ -1,19 +1,27 @@
-import { fromWriteError } from '../../http/api-error.js';
+import { apiError, failureResponse, fromWriteError } from '../../http/api-error.js';
+import { RETRY_AFTER_SECONDS } from '../../library/warehouse-unavailable.js';
 import type { HttpContext } from '../../http/context.js';
 import type { HttpLibrary } from '../../http/library.js';
 import { sendFailure } from '../../http/parse-request.js';
 import { route, type Route } from '../../http/route.js';
 import { ModelRowsQuerySchema, ModelRowsResponseSchema } from '../../http/wire-schemas.js';
 import type { ServerLogger } from '../logger.js';
-import { dropConnection, endConnection, streamRows, type StreamFormat } from '../stream-rows.js';
+import { connectionOf, streamRows, type StreamFormat } from '../stream-rows.js';
 
 function wantsCsv(c: HttpContext, format: StreamFormat | undefined): boolean {
   if (format) return format === 'csv';
   return /\btext\/csv\b/i.test(c.req.header('accept') ?? '');
 }
 
+/**
+ * Model reads one user may stream at once: each holds a warehouse connection while its client
+ * reads, and the warehouse has few of them for everyone (16 on a DuckDB file).
+ */
+export const STREAMS_PER_USER = 4;
+
 /** `GET /api/v1/models/{model}/rows`: a merged view, streamed as JSON (or CSV), with the caller's row filters. */
 export function modelRoutes(wb: HttpLibrary, logger: ServerLogger, stallMs: number): Route[] {
+  const streaming = new Map<string, number>();
   return [
     route({
       method: 'get',
@@ -31,33 +39,44 @@ export function modelRoutes(wb: HttpLibrary, logger: ServerLogger, stallMs: numb
       errors: ['forbidden', 'not_found', 'model_failed'],
       handler: async (c, { query }) => {
         const { scenario, limit, cursor, format } = query;
-        const read = await wb.models.rows(c.req.param('model') ?? '', {
-          actor: c.get('actor'),
-          ...(scenario !== undefined ? { scenario } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-          ...(cursor !== undefined ? { cursor } : {}),
-        });
+        const user = c.get('actor').user;
+        if ((streaming.get(user) ?? 0) >= STREAMS_PER_USER) {
+          const res = failureResponse(apiError('unavailable', `${user} has ${STREAMS_PER_USER} model reads streaming already: let one finish, then retry`));
+          res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+          return res;
+        }
+        // taken before the read opens (its first rows may take a while), given back however it ends
+        streaming.set(user, (streaming.get(user) ?? 0) + 1);
+        const release = () => {
+          const left = (streaming.get(user) ?? 1) - 1;
+          if (left > 0) streaming.set(user, left);
+          else streaming.delete(user);
+        };
+        let read: Awaited<ReturnType<HttpLibrary['models']['rows']>>;
+        try {
+          read = await wb.models.rows(c.req.param('model') ?? '', {
+            actor: c.get('actor'),
+            ...(scenario !== undefined ? { scenario } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+            ...(cursor !== undefined ? { cursor } : {}),
+          });
+        } catch (err) {
+          release();
+          throw err;
+        }
         if (!read.ok) {
+          release();
           if (read.error.code === 'model_failed') logger.error('model read failed', { model: c.req.param('model'), error: read.error.cause ?? read.error.message });
           return sendFailure(c, fromWriteError(read.error));
         }
-        const closeConnection = endConnection(c);
-        const drop = dropConnection(c);
+        const connection = connectionOf(c);
         const model = read.rows.model;
         return streamRows(read.rows, {
+          onEnd: release,
           format: wantsCsv(c, format) ? 'csv' : 'json',
-          ...(closeConnection ? { closeConnection } : {}),
-          ...(drop
-            ? {
-                stall: {
-                  ms: stallMs,
-                  cut: () => {
-                    logger.warn('model read stopped: its client took nothing for too long', { model, waitedMs: stallMs });
-                    drop();
-                  },
-                },
-              }
-            : {}),
+          ...(connection ? { connection } : {}),
+          stallMs,
+          onStall: () => logger.warn('model read stopped: its client took nothing for too long', { model, waitedMs: stallMs }),
           onError: (err) => logger.error('model stream failed', { model, error: err instanceof Error ? err.message : String(err) }),
         });
       },

@@ -15,6 +15,7 @@ import { builtArgv } from '../../helpers/built.js';
 import { appliedDemoProject, demoTokens } from './demo-project.js';
 import { canStream } from '../../../src/adapters/adapter.js';
 import { MAX_STREAMS } from '../../../src/adapters/duckdb/duckdb-adapter.js';
+import { STREAMS_PER_USER } from '../../../src/server/routes/models.js';
 import { call, type CallOptions, type ErrorBody } from './http-client.js';
 
 const run = promisify(execFile);
@@ -327,6 +328,31 @@ describe('HTTP API on the demo project', () => {
       expect((await api('GET', '/api/v1/models/account_forecast/rows?limit=5', { token: tokens.fin })).status).toBe(200);
     } finally {
       for (const s of held) s.close();
+    }
+  });
+
+  it('one user streams at most STREAMS_PER_USER model reads at once (503 with Retry-After beyond); others are not held up by them', async () => {
+    const app = createServer(wb, { logger });
+    const read = (token: string) =>
+      app.fetch(new Request('http://local/api/v1/models/account_forecast/rows', { headers: { authorization: `Bearer ${token}` } }));
+    // bodies nobody reads: each read stays open after its first rows
+    const held = await Promise.all(Array.from({ length: STREAMS_PER_USER }, () => read(tokens.fin)));
+    try {
+      expect(held.map((r) => r.status)).toEqual(held.map(() => 200));
+      const busy = await read(tokens.fin);
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      expect(((await busy.json()) as ErrorBody).error).toMatchObject({ code: 'unavailable', message: expect.stringContaining(`${STREAMS_PER_USER} model reads streaming already`) });
+      const other = await read(tokens.ana);
+      expect(other.status).toBe(200);
+      await other.body!.cancel();
+      // a read that ends gives its place back
+      await held.pop()!.body!.cancel();
+      const again = await read(tokens.fin);
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as Page).rows.length).toBeGreaterThan(0);
+    } finally {
+      for (const r of held) await r.body!.cancel();
     }
   });
 

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { HttpEnv } from '../../../src/http/context.js';
 import { ModelReadFailed, modelFailed, type ModelRow, type ModelRows } from '../../../src/library/model-rows.js';
-import { csvField, dropConnection, endConnection, streamRows } from '../../../src/server/stream-rows.js';
+import { connectionOf, csvField, streamRows, type StreamConnection } from '../../../src/server/stream-rows.js';
 
 /** Model rows from chunks; `failAt` = index of the chunk whose read fails as the warehouse would. */
 function fakeRows(columns: string[], chunks: ModelRow[][], opts: { next?: string; failAt?: number; delayMs?: number } = {}): ModelRows & { closed: () => boolean } {
@@ -100,8 +100,8 @@ describe('streamRows', () => {
     const source = fakeRows(['i', 'pad'], [...Array.from({ length: 60 }, (_, k) => chunk(k)), []], { failAt: 60 });
     const app = new Hono<HttpEnv>();
     app.get('/rows', (c) => {
-      const closeConnection = endConnection(c);
-      return streamRows(source, { format: 'csv', ...(closeConnection ? { closeConnection } : {}) });
+      const connection = connectionOf(c);
+      return streamRows(source, { format: 'csv', ...(connection ? { connection } : {}) });
     });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((listening) => server.once('listening', listening));
@@ -130,8 +130,8 @@ describe('streamRows', () => {
     const source = fakeRows(['i'], [[{ i: 1 }], []], { failAt: 1 });
     const app = new Hono<HttpEnv>();
     app.get('/rows', (c) => {
-      const closeConnection = endConnection(c);
-      return streamRows(source, { format: 'csv', ...(closeConnection ? { closeConnection } : {}) });
+      const connection = connectionOf(c);
+      return streamRows(source, { format: 'csv', ...(connection ? { connection } : {}) });
     });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((listening) => server.once('listening', listening));
@@ -159,13 +159,12 @@ describe('streamRows', () => {
     const errors: unknown[] = [];
     const app = new Hono<HttpEnv>();
     app.get('/rows', (c) => {
-      const closeConnection = endConnection(c);
-      const cut = dropConnection(c);
+      const connection = connectionOf(c);
       return streamRows(source, {
         format: 'csv',
         onError: (e) => errors.push(e),
-        ...(closeConnection ? { closeConnection } : {}),
-        ...(cut && stallMs !== undefined ? { stall: { ms: stallMs, cut } } : {}),
+        ...(connection ? { connection } : {}),
+        ...(stallMs !== undefined ? { stallMs } : {}),
       });
     });
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -215,6 +214,46 @@ describe('streamRows', () => {
     } finally {
       server.close();
     }
+  });
+
+  /** A connection whose progress the test sets; `dropped` resolves when the stream drops it. */
+  function fakeConnection() {
+    let bytes = 0;
+    let drop = () => {};
+    const dropped = new Promise<void>((r) => (drop = r));
+    const connection: StreamConnection = { end: () => undefined, drop: () => drop(), written: () => bytes };
+    return { connection, dropped, progress: (n: number) => (bytes += n) };
+  }
+
+  it('a slow client that keeps taking bytes keeps its read, however long a chunk takes to send', async () => {
+    const source = fakeRows(['i'], [[{ i: 1 }], [{ i: 2 }]]);
+    const { connection, dropped, progress } = fakeConnection();
+    const reader = streamRows(source, { format: 'csv', connection, stallMs: 50 }).body!.getReader();
+    let cut = false;
+    void dropped.then(() => (cut = true));
+    await reader.read();
+    // the next chunk waits for this client for 8 stall periods, while it takes a few bytes at a time
+    for (let i = 0; i < 20; i++) {
+      progress(100);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(cut).toBe(false);
+    expect(source.closed()).toBe(false);
+    // then it takes nothing: dropped (fails by the test's timeout otherwise)
+    await dropped;
+    expect(source.closed()).toBe(true);
+  });
+
+  it('a read that fails while its client takes nothing is dropped too, not held for ever by the failure line', async () => {
+    const source = fakeRows(['i'], [[{ i: 1 }], [{ i: 2 }]], { failAt: 1 });
+    const { connection, dropped } = fakeConnection();
+    const errors: unknown[] = [];
+    const reader = streamRows(source, { format: 'csv', connection, stallMs: 50, onError: (e) => errors.push(e) }).body!.getReader();
+    await reader.read(); // the header
+    await reader.read(); // the first chunk; the next read fails and queues its line, which nobody takes
+    await dropped;
+    expect(errors).toHaveLength(1);
+    expect(source.closed()).toBe(true);
   });
 
   it('escapes CSV fields', () => {

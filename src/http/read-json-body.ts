@@ -28,9 +28,10 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     if (read === 'empty') return fail(apiError('bad_request', 'request body is empty; expected a JSON object'));
     if (read === 'too-large') return tooLarge();
     bytes = read;
-  } catch {
+  } catch (err) {
     // the client closed the connection, or reset it, while sending: nobody reads the answer, and it is no server error
-    return fail(apiError('bad_request', 'the request body was cut short (the connection closed while it was sent)'));
+    if (clientWentAway(err)) return fail(apiError('bad_request', 'the request body was cut short (the connection closed while it was sent)'));
+    throw err;
   }
   let text: string;
   try {
@@ -67,6 +68,12 @@ async function readBytes(request: Request, declared: boolean, limit: number): Pr
     }
     parts.push(value);
   }
+}
+
+/** Whether reading a body failed because its client went away (Node: `aborted`, a reset, an aborted request signal). */
+function clientWentAway(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown } | null;
+  return e?.code === 'ECONNRESET' || e?.code === 'ECONNABORTED' || e?.name === 'AbortError' || e?.message === 'aborted';
 }
 
 const DECODER = new TextDecoder('utf-8', { fatal: true });

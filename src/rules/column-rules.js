@@ -222,10 +222,13 @@ function decimalRules(col, precision, scale) {
     const text = decimalText(value);
     const n = text === undefined ? undefined : decimalToScaled(text, scale);
     if (n === undefined) {
-      if (typeof value === 'number' && !Number.isFinite(value)) return fail(`expected a decimal, got a number out of range (${value}); send decimals as strings`);
-      // past 2^53 a JSON number has lost digits before it got here: do not quote it as if it had been sent
-      if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) return fail(`a number beyond 2^53 is not exact (JSON numbers keep about 15 digits); send decimals as strings`);
-      if (typeof value === 'number') return fail(`${value} is not exact at ${scale} decimal places; send decimals as strings`);
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value)) return fail(`expected a decimal, got a number out of range (${value}); send decimals as strings`);
+        // the 15 digits decimalText takes: past them a JSON number may have lost digits before it got here, so it is not quoted back
+        const digits = String(value).replace('-', '').replace('.', '');
+        if (Math.abs(value) >= 1e15 || (!/e/i.test(digits) && digits.length > 15)) return fail('a JSON number of more than 15 digits is not exact; send decimals as strings');
+        return fail(`${value} is not exact at ${scale} decimal places; send decimals as strings`);
+      }
       return fail(`expected a decimal with at most ${scale} decimal places (as a string, e.g. "12.50"), got ${describe(value)}`);
     }
     if (n >= limit || n <= -limit) return fail(`${text} has more than ${precision - scale} digits before the decimal point`);

@@ -122,7 +122,8 @@ export async function prepareRequest(
     requestId,
     idempotencyKey: requestId === null ? null : scopedIdempotencyKey(opts.user, requestId),
     effects: [],
-    payloadHash: hash,
+    // every row passed its checks: rows of scalars, hashed above (the fallback keeps a request id's hash whatever column types come)
+    payloadHash: requestId === null ? null : (hash ?? payloadHash({ table: input.name, op, scenario, user: opts.user, comment, rows })),
     dryRun: opts.dryRun === true,
     rows: parsed,
     keys,

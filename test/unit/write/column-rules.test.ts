@@ -43,6 +43,19 @@ describe('column rules', () => {
     expect(check(col({ kind: 'number' }, { min: 0 }), -0.5).ok).toBe(false);
   });
 
+  it('a decimal sent as a number that is not exact says why, without quoting digits a JSON number may have lost', () => {
+    const d = col({ kind: 'decimal', precision: 38, scale: 2 });
+    const message = (v: unknown) => { const r = check(d, v); return r.ok ? undefined : r.message; };
+    expect(message(1.005)).toBe('1.005 is not exact at 2 decimal places; send decimals as strings');
+    expect(message(1e-7)).toBe('1e-7 is not exact at 2 decimal places; send decimals as strings');
+    // 16 digits: refused although a double holds this one exactly, as every number past 15 digits
+    expect(message(1234567890123456)).toBe('a JSON number of more than 15 digits is not exact; send decimals as strings');
+    expect(message(12345678901234567890)).toBe('a JSON number of more than 15 digits is not exact; send decimals as strings');
+    expect(message(0.1 + 0.2)).toBe('a JSON number of more than 15 digits is not exact; send decimals as strings');
+    expect(message(Infinity)).toBe('expected a decimal, got a number out of range (Infinity); send decimals as strings');
+    expect(check(d, 123456789012.34)).toEqual({ ok: true, value: '123456789012.34' });
+  });
+
   it('decimal text round-trips through scaled integers', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.integer({ min: 0, max: 6 }), (n, scale) => {

@@ -262,7 +262,8 @@ export class DuckDBAdapter implements StreamingAdapter, ReadQueryAdapter, BulkAp
       conn?.closeSync();
     };
     try {
-      const c = (conn = await home.connect());
+      conn = await home.connect();
+      const c = conn;
       // A streaming result: DuckDB computes rows as they are taken, so a read holds a chunk at a
       // time whatever its size (a materialized result held all of it — ~110 MB for 1,000,000 rows
       // of the benchmark's model — in memory V8 does not see, freed only when V8 collected the

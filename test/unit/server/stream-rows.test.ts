@@ -49,6 +49,23 @@ async function drain(res: Response): Promise<{ text: string; failed: boolean }> 
   }
 }
 
+/** A server of one route streaming `source` with the route's options; `errors` collects onError's. */
+async function serveRows(source: ModelRows, stallMs?: number) {
+  const errors: unknown[] = [];
+  const app = new Hono<HttpEnv>();
+  app.get('/rows', (c) => {
+    const connection = connectionOf(c);
+    return streamRows(source, {
+      format: 'csv',
+      onError: (e) => errors.push(e),
+      ...(connection ? { connection } : {}),
+      ...(stallMs !== undefined ? { stallMs } : {}),
+    });
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((listening) => server.once('listening', listening));
+  return { server, errors, port: (server.address() as AddressInfo).port };
+}
 describe('streamRows', () => {
   it('streams JSON across chunks, with the next cursor of the rows read', async () => {
     const res = streamRows(fakeRows(['a'], [[{ a: 1 }, { a: 2 }], [{ a: 3 }]]), { format: 'json' });
@@ -98,15 +115,8 @@ describe('streamRows', () => {
     // 60 chunks of ~170 KB: the socket's buffers fill, so the server waits for the client between writes
     const chunk = (k: number) => Array.from({ length: 2048 }, (_, j) => ({ i: k * 2048 + j, pad: 'x'.repeat(80) }));
     const source = fakeRows(['i', 'pad'], [...Array.from({ length: 60 }, (_, k) => chunk(k)), []], { failAt: 60 });
-    const app = new Hono<HttpEnv>();
-    app.get('/rows', (c) => {
-      const connection = connectionOf(c);
-      return streamRows(source, { format: 'csv', ...(connection ? { connection } : {}) });
-    });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((listening) => server.once('listening', listening));
+    const { server, port } = await serveRows(source);
     try {
-      const { port } = server.address() as AddressInfo;
       const received = await new Promise<string>((done, fail) => {
         const socket = connect(port, '127.0.0.1', () => socket.write('GET /rows HTTP/1.1\r\nHost: localhost\r\n\r\n'));
         const parts: Buffer[] = [];
@@ -128,16 +138,9 @@ describe('streamRows', () => {
 
   it('closes the connection after a failure line, even to a client that never closes its side', async () => {
     const source = fakeRows(['i'], [[{ i: 1 }], []], { failAt: 1 });
-    const app = new Hono<HttpEnv>();
-    app.get('/rows', (c) => {
-      const connection = connectionOf(c);
-      return streamRows(source, { format: 'csv', ...(connection ? { connection } : {}) });
-    });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((listening) => server.once('listening', listening));
+    const { server, port } = await serveRows(source);
     const connections = () => new Promise<number>((done, fail) => server.getConnections((err, n) => (err ? fail(err) : done(n))));
     try {
-      const { port } = server.address() as AddressInfo;
       // a half-open client: the server's FIN does not end its side
       const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => socket.write('GET /rows HTTP/1.1\r\nHost: localhost\r\n\r\n'));
       socket.on('error', () => {});
@@ -154,23 +157,6 @@ describe('streamRows', () => {
     }
   });
 
-  /** A server of one route streaming `source` with the route's options; `errors` collects onError's. */
-  async function serveRows(source: ModelRows, stallMs?: number) {
-    const errors: unknown[] = [];
-    const app = new Hono<HttpEnv>();
-    app.get('/rows', (c) => {
-      const connection = connectionOf(c);
-      return streamRows(source, {
-        format: 'csv',
-        onError: (e) => errors.push(e),
-        ...(connection ? { connection } : {}),
-        ...(stallMs !== undefined ? { stallMs } : {}),
-      });
-    });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((listening) => server.once('listening', listening));
-    return { server, errors, port: (server.address() as AddressInfo).port };
-  }
   const bigChunks = (n: number) => Array.from({ length: n }, (_, k) => Array.from({ length: 2048 }, (_, j) => ({ i: k * 2048 + j, pad: 'x'.repeat(80) })));
 
   it('a client that stops reading loses its read after the stall time: the read is closed and the connection dropped', async () => {

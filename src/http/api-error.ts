@@ -1,4 +1,5 @@
 import { type ErrorDetail, type WriteError, HTTP_STATUS } from '../rules/outcome.js';
+import { RETRY_AFTER_SECONDS } from '../library/warehouse-unavailable.js';
 
 /**
  * Error codes the HTTP layer produces besides the library's: `unauthorized`,
@@ -49,10 +50,15 @@ export function fromWriteError(error: { code: ApiErrorCode; message: string; det
   return apiError(error.code, error.message, error.details);
 }
 
+/** Headers of a failure: `unavailable` (retrying may cure it) says when to retry. */
+export function failureHeaders(failure: ApiFailure): Record<string, string> {
+  return failure.body.error.code === 'unavailable' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+}
+
 /** A JSON response for a failure (used outside Hono's context too). */
 export function failureResponse(failure: ApiFailure): Response {
   return new Response(JSON.stringify(failure.body), {
     status: failure.status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...failureHeaders(failure) },
   });
 }

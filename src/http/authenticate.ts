@@ -9,7 +9,6 @@ import { csrfRefusal } from './csrf.js';
 import { sameSecret } from './same-secret.js';
 import { type BrowserSessions, SIGN_IN_PATH } from './session-cookie.js';
 import type { ProxySignInHandler } from './proxy-sign-in.js';
-import { RETRY_AFTER_SECONDS } from '../library/warehouse-unavailable.js';
 
 export { sameSecret } from './same-secret.js';
 
@@ -82,9 +81,7 @@ export function authenticateCaller(wb: HttpLibrary, options: CallerSignIn = {}):
   return async (c, next) => {
     const signedIn = await signIn(c, wb, options);
     if ('failure' in signedIn) {
-      const res = failureResponse(signedIn.failure);
-      if (signedIn.failure.status === 503) res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-      return res;
+      return failureResponse(signedIn.failure);
     }
     const refused = csrfRefusal(c, signedIn.credential, options.sessions ? { publicOrigin: options.sessions.publicOrigin } : {});
     if (refused) return failureResponse(refused);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { ErrorDetail } from '../rules/outcome.js';
-import { apiError, type ApiFailure } from './api-error.js';
+import { apiError, failureHeaders, type ApiFailure } from './api-error.js';
 import { readJsonBody } from './read-json-body.js';
 
 /** A checked request part, or the failure to send. */
@@ -64,5 +64,5 @@ export function parseQuery<S extends z.ZodType>(
 
 /** Send a failure as JSON with its status. */
 export function sendFailure(c: Context, failure: ApiFailure): Response {
-  return c.json(failure.body, failure.status as 400);
+  return c.json(failure.body, failure.status as 400, failureHeaders(failure));
 }

@@ -3,7 +3,7 @@ import { confirmThreshold } from '../rules/confirmation.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiError, failureResponse } from '../http/api-error.js';
-import { RETRY_AFTER_SECONDS, warehouseUnavailable } from '../library/warehouse-unavailable.js';
+import { warehouseUnavailable } from '../library/warehouse-unavailable.js';
 import { authenticateAdmin, authenticateCaller } from '../http/authenticate.js';
 import type { HttpApp, HttpEnv } from '../http/context.js';
 import type { HttpLibrary } from '../http/library.js';
@@ -138,9 +138,7 @@ export function createServer(wb: HttpLibrary, options: ServerOptions = {}): Http
     const unavailable = warehouseUnavailable(err);
     if (unavailable) {
       logger.warn('warehouse unavailable', { method: c.req.method, path: c.req.path, error: err.message });
-      const res = failureResponse(apiError('unavailable', unavailable));
-      res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-      return res;
+      return failureResponse(apiError('unavailable', unavailable));
     }
     // Unexpected: log everything, send nothing of it (no stack, no SQL) to the client.
     logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });

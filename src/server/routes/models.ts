@@ -1,5 +1,4 @@
-import { apiError, failureResponse, fromWriteError } from '../../http/api-error.js';
-import { RETRY_AFTER_SECONDS } from '../../library/warehouse-unavailable.js';
+import { apiError, fromWriteError } from '../../http/api-error.js';
 import type { HttpContext } from '../../http/context.js';
 import type { HttpLibrary } from '../../http/library.js';
 import { sendFailure } from '../../http/parse-request.js';
@@ -41,9 +40,7 @@ export function modelRoutes(wb: HttpLibrary, logger: ServerLogger, stallMs: numb
         const { scenario, limit, cursor, format } = query;
         const user = c.get('actor').user;
         if ((streaming.get(user) ?? 0) >= STREAMS_PER_USER) {
-          const res = failureResponse(apiError('unavailable', `${user} has ${STREAMS_PER_USER} model reads streaming already: let one finish, then retry`));
-          res.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-          return res;
+          return sendFailure(c, apiError('unavailable', `${user} has ${STREAMS_PER_USER} model reads streaming already: let one finish, then retry`));
         }
         // taken before the read opens (its first rows may take a while), given back however it ends
         streaming.set(user, (streaming.get(user) ?? 0) + 1);
